@@ -1,0 +1,31 @@
+// `npm run start:browser`: the main-process core under plain Node, the renderer in any browser.
+import { join, resolve } from 'node:path'
+import { createCore } from './core/core'
+import { openTokenStore } from './credentials/open-token-store'
+import { defaultDataDir } from './paths'
+import { startBrowserHost } from './transport/browser-host'
+import { appVersion } from './version'
+
+const tokenStore = await openTokenStore()
+const core = await createCore({
+  host: 'browser',
+  version: appVersion,
+  tokenStore,
+  settingsFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'settings.json'),
+  log: (message) => console.error(`[parley] ${message}`),
+})
+const host = await startBrowserHost({
+  core,
+  rendererDir: resolve(import.meta.dirname, '../renderer'),
+  port: Number(process.env.PARLEY_PORT ?? 0),
+})
+if (tokenStore.kind === 'memory') console.log(`Keychain: ${tokenStore.unavailableReason}`)
+console.log(`Parley is running in browser mode. Open: ${host.url}`)
+
+const stop = async (): Promise<void> => {
+  await host.close()
+  await core.close()
+  process.exit(0)
+}
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)

@@ -1,0 +1,78 @@
+// Runs the real renderer in Debian's Chromium against the real core over the WebSocket transport.
+import { mkdtemp, mkdir, readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Core } from '../../main/core/core'
+import { startBrowserHost, type BrowserHost } from '../../main/transport/browser-host'
+import { testCore } from '../support/core'
+
+export const rendererDir = resolve(import.meta.dirname, '../../out/renderer')
+export const resultsDir = resolve(import.meta.dirname, '../../test-results')
+
+/** Playwright passes its own --disable-features; Chromium honours only the last one, so we pass one merged list. */
+async function playwrightDisabledFeatures(): Promise<string[]> {
+  const pkg = dirname(createRequire(import.meta.url).resolve('playwright-core/package.json'))
+  const source = await readFile(join(pkg, 'lib/server/electron/loader.js'), 'utf8')
+  const block = /var disabledFeatures = \[([\s\S]*?)\]\.filter/.exec(source)?.[1]
+  if (!block) throw new Error('Cannot read playwright-core’s disabled feature list; update test/e2e/harness.ts')
+  return [...block.matchAll(/^\s*"([^"]+)"/gm)].map((m) => m[1]!)
+}
+
+export interface Client {
+  page: Page
+  context: BrowserContext
+  core: Core
+  host: BrowserHost
+  close(): Promise<void>
+}
+
+export async function launchClient(options: { core?: Core } = {}): Promise<Client> {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('Build the renderer first: npm run build')
+  const core = options.core ?? (await testCore())
+  const host = await startBrowserHost({ core, rendererDir })
+  const ours = await playwrightDisabledFeatures()
+  const features = [...ours, 'WebRtcHideLocalIpsWithMdns']
+  const profile = await mkdtemp(join(tmpdir(), 'parley-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    ignoreDefaultArgs: [`--disable-features=${ours.join(',')}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--allow-loopback-in-peer-connection',
+      `--disable-features=${features.join(',')}`,
+    ],
+    viewport: { width: 1100, height: 760 },
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  await page.goto(host.url)
+  return {
+    page,
+    context,
+    core,
+    host,
+    async close() {
+      await context.close()
+      await host.close()
+      await core.close()
+    },
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(resultsDir, { recursive: true })
+  const path = join(resultsDir, `${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  return path
+}

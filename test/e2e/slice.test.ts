@@ -1,0 +1,54 @@
+// The vertical slice: real renderer in Chromium, real core in Node, joined by the contract over WebSocket.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchClient, screenshot, type Client } from './harness'
+
+let client: Client
+beforeAll(async () => {
+  client = await launchClient()
+})
+afterAll(async () => client?.close())
+
+describe('browser mode slice', () => {
+  it('shows the version that main reports and a clock pushed from main', async () => {
+    const { page } = client
+    await expect.poll(() => page.getByTestId('version').textContent()).toContain('Version 9.8.7-test · browser')
+    const first = await page.getByTestId('clock').textContent()
+    await expect.poll(() => page.getByTestId('clock').textContent(), { timeout: 5000 }).not.toBe(first)
+  })
+
+  it('gets a live camera track from getUserMedia and shows it', async () => {
+    const { page } = client
+    await page.getByRole('button', { name: 'Test camera and microphone' }).click()
+    await expect.poll(() => page.getByTestId('camera-status').textContent()).toMatch(/^Camera live: /)
+    const video = await page.evaluate(async () => {
+      const el = document.querySelector('video')!
+      await new Promise((r) => (el.readyState >= 2 ? r(null) : el.addEventListener('loadeddata', r, { once: true })))
+      const track = (el.srcObject as MediaStream).getVideoTracks()[0]!
+      return { state: track.readyState, width: el.videoWidth, height: el.videoHeight }
+    })
+    expect(video).toEqual({ state: 'live', width: 640, height: 480 })
+    await screenshot(page, 'slice-camera')
+  })
+
+  it('a wrong payload from the page gets main’s typed validation error', async () => {
+    const { page } = client
+    // a value the contract does not allow, sent through the real store, client and socket
+    await page.evaluate(() => {
+      const select = document.querySelector<HTMLSelectElement>('select#theme')!
+      select.add(new Option('Neon', 'neon'))
+      select.value = 'neon'
+      select.dispatchEvent(new Event('change'))
+    })
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Invalid input for settings.update')
+    expect(await client.core.dispatch('settings.get', undefined)).toMatchObject({ ok: true, value: { theme: 'system' } })
+  })
+
+  it('the page has no Node and no bridge but the API socket', async () => {
+    const globals = await client.page.evaluate(() => ({
+      require: typeof (globalThis as Record<string, unknown>).require,
+      process: typeof (globalThis as Record<string, unknown>).process,
+      bridge: typeof (globalThis as Record<string, unknown>).parleyBridge,
+    }))
+    expect(globals).toEqual({ require: 'undefined', process: 'undefined', bridge: 'undefined' })
+  })
+})

@@ -1,0 +1,50 @@
+// The shell against the real core, called in process: what the person sees from main.
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Core } from '../../main/core/core'
+import App from '../../renderer/src/App.vue'
+import { createApi } from '../../renderer/src/api/client'
+import { setApi } from '../../renderer/src/api/current'
+import { useAppStore } from '../../renderer/src/stores/app'
+import { testCore } from '../support/core'
+import { inProcessBridge } from '../support/in-process-bridge'
+
+let core: Core | undefined
+afterEach(async () => core?.close())
+
+async function mountApp() {
+  core = await testCore({ clockIntervalMs: 20 })
+  setApi(createApi(inProcessBridge(core)))
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const wrapper = mount(App, { global: { plugins: [pinia] } })
+  await flushPromises()
+  return wrapper
+}
+
+describe('app shell', () => {
+  it('shows the version from main, the keychain warning and a ticking clock', async () => {
+    const wrapper = await mountApp()
+    expect(wrapper.get('[data-testid=version]').text()).toContain('Version 9.8.7-test')
+    expect(wrapper.get('[data-testid=keychain-warning]').text()).toContain('No keychain in this test')
+    const store = useAppStore()
+    const first = store.now
+    await expect.poll(() => store.now !== null && store.now !== first).toBe(true)
+  })
+
+  it('changing the theme saves it in main and applies it to the page', async () => {
+    const wrapper = await mountApp()
+    await wrapper.get('select#theme').setValue('dark')
+    await flushPromises()
+    expect(await core!.dispatch('settings.get', undefined)).toMatchObject({ ok: true, value: { theme: 'dark' } })
+    expect(document.documentElement.dataset.theme).toBe('dark')
+  })
+
+  it('shows main’s typed error when a setting is refused', async () => {
+    const wrapper = await mountApp()
+    await useAppStore().updateSettings({ theme: 'purple' as never })
+    await flushPromises()
+    expect(wrapper.get('[role=alert]').text()).toBe('Invalid input for settings.update')
+  })
+})

@@ -1,0 +1,17 @@
+// Prints the one line CI reads: "N passed, N failed" (and skipped when any), from vitest's JSON report.
+import { readFileSync } from 'node:fs'
+
+const file = process.argv[2] ?? 'test-results/vitest.json'
+let report
+try {
+  report = JSON.parse(readFileSync(file, 'utf8'))
+} catch {
+  console.log('0 passed, 1 failed')
+  console.error(`No test report at ${file}: vitest did not finish`)
+  process.exit(1)
+}
+// a file that failed to load has no failed test but is a failure all the same
+const brokenFiles = report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.every((a) => a.status !== 'failed')).length
+const failed = report.numFailedTests + brokenFiles
+const skipped = report.numPendingTests + report.numTodoTests
+console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

@@ -1,0 +1,26 @@
+// electron-builder's own schema check, offline: a typo in electron-builder.yml fails here, not at release time.
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const root = resolve(import.meta.dirname, '../..')
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder’s validation and names the installers we ship', async () => {
+    const { getConfig, validateConfiguration } = await import('app-builder-lib/out/util/config/config.js')
+    const { DebugLogger } = await import('builder-util')
+    const config = await getConfig(root, resolve(root, 'electron-builder.yml'), null)
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined()
+    expect(config.win?.target).toEqual(['nsis'])
+    expect(config.nsis?.perMachine).toBe(false)
+    expect(config.mac?.target).toEqual(['dmg', 'zip'])
+    expect(config.mac?.hardenedRuntime).toBe(true)
+    expect(config.linux?.target).toEqual(['AppImage', 'deb'])
+    expect(config.npmRebuild).toBe(false)
+  })
+
+  it('rejects a misspelt option', async () => {
+    const { validateConfiguration } = await import('app-builder-lib/out/util/config/config.js')
+    const { DebugLogger } = await import('builder-util')
+    await expect(validateConfiguration({ appId: 'x', linx: {} } as never, new DebugLogger(false))).rejects.toThrow(/linx/)
+  })
+})
