@@ -1,0 +1,124 @@
+// One pool's HTTP front end (fastify): content negotiation, UCWA error bodies, auth, faults.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { Application } from '../pool/application'
+import type { Grant } from '../pool/tokens'
+import type { World } from '../pool/world'
+import type { Faults } from '../faults'
+import { codeForStatus, errors, SimError } from './errors'
+import { parseInput, type Input, type InputKind } from './input'
+import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, type EventsBody, type Res } from './resource'
+
+export interface Pool {
+  id: string
+  origin: string
+}
+
+export interface RouteConfig {
+  /** name used by fault rules */
+  resource: string
+  /** needs a Bearer token for this pool */
+  auth?: boolean
+}
+
+export interface Ctx {
+  world: World
+  faults: Faults
+  pool: Pool
+  pools: () => Pool[]
+  options: { redirectLoop: boolean; bodyLimit: number }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    grant: Grant | null
+  }
+}
+
+export function wantsXml(req: FastifyRequest): boolean {
+  const accept = String(req.headers.accept ?? '').toLowerCase()
+  const xml = accept.search(/application\/(vnd\.microsoft\.com\.ucwa\+)?xml/)
+  const json = accept.search(/application\/(vnd\.microsoft\.com\.ucwa\+)?json/)
+  return xml >= 0 && (json < 0 || xml < json)
+}
+
+function contentType(req: FastifyRequest, xml: boolean): string {
+  const vnd = String(req.headers.accept ?? '').includes('vnd.microsoft.com.ucwa')
+  return xml ? (vnd ? 'application/vnd.microsoft.com.ucwa+xml' : 'application/xml') : vnd ? 'application/vnd.microsoft.com.ucwa+json' : 'application/json'
+}
+
+export function sendRes(req: FastifyRequest, reply: FastifyReply, res: Res, status = 200): FastifyReply {
+  const xml = wantsXml(req)
+  reply.code(status).header('Content-Type', `${contentType(req, xml)}; charset=utf-8`).header('Cache-Control', 'no-cache')
+  return reply.send(xml ? `<?xml version="1.0" encoding="utf-8"?>${resourceToXml(res)}` : JSON.stringify(resourceToJson(res)))
+}
+
+export function sendEvents(req: FastifyRequest, reply: FastifyReply, body: EventsBody): FastifyReply {
+  const xml = wantsXml(req)
+  reply.code(200).header('Content-Type', `${contentType(req, xml)}; charset=utf-8`).header('Cache-Control', 'no-cache')
+  return reply.send(xml ? eventsToXml(body) : JSON.stringify(eventsToJson(body)))
+}
+
+export function sendError(req: FastifyRequest, reply: FastifyReply, e: SimError): FastifyReply {
+  const xml = wantsXml(req)
+  reply.code(e.status).header('Content-Type', `${xml ? 'application/xml' : 'application/json'}; charset=utf-8`)
+  return reply.send(xml ? `<?xml version="1.0" encoding="utf-8"?>${reasonToXml(e.reason, true)}` : JSON.stringify(e.reason))
+}
+
+export function input(req: FastifyRequest, accepted: InputKind[]): Input {
+  return parseInput(req.headers['content-type'], req.body as string | undefined, accepted)
+}
+
+export function challenge(ctx: Ctx, reply: FastifyReply): FastifyReply {
+  const href = `${ctx.pool.origin}/WebTicket/oauthtoken`
+  return reply
+    .code(401)
+    .header('WWW-Authenticate', [
+      'Bearer trusted_issuers="", client_id="00000004-0000-0ff1-ce00-000000000000"',
+      `MsRtcOAuth href="${href}",grant_type="urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password"`,
+    ])
+    .header('Content-Type', 'text/html')
+    .send('<html><body>401 - Unauthorized: Access is denied due to invalid credentials.</body></html>')
+}
+
+/** The application named in the URL, owned by the token's user, on this pool. */
+export function appOf(ctx: Ctx, req: FastifyRequest): Application {
+  const app = ctx.world.lookup((req.params as { appId: string }).appId)
+  if (app.pool !== ctx.pool.id || app.user !== req.grant?.user) throw errors.applicationNotFound()
+  app.lastRequestAt = ctx.world.clock.now()
+  return app
+}
+
+export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx: Ctx) => void): FastifyInstance {
+  const server = Fastify({ logger: false, bodyLimit: ctx.options.bodyLimit, keepAliveTimeout: 60_000, forceCloseConnections: true })
+  server.decorateRequest('grant', null)
+  server.removeAllContentTypeParsers()
+  server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
+
+  server.addHook('onRequest', async (req, reply) => {
+    const config = req.routeOptions.config as Partial<RouteConfig>
+    const rule = ctx.faults.take(config.resource ?? '', req.method)
+    if (rule?.kind === 'drop') {
+      req.raw.socket.destroy()
+      return reply
+    }
+    if (rule?.kind === 'delay') await new Promise((r) => setTimeout(r, rule.ms))
+    if (rule?.kind === 'fail') throw new SimError(rule.status, rule.subcode === 'None' ? undefined : rule.subcode, rule.message ?? 'Injected failure', rule.code)
+    if (config.auth) {
+      req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id)
+      if (!req.grant) return challenge(ctx, reply)
+    }
+  })
+
+  server.setErrorHandler((error, req, reply) => {
+    if (error instanceof SimError) return sendError(req, reply, error)
+    const fe = error as { code?: string; statusCode?: number; message: string }
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(req, reply, errors.tooLarge())
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(req, reply, errors.unsupportedMediaType(String(req.headers['content-type'] ?? '')))
+    const status = fe.statusCode && fe.statusCode >= 400 ? fe.statusCode : 500
+    return sendError(req, reply, new SimError(status, undefined, status === 500 ? 'Internal Server Error.' : fe.message, codeForStatus(status)))
+  })
+  server.setNotFoundHandler((req, reply) => sendError(req, reply, new SimError(404, undefined, 'The resource does not exist.', 'NotFound')))
+
+  register(server, ctx)
+  return server
+}

@@ -1,0 +1,142 @@
+// startSimulator(): a UCWA 2.0 pool (and a second one users can be homed on) on loopback.
+import type { FastifyInstance } from 'fastify'
+import { realClock, type Clock } from './clock'
+import { Faults, type FaultRule } from './faults'
+import { createPoolServer, type Ctx, type Pool } from './http/server'
+import { randomIds, seededIds } from './ids'
+import { Directory, defaultUsers, type UserConfig } from './pool/directory'
+import { defaultWorldConfig, World, type WorldConfig } from './pool/world'
+import { registerApplications } from './routes/applications'
+import { registerCommunication } from './routes/communication'
+import { registerDiscovery } from './routes/discovery'
+import { registerMe } from './routes/me'
+import { registerPeople } from './routes/people'
+
+export interface SimulatorOptions {
+  /** port of the first pool (the one autodiscovery answers on); 0 picks a free one */
+  port?: number
+  host?: string
+  users?: UserConfig[]
+  /** ids of the pools; users name theirs; default ["pool1", "pool2"] */
+  pools?: string[]
+  clock?: Clock
+  /** seeded ids and tokens (deterministic mode) */
+  seed?: number
+  config?: Partial<WorldConfig>
+  bodyLimit?: number
+}
+
+export interface SimulatorControl {
+  world: World
+  faults: Faults
+  clock: Clock
+  fault(rule: Omit<FaultRule, 'times'> & { times?: number }): void
+  clearFaults(): void
+  expireTokens(sip?: string): number
+  expireApplication(idOrSip: string): number
+  /** the channel is re-created: transient state dropped, next response carries `resume` */
+  recreateChannel(idOrSip: string): number
+  /** applications on the pool are lost and every connection is cut */
+  restartPool(poolId?: string): Promise<void>
+  setHomePool(sip: string, poolId: string): void
+  setRedirectLoop(on: boolean): void
+  applications(sip?: string): Array<{ id: string; user: string; pool: string; available: boolean; endpointId: string }>
+  eventStats(): { queued: number; acknowledged: number; pgets: number }
+}
+
+export interface Simulator {
+  /** the discovery URL (the pool's lyncdiscover root) */
+  url: string
+  pools: Pool[]
+  users: UserConfig[]
+  control: SimulatorControl
+  close(): Promise<void>
+}
+
+function routes(server: FastifyInstance, ctx: Ctx): void {
+  registerDiscovery(server, ctx)
+  registerApplications(server, ctx)
+  registerMe(server, ctx)
+  registerPeople(server, ctx)
+  registerCommunication(server, ctx)
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = options.clock ?? realClock
+  const ids = options.seed === undefined ? randomIds() : seededIds(options.seed)
+  const poolIds = options.pools ?? ['pool1', 'pool2']
+  const users = options.users ?? defaultUsers()
+  const directory = new Directory(users, poolIds[0]!)
+  const world = new World(clock, ids, directory, { ...defaultWorldConfig, ...options.config })
+  const faults = new Faults()
+  const shared = { redirectLoop: false, bodyLimit: options.bodyLimit ?? 256 * 1024 }
+  const pools: Pool[] = []
+  const servers: FastifyInstance[] = []
+
+  for (const [i, id] of poolIds.entries()) {
+    const pool: Pool = { id, origin: '' }
+    const server = createPoolServer({ world, faults, pool, pools: () => pools, options: shared }, routes)
+    await server.listen({ port: i === 0 ? (options.port ?? 0) : 0, host: options.host ?? '127.0.0.1' })
+    const address = server.server.address() as import('node:net').AddressInfo
+    pool.origin = `http://${address.address}:${address.port}`
+    pools.push(pool)
+    servers.push(server)
+  }
+
+  const pick = (idOrSip: string) => [...world.apps.values()].filter((a) => a.id === idOrSip || a.user.sip === idOrSip.replace(/^sip:/i, '').toLowerCase())
+
+  const control: SimulatorControl = {
+    world,
+    faults,
+    clock,
+    fault: (rule) => faults.add({ times: 1, ...rule } as FaultRule),
+    clearFaults: () => faults.clear(),
+    expireTokens: (sip) => world.tokens.expire(sip),
+    expireApplication(idOrSip) {
+      const apps = pick(idOrSip)
+      for (const app of apps) world.deleteApplication(app, 'expired')
+      return apps.length
+    },
+    recreateChannel(idOrSip) {
+      const apps = pick(idOrSip)
+      for (const app of apps) world.resetTransientState(app)
+      return apps.length
+    },
+    async restartPool(poolId = poolIds[0]!) {
+      const server = servers[poolIds.indexOf(poolId)]
+      for (const app of [...world.apps.values()].filter((a) => a.pool === poolId)) world.deleteApplication(app, 'restart')
+      server?.server.closeAllConnections()
+    },
+    setHomePool: (sip, poolId) => directory.setHomePool(sip, poolId),
+    setRedirectLoop(on) {
+      shared.redirectLoop = on
+    },
+    applications: (sip) =>
+      [...world.apps.values()]
+        .filter((a) => !sip || a.user.sip === sip.replace(/^sip:/i, '').toLowerCase())
+        .map((a) => ({ id: a.id, user: a.user.sip, pool: a.pool, available: a.available, endpointId: a.endpointId })),
+    eventStats() {
+      const total = { queued: 0, acknowledged: 0, pgets: 0 }
+      for (const a of world.apps.values()) {
+        total.queued += a.channel.stats.queued
+        total.acknowledged += a.channel.stats.acknowledged
+        total.pgets += a.channel.stats.pgets
+      }
+      return total
+    },
+  }
+
+  return {
+    url: `${pools[0]!.origin}/`,
+    pools,
+    users,
+    control,
+    async close() {
+      world.close()
+      await Promise.all(servers.map((s) => s.close()))
+    },
+  }
+}
+
+export { ManualClock, realClock } from './clock'
+export type { UserConfig } from './pool/directory'

@@ -1,0 +1,79 @@
+// One registered application (application_ref.md): its user, its event channel and its view of conversations.
+import type { Clock } from '../clock'
+import type { Res, UcwaEvent } from '../http/resource'
+import type { User } from './directory'
+import { EventChannel, type Priority } from './event-channel'
+import type { Conversation, Invitation } from './conversation'
+
+export type Availability = 'Online' | 'Busy' | 'DoNotDisturb' | 'BeRightBack' | 'Away' | 'Offwork' | 'Offline'
+
+export const APPS_ROOT = '/ucwa/oauth/v1/applications'
+
+export class Application {
+  readonly channel: EventChannel
+  readonly conversations = new Map<string, Conversation>()
+  readonly invitations = new Map<string, Invitation>()
+  available = false
+  modalities: string[] = []
+  /** what the user chose (signInAs or presence POST) */
+  chosenAvailability: Availability = 'Online'
+  lastActivityAt: number
+  lastRequestAt: number
+  /** set when the pool dropped transient state for lack of P-GETs; cleared by the next P-GET */
+  channelReset = false
+  /** minutes without reportMyActivity before the user shows Away */
+  inactiveTimeoutMinutes = 5
+
+  constructor(
+    readonly id: string,
+    readonly user: User,
+    readonly pool: string,
+    readonly endpointId: string,
+    readonly userAgent: string,
+    readonly culture: string,
+    readonly instanceId: string | undefined,
+    private readonly clock: Clock,
+  ) {
+    this.lastActivityAt = clock.now()
+    this.lastRequestAt = clock.now()
+    this.channel = new EventChannel(clock, this.href('/events'))
+  }
+
+  href(path = ''): string {
+    return `${APPS_ROOT}/${this.id}${path}`
+  }
+
+  get endpointUri(): string {
+    return `${this.user.uri};opaque=user:epid:${this.endpointId};gruu`
+  }
+
+  get inCall(): boolean {
+    return [...this.conversations.values()].some((c) => c.audioVideo.state === 'Connected')
+  }
+
+  get acceptsAudioVideo(): boolean {
+    return this.available && this.modalities.some((m) => /^(audio|video|audiovideo)$/i.test(m))
+  }
+
+  /** What others see: the choice, Busy in a call, Away after inactivity. */
+  get availability(): Availability {
+    if (!this.available) return 'Offline'
+    if (this.chosenAvailability !== 'Online') return this.chosenAvailability
+    if (this.inCall) return 'Busy'
+    if (this.clock.now() - this.lastActivityAt > this.inactiveTimeoutMinutes * 60_000) return 'Away'
+    return 'Online'
+  }
+
+  emit(sender: { rel: string; href: string }, event: UcwaEvent, priority: Priority = 'high'): void {
+    this.channel.enqueue(sender, event, priority)
+  }
+
+  /** Shorthand for the common case: an event about a resource, with the resource embedded. */
+  emitResource(sender: { rel: string; href: string }, type: UcwaEvent['type'], res: Res, extra: Partial<UcwaEvent> = {}, priority: Priority = 'high'): void {
+    this.emit(sender, { type, link: { rel: res.rel, href: res.href }, embedded: type === 'deleted' ? undefined : res, ...extra }, priority)
+  }
+
+  communicationSender(): { rel: string; href: string } {
+    return { rel: 'communication', href: this.href('/communication') }
+  }
+}

@@ -1,0 +1,330 @@
+// P2P audio/video call signalling between two users' applications. The simulator relays SDP only:
+// media flows browser to browser. Each side sees its own conversation and invitation resources.
+import type { Clock, Timer } from '../clock'
+import { errors, SimError, type Reason } from '../http/errors'
+import type { IdSource } from '../ids'
+import type { Application } from './application'
+import type { Conversation, Invitation } from './conversation'
+import type { Directory, User } from './directory'
+import {
+  audioVideoRes,
+  audioVideoSessionRes,
+  conversationRes,
+  invitationRes,
+  negotiationRes,
+  participantRes,
+} from './render'
+
+export interface CallWorld {
+  clock: Clock
+  ids: IdSource
+  directory: Directory
+  appsOf(user: User): Application[]
+  ringTimeoutMs: number
+}
+
+interface Leg {
+  app: Application
+  conversation: Conversation
+  invitation: Invitation
+}
+
+export type CallState = 'ringing' | 'connected' | 'ended'
+
+export class P2PCall {
+  state: CallState = 'ringing'
+  ringing: Leg[] = []
+  callee: Leg | null = null
+  ringTimer: Timer | null = null
+
+  constructor(
+    readonly id: string,
+    readonly caller: Leg,
+  ) {}
+
+  legs(): Leg[] {
+    return [this.caller, ...(this.callee ? [this.callee] : this.ringing)]
+  }
+}
+
+export interface StartAudioVideoInput {
+  to: string
+  offer: string
+  operationId?: string
+  sessionContext?: string
+  subject?: string
+  threadId?: string
+  importance?: string
+}
+
+const reasons = {
+  notFound: { code: 'NotFound', subcode: 'DestinationNotFound', message: 'That person could not be found.' },
+  unreachable: { code: 'RemoteFailure', subcode: 'Unreachable', message: 'That person is not signed in.' },
+  doNotDisturb: { code: 'RemoteFailure', subcode: 'DoNotDisturb', message: 'That person does not want to be disturbed.' },
+  declined: { code: 'RemoteFailure', subcode: 'Declined', message: 'The call was declined.' },
+  noAnswer: { code: 'RemoteFailure', subcode: 'Timeout', message: 'There was no answer.' },
+  missed: { code: 'RemoteFailure', subcode: 'Missed', message: 'You missed a call.' },
+  canceledByCaller: { code: 'RemoteFailure', subcode: 'Canceled', message: 'The caller hung up before the call was answered.' },
+  canceledLocally: { code: 'LocalFailure', subcode: 'Canceled', message: 'The call was cancelled.' },
+  answeredElsewhere: { code: 'RemoteFailure', subcode: 'ConnectedElsewhere', message: 'The call was answered on another device.' },
+  declinedElsewhere: { code: 'RemoteFailure', subcode: 'Declined', message: 'The call was declined on another device.' },
+  remoteHungUp: { code: 'Informational', subcode: 'CallTerminated', message: 'The other person ended the call.' },
+  localHungUp: { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' },
+  remoteGone: { code: 'RemoteFailure', subcode: 'CallTerminated', message: 'The other person was disconnected.' },
+} satisfies Record<string, Reason>
+
+export class Calls {
+  readonly #byConversation = new Map<Conversation, P2PCall>()
+
+  constructor(private readonly world: CallWorld) {}
+
+  callOf(conversation: Conversation): P2PCall | undefined {
+    return this.#byConversation.get(conversation)
+  }
+
+  get active(): P2PCall[] {
+    return [...new Set(this.#byConversation.values())].filter((c) => c.state !== 'ended')
+  }
+
+  start(app: Application, input: StartAudioVideoInput): Invitation {
+    const target = this.world.directory.find(input.to)
+    const threadId = input.threadId ?? this.world.ids.id()
+    const remote: User = target ?? { ...app.user, sip: input.to.replace(/^sip:/i, ''), uri: input.to, name: input.to, key: 'unknown' }
+    const leg = this.#newLeg(app, remote, app.user, 'Outgoing', { ...input, threadId })
+    const call = new P2PCall(this.world.ids.id(), leg)
+    this.#byConversation.set(leg.conversation, call)
+    this.#announceNewLeg(leg, 'Outgoing')
+
+    if (!target) return this.#failCaller(call, reasons.notFound), leg.invitation
+    const apps = this.world.appsOf(target).filter((a) => a.acceptsAudioVideo)
+    if (apps.length === 0) return this.#failCaller(call, reasons.unreachable), leg.invitation
+    if (apps.every((a) => a.availability === 'DoNotDisturb')) return this.#failCaller(call, reasons.doNotDisturb), leg.invitation
+
+    for (const calleeApp of apps.filter((a) => a.availability !== 'DoNotDisturb')) {
+      const calleeLeg = this.#newLeg(calleeApp, app.user, app.user, 'Incoming', { ...input, threadId })
+      calleeLeg.conversation.remoteJoined = true
+      this.#byConversation.set(calleeLeg.conversation, call)
+      call.ringing.push(calleeLeg)
+      this.#announceNewLeg(calleeLeg, 'Incoming')
+    }
+    call.ringTimer = this.world.clock.setTimeout(() => this.#noAnswer(call), this.world.ringTimeoutMs)
+    return leg.invitation
+  }
+
+  provisionalAnswer(app: Application, inv: Invitation, sdp: string, sessionContext: string): void {
+    const { call } = this.#ringingIncoming(app, inv)
+    inv.sessionContext = sessionContext
+    const callerInv = call.caller.invitation
+    callerInv.negotiation = { ...(callerInv.negotiation ?? this.#negotiation(app, callerInv)), provisionalAnswer: sdp }
+    if (callerInv.state === 'Connecting') callerInv.state = 'Alerting'
+    this.#emitNegotiation(call.caller)
+  }
+
+  accept(app: Application, inv: Invitation, sdp: string, sessionContext: string): void {
+    const { call, leg } = this.#ringingIncoming(app, inv)
+    call.ringTimer?.cancel()
+    call.state = 'connected'
+    call.callee = leg
+    inv.sessionContext = sessionContext
+    for (const other of call.ringing.filter((l) => l !== leg)) this.#endLeg(other, { invitationState: 'Cancelled', reason: reasons.answeredElsewhere })
+    call.ringing = []
+
+    const callerLeg = call.caller
+    const callerInv = callerLeg.invitation
+    callerInv.negotiation = { ...(callerInv.negotiation ?? this.#negotiation(app, callerInv)), answer: sdp }
+    for (const side of [callerLeg, leg]) {
+      const peer = side === callerLeg ? leg : callerLeg
+      side.conversation.session = {
+        id: this.world.ids.id(),
+        state: 'Established',
+        remoteEndpoint: peer.app.endpointUri,
+        sessionContext: side.invitation.sessionContext ?? '',
+      }
+    }
+    this.#emitNegotiation(callerLeg)
+    // the caller learns the callee joined
+    callerLeg.conversation.remoteJoined = true
+    const cc = callerLeg.conversation
+    callerLeg.app.emitResource(this.#conversationSender(callerLeg), 'added', participantRes(callerLeg.app, cc, cc.remote))
+    for (const side of [callerLeg, leg]) this.#connect(side)
+  }
+
+  decline(app: Application, inv: Invitation, scope: string): void {
+    const { call, leg } = this.#ringingIncoming(app, inv)
+    const global = scope !== 'Local' || call.ringing.length === 1
+    if (!global) {
+      call.ringing = call.ringing.filter((l) => l !== leg)
+      this.#endLeg(leg, { invitationState: 'Declined', reason: reasons.declined, status: 'Failure' })
+      return
+    }
+    call.ringTimer?.cancel()
+    for (const l of call.ringing) this.#endLeg(l, { invitationState: 'Declined', reason: l === leg ? reasons.declined : reasons.declinedElsewhere })
+    call.ringing = []
+    this.#failCaller(call, reasons.declined, 'Declined')
+  }
+
+  cancel(app: Application, inv: Invitation): void {
+    const call = this.#callFor(inv)
+    if (inv.direction !== 'Outgoing' || call.caller.app !== app) throw errors.methodNotAllowed()
+    if (call.state !== 'ringing') throw new SimError(410, undefined, 'The invitation is no longer pending.', 'Gone')
+    call.ringTimer?.cancel()
+    for (const l of call.ringing) this.#endLeg(l, { invitationState: 'Cancelled', reason: reasons.canceledByCaller })
+    call.ringing = []
+    this.#failCaller(call, reasons.canceledLocally, 'Cancelled')
+  }
+
+  /** stopAudioVideo on either side, or the application going away (reason on the other side differs). */
+  hangUp(app: Application, conversation: Conversation, cause: 'user' | 'gone' = 'user'): void {
+    const call = this.#byConversation.get(conversation)
+    if (!call || call.state === 'ended') throw new SimError(404, undefined, 'Call not found.')
+    if (call.state === 'ringing') {
+      if (call.caller.conversation === conversation) return this.cancel(app, call.caller.invitation)
+      const leg = call.ringing.find((l) => l.conversation === conversation)!
+      return this.decline(app, leg.invitation, 'Local')
+    }
+    call.state = 'ended'
+    for (const leg of call.legs()) {
+      const mine = leg.conversation === conversation
+      this.#endLeg(leg, { reason: mine ? reasons.localHungUp : cause === 'gone' ? reasons.remoteGone : reasons.remoteHungUp })
+    }
+  }
+
+  /** An application was deleted or expired: every call it is part of ends. */
+  dropApplication(app: Application): void {
+    for (const conversation of [...app.conversations.values()]) {
+      const call = this.#byConversation.get(conversation)
+      if (call && call.state !== 'ended') {
+        try {
+          this.hangUp(app, conversation, 'gone')
+        } catch {
+          // already ended
+        }
+      }
+    }
+  }
+
+  #callFor(inv: Invitation): P2PCall {
+    const call = this.#byConversation.get(inv.conversation)
+    if (!call) throw new SimError(404, undefined, 'Call not found.')
+    return call
+  }
+
+  #ringingIncoming(app: Application, inv: Invitation): { call: P2PCall; leg: Leg } {
+    const call = this.#callFor(inv)
+    const leg = call.ringing.find((l) => l.invitation === inv)
+    if (inv.direction !== 'Incoming' || !leg || leg.app !== app) {
+      throw new SimError(410, undefined, 'The invitation is no longer ringing.', 'Gone')
+    }
+    return { call, leg }
+  }
+
+  #negotiation(calleeApp: Application, callerInv: Invitation): Invitation['negotiation'] & object {
+    return { remoteEndpoint: calleeApp.endpointUri, sessionContext: callerInv.sessionContext ?? '' }
+  }
+
+  #newLeg(app: Application, remote: User, from: User, direction: 'Incoming' | 'Outgoing', input: StartAudioVideoInput & { threadId: string }): Leg {
+    const conversation: Conversation = {
+      id: this.world.ids.id(),
+      threadId: input.threadId,
+      subject: input.subject ?? '',
+      importance: input.importance ?? 'Normal',
+      state: direction === 'Incoming' ? 'Incoming' : 'Connecting',
+      created: this.world.clock.now(),
+      local: app.user,
+      remote,
+      participantKeys: { local: app.user.sip, remote: remote.sip },
+      remoteJoined: false,
+      audioVideo: { state: 'Connecting' },
+      invitation: undefined as unknown as Invitation,
+    }
+    const invitation: Invitation = {
+      id: this.world.ids.id(),
+      direction,
+      state: 'Connecting',
+      operationId: direction === 'Outgoing' ? input.operationId : undefined,
+      sessionContext: direction === 'Outgoing' ? input.sessionContext : undefined,
+      to: direction === 'Outgoing' ? `sip:${input.to.replace(/^sip:/i, '')}` : app.user.uri,
+      subject: input.subject,
+      threadId: input.threadId,
+      importance: input.importance ?? 'Normal',
+      mediaOffer: input.offer,
+      from,
+      conversation,
+    }
+    conversation.invitation = invitation
+    app.conversations.set(conversation.id, conversation)
+    app.invitations.set(invitation.id, invitation)
+    return { app, conversation, invitation }
+  }
+
+  #conversationSender(leg: Leg): { rel: string; href: string } {
+    return { rel: 'conversation', href: leg.app.href(`/communication/conversations/${leg.conversation.id}`) }
+  }
+
+  #announceNewLeg(leg: Leg, direction: 'Incoming' | 'Outgoing'): void {
+    const { app, conversation: c, invitation } = leg
+    const comm = app.communicationSender()
+    app.emitResource(comm, 'added', conversationRes(app, c))
+    app.emitResource(comm, 'started', invitationRes(app, invitation))
+    const conv = this.#conversationSender(leg)
+    app.emitResource(conv, 'added', participantRes(app, c, c.local))
+    if (direction === 'Incoming') app.emitResource(conv, 'added', participantRes(app, c, c.remote))
+    app.emitResource(conv, 'updated', audioVideoRes(app, c))
+  }
+
+  #emitNegotiation(callerLeg: Leg): void {
+    const { app, invitation } = callerLeg
+    app.emitResource({ rel: 'audioVideoInvitation', href: app.href(`/communication/invitations/${invitation.id}`) }, 'updated', negotiationRes(app, invitation))
+  }
+
+  #connect(leg: Leg): void {
+    const { app, conversation: c, invitation } = leg
+    invitation.state = 'Connected'
+    c.state = 'Connected'
+    c.audioVideo.state = 'Connected'
+    const conv = this.#conversationSender(leg)
+    app.emitResource(app.communicationSender(), 'added', audioVideoSessionRes(app, c))
+    app.emitResource(conv, 'updated', audioVideoRes(app, c))
+    app.emitResource(app.communicationSender(), 'completed', invitationRes(app, invitation), { status: 'Success' })
+    app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
+  }
+
+  #failCaller(call: P2PCall, reason: Reason, state: Invitation['state'] = 'Failed'): void {
+    call.state = 'ended'
+    this.#endLeg(call.caller, { invitationState: state, reason, status: 'Failure' })
+  }
+
+  #noAnswer(call: P2PCall): void {
+    if (call.state !== 'ringing') return
+    for (const l of call.ringing) this.#endLeg(l, { invitationState: 'Failed', reason: reasons.missed })
+    call.ringing = []
+    this.#failCaller(call, reasons.noAnswer)
+  }
+
+  /** Tears one side down: invitation completed (if pending), modality disconnected, conversation gone. */
+  #endLeg(leg: Leg, opts: { invitationState?: Invitation['state']; reason: Reason; status?: 'Success' | 'Failure' }): void {
+    const { app, conversation: c, invitation } = leg
+    const comm = app.communicationSender()
+    const conv = this.#conversationSender(leg)
+    const pending = invitation.state === 'Connecting' || invitation.state === 'Alerting'
+    if (pending) {
+      invitation.state = opts.invitationState ?? 'Failed'
+      app.emitResource(comm, 'completed', invitationRes(app, invitation), { status: opts.status ?? 'Failure', reason: opts.reason })
+    }
+    c.audioVideo.state = 'Disconnected'
+    app.emitResource(conv, 'updated', audioVideoRes(app, c), pending ? {} : { reason: opts.reason })
+    if (c.session) {
+      app.emit(comm, { type: 'deleted', link: { rel: 'audioVideoSession', href: app.href(`/communication/conversations/${c.id}/audioVideo/audioVideoSession`) } })
+      c.session = undefined
+    }
+    if (c.remoteJoined) {
+      app.emitResource(conv, 'deleted', participantRes(app, c, c.remote))
+      c.remoteJoined = false
+    }
+    c.state = 'Disconnected'
+    app.emit(comm, { type: 'deleted', link: { rel: 'conversation', href: app.href(`/communication/conversations/${c.id}`) } })
+    app.conversations.delete(c.id)
+    this.#byConversation.delete(c)
+    // the invitation stays readable (its final state) until the application goes
+  }
+}

@@ -1,0 +1,270 @@
+// Resources as the reference pages name their properties and links.
+import { sdpDataUrl, type Link, type Res } from '../http/resource'
+import type { Application } from './application'
+import type { Conversation, Invitation } from './conversation'
+import type { User } from './directory'
+
+const l = (href: string): Link => ({ href })
+
+export function meRes(app: Application): Res {
+  const u = app.user
+  return {
+    rel: 'me',
+    href: app.href('/me'),
+    props: {
+      name: u.name,
+      uri: u.uri,
+      title: u.title,
+      department: u.department,
+      company: u.company,
+      emailAddresses: [u.sip],
+      endpointUri: app.endpointUri,
+      workPhoneNumber: u.workPhoneNumber,
+    },
+    links: {
+      makeMeAvailable: app.available ? undefined : l(app.href('/me/makeMeAvailable')),
+      presence: app.available ? l(app.href('/me/presence')) : undefined,
+      reportMyActivity: app.available ? l(app.href('/me/reportMyActivity')) : undefined,
+      note: app.available ? l(app.href('/me/note')) : undefined,
+      location: app.available ? l(app.href('/me/location')) : undefined,
+      phones: l(app.href('/me/phones')),
+      photo: l(app.href(`/photos/${u.sip}`)),
+      callForwardingSettings: app.available ? l(app.href('/me/callForwardingSettings')) : undefined,
+    },
+  }
+}
+
+export function presenceRes(app: Application): Res {
+  return { rel: 'presence', href: app.href('/me/presence'), props: { availability: app.availability, activity: app.inCall ? 'InACall' : undefined } }
+}
+
+export function peopleRes(app: Application): Res {
+  const p = (path: string): Link => l(app.href(`/people${path}`))
+  return {
+    rel: 'people',
+    href: app.href('/people'),
+    links: {
+      search: p('/search'),
+      myContacts: p('/contacts'),
+      myGroups: p('/groups'),
+      presenceSubscriptions: p('/presenceSubscriptions'),
+      subscribedContacts: p('/subscribedContacts'),
+    },
+  }
+}
+
+export function communicationRes(app: Application): Res {
+  const c = (path: string): Link => l(app.href(`/communication${path}`))
+  return {
+    rel: 'communication',
+    href: app.href('/communication'),
+    props: {
+      supportedModalities: app.modalities,
+      supportedMessageFormats: ['Plain'],
+      audioPreference: 'VoipAudio',
+      conversationHistory: 'Disabled',
+      publishEndpointLocation: false,
+      videoBasedScreenSharing: 'Disabled',
+    },
+    links: {
+      conversations: c('/conversations?filter=active'),
+      startAudioVideo: c('/startAudioVideo'),
+      startMessaging: c('/messagingInvitations'),
+      startOnlineMeeting: c('/onlineMeetingInvitations?onlineMeetingUri=adhoc'),
+      joinOnlineMeeting: c('/onlineMeetingInvitations'),
+      missedItems: c('/missedItems'),
+      mediaPolicies: l(app.href('/mediaPolicies')),
+    },
+  }
+}
+
+export function applicationRes(app: Application): Res {
+  return {
+    rel: 'application',
+    href: app.href(),
+    props: { culture: app.culture, userAgent: app.userAgent, endpointId: app.endpointId, id: app.id, instanceId: app.instanceId, type: 'Desktop' },
+    links: {
+      policies: l(app.href('/policies')),
+      batch: l(app.href('/batch')),
+      events: l(app.channel.currentLink),
+    },
+    embedded: { me: meRes(app), people: peopleRes(app), communication: communicationRes(app) },
+  }
+}
+
+export function contactRes(app: Application, u: User): Res {
+  const p = (path: string): Link => l(app.href(`/people/${u.key}${path}`))
+  return {
+    rel: 'contact',
+    href: app.href(`/people/${u.key}`),
+    props: {
+      name: u.name,
+      uri: u.uri,
+      emailAddresses: [u.sip],
+      title: u.title,
+      department: u.department,
+      company: u.company,
+      sourceNetwork: 'SameEnterprise',
+      type: 'User',
+      workPhoneNumber: u.workPhoneNumber,
+    },
+    links: {
+      contactPresence: p('/presence'),
+      contactPhoto: p('/photo'),
+      contactNote: p('/note'),
+      contactLocation: p('/location'),
+      contactSupportedModalities: p('/supportedMedia'),
+    },
+  }
+}
+
+export function contactPresenceRes(app: Application, u: User, availability: string, inCall: boolean): Res {
+  return {
+    rel: 'contactPresence',
+    href: app.href(`/people/${u.key}/presence`),
+    props: { availability, activity: inCall ? 'InACall' : undefined, deviceType: availability === 'Offline' ? undefined : 'Computer' },
+  }
+}
+
+const convPath = (c: Conversation): string => `/communication/conversations/${c.id}`
+
+export function conversationRes(app: Application, c: Conversation): Res {
+  const p = (path: string): Link => l(app.href(`${convPath(c)}${path}`))
+  return {
+    rel: 'conversation',
+    href: app.href(convPath(c)),
+    props: {
+      state: c.state,
+      threadId: c.threadId,
+      subject: c.subject,
+      importance: c.importance,
+      activeModalities: c.audioVideo.state === 'Connected' ? ['AudioVideo'] : [],
+      participantCount: c.remoteJoined ? 2 : 1,
+      audienceMute: false,
+      audienceMessaging: false,
+      recording: false,
+      created: c.created,
+      readLocally: true,
+    },
+    links: {
+      audioVideo: p('/audioVideo'),
+      messaging: p('/messaging'),
+      participants: p('/participants'),
+      localParticipant: l(participantHref(app, c, c.local)),
+      addParticipant: p('/participants/addParticipant'),
+    },
+  }
+}
+
+export function participantHref(app: Application, c: Conversation, u: User): string {
+  return app.href(`${convPath(c)}/participants/${u.sip}`)
+}
+
+export function participantRes(app: Application, c: Conversation, u: User): Res {
+  const local = u.sip === c.local.sip
+  const href = participantHref(app, c, u)
+  return {
+    rel: local ? 'localParticipant' : 'participant',
+    href,
+    props: { name: u.name, uri: u.uri, local, anonymous: false, inLobby: false, organizer: false, role: 'Attendee', sourceNetwork: 'SameEnterprise' },
+    links: {
+      conversation: l(app.href(convPath(c))),
+      ...(local ? { me: l(app.href('/me')) } : { contact: l(app.href(`/people/${u.key}`)), contactPresence: l(app.href(`/people/${u.key}/presence`)) }),
+      participantAudio: l(`${href}/participantAudio`),
+      participantVideo: l(`${href}/participantVideo`),
+    },
+  }
+}
+
+export function participantsRes(app: Application, c: Conversation): Res {
+  const remote = c.remoteJoined ? [participantRes(app, c, c.remote)] : []
+  return {
+    rel: 'participants',
+    href: app.href(`${convPath(c)}/participants`),
+    links: { participant: remote.map((r) => l(r.href)) },
+    embedded: { participant: remote },
+  }
+}
+
+export function audioVideoRes(app: Application, c: Conversation): Res {
+  const p = (path: string): Link => l(app.href(`${convPath(c)}/audioVideo${path}`))
+  const live = c.audioVideo.state !== 'Disconnected'
+  return {
+    rel: 'audioVideo',
+    href: app.href(`${convPath(c)}/audioVideo`),
+    props: { state: c.audioVideo.state },
+    links: {
+      conversation: l(app.href(convPath(c))),
+      stopAudioVideo: live ? p('/stopAudioVideo') : undefined,
+      audioVideoSession: c.session ? p('/audioVideoSession') : undefined,
+      addAudioVideo: live ? undefined : p('/addAudioVideo'),
+    },
+  }
+}
+
+export function audioVideoSessionRes(app: Application, c: Conversation): Res {
+  const s = c.session!
+  return {
+    rel: 'audioVideoSession',
+    href: app.href(`${convPath(c)}/audioVideo/audioVideoSession`),
+    props: { state: s.state, remoteEndpoint: s.remoteEndpoint, sessionContext: s.sessionContext },
+    links: {
+      audioVideo: l(app.href(`${convPath(c)}/audioVideo`)),
+      conversation: l(app.href(convPath(c))),
+      renegotiations: l(app.href(`${convPath(c)}/audioVideo/audioVideoSession/renegotiations`)),
+    },
+  }
+}
+
+const invPath = (i: Invitation): string => `/communication/invitations/${i.id}`
+
+export function invitationRes(app: Application, i: Invitation): Res {
+  const p = (path: string): Link => l(app.href(`${invPath(i)}${path}`))
+  const ringing = i.state === 'Connecting' || i.state === 'Alerting'
+  const c = i.conversation
+  return {
+    rel: 'audioVideoInvitation',
+    href: app.href(invPath(i)),
+    props: {
+      direction: i.direction,
+      state: i.state,
+      importance: i.importance,
+      operationId: i.operationId,
+      sessionContext: i.sessionContext,
+      subject: i.subject,
+      threadId: i.threadId,
+      to: i.to,
+      privateLine: false,
+      joinAudioMuted: false,
+      joinVideoMuted: false,
+    },
+    links: {
+      mediaOffer: { href: sdpDataUrl(i.mediaOffer) },
+      conversation: l(app.href(convPath(c))),
+      audioVideo: l(app.href(`${convPath(c)}/audioVideo`)),
+      from: l(participantHref(app, c, i.from)),
+      to: i.direction === 'Outgoing' ? l(app.href(`/people/${c.remote.key}`)) : undefined,
+      cancel: i.direction === 'Outgoing' && ringing ? p('/cancel') : undefined,
+      acceptWithAnswer: i.direction === 'Incoming' && ringing ? p('/acceptWithAnswer') : undefined,
+      sendProvisionalAnswer: i.direction === 'Incoming' && ringing ? p('/sendProvisionalAnswer') : undefined,
+      decline: i.direction === 'Incoming' && ringing ? p('/decline') : undefined,
+    },
+    embedded: { from: participantRes(app, c, i.from) },
+  }
+}
+
+export function negotiationRes(app: Application, i: Invitation): Res {
+  const n = i.negotiation!
+  const c = i.conversation
+  return {
+    rel: 'audioVideoNegotiation',
+    href: app.href(`${invPath(i)}/audioVideoNegotiation`),
+    props: { msAcceptedContentId: n.answer ? 'proposal' : undefined, remoteEndpoint: n.remoteEndpoint, sessionContext: n.sessionContext },
+    links: {
+      mediaAnswer: n.answer ? { href: sdpDataUrl(n.answer) } : undefined,
+      mediaProvisionalAnswer: n.provisionalAnswer ? { href: sdpDataUrl(n.provisionalAnswer) } : undefined,
+      audioVideoInvitation: l(app.href(invPath(i))),
+      audioVideoSession: c.session ? l(app.href(`${convPath(c)}/audioVideo/audioVideoSession`)) : undefined,
+    },
+  }
+}

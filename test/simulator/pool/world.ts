@@ -1,0 +1,113 @@
+// Everything the pools share: users, tokens, applications, calls, and the timers that expire them.
+import type { Clock } from '../clock'
+import { errors, SimError } from '../http/errors'
+import type { IdSource } from '../ids'
+import { Application } from './application'
+import { Calls } from './calls'
+import type { Directory, User } from './directory'
+import { Tokens } from './tokens'
+
+export interface WorldConfig {
+  /** an application with no P-GET and no request for this long is deleted (InactiveApplicationExpired) */
+  applicationIdleMs: number
+  /** no P-GET for this long: transient state is dropped and the channel answers with `resume` */
+  channelIdleMs: number
+  maxApplicationsPerUser: number
+  ringTimeoutMs: number
+  tokenLifetimeSeconds: number
+}
+
+export const defaultWorldConfig: WorldConfig = {
+  applicationIdleMs: 15 * 60_000,
+  channelIdleMs: 5 * 60_000,
+  maxApplicationsPerUser: 10,
+  ringTimeoutMs: 30_000,
+  tokenLifetimeSeconds: 8 * 3600,
+}
+
+export class World {
+  readonly apps = new Map<string, Application>()
+  /** ids of applications the pool expired, so later requests get InactiveApplicationExpired */
+  readonly expired = new Set<string>()
+  readonly tokens: Tokens
+  readonly calls: Calls
+  #sweeper: { cancel(): void } | null = null
+
+  constructor(
+    readonly clock: Clock,
+    readonly ids: IdSource,
+    readonly directory: Directory,
+    readonly config: WorldConfig,
+  ) {
+    this.tokens = new Tokens(clock, ids, config.tokenLifetimeSeconds)
+    this.calls = new Calls({
+      clock,
+      ids,
+      directory,
+      appsOf: (u) => this.appsOf(u),
+      get ringTimeoutMs() {
+        return config.ringTimeoutMs
+      },
+    })
+    this.#scheduleSweep()
+  }
+
+  appsOf(user: User): Application[] {
+    return [...this.apps.values()].filter((a) => a.user === user)
+  }
+
+  createApplication(user: User, pool: string, input: { userAgent: string; endpointId: string; culture: string; instanceId?: string }): { app: Application; created: boolean } {
+    const existing = this.appsOf(user).find((a) => a.endpointId === input.endpointId && a.pool === pool)
+    if (existing) return { app: existing, created: false } // same endpoint: the same application (idempotent POST)
+    if (this.appsOf(user).length >= this.config.maxApplicationsPerUser) {
+      throw new SimError(409, 'TooManyApplications', 'There are too many applications for this user.', 'Conflict')
+    }
+    const app = new Application(this.ids.id(), user, pool, input.endpointId, input.userAgent, input.culture, input.instanceId, this.clock)
+    this.apps.set(app.id, app)
+    return { app, created: true }
+  }
+
+  lookup(id: string): Application {
+    const app = this.apps.get(id)
+    if (app) return app
+    throw this.expired.has(id) ? errors.applicationExpired() : errors.applicationNotFound()
+  }
+
+  deleteApplication(app: Application, cause: 'deleted' | 'expired' | 'restart'): void {
+    if (!this.apps.delete(app.id)) return
+    if (cause === 'expired') this.expired.add(app.id)
+    this.calls.dropApplication(app)
+    app.channel.fail(cause === 'expired' ? errors.applicationExpired() : errors.applicationNotFound())
+  }
+
+  /** Transient state is gone (EventsInUCWA.md, Resume): calls end, the next channel answer says `resume`. */
+  resetTransientState(app: Application): void {
+    this.calls.dropApplication(app)
+    app.channel.recreate()
+  }
+
+  sweep(): void {
+    const now = this.clock.now()
+    for (const app of [...this.apps.values()]) {
+      if (app.channel.parked) continue
+      const quietFor = now - Math.max(app.lastRequestAt, app.channel.lastActiveAt)
+      if (quietFor >= this.config.applicationIdleMs) this.deleteApplication(app, 'expired')
+      else if (now - app.channel.lastActiveAt >= this.config.channelIdleMs && !app.channelReset) {
+        app.channelReset = true
+        this.resetTransientState(app)
+      }
+    }
+  }
+
+  #scheduleSweep(): void {
+    this.#sweeper = this.clock.setTimeout(() => {
+      this.sweep()
+      this.#scheduleSweep()
+    }, 10_000)
+  }
+
+  close(): void {
+    this.#sweeper?.cancel()
+    for (const app of [...this.apps.values()]) this.deleteApplication(app, 'restart')
+  }
+}

@@ -1,0 +1,172 @@
+// communication, conversations and P2P audio/video (communication_ref.md, startAudioVideo_ref.md,
+// audioVideoInvitation_ref.md, acceptWithAnswer_ref.md, sendProvisionalAnswer_ref.md, decline_ref.md,
+// cancel_ref.md, audioVideo_ref.md, stopAudioVideo_ref.md, audioVideoSession_ref.md, audioVideoNegotiation_ref.md).
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { errors, SimError } from '../http/errors'
+import { str } from '../http/input'
+import { decodeDataUrl } from '../http/resource'
+import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/server'
+import { APPS_ROOT, type Application } from '../pool/application'
+import type { Conversation, Invitation } from '../pool/conversation'
+import {
+  audioVideoRes,
+  audioVideoSessionRes,
+  communicationRes,
+  conversationRes,
+  invitationRes,
+  negotiationRes,
+  participantRes,
+  participantsRes,
+} from '../pool/render'
+
+const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
+const importances = ['Normal', 'Urgent', 'Emergency']
+const declineReasons = [
+  'Unknown', 'Local', 'Global', 'MediaAllocationFailure', 'EncryptionMismatch', 'IPv6NotSupported', 'MediaConnectivityFailure',
+  'CodecMismatch', 'UnsupportedMedia', 'InvalidMediaOffer', 'InsufficientBandwidth', 'InsufficientBandwidthRerouteOverPstn',
+]
+
+export function limited(value: unknown, name: string, max: number, isRequired: boolean): string | undefined {
+  const s = str(value)
+  if (s === undefined || s === '') {
+    if (isRequired) throw errors.parameter(`${name} is required.`)
+    return undefined
+  }
+  if (s.length > max) throw errors.parameter(`${name} is longer than ${max} characters.`)
+  return s
+}
+
+/** ?sessionContext=… (required, ≤ 50) and ?processedOfferId=… (≤ 100) of the answer operations. */
+export function answerQuery(req: FastifyRequest): { sessionContext: string } {
+  const q = req.query as Record<string, unknown>
+  limited(q.processedOfferId, 'processedOfferId', 100, false)
+  return { sessionContext: limited(q.sessionContext, 'sessionContext', 50, true)! }
+}
+
+export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
+  const base = `${APPS_ROOT}/:appId/communication`
+  const invitation = (app: Application, req: FastifyRequest): Invitation => {
+    const inv = app.invitations.get((req.params as { invId: string }).invId)
+    if (!inv) throw new SimError(404, undefined, 'Call not found.')
+    return inv
+  }
+  const conversation = (app: Application, req: FastifyRequest): Conversation => {
+    const c = app.conversations.get((req.params as { convId: string }).convId)
+    if (!c) throw new SimError(404, 'ConversationNotFound', 'The conversation does not exist.')
+    return c
+  }
+
+  server.get(base, cfg('communication'), (req, reply) => sendRes(req, reply, communicationRes(appOf(ctx, req))))
+
+  server.get(`${base}/conversations`, cfg('conversations'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const list = [...app.conversations.values()].map((c) => conversationRes(app, c))
+    return sendRes(req, reply, {
+      rel: 'conversations',
+      href: app.href('/communication/conversations'),
+      links: { conversation: list.map((c) => ({ href: c.href })) },
+      embedded: { conversation: list },
+    })
+  })
+
+  server.post(`${base}/startAudioVideo`, cfg('startAudioVideo'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const { props, links } = input(req, ['json', 'xml'])
+    const to = limited(props.to, 'to', 256, true)!
+    if (!/^(sip:)?[^@\s]+@[^@\s]+$/i.test(to)) throw errors.parameter('to must be a SIP address.')
+    const importance = limited(props.importance, 'importance', 20, false)
+    if (importance && !importances.includes(importance)) throw errors.parameter(`Unknown importance ${importance}.`)
+    const offerHref = links.mediaOffer ?? str(props.mediaoffer)
+    if (!offerHref) throw errors.parameter('mediaOffer is required for an audio/video call.')
+    const offer = decodeDataUrl(offerHref, 'application/sdp')
+    if (!offer || !/^v=0\r?\n/.test(offer)) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
+    const inv = ctx.world.calls.start(app, {
+      to,
+      offer,
+      operationId: limited(props.operationid, 'operationId', 50, false),
+      sessionContext: limited(props.sessioncontext, 'sessionContext', 50, false),
+      subject: limited(props.subject, 'subject', 250, false),
+      threadId: limited(props.threadid, 'threadId', 100, false),
+      importance,
+    })
+    reply.header('Location', app.href(`/communication/invitations/${inv.id}`))
+    return sendRes(req, reply, invitationRes(app, inv), 201)
+  })
+
+  const inv = `${base}/invitations/:invId`
+  server.get(inv, cfg('audioVideoInvitation'), (req, reply) => {
+    const app = appOf(ctx, req)
+    return sendRes(req, reply, invitationRes(app, invitation(app, req)))
+  })
+
+  server.get(`${inv}/audioVideoNegotiation`, cfg('audioVideoNegotiation'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const i = invitation(app, req)
+    if (!i.negotiation) throw errors.notFound('No media answer has arrived for this invitation yet.')
+    return sendRes(req, reply, negotiationRes(app, i))
+  })
+
+  for (const [name, run] of [
+    ['sendProvisionalAnswer', (app: Application, i: Invitation, sdp: string, sc: string) => ctx.world.calls.provisionalAnswer(app, i, sdp, sc)],
+    ['acceptWithAnswer', (app: Application, i: Invitation, sdp: string, sc: string) => ctx.world.calls.accept(app, i, sdp, sc)],
+  ] as const) {
+    server.post(`${inv}/${name}`, cfg(name), (req, reply) => {
+      const app = appOf(ctx, req)
+      const { sessionContext } = answerQuery(req)
+      const i = invitation(app, req)
+      const { text } = input(req, ['sdp'])
+      run(app, i, text, sessionContext)
+      return reply.code(204).send()
+    })
+  }
+
+  server.post(`${inv}/decline`, cfg('decline'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const i = invitation(app, req)
+    const reason = limited(input(req, ['json', 'xml', 'none']).props.reason, 'reason', 50, false) ?? 'Local'
+    if (!declineReasons.includes(reason)) throw errors.parameter(`Unknown decline reason ${reason}.`)
+    ctx.world.calls.decline(app, i, reason)
+    return reply.code(204).send()
+  })
+
+  server.post(`${inv}/cancel`, cfg('cancel'), (req, reply) => {
+    const app = appOf(ctx, req)
+    ctx.world.calls.cancel(app, invitation(app, req))
+    return reply.code(204).send()
+  })
+
+  const conv = `${base}/conversations/:convId`
+  server.get(conv, cfg('conversation'), (req, reply) => {
+    const app = appOf(ctx, req)
+    return sendRes(req, reply, conversationRes(app, conversation(app, req)))
+  })
+  server.get(`${conv}/audioVideo`, cfg('audioVideo'), (req, reply) => {
+    const app = appOf(ctx, req)
+    return sendRes(req, reply, audioVideoRes(app, conversation(app, req)))
+  })
+  server.get(`${conv}/audioVideo/audioVideoSession`, cfg('audioVideoSession'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const c = conversation(app, req)
+    if (!c.session) throw errors.notFound('There is no audio/video session.')
+    return sendRes(req, reply, audioVideoSessionRes(app, c))
+  })
+  server.post(`${conv}/audioVideo/stopAudioVideo`, cfg('stopAudioVideo'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const c = conversation(app, req)
+    input(req, ['json', 'xml', 'none'])
+    ctx.world.calls.hangUp(app, c)
+    return reply.code(204).send()
+  })
+  server.get(`${conv}/participants`, cfg('participants'), (req, reply) => {
+    const app = appOf(ctx, req)
+    return sendRes(req, reply, participantsRes(app, conversation(app, req)))
+  })
+  server.get(`${conv}/participants/:sip`, cfg('participant'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const c = conversation(app, req)
+    const sip = (req.params as { sip: string }).sip.toLowerCase()
+    const u = sip === c.local.sip ? c.local : sip === c.remote.sip && c.remoteJoined ? c.remote : null
+    if (!u) throw errors.notFound('No such participant.')
+    return sendRes(req, reply, participantRes(app, c, u))
+  })
+}

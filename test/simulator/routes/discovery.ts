@@ -1,0 +1,75 @@
+// Autodiscovery, the user resource, redirect and the OAuth token endpoint (CreateAnApplication.md, AuthenticationInUCWA.md).
+import type { FastifyInstance } from 'fastify'
+import { SimError } from '../http/errors'
+import { input, sendRes, type Ctx, type RouteConfig } from '../http/server'
+
+export const ROOT = '/autodiscover/autodiscoverservice.svc/root'
+export const USER = `${ROOT}/oauth/user`
+const XFRAME = '/autodiscover/xframe'
+const REDIRECT = `${USER}/redirect`
+
+const cfg = (resource: string, auth = false): { config: RouteConfig } => ({ config: { resource, auth } })
+
+export function registerDiscovery(server: FastifyInstance, ctx: Ctx): void {
+  const origin = (): string => ctx.pool.origin
+  const root = (href: string) => ({
+    rel: 'root',
+    href,
+    links: { user: { href: `${origin()}${USER}` }, xframe: { href: `${origin()}${XFRAME}` } },
+  })
+  // lyncdiscover.<domain>/ answers at "/"; the pool's own root at its canonical path
+  server.get('/', cfg('root'), (req, reply) => sendRes(req, reply, root(`${origin()}${ROOT}`)))
+  server.get(ROOT, cfg('root'), (req, reply) => sendRes(req, reply, root(`${origin()}${ROOT}`)))
+
+  server.get(XFRAME, cfg('xframe'), (_req, reply) => reply.type('text/html').send('<!doctype html><title>XFrame</title>'))
+
+  server.get(USER, cfg('user', true), (req, reply) => {
+    const home = homePool(ctx, req.grant!.user.pool)
+    if (home.id !== ctx.pool.id || ctx.options.redirectLoop) {
+      return sendRes(req, reply, { rel: 'user', href: `${origin()}${USER}`, links: { redirect: { href: `${origin()}${REDIRECT}` }, xframe: { href: `${origin()}${XFRAME}` } } })
+    }
+    return sendRes(req, reply, {
+      rel: 'user',
+      href: `${origin()}${USER}`,
+      links: { applications: { href: `${origin()}/ucwa/oauth/v1/applications` }, xframe: { href: `${origin()}${XFRAME}` } },
+    })
+  })
+
+  server.get(REDIRECT, cfg('redirect', true), (req, reply) => {
+    const home = homePool(ctx, req.grant!.user.pool)
+    // a misconfigured topology (fault) points back and forth between the pools
+    const target = ctx.options.redirectLoop ? (ctx.pools().find((p) => p.id !== ctx.pool.id) ?? ctx.pool) : home
+    return sendRes(req, reply, {
+      rel: 'redirect',
+      href: `${origin()}${REDIRECT}`,
+      links: { user: { href: `${target.origin}${USER}` }, xframe: { href: `${target.origin}${XFRAME}` } },
+    })
+  })
+
+  server.post('/WebTicket/oauthtoken', cfg('oauthtoken'), (req, reply) => {
+    const oauthError = (error: string, description: string) =>
+      reply.code(400).header('Cache-Control', 'no-store').type('application/json').send(JSON.stringify({ error, error_description: description }))
+    let form: Record<string, unknown>
+    try {
+      form = input(req, ['form']).props
+    } catch {
+      return oauthError('invalid_request', 'The body must be application/x-www-form-urlencoded.')
+    }
+    const grantType = String(form.grant_type ?? '')
+    if (grantType !== 'password') {
+      return oauthError(grantType ? 'unsupported_grant_type' : 'invalid_request', grantType ? `Grant type ${grantType} is not supported here.` : 'grant_type is required.')
+    }
+    const username = String(form.username ?? '')
+    const password = String(form.password ?? '')
+    if (!username || !password) return oauthError('invalid_request', 'username and password are required.')
+    const user = ctx.world.directory.find(username)
+    if (!user || user.password !== password) return oauthError('invalid_grant', 'The credentials provided could not be verified.')
+    return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').type('application/json').send(JSON.stringify(ctx.world.tokens.issue(user, ctx.pool.id)))
+  })
+}
+
+function homePool(ctx: Ctx, id: string) {
+  const pool = ctx.pools().find((p) => p.id === id)
+  if (!pool) throw new SimError(410, 'CannotRedirect', 'Cannot redirect since there is no back up pool configured.', 'Gone')
+  return pool
+}
