@@ -28,6 +28,9 @@ export interface DropRule {
 
 export type FaultRule = FailRule | DelayRule | DropRule
 
+/** A rule as callers give it: times defaults to 1. */
+export type FaultInput = { [K in FaultRule['kind']]: Omit<Extract<FaultRule, { kind: K }>, 'times'> & { times?: number } }[FaultRule['kind']]
+
 export class Faults {
   #rules: FaultRule[] = []
   /** how many times each kind fired, for tests that check a fault was seen */

@@ -1,7 +1,8 @@
 // startSimulator(): a UCWA 2.0 pool (and a second one users can be homed on) on loopback.
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { realClock, type Clock } from './clock'
-import { Faults, type FaultRule } from './faults'
+import { Faults, type FaultInput, type FaultRule } from './faults'
 import { createPoolServer, type Ctx, type Pool } from './http/server'
 import { randomIds, seededIds } from './ids'
 import { Directory, defaultUsers, type UserConfig } from './pool/directory'
@@ -30,7 +31,7 @@ export interface SimulatorControl {
   world: World
   faults: Faults
   clock: Clock
-  fault(rule: Omit<FaultRule, 'times'> & { times?: number }): void
+  fault(rule: FaultInput): void
   clearFaults(): void
   expireTokens(sip?: string): number
   expireApplication(idOrSip: string): number
@@ -77,7 +78,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const pool: Pool = { id, origin: '' }
     const server = createPoolServer({ world, faults, pool, pools: () => pools, options: shared }, routes)
     await server.listen({ port: i === 0 ? (options.port ?? 0) : 0, host: options.host ?? '127.0.0.1' })
-    const address = server.server.address() as import('node:net').AddressInfo
+    const address = server.server.address() as AddressInfo
     pool.origin = `http://${address.address}:${address.port}`
     pools.push(pool)
     servers.push(server)
@@ -103,9 +104,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return apps.length
     },
     async restartPool(poolId = poolIds[0]!) {
-      const server = servers[poolIds.indexOf(poolId)]
+      // connections die first, as in a real restart: a parked P-GET sees a reset, not an answer
+      servers[poolIds.indexOf(poolId)]?.server.closeAllConnections()
       for (const app of [...world.apps.values()].filter((a) => a.pool === poolId)) world.deleteApplication(app, 'restart')
-      server?.server.closeAllConnections()
     },
     setHomePool: (sip, poolId) => directory.setHomePool(sip, poolId),
     setRedirectLoop(on) {

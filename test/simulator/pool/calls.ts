@@ -205,7 +205,7 @@ export class Calls {
 
   #callFor(inv: Invitation): P2PCall {
     const call = this.#byConversation.get(inv.conversation)
-    if (!call) throw new SimError(404, undefined, 'Call not found.')
+    if (!call) throw new SimError(410, undefined, 'The invitation has already ended.', 'Gone')
     return call
   }
 

@@ -2,7 +2,7 @@
 // numbered packages, ack by following `next`, resync for an ack out of range, resume after re-creation,
 // one parked P-GET (a newer one replaces it with 409 PGetReplaced), aggregation by priority, timeouts.
 import type { Clock, Timer } from '../clock'
-import { errors, SimError } from '../http/errors'
+import { errors, type SimError } from '../http/errors'
 import { groupBySender, type EventsBody, type UcwaEvent } from '../http/resource'
 
 export type Priority = 'realtime' | 'high' | 'medium' | 'low'

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock, type Simulator } from '../index'
+import { dataUrl, sdp, signIn, withSimulator } from './helpers'
+
+let sim: Simulator
+afterEach(() => sim?.close())
+
+describe('me and people', () => {
+  it('makeMeAvailable once; reportMyActivity and presence need it first', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test', { available: false })
+    const me = alice.app._embedded.me._links
+    expect(me.presence).toBeUndefined()
+    expect((await alice.post(`${alice.appHref}/me/reportMyActivity`)).json).toMatchObject({ code: 'Conflict', subcode: 'MakeMeAvailableRequired' })
+    expect((await alice.post(me.makeMeAvailable.href, { SupportedModalities: ['Telepathy'] })).json.subcode).toBe('ParameterValidationFailure')
+    expect((await alice.post(me.makeMeAvailable.href, { SupportedModalities: ['AudioVideo'], signInAs: 'Busy' })).status).toBe(204)
+    expect((await alice.post(me.makeMeAvailable.href, {})).json).toMatchObject({ code: 'Conflict', subcode: 'AlreadyExists' })
+    const after = await alice.get(`${alice.appHref}/me`)
+    expect(after.json._links.makeMeAvailable).toBeUndefined()
+    expect(after.json._links.presence).toBeDefined()
+    expect((await alice.get(after.json._links.presence.href)).json.availability).toBe('Busy')
+    expect((await alice.post(after.json._links.reportMyActivity.href)).status).toBe(204)
+  })
+
+  it('search finds people by name or SIP address, with limit validation', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const search = alice.app._embedded.people._links.search.href
+    const byName = await alice.get(`${search}?query=brenn`)
+    expect(byName.json._embedded.contact.map((c: { uri: string }) => c.uri)).toEqual(['sip:bob@contoso.test'])
+    expect(byName.json.moreResultsAvailable).toBe(false)
+    const bySip = await alice.get(`${search}?query=${encodeURIComponent('sip:carol@contoso.test')}`)
+    expect(bySip.json._embedded.contact[0]).toMatchObject({ name: 'Carol Castillo', type: 'User', sourceNetwork: 'SameEnterprise' })
+    const limited = await alice.get(`${search}?query=contoso&limit=2`)
+    expect(limited.json._embedded.contact).toHaveLength(2)
+    expect(limited.json.moreResultsAvailable).toBe(true)
+    expect((await alice.get(`${search}?query=a&limit=0`)).json.subcode).toBe('ParameterValidationFailure')
+    expect((await alice.get(search)).json.subcode).toBe('ParameterValidationFailure')
+    const contacts = await alice.get(alice.app._embedded.people._links.myContacts.href)
+    expect(contacts.json._embedded.contact.map((c: { name: string }) => c.name)).toEqual(['Bob Brennan', 'Carol Castillo', 'Dave Dubois'])
+  })
+
+  it('contact presence: Offline, Online, Busy in a call, Away after inactivity', async () => {
+    const clock = new ManualClock()
+    sim = await withSimulator({ clock })
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bobContact = (await alice.get(`${alice.app._embedded.people._links.search.href}?query=bob`)).json._embedded.contact[0]
+    const presence = () => alice.get(bobContact._links.contactPresence.href).then((r) => r.json.availability)
+    expect(await presence()).toBe('Offline')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    expect(await presence()).toBe('Online')
+    await alice.post(alice.app._embedded.communication._links.startAudioVideo.href, { to: 'bob@contoso.test', _links: { mediaOffer: { href: dataUrl(sdp('o')) } } })
+    const inv = (await bob.waitFor((e) => e.rel === 'audioVideoInvitation')).embedded
+    await bob.post(`${inv._links.acceptWithAnswer.href}?sessionContext=s`, sdp('a'), { type: 'application/sdp' })
+    expect(await presence()).toBe('Busy')
+    await bob.post(`${bob.appHref}/communication/conversations/${inv._links.conversation.href.split('/').at(-1)}/audioVideo/stopAudioVideo`)
+    clock.advance(6 * 60_000)
+    expect(await presence()).toBe('Away')
+    await bob.post(`${bob.appHref}/me/reportMyActivity`)
+    expect(await presence()).toBe('Online')
+  })
+})
