@@ -2,12 +2,16 @@
 import { join, resolve } from 'node:path'
 import { createCore } from './core/core'
 import { openTokenStore } from './credentials/open-token-store'
+import { startDemoPool } from './demo'
 import { defaultDataDir } from './paths'
 import { startBrowserHost } from './transport/browser-host'
 import { appVersion } from './version'
 
 const tokenStore = await openTokenStore()
+// no server configured: the embedded simulator is the default pool
+const demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool()
 const core = await createCore({
+  demo: demo?.info ?? null,
   host: 'browser',
   version: appVersion,
   tokenStore,
@@ -19,12 +23,14 @@ const host = await startBrowserHost({
   rendererDir: resolve(import.meta.dirname, '../renderer'),
   port: Number(process.env.PARLEY_PORT ?? 0),
 })
+if (demo) console.log(`Demo pool (UCWA simulator): ${demo.info.discoveryUrl}`)
 if (tokenStore.kind === 'memory') console.log(`Keychain: ${tokenStore.unavailableReason}`)
 console.log(`Parley is running in browser mode. Open: ${host.url}`)
 
 const stop = async (): Promise<void> => {
   await host.close()
   await core.close()
+  await demo?.close()
   process.exit(0)
 }
 process.once('SIGINT', stop)

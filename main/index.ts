@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { app, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron'
 import { createCore, type Core } from './core/core'
 import { openTokenStore } from './credentials/open-token-store'
+import { startDemoPool } from './demo'
 import { serveAppRequest } from './desktop/app-protocol'
 import { wireIpc } from './desktop/ipc'
 import { createMainWindow } from './desktop/main-window'
@@ -17,6 +18,7 @@ if (!app.requestSingleInstanceLock()) {
   ])
   let window: BrowserWindow | null = null
   let core: Core | null = null
+  let demo: Awaited<ReturnType<typeof startDemoPool>> | null = null
 
   app.on('second-instance', () => {
     if (!window) return
@@ -32,7 +34,10 @@ if (!app.requestSingleInstanceLock()) {
     const rendererDir = join(import.meta.dirname, '../renderer')
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request))
     lockSession(session.defaultSession)
+    // no server configured: the embedded simulator is the default pool
+    demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool()
     core = await createCore({
+      demo: demo?.info ?? null,
       host: 'electron',
       version: appVersion,
       tokenStore: await openTokenStore(),
@@ -50,5 +55,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (!window && core) window = createMainWindow(join(import.meta.dirname, '../preload'))
   })
-  app.on('will-quit', () => void core?.close())
+  app.on('will-quit', () => {
+    void core?.close()
+    void demo?.close()
+  })
 }

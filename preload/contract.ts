@@ -19,11 +19,20 @@ export const KeychainStatus = v.object({
   reason: v.optional(v.string()),
 })
 
+export const DemoPool = v.object({
+  discoveryUrl: v.string(),
+  // made-up demo accounts of the embedded simulator, shown so a person can try the app
+  users: v.array(v.object({ sip: v.string(), name: v.string(), password: v.string() })),
+})
+export type DemoPool = v.InferOutput<typeof DemoPool>
+
 export const AppInfo = v.object({
   name: v.string(),
   version: v.string(),
   host: v.picklist(['electron', 'browser']),
   keychain: KeychainStatus,
+  /** set when no server is configured and the embedded simulator runs */
+  demo: v.nullable(DemoPool),
 })
 export type AppInfo = v.InferOutput<typeof AppInfo>
 

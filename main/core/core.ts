@@ -12,6 +12,8 @@ export interface CoreOptions {
   /** null keeps settings in memory (tests) */
   settingsFile: string | null
   clockIntervalMs?: number
+  /** the embedded simulator's details in demo mode */
+  demo?: AppInfo['demo']
   log?: (message: string, error?: unknown) => void
 }
 
@@ -37,6 +39,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           options.tokenStore.kind === 'keychain'
             ? { available: true }
             : { available: false, reason: options.tokenStore.unavailableReason ?? 'No system keychain' },
+        demo: options.demo ?? null,
       }),
       'settings.get': () => settings.current,
       'settings.update': async (patch) => {

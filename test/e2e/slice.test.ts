@@ -1,12 +1,19 @@
 // The vertical slice: real renderer in Chromium, real core in Node, joined by the contract over WebSocket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemoPool, type RunningDemo } from '../../main/demo'
+import { testCore } from '../support/core'
 import { launchClient, screenshot, type Client } from './harness'
 
 let client: Client
+let demo: RunningDemo
 beforeAll(async () => {
-  client = await launchClient()
+  demo = await startDemoPool()
+  client = await launchClient({ core: await testCore({ demo: demo.info }) })
 })
-afterAll(async () => client?.close())
+afterAll(async () => {
+  await client?.close()
+  await demo?.close()
+})
 
 describe('browser mode slice', () => {
   it('shows the version that main reports and a clock pushed from main', async () => {
@@ -14,6 +21,20 @@ describe('browser mode slice', () => {
     await expect.poll(() => page.getByTestId('version').textContent()).toContain('Version 9.8.7-test · browser')
     const first = await page.getByTestId('clock').textContent()
     await expect.poll(() => page.getByTestId('clock').textContent(), { timeout: 5000 }).not.toBe(first)
+  })
+
+  it('with no server configured, shows the embedded demo pool and its accounts, which sign in for real', async () => {
+    const { page } = client
+    const table = page.getByTestId('demo-pool')
+    await expect.poll(() => table.textContent()).toContain('alice@contoso.test')
+    const rows = await table.locator('tbody tr').allTextContents()
+    expect(rows).toHaveLength(4)
+    const alice = demo.info.users.find((u) => u.sip === 'alice@contoso.test')!
+    const root = await (await fetch(demo.info.discoveryUrl, { headers: { Accept: 'application/json' } })).json()
+    expect(root._links.user.href).toContain('/oauth/user')
+    const form = new URLSearchParams({ grant_type: 'password', username: alice.sip, password: alice.password })
+    const tokenResponse = await fetch(new URL('/WebTicket/oauthtoken', demo.info.discoveryUrl), { method: 'POST', body: form })
+    expect(tokenResponse.status).toBe(200)
   })
 
   it('gets a live camera track from getUserMedia and shows it', async () => {
