@@ -133,7 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     users,
     control,
     async close() {
-      world.close()
+      await world.close()
       await Promise.all(servers.map((s) => s.close()))
     },
   }

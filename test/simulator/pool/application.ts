@@ -3,7 +3,7 @@ import type { Clock } from '../clock'
 import type { Res, UcwaEvent } from '../http/resource'
 import type { User } from './directory'
 import { EventChannel, type Priority } from './event-channel'
-import type { Conversation, Invitation } from './conversation'
+import type { Conversation, Invitation, ParticipantInvitation } from './conversation'
 
 export type Availability = 'Online' | 'Busy' | 'DoNotDisturb' | 'BeRightBack' | 'Away' | 'Offwork' | 'Offline'
 
@@ -13,6 +13,7 @@ export class Application {
   readonly channel: EventChannel
   readonly conversations = new Map<string, Conversation>()
   readonly invitations = new Map<string, Invitation>()
+  readonly participantInvitations = new Map<string, ParticipantInvitation>()
   available = false
   modalities: string[] = []
   /** what the user chose (signInAs or presence POST) */

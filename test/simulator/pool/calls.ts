@@ -23,7 +23,7 @@ export interface CallWorld {
   ringTimeoutMs: number
 }
 
-interface Leg {
+export interface Leg {
   app: Application
   conversation: Conversation
   invitation: Invitation
@@ -201,6 +201,21 @@ export class Calls {
         }
       }
     }
+  }
+
+  /** The connected P2P call behind this view, with the other side's leg. */
+  connectedPeer(conversation: Conversation): { call: P2PCall; mine: Leg; peer: Leg } | null {
+    const call = this.#byConversation.get(conversation)
+    if (!call || call.state !== 'connected' || !call.callee) return null
+    const mine = call.caller.conversation === conversation ? call.caller : call.callee
+    return { call, mine, peer: mine === call.caller ? call.callee : call.caller }
+  }
+
+  /** The call moved into a conference: P2P signalling ends; the conversations live on as conference views. */
+  retire(call: P2PCall): void {
+    call.state = 'ended'
+    call.ringTimer?.cancel()
+    for (const leg of call.legs()) this.#byConversation.delete(leg.conversation)
   }
 
   #callFor(inv: Invitation): P2PCall {

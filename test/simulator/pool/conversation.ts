@@ -12,8 +12,17 @@ export interface Negotiation {
   sessionContext: string
 }
 
+/** What the answer operations do for an invitation that is not a plain P2P call (conference joins). */
+export interface InvitationHandlers {
+  accept(sdp: string, sessionContext: string): void
+  decline(reason: string): void
+}
+
 export interface Invitation {
   id: string
+  handlers?: InvitationHandlers
+  /** the P2P audioVideo this invitation replaces (the peer moved into a conference) */
+  replaces?: Conversation
   direction: 'Incoming' | 'Outgoing'
   state: InvitationState
   operationId?: string
@@ -43,4 +52,19 @@ export interface Conversation {
   audioVideo: { state: ModalityState; sessionContext?: string }
   session?: { id: string; state: 'Establishing' | 'Established'; remoteEndpoint: string; sessionContext: string }
   invitation: Invitation
+  /** addParticipant asked for escalation: audioVideo offers the escalateAudioVideo link */
+  escalationOffered?: boolean
+  /** contacts addParticipant named before the conversation became a conference */
+  pendingInvitees?: Array<{ user: User; pi: ParticipantInvitation }>
+  /** set while this view is a member of (or joining) a conference */
+  conference?: { focusUri: string; members: () => User[] }
+}
+
+export interface ParticipantInvitation {
+  id: string
+  operationId?: string
+  to: string
+  state: 'Connecting' | 'Connected' | 'Failed' | 'Declined' | 'Cancelled'
+  from: User
+  conversation: Conversation
 }

@@ -1,7 +1,7 @@
 // Resources as the reference pages name their properties and links.
 import { sdpDataUrl, type Link, type Res } from '../http/resource'
 import type { Application } from './application'
-import type { Conversation, Invitation } from './conversation'
+import type { Conversation, Invitation, ParticipantInvitation } from './conversation'
 import type { User } from './directory'
 
 const l = (href: string): Link => ({ href })
@@ -128,6 +128,12 @@ export function contactPresenceRes(app: Application, u: User, availability: stri
 
 const convPath = (c: Conversation): string => `/communication/conversations/${c.id}`
 
+/** The other people in this view of the conversation. */
+export function remoteUsers(c: Conversation): User[] {
+  if (c.conference) return c.conference.members().filter((u) => u.sip !== c.local.sip)
+  return c.remoteJoined ? [c.remote] : []
+}
+
 export function conversationRes(app: Application, c: Conversation): Res {
   const p = (path: string): Link => l(app.href(`${convPath(c)}${path}`))
   return {
@@ -139,7 +145,7 @@ export function conversationRes(app: Application, c: Conversation): Res {
       subject: c.subject,
       importance: c.importance,
       activeModalities: c.audioVideo.state === 'Connected' ? ['AudioVideo'] : [],
-      participantCount: c.remoteJoined ? 2 : 1,
+      participantCount: remoteUsers(c).length + 1,
       audienceMute: false,
       audienceMessaging: false,
       recording: false,
@@ -151,7 +157,7 @@ export function conversationRes(app: Application, c: Conversation): Res {
       messaging: p('/messaging'),
       participants: p('/participants'),
       localParticipant: l(participantHref(app, c, c.local)),
-      addParticipant: p('/participants/addParticipant'),
+      addParticipant: c.audioVideo.state === 'Connected' ? p('/addParticipant') : undefined,
     },
   }
 }
@@ -177,7 +183,7 @@ export function participantRes(app: Application, c: Conversation, u: User): Res 
 }
 
 export function participantsRes(app: Application, c: Conversation): Res {
-  const remote = c.remoteJoined ? [participantRes(app, c, c.remote)] : []
+  const remote = remoteUsers(c).map((u) => participantRes(app, c, u))
   return {
     rel: 'participants',
     href: app.href(`${convPath(c)}/participants`),
@@ -196,6 +202,7 @@ export function audioVideoRes(app: Application, c: Conversation): Res {
     links: {
       conversation: l(app.href(convPath(c))),
       stopAudioVideo: live ? p('/stopAudioVideo') : undefined,
+      escalateAudioVideo: c.escalationOffered && !c.conference && c.audioVideo.state === 'Connected' ? p('/escalateAudioVideo') : undefined,
       audioVideoSession: c.session ? p('/audioVideoSession') : undefined,
       addAudioVideo: live ? undefined : p('/addAudioVideo'),
     },
@@ -248,6 +255,7 @@ export function invitationRes(app: Application, i: Invitation): Res {
       acceptWithAnswer: i.direction === 'Incoming' && ringing ? p('/acceptWithAnswer') : undefined,
       sendProvisionalAnswer: i.direction === 'Incoming' && ringing ? p('/sendProvisionalAnswer') : undefined,
       decline: i.direction === 'Incoming' && ringing ? p('/decline') : undefined,
+      replacesAudioVideo: i.replaces ? l(app.href(`${convPath(i.replaces)}/audioVideo`)) : undefined,
     },
     embedded: { from: participantRes(app, c, i.from) },
   }
@@ -266,5 +274,22 @@ export function negotiationRes(app: Application, i: Invitation): Res {
       audioVideoInvitation: l(app.href(invPath(i))),
       audioVideoSession: c.session ? l(app.href(`${convPath(c)}/audioVideo/audioVideoSession`)) : undefined,
     },
+  }
+}
+
+export function participantMediaRes(app: Application, c: Conversation, u: User, kind: 'audio' | 'video'): Res {
+  const href = `${participantHref(app, c, u)}/participant${kind === 'audio' ? 'Audio' : 'Video'}`
+  return kind === 'audio'
+    ? { rel: 'participantAudio', href, props: { audioDirection: 'SendReceive', audioMuted: false, audioSourceId: u.key }, links: { participant: l(participantHref(app, c, u)) } }
+    : { rel: 'participantVideo', href, props: { videoDirection: 'SendReceive', videoMuted: false, videoSourceId: u.key }, links: { participant: l(participantHref(app, c, u)) } }
+}
+
+export function participantInvitationRes(app: Application, pi: ParticipantInvitation): Res {
+  const c = pi.conversation
+  return {
+    rel: 'participantInvitation',
+    href: app.href(`/communication/invitations/${pi.id}`),
+    props: { direction: 'Outgoing', state: pi.state, operationId: pi.operationId, to: pi.to, importance: c.importance, subject: c.subject, threadId: c.threadId },
+    links: { conversation: l(app.href(convPath(c))), from: l(participantHref(app, c, pi.from)) },
   }
 }

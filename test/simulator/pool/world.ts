@@ -4,6 +4,7 @@ import { errors, SimError } from '../http/errors'
 import type { IdSource } from '../ids'
 import { Application } from './application'
 import { Calls } from './calls'
+import { Conferencing } from './conferencing'
 import type { Directory, User } from './directory'
 import { Tokens } from './tokens'
 
@@ -31,6 +32,7 @@ export class World {
   readonly expired = new Set<string>()
   readonly tokens: Tokens
   readonly calls: Calls
+  readonly conferencing: Conferencing
   #sweeper: { cancel(): void } | null = null
 
   constructor(
@@ -49,6 +51,18 @@ export class World {
         return config.ringTimeoutMs
       },
     })
+    this.conferencing = new Conferencing(
+      {
+        clock,
+        ids,
+        directory,
+        appsOf: (u) => this.appsOf(u),
+        get ringTimeoutMs() {
+          return config.ringTimeoutMs
+        },
+      },
+      this.calls,
+    )
     this.#scheduleSweep()
   }
 
@@ -77,12 +91,14 @@ export class World {
     if (!this.apps.delete(app.id)) return
     if (cause === 'expired') this.expired.add(app.id)
     this.calls.dropApplication(app)
+    void this.conferencing.dropApplication(app)
     app.channel.fail(cause === 'expired' ? errors.applicationExpired() : errors.applicationNotFound())
   }
 
   /** Transient state is gone (EventsInUCWA.md, Resume): calls end, the next channel answer says `resume`. */
   resetTransientState(app: Application): void {
     this.calls.dropApplication(app)
+    void this.conferencing.dropApplication(app)
     app.channel.recreate()
   }
 
@@ -106,8 +122,9 @@ export class World {
     }, 10_000)
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#sweeper?.cancel()
     for (const app of [...this.apps.values()]) this.deleteApplication(app, 'restart')
+    await this.conferencing.close()
   }
 }

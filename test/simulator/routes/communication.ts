@@ -8,6 +8,7 @@ import { decodeDataUrl } from '../http/resource'
 import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/server'
 import { APPS_ROOT, type Application } from '../pool/application'
 import type { Conversation, Invitation } from '../pool/conversation'
+import { mediaKinds } from '../conference/mcu'
 import {
   audioVideoRes,
   audioVideoSessionRes,
@@ -15,8 +16,11 @@ import {
   conversationRes,
   invitationRes,
   negotiationRes,
+  participantInvitationRes,
+  participantMediaRes,
   participantRes,
   participantsRes,
+  remoteUsers,
 } from '../pool/render'
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
@@ -96,6 +100,8 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
   const inv = `${base}/invitations/:invId`
   server.get(inv, cfg('audioVideoInvitation'), (req, reply) => {
     const app = appOf(ctx, req)
+    const pi = app.participantInvitations.get((req.params as { invId: string }).invId)
+    if (pi) return sendRes(req, reply, participantInvitationRes(app, pi))
     return sendRes(req, reply, invitationRes(app, invitation(app, req)))
   })
 
@@ -106,9 +112,10 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     return sendRes(req, reply, negotiationRes(app, i))
   })
 
+  // conference invitations carry their own handlers; a provisional answer to the unit changes nothing
   for (const [name, run] of [
-    ['sendProvisionalAnswer', (app: Application, i: Invitation, sdp: string, sc: string) => ctx.world.calls.provisionalAnswer(app, i, sdp, sc)],
-    ['acceptWithAnswer', (app: Application, i: Invitation, sdp: string, sc: string) => ctx.world.calls.accept(app, i, sdp, sc)],
+    ['sendProvisionalAnswer', (app: Application, i: Invitation, sdp: string, sc: string) => (i.handlers ? undefined : ctx.world.calls.provisionalAnswer(app, i, sdp, sc))],
+    ['acceptWithAnswer', (app: Application, i: Invitation, sdp: string, sc: string) => (i.handlers ? i.handlers.accept(sdp, sc) : ctx.world.calls.accept(app, i, sdp, sc))],
   ] as const) {
     server.post(`${inv}/${name}`, cfg(name), (req, reply) => {
       const app = appOf(ctx, req)
@@ -125,7 +132,8 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     const i = invitation(app, req)
     const reason = limited(input(req, ['json', 'xml', 'none']).props.reason, 'reason', 50, false) ?? 'Local'
     if (!declineReasons.includes(reason)) throw errors.parameter(`Unknown decline reason ${reason}.`)
-    ctx.world.calls.decline(app, i, reason)
+    if (i.handlers) i.handlers.decline(reason)
+    else ctx.world.calls.decline(app, i, reason)
     return reply.code(204).send()
   })
 
@@ -150,13 +158,50 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     if (!c.session) throw errors.notFound('There is no audio/video session.')
     return sendRes(req, reply, audioVideoSessionRes(app, c))
   })
-  server.post(`${conv}/audioVideo/stopAudioVideo`, cfg('stopAudioVideo'), (req, reply) => {
+  server.post(`${conv}/audioVideo/stopAudioVideo`, cfg('stopAudioVideo'), async (req, reply) => {
     const app = appOf(ctx, req)
     const c = conversation(app, req)
     input(req, ['json', 'xml', 'none'])
-    ctx.world.calls.hangUp(app, c)
+    if (c.conference) await ctx.world.conferencing.leave(app, c)
+    else ctx.world.calls.hangUp(app, c)
     return reply.code(204).send()
   })
+
+  server.post(`${conv}/addParticipant`, cfg('addParticipant'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const c = conversation(app, req)
+    const { props } = input(req, ['json', 'xml'])
+    const to = limited(props.to, 'to', 256, true)!
+    if (!/^(sip:)?[^@\s]+@[^@\s]+$/i.test(to)) throw errors.parameter('to must be a SIP address.')
+    const pi = ctx.world.conferencing.addParticipant(app, c, to, limited(props.operationid, 'operationId', 50, false))
+    reply.header('Location', app.href(`/communication/invitations/${pi.id}`))
+    return sendRes(req, reply, participantInvitationRes(app, pi), 201)
+  })
+
+  server.post(`${conv}/audioVideo/escalateAudioVideo`, cfg('escalateAudioVideo'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const c = conversation(app, req)
+    const q = req.query as Record<string, unknown>
+    const operationId = limited(q.operationId, 'operationId', 50, true)!
+    const sessionContext = limited(q.sessionContext, 'sessionContext', 50, true)!
+    const { text } = input(req, ['sdp'])
+    const kinds = mediaKinds(text)
+    // escalateAudioVideo_ref.md: "The client must provide sdp for both modalities."
+    if (!kinds.includes('audio') || !kinds.includes('video')) throw errors.parameter('The offer must have both an audio and a video section.')
+    const inv = ctx.world.conferencing.escalate(app, c, text, operationId, sessionContext)
+    reply.header('Location', app.href(`/communication/invitations/${inv.id}`))
+    return sendRes(req, reply, invitationRes(app, inv), 201)
+  })
+
+  for (const kind of ['audio', 'video'] as const) {
+    server.get(`${conv}/participants/:sip/participant${kind === 'audio' ? 'Audio' : 'Video'}`, cfg(kind === 'audio' ? 'participantAudio' : 'participantVideo'), (req, reply) => {
+      const app = appOf(ctx, req)
+      const c = conversation(app, req)
+      const u = remoteUsers(c).find((x) => x.sip === (req.params as { sip: string }).sip.toLowerCase())
+      if (!u || !c.conference) throw errors.notFound('No such participant media.')
+      return sendRes(req, reply, participantMediaRes(app, c, u, kind))
+    })
+  }
   server.get(`${conv}/participants`, cfg('participants'), (req, reply) => {
     const app = appOf(ctx, req)
     return sendRes(req, reply, participantsRes(app, conversation(app, req)))
@@ -165,7 +210,7 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     const app = appOf(ctx, req)
     const c = conversation(app, req)
     const sip = (req.params as { sip: string }).sip.toLowerCase()
-    const u = sip === c.local.sip ? c.local : sip === c.remote.sip && c.remoteJoined ? c.remote : null
+    const u = sip === c.local.sip ? c.local : (remoteUsers(c).find((x) => x.sip === sip) ?? null)
     if (!u) throw errors.notFound('No such participant.')
     return sendRes(req, reply, participantRes(app, c, u))
   })

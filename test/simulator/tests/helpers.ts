@@ -76,7 +76,7 @@ export interface Session {
   poll(opts?: { query?: string; accept?: Format; signal?: AbortSignal }): Promise<Resp>
   /** polls until an event matching the predicate arrives, returning all events seen (flattened) */
   events: Ev[]
-  waitFor(pred: (e: Ev) => boolean, opts?: { polls?: number }): Promise<Ev>
+  waitFor(pred: (e: Ev) => boolean, opts?: { polls?: number; after?: number }): Promise<Ev>
 }
 
 export interface Ev {
@@ -157,8 +157,8 @@ export async function signIn(sim: Simulator, sip: string, opts: { endpointId?: s
       return r
     },
     async waitFor(pred, o = {}) {
-      for (let i = 0; i < (o.polls ?? 20); i++) {
-        const hit = session.events.find(pred)
+      for (let i = 0; i < (o.polls ?? 40); i++) {
+        const hit = session.events.slice(o.after ?? 0).find(pred)
         if (hit) return hit
         const r = await session.poll()
         if (r.status !== 200) throw new Error(`poll: ${r.status} ${r.text}`)

@@ -1,0 +1,360 @@
+// Escalation of a P2P call to a conference and conference membership (escalateAudioVideo_ref.md,
+// audioVideoNegotiation_ref.md, addParticipant_ref.md): signalling here, media in conference/mcu.ts.
+import { Conference, MediaNegotiationError } from '../conference/mcu'
+import { errors, SimError, type Reason } from '../http/errors'
+import type { Application } from './application'
+import type { Calls, CallWorld, Leg, P2PCall } from './calls'
+import type { Conversation, Invitation, ParticipantInvitation } from './conversation'
+import type { User } from './directory'
+import {
+  audioVideoRes,
+  audioVideoSessionRes,
+  conversationRes,
+  invitationRes,
+  negotiationRes,
+  participantInvitationRes,
+  participantMediaRes,
+  participantRes,
+} from './render'
+
+const reasons = {
+  escalationFailed: { code: 'ServiceFailure', subcode: 'EscalationFailed', message: 'The call could not be moved to a conference.' },
+  declined: { code: 'RemoteFailure', subcode: 'Declined', message: 'The invitation was declined.' },
+  noAnswer: { code: 'RemoteFailure', subcode: 'Timeout', message: 'There was no answer.' },
+  missed: { code: 'RemoteFailure', subcode: 'Missed', message: 'You missed a call.' },
+  unreachable: { code: 'RemoteFailure', subcode: 'Unreachable', message: 'That person is not signed in.' },
+  notFound: { code: 'NotFound', subcode: 'DestinationNotFound', message: 'That person could not be found.' },
+  answeredElsewhere: { code: 'RemoteFailure', subcode: 'ConnectedElsewhere', message: 'The call was answered on another device.' },
+  ended: { code: 'Informational', subcode: 'Ended', message: 'The conference has finished.' },
+  left: { code: 'Informational', subcode: 'CallTerminated', message: 'You left the conference.' },
+} satisfies Record<string, Reason>
+
+interface MemberView {
+  app: Application
+  conversation: Conversation
+}
+
+/** One conference: the media unit plus every member's view of the conversation. */
+class Session {
+  readonly members = new Map<string, MemberView>()
+  readonly focusUri: string
+
+  constructor(
+    readonly conference: Conference,
+    organizer: User,
+  ) {
+    this.focusUri = `${organizer.uri};gruu;opaque=app:conf:focus:id:${conference.id}`
+  }
+
+  users(): User[] {
+    return [...this.members.values()].map((m) => m.app.user)
+  }
+}
+
+export class Conferencing {
+  readonly #sessions = new Set<Session>()
+
+  constructor(
+    private readonly world: CallWorld,
+    private readonly calls: Calls,
+  ) {}
+
+  get conferences(): number {
+    return this.#sessions.size
+  }
+
+  addParticipant(app: Application, c: Conversation, to: string, operationId?: string): ParticipantInvitation {
+    const user = this.world.directory.find(to)
+    const pi: ParticipantInvitation = { id: this.world.ids.id(), operationId, to: `sip:${to.replace(/^sip:/i, '')}`, state: 'Connecting', from: app.user, conversation: c }
+    const session = this.#sessionOf(app)
+    if (!session && !this.calls.connectedPeer(c)) throw new SimError(409, undefined, 'Participants can be added to a connected call only.', 'Conflict')
+    app.participantInvitations.set(pi.id, pi)
+    app.emitResource(app.communicationSender(), 'started', participantInvitationRes(app, pi))
+    if (!user) {
+      this.#finishParticipantInvitation(app, pi, 'Failed', reasons.notFound)
+      return pi
+    }
+    if (session) {
+      void this.#invite(session, app, user, pi)
+      return pi
+    }
+    // P2P: first the conversation becomes a conference; the client escalates through the offered link
+    c.state = 'Conferencing'
+    c.escalationOffered = true
+    c.pendingInvitees = [...(c.pendingInvitees ?? []), { user, pi }]
+    app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
+    app.emitResource(this.#sender(app, c), 'updated', audioVideoRes(app, c))
+    return pi
+  }
+
+  escalate(app: Application, c: Conversation, offer: string, operationId: string, sessionContext: string): Invitation {
+    if (c.conference) throw errors.conflict('AlreadyExists', 'This conversation is already a conference.')
+    const p2p = this.calls.connectedPeer(c)
+    if (!p2p) throw new SimError(409, undefined, 'Only a connected peer-to-peer call can be escalated.', 'Conflict')
+    const inv: Invitation = {
+      id: this.world.ids.id(),
+      direction: 'Outgoing',
+      state: 'Connecting',
+      operationId,
+      sessionContext,
+      to: app.user.uri,
+      subject: c.subject,
+      threadId: c.threadId,
+      importance: c.importance,
+      mediaOffer: offer,
+      from: app.user,
+      conversation: c,
+    }
+    app.invitations.set(inv.id, inv)
+    c.state = 'Conferencing'
+    app.emitResource(app.communicationSender(), 'started', invitationRes(app, inv))
+    void this.#runEscalation(app, c, inv, p2p.peer, p2p.call)
+    return inv
+  }
+
+  isMember(c: Conversation): boolean {
+    return !!c.conference
+  }
+
+  /** stopAudioVideo in a conference: this member leaves; the last one left ends it. */
+  async leave(app: Application, c: Conversation, reason: Reason = reasons.left): Promise<void> {
+    const session = [...this.#sessions].find((s) => s.members.get(app.id)?.conversation === c)
+    if (!session) throw new SimError(404, undefined, 'Call not found.')
+    session.members.delete(app.id)
+    this.#endView(app, c, reason)
+    for (const other of session.members.values()) {
+      const oc = other.conversation
+      other.app.emitResource(this.#sender(other.app, oc), 'deleted', participantRes(other.app, oc, app.user))
+      other.app.emitResource(this.#sender(other.app, oc), 'updated', conversationRes(other.app, oc))
+    }
+    await session.conference.leave(app.id)
+    if (session.members.size <= 1) {
+      for (const last of [...session.members.values()]) {
+        session.members.delete(last.app.id)
+        this.#endView(last.app, last.conversation, reasons.ended)
+      }
+      this.#sessions.delete(session)
+      await session.conference.close()
+    }
+  }
+
+  async dropApplication(app: Application): Promise<void> {
+    for (const s of [...this.#sessions]) {
+      const m = s.members.get(app.id)
+      if (m) await this.leave(app, m.conversation).catch(() => {})
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#sessions].map((s) => s.conference.close()))
+    this.#sessions.clear()
+  }
+
+  #sender(app: Application, c: Conversation): { rel: string; href: string } {
+    return { rel: 'conversation', href: app.href(`/communication/conversations/${c.id}`) }
+  }
+
+  #sessionOf(app: Application): Session | undefined {
+    return [...this.#sessions].find((s) => s.members.has(app.id))
+  }
+
+  async #runEscalation(app: Application, c: Conversation, inv: Invitation, peer: Leg, call: P2PCall): Promise<void> {
+    const session = new Session(new Conference(this.world.ids.id(), ''), app.user)
+    let peerInvitation: Invitation | undefined
+    try {
+      const joined = await session.conference.joinWithOffer(app.id, inv.mediaOffer)
+      const negotiation = { provisionalAnswer: joined.answer, remoteEndpoint: session.focusUri, sessionContext: inv.sessionContext ?? '' }
+      inv.negotiation = negotiation
+      this.#emitNegotiation(app, inv)
+      inv.negotiation = { ...negotiation, answer: joined.answer }
+      this.#emitNegotiation(app, inv)
+
+      // make before break: the P2P peer is invited to the same conference; the P2P call ends once both are in
+      const moved = await this.#offerInvitation(session, peer.app, peer.conversation, app.user, { replaces: peer.conversation })
+      peerInvitation = moved.invitation
+      await Promise.all([joined.connected, moved.joined])
+
+      this.calls.retire(call)
+      for (const [memberApp, mc, minv] of [
+        [app, c, inv],
+        [peer.app, peer.conversation, moved.invitation],
+      ] as const) {
+        mc.conference = { focusUri: session.focusUri, members: () => session.users() }
+        mc.escalationOffered = false
+        session.members.set(memberApp.id, { app: memberApp, conversation: mc })
+        this.#completeJoin(memberApp, mc, minv, session)
+      }
+      this.#sessions.add(session)
+      this.#announce(app, c, peer.app.user, false) // they already see each other as participants
+      this.#announce(peer.app, peer.conversation, app.user, false)
+      for (const { user, pi } of c.pendingInvitees ?? []) void this.#invite(session, app, user, pi)
+      c.pendingInvitees = []
+    } catch (e) {
+      await session.conference.close()
+      const reason = e instanceof MediaNegotiationError || e instanceof SimError ? { ...reasons.escalationFailed, message: `${reasons.escalationFailed.message} ${e.message}` } : reasons.escalationFailed
+      this.#escalationFailed(app, c, inv, peerInvitation, peer, reason)
+    }
+  }
+
+  #escalationFailed(app: Application, c: Conversation, inv: Invitation, peerInv: Invitation | undefined, peer: Leg, reason: Reason): void {
+    inv.state = 'Failed'
+    app.emitResource(app.communicationSender(), 'completed', invitationRes(app, inv), { status: 'Failure', reason })
+    if (peerInv && (peerInv.state === 'Connecting' || peerInv.state === 'Alerting')) {
+      peerInv.state = 'Cancelled'
+      peer.app.emitResource(peer.app.communicationSender(), 'completed', invitationRes(peer.app, peerInv), { status: 'Failure', reason })
+    }
+    for (const { pi } of c.pendingInvitees ?? []) this.#finishParticipantInvitation(app, pi, 'Failed', reason)
+    c.pendingInvitees = []
+    c.escalationOffered = false
+    c.state = 'Connected' // the P2P call goes on as it was
+    app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
+    app.emitResource(this.#sender(app, c), 'updated', audioVideoRes(app, c))
+  }
+
+  /** An incoming invitation carrying the unit's offer; resolves `joined` once the member's media connects. */
+  async #offerInvitation(session: Session, app: Application, c: Conversation, from: User, opts: { replaces?: Conversation }): Promise<{ invitation: Invitation; joined: Promise<void> }> {
+    const offer = await session.conference.offerTo(app.id)
+    let settle!: { resolve(): void; reject(e: Error): void }
+    const joined = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
+    joined.catch(() => {})
+    const timer = this.world.clock.setTimeout(() => {
+      if (invitation.state !== 'Connecting') return
+      invitation.state = 'Failed'
+      app.emitResource(app.communicationSender(), 'completed', invitationRes(app, invitation), { status: 'Failure', reason: reasons.missed })
+      void offer.cancel()
+      settle.reject(new SimError(408, 'Timeout', 'No answer to the conference invitation.', 'Timeout'))
+    }, this.world.ringTimeoutMs)
+    const invitation: Invitation = {
+      id: this.world.ids.id(),
+      direction: 'Incoming',
+      state: 'Connecting',
+      to: app.user.uri,
+      subject: c.subject,
+      threadId: c.threadId,
+      importance: c.importance,
+      mediaOffer: offer.offer,
+      from,
+      conversation: c,
+      replaces: opts.replaces,
+      handlers: {
+        accept: (sdp, sessionContext) => {
+          if (invitation.state !== 'Connecting') throw new SimError(410, undefined, 'The invitation is no longer ringing.', 'Gone')
+          timer.cancel()
+          invitation.state = 'Alerting'
+          invitation.sessionContext = sessionContext
+          offer.complete(sdp).then((r) => r.connected).then(settle.resolve, settle.reject)
+        },
+        decline: () => {
+          if (invitation.state !== 'Connecting') throw new SimError(410, undefined, 'The invitation is no longer ringing.', 'Gone')
+          timer.cancel()
+          invitation.state = 'Declined'
+          app.emitResource(app.communicationSender(), 'completed', invitationRes(app, invitation), { status: 'Failure', reason: reasons.declined })
+          void offer.cancel()
+          settle.reject(new SimError(403, 'Declined', 'The invitation was declined.', 'RemoteFailure'))
+        },
+      },
+    }
+    app.invitations.set(invitation.id, invitation)
+    app.emitResource(app.communicationSender(), 'started', invitationRes(app, invitation))
+    return { invitation, joined }
+  }
+
+  async #invite(session: Session, inviter: Application, user: User, pi: ParticipantInvitation): Promise<void> {
+    const apps = this.world.appsOf(user).filter((a) => a.acceptsAudioVideo && a.availability !== 'DoNotDisturb')
+    if (apps.length === 0) return this.#finishParticipantInvitation(inviter, pi, 'Failed', reasons.unreachable)
+    const attempts = await Promise.all(
+      apps.map(async (app) => {
+        const c = this.#conferenceView(app, session, inviter.user)
+        const offered = await this.#offerInvitation(session, app, c, inviter.user, {})
+        return { app, c, ...offered }
+      }),
+    )
+    const winner = await Promise.any(attempts.map((a) => a.joined.then(() => a))).catch(() => null)
+    for (const a of attempts.filter((x) => x !== winner)) {
+      if (a.invitation.state === 'Connecting') {
+        a.invitation.state = 'Cancelled'
+        a.app.emitResource(a.app.communicationSender(), 'completed', invitationRes(a.app, a.invitation), { status: 'Failure', reason: reasons.answeredElsewhere })
+      }
+      this.#dropView(a.app, a.c)
+    }
+    if (!winner) {
+      const declined = attempts.some((a) => a.invitation.state === 'Declined')
+      return this.#finishParticipantInvitation(inviter, pi, declined ? 'Declined' : 'Failed', declined ? reasons.declined : reasons.noAnswer)
+    }
+    for (const m of session.members.values()) {
+      this.#announce(m.app, m.conversation, user, true)
+      this.#announce(winner.app, winner.c, m.app.user, false) // its view already lists them
+    }
+    session.members.set(winner.app.id, { app: winner.app, conversation: winner.c })
+    this.#completeJoin(winner.app, winner.c, winner.invitation, session)
+    this.#finishParticipantInvitation(inviter, pi, 'Connected')
+  }
+
+  #conferenceView(app: Application, session: Session, inviter: User): Conversation {
+    const c: Conversation = {
+      id: this.world.ids.id(),
+      threadId: this.world.ids.id(),
+      subject: '',
+      importance: 'Normal',
+      state: 'Incoming',
+      created: this.world.clock.now(),
+      local: app.user,
+      remote: inviter,
+      participantKeys: { local: app.user.sip, remote: inviter.sip },
+      remoteJoined: false,
+      audioVideo: { state: 'Connecting' },
+      invitation: undefined as unknown as Invitation,
+      conference: { focusUri: session.focusUri, members: () => session.users() },
+    }
+    app.conversations.set(c.id, c)
+    app.emitResource(app.communicationSender(), 'added', conversationRes(app, c))
+    app.emitResource(this.#sender(app, c), 'added', participantRes(app, c, c.local))
+    for (const u of session.users()) app.emitResource(this.#sender(app, c), 'added', participantRes(app, c, u))
+    return c
+  }
+
+  #completeJoin(app: Application, c: Conversation, inv: Invitation, session: Session): void {
+    inv.state = 'Connected'
+    c.state = 'Conferenced'
+    c.audioVideo.state = 'Connected'
+    const hadSession = !!c.session // the escalating pair keep their session resource; it now points at the focus
+    c.session = { id: this.world.ids.id(), state: 'Established', remoteEndpoint: session.focusUri, sessionContext: inv.sessionContext ?? '' }
+    app.emitResource(app.communicationSender(), hadSession ? 'updated' : 'added', audioVideoSessionRes(app, c))
+    app.emitResource(this.#sender(app, c), 'updated', audioVideoRes(app, c))
+    app.emitResource(app.communicationSender(), 'completed', invitationRes(app, inv), { status: 'Success' })
+    app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
+  }
+
+  /** The viewer learns of a member: participant (unless it already shows) and its participantAudio/Video. */
+  #announce(app: Application, c: Conversation, u: User, withParticipant: boolean): void {
+    const sender = this.#sender(app, c)
+    if (withParticipant) app.emitResource(sender, 'added', participantRes(app, c, u))
+    app.emitResource(sender, 'added', participantMediaRes(app, c, u, 'audio'))
+    app.emitResource(sender, 'added', participantMediaRes(app, c, u, 'video'))
+  }
+
+  #emitNegotiation(app: Application, inv: Invitation): void {
+    app.emitResource({ rel: 'audioVideoInvitation', href: app.href(`/communication/invitations/${inv.id}`) }, 'updated', negotiationRes(app, inv))
+  }
+
+  #finishParticipantInvitation(app: Application, pi: ParticipantInvitation, state: ParticipantInvitation['state'], reason?: Reason): void {
+    pi.state = state
+    app.emitResource(app.communicationSender(), 'completed', participantInvitationRes(app, pi), reason ? { status: 'Failure', reason } : { status: 'Success' })
+  }
+
+  #endView(app: Application, c: Conversation, reason: Reason): void {
+    c.audioVideo.state = 'Disconnected'
+    c.state = 'Disconnected'
+    app.emitResource(this.#sender(app, c), 'updated', audioVideoRes(app, c), { reason })
+    if (c.session) {
+      app.emit(app.communicationSender(), { type: 'deleted', link: { rel: 'audioVideoSession', href: app.href(`/communication/conversations/${c.id}/audioVideo/audioVideoSession`) } })
+      c.session = undefined
+    }
+    this.#dropView(app, c)
+  }
+
+  #dropView(app: Application, c: Conversation): void {
+    app.emit(app.communicationSender(), { type: 'deleted', link: { rel: 'conversation', href: app.href(`/communication/conversations/${c.id}`) } })
+    app.conversations.delete(c.id)
+  }
+}
