@@ -10,7 +10,7 @@ export interface RunningDemo {
 export async function startDemoPool(): Promise<RunningDemo> {
   const sim = await startSimulator({ port: 0 })
   return {
-    info: { discoveryUrl: sim.url, users: sim.users.map((u) => ({ sip: u.sip, name: u.name, password: u.password })) },
+    info: { discoveryUrl: sim.url, users: sim.users.filter((u) => !u.bot).map((u) => ({ sip: u.sip, name: u.name, password: u.password })) },
     close: () => sim.close(),
   }
 }

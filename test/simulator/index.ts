@@ -1,6 +1,7 @@
 // startSimulator(): a UCWA 2.0 pool (and a second one users can be homed on) on loopback.
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
+import { Bot } from './bots'
 import { realClock, type Clock } from './clock'
 import { Faults, type FaultInput, type FaultRule } from './faults'
 import { createPoolServer, type Ctx, type Pool } from './http/server'
@@ -84,6 +85,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     servers.push(server)
   }
 
+  const bots = directory
+    .all()
+    .filter((u) => u.bot)
+    .map((u) => new Bot(world, u, u.bot!))
+  for (const bot of bots) bot.start()
+
   const pick = (idOrSip: string) => [...world.apps.values()].filter((a) => a.id === idOrSip || a.user.sip === idOrSip.replace(/^sip:/i, '').toLowerCase())
 
   const control: SimulatorControl = {
@@ -133,6 +140,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     users,
     control,
     async close() {
+      await Promise.all(bots.map((b) => b.stop()))
       await world.close()
       await Promise.all(servers.map((s) => s.close()))
     },

@@ -7,6 +7,7 @@ export class TestPeer {
   /** packets received, by the tag of the member that sent them and kind */
   readonly received = new Map<string, { audio: number; video: number }>()
   #timer: NodeJS.Timeout | null = null
+  readonly #bySlot = new Map<string, number>()
   #seq = 0
 
   constructor(readonly tag: string) {
@@ -48,6 +49,11 @@ export class TestPeer {
     }, 20)
   }
 
+  /** packets received on the n-th section of a kind (0 = main, 1 = first extra slot, …) */
+  slotCount(n: number, kind: 'audio' | 'video'): number {
+    return this.#bySlot.get(`${kind}:${n}`) ?? 0
+  }
+
   count(from: string, kind: 'audio' | 'video'): number {
     return this.received.get(from)?.[kind] ?? 0
   }
@@ -60,6 +66,8 @@ export class TestPeer {
   #listen(t: RTCRtpTransceiver): void {
     t.onTrack.subscribe((track) =>
       track.onReceiveRtp.subscribe((packet) => {
+        const slot = `${t.kind}:${this.pc.getTransceivers().filter((x) => x.kind === t.kind).indexOf(t)}`
+        this.#bySlot.set(slot, (this.#bySlot.get(slot) ?? 0) + 1)
         const text = packet.payload.toString()
         const from = text.startsWith('from:') ? text.slice(5) : '?'
         const c = this.received.get(from) ?? { audio: 0, video: 0 }

@@ -10,10 +10,13 @@ export interface UserConfig {
   department?: string
   company?: string
   workPhoneNumber?: string
+  /** a simulated person the pool runs itself: "echo" returns your media, "answer" also joins conferences */
+  bot?: 'echo' | 'answer'
 }
 
-export interface User extends Required<Omit<UserConfig, 'workPhoneNumber'>> {
+export interface User extends Required<Omit<UserConfig, 'workPhoneNumber' | 'bot'>> {
   workPhoneNumber?: string
+  bot?: 'echo' | 'answer'
   /** stable short id used in people/ hrefs */
   key: string
   uri: string
@@ -27,6 +30,8 @@ export function defaultUsers(domain = defaultDomain): UserConfig[] {
     { sip: `bob@${domain}`, name: 'Bob Brennan', password: 'bob-pass', title: 'Engineer', department: 'Engineering' },
     { sip: `carol@${domain}`, name: 'Carol Castillo', password: 'carol-pass', title: 'Designer', department: 'Design' },
     { sip: `dave@${domain}`, name: 'Dave Dubois', password: 'dave-pass', title: 'Sales Lead', department: 'Sales', pool: 'pool2' },
+    { sip: `echo@${domain}`, name: 'Echo Test Service', password: 'echo-pass', title: 'Call me to see and hear yourself', bot: 'echo' },
+    { sip: `erin@${domain}`, name: 'Erin Ellis', password: 'erin-pass', title: 'Answers every call', department: 'Support', bot: 'answer' },
   ]
 }
 

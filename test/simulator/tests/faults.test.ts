@@ -38,6 +38,23 @@ describe('fault injection', () => {
     expect(sim.control.faults.fired.fail).toBe(seedRows.length * 2)
   })
 
+  it('each seed error row is reproducible on escalateAudioVideo and on GET audioVideoNegotiation', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const targets = [
+      { resource: 'escalateAudioVideo', call: () => alice.post(`${alice.appHref}/communication/conversations/c1/audioVideo/escalateAudioVideo?operationId=o&sessionContext=s`, sdp('o'), { type: 'application/sdp' }) },
+      { resource: 'audioVideoNegotiation', call: () => alice.get(`${alice.appHref}/communication/invitations/i1/audioVideoNegotiation`) },
+    ]
+    for (const { resource, call } of targets) {
+      for (const row of seedRows) {
+        sim.control.fault({ kind: 'fail', resource, status: row.status, subcode: row.subcode })
+        const r = await call()
+        expect(r.status, `${resource} ${row.subcode}`).toBe(row.status)
+        expect(r.json).toMatchObject({ code: row.code, ...(row.subcode !== 'None' && { subcode: row.subcode }) })
+      }
+    }
+  })
+
   it('faults on the event channel and on GET audioVideoNegotiation reach the client', async () => {
     sim = await withSimulator()
     const alice = await signIn(sim, 'alice@contoso.test')

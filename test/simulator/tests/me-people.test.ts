@@ -37,7 +37,7 @@ describe('me and people', () => {
     expect((await alice.get(`${search}?query=a&limit=0`)).json.subcode).toBe('ParameterValidationFailure')
     expect((await alice.get(search)).json.subcode).toBe('ParameterValidationFailure')
     const contacts = await alice.get(alice.app._embedded.people._links.myContacts.href)
-    expect(contacts.json._embedded.contact.map((c: { name: string }) => c.name)).toEqual(['Bob Brennan', 'Carol Castillo', 'Dave Dubois'])
+    expect(contacts.json._embedded.contact.map((c: { name: string }) => c.name)).toEqual(['Bob Brennan', 'Carol Castillo', 'Dave Dubois', 'Echo Test Service', 'Erin Ellis'])
   })
 
   it('contact presence: Offline, Online, Busy in a call, Away after inactivity', async () => {

@@ -1,0 +1,89 @@
+// Simulated people who answer calls by themselves, as in-process UCWA clients with werift media:
+// "echo" answers P2P calls and sends your own media back; "answer" also joins conferences it is invited to.
+import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift'
+import { answerOffer, loopbackPeer } from './conference/media-peer'
+import type { EventsBody } from './http/resource'
+import type { Application } from './pool/application'
+import type { User } from './pool/directory'
+import type { World } from './pool/world'
+
+export type BotKind = 'echo' | 'answer'
+
+export class Bot {
+  readonly #peers = new Map<string, RTCPeerConnection>()
+  #stopped = false
+  app: Application | null = null
+
+  constructor(
+    private readonly world: World,
+    private readonly user: User,
+    readonly kind: BotKind,
+  ) {}
+
+  start(): void {
+    const { app } = this.world.createApplication(this.user, this.user.pool, { userAgent: 'ParleySimulatorBot/1.0', endpointId: `bot-${this.user.key}`, culture: 'en-US' })
+    app.available = true
+    app.modalities = ['AudioVideo']
+    this.app = app
+    void this.#loop(app, 1)
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await Promise.all([...this.#peers.values()].map((pc) => pc.close()))
+  }
+
+  /** The same event channel a remote client reads, read in process. */
+  async #loop(app: Application, ack: number): Promise<void> {
+    while (!this.#stopped && this.world.apps.get(app.id) === app) {
+      let body: EventsBody
+      try {
+        body = await app.channel.pget({ ack, onAbort: () => {} })
+      } catch {
+        break
+      }
+      const next = body.next ?? body.resume ?? body.resync
+      ack = Number(new URL(next!, 'http://x').searchParams.get('ack'))
+      for (const sender of body.senders) for (const e of sender.events) this.#on(app, e.type, e.link.rel, e.link.href)
+    }
+    // the pool lost the application (expired, restarted): sign in again, as any client would
+    if (!this.#stopped) setTimeout(() => !this.#stopped && this.start(), 100).unref()
+  }
+
+  #on(app: Application, type: string, rel: string, href: string): void {
+    const id = href.split('/').at(-1)!
+    if (rel === 'audioVideoInvitation' && type === 'started') {
+      const inv = app.invitations.get(id)
+      if (!inv || inv.direction !== 'Incoming') return
+      if (inv.handlers && this.kind !== 'answer') return inv.handlers.decline('Local') // echo stays P2P
+      void this.#answer(app, inv.conversation.id, inv.mediaOffer).then((sdp) => {
+        if (inv.handlers) inv.handlers.accept(sdp, `bot-${id}`)
+        else this.world.calls.accept(app, inv, sdp, `bot-${id}`)
+      }).catch(() => {})
+    }
+    if (rel === 'conversation' && type === 'deleted') {
+      void this.#peers.get(id)?.close()
+      this.#peers.delete(id)
+    }
+  }
+
+  /** Answers with every section it can send on, and reflects whatever arrives on each main section. */
+  async #answer(app: Application, conversationId: string, offer: string): Promise<string> {
+    const pc = loopbackPeer()
+    this.#peers.set(conversationId, pc)
+    const main = new Set<RTCRtpTransceiver>()
+    // subscribe before the offer is applied: tracks appear while it is
+    pc.onTransceiverAdded.subscribe((t) =>
+      t.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((p) => main.has(t) && void t.sender.sendRtp(p).catch(() => {}))),
+    )
+    return answerOffer(pc, offer, (ts) => {
+      const kinds = new Set<string>()
+      for (const t of ts) {
+        const first = !kinds.has(t.kind)
+        kinds.add(t.kind)
+        t.setDirection(first ? 'sendrecv' : 'recvonly')
+        if (first) main.add(t)
+      }
+    })
+  }
+}
