@@ -7,6 +7,8 @@ export class TestPeer {
   /** packets received, by the tag of the member that sent them and kind */
   readonly received = new Map<string, { audio: number; video: number }>()
   #timer: NodeJS.Timeout | null = null
+  /** packets sent on each main section */
+  readonly sent = { audio: 0, video: 0 }
   readonly #bySlot = new Map<string, number>()
   #seq = 0
 
@@ -44,6 +46,8 @@ export class TestPeer {
     this.#timer = setInterval(() => {
       const seq = this.#seq++ & 0xffff
       const payload = Buffer.from(`from:${this.tag}`)
+      this.sent.audio++
+      this.sent.video++
       void audio?.sender.sendRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: seq, timestamp: seq * 960, ssrc: 1 }), payload)).catch(() => {})
       void video?.sender.sendRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 4500, ssrc: 2 }), payload)).catch(() => {})
     }, 20)
@@ -52,6 +56,11 @@ export class TestPeer {
   /** packets received on the n-th section of a kind (0 = main, 1 = first extra slot, …) */
   slotCount(n: number, kind: 'audio' | 'video'): number {
     return this.#bySlot.get(`${kind}:${n}`) ?? 0
+  }
+
+  stopSending(): void {
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = null
   }
 
   count(from: string, kind: 'audio' | 'video'): number {

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock, type Simulator } from '../index'
 import { TestPeer } from '../conference/test-peer'
-import { dataUrl, fromDataUrl, sdp, signIn, withSimulator, type Ev, type Session } from './helpers'
+import { p2pCall as sharedP2pCall } from './flows'
+import { fromDataUrl, sdp, signIn, withSimulator, type Ev, type Session } from './helpers'
 
 let sim: Simulator
 const peers: TestPeer[] = []
@@ -20,22 +21,9 @@ const isInv = (e: Ev) => e.rel === 'audioVideoInvitation'
 
 /** Alice calls Bob; both use werift peers; returns once the P2P call is connected. */
 async function p2pCall(alice: Session, bob: Session) {
-  const a = peer('alice-p2p')
-  const b = peer('bob-p2p')
-  await alice.post(alice.app._embedded.communication._links.startAudioVideo.href, {
-    to: 'sip:bob@contoso.test',
-    operationId: 'p2p',
-    sessionContext: 'p2p',
-    _links: { mediaOffer: { href: dataUrl(await a.offer(0)) } },
-  })
-  const incoming = (await bob.waitFor((e) => isInv(e) && e.type === 'started')).embedded
-  await bob.post(`${incoming._links.acceptWithAnswer.href}?sessionContext=b`, await b.answer(fromDataUrl(incoming._links.mediaOffer.href)), { type: 'application/sdp' })
-  const neg = await alice.waitFor((e) => e.rel === 'audioVideoNegotiation' && !!e.embedded._links.mediaAnswer)
-  await a.accept(fromDataUrl(neg.embedded._links.mediaAnswer.href))
-  await Promise.all([a.connected(), b.connected()])
-  const aliceConv = (await alice.waitFor((e) => e.rel === 'conversation' && e.type === 'added')).href
-  const bobConv = incoming._links.conversation.href
-  return { a, b, aliceConv, bobConv }
+  const call = await sharedP2pCall(alice, bob, ['alice-p2p', 'bob-p2p'])
+  peers.push(call.a, call.b)
+  return call
 }
 
 describe('escalation to a conference', () => {

@@ -1,0 +1,20 @@
+// `npm run bench`: every suite, a table, and bench-results/<suite>.json. Not part of `npm test`.
+import { conferenceBench } from './conference'
+import { printTable, writeResults, type Row } from './report'
+
+const suites: Record<string, () => Promise<Row[]>> = {
+  conference: conferenceBench,
+}
+
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites)
+const all: Row[] = []
+for (const name of wanted) {
+  const run = suites[name]
+  if (!run) throw new Error(`No bench suite ${name}; have ${Object.keys(suites).join(', ')}`)
+  const started = performance.now()
+  const rows = await run()
+  all.push(...rows)
+  console.error(`[bench] ${name}: ${Math.round((performance.now() - started) / 1000)} s → ${writeResults(name, rows)}`)
+}
+printTable(all)
+process.exit(0)
