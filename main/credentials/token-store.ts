@@ -5,6 +5,8 @@ export interface StoredToken {
   tokenType: string
   /** epoch ms */
   expiresAt: number
+  /** only when the person chose "keep me signed in": lets Parley renew the token by itself */
+  password?: string
 }
 
 export interface TokenStore {

@@ -1,0 +1,332 @@
+// The UCWA session: sign-in, the application, keeping it alive, recovery, sign-out. No Electron here.
+import { randomUUID } from 'node:crypto'
+import type { StoredToken, TokenStore } from '../credentials/token-store'
+import { tokenAccount } from '../credentials/token-store'
+import type { Token } from './auth'
+import { UcwaError, userMessage } from './errors'
+import { EventChannelLoop, type ChannelOptions, type ChannelState } from './event-channel'
+import type { UcwaEvent } from './events'
+import { UcwaHttp, type Format } from './http'
+import { embedded, link, prop, type Resource } from './resource'
+import { discover, type Credentials } from './sign-in'
+import { StateMachine } from './state-machine'
+import type { Availability, Contact, Me } from './types'
+
+export type SessionState = 'signed-out' | 'discovering' | 'authenticating' | 'creating-application' | 'signed-in' | 'reconnecting' | 'replaced' | 'signing-out'
+
+const table: Record<SessionState, SessionState[]> = {
+  'signed-out': ['discovering', 'creating-application'],
+  discovering: ['authenticating', 'creating-application', 'signed-out'],
+  authenticating: ['creating-application', 'signed-out', 'discovering'],
+  'creating-application': ['signed-in', 'signed-out'],
+  'signed-in': ['reconnecting', 'signing-out', 'replaced', 'signed-out'],
+  reconnecting: ['signed-in', 'signing-out', 'signed-out', 'replaced'],
+  replaced: ['signed-out', 'discovering', 'signing-out'],
+  'signing-out': ['signed-out'],
+}
+
+/** What Parley keeps between runs (no secret): enough to reuse a keychain token. */
+export interface SavedSession {
+  sipAddress: string
+  poolOrigin: string
+  applicationsHref: string
+  discoveryUrl?: string
+  remember: boolean
+}
+
+export interface ClientOptions {
+  tokenStore: TokenStore
+  endpointId: string
+  userAgent?: string
+  culture?: string
+  format?: Format
+  channel?: ChannelOptions
+  /** how often to tell the pool the user is active (UCWA expects ≤ 4 min) */
+  activityIntervalMs?: number
+  log?: (message: string) => void
+  now?: () => number
+}
+
+export interface ClientEvents {
+  state(state: SessionState, detail?: { error?: UcwaError; reconnecting?: boolean }): void
+  events(events: UcwaEvent[]): void | Promise<void>
+  transientStateLost(): void | Promise<void>
+  channel(state: ChannelState): void
+  saved(session: SavedSession | null): void
+}
+
+export class UcwaClient {
+  readonly machine = new StateMachine<SessionState>('session', 'signed-out', table)
+  readonly http: UcwaHttp
+  app: Resource | null = null
+  me: Me | null = null
+  lastError: UcwaError | null = null
+  #token: Token | null = null
+  #poolOrigin = ''
+  #applicationsHref = ''
+  #creds: (Credentials & { remember: boolean }) | null = null
+  /** keychain account of the signed-in session */
+  #account: string | null = null
+  #channel: EventChannelLoop | null = null
+  #timers: Array<ReturnType<typeof setTimeout>> = []
+  #lastUserActivity = 0
+  readonly #listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
+    state: new Set(),
+    events: new Set(),
+    transientStateLost: new Set(),
+    channel: new Set(),
+    saved: new Set(),
+  }
+
+  constructor(private readonly options: ClientOptions) {
+    this.http = new UcwaHttp({
+      format: options.format,
+      token: () => this.#token?.accessToken ?? null,
+      allowedOrigins: () => new Set(this.#poolOrigin ? [this.#poolOrigin] : []),
+      base: () => this.#poolOrigin,
+      userAgent: options.userAgent,
+    })
+    this.machine.onChange((s) => this.#emit('state', s, { error: this.lastError ?? undefined }))
+  }
+
+  get state(): SessionState {
+    return this.machine.state
+  }
+
+  get poolOrigin(): string {
+    return this.#poolOrigin
+  }
+
+  on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
+    this.#listeners[event].add(listener)
+    return () => this.#listeners[event].delete(listener)
+  }
+
+  async signIn(input: Credentials & { remember: boolean }): Promise<Me> {
+    this.lastError = null
+    this.machine.go('discovering')
+    try {
+      const found = await discover(this.http, input, (step) => step === 'authenticating' && this.machine.go('authenticating'), this.#now)
+      this.#token = found.token
+      this.#poolOrigin = found.poolOrigin
+      this.#applicationsHref = found.applicationsHref
+      this.#creds = input
+      this.#account = tokenAccount(input.sipAddress, found.poolOrigin)
+      this.machine.go('creating-application')
+      await this.#createApplication()
+      await this.#store()
+      return this.#signedIn()
+    } catch (e) {
+      return this.#fail(e)
+    }
+  }
+
+  /** At start: reuse the keychain's token for the last session if it is still valid. */
+  async resume(saved: SavedSession): Promise<Me | null> {
+    const stored = await this.options.tokenStore.get(tokenAccount(saved.sipAddress, saved.poolOrigin))
+    if (!stored || stored.expiresAt - this.#now() < 5 * 60_000) return null
+    this.#token = { accessToken: stored.accessToken, tokenType: stored.tokenType, expiresAt: stored.expiresAt }
+    this.#poolOrigin = saved.poolOrigin
+    this.#applicationsHref = saved.applicationsHref
+    this.#creds = stored.password ? { sipAddress: saved.sipAddress, password: stored.password, discoveryUrl: saved.discoveryUrl, remember: true } : null
+    this.#account = tokenAccount(saved.sipAddress, saved.poolOrigin)
+    this.lastError = null
+    this.machine.go('creating-application')
+    try {
+      await this.#createApplication()
+      return this.#signedIn()
+    } catch (e) {
+      this.#token = null
+      await this.options.tokenStore.delete(tokenAccount(saved.sipAddress, saved.poolOrigin)).catch(() => false)
+      return this.#fail(e).catch(() => null)
+    }
+  }
+
+  async signOut(): Promise<void> {
+    if (this.state === 'signed-out') return
+    if (this.state === 'signing-out') return
+    this.machine.go('signing-out')
+    this.#channel?.stop()
+    this.#channel = null
+    this.#clearTimers()
+    const app = this.app
+    this.app = null
+    if (app) await this.http.delete(app.href).catch(() => {}) // the pool expires it anyway
+    if (this.#account) await this.options.tokenStore.delete(this.#account).catch(() => false)
+    this.#account = null
+    this.#emit('saved', null)
+    this.#token = null
+    this.#creds = null
+    this.machine.go('signed-out')
+  }
+
+  /** The person did something: keep the pool's activity (Away after 5 min without it) fresh. */
+  userActive(): void {
+    this.#lastUserActivity = this.#now()
+  }
+
+  async reportActivity(): Promise<void> {
+    const href = link(embedded(this.app ?? undefined, 'me'), 'reportMyActivity') ?? (this.app ? `${this.app.href}/me/reportMyActivity` : undefined)
+    if (href) await this.http.post(href)
+  }
+
+  async setAvailability(availability: Exclude<Availability, 'Offline'>): Promise<void> {
+    const me = await this.http.get(this.#need(link(embedded(this.app!, 'me'), 'self') ?? `${this.app!.href}/me`))
+    const presence = link(me, 'presence')
+    if (!presence) throw new UcwaError({ status: 409, code: 'Conflict', subcode: 'MakeMeAvailableRequired', message: userMessage('Conflict', 'MakeMeAvailableRequired') })
+    await this.http.post(presence, { availability })
+  }
+
+  async search(query: string, limit = 20): Promise<Contact[]> {
+    const href = this.#need(link(embedded(this.app!, 'people'), 'search'))
+    const result = await this.http.get(href, { query: { query, limit } })
+    return (result.embedded.contact ?? []).map(toContact)
+  }
+
+  async contacts(): Promise<Contact[]> {
+    const href = this.#need(link(embedded(this.app!, 'people'), 'myContacts'))
+    return ((await this.http.get(href)).embedded.contact ?? []).map(toContact)
+  }
+
+  async presenceOf(contact: Contact): Promise<Availability> {
+    if (!contact.presenceHref) return 'Offline'
+    return (prop<string>(await this.http.get(contact.presenceHref), 'availability') ?? 'Offline') as Availability
+  }
+
+  communicationLink(rel: string): string {
+    return this.#need(link(embedded(this.app!, 'communication'), rel))
+  }
+
+  get channelRecoveryMs(): number {
+    return this.#channel?.longestRecoveryMs ?? 0
+  }
+
+  #need(href: string | undefined): string {
+    if (!href || !this.app) throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'NotSignedIn', message: 'Sign in first.' })
+    return href
+  }
+
+  async #createApplication(): Promise<void> {
+    const app = await this.http.post(this.#applicationsHref, {
+      UserAgent: this.options.userAgent ?? 'Parley',
+      EndpointId: this.options.endpointId,
+      Culture: this.options.culture ?? 'en-US',
+    })
+    if (!app) throw new UcwaError({ status: 201, code: 'BadResponse', message: userMessage('BadResponse') })
+    this.app = app
+    const me = embedded(app, 'me')
+    this.me = { name: prop(me, 'name') ?? '', uri: prop(me, 'uri') ?? '', title: prop(me, 'title'), department: prop(me, 'department') }
+    const available = link(me, 'makeMeAvailable')
+    if (available) {
+      try {
+        await this.http.post(available, { SupportedModalities: ['AudioVideo', 'Messaging'], SupportedMessageFormats: ['Plain'] })
+      } catch (e) {
+        if (!(e instanceof UcwaError && e.is('Conflict', 'AlreadyExists'))) throw e
+      }
+    }
+  }
+
+  #signedIn(): Me {
+    this.machine.go('signed-in')
+    this.#startChannel()
+    this.#scheduleKeepAlive()
+    return this.me!
+  }
+
+  async #fail(e: unknown): Promise<never> {
+    const error = e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'ServiceFailure', message: userMessage('ServiceFailure') })
+    this.lastError = error
+    if (this.machine.can('signed-out')) this.machine.go('signed-out')
+    throw error
+  }
+
+  async #store(): Promise<void> {
+    const creds = this.#creds!
+    const token: StoredToken = { ...this.#token!, ...(creds.remember && { password: creds.password }) }
+    await this.options.tokenStore.set(this.#account!, token)
+    this.#emit('saved', { sipAddress: creds.sipAddress, poolOrigin: this.#poolOrigin, applicationsHref: this.#applicationsHref, discoveryUrl: creds.discoveryUrl, remember: creds.remember })
+  }
+
+  #startChannel(): void {
+    const events = link(this.app!, 'events')!
+    const loop = new EventChannelLoop(
+      this.http,
+      {
+        onEvents: async (page) => {
+          for (const l of this.#listeners.events) await l(page.events)
+        },
+        onTransientStateLost: async () => {
+          for (const l of this.#listeners.transientStateLost) await l()
+        },
+        recover: async () => {
+          if (this.state === 'signed-in') this.machine.go('reconnecting')
+          await this.#createApplication()
+          this.machine.go('signed-in')
+          return link(this.app!, 'events')!
+        },
+        reauthenticate: () => this.#reauthenticate(),
+        onReplaced: () => {
+          this.lastError = new UcwaError({ status: 409, code: 'Conflict', subcode: 'PGetReplaced', message: userMessage('Conflict', 'PGetReplaced') })
+          this.machine.go('replaced')
+        },
+        onState: (s) => {
+          for (const l of this.#listeners.channel) l(s)
+          if (s === 'backoff' && this.state === 'signed-in') this.machine.go('reconnecting')
+          if (s === 'polling' && this.state === 'reconnecting') this.machine.go('signed-in')
+        },
+      },
+      this.options.channel,
+    )
+    this.#channel = loop
+    void loop.run(events).catch((e) => {
+      this.lastError = e instanceof UcwaError ? e : null
+      if (this.machine.can('signed-out')) this.machine.go('signed-out')
+    })
+  }
+
+  /** A 401 mid-session: the remembered password gets one new token; otherwise the person signs in again. */
+  async #reauthenticate(): Promise<void> {
+    if (!this.#creds?.remember) {
+      this.lastError = new UcwaError({ status: 401, code: 'Unauthorized', message: userMessage('Unauthorized') })
+      throw this.lastError
+    }
+    const found = await discover(this.http, this.#creds)
+    if (found.poolOrigin !== this.#poolOrigin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+    this.#token = found.token
+    await this.#store()
+  }
+
+  #scheduleKeepAlive(): void {
+    this.#clearTimers()
+    const every = this.options.activityIntervalMs ?? 3 * 60_000
+    const tick = () => {
+      if (this.state !== 'signed-in') return
+      // Away after inactivity is the pool's to decide: report only when the person was active lately
+      if (this.#now() - this.#lastUserActivity < 5 * 60_000) void this.reportActivity().catch(() => {})
+      this.#timers.push(setTimeout(tick, every))
+    }
+    this.#timers.push(setTimeout(tick, every))
+    const renewIn = (this.#token?.expiresAt ?? 0) - this.#now() - 5 * 60_000
+    if (renewIn > 0 && renewIn < 2 ** 31 - 1) this.#timers.push(setTimeout(() => void this.#reauthenticate().catch(() => {}), renewIn))
+    for (const t of this.#timers) t.unref?.()
+  }
+
+  #clearTimers(): void {
+    for (const t of this.#timers) clearTimeout(t)
+    this.#timers = []
+  }
+
+  #now = (): number => (this.options.now ?? Date.now)()
+
+  #emit<K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>): void {
+    for (const l of this.#listeners[event]) (l as (...a: Parameters<ClientEvents[K]>) => void)(...args)
+  }
+}
+
+function toContact(r: Resource): Contact {
+  return { name: prop(r, 'name') ?? '', uri: prop(r, 'uri') ?? '', title: prop(r, 'title'), department: prop(r, 'department'), href: r.href, presenceHref: link(r, 'contactPresence') }
+}
+
+export function newEndpointId(): string {
+  return randomUUID()
+}

@@ -1,0 +1,176 @@
+// The event-channel loop (EventChannelDetails.md): one P-GET outstanding, the next issued before a
+// response is processed, responses processed strictly in order; next/resume/resync; PGetReplaced stops;
+// a lost application is recreated; network failures and 5xx back off (capped, jittered) and retry the
+// same URL, so the pool resends what was not acknowledged and nothing is lost.
+import { UcwaError } from './errors'
+import type { EventsPage } from './events'
+import type { UcwaHttp } from './http'
+import { StateMachine } from './state-machine'
+
+export type ChannelState = 'idle' | 'polling' | 'backoff' | 'recovering' | 'replaced' | 'stopped'
+
+const table: Record<ChannelState, ChannelState[]> = {
+  idle: ['polling', 'stopped'],
+  polling: ['backoff', 'recovering', 'replaced', 'stopped'],
+  backoff: ['polling', 'recovering', 'stopped'],
+  recovering: ['polling', 'backoff', 'stopped'],
+  replaced: ['stopped', 'polling'],
+  stopped: [],
+}
+
+export interface ChannelHandlers {
+  /** events of one response, in order; the next response waits for this one */
+  onEvents(page: EventsPage): Promise<void> | void
+  /** `resync` or `resume`: transient state (conversations, invitations) is gone */
+  onTransientStateLost(why: 'resync' | 'resume'): Promise<void> | void
+  /** the application is gone (404): make a new one; returns its events link */
+  recover(error: UcwaError): Promise<string>
+  /** 401 mid-session: get a new token or throw */
+  reauthenticate(): Promise<void>
+  onReplaced(): void
+  onState?(state: ChannelState, detail?: UcwaError): void
+}
+
+export interface ChannelOptions {
+  /** P-GET timeout the pool holds an empty channel for, seconds (180..1800) */
+  timeout?: number
+  backoff?: { baseMs: number; capMs: number }
+  random?: () => number
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+}
+
+const defaultSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true })
+  })
+
+export class EventChannelLoop {
+  readonly machine = new StateMachine<ChannelState>('event channel', 'idle', table)
+  #abort = new AbortController()
+  #processing: Promise<void> = Promise.resolve()
+  #failures = 0
+  /** the longest time the channel spent failing before a response came again, ms */
+  longestRecoveryMs = 0
+  #failingSince = 0
+  readonly #timeout: number
+
+  constructor(
+    private readonly http: UcwaHttp,
+    private readonly handlers: ChannelHandlers,
+    private readonly options: ChannelOptions = {},
+  ) {
+    this.#timeout = options.timeout ?? 180
+    this.machine.onChange((s) => handlers.onState?.(s))
+  }
+
+  get state(): ChannelState {
+    return this.machine.state
+  }
+
+  /** Runs until stop(), PGetReplaced, or an unrecoverable error; resolves when the loop ends. */
+  async run(firstHref: string): Promise<void> {
+    let href = firstHref
+    let sendParams = true // aggregation parameters are remembered by the pool until the channel is re-created
+    this.machine.go('polling')
+    while (this.state !== 'stopped' && this.state !== 'replaced') {
+      let res
+      try {
+        res = await this.http.send(href, {
+          query: sendParams ? { timeout: this.#timeout } : undefined,
+          timeoutMs: (this.#timeout + 30) * 1000,
+          signal: this.#abort.signal,
+        })
+      } catch (e) {
+        if ((this.state as ChannelState) === 'stopped') break
+        await this.#backoff(e as UcwaError)
+        continue
+      }
+      if (res.status === 200) {
+        const page = this.http.parseEvents(res)
+        this.#recovered()
+        sendParams = false
+        if (page.resync) {
+          // only a resync link: our ack was out of range; rebuild, then follow it
+          await this.#inOrder(() => this.handlers.onTransientStateLost('resync'))
+          href = page.resync
+          continue
+        }
+        if (page.resume) sendParams = true
+        const next = page.next ?? page.resume
+        if (!next) {
+          await this.#backoff(new UcwaError({ status: 200, code: 'BadResponse', message: 'The event channel answered without a next link.' }))
+          continue
+        }
+        href = next
+        // the next P-GET goes out on the next turn of the loop while this response is processed
+        void this.#inOrder(async () => {
+          if (page.resume) await this.handlers.onTransientStateLost('resume')
+          await this.handlers.onEvents(page)
+        })
+        continue
+      }
+      const error = this.http.errorBody(res)
+      const ucwa = new UcwaError({ status: res.status, code: String(error?.code ?? res.status), subcode: typeof error?.subcode === 'string' ? error.subcode : undefined, message: String(error?.message ?? '') })
+      if (res.status === 409 && ucwa.subcode === 'PGetReplaced') {
+        this.machine.go('replaced')
+        this.handlers.onReplaced()
+        break
+      }
+      if (res.status === 404 && (ucwa.subcode === 'ApplicationNotFound' || ucwa.subcode === 'InactiveApplicationExpired')) {
+        this.machine.go('recovering')
+        this.handlers.onState?.('recovering', ucwa)
+        try {
+          await this.#inOrder(() => this.handlers.onTransientStateLost('resume'))
+          href = await this.handlers.recover(ucwa)
+          sendParams = true
+          this.machine.go('polling')
+        } catch (e) {
+          await this.#backoff(e as UcwaError)
+        }
+        continue
+      }
+      if (res.status === 401) {
+        try {
+          await this.handlers.reauthenticate()
+        } catch (e) {
+          this.stop()
+          throw e
+        }
+        continue
+      }
+      await this.#backoff(ucwa)
+    }
+    await this.#processing
+  }
+
+  stop(): void {
+    if (this.state === 'stopped') return
+    this.machine.go('stopped')
+    this.#abort.abort()
+  }
+
+  #inOrder(fn: () => Promise<void> | void): Promise<void> {
+    this.#processing = this.#processing.then(fn).catch(() => {})
+    return this.#processing
+  }
+
+  #recovered(): void {
+    if (this.#failingSince) this.longestRecoveryMs = Math.max(this.longestRecoveryMs, Date.now() - this.#failingSince)
+    this.#failingSince = 0
+    this.#failures = 0
+    if (this.state === 'backoff' || this.state === 'recovering') this.machine.go('polling')
+  }
+
+  async #backoff(error: UcwaError): Promise<void> {
+    if (this.state === 'stopped') return
+    if (!this.#failingSince) this.#failingSince = Date.now()
+    this.machine.go('backoff')
+    this.handlers.onState?.('backoff', error)
+    const { baseMs, capMs } = this.options.backoff ?? { baseMs: 500, capMs: 30_000 }
+    const ceiling = Math.min(capMs, baseMs * 2 ** this.#failures++)
+    const delay = Math.round((this.options.random ?? Math.random)() * ceiling) // full jitter
+    await (this.options.sleep ?? defaultSleep)(delay, this.#abort.signal)
+    if (this.state === 'backoff') this.machine.go('polling')
+  }
+}

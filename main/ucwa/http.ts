@@ -1,0 +1,185 @@
+// The one HTTP client (got): Accept/Content-Type per request, bearer token only to the pool's origins,
+// timeouts, retries only for idempotent GETs, keep-alive. Every failure becomes a UcwaError.
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
+import got, { RequestError, type Got, type Method } from 'got'
+import { errorFromBody, UcwaError, userMessage } from './errors'
+import { eventsFromJson, eventsFromXml, type EventsPage } from './events'
+import { fromJson, fromXml, parseXml, type Resource } from './resource'
+
+export type Format = 'json' | 'xml'
+
+export interface HttpResult {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+  url: string
+}
+
+export interface RequestOptions {
+  method?: Method
+  /** JSON object (sent as JSON or XML input), SDP or form text */
+  body?: Record<string, unknown> | string
+  type?: 'json' | 'sdp' | 'form'
+  query?: Record<string, string | number | undefined>
+  /** send the bearer token (default true) */
+  auth?: boolean
+  /** sign-in only: this token, which the caller picked for the URL's origin */
+  bearer?: string
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export interface HttpOptions {
+  format?: Format
+  token: () => string | null
+  /** origins the token may go to: the discovered pool's; anything else is refused before sending */
+  allowedOrigins: () => ReadonlySet<string>
+  userAgent?: string
+  requestTimeoutMs?: number
+  /** what relative hrefs resolve against: the pool's origin once known */
+  base?: () => string
+}
+
+const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 16 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 16 }) }
+
+function toXmlInput(body: Record<string, unknown>): string {
+  const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!)
+  const parts = ['<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">']
+  for (const [k, v] of Object.entries(body)) {
+    if (k === '_links' && v && typeof v === 'object') {
+      for (const [rel, l] of Object.entries(v)) parts.push(`<link rel="${esc(rel)}" href="${esc(String((l as { href: string }).href))}" />`)
+    } else if (Array.isArray(v)) parts.push(`<propertyList name="${esc(k)}">${v.map((i) => `<item>${esc(String(i))}</item>`).join('')}</propertyList>`)
+    else if (v !== undefined && v !== null) parts.push(`<property name="${esc(k)}">${esc(typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v))}</property>`)
+  }
+  parts.push('</input>')
+  return parts.join('')
+}
+
+export class UcwaHttp {
+  readonly format: Format
+  readonly #got: Got
+  constructor(private readonly options: HttpOptions) {
+    this.format = options.format ?? 'json'
+    this.#got = got.extend({
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+      agent: agents,
+      timeout: { request: options.requestTimeoutMs ?? 30_000 },
+      retry: { limit: 2, methods: ['GET'], backoffLimit: 400, statusCodes: [502, 503, 504], errorCodes: ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'] },
+      headers: { 'user-agent': options.userAgent ?? 'Parley' },
+    })
+  }
+
+  url(href: string, query?: RequestOptions['query']): URL {
+    let u: URL
+    try {
+      u = new URL(href, this.options.base?.() || undefined)
+    } catch {
+      throw new UcwaError({ status: 0, code: 'BadResponse', message: userMessage('BadResponse'), debugInfo: { href } })
+    }
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v))
+    return u
+  }
+
+  get accept(): string {
+    return this.format === 'xml' ? 'application/vnd.microsoft.com.ucwa+xml' : 'application/vnd.microsoft.com.ucwa+json'
+  }
+
+  /** A request with the bearer token (never to a foreign origin); the raw result, whatever the status. */
+  async send(href: string, o: RequestOptions = {}): Promise<HttpResult> {
+    const url = this.url(href, o.query)
+    const headers: Record<string, string> = { accept: this.accept }
+    if (o.bearer) headers.authorization = `Bearer ${o.bearer}`
+    else if (o.auth !== false) {
+      if (!this.options.allowedOrigins().has(url.origin)) {
+        throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+      }
+      const token = this.options.token()
+      if (token) headers.authorization = `Bearer ${token}`
+    }
+    let body: string | undefined
+    if (o.body !== undefined) {
+      if (typeof o.body === 'string') {
+        body = o.body
+        headers['content-type'] = o.type === 'sdp' ? 'application/sdp' : o.type === 'form' ? 'application/x-www-form-urlencoded;charset=UTF-8' : 'application/json'
+      } else if (this.format === 'xml') {
+        body = toXmlInput(o.body)
+        headers['content-type'] = 'application/vnd.microsoft.com.ucwa+xml'
+      } else {
+        body = JSON.stringify(o.body)
+        headers['content-type'] = 'application/vnd.microsoft.com.ucwa+json'
+      }
+    }
+    try {
+      const res = await this.#got(url, {
+        method: o.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        body,
+        ...(o.timeoutMs && { timeout: { request: o.timeoutMs } }),
+        ...(o.signal && { signal: o.signal }),
+        ...(o.method && o.method !== 'GET' && { retry: { limit: 0 } }),
+      })
+      return { status: res.statusCode, headers: res.headers, body: res.body, url: res.url }
+    } catch (e) {
+      if (o.signal?.aborted) throw new UcwaError({ status: 0, code: 'Aborted', message: 'The request was cancelled.' })
+      const code = e instanceof RequestError ? e.code : 'unknown'
+      throw new UcwaError({ status: 0, code: 'NetworkError', message: userMessage('NetworkError'), debugInfo: { cause: String(code) } })
+    }
+  }
+
+  /** Throws the pool's error for any status >= 400. */
+  check(res: HttpResult): HttpResult {
+    if (res.status < 400) return res
+    throw errorFromBody(res.status, this.errorBody(res))
+  }
+
+  errorBody(res: HttpResult): Record<string, unknown> | null {
+    const type = String(res.headers['content-type'] ?? '')
+    try {
+      if (type.includes('json')) return JSON.parse(res.body)
+      if (type.includes('xml')) {
+        const reason = (parseXml(res.body).reason ?? {}) as Record<string, unknown>
+        const text = (k: string) => {
+          const v = reason[k]
+          return typeof v === 'string' ? v : typeof (v as { '#text'?: unknown })?.['#text'] === 'string' ? (v as { '#text': string })['#text'] : undefined
+        }
+        return { code: text('code'), subcode: text('subcode'), message: text('message') }
+      }
+    } catch {
+      // a body that is not UCWA's: status alone
+    }
+    return null
+  }
+
+  parse(res: HttpResult): Resource {
+    try {
+      return String(res.headers['content-type'] ?? '').includes('xml') ? fromXml(res.body) : fromJson(JSON.parse(res.body))
+    } catch {
+      throw new UcwaError({ status: res.status, code: 'BadResponse', message: userMessage('BadResponse') })
+    }
+  }
+
+  parseEvents(res: HttpResult): EventsPage {
+    try {
+      return String(res.headers['content-type'] ?? '').includes('xml') ? eventsFromXml(res.body) : eventsFromJson(JSON.parse(res.body))
+    } catch {
+      throw new UcwaError({ status: res.status, code: 'BadResponse', message: userMessage('BadResponse') })
+    }
+  }
+
+  async get(href: string, o: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<Resource> {
+    return this.parse(this.check(await this.send(href, o)))
+  }
+
+  /** POST; the resource when the pool returned one (201), else null (204). */
+  async post(href: string, body?: RequestOptions['body'], o: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<Resource | null> {
+    const res = this.check(await this.send(href, { ...o, method: 'POST', body }))
+    return res.body.trim() ? this.parse(res) : null
+  }
+
+  async delete(href: string): Promise<void> {
+    this.check(await this.send(href, { method: 'DELETE' }))
+  }
+}
