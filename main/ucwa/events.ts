@@ -77,8 +77,9 @@ function grouped(children: OrderedNode[]): Record<string, unknown> {
       continue
     }
     const node = { ...(child[':@'] ?? {}), ...grouped(child[name] as OrderedNode[]) }
-    ;((out[name] as unknown[] | undefined) ?? (out[name] = [])) as unknown[]
-    ;(out[name] as unknown[]).push(node)
+    const list = (out[name] as unknown[] | undefined) ?? []
+    list.push(node)
+    out[name] = list
   }
   return out
 }

@@ -1,0 +1,31 @@
+// One call's life as a state machine: every move the engine makes goes through this table.
+import { StateMachine } from './state-machine'
+
+export type CallState =
+  | 'preparing' // asking the renderer for an offer
+  | 'calling' // startAudioVideo sent, ringing at the other end
+  | 'early-media' // a provisional answer arrived
+  | 'ringing' // incoming, waiting for the person
+  | 'answering' // accepted, the answer on its way
+  | 'connected' // P2P media
+  | 'escalating' // moving into a conference (P2P media still up)
+  | 'conference' // media through the conference
+  | 'ending'
+  | 'ended'
+
+export const callTransitions: Record<CallState, CallState[]> = {
+  preparing: ['calling', 'ending', 'ended'],
+  calling: ['early-media', 'connected', 'ending', 'ended'],
+  'early-media': ['connected', 'ending', 'ended'],
+  ringing: ['answering', 'ending', 'ended'],
+  answering: ['connected', 'conference', 'ending', 'ended'],
+  connected: ['escalating', 'conference', 'ending', 'ended'],
+  escalating: ['conference', 'connected', 'ending', 'ended'],
+  conference: ['ending', 'ended'],
+  ending: ['ended'],
+  ended: [],
+}
+
+export function callMachine(initial: CallState): StateMachine<CallState> {
+  return new StateMachine<CallState>('call', initial, callTransitions)
+}

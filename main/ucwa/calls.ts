@@ -1,0 +1,403 @@
+// The audio/video call engine: startAudioVideo, incoming invitations, answers, hang-up, and escalation to a
+// conference. It never touches media: it asks a MediaAgent (the renderer) for offers and answers.
+import { randomUUID } from 'node:crypto'
+import { callMachine, type CallState } from './call-machine'
+import type { UcwaClient } from './client'
+import { reasonError, UcwaError, userMessage } from './errors'
+import type { UcwaEvent } from './events'
+import { link, prop, type Resource } from './resource'
+import type { StateMachine } from './state-machine'
+
+export type MediaPurpose = 'call' | 'escalation' | 'conference'
+
+/** What the engine needs from whoever owns the RTCPeerConnections. */
+export interface MediaAgent {
+  createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string>
+  createAnswer(callId: string, offer: string, purpose: 'call' | 'conference'): Promise<string>
+  applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void
+  /** drop a connection: the P2P one once the conference carries the call, the conference one if the move failed, or all */
+  close(callId: string, what: 'p2p' | 'conference' | 'all'): void
+}
+
+export interface Person {
+  name: string
+  uri: string
+}
+
+export interface CallSnapshot {
+  id: string
+  state: CallState
+  direction: 'outgoing' | 'incoming'
+  remote: Person
+  subject: string
+  participants: Person[]
+  conference: boolean
+  startedAt: number
+  connectedAt?: number
+  endReason?: { code: string; subcode?: string; message: string }
+  /** an add-participant that failed (the call goes on) */
+  notice?: string
+}
+
+interface Call {
+  id: string
+  machine: StateMachine<CallState>
+  direction: 'outgoing' | 'incoming'
+  remote: Person
+  subject: string
+  operationId: string
+  sessionContext: string
+  startedAt: number
+  connectedAt?: number
+  participants: Map<string, Person>
+  conference: boolean
+  invitationHref?: string
+  conversationHref?: string
+  audioVideoHref?: string
+  offer?: string
+  acceptHref?: string
+  declineHref?: string
+  cancelHref?: string
+  escalation?: { operationId: string; invitationHref?: string }
+  /** addParticipant is waiting for the conversation to offer escalateAudioVideo */
+  wantsEscalation?: boolean
+  endReason?: CallSnapshot['endReason']
+  notice?: string
+}
+
+const short = () => randomUUID().replace(/-/g, '').slice(0, 32)
+
+export class CallEngine {
+  readonly #calls = new Map<string, Call>()
+  readonly #listeners = new Set<(s: CallSnapshot) => void>()
+
+  constructor(
+    private readonly client: UcwaClient,
+    private readonly media: MediaAgent,
+    private readonly now: () => number = Date.now,
+  ) {
+    client.on('events', (events) => this.#onEvents(events))
+    client.on('transientStateLost', () => this.#endAll({ code: 'Informational', subcode: 'CallTerminated', message: 'The connection to the server was lost, so the call ended.' }))
+  }
+
+  onChange(listener: (s: CallSnapshot) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  list(): CallSnapshot[] {
+    return [...this.#calls.values()].map(snapshot)
+  }
+
+  get(id: string): CallSnapshot | undefined {
+    const c = this.#calls.get(id)
+    return c && snapshot(c)
+  }
+
+  async start(to: string, subject = ''): Promise<CallSnapshot> {
+    const uri = to.startsWith('sip:') ? to : `sip:${to}`
+    const call = this.#add({ direction: 'outgoing', remote: { name: to.replace(/^sip:/, ''), uri }, subject, state: 'preparing' })
+    try {
+      const offer = await this.media.createOffer(call.id, 'call')
+      if (call.machine.state !== 'preparing') return snapshot(call) // hung up meanwhile
+      const inv = await this.client.http.post(this.client.communicationLink('startAudioVideo'), {
+        to: uri,
+        subject: subject || undefined,
+        operationId: call.operationId,
+        sessionContext: call.sessionContext,
+        _links: { mediaOffer: { href: `data:application/sdp;base64,${Buffer.from(offer).toString('base64')}` } },
+      })
+      if (inv) this.#learnInvitation(call, inv)
+      this.#go(call, 'calling')
+    } catch (e) {
+      this.#end(call, e)
+      throw e
+    }
+    return snapshot(call)
+  }
+
+  async accept(id: string): Promise<void> {
+    const call = this.#need(id)
+    this.#go(call, 'answering')
+    try {
+      const answer = await this.media.createAnswer(call.id, call.offer!, call.conference ? 'conference' : 'call')
+      await this.client.http.post(call.acceptHref!, answer, { type: 'sdp', query: { sessionContext: call.sessionContext } })
+    } catch (e) {
+      this.#end(call, e)
+      throw e
+    }
+  }
+
+  async decline(id: string): Promise<void> {
+    const call = this.#need(id)
+    this.#go(call, 'ending')
+    await this.client.http.post(call.declineHref!, { reason: 'Local' }).catch(() => {})
+    this.#end(call, { code: 'Informational', subcode: 'Declined', message: 'You declined the call.' })
+  }
+
+  async hangUp(id: string): Promise<void> {
+    const call = this.#need(id)
+    const state = call.machine.state
+    if (state === 'ringing') return this.decline(id)
+    this.#go(call, 'ending')
+    try {
+      if ((state === 'calling' || state === 'early-media') && call.cancelHref) await this.client.http.post(call.cancelHref)
+      else if (call.audioVideoHref) await this.client.http.post(`${call.audioVideoHref}/stopAudioVideo`)
+    } catch {
+      // the call may have ended at the other side meanwhile: ending it here is what the person asked
+    }
+    this.#end(call, { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' })
+  }
+
+  /** addParticipant_ref.md: on a P2P call the conversation first escalates, then the contact is invited. */
+  async addParticipant(id: string, to: string): Promise<void> {
+    const call = this.#need(id)
+    const state = call.machine.state
+    if (state !== 'connected' && state !== 'conference') throw new UcwaError({ status: 0, code: 'Conflict', message: 'Add people once the call is connected.' })
+    if (state === 'connected') {
+      call.wantsEscalation = true
+      this.#go(call, 'escalating')
+    }
+    try {
+      await this.client.http.post(`${call.conversationHref}/addParticipant`, { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId: short() })
+    } catch (e) {
+      call.wantsEscalation = false
+      if (call.machine.state === 'escalating') this.#go(call, 'connected')
+      throw e
+    }
+  }
+
+  #add(o: { direction: Call['direction']; remote: Person; subject: string; state: CallState }): Call {
+    const call: Call = {
+      id: randomUUID(),
+      machine: callMachine(o.state),
+      direction: o.direction,
+      remote: o.remote,
+      subject: o.subject,
+      operationId: short(),
+      sessionContext: short(),
+      startedAt: this.now(),
+      participants: new Map(),
+      conference: false,
+    }
+    this.#calls.set(call.id, call)
+    this.#changed(call)
+    return call
+  }
+
+  #need(id: string): Call {
+    const call = this.#calls.get(id)
+    if (!call || call.machine.state === 'ended') throw new UcwaError({ status: 0, code: 'NotFound', message: 'That call has ended.' })
+    return call
+  }
+
+  #go(call: Call, to: CallState): void {
+    call.machine.go(to)
+    if (to === 'connected' && !call.connectedAt) call.connectedAt = this.now()
+    this.#changed(call)
+  }
+
+  #changed(call: Call): void {
+    const s = snapshot(call)
+    for (const l of this.#listeners) l(s)
+  }
+
+  #end(call: Call, why: unknown): void {
+    if (call.machine.state === 'ended') return
+    call.endReason =
+      why instanceof UcwaError ? { code: why.code, subcode: why.subcode, message: why.message } : (why as CallSnapshot['endReason']) ?? { code: 'Informational', message: 'The call ended.' }
+    call.machine.go('ended')
+    this.media.close(call.id, 'all')
+    this.#changed(call)
+    this.#calls.delete(call.id)
+  }
+
+  #endAll(reason: NonNullable<CallSnapshot['endReason']>): void {
+    for (const call of [...this.#calls.values()]) this.#end(call, reason)
+  }
+
+  #learnInvitation(call: Call, inv: Resource): void {
+    call.invitationHref = inv.href
+    call.conversationHref = link(inv, 'conversation') ?? call.conversationHref
+    call.audioVideoHref = link(inv, 'audioVideo') ?? call.audioVideoHref
+    call.cancelHref = link(inv, 'cancel') ?? call.cancelHref
+  }
+
+  #byInvitation(href: string): Call | undefined {
+    return [...this.#calls.values()].find((c) => c.invitationHref === href || c.escalation?.invitationHref === href)
+  }
+
+  #byConversation(href: string): Call | undefined {
+    return [...this.#calls.values()].find((c) => c.conversationHref === href || (c.audioVideoHref && href.startsWith(`${c.conversationHref}/`)))
+  }
+
+  #byOperation(operationId: string | undefined): Call | undefined {
+    return operationId ? [...this.#calls.values()].find((c) => c.operationId === operationId || c.escalation?.operationId === operationId) : undefined
+  }
+
+  async #onEvents(events: UcwaEvent[]): Promise<void> {
+    for (const e of events) {
+      try {
+        await this.#onEvent(e)
+      } catch {
+        // one bad event must not stop the others; the call it concerns ends on its own events
+      }
+    }
+  }
+
+  async #onEvent(e: UcwaEvent): Promise<void> {
+    const res = e.embedded
+    if (e.link.rel === 'audioVideoInvitation' && e.type === 'started' && res) return this.#invitationStarted(res)
+    if (e.link.rel === 'audioVideoNegotiation' && res) return this.#negotiation(e.sender.href, res)
+    if (e.link.rel === 'audioVideoInvitation' && e.type === 'completed') return this.#invitationCompleted(e)
+    if (e.link.rel === 'audioVideo' && e.type === 'updated' && res) return this.#audioVideoUpdated(e, res)
+    if (e.link.rel === 'participant' && res) {
+      const call = this.#byConversation(e.sender.href)
+      if (!call) return
+      if (e.type === 'deleted') call.participants.delete(e.link.href)
+      else call.participants.set(e.link.href, { name: prop(res, 'name') ?? '', uri: prop(res, 'uri') ?? '' })
+      return this.#changed(call)
+    }
+    if (e.link.rel === 'participantInvitation' && e.type === 'completed' && e.status === 'Failure') {
+      const call = [...this.#calls.values()].find((c) => c.conversationHref && e.embedded && link(e.embedded, 'conversation') === c.conversationHref)
+      if (call) {
+        call.notice = reasonError(e.reason).message
+        this.#changed(call)
+      }
+      return
+    }
+    if (e.link.rel === 'conversation' && e.type === 'updated' && prop(res, 'state') === 'Conferenced') {
+      const call = [...this.#calls.values()].find((c) => c.conversationHref === e.link.href)
+      if (call && !call.conference) {
+        call.conference = true
+        if (call.machine.state === 'connected') this.#go(call, 'conference')
+        else this.#changed(call)
+      }
+      return
+    }
+    if (e.link.rel === 'conversation' && e.type === 'deleted') {
+      const call = [...this.#calls.values()].find((c) => c.conversationHref === e.link.href)
+      if (call) this.#end(call, { code: 'Informational', subcode: 'CallTerminated', message: userMessage('Informational', 'CallTerminated') })
+    }
+  }
+
+  async #invitationStarted(inv: Resource): Promise<void> {
+    const direction = prop(inv, 'direction')
+    if (direction === 'Outgoing') {
+      const call = this.#byOperation(prop(inv, 'operationId'))
+      if (call?.escalation && call.escalation.operationId === prop(inv, 'operationId')) call.escalation.invitationHref = inv.href
+      else if (call && !call.invitationHref) this.#learnInvitation(call, inv)
+      return
+    }
+    const offerHref = link(inv, 'mediaOffer')
+    const offer = offerHref ? decodeData(offerHref) : null
+    const replaces = link(inv, 'replacesAudioVideo')
+    const moving = replaces ? [...this.#calls.values()].find((c) => c.audioVideoHref === replaces) : undefined
+    if (moving && offer) {
+      // the other side escalated: we are moved into the same conference, make before break
+      moving.escalation = { operationId: '', invitationHref: inv.href }
+      if (moving.machine.state === 'connected') this.#go(moving, 'escalating')
+      const answer = await this.media.createAnswer(moving.id, offer, 'conference')
+      await this.client.http.post(link(inv, 'acceptWithAnswer')!, answer, { type: 'sdp', query: { sessionContext: moving.sessionContext } })
+      return
+    }
+    if (!offer) return
+    const from = inv.embedded.from?.[0]
+    const call = this.#add({
+      direction: 'incoming',
+      remote: { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' },
+      subject: prop(inv, 'subject') ?? '',
+      state: 'ringing',
+    })
+    call.offer = offer
+    call.acceptHref = link(inv, 'acceptWithAnswer')
+    call.declineHref = link(inv, 'decline')
+    this.#learnInvitation(call, inv)
+    this.#changed(call)
+  }
+
+  #negotiation(senderHref: string, neg: Resource): void {
+    const call = this.#byInvitation(senderHref)
+    if (!call) return
+    const escalation = call.escalation?.invitationHref === senderHref
+    const final = link(neg, 'mediaAnswer')
+    const provisional = link(neg, 'mediaProvisionalAnswer')
+    const sdp = decodeData(final ?? provisional ?? '')
+    if (!sdp) return
+    this.media.applyAnswer(call.id, sdp, { provisional: !final, purpose: escalation ? 'escalation' : 'call' })
+    if (!escalation && !final && call.machine.state === 'calling') this.#go(call, 'early-media')
+  }
+
+  #invitationCompleted(e: UcwaEvent): void {
+    const call = this.#byInvitation(e.link.href)
+    if (!call) return
+    const escalation = call.escalation?.invitationHref === e.link.href
+    if (e.status === 'Success') {
+      if (escalation) {
+        call.conference = true
+        call.escalation = undefined
+        this.#go(call, 'conference')
+        this.media.close(call.id, 'p2p') // both sides are in the conference: break the P2P connection
+      } else if (call.machine.state !== 'connected' && call.machine.state !== 'conference') {
+        this.#go(call, call.conference ? 'conference' : 'connected')
+      }
+      return
+    }
+    if (escalation) {
+      // EscalationFailed: the P2P call goes on as it was
+      call.escalation = undefined
+      call.wantsEscalation = false
+      call.notice = reasonError(e.reason).message
+      this.media.close(call.id, 'conference')
+      if (call.machine.state === 'escalating') this.#go(call, 'connected')
+      else this.#changed(call)
+      return
+    }
+    this.#end(call, reasonError(e.reason, 'RemoteFailure'))
+  }
+
+  async #audioVideoUpdated(e: UcwaEvent, av: Resource): Promise<void> {
+    const call = [...this.#calls.values()].find((c) => c.audioVideoHref === e.link.href)
+    if (!call) return
+    const escalate = link(av, 'escalateAudioVideo')
+    if (escalate && call.wantsEscalation) {
+      call.wantsEscalation = false
+      call.escalation = { operationId: short() }
+      try {
+        const offer = await this.media.createOffer(call.id, 'escalation')
+        const inv = await this.client.http.post(escalate, offer, { type: 'sdp', query: { operationId: call.escalation.operationId, sessionContext: short() } })
+        if (inv && call.escalation) call.escalation.invitationHref = inv.href
+      } catch (error) {
+        // the P2P call goes on; the person is told why the conference did not happen
+        call.escalation = undefined
+        call.notice = error instanceof UcwaError ? error.message : userMessage('ServiceFailure', 'EscalationFailed')
+        this.media.close(call.id, 'conference')
+        if (call.machine.state === 'escalating') this.#go(call, 'connected')
+      }
+      return
+    }
+    if (prop(av, 'state') === 'Disconnected' && e.reason && call.machine.state !== 'ending') this.#end(call, reasonError(e.reason, 'Informational'))
+  }
+}
+
+function decodeData(href: string): string | null {
+  const m = /^data:application\/sdp(;base64)?,(.*)$/s.exec(href)
+  if (!m) return null
+  return m[1] ? Buffer.from(m[2]!, 'base64').toString('utf8') : decodeURIComponent(m[2]!)
+}
+
+function snapshot(c: Call): CallSnapshot {
+  return {
+    id: c.id,
+    state: c.machine.state,
+    direction: c.direction,
+    remote: c.remote,
+    subject: c.subject,
+    participants: [...c.participants.values()],
+    conference: c.conference,
+    startedAt: c.startedAt,
+    ...(c.connectedAt && { connectedAt: c.connectedAt }),
+    ...(c.endReason && { endReason: c.endReason }),
+    ...(c.notice && { notice: c.notice }),
+  }
+}

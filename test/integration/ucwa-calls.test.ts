@@ -1,0 +1,134 @@
+// The call engine end to end against the simulator with werift media: P2P calls, every ending, escalation.
+import { randomUUID } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MemoryTokenStore } from '../../main/credentials/token-store'
+import { CallEngine, type CallSnapshot } from '../../main/ucwa/calls'
+import { UcwaClient } from '../../main/ucwa/client'
+import { ManualClock, startSimulator, type Simulator } from '../simulator/index'
+import { WeriftMedia } from '../support/werift-media'
+
+let sim: Simulator
+const cleanup: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
+  await sim?.close()
+})
+
+async function user(name: string) {
+  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
+  const media = new WeriftMedia(name)
+  const engine = new CallEngine(client, media)
+  const seen: CallSnapshot[] = []
+  engine.onChange((s) => seen.push(s))
+  await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url })
+  cleanup.push(() => client.signOut(), () => media.closeAll())
+  const last = (pred: (s: CallSnapshot) => boolean = () => true) => [...seen].reverse().find(pred)
+  return { client, media, engine, seen, last }
+}
+
+const ringing = (u: Awaited<ReturnType<typeof user>>) => u.last((s) => s.direction === 'incoming' && s.state === 'ringing')
+
+describe('call engine', () => {
+  it('outgoing and incoming P2P call with media both ways, then the callee hangs up', async () => {
+    sim = await startSimulator()
+    const alice = await user('alice')
+    const bob = await user('bob')
+    const out = await alice.engine.start('bob@contoso.test', 'Weekly sync')
+    expect(out.state).toBe('calling')
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    const incoming = ringing(bob)!
+    expect(incoming).toMatchObject({ remote: { name: 'Alice Ahlberg', uri: 'sip:alice@contoso.test' }, subject: 'Weekly sync' })
+    await bob.engine.accept(incoming.id)
+    await expect.poll(() => alice.engine.get(out.id)?.state).toBe('connected')
+    await expect.poll(() => bob.engine.get(incoming.id)?.state).toBe('connected')
+    const [a, b] = [alice.media.current(out.id)!, bob.media.current(incoming.id)!]
+    await Promise.all([a.connected(), b.connected()])
+    a.startSending()
+    b.startSending()
+    await expect.poll(() => a.count('bob', 'video') > 10 && b.count('alice', 'audio') > 10, { timeout: 8000 }).toBe(true)
+    expect(alice.engine.get(out.id)?.participants.map((p) => p.uri)).toEqual(['sip:bob@contoso.test'])
+    await bob.engine.hangUp(incoming.id)
+    await expect.poll(() => alice.last((s) => s.id === out.id)?.state).toBe('ended')
+    expect(alice.last((s) => s.id === out.id)?.endReason).toMatchObject({ subcode: 'CallTerminated' })
+    expect(alice.media.peers.has(out.id)).toBe(false) // media closed
+  })
+
+  it('declined, cancelled, not answered, and to someone offline: each ends with the pool’s reason', async () => {
+    const clock = new ManualClock()
+    sim = await startSimulator({ clock, config: { ringTimeoutMs: 20_000 } })
+    const alice = await user('alice')
+    const bob = await user('bob')
+
+    const c1 = await alice.engine.start('bob@contoso.test')
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    await bob.engine.decline(ringing(bob)!.id)
+    await expect.poll(() => alice.last((s) => s.id === c1.id)?.endReason?.subcode).toBe('Declined')
+
+    const rang = () => [...new Set(bob.seen.filter((s) => s.state === 'ringing').map((s) => s.id))]
+    const c2 = await alice.engine.start('bob@contoso.test')
+    await expect.poll(() => rang().length).toBe(2)
+    const second = { id: rang()[1]! }
+    await alice.engine.hangUp(c2.id) // cancel before answer
+    await expect.poll(() => bob.last((s) => s.id === second.id)?.endReason?.subcode).toBe('Canceled')
+
+    const c3 = await alice.engine.start('bob@contoso.test')
+    await expect.poll(() => rang().length).toBe(3)
+    clock.advance(20_000)
+    await expect.poll(() => alice.last((s) => s.id === c3.id)?.endReason?.subcode).toBe('Timeout')
+    await expect.poll(() => bob.last((s) => s.state === 'ended')?.endReason?.subcode).toBe('Missed')
+
+    const c4 = await alice.engine.start('dave@contoso.test')
+    await expect.poll(() => alice.last((s) => s.id === c4.id)?.endReason).toMatchObject({ subcode: 'Unreachable', message: 'That person is not signed in.' })
+  })
+
+  it('escalation: add a third person to a P2P call; all three get each other’s media through the conference', async () => {
+    sim = await startSimulator()
+    const alice = await user('alice')
+    const bob = await user('bob')
+    const carol = await user('carol')
+    const call = await alice.engine.start('bob@contoso.test')
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    const bobCall = ringing(bob)!
+    await bob.engine.accept(bobCall.id)
+    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    alice.media.current(call.id)!.startSending()
+
+    await alice.engine.addParticipant(call.id, 'carol@contoso.test')
+    expect(alice.engine.get(call.id)?.state).toBe('escalating')
+    await expect.poll(() => alice.engine.get(call.id)?.state, { timeout: 10_000 }).toBe('conference')
+    await expect.poll(() => bob.engine.get(bobCall.id)?.state, { timeout: 10_000 }).toBe('conference')
+    await expect.poll(() => ringing(carol), { timeout: 10_000 }).toBeTruthy()
+    const carolCall = ringing(carol)!
+    await carol.engine.accept(carolCall.id)
+    await expect.poll(() => carol.engine.get(carolCall.id)?.state, { timeout: 10_000 }).toBe('conference')
+
+    const peers = { alice: alice.media.current(call.id)!, bob: bob.media.current(bobCall.id)!, carol: carol.media.current(carolCall.id)! }
+    expect(alice.media.peers.get(call.id)?.p2p).toBeUndefined() // the P2P connection was closed once the move completed
+    for (const p of Object.values(peers)) p.startSending()
+    const ok = () =>
+      (['alice', 'bob', 'carol'] as const).every((me) => (['alice', 'bob', 'carol'] as const).filter((o) => o !== me).every((o) => peers[me].count(o, 'audio') > 10 && peers[me].count(o, 'video') > 10))
+    await expect.poll(ok, { timeout: 10_000 }).toBe(true)
+    await expect.poll(() => alice.engine.get(call.id)?.participants.map((p) => p.uri).sort()).toEqual(['sip:bob@contoso.test', 'sip:carol@contoso.test'])
+
+    await carol.engine.hangUp(carolCall.id)
+    await bob.engine.hangUp(bobCall.id)
+    await expect.poll(() => alice.last((s) => s.id === call.id)?.state).toBe('ended')
+  }, 40_000)
+
+  it('a failed escalation leaves the P2P call connected, with a notice', async () => {
+    sim = await startSimulator()
+    const alice = await user('alice')
+    const bob = await user('bob')
+    const call = await alice.engine.start('bob@contoso.test')
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    await bob.engine.accept(ringing(bob)!.id)
+    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    sim.control.fault({ kind: 'fail', resource: 'escalateAudioVideo', status: 500, subcode: 'CallbackChannelError' })
+    await alice.engine.addParticipant(call.id, 'carol@contoso.test')
+    // the POST to escalateAudioVideo failed: back on the P2P call, told why
+    await expect.poll(() => alice.engine.get(call.id)?.notice).toBe('The server could not reach the other side right now. Try again in a moment.')
+    expect(alice.engine.get(call.id)?.state).toBe('connected')
+    expect(alice.media.peers.get(call.id)?.p2p).toBeDefined()
+    expect(alice.media.peers.get(call.id)?.conference).toBeUndefined()
+  })
+})
