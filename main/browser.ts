@@ -16,6 +16,7 @@ const core = await createCore({
   version: appVersion,
   tokenStore,
   settingsFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'settings.json'),
+  sessionFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'session.json'),
   log: (message) => console.error(`[parley] ${message}`),
 })
 const host = await startBrowserHost({

@@ -42,6 +42,7 @@ if (!app.requestSingleInstanceLock()) {
       version: appVersion,
       tokenStore: await openTokenStore(),
       settingsFile: join(app.getPath('userData'), 'settings.json'),
+      sessionFile: join(app.getPath('userData'), 'session.json'),
       log: (message) => console.error(`[parley] ${message}`),
     })
     window = createMainWindow(join(import.meta.dirname, '../preload'))

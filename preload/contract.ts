@@ -38,15 +38,95 @@ export type AppInfo = v.InferOutput<typeof AppInfo>
 
 const NoInput = v.optional(v.strictObject({}))
 
+const SipAddress = v.pipe(v.string(), v.trim(), v.maxLength(256), v.regex(/^(sip:)?[^@\s:]+@[a-z0-9.-]+$/i, 'Enter an address like name@company.com'))
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+
+export const Person = v.object({ name: v.string(), uri: v.string() })
+export type Person = v.InferOutput<typeof Person>
+
+export const SessionState = v.picklist(['signed-out', 'discovering', 'authenticating', 'creating-application', 'signed-in', 'reconnecting', 'replaced', 'signing-out'])
+
+export const ErrorInfo = v.object({ code: v.string(), subcode: v.optional(v.string()), message: v.string() })
+export type ErrorInfo = v.InferOutput<typeof ErrorInfo>
+
+export const SessionInfo = v.object({
+  state: SessionState,
+  user: v.nullable(v.object({ name: v.string(), uri: v.string(), title: v.optional(v.string()) })),
+  error: v.nullable(ErrorInfo),
+})
+export type SessionInfo = v.InferOutput<typeof SessionInfo>
+
+export const Availability = v.picklist(['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork', 'Offline'])
+export type Availability = v.InferOutput<typeof Availability>
+
+export const Contact = v.object({ name: v.string(), uri: v.string(), title: v.optional(v.string()), department: v.optional(v.string()), availability: v.optional(Availability) })
+export type Contact = v.InferOutput<typeof Contact>
+
+export const CallState = v.picklist(['preparing', 'calling', 'early-media', 'ringing', 'answering', 'connected', 'escalating', 'conference', 'ending', 'ended'])
+export type CallState = v.InferOutput<typeof CallState>
+
+export const CallSnapshot = v.object({
+  id: v.string(),
+  state: CallState,
+  direction: v.picklist(['outgoing', 'incoming']),
+  remote: Person,
+  subject: v.string(),
+  participants: v.array(Person),
+  conference: v.boolean(),
+  startedAt: v.number(),
+  connectedAt: v.optional(v.number()),
+  endReason: v.optional(ErrorInfo),
+  notice: v.optional(v.string()),
+})
+export type CallSnapshot = v.InferOutput<typeof CallSnapshot>
+
+export const MediaRequest = v.object({
+  requestId: v.string(),
+  callId: v.string(),
+  kind: v.picklist(['offer', 'answer']),
+  purpose: v.picklist(['call', 'escalation', 'conference']),
+  offer: v.optional(v.string()),
+})
+export type MediaRequest = v.InferOutput<typeof MediaRequest>
+
+const Sdp = v.pipe(v.string(), v.maxLength(200_000), v.startsWith('v=0'))
+
 export const contract = {
   requests: {
     'app.getInfo': { input: NoInput, output: AppInfo },
     'settings.get': { input: NoInput, output: Settings },
     'settings.update': { input: SettingsPatch, output: Settings },
+    'session.get': { input: NoInput, output: SessionInfo },
+    'session.signIn': {
+      input: v.strictObject({
+        sipAddress: SipAddress,
+        password: v.pipe(v.string(), v.minLength(1, 'Enter your password'), v.maxLength(256)),
+        remember: v.boolean(),
+        discoveryUrl: v.optional(v.pipe(v.string(), v.url('Enter a full URL like https://lyncdiscover.company.com/'), v.maxLength(2048))),
+      }),
+      output: SessionInfo,
+    },
+    'session.signOut': { input: NoInput, output: SessionInfo },
+    'session.userActive': { input: NoInput, output: v.null() },
+    'presence.set': { input: v.strictObject({ availability: v.picklist(['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork']) }), output: v.null() },
+    'people.search': { input: v.strictObject({ query: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(256)) }), output: v.array(Contact) },
+    'people.contacts': { input: NoInput, output: v.array(Contact) },
+    'calls.list': { input: NoInput, output: v.array(CallSnapshot) },
+    'calls.start': { input: v.strictObject({ to: SipAddress, subject: v.optional(v.pipe(v.string(), v.maxLength(250))) }), output: CallSnapshot },
+    'calls.accept': { input: v.strictObject({ callId: Id }), output: v.null() },
+    'calls.decline': { input: v.strictObject({ callId: Id }), output: v.null() },
+    'calls.hangUp': { input: v.strictObject({ callId: Id }), output: v.null() },
+    'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
+    'media.respond': { input: v.strictObject({ requestId: Id, sdp: v.optional(Sdp), error: v.optional(v.pipe(v.string(), v.maxLength(500))) }), output: v.null() },
   },
   events: {
     'clock.tick': v.object({ now: v.number() }),
     'settings.changed': Settings,
+    'session.changed': SessionInfo,
+    'calls.changed': CallSnapshot,
+    'media.request': MediaRequest,
+    'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation']) }),
+    'media.close': v.object({ callId: v.string(), what: v.picklist(['p2p', 'conference', 'all']) }),
   },
 } as const
 

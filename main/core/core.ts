@@ -1,8 +1,14 @@
 // The main-process core: everything but the Electron glue. Runs under Electron and under plain Node alike.
-import type { AppInfo } from '../../preload/contract'
+import type { AppInfo, SessionInfo } from '../../preload/contract'
 import type { TokenStore } from '../credentials/token-store'
+import { CallEngine } from '../ucwa/calls'
+import { UcwaClient } from '../ucwa/client'
+import type { ChannelOptions } from '../ucwa/event-channel'
+import type { Format } from '../ucwa/http'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventHub } from './event-hub'
+import { ContractMediaAgent } from './media-bridge'
+import { SessionMemory } from './session-memory'
 import { SettingsStore } from './settings-store'
 
 export interface CoreOptions {
@@ -11,15 +17,23 @@ export interface CoreOptions {
   tokenStore: TokenStore
   /** null keeps settings in memory (tests) */
   settingsFile: string | null
+  /** where the last session (no secrets) and the endpoint id live; null: memory */
+  sessionFile?: string | null
   clockIntervalMs?: number
   /** the embedded simulator's details in demo mode */
   demo?: AppInfo['demo']
   log?: (message: string, error?: unknown) => void
+  /** tests: XML instead of JSON, faster back-off, shorter media timeouts */
+  ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number }
 }
 
 export interface Core {
   dispatch: Dispatch
   events: EventHub
+  client: UcwaClient
+  calls: CallEngine
+  /** resolves once a remembered session was resumed (or not) at start */
+  ready: Promise<void>
   close(): Promise<void>
 }
 
@@ -27,7 +41,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const events = new EventHub()
   const settings = new SettingsStore(options.settingsFile)
   await settings.load()
+  const memory = new SessionMemory(options.sessionFile ?? null)
+  await memory.load()
   const log = options.log ?? (() => {})
+
+  const client = new UcwaClient({
+    tokenStore: options.tokenStore,
+    endpointId: memory.endpointId,
+    userAgent: `Parley/${options.version}`,
+    format: options.ucwa?.format,
+    channel: options.ucwa?.channel,
+  })
+  const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
+  const calls = new CallEngine(client, media)
+
+  const sessionInfo = (): SessionInfo => {
+    const live = client.state === 'signed-in' || client.state === 'reconnecting'
+    const e = client.lastError
+    return {
+      state: client.state,
+      user: live && client.me ? { name: client.me.name, uri: client.me.uri, ...(client.me.title && { title: client.me.title }) } : null,
+      error: e ? { code: e.code, message: e.message, ...(e.subcode && { subcode: e.subcode }) } : null,
+    }
+  }
+  client.on('state', () => events.emit('session.changed', sessionInfo()))
+  client.on('saved', (s) => void memory.setSession(s).catch((e) => log('could not save the session', e)))
+  calls.onChange((s) => events.emit('calls.changed', s))
 
   const dispatch = createDispatcher(
     {
@@ -47,6 +86,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         events.emit('settings.changed', next)
         return next
       },
+      'session.get': sessionInfo,
+      'session.signIn': async (input) => {
+        await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl: input.discoveryUrl })
+        return sessionInfo()
+      },
+      'session.signOut': async () => {
+        for (const c of calls.list()) await calls.hangUp(c.id).catch(() => {})
+        await client.signOut()
+        return sessionInfo()
+      },
+      'session.userActive': () => (client.userActive(), null),
+      'presence.set': async ({ availability }) => (await client.setAvailability(availability), null),
+      'people.search': async ({ query }) => (await client.search(query)).map(({ name, uri, title, department }) => ({ name, uri, title, department })),
+      'people.contacts': async () => {
+        const list = await client.contacts()
+        return Promise.all(
+          list.map(async (c) => ({ name: c.name, uri: c.uri, title: c.title, department: c.department, availability: await client.presenceOf(c).catch(() => 'Offline' as const) })),
+        )
+      },
+      'calls.list': () => calls.list(),
+      'calls.start': ({ to, subject }) => calls.start(to, subject),
+      'calls.accept': async ({ callId }) => (await calls.accept(callId), null),
+      'calls.decline': async ({ callId }) => (await calls.decline(callId), null),
+      'calls.hangUp': async ({ callId }) => (await calls.hangUp(callId), null),
+      'calls.addParticipant': async ({ callId, to }) => (await calls.addParticipant(callId, to), null),
+      'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
     },
     (method, e) => log(`request ${method} failed`, e),
   )
@@ -54,11 +119,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const clock = setInterval(() => events.emit('clock.tick', { now: Date.now() }), options.clockIntervalMs ?? 1000)
   clock.unref()
 
+  const saved = memory.session
+  const ready = saved ? client.resume(saved).then(() => undefined, (e) => log('could not resume the last session', e)) : Promise.resolve()
+
   return {
     dispatch,
     events,
+    client,
+    calls,
+    ready,
     async close() {
       clearInterval(clock)
+      for (const c of calls.list()) await calls.hangUp(c.id).catch(() => {})
+      await client.shutdown()
     },
   }
 }

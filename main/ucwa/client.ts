@@ -160,6 +160,16 @@ export class UcwaClient {
     this.machine.go('signed-out')
   }
 
+  /** Quitting: the application is deleted and the channel stopped, but the keychain token stays for next time. */
+  async shutdown(): Promise<void> {
+    this.#channel?.stop()
+    this.#channel = null
+    this.#clearTimers()
+    const app = this.app
+    this.app = null
+    if (app) await this.http.delete(app.href).catch(() => {})
+  }
+
   /** The person did something: keep the pool's activity (Away after 5 min without it) fresh. */
   userActive(): void {
     this.#lastUserActivity = this.#now()

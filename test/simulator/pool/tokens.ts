@@ -48,6 +48,11 @@ export class Tokens {
     return n
   }
 
+  /** the tokens issued to a user (tests that prove a token never leaks) */
+  issuedTo(sip: string): string[] {
+    return [...this.#grants].filter(([, g]) => g.user.sip === sip.replace(/^sip:/i, '').toLowerCase()).map(([t]) => t)
+  }
+
   clear(): void {
     this.#grants.clear()
   }

@@ -1,0 +1,86 @@
+// The core as the renderer drives it (contract requests and events) against the simulator.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createCore, type Core } from '../../main/core/core'
+import { MemoryTokenStore } from '../../main/credentials/token-store'
+import type { CallSnapshot } from '../../preload/contract'
+import { startSimulator, type Simulator } from '../simulator/index'
+import { weriftRenderer } from '../support/werift-renderer'
+
+let sim: Simulator
+const cores: Core[] = []
+afterEach(async () => {
+  await Promise.all(cores.splice(0).map((c) => c.close()))
+  await sim?.close()
+})
+
+async function core(logs: string[] = []) {
+  const c = await createCore({ host: 'browser', version: '1.2.3', tokenStore: new MemoryTokenStore(), settingsFile: null, clockIntervalMs: 60_000, log: (m, e) => logs.push(`${m} ${String(e)}`), ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+  cores.push(c)
+  const seen: Array<[string, unknown]> = []
+  c.events.subscribe((name, payload) => seen.push([name, payload]))
+  return { c, seen }
+}
+
+const ok = async (p: Promise<unknown>) => {
+  const r = (await p) as { ok: boolean; value?: unknown; error?: unknown }
+  if (!r.ok) throw new Error(JSON.stringify(r.error))
+  return r.value
+}
+
+describe('core over the contract', () => {
+  it('sign-in, a call answered on the other side with media, hang-up — and no token anywhere the renderer or logs can see', async () => {
+    sim = await startSimulator()
+    const logs: string[] = []
+    const alice = await core(logs)
+    const bob = await core(logs)
+    const aliceMedia = weriftRenderer(alice.c, 'alice')
+    const bobMedia = weriftRenderer(bob.c, 'bob')
+    const signedIn = await ok(alice.c.dispatch('session.signIn', { sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url }))
+    expect(signedIn).toMatchObject({ state: 'signed-in', user: { name: 'Alice Ahlberg' }, error: null })
+    await ok(bob.c.dispatch('session.signIn', { sipAddress: 'bob@contoso.test', password: 'bob-pass', remember: false, discoveryUrl: sim.url }))
+    expect(alice.seen.filter(([n]) => n === 'session.changed').map(([, p]) => (p as { state: string }).state)).toEqual(['discovering', 'authenticating', 'creating-application', 'signed-in'])
+
+    const contacts = (await ok(alice.c.dispatch('people.contacts', undefined))) as Array<{ name: string; availability: string }>
+    expect(contacts.find((c) => c.name === 'Bob Brennan')?.availability).toBe('Online')
+
+    const call = (await ok(alice.c.dispatch('calls.start', { to: 'bob@contoso.test', subject: 'Hi' }))) as CallSnapshot
+    const ringing = () => bob.seen.map(([, p]) => p as CallSnapshot).find((p) => p?.state === 'ringing')
+    await expect.poll(ringing).toBeTruthy()
+    await ok(bob.c.dispatch('calls.accept', { callId: ringing()!.id }))
+    await expect.poll(async () => ((await ok(alice.c.dispatch('calls.list', undefined))) as CallSnapshot[])[0]?.state).toBe('connected')
+    const a = aliceMedia.current(call.id)!
+    const b = bobMedia.current(ringing()!.id)!
+    await Promise.all([a.connected(), b.connected()])
+    b.startSending()
+    await expect.poll(() => a.count('bob', 'audio')).toBeGreaterThan(5)
+    await ok(alice.c.dispatch('calls.hangUp', { callId: call.id }))
+    await expect.poll(() => bob.seen.some(([, p]) => (p as CallSnapshot)?.state === 'ended')).toBe(true)
+
+    const tokens = [...sim.control.world.tokens.issuedTo('alice@contoso.test'), ...sim.control.world.tokens.issuedTo('bob@contoso.test')].map((t) => t.slice(4))
+    expect(tokens.length).toBeGreaterThanOrEqual(2)
+    const visible = JSON.stringify([alice.seen, bob.seen, logs, await alice.c.dispatch('session.get', undefined), await alice.c.dispatch('app.getInfo', undefined)])
+    for (const t of tokens) expect(visible).not.toContain(t)
+  }, 30_000)
+
+  it('rejects bad call requests with typed errors and an illegal move with IllegalTransition', async () => {
+    sim = await startSimulator()
+    const { c } = await core()
+    expect(await c.dispatch('calls.start', { to: 'not an address' })).toMatchObject({ ok: false, error: { kind: 'validation', issues: [{ path: 'to' }] } })
+    expect(await c.dispatch('session.signIn', { sipAddress: 'a@b.c', password: '', remember: false })).toMatchObject({ ok: false, error: { kind: 'validation', issues: [{ path: 'password', message: 'Enter your password' }] } })
+    expect(await c.dispatch('calls.hangUp', { callId: 'nope' })).toMatchObject({ ok: false, error: { kind: 'ucwa', code: 'NotFound', message: 'That call has ended.' } })
+    await ok(c.dispatch('session.signIn', { sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url }))
+    expect(await c.dispatch('session.signIn', { sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })).toMatchObject({ ok: false, error: { code: 'IllegalTransition' } })
+    expect(await c.dispatch('session.signIn', { sipAddress: 'carol@contoso.test', password: 'wrong', remember: false, discoveryUrl: sim.url })).toMatchObject({ ok: false })
+    expect(await c.dispatch('media.respond', { requestId: 'x', sdp: 'v=0\r\n' })).toMatchObject({ ok: false, error: { kind: 'ucwa', code: 'NotFound' } })
+    expect(await c.dispatch('media.respond', { requestId: 'x', sdp: 'hello' })).toMatchObject({ ok: false, error: { kind: 'validation' } })
+  })
+
+  it('a wrong password comes back as the pool’s typed error with its message', async () => {
+    sim = await startSimulator()
+    const { c } = await core()
+    expect(await c.dispatch('session.signIn', { sipAddress: 'alice@contoso.test', password: 'nope', remember: false, discoveryUrl: sim.url })).toEqual({
+      ok: false,
+      error: { kind: 'ucwa', code: 'InvalidGrant', status: 400, message: 'The sign-in address or password is not right.' },
+    })
+  })
+})
