@@ -39,6 +39,7 @@ describe('browser mode slice', () => {
 
   it('gets a live camera track from getUserMedia and shows it', async () => {
     const { page } = client
+    await page.getByText('Settings').click()
     await page.getByRole('button', { name: 'Test camera and microphone' }).click()
     await expect.poll(() => page.getByTestId('camera-status').textContent()).toMatch(/^Camera live: /)
     const video = await page.evaluate(async () => {

@@ -1,0 +1,219 @@
+// The media engine: the one owner of every RTCPeerConnection. Main asks it for offers and answers
+// (UCWA has no trickle ICE, so candidates are gathered before SDP leaves); every SDP step of a call runs
+// through that call's queue, so an escalation, a renegotiation and a device change never interleave.
+import { reactive, shallowRef, type ShallowRef } from 'vue'
+import type { EventPayload } from '../../../preload/contract'
+import { api } from '../api/current'
+import { assertAudioAndVideo, capVideoBitrate } from './sdp'
+
+export interface CallMedia {
+  /** the P2P connection, then the conference one; the call is carried by `conference ?? p2p` */
+  p2p?: RTCPeerConnection
+  conference?: RTCPeerConnection
+  /** remote video tiles (one per receiving section with a track) */
+  remoteVideos: ShallowRef<MediaStream[]>
+  remoteAudio: ShallowRef<MediaStream[]>
+}
+
+/** receive slots offered beyond main audio/video when escalating: room for 5 in a conference */
+export const EXTRA_SLOTS = 3
+const GATHER_LIMIT_MS = 3000
+
+function gathered(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      pc.removeEventListener('icegatheringstatechange', check)
+      resolve()
+    }
+    const check = () => pc.iceGatheringState === 'complete' && done()
+    // a bounded wait: what was gathered by then goes out (host candidates come first)
+    const timer = setTimeout(done, GATHER_LIMIT_MS)
+    pc.addEventListener('icegatheringstatechange', check)
+  })
+}
+
+export class MediaEngine {
+  readonly local = shallowRef<MediaStream | null>(null)
+  readonly state = reactive({ microphoneOn: true, cameraOn: true, error: null as string | null })
+  readonly calls = new Map<string, CallMedia>()
+  readonly #queues = new Map<string, Promise<unknown>>()
+  #wantVideo = true
+  #unsubscribe: Array<() => void> = []
+
+  attach(): void {
+    this.#unsubscribe.push(
+      api().on('media.request', (r) => void this.#answerRequest(r)),
+      api().on('media.answer', (a) => void this.#queue(a.callId, () => this.#applyAnswer(a))),
+      api().on('media.close', (c) => this.close(c.callId, c.what)),
+    )
+  }
+
+  /** Whether the next call starts with the camera (the person chose "audio only" or "video"). */
+  prepare(o: { video: boolean }): void {
+    this.#wantVideo = o.video
+  }
+
+  media(callId: string): CallMedia {
+    let m = this.calls.get(callId)
+    if (!m) {
+      m = { remoteVideos: shallowRef([]), remoteAudio: shallowRef([]) }
+      this.calls.set(callId, m)
+    }
+    return m
+  }
+
+  /** the connection carrying the call: the P2P one until main says the conference took over */
+  current(callId: string): RTCPeerConnection | undefined {
+    const m = this.calls.get(callId)
+    return m?.p2p ?? m?.conference
+  }
+
+  setMicrophone(on: boolean): void {
+    this.state.microphoneOn = on
+    for (const t of this.local.value?.getAudioTracks() ?? []) t.enabled = on
+  }
+
+  setCamera(on: boolean): void {
+    this.state.cameraOn = on
+    for (const t of this.local.value?.getVideoTracks() ?? []) t.enabled = on
+  }
+
+  close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
+    const m = this.calls.get(callId)
+    if (!m) return
+    if (what !== 'conference') {
+      m.p2p?.close()
+      m.p2p = undefined
+    }
+    if (what !== 'p2p') {
+      m.conference?.close()
+      m.conference = undefined
+    }
+    this.#refreshRemote(callId)
+    if (what === 'all') {
+      this.calls.delete(callId)
+      if (this.calls.size === 0) this.#stopLocal()
+    }
+  }
+
+  async #ensureLocal(): Promise<MediaStream> {
+    if (this.local.value) return this.local.value
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: this.#wantVideo })
+      this.local.value = stream
+      this.state.cameraOn = this.#wantVideo
+      this.setMicrophone(this.state.microphoneOn)
+      return stream
+    } catch {
+      // no camera (or refused): carry on with the microphone alone
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true })
+      this.local.value = stream
+      this.state.cameraOn = false
+      return stream
+    }
+  }
+
+  #stopLocal(): void {
+    for (const t of this.local.value?.getTracks() ?? []) t.stop()
+    this.local.value = null
+  }
+
+  #queue<T>(callId: string, step: () => Promise<T>): Promise<T> {
+    const next = (this.#queues.get(callId) ?? Promise.resolve()).then(step, step)
+    this.#queues.set(callId, next.catch(() => {}))
+    return next
+  }
+
+  async #answerRequest(r: EventPayload<'media.request'>): Promise<void> {
+    try {
+      const sdp = await this.#queue(r.callId, () => (r.kind === 'offer' ? this.#offer(r.callId, r.purpose) : this.#answer(r.callId, r.offer ?? '', r.purpose)))
+      await api().invoke('media.respond', { requestId: r.requestId, sdp })
+    } catch (e) {
+      this.state.error = (e as Error).message
+      await api().invoke('media.respond', { requestId: r.requestId, error: (e as Error).message }).catch(() => {})
+    }
+  }
+
+  #newPc(callId: string, which: 'p2p' | 'conference'): RTCPeerConnection {
+    const m = this.media(callId)
+    m[which]?.close()
+    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' })
+    pc.addEventListener('track', (e) => {
+      // a conference slot nobody feeds yet stays muted: it gets a tile when media arrives
+      e.track.addEventListener('unmute', () => this.#refreshRemote(callId))
+      e.track.addEventListener('mute', () => this.#refreshRemote(callId))
+      this.#refreshRemote(callId)
+    })
+    m[which] = pc
+    return pc
+  }
+
+  async #offer(callId: string, purpose: 'call' | 'escalation' | 'conference'): Promise<string> {
+    const stream = await this.#ensureLocal()
+    const pc = this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
+    const [audio] = stream.getAudioTracks()
+    const [video] = stream.getVideoTracks()
+    pc.addTransceiver(audio ?? 'audio', { direction: 'sendrecv', streams: [stream] })
+    // always a video section, even with the camera off: the far end may send video, and escalation needs both
+    pc.addTransceiver(video ?? 'video', { direction: video ? 'sendrecv' : 'recvonly', streams: [stream] })
+    if (purpose === 'escalation') {
+      for (let i = 0; i < EXTRA_SLOTS; i++) {
+        pc.addTransceiver('audio', { direction: 'recvonly' })
+        pc.addTransceiver('video', { direction: 'recvonly' })
+      }
+    }
+    await pc.setLocalDescription(await pc.createOffer())
+    await gathered(pc)
+    const sdp = pc.localDescription!.sdp
+    return purpose === 'escalation' ? assertAudioAndVideo(sdp) : sdp
+  }
+
+  async #answer(callId: string, offer: string, purpose: 'call' | 'escalation' | 'conference'): Promise<string> {
+    const stream = await this.#ensureLocal()
+    const pc = this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    const used = new Set<string>()
+    for (const t of pc.getTransceivers()) {
+      const kind = t.receiver.track.kind
+      const track = used.has(kind) ? undefined : kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0]
+      used.add(kind)
+      if (track) {
+        await t.sender.replaceTrack(track)
+        t.sender.setStreams(stream)
+        t.direction = 'sendrecv'
+      } else t.direction = 'recvonly'
+    }
+    await pc.setLocalDescription(await pc.createAnswer())
+    await gathered(pc)
+    return capVideoBitrate(pc.localDescription!.sdp, 2500)
+  }
+
+  async #applyAnswer(a: EventPayload<'media.answer'>): Promise<void> {
+    const m = this.calls.get(a.callId)
+    const pc = a.purpose === 'call' ? m?.p2p : m?.conference
+    if (!pc || pc.signalingState === 'closed') return
+    if (a.provisional && pc.signalingState !== 'have-local-offer') return
+    if (!a.provisional && pc.signalingState === 'stable') return // the final answer was applied already
+    await pc.setRemoteDescription({ type: a.provisional ? 'pranswer' : 'answer', sdp: a.sdp })
+  }
+
+  #refreshRemote(callId: string): void {
+    const m = this.calls.get(callId)
+    if (!m) return
+    const pc = m.p2p ?? m.conference
+    const videos: MediaStream[] = []
+    const audios: MediaStream[] = []
+    for (const t of pc?.getTransceivers() ?? []) {
+      if (t.currentDirection === 'sendonly' || t.currentDirection === 'inactive' || !t.receiver.track) continue
+      const s = new MediaStream([t.receiver.track])
+      if (t.receiver.track.kind === 'video' && !t.receiver.track.muted) videos.push(s)
+      else audios.push(s)
+    }
+    m.remoteVideos.value = videos
+    m.remoteAudio.value = audios
+  }
+}
+
+export const media = new MediaEngine()

@@ -1,0 +1,74 @@
+// Live call quality from getStats: what the quality indicator and the tests read.
+export interface Quality {
+  rttMs: number | null
+  jitterMs: number | null
+  lossPct: number
+  inKbps: number
+  outKbps: number
+  framesDecoded: number
+  audioBytesReceived: number
+  videoTracksDecoding: number
+  /** loudest remote audio level, 0..1 (needs the audio playing in an element) */
+  audioLevel: number
+  grade: 'good' | 'fair' | 'poor' | 'unknown'
+}
+
+export const emptyQuality: Quality = { rttMs: null, jitterMs: null, lossPct: 0, inKbps: 0, outKbps: 0, framesDecoded: 0, audioBytesReceived: 0, videoTracksDecoding: 0, audioLevel: 0, grade: 'unknown' }
+
+export function grade(q: Pick<Quality, 'rttMs' | 'lossPct' | 'jitterMs'>): Quality['grade'] {
+  if (q.rttMs === null) return 'unknown'
+  if (q.lossPct > 5 || q.rttMs > 400 || (q.jitterMs ?? 0) > 60) return 'poor'
+  if (q.lossPct > 1 || q.rttMs > 200 || (q.jitterMs ?? 0) > 30) return 'fair'
+  return 'good'
+}
+
+interface Totals {
+  at: number
+  bytesIn: number
+  bytesOut: number
+}
+
+export async function measure(pc: RTCPeerConnection, previous: Totals | null): Promise<{ quality: Quality; totals: Totals }> {
+  const report = await pc.getStats()
+  let bytesIn = 0
+  let bytesOut = 0
+  let lost = 0
+  let received = 0
+  let jitter: number | null = null
+  let rtt: number | null = null
+  let frames = 0
+  let audioBytes = 0
+  let decoding = 0
+  let level = 0
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp') {
+      bytesIn += s.bytesReceived ?? 0
+      lost += Math.max(0, s.packetsLost ?? 0)
+      received += s.packetsReceived ?? 0
+      if (typeof s.jitter === 'number') jitter = Math.max(jitter ?? 0, s.jitter * 1000)
+      if (s.kind === 'video') {
+        frames += s.framesDecoded ?? 0
+        if ((s.framesDecoded ?? 0) > 0) decoding++
+      } else {
+        audioBytes += s.bytesReceived ?? 0
+        level = Math.max(level, s.audioLevel ?? 0)
+      }
+    }
+    if (s.type === 'outbound-rtp') bytesOut += s.bytesSent ?? 0
+    if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime * 1000
+  })
+  const at = performance.now()
+  const seconds = previous ? (at - previous.at) / 1000 : 0
+  const q = {
+    rttMs: rtt,
+    jitterMs: jitter,
+    lossPct: received + lost > 0 ? (lost / (received + lost)) * 100 : 0,
+    inKbps: previous && seconds > 0 ? Math.round(((bytesIn - previous.bytesIn) * 8) / 1000 / seconds) : 0,
+    outKbps: previous && seconds > 0 ? Math.round(((bytesOut - previous.bytesOut) * 8) / 1000 / seconds) : 0,
+    framesDecoded: frames,
+    audioBytesReceived: audioBytes,
+    videoTracksDecoding: decoding,
+    audioLevel: level,
+  }
+  return { quality: { ...q, grade: grade(q) }, totals: { at, bytesIn, bytesOut } }
+}

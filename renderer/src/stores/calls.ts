@@ -1,0 +1,70 @@
+import { defineStore } from 'pinia'
+import type { CallSnapshot } from '../../../preload/contract'
+import { ApiError } from '../../../preload/errors'
+import { api } from '../api/current'
+import { media } from '../media/engine'
+
+const live = (c: CallSnapshot) => c.state !== 'ended'
+
+interface CallsState {
+  calls: Record<string, CallSnapshot>
+  recent: CallSnapshot[]
+  error: string | null
+}
+
+async function run(store: CallsState, fn: () => Promise<unknown>): Promise<void> {
+  store.error = null
+  try {
+    await fn()
+  } catch (e) {
+    store.error = e instanceof ApiError ? e.message : 'That did not work.'
+  }
+}
+
+function apply(store: CallsState, c: CallSnapshot): void {
+  if (c.state === 'ended') {
+    delete store.calls[c.id]
+    store.recent = [c, ...store.recent.filter((r) => r.id !== c.id)].slice(0, 20)
+  } else store.calls[c.id] = c
+}
+
+export const useCallsStore = defineStore('calls', {
+  state: () => ({
+    calls: {} as Record<string, CallSnapshot>,
+    recent: [] as CallSnapshot[],
+    error: null as string | null,
+  }),
+  getters: {
+    incoming: (s) => Object.values(s.calls).find((c) => c.state === 'ringing') ?? null,
+    active: (s) => Object.values(s.calls).find((c) => live(c) && c.state !== 'ringing') ?? null,
+  },
+  actions: {
+    async start() {
+      api().on('calls.changed', (c) => apply(this, c))
+      for (const c of await api().invoke('calls.list')) apply(this, c)
+    },
+    async call(to: string, video: boolean) {
+      this.error = null
+      try {
+        media.prepare({ video })
+        const started = await api().invoke('calls.start', { to })
+        if (!this.calls[started.id]) apply(this, started) // events may already have moved it on
+      } catch (e) {
+        this.error = e instanceof ApiError ? e.message : 'The call could not start.'
+      }
+    },
+    async accept(id: string, video: boolean) {
+      media.prepare({ video })
+      await run(this, () => api().invoke('calls.accept', { callId: id }))
+    },
+    async decline(id: string) {
+      await run(this, () => api().invoke('calls.decline', { callId: id }))
+    },
+    async hangUp(id: string) {
+      await run(this, () => api().invoke('calls.hangUp', { callId: id }))
+    },
+    async addParticipant(id: string, to: string) {
+      await run(this, () => api().invoke('calls.addParticipant', { callId: id, to }))
+    },
+  },
+})

@@ -1,0 +1,36 @@
+import { defineStore } from 'pinia'
+import type { Contact } from '../../../preload/contract'
+import { ApiError } from '../../../preload/errors'
+import { api } from '../api/current'
+
+export const useContactsStore = defineStore('contacts', {
+  state: () => ({
+    contacts: [] as Contact[],
+    results: [] as Contact[],
+    query: '',
+    error: null as string | null,
+  }),
+  actions: {
+    async load() {
+      try {
+        this.contacts = await api().invoke('people.contacts')
+        this.error = null
+      } catch (e) {
+        this.error = e instanceof ApiError ? e.message : 'Contacts could not be loaded.'
+      }
+    },
+    async search(query: string) {
+      this.query = query
+      if (!query.trim()) {
+        this.results = []
+        return
+      }
+      try {
+        this.results = await api().invoke('people.search', { query })
+        this.error = null
+      } catch (e) {
+        this.error = e instanceof ApiError ? e.message : 'Search failed.'
+      }
+    },
+  },
+})

@@ -1,0 +1,98 @@
+// The meeting client as people use it: real renderer in Chromium (fake camera and microphone), real core,
+// the simulator as the pool. Two and three clients, each its own browser and core.
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSimulator, type Simulator } from '../simulator/index'
+import { testCore } from '../support/core'
+import { launchClient, screenshot, type Client } from './harness'
+
+let sim: Simulator
+const clients: Record<string, Client> = {}
+
+async function signIn(page: Page, sip: string, password: string): Promise<void> {
+  await page.getByLabel('Sign-in address').fill(sip)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  if (!(await page.getByLabel('Discovery URL').isVisible())) await page.getByText('Advanced').click()
+  await page.getByLabel('Discovery URL').fill(sim.url)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+}
+
+const stat = async (page: Page, name: string) => Number(await page.getByTestId('call-quality').getAttribute(`data-${name}`))
+const state = (page: Page) => page.getByTestId('call-state').textContent()
+
+beforeAll(async () => {
+  sim = await startSimulator()
+  for (const name of ['alice', 'bob', 'carol']) clients[name] = await launchClient({ core: await testCore({ demo: { discoveryUrl: sim.url, users: [] } }) })
+}, 60_000)
+afterAll(async () => {
+  await Promise.all(Object.values(clients).map((c) => c.close()))
+  await sim?.close()
+})
+
+describe('meeting client in Chromium', () => {
+  it('sign-in: clear messages for a wrong password and a missing one, then the home view', async () => {
+    const { page } = clients.alice!
+    await screenshot(page, 'sign-in')
+    await signIn(page, 'alice@contoso.test', 'wrong')
+    await expect.poll(() => page.getByTestId('signin-error').textContent()).toBe('The sign-in address or password is not right.')
+    await page.getByLabel('Password', { exact: true }).fill('')
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await expect.poll(() => page.getByTestId('signin-error').textContent()).toBe('Enter your password')
+    await signIn(page, 'alice@contoso.test', 'alice-pass')
+    await expect.poll(() => page.getByTestId('me').textContent()).toBe('Alice Ahlberg')
+    await signIn(clients.bob!.page, 'bob@contoso.test', 'bob-pass')
+    await signIn(clients.carol!.page, 'carol@contoso.test', 'carol-pass')
+    await expect.poll(() => clients.carol!.page.getByTestId('me').textContent()).toBe('Carol Castillo')
+    await expect.poll(() => page.getByTestId('contact-sip:bob@contoso.test').getByRole('img').getAttribute('aria-label'), { timeout: 10_000 }).toBe('Online')
+    await screenshot(page, 'home')
+  })
+
+  it('P2P video call: both sides decode video and receive audio; mute is heard as silence', async () => {
+    const alice = clients.alice!.page
+    const bob = clients.bob!.page
+    await alice.getByRole('button', { name: 'Video call Bob Brennan' }).click()
+    await expect.poll(() => bob.getByTestId('incoming-call').textContent()).toContain('Alice Ahlberg is calling')
+    await screenshot(bob, 'incoming-call')
+    await bob.getByRole('button', { name: 'Accept with video' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => state(p), { timeout: 15_000 }).toMatch(/^Connected/)
+    for (const p of [alice, bob]) {
+      await expect.poll(() => stat(p, 'frames'), { timeout: 15_000 }).toBeGreaterThan(10)
+      const bytes = await stat(p, 'audio-bytes')
+      await expect.poll(() => stat(p, 'audio-bytes'), { timeout: 5000 }).toBeGreaterThan(bytes)
+    }
+    await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeGreaterThan(0.01)
+    await screenshot(alice, 'call-p2p')
+    await alice.getByRole('button', { name: 'Mute' }).click()
+    await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeLessThan(0.001)
+    await alice.getByRole('button', { name: 'Unmute' }).click()
+  }, 60_000)
+
+  it('escalation: Alice adds Carol; all three are in the conference, each decoding the two others', async () => {
+    const [alice, bob, carol] = [clients.alice!.page, clients.bob!.page, clients.carol!.page]
+    await alice.getByRole('button', { name: 'Add people' }).click()
+    await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
+    await expect.poll(() => carol.getByTestId('incoming-call').textContent(), { timeout: 15_000 }).toContain('Alice Ahlberg is calling')
+    await carol.getByRole('button', { name: 'Accept with video' }).click()
+    for (const p of [alice, bob, carol]) await expect.poll(() => state(p), { timeout: 20_000 }).toMatch(/^Conference/)
+    for (const p of [alice, bob, carol]) await expect.poll(() => stat(p, 'video-tracks'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => alice.getByRole('complementary', { name: 'Participants' }).textContent()).toContain('Carol Castillo')
+    await screenshot(alice, 'call-conference')
+    for (const p of [carol, bob, alice]) {
+      if (await p.getByRole('button', { name: 'Hang up' }).isVisible()) await p.getByRole('button', { name: 'Hang up' }).click()
+    }
+    for (const p of [alice, bob, carol]) await expect.poll(() => p.getByTestId('call-view').count(), { timeout: 10_000 }).toBe(0)
+  }, 90_000)
+
+  it('decline and cancel end the call on both sides with the reason in recent calls', async () => {
+    const [alice, bob] = [clients.alice!.page, clients.bob!.page]
+    await alice.getByRole('button', { name: 'Audio call Bob Brennan' }).click()
+    await expect.poll(() => bob.getByTestId('incoming-call').count()).toBe(1)
+    await bob.getByRole('button', { name: 'Decline' }).click()
+    await expect.poll(() => alice.getByRole('region', { name: 'Recent calls' }).textContent(), { timeout: 10_000 }).toContain('The call was declined.')
+    await alice.getByRole('button', { name: 'Audio call Bob Brennan' }).click()
+    await expect.poll(() => bob.getByTestId('incoming-call').count()).toBe(1)
+    await alice.getByRole('button', { name: 'Hang up' }).click()
+    await expect.poll(() => bob.getByTestId('incoming-call').count(), { timeout: 10_000 }).toBe(0)
+    await expect.poll(() => bob.getByRole('region', { name: 'Recent calls' }).textContent()).toContain('The call was cancelled.')
+  }, 60_000)
+})
