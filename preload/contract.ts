@@ -8,6 +8,10 @@ export const Settings = v.strictObject({
   startWithMicrophoneOff: v.boolean(),
   startWithCameraOff: v.boolean(),
   closeToTray: v.boolean(),
+  // chosen devices ('' = the system default)
+  cameraId: v.pipe(v.string(), v.maxLength(256)),
+  microphoneId: v.pipe(v.string(), v.maxLength(256)),
+  speakerId: v.pipe(v.string(), v.maxLength(256)),
 })
 export type Settings = v.InferOutput<typeof Settings>
 

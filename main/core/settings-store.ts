@@ -8,6 +8,9 @@ export const defaultSettings: Settings = {
   startWithMicrophoneOff: false,
   startWithCameraOff: false,
   closeToTray: true,
+  cameraId: '',
+  microphoneId: '',
+  speakerId: '',
 }
 
 /** User settings in a JSON file; a damaged or older file falls back to defaults field by field. */

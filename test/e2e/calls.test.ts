@@ -65,6 +65,19 @@ describe('meeting client in Chromium', () => {
     await alice.getByRole('button', { name: 'Mute' }).click()
     await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeLessThan(0.001)
     await alice.getByRole('button', { name: 'Unmute' }).click()
+
+    // switch microphone mid-call: the new device is used, the call goes on, the other side still hears
+    await alice.getByText('Settings').click()
+    const before = await alice.getByTestId('mic-in-use').textContent()
+    const options = await alice.locator('select#microphone option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean))
+    expect(options.length).toBeGreaterThanOrEqual(2)
+    await alice.locator('select#microphone').selectOption(options[1]!)
+    await expect.poll(() => alice.getByTestId('mic-in-use').textContent()).not.toBe(before)
+    const bytes = await stat(bob, 'audio-bytes')
+    await expect.poll(() => stat(bob, 'audio-bytes'), { timeout: 5000 }).toBeGreaterThan(bytes)
+    await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeGreaterThan(0.01)
+    expect(await state(alice)).toMatch(/^Connected/)
+    await alice.getByText('Settings').click()
   }, 60_000)
 
   it('escalation: Alice adds Carol; all three are in the conference, each decoding the two others', async () => {
@@ -77,10 +90,10 @@ describe('meeting client in Chromium', () => {
     for (const p of [alice, bob, carol]) await expect.poll(() => stat(p, 'video-tracks'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
     await expect.poll(() => alice.getByRole('complementary', { name: 'Participants' }).textContent()).toContain('Carol Castillo')
     await screenshot(alice, 'call-conference')
-    for (const p of [carol, bob, alice]) {
-      if (await p.getByRole('button', { name: 'Hang up' }).isVisible()) await p.getByRole('button', { name: 'Hang up' }).click()
-    }
+    // Carol and Bob leave; Alice, the last one in, sees the conference end by itself
+    for (const p of [carol, bob]) await p.getByRole('button', { name: 'Hang up' }).click()
     for (const p of [alice, bob, carol]) await expect.poll(() => p.getByTestId('call-view').count(), { timeout: 10_000 }).toBe(0)
+    await expect.poll(() => alice.getByRole('region', { name: 'Recent calls' }).textContent()).toContain('The conference has finished.')
   }, 90_000)
 
   it('decline and cancel end the call on both sides with the reason in recent calls', async () => {

@@ -40,6 +40,8 @@ export class MediaEngine {
   readonly calls = new Map<string, CallMedia>()
   readonly #queues = new Map<string, Promise<unknown>>()
   #wantVideo = true
+  /** chosen devices ('' = default), from settings */
+  devices = { cameraId: '', microphoneId: '' }
   #unsubscribe: Array<() => void> = []
 
   attach(): void {
@@ -50,9 +52,40 @@ export class MediaEngine {
     )
   }
 
-  /** Whether the next call starts with the camera (the person chose "audio only" or "video"). */
-  prepare(o: { video: boolean }): void {
+  /** How the next call starts: camera or not ("audio only"), microphone and camera muted per settings. */
+  prepare(o: { video: boolean; microphoneOn?: boolean; cameraOn?: boolean }): void {
     this.#wantVideo = o.video
+    this.state.microphoneOn = o.microphoneOn ?? true
+    this.state.cameraOn = o.video && (o.cameraOn ?? true)
+  }
+
+  /**
+   * Switches camera or microphone mid-call: the new track replaces the old on every connection's sender
+   * (replaceTrack, no renegotiation), then the old device is released.
+   */
+  async useDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    if (kind === 'audio') this.devices.microphoneId = deviceId
+    else this.devices.cameraId = deviceId
+    const stream = this.local.value
+    const old = kind === 'audio' ? stream?.getAudioTracks()[0] : stream?.getVideoTracks()[0]
+    if (!stream || !old) return
+    const fresh = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: this.#constraint(deviceId) } : { video: this.#constraint(deviceId) })
+    const track = kind === 'audio' ? fresh.getAudioTracks()[0]! : fresh.getVideoTracks()[0]!
+    track.enabled = kind === 'audio' ? this.state.microphoneOn : this.state.cameraOn
+    for (const callId of this.calls.keys()) {
+      await this.#queue(callId, async () => {
+        const m = this.calls.get(callId)
+        for (const pc of [m?.p2p, m?.conference]) for (const s of pc?.getSenders() ?? []) if (s.track === old) await s.replaceTrack(track)
+      })
+    }
+    stream.removeTrack(old)
+    stream.addTrack(track)
+    old.stop()
+    this.local.value = new MediaStream(stream.getTracks()) // new identity: views rebind
+  }
+
+  #constraint(deviceId: string): MediaTrackConstraints | boolean {
+    return deviceId ? { deviceId: { exact: deviceId } } : true
   }
 
   media(callId: string): CallMedia {
@@ -101,14 +134,17 @@ export class MediaEngine {
   async #ensureLocal(): Promise<MediaStream> {
     if (this.local.value) return this.local.value
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: this.#wantVideo })
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: this.#constraint(this.devices.microphoneId),
+        video: this.#wantVideo && this.#constraint(this.devices.cameraId),
+      })
       this.local.value = stream
-      this.state.cameraOn = this.#wantVideo
       this.setMicrophone(this.state.microphoneOn)
+      this.setCamera(this.state.cameraOn)
       return stream
     } catch {
       // no camera (or refused): carry on with the microphone alone
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true })
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: this.#constraint(this.devices.microphoneId) })
       this.local.value = stream
       this.state.cameraOn = false
       return stream

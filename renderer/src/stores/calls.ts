@@ -3,6 +3,7 @@ import type { CallSnapshot } from '../../../preload/contract'
 import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
 import { media } from '../media/engine'
+import { useAppStore } from './app'
 
 const live = (c: CallSnapshot) => c.state !== 'ended'
 
@@ -28,6 +29,12 @@ function apply(store: CallsState, c: CallSnapshot): void {
   } else store.calls[c.id] = c
 }
 
+/** The call starts as the person chose (video or not) and as settings say (start muted, camera off). */
+function prepare(video: boolean): void {
+  const settings = useAppStore().settings
+  media.prepare({ video, microphoneOn: !settings?.startWithMicrophoneOff, cameraOn: !settings?.startWithCameraOff })
+}
+
 export const useCallsStore = defineStore('calls', {
   state: () => ({
     calls: {} as Record<string, CallSnapshot>,
@@ -46,7 +53,7 @@ export const useCallsStore = defineStore('calls', {
     async call(to: string, video: boolean) {
       this.error = null
       try {
-        media.prepare({ video })
+        prepare(video)
         const started = await api().invoke('calls.start', { to })
         if (!this.calls[started.id]) apply(this, started) // events may already have moved it on
       } catch (e) {
@@ -54,7 +61,7 @@ export const useCallsStore = defineStore('calls', {
       }
     },
     async accept(id: string, video: boolean) {
-      media.prepare({ video })
+      prepare(video)
       await run(this, () => api().invoke('calls.accept', { callId: id }))
     },
     async decline(id: string) {

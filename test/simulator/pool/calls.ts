@@ -2,6 +2,7 @@
 // media flows browser to browser. Each side sees its own conversation and invitation resources.
 import type { Clock, Timer } from '../clock'
 import { errors, SimError, type Reason } from '../http/errors'
+import { reasons } from './reasons'
 import type { IdSource } from '../ids'
 import type { Application } from './application'
 import type { Conversation, Invitation } from './conversation'
@@ -57,21 +58,6 @@ export interface StartAudioVideoInput {
   importance?: string
 }
 
-const reasons = {
-  notFound: { code: 'NotFound', subcode: 'DestinationNotFound', message: 'That person could not be found.' },
-  unreachable: { code: 'RemoteFailure', subcode: 'Unreachable', message: 'That person is not signed in.' },
-  doNotDisturb: { code: 'RemoteFailure', subcode: 'DoNotDisturb', message: 'That person does not want to be disturbed.' },
-  declined: { code: 'RemoteFailure', subcode: 'Declined', message: 'The call was declined.' },
-  noAnswer: { code: 'RemoteFailure', subcode: 'Timeout', message: 'There was no answer.' },
-  missed: { code: 'RemoteFailure', subcode: 'Missed', message: 'You missed a call.' },
-  canceledByCaller: { code: 'RemoteFailure', subcode: 'Canceled', message: 'The caller hung up before the call was answered.' },
-  canceledLocally: { code: 'LocalFailure', subcode: 'Canceled', message: 'The call was cancelled.' },
-  answeredElsewhere: { code: 'RemoteFailure', subcode: 'ConnectedElsewhere', message: 'The call was answered on another device.' },
-  declinedElsewhere: { code: 'RemoteFailure', subcode: 'Declined', message: 'The call was declined on another device.' },
-  remoteHungUp: { code: 'Informational', subcode: 'CallTerminated', message: 'The other person ended the call.' },
-  localHungUp: { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' },
-  remoteGone: { code: 'RemoteFailure', subcode: 'CallTerminated', message: 'The other person was disconnected.' },
-} satisfies Record<string, Reason>
 
 export class Calls {
   readonly #byConversation = new Map<Conversation, P2PCall>()

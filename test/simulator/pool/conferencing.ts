@@ -2,6 +2,7 @@
 // audioVideoNegotiation_ref.md, addParticipant_ref.md): signalling here, media in conference/mcu.ts.
 import { Conference, MediaNegotiationError } from '../conference/mcu'
 import { errors, SimError, type Reason } from '../http/errors'
+import { reasons } from './reasons'
 import type { Application } from './application'
 import type { Calls, CallWorld, Leg, P2PCall } from './calls'
 import type { Conversation, Invitation, ParticipantInvitation } from './conversation'
@@ -17,17 +18,6 @@ import {
   participantRes,
 } from './render'
 
-const reasons = {
-  escalationFailed: { code: 'ServiceFailure', subcode: 'EscalationFailed', message: 'The call could not be moved to a conference.' },
-  declined: { code: 'RemoteFailure', subcode: 'Declined', message: 'The invitation was declined.' },
-  noAnswer: { code: 'RemoteFailure', subcode: 'Timeout', message: 'There was no answer.' },
-  missed: { code: 'RemoteFailure', subcode: 'Missed', message: 'You missed a call.' },
-  unreachable: { code: 'RemoteFailure', subcode: 'Unreachable', message: 'That person is not signed in.' },
-  notFound: { code: 'NotFound', subcode: 'DestinationNotFound', message: 'That person could not be found.' },
-  answeredElsewhere: { code: 'RemoteFailure', subcode: 'ConnectedElsewhere', message: 'The call was answered on another device.' },
-  ended: { code: 'Informational', subcode: 'Ended', message: 'The conference has finished.' },
-  left: { code: 'Informational', subcode: 'CallTerminated', message: 'You left the conference.' },
-} satisfies Record<string, Reason>
 
 interface MemberView {
   app: Application

@@ -42,27 +42,17 @@ export class World {
     readonly config: WorldConfig,
   ) {
     this.tokens = new Tokens(clock, ids, config.tokenLifetimeSeconds)
-    this.calls = new Calls({
+    const callWorld = {
       clock,
       ids,
       directory,
-      appsOf: (u) => this.appsOf(u),
+      appsOf: (u: User) => this.appsOf(u),
       get ringTimeoutMs() {
         return config.ringTimeoutMs
       },
-    })
-    this.conferencing = new Conferencing(
-      {
-        clock,
-        ids,
-        directory,
-        appsOf: (u) => this.appsOf(u),
-        get ringTimeoutMs() {
-          return config.ringTimeoutMs
-        },
-      },
-      this.calls,
-    )
+    }
+    this.calls = new Calls(callWorld)
+    this.conferencing = new Conferencing(callWorld, this.calls)
     this.#scheduleSweep()
   }
 

@@ -1,0 +1,21 @@
+// The reason blocks (ErrorsAndInformationalMessages.md) the pool puts on failed or ended calls; one table.
+import type { Reason } from '../http/errors'
+
+export const reasons = {
+  notFound: { code: 'NotFound', subcode: 'DestinationNotFound', message: 'That person could not be found.' },
+  unreachable: { code: 'RemoteFailure', subcode: 'Unreachable', message: 'That person is not signed in.' },
+  doNotDisturb: { code: 'RemoteFailure', subcode: 'DoNotDisturb', message: 'That person does not want to be disturbed.' },
+  declined: { code: 'RemoteFailure', subcode: 'Declined', message: 'The call was declined.' },
+  noAnswer: { code: 'RemoteFailure', subcode: 'Timeout', message: 'There was no answer.' },
+  missed: { code: 'RemoteFailure', subcode: 'Missed', message: 'You missed a call.' },
+  canceledByCaller: { code: 'RemoteFailure', subcode: 'Canceled', message: 'The caller hung up before the call was answered.' },
+  canceledLocally: { code: 'LocalFailure', subcode: 'Canceled', message: 'The call was cancelled.' },
+  answeredElsewhere: { code: 'RemoteFailure', subcode: 'ConnectedElsewhere', message: 'The call was answered on another device.' },
+  declinedElsewhere: { code: 'RemoteFailure', subcode: 'Declined', message: 'The call was declined on another device.' },
+  remoteHungUp: { code: 'Informational', subcode: 'CallTerminated', message: 'The other person ended the call.' },
+  localHungUp: { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' },
+  remoteGone: { code: 'RemoteFailure', subcode: 'CallTerminated', message: 'The other person was disconnected.' },
+  escalationFailed: { code: 'ServiceFailure', subcode: 'EscalationFailed', message: 'The call could not be moved to a conference.' },
+  ended: { code: 'Informational', subcode: 'Ended', message: 'The conference has finished.' },
+  left: { code: 'Informational', subcode: 'CallTerminated', message: 'You left the conference.' },
+} satisfies Record<string, Reason>
