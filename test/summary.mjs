@@ -12,6 +12,7 @@ try {
 }
 // a file that failed to load has no failed test but is a failure all the same
 const brokenFiles = report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.every((a) => a.status !== 'failed')).length
-const failed = report.numFailedTests + brokenFiles
+// unhandled errors fail the run though no test failed: count them as one failure so the line says so
+const failed = report.numFailedTests + brokenFiles + (report.success === false && report.numFailedTests + brokenFiles === 0 ? 1 : 0)
 const skipped = report.numPendingTests + report.numTodoTests
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

@@ -19,6 +19,7 @@ export const useDevicesStore = defineStore('devices', {
   },
   actions: {
     async start() {
+      if (!navigator.mediaDevices?.enumerateDevices) return // no media devices here (a test DOM, an old browser)
       await this.refresh()
       navigator.mediaDevices.addEventListener('devicechange', () => void this.refresh())
       const settings = useAppStore().settings
