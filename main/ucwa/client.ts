@@ -316,13 +316,21 @@ export class UcwaClient {
       this.#timers.push(setTimeout(tick, every))
     }
     this.#timers.push(setTimeout(tick, every))
+    // a timer that fires far too late means the machine slept: the channel reconnects at once
+    let last = Date.now()
+    const watch = setInterval(() => {
+      const gap = Date.now() - last
+      last = Date.now()
+      if (gap > 20_000) this.#channel?.kick()
+    }, 5_000)
+    this.#timers.push(watch as unknown as ReturnType<typeof setTimeout>)
     const renewIn = (this.#token?.expiresAt ?? 0) - this.#now() - 5 * 60_000
     if (renewIn > 0 && renewIn < 2 ** 31 - 1) this.#timers.push(setTimeout(() => void this.#reauthenticate().catch(() => {}), renewIn))
     for (const t of this.#timers) t.unref?.()
   }
 
   #clearTimers(): void {
-    for (const t of this.#timers) clearTimeout(t)
+    for (const t of this.#timers) clearTimeout(t) // clearTimeout clears intervals too
     this.#timers = []
   }
 

@@ -48,6 +48,9 @@ const defaultSleep = (ms: number, signal: AbortSignal) =>
 export class EventChannelLoop {
   readonly machine = new StateMachine<ChannelState>('event channel', 'idle', table)
   #abort = new AbortController()
+  /** the in-flight P-GET alone: kick() drops it without stopping the loop */
+  #request = new AbortController()
+  #kicked = false
   #processing: Promise<void> = Promise.resolve()
   #failures = 0
   /** the longest time the channel spent failing before a response came again, ms */
@@ -75,16 +78,25 @@ export class EventChannelLoop {
     this.machine.go('polling')
     while (this.state !== 'stopped' && this.state !== 'replaced') {
       let res
+      this.#request = new AbortController()
+      const stopAll = () => this.#request.abort()
+      this.#abort.signal.addEventListener('abort', stopAll, { once: true })
       try {
         res = await this.http.send(href, {
           query: sendParams ? { timeout: this.#timeout } : undefined,
           timeoutMs: (this.#timeout + 30) * 1000,
-          signal: this.#abort.signal,
+          signal: this.#request.signal,
         })
       } catch (e) {
         if ((this.state as ChannelState) === 'stopped') break
+        if (this.#kicked) {
+          this.#kicked = false // woken up: ask again at once, same URL, nothing lost
+          continue
+        }
         await this.#backoff(e as UcwaError)
         continue
+      } finally {
+        this.#abort.signal.removeEventListener('abort', stopAll)
       }
       if (res.status === 200) {
         const page = this.http.parseEvents(res)
@@ -142,6 +154,13 @@ export class EventChannelLoop {
       await this.#backoff(ucwa)
     }
     await this.#processing
+  }
+
+  /** After sleep the parked P-GET's connection is likely dead: drop it and ask again now. */
+  kick(): void {
+    if (this.state !== 'polling') return
+    this.#kicked = true
+    this.#request.abort()
   }
 
   stop(): void {

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 async function setup() {
   sim = await startSimulator()
-  core = await testCore()
+  core = await testCore({ ucwa: { mediaTimeoutMs: 300 } })
   setApi(createApi(inProcessBridge(core)))
   setActivePinia(createPinia())
   const session = useSessionStore()
@@ -63,13 +63,14 @@ describe('contacts and calls stores', () => {
     expect(contacts.results.map((c) => c.uri)).toEqual(['sip:carol@contoso.test'])
   })
 
-  it('a call that cannot start (nobody to prepare media in this DOM) ends with a clear reason in recent calls', async () => {
+  it('a call whose media cannot be prepared (no media engine in this DOM) fails with a clear message and lands in recent calls', async () => {
     const session = await setup()
     await session.signIn(form())
     const calls = useCallsStore()
     await calls.start()
     await calls.call('sip:bob@contoso.test', false)
-    await expect.poll(() => calls.recent[0]?.endReason?.message, { timeout: 30_000 }).toBeTruthy()
+    expect(calls.error).toBe('Parley’s window did not prepare the call’s media in time.')
     expect(calls.active).toBeNull()
-  }, 40_000)
+    expect(calls.recent[0]).toMatchObject({ remote: { uri: 'sip:bob@contoso.test' }, endReason: { subcode: 'MediaNegotiationTimeOut' } })
+  })
 })

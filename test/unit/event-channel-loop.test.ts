@@ -93,3 +93,33 @@ describe('event channel loop (unit)', () => {
     expect(asked[1]).toMatch(/^\/apps\/2\/events\?ack=1#/)
   })
 })
+
+describe('waking from sleep', () => {
+  it('kick() drops the parked P-GET and asks again at once with the same URL', async () => {
+    const asked: string[] = []
+    let release: (() => void) | null = null
+    const http = {
+      send: (href: string, o: { signal: AbortSignal }) =>
+        new Promise((resolve, reject) => {
+          asked.push(href)
+          if (asked.length === 1) {
+            o.signal.addEventListener('abort', () => reject(new UcwaError({ status: 0, code: 'Aborted', message: 'x' })))
+            return
+          }
+          release = () => resolve({ status: 409, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'Conflict', subcode: 'PGetReplaced' }), url: href })
+        }),
+      parseEvents: () => ({ events: [] }),
+      errorBody: (res: HttpResult) => JSON.parse(res.body),
+    } as unknown as UcwaHttp
+    const states: ChannelState[] = []
+    const loop = new EventChannelLoop(http, { onEvents: () => {}, onTransientStateLost: () => {}, recover: async () => '', reauthenticate: async () => {}, onReplaced: () => {}, onState: (s) => states.push(s) })
+    const running = loop.run('/e?ack=4')
+    await new Promise((r) => setTimeout(r, 10))
+    loop.kick()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(asked).toEqual(['/e?ack=4', '/e?ack=4'])
+    expect(states).not.toContain('backoff')
+    release!()
+    await running
+  })
+})
