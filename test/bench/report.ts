@@ -17,7 +17,7 @@ export function printTable(rows: Row[]): void {
     r.suite,
     r.metric,
     `${r.value} ${r.unit}`.trim(),
-    r.baseline ? `${r.baseline.value} ${r.unit} (${r.baseline.label})` : '',
+    r.baseline ? (r.baseline.value === '' ? r.baseline.label : `${r.baseline.value} ${r.unit} (${r.baseline.label})`) : '',
     r.target ?? '',
     r.met === undefined ? '' : r.met ? 'met' : 'MISSED',
   ])
