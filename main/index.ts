@@ -1,11 +1,15 @@
-// Electron entry: thin glue around the core (see main/core) and the desktop pieces (main/desktop).
+// Electron entry: thin glue around the core (main/core) and the desktop pieces (main/desktop).
 import { join } from 'node:path'
 import { app, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron'
 import { createCore, type Core } from './core/core'
 import { openTokenStore } from './credentials/open-token-store'
 import { startDemoPool } from './demo'
 import { serveAppRequest } from './desktop/app-protocol'
+import { installAppMenu } from './desktop/app-menu'
+import { startDesktopLife, type DesktopLife } from './desktop/desktop-life'
+import { exportDiagnostics } from './desktop/diagnostics'
 import { wireIpc } from './desktop/ipc'
+import { setUpLogging } from './desktop/logging'
 import { createMainWindow } from './desktop/main-window'
 import { APP_SCHEME, lockSession, lockWebContents } from './desktop/security'
 import { appVersion } from './version'
@@ -16,16 +20,15 @@ if (!app.requestSingleInstanceLock()) {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
   ])
+  const logging = setUpLogging()
   let window: BrowserWindow | null = null
   let core: Core | null = null
+  let life: DesktopLife | null = null
   let demo: Awaited<ReturnType<typeof startDemoPool>> | null = null
+  const preloadDir = join(import.meta.dirname, '../preload')
 
-  app.on('second-instance', () => {
-    if (!window) return
-    if (window.isMinimized()) window.restore()
-    window.show()
-    window.focus()
-  })
+  // a second start (or a sip: link on Windows/Linux) comes here: show the window, pass the link on
+  app.on('second-instance', (_e, argv) => life?.handleArgv(argv))
 
   // every web contents, the main window's included, gets the navigation and window-open locks
   app.on('web-contents-created', (_e, contents) => lockWebContents(contents, (url) => void shell.openExternal(url)))
@@ -36,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
     lockSession(session.defaultSession)
     // no server configured: the embedded simulator is the default pool
     demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool()
+    let desktop: DesktopLife | null = null
     core = await createCore({
       demo: demo?.info ?? null,
       host: 'electron',
@@ -43,21 +47,35 @@ if (!app.requestSingleInstanceLock()) {
       tokenStore: await openTokenStore(),
       settingsFile: join(app.getPath('userData'), 'settings.json'),
       sessionFile: join(app.getPath('userData'), 'session.json'),
-      log: (message) => console.error(`[parley] ${message}`),
+      log: logging.log,
+      desktop: {
+        logFile: logging.file,
+        updates: { check: () => desktop!.updates.check(), restart: () => desktop!.updates.restartNow() },
+        exportDiagnostics: () =>
+          exportDiagnostics({ dir: app.getPath('downloads'), logFile: logging.file, facts: { version: appVersion, electron: process.versions.electron, platform: process.platform } }),
+      },
     })
-    window = createMainWindow(join(import.meta.dirname, '../preload'))
-    wireIpc(ipcMain, core, () => window?.webContents ?? null)
+    window = createMainWindow(preloadDir)
     window.on('closed', () => (window = null))
+    life = desktop = startDesktopLife({ core, window: () => window, iconsDir: join(import.meta.dirname, '../../build/icons'), preloadDir, log: logging.log })
+    wireIpc(ipcMain, core, () => [window?.webContents, life?.callWindow.webContents].filter((w) => !!w))
+    installAppMenu({ checkForUpdates: () => void life?.updates.check(), exportDiagnostics: () => void core?.dispatch('diagnostics.export', undefined) })
+    life.handleArgv(process.argv)
   })
 
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
-  })
   app.on('activate', () => {
-    if (!window && core) window = createMainWindow(join(import.meta.dirname, '../preload'))
+    if (!window && core) window = createMainWindow(preloadDir)
+    else window?.show()
   })
-  app.on('will-quit', () => {
-    void core?.close()
-    void demo?.close()
+  let closing = false
+  app.on('before-quit', (e) => {
+    if (closing) return
+    closing = true
+    e.preventDefault()
+    void (async () => {
+      await life?.beforeQuit()
+      await demo?.close()
+      app.quit()
+    })()
   })
 }

@@ -12,6 +12,10 @@ export const Settings = v.strictObject({
   cameraId: v.pipe(v.string(), v.maxLength(256)),
   microphoneId: v.pipe(v.string(), v.maxLength(256)),
   speakerId: v.pipe(v.string(), v.maxLength(256)),
+  // desktop life
+  incomingCallAlert: v.picklist(['auto', 'notification', 'window']),
+  startAtLogin: v.boolean(),
+  updateChannel: v.picklist(['stable', 'beta']),
 })
 export type Settings = v.InferOutput<typeof Settings>
 
@@ -30,6 +34,13 @@ export const DemoPool = v.object({
 })
 export type DemoPool = v.InferOutput<typeof DemoPool>
 
+export const UpdateStatus = v.object({
+  state: v.picklist(['idle', 'checking', 'up-to-date', 'available', 'downloading', 'ready', 'deferred', 'error']),
+  version: v.optional(v.string()),
+  percent: v.optional(v.number()),
+  message: v.optional(v.string()),
+})
+
 export const AppInfo = v.object({
   name: v.string(),
   version: v.string(),
@@ -37,6 +48,8 @@ export const AppInfo = v.object({
   keychain: KeychainStatus,
   /** set when no server is configured and the embedded simulator runs */
   demo: v.nullable(DemoPool),
+  /** where the log file is (Electron); null in browser mode */
+  logFile: v.nullable(v.string()),
 })
 export type AppInfo = v.InferOutput<typeof AppInfo>
 
@@ -121,6 +134,9 @@ export const contract = {
     'calls.decline': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.hangUp': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
+    'update.check': { input: NoInput, output: UpdateStatus },
+    'update.restart': { input: NoInput, output: v.object({ restarted: v.boolean() }) },
+    'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },
     'media.respond': { input: v.strictObject({ requestId: Id, sdp: v.optional(Sdp), error: v.optional(v.pipe(v.string(), v.maxLength(500))) }), output: v.null() },
   },
   events: {
@@ -131,6 +147,11 @@ export const contract = {
     'media.request': MediaRequest,
     'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation']) }),
     'media.close': v.object({ callId: v.string(), what: v.picklist(['p2p', 'conference', 'all']) }),
+    'update.status': UpdateStatus,
+    /** a sip:/tel:/parley: link asked for a call: the renderer asks the person first */
+    'deeplink.call': v.object({ to: v.string() }),
+    /** from the tray, the app menu or the global shortcut */
+    'app.command': v.object({ command: v.picklist(['toggle-mute', 'hang-up']) }),
   },
 } as const
 

@@ -1,5 +1,7 @@
 // The main-process core: everything but the Electron glue. Runs under Electron and under plain Node alike.
-import type { AppInfo, SessionInfo } from '../../preload/contract'
+import type { AppInfo, Availability, SessionInfo } from '../../preload/contract'
+import type { UpdateStatus } from '../desktop/updater'
+import { UcwaError } from '../ucwa/errors'
 import type { TokenStore } from '../credentials/token-store'
 import { CallEngine } from '../ucwa/calls'
 import { UcwaClient } from '../ucwa/client'
@@ -23,6 +25,12 @@ export interface CoreOptions {
   /** the embedded simulator's details in demo mode */
   demo?: AppInfo['demo']
   log?: (message: string, error?: unknown) => void
+  /** Electron only: updates, diagnostics, the log file */
+  desktop?: {
+    updates?: { check(): Promise<UpdateStatus>; restart(): boolean }
+    exportDiagnostics?(): Promise<string>
+    logFile?: string
+  }
   /** tests: XML instead of JSON, faster back-off, shorter media timeouts */
   ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number }
 }
@@ -34,6 +42,8 @@ export interface Core {
   calls: CallEngine
   /** resolves once a remembered session was resumed (or not) at start */
   ready: Promise<void>
+  /** what the person chose as presence (do-not-disturb silences alerts) */
+  availability(): Availability
   close(): Promise<void>
 }
 
@@ -54,6 +64,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media)
+
+  let availability: Availability = 'Online'
+  const desktopOnly = (what: string) => new UcwaError({ status: 0, code: 'NotAvailable', message: `${what} is part of the installed app, not the browser mode.` })
 
   const sessionInfo = (): SessionInfo => {
     const live = client.state === 'signed-in' || client.state === 'reconnecting'
@@ -79,6 +92,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             ? { available: true }
             : { available: false, reason: options.tokenStore.unavailableReason ?? 'No system keychain' },
         demo: options.demo ?? null,
+        logFile: options.desktop?.logFile ?? null,
       }),
       'settings.get': () => settings.current,
       'settings.update': async (patch) => {
@@ -97,7 +111,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return sessionInfo()
       },
       'session.userActive': () => (client.userActive(), null),
-      'presence.set': async ({ availability }) => (await client.setAvailability(availability), null),
+      'presence.set': async (input) => {
+        await client.setAvailability(input.availability)
+        availability = input.availability
+        return null
+      },
+      'update.check': () => {
+        if (!options.desktop?.updates) throw desktopOnly('Updating')
+        return options.desktop.updates.check()
+      },
+      'update.restart': () => {
+        if (!options.desktop?.updates) throw desktopOnly('Updating')
+        return { restarted: options.desktop.updates.restart() }
+      },
+      'diagnostics.export': async () => {
+        if (!options.desktop?.exportDiagnostics) throw desktopOnly('Exporting diagnostics')
+        return { path: await options.desktop.exportDiagnostics() }
+      },
       'people.search': async ({ query }) => (await client.search(query)).map(({ name, uri, title, department }) => ({ name, uri, title, department })),
       'people.contacts': async () => {
         const list = await client.contacts()
@@ -128,6 +158,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     client,
     calls,
     ready,
+    availability: () => availability,
     async close() {
       clearInterval(clock)
       for (const c of calls.list()) await calls.hangUp(c.id).catch(() => {})

@@ -11,6 +11,9 @@ export const defaultSettings: Settings = {
   cameraId: '',
   microphoneId: '',
   speakerId: '',
+  incomingCallAlert: 'auto',
+  startAtLogin: false,
+  updateChannel: 'stable',
 }
 
 /** User settings in a JSON file; a damaged or older file falls back to defaults field by field. */

@@ -13,7 +13,8 @@ export interface RendererTarget {
   send(channel: string, ...args: unknown[]): void
 }
 
-export function wireIpc(ipcMain: IpcMainLike, core: Core, target: () => RendererTarget | null): () => void {
+/** Every window of the app (main and incoming-call) gets the events; calls from any of them go to the core. */
+export function wireIpc(ipcMain: IpcMainLike, core: Core, targets: () => RendererTarget[]): () => void {
   ipcMain.handle(IPC_INVOKE, (event, method, input) => {
     // only our own page may call in (a stray frame or navigated page gets nothing)
     if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) {
@@ -22,8 +23,7 @@ export function wireIpc(ipcMain: IpcMainLike, core: Core, target: () => Renderer
     return core.dispatch(method, input)
   })
   const unsubscribe = core.events.subscribe((name, payload) => {
-    const wc = target()
-    if (wc && !wc.isDestroyed()) wc.send(IPC_EVENT, name, payload)
+    for (const wc of targets()) if (!wc.isDestroyed()) wc.send(IPC_EVENT, name, payload)
   })
   return () => {
     unsubscribe()

@@ -22,7 +22,33 @@ const state = (page: Page) => page.getByTestId('call-state').textContent()
 
 beforeAll(async () => {
   sim = await startSimulator()
-  for (const name of ['alice', 'bob', 'carol']) clients[name] = await launchClient({ core: await testCore({ demo: { discoveryUrl: sim.url, users: [] } }) })
+  for (const name of ['alice', 'bob', 'carol']) {
+    clients[name] = await launchClient({
+      core: await testCore({ demo: { discoveryUrl: sim.url, users: [] } }),
+      // record Web Notifications (browser mode's incoming-call alert) as the page makes them
+      beforeLoad: async (context) => {
+        // granting replaces the origin's permissions: camera and microphone stay granted with it
+        await context.grantPermissions(['notifications', 'camera', 'microphone'])
+        await context.addInitScript(() => {
+          const Real = window.Notification
+          const log: Array<{ title: string; body?: string; closed: boolean }> = []
+          ;(window as unknown as { __notes: typeof log }).__notes = log
+          window.Notification = class extends Real {
+            constructor(title: string, o?: NotificationOptions) {
+              super(title, o)
+              const entry = { title, body: o?.body, closed: false }
+              log.push(entry)
+              const close = this.close.bind(this)
+              this.close = () => {
+                entry.closed = true
+                close()
+              }
+            }
+          } as typeof Notification
+        })
+      },
+    })
+  }
 }, 60_000)
 afterAll(async () => {
   await Promise.all(Object.values(clients).map((c) => c.close()))
@@ -95,6 +121,28 @@ describe('meeting client in Chromium', () => {
     for (const p of [alice, bob, carol]) await expect.poll(() => p.getByTestId('call-view').count(), { timeout: 10_000 }).toBe(0)
     await expect.poll(() => alice.getByRole('region', { name: 'Recent calls' }).textContent()).toContain('The conference has finished.')
   }, 90_000)
+
+  it('browser mode: an incoming call raises a Web Notification, closed when the caller gives up; a sip: link asks first', async () => {
+    const [alice, bob] = [clients.alice!.page, clients.bob!.page]
+    const notes = () => bob.evaluate(() => (window as unknown as { __notes: Array<{ title: string; body?: string; closed: boolean }> }).__notes)
+    const before = (await notes()).length
+    await alice.getByRole('button', { name: 'Audio call Bob Brennan' }).click()
+    await expect.poll(async () => (await notes()).slice(before)).toEqual([{ title: 'Alice Ahlberg is calling', body: 'alice@contoso.test', closed: false }])
+    await alice.getByRole('button', { name: 'Hang up' }).click()
+    await expect.poll(async () => (await notes()).slice(before)[0]?.closed, { timeout: 10_000 }).toBe(true)
+
+    // a sip: link (from the OS, through main) is confirmed by the person before anything is dialled
+    clients.alice!.core.events.emit('deeplink.call', { to: 'sip:echo@contoso.test' })
+    await expect.poll(() => alice.getByTestId('link-confirm').textContent()).toContain('Call echo@contoso.test?')
+    await alice.getByRole('button', { name: 'Cancel' }).click()
+    expect(await alice.getByTestId('link-confirm').count()).toBe(0)
+    clients.alice!.core.events.emit('deeplink.call', { to: 'sip:echo@contoso.test' })
+    await alice.getByRole('button', { name: 'Call', exact: true }).click()
+    // the echo contact answers and sends Alice's own video back
+    await expect.poll(() => state(alice), { timeout: 15_000 }).toMatch(/^Connected/)
+    await expect.poll(() => stat(alice, 'frames'), { timeout: 15_000 }).toBeGreaterThan(10)
+    await alice.getByRole('button', { name: 'Hang up' }).click()
+  }, 60_000)
 
   it('decline and cancel end the call on both sides with the reason in recent calls', async () => {
     const [alice, bob] = [clients.alice!.page, clients.bob!.page]

@@ -29,7 +29,7 @@ export interface Client {
   close(): Promise<void>
 }
 
-export async function launchClient(options: { core?: Core } = {}): Promise<Client> {
+export async function launchClient(options: { core?: Core; beforeLoad?: (context: BrowserContext) => Promise<void> } = {}): Promise<Client> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('Build the renderer first: npm run build')
   const core = options.core ?? (await testCore())
   const host = await startBrowserHost({ core, rendererDir })
@@ -55,6 +55,7 @@ export async function launchClient(options: { core?: Core } = {}): Promise<Clien
     ],
     viewport: { width: 1100, height: 760 },
   })
+  await options.beforeLoad?.(context)
   const page = context.pages()[0] ?? (await context.newPage())
   await page.goto(host.url)
   return {

@@ -35,7 +35,7 @@ describe('Electron IPC transport', () => {
   it('carries calls and events between the preload bridge and the core', async () => {
     const core = await testCore({ clockIntervalMs: 10 })
     const ipc = fakeIpc('app://parley/index.html')
-    wireIpc(ipc.ipcMain, core, () => ipc.webContents)
+    wireIpc(ipc.ipcMain, core, () => [ipc.webContents])
     const api = createApi(createIpcBridge(ipc.ipcRenderer))
     expect((await api.invoke('app.getInfo')).version).toBe('9.8.7-test')
     const tick = await new Promise<number>((resolve) => api.on('clock.tick', ({ now }) => resolve(now)))
@@ -46,7 +46,7 @@ describe('Electron IPC transport', () => {
   it('rejects a wrong payload from the renderer with a typed ApiError', async () => {
     const core = await testCore()
     const ipc = fakeIpc('app://parley/index.html')
-    wireIpc(ipc.ipcMain, core, () => ipc.webContents)
+    wireIpc(ipc.ipcMain, core, () => [ipc.webContents])
     const api = createApi(createIpcBridge(ipc.ipcRenderer))
     const error = await api.invoke('settings.update', { theme: 'purple' } as never).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
@@ -57,7 +57,7 @@ describe('Electron IPC transport', () => {
   it('refuses calls from any page but the app, and unknown channels never reach main', async () => {
     const core = await testCore()
     const ipc = fakeIpc('https://evil.example/')
-    wireIpc(ipc.ipcMain, core, () => ipc.webContents)
+    wireIpc(ipc.ipcMain, core, () => [ipc.webContents])
     const bridge = createIpcBridge(ipc.ipcRenderer)
     expect(await bridge.invoke('settings.get', undefined)).toMatchObject({ ok: false, error: { code: 'ForbiddenSender' } })
     expect(await bridge.invoke('shell.openExternal', 'x')).toMatchObject({ ok: false, error: { kind: 'unknown-method' } })
@@ -67,7 +67,7 @@ describe('Electron IPC transport', () => {
   it('the page never receives the IPC event object', async () => {
     const core = await testCore()
     const ipc = fakeIpc('app://parley/index.html')
-    wireIpc(ipc.ipcMain, core, () => ipc.webContents)
+    wireIpc(ipc.ipcMain, core, () => [ipc.webContents])
     const seen: unknown[][] = []
     createIpcBridge(ipc.ipcRenderer).subscribe((...args) => seen.push(args))
     await createApi(createIpcBridge(ipc.ipcRenderer)).invoke('settings.update', { closeToTray: false })

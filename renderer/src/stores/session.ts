@@ -51,6 +51,9 @@ export const useSessionStore = defineStore('session', {
         this.busy = false
       }
     },
+    async userActive() {
+      await api().invoke('session.userActive').catch(() => {})
+    },
     async signOut() {
       this.info = await api().invoke('session.signOut')
     },

@@ -1,0 +1,128 @@
+// What makes Parley an installed app: tray, incoming-call alerts, updates, deep links, start at login,
+// the mute shortcut, close-to-tray and a clean quit. Glue between the core's events and Electron pieces.
+import { app, globalShortcut, type BrowserWindow } from 'electron'
+import { autoUpdater } from 'electron-updater'
+import type { CallSnapshot, SessionInfo } from '../../preload/contract'
+import type { Core } from '../core/core'
+import { linkFromArgv, parseDeepLink } from './deep-link'
+import { ElectronCallWindow, ElectronNotifier } from './electron-alerts'
+import { IncomingCallAlerts } from './incoming-alerts'
+import { AppTray } from './tray'
+import { trayView } from './tray-state'
+import { UpdateController, type UpdaterLike } from './updater'
+
+export interface DesktopLife {
+  callWindow: ElectronCallWindow
+  updates: UpdateController
+  handleArgv(argv: string[]): void
+  beforeQuit(): Promise<void>
+}
+
+export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | null; iconsDir: string; preloadDir: string; log: (m: string) => void }): DesktopLife {
+  const { core } = o
+  let session: SessionInfo = { state: 'signed-out', user: null, error: null }
+  const calls = new Map<string, CallSnapshot>()
+  let quitting = false
+  let closeToTray = true
+  const settings = () => core.dispatch('settings.get', undefined).then((r) => (r.ok ? (r.value as { closeToTray: boolean; incomingCallAlert: 'auto' | 'notification' | 'window'; startAtLogin: boolean; updateChannel: 'stable' | 'beta' }) : null))
+
+  const show = () => {
+    const w = o.window()
+    if (!w) return
+    if (w.isMinimized()) w.restore()
+    w.show()
+    w.focus()
+  }
+  const callWindow = new ElectronCallWindow(o.preloadDir)
+  let alertMode: 'auto' | 'notification' | 'window' = 'auto'
+  const alerts = new IncomingCallAlerts({
+    notifier: new ElectronNotifier(),
+    window: callWindow,
+    mode: () => alertMode,
+    doNotDisturb: () => core.availability() === 'DoNotDisturb',
+    accept: (callId) => void core.dispatch('calls.accept', { callId }).then(show),
+    decline: (callId) => void core.dispatch('calls.decline', { callId }),
+    focus: show,
+  })
+
+  const updates = new UpdateController(autoUpdater as unknown as UpdaterLike, {
+    channel: 'stable',
+    inCall: () => [...calls.values()].some((c) => c.state !== 'ringing' && c.state !== 'ended'),
+    onStatus: (s) => core.events.emit('update.status', s),
+    log: o.log,
+  })
+
+  const tray = new AppTray(
+    o.iconsDir,
+    (id) => {
+      const active = [...calls.values()].find((c) => c.state !== 'ringing')
+      if (id === 'show') show()
+      if (id === 'hide') o.window()?.hide()
+      if (id === 'quit') app.quit()
+      if (id === 'check-updates') void updates.check()
+      if (id === 'mute' || id === 'hang-up') core.events.emit('app.command', { command: id === 'mute' ? 'toggle-mute' : 'hang-up' })
+      if (id === 'hang-up' && active) void core.dispatch('calls.hangUp', { callId: active.id })
+      if (id.startsWith('presence-')) void core.dispatch('presence.set', { availability: id === 'presence-online' ? 'Online' : id === 'presence-busy' ? 'Busy' : 'DoNotDisturb' })
+    },
+    () => (o.window()?.isVisible() ? o.window()?.hide() : show()),
+  )
+  const redraw = () => tray.render(trayView({ session, calls: [...calls.values()], windowVisible: !!o.window()?.isVisible(), muted: false }))
+
+  core.events.subscribe((name, payload) => {
+    if (name === 'session.changed') session = payload as SessionInfo
+    if (name === 'calls.changed') {
+      const c = payload as CallSnapshot
+      if (c.state === 'ended') calls.delete(c.id)
+      else calls.set(c.id, c)
+      alerts.update(c)
+    }
+    if (name === 'settings.changed') void applySettings()
+    if (name === 'session.changed' || name === 'calls.changed') redraw()
+  })
+
+  async function applySettings(): Promise<void> {
+    const s = await settings()
+    if (!s) return
+    alertMode = s.incomingCallAlert
+    closeToTray = s.closeToTray
+    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: s.startAtLogin })
+  }
+  void applySettings()
+
+  for (const scheme of ['sip', 'tel', 'parley']) app.setAsDefaultProtocolClient(scheme)
+  app.on('open-url', (e, url) => {
+    e.preventDefault()
+    const link = parseDeepLink(url)
+    if (link) core.events.emit('deeplink.call', { to: link.to })
+  })
+  globalShortcut.register('CommandOrControl+Shift+M', () => core.events.emit('app.command', { command: 'toggle-mute' }))
+
+  const win = o.window()
+  win?.on('close', (e) => {
+    if (quitting || !closeToTray) return
+    // keep running in the tray (a setting); the tray or the app menu quits. On Linux desktops that hide
+    // tray icons, a second start or a sip: link shows the window again (single instance).
+    e.preventDefault()
+    win.hide()
+    redraw()
+  })
+  redraw()
+  if (app.isPackaged) updates.start()
+
+  return {
+    callWindow,
+    updates,
+    handleArgv(argv) {
+      const link = linkFromArgv(argv)
+      show()
+      if (link) core.events.emit('deeplink.call', { to: link.to })
+    },
+    async beforeQuit() {
+      quitting = true
+      globalShortcut.unregisterAll()
+      updates.stop()
+      tray.destroy()
+      await core.close() // calls hung up, application deleted, event channel stopped
+    },
+  }
+}

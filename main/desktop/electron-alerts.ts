@@ -1,0 +1,64 @@
+// Electron's side of incoming-call alerts: native notifications and the small always-on-top call window.
+import { join } from 'node:path'
+import { BrowserWindow, Notification } from 'electron'
+import type { Alert, CallWindow, Notifier } from './incoming-alerts'
+import { APP_ORIGIN, secureWebPreferences } from './security'
+
+export class ElectronNotifier implements Notifier {
+  // Electron offers notification buttons on macOS; elsewhere the call window carries Accept/Decline
+  readonly supportsActions = process.platform === 'darwin'
+  readonly #open = new Map<string, Notification>()
+
+  show(alert: Alert, on: { accept(): void; decline(): void; open(): void }): void {
+    const n = new Notification({ title: alert.title, body: alert.body, urgency: 'critical', timeoutType: 'never', actions: [{ type: 'button', text: 'Accept' }, { type: 'button', text: 'Decline' }], closeButtonText: 'Decline' })
+    n.on('action', (_e, index) => (index === 0 ? on.accept() : on.decline()))
+    n.on('close', () => this.#open.delete(alert.id))
+    n.on('click', on.open)
+    this.#open.set(alert.id, n)
+    n.show()
+  }
+
+  close(id: string): void {
+    this.#open.get(id)?.close()
+    this.#open.delete(id)
+  }
+
+  info(alert: Alert, on: { open(): void }): void {
+    const n = new Notification({ title: alert.title, body: alert.body })
+    n.on('click', on.open)
+    n.show()
+  }
+}
+
+export class ElectronCallWindow implements CallWindow {
+  #win: BrowserWindow | null = null
+
+  constructor(private readonly preloadDir: string) {}
+
+  show(alert: Alert): void {
+    this.#win?.close()
+    const win = new BrowserWindow({
+      width: 380,
+      height: 170,
+      frame: false,
+      alwaysOnTop: true,
+      skipTaskbar: false,
+      resizable: false,
+      title: alert.title,
+      webPreferences: { ...secureWebPreferences, preload: join(this.preloadDir, 'index.cjs') },
+    })
+    win.setAlwaysOnTop(true, 'screen-saver')
+    void win.loadURL(`${APP_ORIGIN}/index.html#incoming-window`)
+    this.#win = win
+    win.on('closed', () => (this.#win = null))
+  }
+
+  close(): void {
+    this.#win?.close()
+    this.#win = null
+  }
+
+  get webContents() {
+    return this.#win && !this.#win.isDestroyed() ? this.#win.webContents : null
+  }
+}
