@@ -85,7 +85,12 @@ function grouped(children: OrderedNode[]): Record<string, unknown> {
 }
 
 export function eventsFromXml(text: string): EventsPage {
-  const doc = ordered.parse(text) as OrderedNode[]
+  let doc: OrderedNode[]
+  try {
+    doc = ordered.parse(text) as OrderedNode[]
+  } catch (e) {
+    throw new TypeError(`Malformed XML: ${(e as Error).message}`)
+  }
   const root = doc.find((n) => nameOf(n) === 'events')
   if (!root) throw new TypeError('Not a UCWA events document')
   const page: EventsPage = { self: root[':@']?.['@_href'], events: [] }

@@ -62,7 +62,11 @@ const parser = new XMLParser({
 })
 
 export function parseXml(text: string): Record<string, unknown> {
-  return parser.parse(text, true) as Record<string, unknown>
+  try {
+    return parser.parse(text, true) as Record<string, unknown>
+  } catch (e) {
+    throw new TypeError(`Malformed XML: ${(e as Error).message}`) // one error type for every bad body
+  }
 }
 
 function text(node: unknown): string {
