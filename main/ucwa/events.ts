@@ -89,7 +89,7 @@ export function eventsFromXml(text: string): EventsPage {
   try {
     doc = ordered.parse(text) as OrderedNode[]
   } catch (e) {
-    throw new TypeError(`Malformed XML: ${(e as Error).message}`)
+    throw new TypeError(`Malformed XML: ${(e as Error).message}`, { cause: e })
   }
   const root = doc.find((n) => nameOf(n) === 'events')
   if (!root) throw new TypeError('Not a UCWA events document')

@@ -65,7 +65,7 @@ export function parseXml(text: string): Record<string, unknown> {
   try {
     return parser.parse(text, true) as Record<string, unknown>
   } catch (e) {
-    throw new TypeError(`Malformed XML: ${(e as Error).message}`) // one error type for every bad body
+    throw new TypeError(`Malformed XML: ${(e as Error).message}`, { cause: e }) // one error type for every bad body
   }
 }
 
