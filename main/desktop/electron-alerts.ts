@@ -45,7 +45,8 @@ export class ElectronCallWindow implements CallWindow {
       skipTaskbar: false,
       resizable: false,
       title: alert.title,
-      webPreferences: { ...secureWebPreferences, preload: join(this.preloadDir, 'index.cjs') },
+      // spelled out for audits (electronegativity), same as secureWebPreferences
+      webPreferences: { ...secureWebPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(this.preloadDir, 'index.cjs') },
     })
     win.setAlwaysOnTop(true, 'screen-saver')
     void win.loadURL(`${APP_ORIGIN}/index.html#incoming-window`)

@@ -10,7 +10,8 @@ export function createMainWindow(preloadDir: string): BrowserWindow {
     minHeight: 520,
     show: false,
     title: 'Parley',
-    webPreferences: { ...secureWebPreferences, preload: join(preloadDir, 'index.cjs') },
+    // the isolation settings are spelled out here so audits (electronegativity) can see them
+    webPreferences: { ...secureWebPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(preloadDir, 'index.cjs') },
   })
   win.once('ready-to-show', () => win.show())
   void win.loadURL(`${APP_ORIGIN}/index.html`)
