@@ -41,8 +41,6 @@ export interface HttpOptions {
   base?: () => string
 }
 
-const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 16 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 16 }) }
-
 function toXmlInput(body: Record<string, unknown>): string {
   const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!)
   const parts = ['<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">']
@@ -61,6 +59,8 @@ export class UcwaHttp {
   readonly #got: Got
   constructor(private readonly options: HttpOptions) {
     this.format = options.format ?? 'json'
+    // one keep-alive pool per session: the parked P-GET holds one socket, commands use the others
+    const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 8 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 8 }) }
     this.#got = got.extend({
       throwHttpErrors: false,
       followRedirect: false,

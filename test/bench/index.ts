@@ -1,8 +1,14 @@
 // `npm run bench`: every suite, a table, and bench-results/<suite>.json. Not part of `npm test`.
+import { channelBench } from './channel'
 import { conferenceBench } from './conference'
+import { footprintBench } from './footprint'
+import { parsingBench } from './parsing'
 import { printTable, writeResults, type Row } from './report'
 
 const suites: Record<string, () => Promise<Row[]>> = {
+  parsing: parsingBench,
+  footprint: footprintBench,
+  channel: channelBench,
   conference: conferenceBench,
 }
 
