@@ -71,6 +71,10 @@ describe('meeting client in Chromium', () => {
     await expect.poll(() => clients.carol!.page.getByTestId('me').textContent()).toBe('Carol Castillo')
     await expect.poll(() => page.getByTestId('contact-sip:bob@contoso.test').getByRole('img').getAttribute('aria-label'), { timeout: 10_000 }).toBe('Online')
     await screenshot(page, 'home')
+    // presence set in the header is what the others see
+    await clients.carol!.page.locator('select#presence').selectOption('DoNotDisturb')
+    await expect.poll(() => page.getByTestId('contact-sip:carol@contoso.test').getByRole('img').getAttribute('aria-label'), { timeout: 10_000 }).toBe('DoNotDisturb')
+    await clients.carol!.page.locator('select#presence').selectOption('Online')
   })
 
   it('P2P video call: both sides decode video and receive audio; mute is heard as silence', async () => {

@@ -16,6 +16,7 @@ export const useSessionStore = defineStore('session', {
     /** the message to show under the form: the pool's, or what the contract refused */
     formError: null as string | null,
     busy: false,
+    availability: 'Online' as 'Online' | 'Busy' | 'DoNotDisturb' | 'BeRightBack' | 'Away' | 'Offwork',
   }),
   getters: {
     signedIn: (s) => s.info.state === 'signed-in' || s.info.state === 'reconnecting',
@@ -49,6 +50,14 @@ export const useSessionStore = defineStore('session', {
         this.formError = e instanceof ApiError ? (e.issues?.[0]?.message ?? e.message) : 'Sign-in failed.'
       } finally {
         this.busy = false
+      }
+    },
+    async setAvailability(availability: 'Online' | 'Busy' | 'DoNotDisturb' | 'BeRightBack' | 'Away' | 'Offwork') {
+      try {
+        await api().invoke('presence.set', { availability })
+        this.availability = availability
+      } catch (e) {
+        this.formError = e instanceof ApiError ? e.message : 'Presence could not be changed.'
       }
     },
     async userActive() {
