@@ -94,6 +94,11 @@ export const CallSnapshot = v.object({
   connectedAt: v.optional(v.number()),
   endReason: v.optional(ErrorInfo),
   notice: v.optional(v.string()),
+  /** I put the call on hold / the other side did */
+  held: v.optional(v.boolean()),
+  remoteHeld: v.optional(v.boolean()),
+  /** my camera is part of the call (P2P: renegotiated) */
+  sendingVideo: v.optional(v.boolean()),
 })
 export type CallSnapshot = v.InferOutput<typeof CallSnapshot>
 
@@ -101,8 +106,10 @@ export const MediaRequest = v.object({
   requestId: v.string(),
   callId: v.string(),
   kind: v.picklist(['offer', 'answer']),
-  purpose: v.picklist(['call', 'escalation', 'conference']),
+  purpose: v.picklist(['call', 'escalation', 'conference', 'renegotiate']),
   offer: v.optional(v.string()),
+  /** with purpose renegotiate and kind offer: what the new offer changes */
+  change: v.optional(v.picklist(['hold', 'resume', 'video-off', 'video-on'])),
 })
 export type MediaRequest = v.InferOutput<typeof MediaRequest>
 
@@ -134,6 +141,7 @@ export const contract = {
     'calls.decline': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.hangUp': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
+    'calls.change': { input: v.strictObject({ callId: Id, change: v.picklist(['hold', 'resume', 'video-off', 'video-on']) }), output: v.null() },
     'update.check': { input: NoInput, output: UpdateStatus },
     'update.restart': { input: NoInput, output: v.object({ restarted: v.boolean() }) },
     'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },
@@ -145,7 +153,7 @@ export const contract = {
     'session.changed': SessionInfo,
     'calls.changed': CallSnapshot,
     'media.request': MediaRequest,
-    'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation']) }),
+    'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation', 'renegotiate']) }),
     'media.close': v.object({ callId: v.string(), what: v.picklist(['p2p', 'conference', 'all']) }),
     'update.status': UpdateStatus,
     /** a sip:/tel:/parley: link asked for a call: the renderer asks the person first */

@@ -141,6 +141,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'calls.decline': async ({ callId }) => (await calls.decline(callId), null),
       'calls.hangUp': async ({ callId }) => (await calls.hangUp(callId), null),
       'calls.addParticipant': async ({ callId, to }) => (await calls.addParticipant(callId, to), null),
+      'calls.change': async ({ callId, change }) => (await calls.change(callId, change), null),
       'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
     },
     (method, e) => log(`request ${method} failed`, e),

@@ -1,6 +1,6 @@
 // The call engine's MediaAgent over the contract: main asks the renderer for SDP and waits for its answer.
 import { randomUUID } from 'node:crypto'
-import type { MediaAgent } from '../ucwa/calls'
+import type { CallChange, MediaAgent } from '../ucwa/calls'
 import { UcwaError } from '../ucwa/errors'
 import type { EventHub } from './event-hub'
 
@@ -24,6 +24,18 @@ export class ContractMediaAgent implements MediaAgent {
     this.events.emit('media.answer', { callId, sdp, ...o })
   }
 
+  reoffer(callId: string, change: CallChange): Promise<string> {
+    return this.#ask({ callId, kind: 'offer', purpose: 'renegotiate', change })
+  }
+
+  answerReoffer(callId: string, offer: string): Promise<string> {
+    return this.#ask({ callId, kind: 'answer', purpose: 'renegotiate', offer })
+  }
+
+  applyReanswer(callId: string, sdp: string): void {
+    this.events.emit('media.answer', { callId, sdp, provisional: false, purpose: 'renegotiate' })
+  }
+
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
     this.events.emit('media.close', { callId, what })
   }
@@ -38,7 +50,7 @@ export class ContractMediaAgent implements MediaAgent {
     else p.reject(new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: result.error ?? 'The camera or microphone could not be started.' }))
   }
 
-  #ask(req: { callId: string; kind: 'offer' | 'answer'; purpose: 'call' | 'escalation' | 'conference'; offer?: string }): Promise<string> {
+  #ask(req: { callId: string; kind: 'offer' | 'answer'; purpose: 'call' | 'escalation' | 'conference' | 'renegotiate'; offer?: string; change?: CallChange }): Promise<string> {
     const requestId = randomUUID()
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {

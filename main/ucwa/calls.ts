@@ -1,6 +1,7 @@
 // The audio/video call engine: startAudioVideo, incoming invitations, answers, hang-up, and escalation to a
 // conference. It never touches media: it asks a MediaAgent (the renderer) for offers and answers.
 import { randomUUID } from 'node:crypto'
+import sdpTransform from 'sdp-transform'
 import { callMachine, type CallState } from './call-machine'
 import type { UcwaClient } from './client'
 import { reasonError, UcwaError, userMessage } from './errors'
@@ -9,12 +10,17 @@ import { link, prop, type Resource } from './resource'
 import type { StateMachine } from './state-machine'
 
 export type MediaPurpose = 'call' | 'escalation' | 'conference'
+export type CallChange = 'hold' | 'resume' | 'video-off' | 'video-on'
 
 /** What the engine needs from whoever owns the RTCPeerConnections. */
 export interface MediaAgent {
   createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string>
   createAnswer(callId: string, offer: string, purpose: 'call' | 'conference'): Promise<string>
   applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void
+  /** a mid-call change (hold, resume, camera off or on) on the P2P connection: a new offer, then its answer */
+  reoffer(callId: string, change: CallChange): Promise<string>
+  answerReoffer(callId: string, offer: string): Promise<string>
+  applyReanswer(callId: string, sdp: string): void
   /** drop a connection: the P2P one once the conference carries the call, the conference one if the move failed, or all */
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void
 }
@@ -37,6 +43,9 @@ export interface CallSnapshot {
   endReason?: { code: string; subcode?: string; message: string }
   /** an add-participant that failed (the call goes on) */
   notice?: string
+  held?: boolean
+  remoteHeld?: boolean
+  sendingVideo?: boolean
 }
 
 interface Call {
@@ -63,6 +72,13 @@ interface Call {
   wantsEscalation?: boolean
   endReason?: CallSnapshot['endReason']
   notice?: string
+  /** links learnt from the call's resources (hrefs are followed, never built) */
+  links: Record<string, string>
+  held: boolean
+  remoteHeld: boolean
+  sendingVideo: boolean
+  /** our renegotiation waiting for its answer */
+  renegotiation?: { href?: string; operationId: string; change: CallChange }
 }
 
 const short = () => randomUUID().replace(/-/g, '').slice(0, 32)
@@ -142,7 +158,7 @@ export class CallEngine {
     this.#go(call, 'ending')
     try {
       if ((state === 'calling' || state === 'early-media') && call.cancelHref) await this.client.http.post(call.cancelHref)
-      else if (call.audioVideoHref) await this.client.http.post(`${call.audioVideoHref}/stopAudioVideo`)
+      else if (call.audioVideoHref) await this.client.http.post(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
     } catch {
       // the call may have ended at the other side meanwhile: ending it here is what the person asked
     }
@@ -159,12 +175,46 @@ export class CallEngine {
       this.#go(call, 'escalating')
     }
     try {
-      await this.client.http.post(`${call.conversationHref}/addParticipant`, { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId: short() })
+      await this.client.http.post(await this.#follow(call, call.conversationHref!, 'addParticipant'), { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId: short() })
     } catch (e) {
       call.wantsEscalation = false
       if (call.machine.state === 'escalating') this.#go(call, 'connected')
       throw e
     }
+  }
+
+  /** Hold, resume, camera off or on in a two-person call: audioVideoRenegotiation through the session. */
+  async change(id: string, what: CallChange): Promise<void> {
+    const call = this.#need(id)
+    if (call.machine.state !== 'connected' || call.conference) {
+      throw new UcwaError({ status: 0, code: 'Conflict', message: 'Hold and camera changes go through the call once it is a connected two-person call.' })
+    }
+    if (call.renegotiation) throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'AlreadyExists', message: 'Another change to this call is under way.' })
+    call.renegotiation = { operationId: short(), change: what }
+    try {
+      const session = await this.#follow(call, call.audioVideoHref!, 'audioVideoSession')
+      const renegotiations = await this.#follow(call, session, 'renegotiations')
+      const offer = await this.media.reoffer(call.id, what)
+      const r = await this.client.http.post(renegotiations, offer, { type: 'sdp', query: { operationId: call.renegotiation.operationId } })
+      if (r && call.renegotiation) call.renegotiation.href = r.href
+    } catch (e) {
+      call.renegotiation = undefined
+      throw e
+    }
+  }
+
+  /** A link of one of the call's resources: learnt from events, else read from the resource. */
+  async #follow(call: Call, resourceHref: string, rel: string): Promise<string> {
+    const key = `${resourceHref} ${rel}`
+    if (call.links[key]) return call.links[key]
+    const href = link(await this.client.http.get(resourceHref), rel)
+    if (!href) throw new UcwaError({ status: 0, code: 'Conflict', message: 'The server does not offer that for this call right now.' })
+    call.links[key] = href
+    return href
+  }
+
+  #learnLinks(call: Call, res: Resource): void {
+    for (const [rel, list] of Object.entries(res.links)) if (list[0]) call.links[`${res.href} ${rel}`] = list[0].href
   }
 
   #add(o: { direction: Call['direction']; remote: Person; subject: string; state: CallState }): Call {
@@ -179,6 +229,10 @@ export class CallEngine {
       startedAt: this.now(),
       participants: new Map(),
       conference: false,
+      links: {},
+      held: false,
+      remoteHeld: false,
+      sendingVideo: true,
     }
     this.#calls.set(call.id, call)
     this.#changed(call)
@@ -248,6 +302,7 @@ export class CallEngine {
   async #onEvent(e: UcwaEvent): Promise<void> {
     const res = e.embedded
     if (e.link.rel === 'audioVideoInvitation' && e.type === 'started' && res) return this.#invitationStarted(res)
+    if (e.link.rel === 'audioVideoRenegotiation' && res) return this.#renegotiation(e, res)
     if (e.link.rel === 'audioVideoNegotiation' && res) return this.#negotiation(e.sender.href, res)
     if (e.link.rel === 'audioVideoInvitation' && e.type === 'completed') return this.#invitationCompleted(e)
     if (e.link.rel === 'audioVideo' && e.type === 'updated' && res) return this.#audioVideoUpdated(e, res)
@@ -265,6 +320,10 @@ export class CallEngine {
         this.#changed(call)
       }
       return
+    }
+    if ((e.link.rel === 'conversation' || e.link.rel === 'audioVideoSession') && res) {
+      const call = [...this.#calls.values()].find((c) => c.conversationHref === e.link.href || (c.audioVideoHref && link(res, 'audioVideo') === c.audioVideoHref))
+      if (call) this.#learnLinks(call, res)
     }
     if (e.link.rel === 'conversation' && e.type === 'updated' && prop(res, 'state') === 'Conferenced') {
       const call = [...this.#calls.values()].find((c) => c.conversationHref === e.link.href)
@@ -356,9 +415,35 @@ export class CallEngine {
     this.#end(call, reasonError(e.reason, 'RemoteFailure'))
   }
 
+  async #renegotiation(e: UcwaEvent, r: Resource): Promise<void> {
+    const call = [...this.#calls.values()].find((c) => c.conversationHref === link(r, 'conversation'))
+    if (!call) return
+    if (prop(r, 'direction') === 'Outgoing') {
+      if (e.type !== 'completed' || !call.renegotiation || prop(r, 'operationId') !== call.renegotiation.operationId) return
+      const { change } = call.renegotiation
+      call.renegotiation = undefined
+      const answer = decodeData(link(r, 'mediaAnswer') ?? '')
+      if (e.status === 'Success' && answer) {
+        this.media.applyReanswer(call.id, answer)
+        if (change === 'hold' || change === 'resume') call.held = change === 'hold'
+        else call.sendingVideo = change === 'video-on'
+      } else call.notice = reasonError(e.reason).message
+      return this.#changed(call)
+    }
+    if (e.type !== 'started') return
+    const offer = decodeData(link(r, 'mediaOffer') ?? '')
+    const answerHref = link(r, 'answer')
+    if (!offer || !answerHref) return
+    const answer = await this.media.answerReoffer(call.id, offer)
+    await this.client.http.post(answerHref, answer, { type: 'sdp' })
+    call.remoteHeld = isHold(offer)
+    this.#changed(call)
+  }
+
   async #audioVideoUpdated(e: UcwaEvent, av: Resource): Promise<void> {
     const call = [...this.#calls.values()].find((c) => c.audioVideoHref === e.link.href)
     if (!call) return
+    this.#learnLinks(call, av)
     const escalate = link(av, 'escalateAudioVideo')
     if (escalate && call.wantsEscalation) {
       call.wantsEscalation = false
@@ -380,6 +465,12 @@ export class CallEngine {
   }
 }
 
+/** An offer that sends nothing (every section inactive or receive-only from us): the other side is holding. */
+function isHold(offer: string): boolean {
+  const media = sdpTransform.parse(offer).media.filter((m) => m.port !== 0)
+  return media.length > 0 && media.every((m) => m.direction === 'inactive' || m.direction === 'sendonly')
+}
+
 function decodeData(href: string): string | null {
   const m = /^data:application\/sdp(;base64)?,(.*)$/s.exec(href)
   if (!m) return null
@@ -399,5 +490,8 @@ function snapshot(c: Call): CallSnapshot {
     ...(c.connectedAt && { connectedAt: c.connectedAt }),
     ...(c.endReason && { endReason: c.endReason }),
     ...(c.notice && { notice: c.notice }),
+    held: c.held,
+    remoteHeld: c.remoteHeld,
+    sendingVideo: c.sendingVideo,
   }
 }

@@ -19,6 +19,12 @@ async function signIn(page: Page, sip: string, password: string): Promise<void> 
 
 const stat = async (page: Page, name: string) => Number(await page.getByTestId('call-quality').getAttribute(`data-${name}`))
 const state = (page: Page) => page.getByTestId('call-state').textContent()
+/** whether a stat stopped moving: two readings 2.5 s apart are the same */
+async function stalled(page: Page, name: string): Promise<boolean> {
+  const first = await stat(page, name)
+  await new Promise((r) => setTimeout(r, 2500))
+  return (await stat(page, name)) === first
+}
 
 beforeAll(async () => {
   sim = await startSimulator()
@@ -108,7 +114,22 @@ describe('meeting client in Chromium', () => {
     await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeGreaterThan(0.01)
     expect(await state(alice)).toMatch(/^Connected/)
     await alice.getByText('Settings').click()
-  }, 60_000)
+
+    // hold: audio stops both ways and Bob is told; resume brings it back
+    await alice.getByRole('button', { name: 'Hold' }).click()
+    await expect.poll(() => state(alice)).toMatch(/^On hold/)
+    await expect.poll(() => state(bob)).toMatch(/^Alice Ahlberg put the call on hold/)
+    await expect.poll(() => stalled(bob, 'audio-bytes'), { timeout: 15_000 }).toBe(true)
+    await alice.getByRole('button', { name: 'Resume' }).click()
+    await expect.poll(() => state(bob)).toMatch(/^Connected/)
+    await expect.poll(() => stalled(bob, 'audio-bytes'), { timeout: 15_000 }).toBe(false)
+
+    // camera off in a two-person call leaves the call: Bob's picture stops; camera on brings it back
+    await alice.getByRole('button', { name: 'Camera off' }).click()
+    await expect.poll(() => stalled(bob, 'frames'), { timeout: 15_000 }).toBe(true)
+    await alice.getByRole('button', { name: 'Camera on' }).click()
+    await expect.poll(() => stalled(bob, 'frames'), { timeout: 15_000 }).toBe(false)
+  }, 120_000)
 
   it('escalation: Alice adds Carol; all three are in the conference, each decoding the two others', async () => {
     const [alice, bob, carol] = [clients.alice!.page, clients.bob!.page, clients.carol!.page]

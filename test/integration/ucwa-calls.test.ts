@@ -132,3 +132,27 @@ describe('call engine', () => {
     expect(alice.media.peers.get(call.id)?.conference).toBeUndefined()
   })
 })
+
+describe('mid-call changes', () => {
+  it('hold and resume go to the other side as renegotiations; not possible before the call is connected', async () => {
+    sim = await startSimulator()
+    const alice = await user('alice')
+    const bob = await user('bob')
+    const call = await alice.engine.start('bob@contoso.test')
+    await expect(alice.engine.change(call.id, 'hold')).rejects.toMatchObject({ code: 'Conflict' })
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    const bobCall = ringing(bob)!
+    await bob.engine.accept(bobCall.id)
+    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    await alice.engine.change(call.id, 'hold')
+    await expect.poll(() => alice.engine.get(call.id)?.held).toBe(true)
+    await expect.poll(() => bob.engine.get(bobCall.id)?.remoteHeld).toBe(true)
+    expect(alice.media.changes).toEqual([`${call.id}:hold`, `${call.id}:reanswer`])
+    expect(bob.media.changes).toEqual([`${bobCall.id}:answer:held`])
+    await alice.engine.change(call.id, 'resume')
+    await expect.poll(() => bob.engine.get(bobCall.id)?.remoteHeld).toBe(false)
+    expect(alice.engine.get(call.id)?.held).toBe(false)
+    await alice.engine.change(call.id, 'video-off')
+    await expect.poll(() => alice.engine.get(call.id)?.sendingVideo).toBe(false)
+  })
+})

@@ -26,6 +26,24 @@ export class WeriftMedia implements MediaAgent {
     void peer?.accept(sdp)
   }
 
+  /** werift peers are not renegotiated in these tests: the SDP is the current description with the new direction */
+  async reoffer(callId: string, change: 'hold' | 'resume' | 'video-off' | 'video-on'): Promise<string> {
+    this.changes.push(`${callId}:${change}`)
+    const local = this.peers.get(callId)?.p2p?.pc.localDescription?.sdp ?? ''
+    return change === 'hold' ? local.replace(/a=sendrecv/g, 'a=inactive') : local
+  }
+
+  async answerReoffer(callId: string, offer: string): Promise<string> {
+    this.changes.push(`${callId}:answer:${offer.includes('a=inactive') ? 'held' : 'live'}`)
+    return this.peers.get(callId)?.p2p?.pc.localDescription?.sdp ?? offer
+  }
+
+  applyReanswer(callId: string): void {
+    this.changes.push(`${callId}:reanswer`)
+  }
+
+  readonly changes: string[] = []
+
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
     const entry = this.peers.get(callId)
     if (!entry) return

@@ -8,7 +8,14 @@ export function weriftRenderer(core: Core, tag: string): WeriftMedia {
   core.events.subscribe((name, payload) => {
     if (name === 'media.request') {
       const p = payload as EventPayload<'media.request'>
-      const work = p.kind === 'offer' ? media.createOffer(p.callId, p.purpose === 'escalation' ? 'escalation' : 'call') : media.createAnswer(p.callId, p.offer ?? '', p.purpose === 'conference' ? 'conference' : 'call')
+      const work =
+        p.purpose === 'renegotiate'
+          ? p.kind === 'offer'
+            ? media.reoffer(p.callId, p.change ?? 'hold')
+            : media.answerReoffer(p.callId, p.offer ?? '')
+          : p.kind === 'offer'
+            ? media.createOffer(p.callId, p.purpose === 'escalation' ? 'escalation' : 'call')
+            : media.createAnswer(p.callId, p.offer ?? '', p.purpose === 'conference' ? 'conference' : 'call')
       void work.then(
         (sdp) => core.dispatch('media.respond', { requestId: p.requestId, sdp }),
         (e: Error) => core.dispatch('media.respond', { requestId: p.requestId, error: e.message }),
@@ -16,7 +23,8 @@ export function weriftRenderer(core: Core, tag: string): WeriftMedia {
     }
     if (name === 'media.answer') {
       const p = payload as EventPayload<'media.answer'>
-      media.applyAnswer(p.callId, p.sdp, { provisional: p.provisional, purpose: p.purpose })
+      if (p.purpose === 'renegotiate') media.applyReanswer(p.callId)
+      else media.applyAnswer(p.callId, p.sdp, { provisional: p.provisional, purpose: p.purpose })
     }
     if (name === 'media.close') {
       const p = payload as EventPayload<'media.close'>

@@ -164,7 +164,10 @@ export class MediaEngine {
 
   async #answerRequest(r: EventPayload<'media.request'>): Promise<void> {
     try {
-      const sdp = await this.#queue(r.callId, () => (r.kind === 'offer' ? this.#offer(r.callId, r.purpose) : this.#answer(r.callId, r.offer ?? '', r.purpose)))
+      const sdp = await this.#queue(r.callId, () => {
+        if (r.purpose === 'renegotiate') return r.kind === 'offer' ? this.#reoffer(r.callId, r.change ?? 'hold') : this.#reanswer(r.callId, r.offer ?? '')
+        return r.kind === 'offer' ? this.#offer(r.callId, r.purpose) : this.#answer(r.callId, r.offer ?? '', r.purpose)
+      })
       await api().invoke('media.respond', { requestId: r.requestId, sdp })
     } catch (e) {
       this.state.error = (e as Error).message
@@ -226,9 +229,47 @@ export class MediaEngine {
     return capVideoBitrate(pc.localDescription!.sdp, 2500)
   }
 
+  /** A mid-call offer on the P2P connection: hold (nothing either way), resume, or the camera in or out. */
+  async #reoffer(callId: string, change: 'hold' | 'resume' | 'video-off' | 'video-on'): Promise<string> {
+    const pc = this.calls.get(callId)?.p2p
+    if (!pc) throw new Error('There is no two-person connection to change.')
+    const [audio, video] = [pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio'), pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')]
+    if (change === 'hold') for (const t of pc.getTransceivers()) t.direction = 'inactive'
+    if (change === 'resume') {
+      if (audio) audio.direction = 'sendrecv'
+      if (video) video.direction = video.sender.track ? 'sendrecv' : 'recvonly'
+    }
+    if (change === 'video-off' && video) {
+      video.direction = 'recvonly'
+      this.state.cameraOn = false
+    }
+    if (change === 'video-on' && video) {
+      if (!video.sender.track) {
+        const track = (await navigator.mediaDevices.getUserMedia({ video: this.#constraint(this.devices.cameraId) })).getVideoTracks()[0]!
+        this.local.value?.addTrack(track)
+        await video.sender.replaceTrack(track)
+      }
+      video.direction = 'sendrecv'
+      this.state.cameraOn = true
+      for (const t of this.local.value?.getVideoTracks() ?? []) t.enabled = true
+    }
+    await pc.setLocalDescription(await pc.createOffer())
+    await gathered(pc)
+    return pc.localDescription!.sdp
+  }
+
+  /** The other side's mid-call offer: answered on the same connection (their hold makes ours inactive). */
+  async #reanswer(callId: string, offer: string): Promise<string> {
+    const pc = this.calls.get(callId)?.p2p
+    if (!pc) throw new Error('There is no two-person connection to change.')
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    await pc.setLocalDescription(await pc.createAnswer())
+    return pc.localDescription!.sdp
+  }
+
   async #applyAnswer(a: EventPayload<'media.answer'>): Promise<void> {
     const m = this.calls.get(a.callId)
-    const pc = a.purpose === 'call' ? m?.p2p : m?.conference
+    const pc = a.purpose === 'escalation' ? m?.conference : m?.p2p
     if (!pc || pc.signalingState === 'closed') return
     if (a.provisional && pc.signalingState !== 'have-local-offer') return
     if (!a.provisional && pc.signalingState === 'stable') return // the final answer was applied already

@@ -70,6 +70,9 @@ export const useCallsStore = defineStore('calls', {
     async hangUp(id: string) {
       await run(this, () => api().invoke('calls.hangUp', { callId: id }))
     },
+    async change(id: string, change: 'hold' | 'resume' | 'video-off' | 'video-on') {
+      await run(this, () => api().invoke('calls.change', { callId: id, change }))
+    },
     async addParticipant(id: string, to: string) {
       await run(this, () => api().invoke('calls.addParticipant', { callId: id, to }))
     },

@@ -5,7 +5,7 @@ import { errors, SimError, type Reason } from '../http/errors'
 import { reasons } from './reasons'
 import type { IdSource } from '../ids'
 import type { Application } from './application'
-import type { Conversation, Invitation } from './conversation'
+import type { Conversation, Invitation, Renegotiation } from './conversation'
 import type { Directory, User } from './directory'
 import {
   audioVideoRes,
@@ -14,6 +14,7 @@ import {
   invitationRes,
   negotiationRes,
   participantRes,
+  renegotiationRes,
 } from './render'
 
 export interface CallWorld {
@@ -186,6 +187,40 @@ export class Calls {
           // already ended
         }
       }
+    }
+  }
+
+  readonly renegotiations = new Map<string, Renegotiation>()
+
+  /** audioVideoRenegotiation (renegotiations_ref.md): one side's new offer goes to the other for an answer. */
+  renegotiate(app: Application, conversation: Conversation, offer: string, operationId: string): Renegotiation {
+    const p = this.connectedPeer(conversation)
+    if (!p) throw new SimError(404, undefined, 'Call not found.')
+    if ([...this.renegotiations.values()].some((r) => r.state === 'Pending' && r.views.some((v) => v.conversation === conversation))) {
+      throw errors.conflict('AlreadyExists', 'Another renegotiation is already in progress.')
+    }
+    const r: Renegotiation = {
+      id: this.world.ids.id(),
+      operationId,
+      offer,
+      state: 'Pending',
+      views: [
+        { app, conversation, direction: 'Outgoing' },
+        { app: p.peer.app, conversation: p.peer.conversation, direction: 'Incoming' },
+      ],
+    }
+    this.renegotiations.set(r.id, r)
+    for (const v of r.views) v.app.emitResource(v.app.communicationSender(), 'started', renegotiationRes(v.app, v.conversation, r, v.direction))
+    return r
+  }
+
+  answerRenegotiation(app: Application, r: Renegotiation, answer: string | null): void {
+    const mine = r.views.find((v) => v.app === app && v.direction === 'Incoming')
+    if (!mine || r.state !== 'Pending') throw new SimError(410, undefined, 'The renegotiation is no longer pending.', 'Gone')
+    r.state = answer ? 'Answered' : 'Dismissed'
+    if (answer) r.answer = answer
+    for (const v of r.views) {
+      v.app.emitResource(v.app.communicationSender(), 'completed', renegotiationRes(v.app, v.conversation, r, v.direction), answer ? { status: 'Success' } : { status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'Declined', message: 'The other side did not accept the change.' } })
     }
   }
 

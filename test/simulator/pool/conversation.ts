@@ -1,4 +1,5 @@
 // One application's view of a conversation and its invitations; the call (calls.ts) ties two views together.
+import type { Application } from './application'
 import type { User } from './directory'
 
 export type ConversationState = 'Connecting' | 'Connected' | 'Conferencing' | 'Conferenced' | 'Disconnected' | 'Incoming'
@@ -58,6 +59,17 @@ export interface Conversation {
   pendingInvitees?: Array<{ user: User; pi: ParticipantInvitation }>
   /** set while this view is a member of (or joining) a conference */
   conference?: { focusUri: string; members: () => User[] }
+}
+
+/** A mid-call offer (hold, resume, video on or off) from one side of a P2P call to the other. */
+export interface Renegotiation {
+  id: string
+  operationId: string
+  offer: string
+  answer?: string
+  state: 'Pending' | 'Answered' | 'Dismissed'
+  /** each side's view of it */
+  views: Array<{ app: Application; conversation: Conversation; direction: 'Outgoing' | 'Incoming' }>
 }
 
 export interface ParticipantInvitation {

@@ -1,7 +1,7 @@
 // Resources as the reference pages name their properties and links.
 import { sdpDataUrl, type Link, type Res } from '../http/resource'
 import type { Application } from './application'
-import type { Conversation, Invitation, ParticipantInvitation } from './conversation'
+import type { Conversation, Invitation, ParticipantInvitation, Renegotiation } from './conversation'
 import type { User } from './directory'
 
 const l = (href: string): Link => ({ href })
@@ -291,5 +291,22 @@ export function participantInvitationRes(app: Application, pi: ParticipantInvita
     href: app.href(`/communication/invitations/${pi.id}`),
     props: { direction: 'Outgoing', state: pi.state, operationId: pi.operationId, to: pi.to, importance: c.importance, subject: c.subject, threadId: c.threadId },
     links: { conversation: l(app.href(convPath(c))), from: l(participantHref(app, c, pi.from)) },
+  }
+}
+
+export function renegotiationRes(app: Application, c: Conversation, r: Renegotiation, direction: 'Outgoing' | 'Incoming'): Res {
+  const base = `${convPath(c)}/audioVideo/audioVideoSession/renegotiations/${r.id}`
+  return {
+    rel: 'audioVideoRenegotiation',
+    href: app.href(base),
+    props: { direction, operationId: r.operationId },
+    links: {
+      mediaOffer: { href: sdpDataUrl(r.offer) },
+      mediaAnswer: r.answer ? { href: sdpDataUrl(r.answer) } : undefined,
+      answer: direction === 'Incoming' && r.state === 'Pending' ? l(app.href(`${base}/answer`)) : undefined,
+      dismiss: direction === 'Incoming' && r.state === 'Pending' ? l(app.href(`${base}/dismiss`)) : undefined,
+      audioVideoSession: l(app.href(`${convPath(c)}/audioVideo/audioVideoSession`)),
+      conversation: l(app.href(convPath(c))),
+    },
   }
 }

@@ -21,6 +21,7 @@ import {
   participantRes,
   participantsRes,
   remoteUsers,
+  renegotiationRes,
 } from '../pool/render'
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
@@ -202,6 +203,37 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
       return sendRes(req, reply, participantMediaRes(app, c, u, kind))
     })
   }
+  const reneg = `${conv}/audioVideo/audioVideoSession/renegotiations`
+  server.post(reneg, cfg('renegotiations'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const c = conversation(app, req)
+    const operationId = limited((req.query as Record<string, unknown>).operationId, 'operationId', 50, true)!
+    const { text } = input(req, ['sdp'])
+    const r = ctx.world.calls.renegotiate(app, c, text, operationId)
+    const res = renegotiationRes(app, c, r, 'Outgoing')
+    reply.header('Location', res.href)
+    return sendRes(req, reply, res, 201)
+  })
+  const pending = (app: Application, req: FastifyRequest) => {
+    const r = ctx.world.calls.renegotiations.get((req.params as { renegId: string }).renegId)
+    if (!r || !r.views.some((v) => v.app === app)) throw errors.notFound('No such renegotiation.')
+    return r
+  }
+  // answer_ref.md lists no body, but an answer to an offer is SDP: it comes as application/sdp
+  server.post(`${reneg}/:renegId/answer`, cfg('answer'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const r = pending(app, req)
+    ctx.world.calls.answerRenegotiation(app, r, input(req, ['sdp']).text)
+    return reply.code(204).send()
+  })
+  server.post(`${reneg}/:renegId/dismiss`, cfg('dismiss'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const r = pending(app, req)
+    input(req, ['json', 'xml', 'none'])
+    ctx.world.calls.answerRenegotiation(app, r, null)
+    return reply.code(204).send()
+  })
+
   server.get(`${conv}/participants`, cfg('participants'), (req, reply) => {
     const app = appOf(ctx, req)
     return sendRes(req, reply, participantsRes(app, conversation(app, req)))

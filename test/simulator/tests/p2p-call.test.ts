@@ -188,3 +188,34 @@ describe('P2P audio/video call signalling', () => {
     expect((await bob.post(`${accept}?sessionContext=s`, sdp('a'), { type: 'application/sdp' })).status).toBe(204)
   })
 })
+
+describe('audioVideoRenegotiation (hold, resume, camera)', () => {
+  it('an offer through renegotiations reaches the other side, whose answer comes back; one at a time; dismiss', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    await call(alice, 'bob@contoso.test')
+    const inv = (await bob.waitFor((e) => invitation(e) && e.type === 'started')).embedded
+    await bob.post(`${inv._links.acceptWithAnswer.href}?sessionContext=b`, sdp('answer'), { type: 'application/sdp' })
+    const session = (await alice.waitFor((e) => e.rel === 'audioVideoSession' && e.type === 'added')).embedded
+    const renegotiations = session._links.renegotiations.href
+    expect((await alice.post(renegotiations, sdp('hold'), { type: 'application/sdp' })).json).toMatchObject({ subcode: 'ParameterValidationFailure' })
+    const held = await alice.post(`${renegotiations}?operationId=hold-1`, sdp('hold'), { type: 'application/sdp' })
+    expect(held.status).toBe(201)
+    expect(held.json).toMatchObject({ rel: 'audioVideoRenegotiation', direction: 'Outgoing', operationId: 'hold-1' })
+    expect((await alice.post(`${renegotiations}?operationId=hold-2`, sdp('x'), { type: 'application/sdp' })).json).toMatchObject({ code: 'Conflict', subcode: 'AlreadyExists' })
+    const incoming = (await bob.waitFor((e) => e.rel === 'audioVideoRenegotiation' && e.type === 'started')).embedded
+    expect(incoming.direction).toBe('Incoming')
+    expect(fromDataUrl(incoming._links.mediaOffer.href)).toBe(sdp('hold'))
+    expect((await bob.post(incoming._links.answer.href, sdp('held'), { type: 'application/sdp' })).status).toBe(204)
+    const done = await alice.waitFor((e) => e.rel === 'audioVideoRenegotiation' && e.type === 'completed')
+    expect(done.status).toBe('Success')
+    expect(fromDataUrl(done.embedded._links.mediaAnswer.href)).toBe(sdp('held'))
+
+    const again = await alice.post(`${renegotiations}?operationId=resume-1`, sdp('resume'), { type: 'application/sdp' })
+    const second = (await bob.waitFor((e) => e.rel === 'audioVideoRenegotiation' && e.type === 'started' && e.embedded.operationId === 'resume-1')).embedded
+    expect((await bob.post(second._links.dismiss.href, { reason: 'Conflict' })).status).toBe(204)
+    const dismissed = await alice.waitFor((e) => e.rel === 'audioVideoRenegotiation' && e.type === 'completed' && e.href === again.json._links.self.href)
+    expect(dismissed).toMatchObject({ status: 'Failure', reason: { subcode: 'Declined' } })
+  })
+})
