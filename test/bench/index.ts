@@ -1,4 +1,5 @@
 // `npm run bench`: every suite, a table, and bench-results/<suite>.json. Not part of `npm test`.
+import { browserBench } from './browser'
 import { channelBench } from './channel'
 import { conferenceBench } from './conference'
 import { footprintBench } from './footprint'
@@ -6,6 +7,7 @@ import { parsingBench } from './parsing'
 import { printTable, writeResults, type Row } from './report'
 
 const suites: Record<string, () => Promise<Row[]>> = {
+  browser: browserBench,
   parsing: parsingBench,
   footprint: footprintBench,
   channel: channelBench,
