@@ -38,9 +38,6 @@ async function signIn(page: Page, sip: string, password: string, url: string): P
 
 /** Click "Video call" and wait, in the page, for the first decoded remote frame. */
 async function timedCall(caller: Page, callee: Page, name: string): Promise<number> {
-  const answering = (async () => {
-    await callee.getByRole('button', { name: 'Accept with video' }).click({ timeout: 20_000 })
-  })()
   const ms = await caller.evaluate(`(async () => {
     const framesOf = ${framesOf}
     const t0 = performance.now()
@@ -52,7 +49,6 @@ async function timedCall(caller: Page, callee: Page, name: string): Promise<numb
       await new Promise((r) => setTimeout(r, 5))
     }
   })()`) as number
-  await answering
   await caller.getByRole('button', { name: 'Hang up' }).click()
   await callee.getByTestId('call-view').waitFor({ state: 'detached' })
   await caller.getByTestId('call-view').waitFor({ state: 'detached' })
@@ -94,6 +90,12 @@ export async function browserBench(): Promise<Row[]> {
   await signIn(carol, 'carol@contoso.test', 'carol-pass', sim.url)
   await alice.getByRole('button', { name: 'Video call Bob Brennan' }).waitFor()
 
+  // Bob answers the instant the incoming call shows (a person's reaction time is not the system's)
+  const autoAnswer = `new MutationObserver(() => {
+    const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === 'Accept with video')
+    if (b && window.__autoAnswer) b.click()
+  }).observe(document.body, { childList: true, subtree: true }); window.__autoAnswer = true`
+  await bob.evaluate(autoAnswer)
   const ucwa: number[] = []
   const direct: number[] = []
   for (let i = 0; i < 20; i++) {
@@ -103,7 +105,6 @@ export async function browserBench(): Promise<Row[]> {
 
   // escalation: Alice and Bob talk, Alice adds Carol; Bob's audio packets are sampled every 10 ms across both connections
   await alice.getByRole('button', { name: 'Video call Bob Brennan' }).click()
-  await bob.getByRole('button', { name: 'Accept with video' }).click()
   await waitForState(alice, /^Connected/)
   await new Promise((r) => setTimeout(r, 2000))
   const sampling = bob.evaluate(`(async () => {
@@ -122,10 +123,11 @@ export async function browserBench(): Promise<Row[]> {
     }
     return arrivals
   })()`) as Promise<number[]>
+  await bob.evaluate('window.__autoAnswer = false')
   const t0 = Date.now()
   await alice.getByRole('button', { name: 'Add people' }).click()
   await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
-  await carol.getByRole('button', { name: 'Accept with video' }).click({ timeout: 20_000 })
+  await carol.evaluate(autoAnswer)
   await waitForState(alice, /^Conference/)
   const moveMs = Date.now() - t0
   const arrivals = await sampling
@@ -139,7 +141,7 @@ export async function browserBench(): Promise<Row[]> {
   return [
     { suite: 'call set-up', metric: 'click Call → first remote frame decoded, through UCWA and the simulator (median / p95 of 20)', value: `${round(median(ucwa))} / ${round(percentile(ucwa, 95))}`, unit: 'ms', baseline: { label: 'two RTCPeerConnections in the same Chromium, SDP handed over directly', value: `${round(median(direct))} / ${round(percentile(direct, 95))}` } },
     { suite: 'call set-up', metric: 'ratio of medians', value: round(ratio, 2), unit: '×', target: '≤ 1.3', met: ratio <= 1.3 },
-    { suite: 'escalation', metric: 'Add participant → Conference on the caller’s screen (Carol answering at once)', value: moveMs, unit: 'ms' },
+    { suite: 'escalation', metric: 'Add participant → Conference on the caller’s screen (Carol answering at once; includes two clicks by the test)', value: moveMs, unit: 'ms' },
     { suite: 'escalation', metric: 'longest gap in audio packets at Bob while the call moves', value: round(longestGap), unit: 'ms', baseline: { label: 'median interval between readings', value: round(typicalGap) }, target: '≤ 150 ms', met: longestGap <= 150 },
   ]
 }

@@ -189,14 +189,29 @@ export class MediaEngine {
     return pc
   }
 
+  /** Puts the local tracks on the connection's first audio and video sections once the camera is ready. */
+  async #attach(pc: RTCPeerConnection, stream: MediaStream): Promise<void> {
+    const used = new Set<string>()
+    for (const t of pc.getTransceivers()) {
+      const kind = t.receiver.track.kind
+      if (used.has(kind) || (t.direction !== 'sendrecv' && t.direction !== 'sendonly')) continue
+      used.add(kind)
+      const track = kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0]
+      if (!track) continue
+      await t.sender.replaceTrack(track)
+      t.sender.setStreams(stream)
+    }
+  }
+
+  // The camera and microphone start while the connection gathers its candidates: neither waits for
+  // the other, and the tracks go onto the senders with replaceTrack (no new offer needed).
   async #offer(callId: string, purpose: 'call' | 'escalation' | 'conference'): Promise<string> {
-    const stream = await this.#ensureLocal()
+    const local = this.#ensureLocal()
     const pc = this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
-    const [audio] = stream.getAudioTracks()
-    const [video] = stream.getVideoTracks()
-    pc.addTransceiver(audio ?? 'audio', { direction: 'sendrecv', streams: [stream] })
+    const sending = this.local.value ? this.local.value.getVideoTracks().length > 0 : this.#wantVideo
+    pc.addTransceiver('audio', { direction: 'sendrecv' })
     // always a video section, even with the camera off: the far end may send video, and escalation needs both
-    pc.addTransceiver(video ?? 'video', { direction: video ? 'sendrecv' : 'recvonly', streams: [stream] })
+    pc.addTransceiver('video', { direction: sending ? 'sendrecv' : 'recvonly' })
     if (purpose === 'escalation') {
       for (let i = 0; i < EXTRA_SLOTS; i++) {
         pc.addTransceiver('audio', { direction: 'recvonly' })
@@ -204,28 +219,26 @@ export class MediaEngine {
       }
     }
     await pc.setLocalDescription(await pc.createOffer())
-    await gathered(pc)
+    const [stream] = await Promise.all([local, gathered(pc)])
+    await this.#attach(pc, stream)
     const sdp = pc.localDescription!.sdp
     return purpose === 'escalation' ? assertAudioAndVideo(sdp) : sdp
   }
 
   async #answer(callId: string, offer: string, purpose: 'call' | 'escalation' | 'conference'): Promise<string> {
-    const stream = await this.#ensureLocal()
+    const local = this.#ensureLocal()
     const pc = this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
     await pc.setRemoteDescription({ type: 'offer', sdp: offer })
     const used = new Set<string>()
     for (const t of pc.getTransceivers()) {
       const kind = t.receiver.track.kind
-      const track = used.has(kind) ? undefined : kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0]
+      const main = !used.has(kind)
       used.add(kind)
-      if (track) {
-        await t.sender.replaceTrack(track)
-        t.sender.setStreams(stream)
-        t.direction = 'sendrecv'
-      } else t.direction = 'recvonly'
+      t.direction = main && (kind === 'audio' || this.#wantVideo) ? 'sendrecv' : 'recvonly'
     }
     await pc.setLocalDescription(await pc.createAnswer())
-    await gathered(pc)
+    const [stream] = await Promise.all([local, gathered(pc)])
+    await this.#attach(pc, stream)
     return capVideoBitrate(pc.localDescription!.sdp, 2500)
   }
 
