@@ -6,6 +6,7 @@ import { callMachine, type CallState } from './call-machine'
 import type { UcwaClient } from './client'
 import { reasonError, UcwaError, userMessage } from './errors'
 import type { UcwaEvent } from './events'
+import { Operations, type OperationKind, type OperationLimits } from './operations'
 import { link, prop, type Resource } from './resource'
 import type { StateMachine } from './state-machine'
 
@@ -83,15 +84,34 @@ interface Call {
 
 const short = () => randomUUID().replace(/-/g, '').slice(0, 32)
 
+export interface CallEngineOptions {
+  now?: () => number
+  /** deadlines for operations whose completion never came */
+  limits?: Partial<OperationLimits>
+}
+
+/** What the person reads when the pool never finished an operation. */
+const timedOut: Record<OperationKind, string> = {
+  call: 'Nobody answered, so Parley ended the call.',
+  accept: 'The call could not be connected in time.',
+  escalation: 'The conference did not start in time. Your call continues as it was.',
+  change: 'That change to the call did not go through in time.',
+  addParticipant: 'The person you added did not join in time.',
+}
+
 export class CallEngine {
   readonly #calls = new Map<string, Call>()
   readonly #listeners = new Set<(s: CallSnapshot) => void>()
+  readonly #ops: Operations
+  private readonly now: () => number
 
   constructor(
     private readonly client: UcwaClient,
     private readonly media: MediaAgent,
-    private readonly now: () => number = Date.now,
+    options: CallEngineOptions = {},
   ) {
+    this.now = options.now ?? Date.now
+    this.#ops = new Operations(options.limits, (op) => void this.#timedOut(op.operationId, op.kind, op.callId))
     client.on('events', (events) => this.#onEvents(events))
     client.on('transientStateLost', () => this.#endAll({ code: 'Informational', subcode: 'CallTerminated', message: 'The connection to the server was lost, so the call ended.' }))
   }
@@ -125,6 +145,7 @@ export class CallEngine {
       })
       if (inv) this.#learnInvitation(call, inv)
       this.#go(call, 'calling')
+      this.#ops.begin(call.operationId, 'call', call.id)
     } catch (e) {
       this.#end(call, e)
       throw e
@@ -138,6 +159,7 @@ export class CallEngine {
     try {
       const answer = await this.media.createAnswer(call.id, call.offer!, call.conference ? 'conference' : 'call')
       await this.client.http.post(call.acceptHref!, answer, { type: 'sdp', query: { sessionContext: call.sessionContext } })
+      if (call.machine.state === 'answering') this.#ops.begin(call.operationId, 'accept', call.id)
     } catch (e) {
       this.#end(call, e)
       throw e
@@ -174,8 +196,10 @@ export class CallEngine {
       call.wantsEscalation = true
       this.#go(call, 'escalating')
     }
+    const operationId = short()
     try {
-      await this.client.http.post(await this.#follow(call, call.conversationHref!, 'addParticipant'), { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId: short() })
+      await this.client.http.post(await this.#follow(call, call.conversationHref!, 'addParticipant'), { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId })
+      this.#ops.begin(operationId, 'addParticipant', call.id)
     } catch (e) {
       call.wantsEscalation = false
       if (call.machine.state === 'escalating') this.#go(call, 'connected')
@@ -197,10 +221,36 @@ export class CallEngine {
       const offer = await this.media.reoffer(call.id, what)
       const r = await this.client.http.post(renegotiations, offer, { type: 'sdp', query: { operationId: call.renegotiation.operationId } })
       if (r && call.renegotiation) call.renegotiation.href = r.href
+      if (call.renegotiation) this.#ops.begin(call.renegotiation.operationId, 'change', call.id)
     } catch (e) {
       call.renegotiation = undefined
       throw e
     }
+  }
+
+  /** The pool never completed an operation: end or roll back what it concerned, with a typed Timeout. */
+  async #timedOut(operationId: string, kind: OperationKind, callId: string): Promise<void> {
+    const call = this.#calls.get(callId)
+    if (!call || call.machine.state === 'ended') return
+    const error = new UcwaError({ status: 0, code: 'Timeout', subcode: 'OperationTimedOut', message: timedOut[kind] })
+    if (kind === 'call' || kind === 'accept') {
+      this.#go(call, 'ending')
+      if (call.cancelHref && call.direction === 'outgoing') await this.client.http.post(call.cancelHref).catch(() => {})
+      else if (call.audioVideoHref) await this.#follow(call, call.audioVideoHref, 'stopAudioVideo').then((href) => this.client.http.post(href)).catch(() => {})
+      return this.#end(call, error)
+    }
+    if (kind === 'escalation' && call.escalation?.operationId === operationId) {
+      // like EscalationFailed: the conference leg is dropped and the P2P call goes on
+      const href = call.escalation.invitationHref
+      call.escalation = undefined
+      call.wantsEscalation = false
+      if (href) await this.#follow(call, href, 'cancel').then((c) => this.client.http.post(c)).catch(() => {})
+      this.media.close(call.id, 'conference')
+      if (call.machine.state === 'escalating') this.#go(call, 'connected')
+    }
+    // a renegotiation cannot be withdrawn (the pool keeps it until answered): a late answer is still applied
+    call.notice = error.message
+    this.#changed(call)
   }
 
   /** A link of one of the call's resources: learnt from events, else read from the resource. */
@@ -261,6 +311,7 @@ export class CallEngine {
     call.endReason =
       why instanceof UcwaError ? { code: why.code, subcode: why.subcode, message: why.message } : (why as CallSnapshot['endReason']) ?? { code: 'Informational', message: 'The call ended.' }
     call.machine.go('ended')
+    this.#ops.settleCall(call.id)
     this.media.close(call.id, 'all')
     this.#changed(call)
     this.#calls.delete(call.id)
@@ -313,7 +364,9 @@ export class CallEngine {
       else call.participants.set(e.link.href, { name: prop(res, 'name') ?? '', uri: prop(res, 'uri') ?? '' })
       return this.#changed(call)
     }
-    if (e.link.rel === 'participantInvitation' && e.type === 'completed' && e.status === 'Failure') {
+    if (e.link.rel === 'participantInvitation' && e.type === 'completed') this.#ops.settle(prop(res, 'operationId'))
+    // a Canceled one is ours (the escalation it waited for was given up): the notice already says why
+    if (e.link.rel === 'participantInvitation' && e.type === 'completed' && e.status === 'Failure' && e.reason?.subcode !== 'Canceled') {
       const call = [...this.#calls.values()].find((c) => c.conversationHref && e.embedded && link(e.embedded, 'conversation') === c.conversationHref)
       if (call) {
         call.notice = reasonError(e.reason).message
@@ -354,8 +407,9 @@ export class CallEngine {
     const moving = replaces ? [...this.#calls.values()].find((c) => c.audioVideoHref === replaces) : undefined
     if (moving && offer) {
       // the other side escalated: we are moved into the same conference, make before break
-      moving.escalation = { operationId: '', invitationHref: inv.href }
+      moving.escalation = { operationId: short(), invitationHref: inv.href }
       if (moving.machine.state === 'connected') this.#go(moving, 'escalating')
+      this.#ops.begin(moving.escalation.operationId, 'escalation', moving.id)
       const answer = await this.media.createAnswer(moving.id, offer, 'conference')
       await this.client.http.post(link(inv, 'acceptWithAnswer')!, answer, { type: 'sdp', query: { sessionContext: moving.sessionContext } })
       return
@@ -391,6 +445,7 @@ export class CallEngine {
     const call = this.#byInvitation(e.link.href)
     if (!call) return
     const escalation = call.escalation?.invitationHref === e.link.href
+    this.#ops.settle(escalation ? call.escalation!.operationId : call.operationId)
     if (e.status === 'Success') {
       if (escalation) {
         call.conference = true
@@ -406,7 +461,8 @@ export class CallEngine {
       // EscalationFailed: the P2P call goes on as it was
       call.escalation = undefined
       call.wantsEscalation = false
-      call.notice = reasonError(e.reason).message
+      // the escalating side gave up (cancel): the moved side reads why the conference did not happen, not "cancelled"
+      call.notice = e.reason?.subcode === 'Canceled' ? userMessage('ServiceFailure', 'EscalationFailed') : reasonError(e.reason).message
       this.media.close(call.id, 'conference')
       if (call.machine.state === 'escalating') this.#go(call, 'connected')
       else this.#changed(call)
@@ -421,8 +477,10 @@ export class CallEngine {
     if (prop(r, 'direction') === 'Outgoing') {
       if (e.type !== 'completed' || !call.renegotiation || prop(r, 'operationId') !== call.renegotiation.operationId) return
       const { change } = call.renegotiation
+      this.#ops.settle(call.renegotiation.operationId)
       call.renegotiation = undefined
       const answer = decodeData(link(r, 'mediaAnswer') ?? '')
+      if (call.notice === timedOut.change) call.notice = undefined
       if (e.status === 'Success' && answer) {
         this.media.applyReanswer(call.id, answer)
         if (change === 'hold' || change === 'resume') call.held = change === 'hold'
@@ -448,12 +506,14 @@ export class CallEngine {
     if (escalate && call.wantsEscalation) {
       call.wantsEscalation = false
       call.escalation = { operationId: short() }
+      this.#ops.begin(call.escalation.operationId, 'escalation', call.id)
       try {
         const offer = await this.media.createOffer(call.id, 'escalation')
         const inv = await this.client.http.post(escalate, offer, { type: 'sdp', query: { operationId: call.escalation.operationId, sessionContext: short() } })
         if (inv && call.escalation) call.escalation.invitationHref = inv.href
       } catch (error) {
         // the P2P call goes on; the person is told why the conference did not happen
+        if (call.escalation) this.#ops.settle(call.escalation.operationId)
         call.escalation = undefined
         call.notice = error instanceof UcwaError ? error.message : userMessage('ServiceFailure', 'EscalationFailed')
         this.media.close(call.id, 'conference')

@@ -43,6 +43,8 @@ export interface ClientOptions {
   channel?: ChannelOptions
   /** how often to tell the pool the user is active (UCWA expects ≤ 4 min) */
   activityIntervalMs?: number
+  /** renew the token this long before it expires (default 5 min) */
+  renewBeforeMs?: number
   log?: (message: string) => void
   now?: () => number
 }
@@ -69,6 +71,7 @@ export class UcwaClient {
   #account: string | null = null
   #channel: EventChannelLoop | null = null
   #timers: Array<ReturnType<typeof setTimeout>> = []
+  #renewal: ReturnType<typeof setTimeout> | null = null
   #lastUserActivity = 0
   readonly #listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
     state: new Set(),
@@ -304,6 +307,7 @@ export class UcwaClient {
     if (found.poolOrigin !== this.#poolOrigin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
     this.#token = found.token
     await this.#store()
+    this.#scheduleRenewal()
   }
 
   #scheduleKeepAlive(): void {
@@ -324,14 +328,28 @@ export class UcwaClient {
       if (gap > 20_000) this.#channel?.kick()
     }, 5_000)
     this.#timers.push(watch as unknown as ReturnType<typeof setTimeout>)
-    const renewIn = (this.#token?.expiresAt ?? 0) - this.#now() - 5 * 60_000
-    if (renewIn > 0 && renewIn < 2 ** 31 - 1) this.#timers.push(setTimeout(() => void this.#reauthenticate().catch(() => {}), renewIn))
     for (const t of this.#timers) t.unref?.()
+    this.#scheduleRenewal()
+  }
+
+  /** A new token before expires_in runs out, again after each renewal; a failed renewal leaves the 401 path to decide. */
+  #scheduleRenewal(): void {
+    if (this.#renewal) clearTimeout(this.#renewal)
+    this.#renewal = null
+    const renewIn = Math.max(0, (this.#token?.expiresAt ?? 0) - this.#now() - (this.options.renewBeforeMs ?? 5 * 60_000))
+    if (!this.#token || renewIn >= 2 ** 31 - 1 || !this.#creds?.remember) return
+    this.#renewal = setTimeout(() => {
+      this.#renewal = null
+      if (this.state === 'signed-in' || this.state === 'reconnecting') void this.#reauthenticate().catch(() => {})
+    }, renewIn)
+    this.#renewal.unref?.()
   }
 
   #clearTimers(): void {
     for (const t of this.#timers) clearTimeout(t) // clearTimeout clears intervals too
     this.#timers = []
+    if (this.#renewal) clearTimeout(this.#renewal)
+    this.#renewal = null
   }
 
   #now = (): number => (this.options.now ?? Date.now)()

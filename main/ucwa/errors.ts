@@ -65,6 +65,7 @@ const bySubcode: Record<string, string> = {
   CallTerminated: 'The call ended.',
   Ended: 'The conference has finished.',
   ForeignOrigin: 'Parley refused to send your sign-in to a server outside your pool.',
+  OperationTimedOut: 'The server did not finish that in time.',
   RedirectLoop: 'Your servers keep redirecting sign-in between each other. Ask your administrator.',
 }
 

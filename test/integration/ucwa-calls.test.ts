@@ -1,11 +1,7 @@
 // The call engine end to end against the simulator with werift media: P2P calls, every ending, escalation.
-import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MemoryTokenStore } from '../../main/credentials/token-store'
-import { CallEngine, type CallSnapshot } from '../../main/ucwa/calls'
-import { UcwaClient } from '../../main/ucwa/client'
 import { ManualClock, startSimulator, type Simulator } from '../simulator/index'
-import { WeriftMedia } from '../support/werift-media'
+import { engineUser, ringing } from '../support/engine-user'
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
@@ -14,19 +10,7 @@ afterEach(async () => {
   await sim?.close()
 })
 
-async function user(name: string) {
-  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
-  const media = new WeriftMedia(name)
-  const engine = new CallEngine(client, media)
-  const seen: CallSnapshot[] = []
-  engine.onChange((s) => seen.push(s))
-  await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url })
-  cleanup.push(() => client.signOut(), () => media.closeAll())
-  const last = (pred: (s: CallSnapshot) => boolean = () => true) => [...seen].reverse().find(pred)
-  return { client, media, engine, seen, last }
-}
-
-const ringing = (u: Awaited<ReturnType<typeof user>>) => u.last((s) => s.direction === 'incoming' && s.state === 'ringing')
+const user = (name: string) => engineUser(sim, name, cleanup)
 
 describe('call engine', () => {
   it('outgoing and incoming P2P call with media both ways, then the callee hangs up', async () => {

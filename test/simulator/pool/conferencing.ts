@@ -151,8 +151,16 @@ export class Conferencing {
   async #runEscalation(app: Application, c: Conversation, inv: Invitation, peer: Leg, call: P2PCall): Promise<void> {
     const session = new Session(new Conference(this.world.ids.id(), ''), app.user)
     let peerInvitation: Invitation | undefined
+    // the escalating client may cancel its invitation (cancel link) until both members are in
+    const cancelled = new Promise<never>((_, reject) => {
+      inv.onCancel = () => {
+        if (inv.state !== 'Connecting') throw new SimError(410, undefined, 'The invitation is no longer pending.', 'Gone')
+        reject(new Cancelled())
+      }
+    })
+    cancelled.catch(() => {})
     try {
-      const joined = await session.conference.joinWithOffer(app.id, inv.mediaOffer)
+      const joined = await Promise.race([session.conference.joinWithOffer(app.id, inv.mediaOffer), cancelled])
       const negotiation = { provisionalAnswer: joined.answer, remoteEndpoint: session.focusUri, sessionContext: inv.sessionContext ?? '' }
       inv.negotiation = negotiation
       this.#emitNegotiation(app, inv)
@@ -162,7 +170,8 @@ export class Conferencing {
       // make before break: the P2P peer is invited to the same conference; the P2P call ends once both are in
       const moved = await this.#offerInvitation(session, peer.app, peer.conversation, app.user, { replaces: peer.conversation })
       peerInvitation = moved.invitation
-      await Promise.all([joined.connected, moved.joined])
+      await Promise.race([Promise.all([joined.connected, moved.joined]), cancelled])
+      inv.onCancel = undefined
 
       this.calls.retire(call)
       for (const [memberApp, mc, minv] of [
@@ -181,17 +190,19 @@ export class Conferencing {
       c.pendingInvitees = []
     } catch (e) {
       await session.conference.close()
-      const reason = e instanceof MediaNegotiationError || e instanceof SimError ? { ...reasons.escalationFailed, message: `${reasons.escalationFailed.message} ${e.message}` } : reasons.escalationFailed
+      inv.onCancel = undefined
+      const reason = e instanceof Cancelled ? reasons.canceledLocally : e instanceof MediaNegotiationError || e instanceof SimError ? { ...reasons.escalationFailed, message: `${reasons.escalationFailed.message} ${e.message}` } : reasons.escalationFailed
       this.#escalationFailed(app, c, inv, peerInvitation, peer, reason)
     }
   }
 
   #escalationFailed(app: Application, c: Conversation, inv: Invitation, peerInv: Invitation | undefined, peer: Leg, reason: Reason): void {
-    inv.state = 'Failed'
+    inv.state = reason === reasons.canceledLocally ? 'Cancelled' : 'Failed'
     app.emitResource(app.communicationSender(), 'completed', invitationRes(app, inv), { status: 'Failure', reason })
     if (peerInv && (peerInv.state === 'Connecting' || peerInv.state === 'Alerting')) {
       peerInv.state = 'Cancelled'
-      peer.app.emitResource(peer.app.communicationSender(), 'completed', invitationRes(peer.app, peerInv), { status: 'Failure', reason })
+      const told = reason === reasons.canceledLocally ? reasons.canceledByCaller : reason
+      peer.app.emitResource(peer.app.communicationSender(), 'completed', invitationRes(peer.app, peerInv), { status: 'Failure', reason: told })
     }
     for (const { pi } of c.pendingInvitees ?? []) this.#finishParticipantInvitation(app, pi, 'Failed', reason)
     c.pendingInvitees = []
@@ -348,3 +359,6 @@ export class Conferencing {
     app.conversations.delete(c.id)
   }
 }
+
+/** the escalating client cancelled its escalation invitation */
+class Cancelled extends Error {}

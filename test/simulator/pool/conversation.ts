@@ -22,6 +22,8 @@ export interface InvitationHandlers {
 export interface Invitation {
   id: string
   handlers?: InvitationHandlers
+  /** cancel of an outgoing invitation that is not a P2P call (an escalation under way) */
+  onCancel?: () => void
   /** the P2P audioVideo this invitation replaces (the peer moved into a conference) */
   replaces?: Conversation
   direction: 'Incoming' | 'Outgoing'

@@ -140,7 +140,9 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
 
   server.post(`${inv}/cancel`, cfg('cancel'), (req, reply) => {
     const app = appOf(ctx, req)
-    ctx.world.calls.cancel(app, invitation(app, req))
+    const i = invitation(app, req)
+    if (i.onCancel) i.onCancel()
+    else ctx.world.calls.cancel(app, i)
     return reply.code(204).send()
   })
 

@@ -1,0 +1,24 @@
+// A signed-in UCWA client with a call engine and werift media, for integration tests against the simulator.
+import { randomUUID } from 'node:crypto'
+import { MemoryTokenStore } from '../../main/credentials/token-store'
+import { CallEngine, type CallEngineOptions, type CallSnapshot } from '../../main/ucwa/calls'
+import { UcwaClient } from '../../main/ucwa/client'
+import type { Simulator } from '../simulator/index'
+import { WeriftMedia } from './werift-media'
+
+export type EngineUser = Awaited<ReturnType<typeof engineUser>>
+
+export async function engineUser(sim: Simulator, name: string, cleanup: Array<() => Promise<unknown>>, options: CallEngineOptions = {}) {
+  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
+  const media = new WeriftMedia(name)
+  const engine = new CallEngine(client, media, options)
+  const seen: CallSnapshot[] = []
+  engine.onChange((s) => seen.push(s))
+  await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url })
+  cleanup.push(() => client.signOut(), () => media.closeAll())
+  const last = (pred: (s: CallSnapshot) => boolean = () => true) => [...seen].reverse().find(pred)
+  return { client, media, engine, seen, last }
+}
+
+/** the newest incoming call still ringing */
+export const ringing = (u: EngineUser) => u.last((s) => s.direction === 'incoming' && s.state === 'ringing')
