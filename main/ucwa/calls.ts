@@ -169,7 +169,7 @@ export class CallEngine {
   async decline(id: string): Promise<void> {
     const call = this.#need(id)
     this.#go(call, 'ending')
-    await this.client.http.post(call.declineHref!, { reason: 'Local' }).catch(() => {})
+    await this.#ending(call.declineHref!, { reason: 'Local' }).catch(() => {})
     this.#end(call, { code: 'Informational', subcode: 'Declined', message: 'You declined the call.' })
   }
 
@@ -179,8 +179,8 @@ export class CallEngine {
     if (state === 'ringing') return this.decline(id)
     this.#go(call, 'ending')
     try {
-      if ((state === 'calling' || state === 'early-media') && call.cancelHref) await this.client.http.post(call.cancelHref)
-      else if (call.audioVideoHref) await this.client.http.post(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
+      if ((state === 'calling' || state === 'early-media') && call.cancelHref) await this.#ending(call.cancelHref)
+      else if (call.audioVideoHref) await this.#ending(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
     } catch {
       // the call may have ended at the other side meanwhile: ending it here is what the person asked
     }
@@ -235,8 +235,8 @@ export class CallEngine {
     const error = new UcwaError({ status: 0, code: 'Timeout', subcode: 'OperationTimedOut', message: timedOut[kind] })
     if (kind === 'call' || kind === 'accept') {
       this.#go(call, 'ending')
-      if (call.cancelHref && call.direction === 'outgoing') await this.client.http.post(call.cancelHref).catch(() => {})
-      else if (call.audioVideoHref) await this.#follow(call, call.audioVideoHref, 'stopAudioVideo').then((href) => this.client.http.post(href)).catch(() => {})
+      if (call.cancelHref && call.direction === 'outgoing') await this.#ending(call.cancelHref).catch(() => {})
+      else if (call.audioVideoHref) await this.#follow(call, call.audioVideoHref, 'stopAudioVideo').then((href) => this.#ending(href)).catch(() => {})
       return this.#end(call, error)
     }
     if (kind === 'escalation' && call.escalation?.operationId === operationId) {
@@ -253,6 +253,23 @@ export class CallEngine {
     this.#changed(call)
   }
 
+  /**
+   * Hang-up, cancel and decline are tried again when the pool could not take them (network, 5xx): ending
+   * only here would leave the other person in a call with nobody. Repeating one is harmless (404/410).
+   */
+  async #ending(href: string, body?: Record<string, unknown>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.http.post(href, body)
+        return
+      } catch (e) {
+        const transient = e instanceof UcwaError && (e.status === 0 || e.status >= 500) && e.subcode !== 'ForeignOrigin'
+        if (!transient || attempt >= 3) throw e
+        await new Promise((r) => setTimeout(r, 150 * 3 ** attempt))
+      }
+    }
+  }
+
   /** A link of one of the call's resources: learnt from events, else read from the resource. */
   async #follow(call: Call, resourceHref: string, rel: string): Promise<string> {
     const key = `${resourceHref} ${rel}`
@@ -267,7 +284,8 @@ export class CallEngine {
     for (const [rel, list] of Object.entries(res.links)) if (list[0]) call.links[`${res.href} ${rel}`] = list[0].href
   }
 
-  #add(o: { direction: Call['direction']; remote: Person; subject: string; state: CallState }): Call {
+  /** `init` fills the call in before anyone hears of it (a listener may answer it at once) */
+  #add(o: { direction: Call['direction']; remote: Person; subject: string; state: CallState }, init?: (call: Call) => void): Call {
     const call: Call = {
       id: randomUUID(),
       machine: callMachine(o.state),
@@ -284,6 +302,7 @@ export class CallEngine {
       remoteHeld: false,
       sendingVideo: true,
     }
+    init?.(call)
     this.#calls.set(call.id, call)
     this.#changed(call)
     return call
@@ -416,17 +435,20 @@ export class CallEngine {
     }
     if (!offer) return
     const from = inv.embedded.from?.[0]
-    const call = this.#add({
-      direction: 'incoming',
-      remote: { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' },
-      subject: prop(inv, 'subject') ?? '',
-      state: 'ringing',
-    })
-    call.offer = offer
-    call.acceptHref = link(inv, 'acceptWithAnswer')
-    call.declineHref = link(inv, 'decline')
-    this.#learnInvitation(call, inv)
-    this.#changed(call)
+    this.#add(
+      {
+        direction: 'incoming',
+        remote: { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' },
+        subject: prop(inv, 'subject') ?? '',
+        state: 'ringing',
+      },
+      (call) => {
+        call.offer = offer
+        call.acceptHref = link(inv, 'acceptWithAnswer')
+        call.declineHref = link(inv, 'decline')
+        this.#learnInvitation(call, inv)
+      },
+    )
   }
 
   #negotiation(senderHref: string, neg: Resource): void {

@@ -52,6 +52,8 @@ export interface ClientOptions {
 export interface ClientEvents {
   state(state: SessionState, detail?: { error?: UcwaError; reconnecting?: boolean }): void
   events(events: UcwaEvent[]): void | Promise<void>
+  /** a page of events about to be delivered (its self link and size): the chaos run's record of what arrived */
+  page(page: { self: string; count: number }): void
   transientStateLost(): void | Promise<void>
   channel(state: ChannelState): void
   saved(session: SavedSession | null): void
@@ -72,6 +74,10 @@ export class UcwaClient {
   #channel: EventChannelLoop | null = null
   #timers: Array<ReturnType<typeof setTimeout>> = []
   #renewal: ReturnType<typeof setTimeout> | null = null
+  #renewing: Promise<void> | null = null
+  /** self links of the pages already delivered: after signing in again to the same application the pool
+   *  resends the page we had not acknowledged yet, and it must not be handled twice */
+  #delivered: string[] = []
   #lastUserActivity = 0
   readonly #listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
     state: new Set(),
@@ -79,6 +85,7 @@ export class UcwaClient {
     transientStateLost: new Set(),
     channel: new Set(),
     saved: new Set(),
+    page: new Set(),
   }
 
   constructor(private readonly options: ClientOptions) {
@@ -88,6 +95,11 @@ export class UcwaClient {
       allowedOrigins: () => new Set(this.#poolOrigin ? [this.#poolOrigin] : []),
       base: () => this.#poolOrigin,
       userAgent: options.userAgent,
+      renewToken: async () => {
+        if (!this.app || !this.#creds?.remember) return false
+        await this.#reauthenticate()
+        return true
+      },
     })
     this.machine.onChange((s) => this.#emit('state', s, { error: this.lastError ?? undefined }))
   }
@@ -266,6 +278,9 @@ export class UcwaClient {
       this.http,
       {
         onEvents: async (page) => {
+          if (page.self && this.#delivered.includes(page.self)) return
+          if (page.self) this.#delivered = [...this.#delivered.slice(-63), page.self]
+          if (page.events.length > 0) this.#emit('page', { self: page.self ?? '', count: page.events.length })
           for (const l of this.#listeners.events) await l(page.events)
         },
         onTransientStateLost: async () => {
@@ -298,7 +313,13 @@ export class UcwaClient {
   }
 
   /** A 401 mid-session: the remembered password gets one new token; otherwise the person signs in again. */
-  async #reauthenticate(): Promise<void> {
+  #reauthenticate(): Promise<void> {
+    // the channel and a command may both hit the expired token: one renewal serves them all
+    this.#renewing ??= this.#renewToken().finally(() => (this.#renewing = null))
+    return this.#renewing
+  }
+
+  async #renewToken(): Promise<void> {
     if (!this.#creds?.remember) {
       this.lastError = new UcwaError({ status: 401, code: 'Unauthorized', message: userMessage('Unauthorized') })
       throw this.lastError

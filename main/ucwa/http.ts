@@ -39,6 +39,8 @@ export interface HttpOptions {
   requestTimeoutMs?: number
   /** what relative hrefs resolve against: the pool's origin once known */
   base?: () => string
+  /** a session request got 401: get a new token if possible (true: try the request once more) */
+  renewToken?: () => Promise<boolean>
 }
 
 function toXmlInput(body: Record<string, unknown>): string {
@@ -169,17 +171,24 @@ export class UcwaHttp {
     }
   }
 
+  /** send, and once more after a token renewal when the session's token was refused (expired, revoked) */
+  async #sendAuthed(href: string, o: RequestOptions): Promise<HttpResult> {
+    const res = await this.send(href, o)
+    if (res.status !== 401 || o.bearer || o.auth === false || !this.options.token() || !this.options.renewToken) return res
+    return (await this.options.renewToken().catch(() => false)) ? this.send(href, o) : res
+  }
+
   async get(href: string, o: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<Resource> {
-    return this.parse(this.check(await this.send(href, o)))
+    return this.parse(this.check(await this.#sendAuthed(href, o)))
   }
 
   /** POST; the resource when the pool returned one (201), else null (204). */
   async post(href: string, body?: RequestOptions['body'], o: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<Resource | null> {
-    const res = this.check(await this.send(href, { ...o, method: 'POST', body }))
+    const res = this.check(await this.#sendAuthed(href, { ...o, method: 'POST', body }))
     return res.body.trim() ? this.parse(res) : null
   }
 
   async delete(href: string): Promise<void> {
-    this.check(await this.send(href, { method: 'DELETE' }))
+    this.check(await this.#sendAuthed(href, { method: 'DELETE' }))
   }
 }

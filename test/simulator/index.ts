@@ -44,6 +44,8 @@ export interface SimulatorControl {
   setRedirectLoop(on: boolean): void
   applications(sip?: string): Array<{ id: string; user: string; pool: string; available: boolean; endpointId: string }>
   eventStats(): { queued: number; acknowledged: number; pgets: number }
+  /** from now on, every package of events sent to any application: self link → number of events */
+  recordSentEvents(): Map<string, number>
 }
 
 export interface Simulator {
@@ -131,6 +133,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         total.pgets += a.channel.stats.pgets
       }
       return total
+    },
+    recordSentEvents() {
+      const sent = new Map<string, number>()
+      world.onPackage = (self, count) => sent.set(self, (sent.get(self) ?? 0) + count)
+      return sent
     },
   }
 

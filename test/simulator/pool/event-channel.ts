@@ -61,6 +61,8 @@ export class EventChannel {
   lastPGetAt: number
   /** last time a P-GET arrived or was answered: the pool's measure of a client's liveness */
   lastActiveAt: number
+  /** every package handed to a P-GET (self link, number of events): the chaos run's record of what was sent */
+  onPackage: ((self: string, count: number) => void) | null = null
 
   constructor(
     private readonly clock: Clock,
@@ -189,6 +191,7 @@ export class EventChannel {
     else body.next = this.link(no + 1)
     this.#resume = false
     this.#built.set(no, { no, body, count: events.length })
+    if (events.length > 0) this.onPackage?.(body.self, events.length)
     w.resolve(body)
   }
 }

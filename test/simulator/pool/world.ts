@@ -34,6 +34,8 @@ export class World {
   readonly calls: Calls
   readonly conferencing: Conferencing
   #sweeper: { cancel(): void } | null = null
+  /** set by the chaos run: every package of events sent, by self link */
+  onPackage: ((self: string, count: number) => void) | null = null
 
   constructor(
     readonly clock: Clock,
@@ -67,6 +69,7 @@ export class World {
       throw new SimError(409, 'TooManyApplications', 'There are too many applications for this user.', 'Conflict')
     }
     const app = new Application(this.ids.id(), user, pool, input.endpointId, input.userAgent, input.culture, input.instanceId, this.clock)
+    app.channel.onPackage = (self, count) => this.onPackage?.(self, count)
     this.apps.set(app.id, app)
     return { app, created: true }
   }
