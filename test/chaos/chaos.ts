@@ -62,6 +62,11 @@ async function until<T>(read: () => T | undefined, ms: number): Promise<T | unde
   }
 }
 
+/** a step that never ends is an outcome too: reported, never waited for forever */
+function bounded<T>(step: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([step, sleep(ms).then(() => Promise.reject(new Error(`${what} did not finish in ${ms / 1000} s`)))])
+}
+
 const last = (p: Participant, id: string): CallSnapshot | undefined => [...p.seen].reverse().find((s) => s.id === id)
 const cause = (r: { code: string; subcode?: string }) => (r.subcode ? `${r.code}/${r.subcode}` : r.code)
 
@@ -125,7 +130,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       recovery()
       if (state === 'signed-in') continue
       report.signInsAgain++
-      await p.signIn().catch((e) => report.unclear.push(`${p.sip} could not sign in again: ${(e as Error).message}`))
+      await bounded(p.signIn(), 30_000, `${p.sip} signing in again (was ${p.client.state})`).catch((e) => report.unclear.push(`${p.sip} could not sign in again: ${(e as Error).message}`))
     }
   }
 
@@ -147,11 +152,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (fault === 'token expiry') sim.control.expireTokens(victim.sip)
       if (fault === 'pool restart') await sim.control.restartPool(victim.sip.startsWith('dave') ? 'pool2' : 'pool1')
     }
-    const acting = act()
+    const acting = bounded(act(), 30_000, fault).catch((e) => report.unclear.push(`#${i + 1}: ${(e as Error).message}`))
     const label = `#${i + 1} ${caller.sip.split('@')[0]} → ${callee.sip.split('@')[0]} (${fault})`
     let id: string
     try {
-      id = await caller.call(callee)
+      id = await bounded(caller.call(callee), 30_000, 'starting the call')
     } catch (e) {
       await acting
       if (e instanceof UcwaError) report.endedWithError[cause(e)] = (report.endedWithError[cause(e)] ?? 0) + 1

@@ -35,6 +35,7 @@ interface Package {
 interface Waiter {
   ack: number
   priority: number
+  gone?: () => boolean
   resolve(body: EventsBody): void
   reject(e: SimError): void
   timer: Timer | null
@@ -46,6 +47,8 @@ export interface PGetRequest {
   params?: Partial<Record<keyof ChannelParams, string>>
   /** called if the client goes away while parked */
   onAbort(listener: () => void): void
+  /** the connection is already dead (its close event may not have run yet) */
+  gone?: () => boolean
 }
 
 export class EventChannel {
@@ -118,7 +121,7 @@ export class EventChannel {
       old.reject(errors.pGetReplaced())
     }
     return new Promise<EventsBody>((resolve, reject) => {
-      const waiter: Waiter = { ack, priority, resolve, reject, timer: null }
+      const waiter: Waiter = { ack, priority, gone: req.gone, resolve, reject, timer: null }
       this.#waiter = waiter
       req.onAbort(() => {
         if (this.#waiter === waiter) {
@@ -182,6 +185,8 @@ export class EventChannel {
     if (!w) return
     this.#waiter = null
     w.timer?.cancel()
+    // a cut connection (pool restart, network) gets no package: the events wait for the next P-GET
+    if (w.gone?.()) return
     this.lastActiveAt = this.clock.now()
     const events = this.#pending
     this.#pending = []

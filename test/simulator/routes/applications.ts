@@ -52,6 +52,7 @@ export function registerApplications(server: FastifyInstance, ctx: Ctx): void {
         params: { timeout: q.timeout, medium: q.medium, low: q.low },
         // the response closing before it finished means the client went away
         onAbort: (listener) => reply.raw.once('close', () => !reply.raw.writableFinished && listener()),
+        gone: () => req.raw.socket?.destroyed ?? true,
       })
       app.lastRequestAt = ctx.world.clock.now()
       return sendEvents(req, reply, body)
