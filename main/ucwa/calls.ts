@@ -80,6 +80,9 @@ interface Call {
   sendingVideo: boolean
   /** our renegotiation waiting for its answer */
   renegotiation?: { href?: string; operationId: string; change: CallChange }
+  /** resolves when the call ends: nothing waits on media for a call that is over */
+  ended: Promise<null>
+  markEnded: () => void
 }
 
 const short = () => randomUUID().replace(/-/g, '').slice(0, 32)
@@ -134,8 +137,8 @@ export class CallEngine {
     const uri = to.startsWith('sip:') ? to : `sip:${to}`
     const call = this.#add({ direction: 'outgoing', remote: { name: to.replace(/^sip:/, ''), uri }, subject, state: 'preparing' })
     try {
-      const offer = await this.media.createOffer(call.id, 'call')
-      if (call.machine.state !== 'preparing') return snapshot(call) // hung up meanwhile
+      const offer = await Promise.race([this.media.createOffer(call.id, 'call'), call.ended])
+      if (offer === null || call.machine.state !== 'preparing') return snapshot(call) // ended meanwhile
       const inv = await this.client.http.post(this.client.communicationLink('startAudioVideo'), {
         to: uri,
         subject: subject || undefined,
@@ -286,7 +289,11 @@ export class CallEngine {
 
   /** `init` fills the call in before anyone hears of it (a listener may answer it at once) */
   #add(o: { direction: Call['direction']; remote: Person; subject: string; state: CallState }, init?: (call: Call) => void): Call {
+    let markEnded = () => {}
+    const ended = new Promise<null>((resolve) => (markEnded = () => resolve(null)))
     const call: Call = {
+      ended,
+      markEnded,
       id: randomUUID(),
       machine: callMachine(o.state),
       direction: o.direction,
@@ -330,6 +337,7 @@ export class CallEngine {
     call.endReason =
       why instanceof UcwaError ? { code: why.code, subcode: why.subcode, message: why.message } : (why as CallSnapshot['endReason']) ?? { code: 'Informational', message: 'The call ended.' }
     call.machine.go('ended')
+    call.markEnded()
     this.#ops.settleCall(call.id)
     this.media.close(call.id, 'all')
     this.#changed(call)

@@ -160,7 +160,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     } catch (e) {
       await acting
       if (e instanceof UcwaError) report.endedWithError[cause(e)] = (report.endedWithError[cause(e)] ?? 0) + 1
-      else report.unclear.push(`${label}: could not start: ${(e as Error).message}`)
+      else report.unclear.push(`${label}: could not start: ${(e as Error).message} (caller's calls: ${caller.engine.list().map((c) => c.state).join(', ') || 'none'}; session ${caller.client.state})`)
       log(`${label}: not started (${e instanceof UcwaError ? cause(e) : (e as Error).message})`)
       await settle()
       continue
