@@ -69,7 +69,7 @@ export async function simulatedParticipant(sim: Simulator, sip: string, name: st
     async mediaConnected(id) {
       const peer = media.current(id)
       if (!peer) return false
-      return Promise.race([peer.connected().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))])
+      return Promise.race([peer.connected().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))])
     },
     async signIn() {
       await client.signIn({ sipAddress: sip, password: password(sip), remember: true, discoveryUrl: sim.url })
