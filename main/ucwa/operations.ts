@@ -64,12 +64,4 @@ export class Operations {
   settleCall(callId: string): void {
     for (const [id, p] of this.#pending) if (p.callId === callId) this.settle(id)
   }
-
-  has(operationId: string): boolean {
-    return this.#pending.has(operationId)
-  }
-
-  get size(): number {
-    return this.#pending.size
-  }
 }

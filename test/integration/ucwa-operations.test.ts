@@ -2,7 +2,7 @@
 // engine ends or rolls back what it concerned with a typed Timeout, and tells the pool (cancel) where it can.
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSimulator, type Simulator } from '../simulator/index'
-import { engineUser, ringing } from '../support/engine-user'
+import { connectedCall, engineUser, ringing } from '../support/engine-user'
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
@@ -30,10 +30,7 @@ describe('operation deadlines', () => {
     sim = await startSimulator()
     const alice = await engineUser(sim, 'alice', cleanup, { limits: { callMs: 1500 } })
     const bob = await engineUser(sim, 'bob', cleanup)
-    const call = await alice.engine.start('bob@contoso.test')
-    await expect.poll(() => ringing(bob)).toBeTruthy()
-    await bob.engine.accept(ringing(bob)!.id)
-    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    const call = { id: (await connectedCall(alice, bob, 'bob@contoso.test')).callId }
     await new Promise((r) => setTimeout(r, 1800))
     expect(alice.engine.get(call.id)?.state).toBe('connected')
   })
@@ -42,11 +39,9 @@ describe('operation deadlines', () => {
     sim = await startSimulator()
     const alice = await engineUser(sim, 'alice', cleanup, { limits: { changeMs: 400 } })
     const bob = await engineUser(sim, 'bob', cleanup)
-    const call = await alice.engine.start('bob@contoso.test')
-    await expect.poll(() => ringing(bob)).toBeTruthy()
-    const bobCall = ringing(bob)!
-    await bob.engine.accept(bobCall.id)
-    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
+    const call = { id: callId }
+    const bobCall = { id: calleeCallId }
     sim.control.fault({ kind: 'delay', resource: 'answer', method: 'POST', ms: 1500 })
     await alice.engine.change(call.id, 'hold')
     await expect.poll(() => alice.engine.get(call.id)?.notice).toBe('That change to the call did not go through in time.')
@@ -64,11 +59,9 @@ describe('operation deadlines', () => {
     const alice = await engineUser(sim, 'alice', cleanup, { limits: { escalationMs: 800 } })
     const bob = await engineUser(sim, 'bob', cleanup)
     await engineUser(sim, 'carol', cleanup)
-    const call = await alice.engine.start('bob@contoso.test')
-    await expect.poll(() => ringing(bob)).toBeTruthy()
-    const bobCall = ringing(bob)!
-    await bob.engine.accept(bobCall.id)
-    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
+    const call = { id: callId }
+    const bobCall = { id: calleeCallId }
     // Bob's answer to the conference invitation arrives far too late
     sim.control.fault({ kind: 'delay', resource: 'acceptWithAnswer', method: 'POST', ms: 3000 })
     await alice.engine.addParticipant(call.id, 'carol@contoso.test')

@@ -22,3 +22,14 @@ export async function engineUser(sim: Simulator, name: string, cleanup: Array<()
 
 /** the newest incoming call still ringing */
 export const ringing = (u: EngineUser) => u.last((s) => s.direction === 'incoming' && s.state === 'ringing')
+
+/** caller calls callee, who answers: both sides connected; returns both call ids */
+export async function connectedCall(caller: EngineUser, callee: EngineUser, to: string): Promise<{ callId: string; calleeCallId: string }> {
+  const { expect } = await import('vitest')
+  const call = await caller.engine.start(to)
+  await expect.poll(() => ringing(callee)).toBeTruthy()
+  const calleeCallId = ringing(callee)!.id
+  await callee.engine.accept(calleeCallId)
+  await expect.poll(() => caller.engine.get(call.id)?.state).toBe('connected')
+  return { callId: call.id, calleeCallId }
+}
