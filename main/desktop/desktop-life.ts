@@ -7,6 +7,7 @@ import type { Core } from '../core/core'
 import { linkFromArgv, parseDeepLink } from './deep-link'
 import { ElectronCallWindow, ElectronNotifier } from './electron-alerts'
 import { IncomingCallAlerts } from './incoming-alerts'
+import { alertFromArgv, ToastLinks } from './toast'
 import { AppTray } from './tray'
 import { trayView } from './tray-state'
 import { UpdateController, type UpdaterLike } from './updater'
@@ -35,13 +36,16 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
   }
   const callWindow = new ElectronCallWindow(o.preloadDir)
   let alertMode: 'auto' | 'notification' | 'window' = 'auto'
+  const toasts = new ToastLinks()
+  const accept = (callId: string) => void core.dispatch('calls.accept', { callId }).then(show)
+  const decline = (callId: string) => void core.dispatch('calls.decline', { callId })
   const alerts = new IncomingCallAlerts({
-    notifier: new ElectronNotifier(),
+    notifier: new ElectronNotifier(toasts),
     window: callWindow,
     mode: () => alertMode,
     doNotDisturb: () => core.availability() === 'DoNotDisturb',
-    accept: (callId) => void core.dispatch('calls.accept', { callId }).then(show),
-    decline: (callId) => void core.dispatch('calls.decline', { callId }),
+    accept,
+    decline,
     focus: show,
   })
 
@@ -113,6 +117,10 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
     callWindow,
     updates,
     handleArgv(argv) {
+      // a Windows toast button (protocol activation): answer or decline without raising the window first
+      const pressed = alertFromArgv(argv, toasts)
+      if (pressed?.action === 'accept') return accept(pressed.callId)
+      if (pressed?.action === 'decline') return decline(pressed.callId)
       const link = linkFromArgv(argv)
       show()
       if (link) core.events.emit('deeplink.call', { to: link.to })

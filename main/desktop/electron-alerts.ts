@@ -3,14 +3,20 @@ import { join } from 'node:path'
 import { BrowserWindow, Notification } from 'electron'
 import type { Alert, CallWindow, Notifier } from './incoming-alerts'
 import { APP_ORIGIN, secureWebPreferences } from './security'
+import { incomingCallToastXml, type ToastLinks } from './toast'
 
 export class ElectronNotifier implements Notifier {
-  // Electron offers notification buttons on macOS; elsewhere the call window carries Accept/Decline
-  readonly supportsActions = process.platform === 'darwin'
+  // buttons: Electron's actions on macOS, toast XML on Windows; on Linux the call window carries Accept/Decline
+  readonly supportsActions = process.platform === 'darwin' || process.platform === 'win32'
   readonly #open = new Map<string, Notification>()
 
+  constructor(private readonly toasts: ToastLinks) {}
+
   show(alert: Alert, on: { accept(): void; decline(): void; open(): void }): void {
-    const n = new Notification({ title: alert.title, body: alert.body, urgency: 'critical', timeoutType: 'never', actions: [{ type: 'button', text: 'Accept' }, { type: 'button', text: 'Decline' }], closeButtonText: 'Decline' })
+    const n =
+      process.platform === 'win32'
+        ? new Notification({ toastXml: incomingCallToastXml(alert, this.toasts.issue(alert.id)) })
+        : new Notification({ title: alert.title, body: alert.body, urgency: 'critical', timeoutType: 'never', actions: [{ type: 'button', text: 'Accept' }, { type: 'button', text: 'Decline' }], closeButtonText: 'Decline' })
     n.on('action', (_e, index) => (index === 0 ? on.accept() : on.decline()))
     n.on('close', () => this.#open.delete(alert.id))
     n.on('click', on.open)
@@ -19,6 +25,7 @@ export class ElectronNotifier implements Notifier {
   }
 
   close(id: string): void {
+    this.toasts.forget(id)
     this.#open.get(id)?.close()
     this.#open.delete(id)
   }
