@@ -72,6 +72,7 @@ export class UcwaClient {
   /** keychain account of the signed-in session */
   #account: string | null = null
   #channel: EventChannelLoop | null = null
+  #recoveryBefore = 0
   #timers: Array<ReturnType<typeof setTimeout>> = []
   #renewal: ReturnType<typeof setTimeout> | null = null
   #renewing: Promise<void> | null = null
@@ -161,8 +162,7 @@ export class UcwaClient {
     if (this.state === 'signed-out') return
     if (this.state === 'signing-out') return
     this.machine.go('signing-out')
-    this.#channel?.stop()
-    this.#channel = null
+    this.#stopChannel()
     this.#clearTimers()
     const app = this.app
     this.app = null
@@ -177,8 +177,7 @@ export class UcwaClient {
 
   /** Quitting: the application is deleted and the channel stopped, but the keychain token stays for next time. */
   async shutdown(): Promise<void> {
-    this.#channel?.stop()
-    this.#channel = null
+    this.#stopChannel()
     this.#clearTimers()
     const app = this.app
     this.app = null
@@ -223,7 +222,7 @@ export class UcwaClient {
   }
 
   get channelRecoveryMs(): number {
-    return this.#channel?.longestRecoveryMs ?? 0
+    return Math.max(this.#recoveryBefore, this.#channel?.longestRecoveryMs ?? 0)
   }
 
   #need(href: string | undefined): string {
@@ -272,7 +271,15 @@ export class UcwaClient {
     this.#emit('saved', { sipAddress: creds.sipAddress, poolOrigin: this.#poolOrigin, applicationsHref: this.#applicationsHref, discoveryUrl: creds.discoveryUrl, remember: creds.remember })
   }
 
+  /** the channel stops; how long its worst recovery took is kept for the figures */
+  #stopChannel(): void {
+    this.#recoveryBefore = this.channelRecoveryMs
+    this.#channel?.stop()
+    this.#channel = null
+  }
+
   #startChannel(): void {
+    this.#stopChannel()
     const events = link(this.app!, 'events')!
     const loop = new EventChannelLoop(
       this.http,

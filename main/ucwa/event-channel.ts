@@ -53,7 +53,7 @@ export class EventChannelLoop {
   #kicked = false
   #processing: Promise<void> = Promise.resolve()
   #failures = 0
-  /** the longest time the channel spent failing before a response came again, ms */
+  /** the longest time the channel spent failing before a page (or a new application) came, ms */
   longestRecoveryMs = 0
   #failingSince = 0
   readonly #timeout: number
@@ -130,19 +130,21 @@ export class EventChannelLoop {
         break
       }
       if (res.status === 404 && (ucwa.subcode === 'ApplicationNotFound' || ucwa.subcode === 'InactiveApplicationExpired')) {
+        this.#failingSince ||= Date.now()
         this.machine.go('recovering')
         this.handlers.onState?.('recovering', ucwa)
         try {
           await this.#inOrder(() => this.handlers.onTransientStateLost('resume'))
           href = await this.handlers.recover(ucwa)
           sendParams = true
-          this.machine.go('polling')
+          this.#recovered() // a new application: the channel is back
         } catch (e) {
           await this.#backoff(e as UcwaError)
         }
         continue
       }
       if (res.status === 401) {
+        this.#failingSince ||= Date.now()
         try {
           await this.handlers.reauthenticate()
         } catch (e) {
@@ -183,7 +185,7 @@ export class EventChannelLoop {
 
   async #backoff(error: UcwaError): Promise<void> {
     if (this.state === 'stopped') return
-    if (!this.#failingSince) this.#failingSince = Date.now()
+    this.#failingSince ||= Date.now()
     this.machine.go('backoff')
     this.handlers.onState?.('backoff', error)
     const { baseMs, capMs } = this.options.backoff ?? { baseMs: 500, capMs: 30_000 }

@@ -95,6 +95,8 @@ describe('event channel loop', () => {
     await sim.control.restartPool()
     await expect.poll(() => sim.control.applications('bob@contoso.test').length, { timeout: 5000 }).toBe(1)
     await expect.poll(() => c.state).toBe('signed-in')
+    // the outage is measured from the first failure to the first page of the new application
+    await expect.poll(() => c.channelRecoveryMs).toBeGreaterThan(0)
   })
 
   it('resume after the channel was re-created: transient state dropped, aggregation parameters sent again', async () => {
