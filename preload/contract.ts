@@ -110,6 +110,8 @@ export const MediaRequest = v.object({
   offer: v.optional(v.string()),
   /** with purpose renegotiate and kind offer: what the new offer changes */
   change: v.optional(v.picklist(['hold', 'resume', 'video-off', 'video-on'])),
+  /** with kind answer: an early answer while ringing, no camera or microphone yet */
+  provisional: v.optional(v.boolean()),
 })
 export type MediaRequest = v.InferOutput<typeof MediaRequest>
 

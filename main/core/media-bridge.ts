@@ -20,6 +20,10 @@ export class ContractMediaAgent implements MediaAgent {
     return this.#ask({ callId, kind: 'answer', purpose, offer })
   }
 
+  createProvisionalAnswer(callId: string, offer: string): Promise<string> {
+    return this.#ask({ callId, kind: 'answer', purpose: 'call', offer, provisional: true })
+  }
+
   applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void {
     this.events.emit('media.answer', { callId, sdp, ...o })
   }
@@ -50,7 +54,7 @@ export class ContractMediaAgent implements MediaAgent {
     else p.reject(new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: result.error ?? 'The camera or microphone could not be started.' }))
   }
 
-  #ask(req: { callId: string; kind: 'offer' | 'answer'; purpose: 'call' | 'escalation' | 'conference' | 'renegotiate'; offer?: string; change?: CallChange }): Promise<string> {
+  #ask(req: { callId: string; kind: 'offer' | 'answer'; purpose: 'call' | 'escalation' | 'conference' | 'renegotiate'; offer?: string; change?: CallChange; provisional?: boolean }): Promise<string> {
     const requestId = randomUUID()
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {

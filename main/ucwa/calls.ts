@@ -17,6 +17,8 @@ export type CallChange = 'hold' | 'resume' | 'video-off' | 'video-on'
 export interface MediaAgent {
   createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string>
   createAnswer(callId: string, offer: string, purpose: 'call' | 'conference'): Promise<string>
+  /** an early answer while the call rings: connectivity without camera or microphone, so Accept connects at once */
+  createProvisionalAnswer?(callId: string, offer: string): Promise<string>
   applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void
   /** a mid-call change (hold, resume, camera off or on) on the P2P connection: a new offer, then its answer */
   reoffer(callId: string, change: CallChange): Promise<string>
@@ -68,6 +70,8 @@ interface Call {
   acceptHref?: string
   declineHref?: string
   cancelHref?: string
+  /** our provisional answer on its way (sendProvisionalAnswer); the final one follows it */
+  early?: Promise<void>
   escalation?: { operationId: string; invitationHref?: string }
   /** addParticipant is waiting for the conversation to offer escalateAudioVideo */
   wantsEscalation?: boolean
@@ -161,6 +165,7 @@ export class CallEngine {
     this.#go(call, 'answering')
     try {
       const answer = await this.media.createAnswer(call.id, call.offer!, call.conference ? 'conference' : 'call')
+      await call.early // a provisional answer arriving after the final one would be refused by the pool
       await this.client.http.post(call.acceptHref!, answer, { type: 'sdp', query: { sessionContext: call.sessionContext } })
       if (call.machine.state === 'answering') this.#ops.begin(call.operationId, 'accept', call.id)
     } catch (e) {
@@ -443,7 +448,7 @@ export class CallEngine {
     }
     if (!offer) return
     const from = inv.embedded.from?.[0]
-    this.#add(
+    const call = this.#add(
       {
         direction: 'incoming',
         remote: { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' },
@@ -457,6 +462,19 @@ export class CallEngine {
         this.#learnInvitation(call, inv)
       },
     )
+    const early = link(inv, 'sendProvisionalAnswer')
+    if (early && this.media.createProvisionalAnswer) call.early = this.#sendEarly(call, early, offer)
+  }
+
+  /** sendProvisionalAnswer_ref.md: early media negotiation while ringing; a failure only loses the head start. */
+  async #sendEarly(call: Call, href: string, offer: string): Promise<void> {
+    try {
+      const sdp = await Promise.race([this.media.createProvisionalAnswer!(call.id, offer), call.ended])
+      if (sdp === null || call.machine.state !== 'ringing') return
+      await this.client.http.post(href, sdp, { type: 'sdp', query: { sessionContext: call.sessionContext } })
+    } catch {
+      // the final answer still connects the call, only later
+    }
   }
 
   #negotiation(senderHref: string, neg: Resource): void {

@@ -36,6 +36,10 @@ beforeAll(async () => {
         // granting replaces the origin's permissions: camera and microphone stay granted with it
         await context.grantPermissions(['notifications', 'camera', 'microphone'])
         await context.addInitScript(() => {
+          // count camera/microphone openings: nothing may open before the person accepts
+          const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
+          ;(window as unknown as { __gum: number }).__gum = 0
+          navigator.mediaDevices.getUserMedia = (c) => ((window as unknown as { __gum: number }).__gum++, gum(c))
           const Real = window.Notification
           const log: Array<{ title: string; body?: string; closed: boolean }> = []
           ;(window as unknown as { __notes: typeof log }).__notes = log
@@ -89,7 +93,13 @@ describe('meeting client in Chromium', () => {
     await alice.getByRole('button', { name: 'Video call Bob Brennan' }).click()
     await expect.poll(() => bob.getByTestId('incoming-call').textContent()).toContain('Alice Ahlberg is calling')
     await screenshot(bob, 'incoming-call')
+    // Bob's client answers provisionally while it rings (the connection is made early), without his camera
+    await expect.poll(() => alice.getByTestId('call-view').getAttribute('data-state')).toBe('early-media')
+    await expect.poll(() => alice.getByTestId('call-quality').textContent(), { timeout: 10_000 }).toMatch(/RTT \d+ ms/) // connected already
+    const opened = () => bob.evaluate(() => (window as unknown as { __gum: number }).__gum)
+    expect(await opened()).toBe(0)
     await bob.getByRole('button', { name: 'Accept with video' }).click()
+    await expect.poll(opened).toBeGreaterThan(0)
     for (const p of [alice, bob]) await expect.poll(() => state(p), { timeout: 15_000 }).toMatch(/^Connected/)
     for (const p of [alice, bob]) {
       await expect.poll(() => stat(p, 'frames'), { timeout: 15_000 }).toBeGreaterThan(10)

@@ -37,6 +37,29 @@ describe('call engine', () => {
     expect(alice.media.peers.has(out.id)).toBe(false) // media closed
   })
 
+  it('the callee sends a provisional answer while ringing: the caller gets early media, then the final answer connects', async () => {
+    sim = await startSimulator()
+    const alice = await user('alice')
+    const bob = await user('bob')
+    // Bob's side answers early with its own SDP (what the renderer does: connectivity, no camera yet)
+    const earlySdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=inactive\r\n'
+    const asked: string[] = []
+    bob.media.createProvisionalAnswer = async (_id, offer) => (asked.push(offer), earlySdp)
+    const applied: Array<{ sdp: string; provisional: boolean }> = []
+    const apply = alice.media.applyAnswer.bind(alice.media)
+    alice.media.applyAnswer = (id, sdp, o) => (applied.push({ sdp, provisional: o.provisional }), apply(id, sdp, o))
+
+    const out = await alice.engine.start('bob@contoso.test')
+    await expect.poll(() => alice.engine.get(out.id)?.state).toBe('early-media')
+    expect(applied).toEqual([{ sdp: earlySdp, provisional: true }])
+    expect(asked[0]).toMatch(/^v=0/) // the provisional answer answered Alice's offer
+    const incoming = ringing(bob)! // still ringing: nobody accepted anything
+    await bob.engine.accept(incoming.id)
+    await expect.poll(() => alice.engine.get(out.id)?.state).toBe('connected')
+    expect(applied.map((a) => a.provisional)).toEqual([true, false])
+    await Promise.all([alice.media.current(out.id)!.connected(), bob.media.current(incoming.id)!.connected()])
+  })
+
   it('declined, cancelled, not answered, and to someone offline: each ends with the pool’s reason', async () => {
     const clock = new ManualClock()
     sim = await startSimulator({ clock, config: { ringTimeoutMs: 20_000 } })

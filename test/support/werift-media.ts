@@ -6,6 +6,9 @@ export class WeriftMedia implements MediaAgent {
   /** per call: the P2P peer and, while escalating or in a conference, the conference peer */
   readonly peers = new Map<string, { p2p?: TestPeer; conference?: TestPeer }>()
 
+  /** unset: werift peers take one answer; a test sets it to act as a renderer that answers early */
+  createProvisionalAnswer?: MediaAgent['createProvisionalAnswer']
+
   constructor(readonly tag: string) {}
 
   async createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string> {

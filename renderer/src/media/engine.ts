@@ -166,6 +166,7 @@ export class MediaEngine {
     try {
       const sdp = await this.#queue(r.callId, () => {
         if (r.purpose === 'renegotiate') return r.kind === 'offer' ? this.#reoffer(r.callId, r.change ?? 'hold') : this.#reanswer(r.callId, r.offer ?? '')
+        if (r.provisional) return this.#provisionalAnswer(r.callId, r.offer ?? '')
         return r.kind === 'offer' ? this.#offer(r.callId, r.purpose) : this.#answer(r.callId, r.offer ?? '', r.purpose)
       })
       await api().invoke('media.respond', { requestId: r.requestId, sdp })
@@ -225,10 +226,26 @@ export class MediaEngine {
     return purpose === 'escalation' ? assertAudioAndVideo(sdp) : sdp
   }
 
+  /**
+   * While the call rings: ICE and DTLS connect on an answer that sends and receives nothing (every section
+   * inactive), so no camera or microphone opens before the person accepts and Accept needs no handshake.
+   */
+  async #provisionalAnswer(callId: string, offer: string): Promise<string> {
+    const pc = this.#newPc(callId, 'p2p')
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    for (const t of pc.getTransceivers()) t.direction = 'inactive'
+    const answer = await pc.createAnswer()
+    await pc.setLocalDescription({ type: 'pranswer', sdp: answer.sdp })
+    await gathered(pc)
+    return pc.localDescription!.sdp
+  }
+
   async #answer(callId: string, offer: string, purpose: 'call' | 'escalation' | 'conference'): Promise<string> {
     const local = this.#ensureLocal()
-    const pc = this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    const early = purpose === 'call' ? this.calls.get(callId)?.p2p : undefined
+    // the final answer goes on the connection the provisional one opened
+    const pc = early?.signalingState === 'have-local-pranswer' ? early : this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
+    if (pc !== early) await pc.setRemoteDescription({ type: 'offer', sdp: offer })
     const used = new Set<string>()
     for (const t of pc.getTransceivers()) {
       const kind = t.receiver.track.kind
