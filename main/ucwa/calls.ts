@@ -187,8 +187,14 @@ export class CallEngine {
     if (state === 'ringing') return this.decline(id)
     this.#go(call, 'ending')
     try {
-      if ((state === 'calling' || state === 'early-media') && call.cancelHref) await this.#ending(call.cancelHref)
-      else if (call.audioVideoHref) await this.#ending(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
+      if ((state === 'calling' || state === 'early-media') && call.cancelHref) {
+        // answered at the far end before we heard of it: the invitation is Gone, the call is hung up instead
+        const answered = await this.#ending(call.cancelHref).then(
+          () => false,
+          (e: unknown) => e instanceof UcwaError && (e.status === 410 || e.status === 409),
+        )
+        if (answered && call.audioVideoHref) await this.#ending(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
+      } else if (call.audioVideoHref) await this.#ending(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
     } catch {
       // the call may have ended at the other side meanwhile: ending it here is what the person asked
     }

@@ -60,6 +60,26 @@ describe('call engine', () => {
     await Promise.all([alice.media.current(out.id)!.connected(), bob.media.current(incoming.id)!.connected()])
   })
 
+  it('hanging up a call answered a moment ago (before the caller heard) ends it for the callee too', async () => {
+    sim = await startSimulator()
+    const alice = await user('alice')
+    const bob = await user('bob')
+    const out = await alice.engine.start('bob@contoso.test')
+    // Alice's client is slow to hear of Bob's answer: her next pages wait until the test lets them go
+    let release = () => {}
+    const held = new Promise<void>((r) => (release = r))
+    alice.client.on('events', () => held)
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    const incoming = ringing(bob)!
+    await bob.engine.accept(incoming.id)
+    await expect.poll(() => bob.engine.get(incoming.id)?.state).toBe('connected')
+    expect(alice.engine.get(out.id)?.state).toMatch(/^(calling|early-media)$/)
+    await alice.engine.hangUp(out.id) // cancel is refused (Gone): the call is hung up instead
+    release()
+    await expect.poll(() => bob.last((s) => s.id === incoming.id)?.state).toBe('ended')
+    expect(bob.last((s) => s.id === incoming.id)?.endReason).toMatchObject({ subcode: 'CallTerminated' })
+  })
+
   it('declined, cancelled, not answered, and to someone offline: each ends with the pool’s reason', async () => {
     const clock = new ManualClock()
     sim = await startSimulator({ clock, config: { ringTimeoutMs: 20_000 } })
