@@ -7,5 +7,6 @@ import { media } from './media/engine'
 import './styles.css'
 
 setApi(connectApi())
-media.attach()
+// the small incoming-call window gets the same events: only the main window owns media
+if (location.hash !== '#incoming-window') media.attach()
 createApp(App).use(createPinia()).mount('#app')
