@@ -18,6 +18,19 @@ export interface CallMedia {
 /** receive slots offered beyond main audio/video when escalating: room for 5 in a conference */
 export const EXTRA_SLOTS = 3
 const GATHER_LIMIT_MS = 3000
+/** a spare connection is replaced this often, so its candidates follow network changes */
+const SPARE_REFRESH_MS = 5 * 60_000
+const PC_CONFIG: RTCConfiguration = { iceServers: [], bundlePolicy: 'max-bundle' }
+/** how long the P2P connection may outlive a conference that carries no audio yet */
+const CARRY_LIMIT_MS = 2000
+
+async function audioPackets(pc: RTCPeerConnection): Promise<number> {
+  let n = 0
+  ;(await pc.getStats()).forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') n += s.packetsReceived ?? 0
+  })
+  return n
+}
 
 function gathered(pc: RTCPeerConnection): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve()
@@ -43,8 +56,11 @@ export class MediaEngine {
   /** chosen devices ('' = default), from settings */
   devices = { cameraId: '', microphoneId: '' }
   #unsubscribe: Array<() => void> = []
+  /** the next call's connection, its candidates gathered ahead (UCWA has no trickle: gathering is on the clock) */
+  #spare: { pc: RTCPeerConnection; timer: ReturnType<typeof setTimeout> } | null = null
 
   attach(): void {
+    this.#warm()
     this.#unsubscribe.push(
       api().on('media.request', (r) => void this.#answerRequest(r)),
       api().on('media.answer', (a) => void this.#queue(a.callId, () => this.#applyAnswer(a))),
@@ -116,6 +132,7 @@ export class MediaEngine {
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
     const m = this.calls.get(callId)
     if (!m) return
+    if (what === 'p2p' && m.conference && m.p2p) return void this.#closeWhenCarried(callId, m.p2p, m.conference)
     if (what !== 'conference') {
       m.p2p?.close()
       m.p2p = undefined
@@ -131,8 +148,33 @@ export class MediaEngine {
     }
   }
 
-  async #ensureLocal(): Promise<MediaStream> {
-    if (this.local.value) return this.local.value
+  /**
+   * Make before break, to the packet: the P2P connection goes once the conference one receives audio (or
+   * after a bounded wait), so the person hears no gap while the call moves.
+   */
+  async #closeWhenCarried(callId: string, p2p: RTCPeerConnection, conference: RTCPeerConnection): Promise<void> {
+    const end = performance.now() + CARRY_LIMIT_MS
+    while (performance.now() < end && conference.connectionState !== 'closed' && p2p.connectionState !== 'closed') {
+      if ((await audioPackets(conference)) > 0) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const m = this.calls.get(callId)
+    if (m?.p2p !== p2p) return p2p.close() // the call ended or moved on meanwhile
+    m.p2p = undefined
+    p2p.close()
+    this.#refreshRemote(callId)
+  }
+
+  #local: Promise<MediaStream> | null = null
+
+  /** camera and microphone, opened once for however many offers and answers ask at the same moment */
+  #ensureLocal(): Promise<MediaStream> {
+    if (this.local.value) return Promise.resolve(this.local.value)
+    this.#local ??= this.#openLocal().finally(() => (this.#local = null))
+    return this.#local
+  }
+
+  async #openLocal(): Promise<MediaStream> {
     try {
       const stream = await navigator.mediaDevices.getUserMedia({
         audio: this.#constraint(this.devices.microphoneId),
@@ -163,6 +205,8 @@ export class MediaEngine {
   }
 
   async #answerRequest(r: EventPayload<'media.request'>): Promise<void> {
+    // camera and microphone start now, not after whatever this call's queue still holds
+    if (r.purpose !== 'renegotiate' && !r.provisional) void this.#ensureLocal().catch(() => {})
     try {
       const sdp = await this.#queue(r.callId, () => {
         if (r.purpose === 'renegotiate') return r.kind === 'offer' ? this.#reoffer(r.callId, r.change ?? 'hold') : this.#reanswer(r.callId, r.offer ?? '')
@@ -176,10 +220,32 @@ export class MediaEngine {
     }
   }
 
+  /** A connection that gathers its candidates now (iceCandidatePoolSize), to be taken by the next offer or answer. */
+  #warm(): void {
+    if (this.#spare) return
+    const pc = new RTCPeerConnection({ ...PC_CONFIG, iceCandidatePoolSize: 1 })
+    const timer = setTimeout(() => {
+      if (this.#spare?.pc !== pc) return
+      this.#spare = null
+      pc.close()
+      this.#warm()
+    }, SPARE_REFRESH_MS)
+    this.#spare = { pc, timer }
+  }
+
+  #take(): RTCPeerConnection {
+    const spare = this.#spare
+    if (!spare) return new RTCPeerConnection(PC_CONFIG)
+    clearTimeout(spare.timer)
+    this.#spare = null
+    setTimeout(() => this.#warm(), 1000) // the next one after this call's set-up, not during it
+    return spare.pc
+  }
+
   #newPc(callId: string, which: 'p2p' | 'conference'): RTCPeerConnection {
     const m = this.media(callId)
     m[which]?.close()
-    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' })
+    const pc = this.#take()
     pc.addEventListener('track', (e) => {
       // a conference slot nobody feeds yet stays muted: it gets a tile when media arrives
       e.track.addEventListener('unmute', () => this.#refreshRemote(callId))
