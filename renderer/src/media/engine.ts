@@ -23,6 +23,8 @@ const SPARE_REFRESH_MS = 5 * 60_000
 const PC_CONFIG: RTCConfiguration = { iceServers: [], bundlePolicy: 'max-bundle' }
 /** how long the P2P connection may outlive a conference that carries no audio yet */
 const CARRY_LIMIT_MS = 2000
+/** the P2P connection stays this long after the conference's first audio (the person hears P2P until then) */
+const CARRY_MARGIN_MS = 250
 
 async function audioPackets(pc: RTCPeerConnection): Promise<number> {
   let n = 0
@@ -155,7 +157,11 @@ export class MediaEngine {
   async #closeWhenCarried(callId: string, p2p: RTCPeerConnection, conference: RTCPeerConnection): Promise<void> {
     const end = performance.now() + CARRY_LIMIT_MS
     while (performance.now() < end && conference.connectionState !== 'closed' && p2p.connectionState !== 'closed') {
-      if ((await audioPackets(conference)) > 0) break
+      if ((await audioPackets(conference)) > 0) {
+        // what we hear proves our leg; the far end's leg may need a moment more, and it hears us over P2P till we close
+        await new Promise((r) => setTimeout(r, CARRY_MARGIN_MS))
+        break
+      }
       await new Promise((r) => setTimeout(r, 20))
     }
     const m = this.calls.get(callId)
