@@ -67,7 +67,8 @@ async function timedCall(caller: Page, callee: Page, name: string, cores: { call
   if (ms < 0) {
     const what = async (p: Page) =>
       `${await p.getByTestId('call-state').textContent().catch(() => 'no call view')}; connections ${await p.evaluate('JSON.stringify(window.__pcs.map((pc) => [pc.signalingState, pc.connectionState]))')}`
-    throw new Error(`No remote frame 15 s after the click. Caller: ${await what(caller)}. Callee: ${await what(callee)}`)
+    const recent = await callee.getByRole('region', { name: 'Recent calls' }).textContent().catch(() => '')
+    throw new Error(`No remote frame 15 s after the click. Caller: ${await what(caller)}. Callee: ${await what(callee)}; recent calls: ${recent?.slice(0, 300)}`)
   }
   const marks = { caller: await marksOf(caller), callee: await marksOf(callee), ...cores }
   const at: Record<string, number> = {}
