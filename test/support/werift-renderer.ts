@@ -8,8 +8,10 @@ export function weriftRenderer(core: Core, tag: string): WeriftMedia {
   core.events.subscribe((name, payload) => {
     if (name === 'media.request') {
       const p = payload as EventPayload<'media.request'>
-      const work =
-        p.purpose === 'renegotiate'
+      // werift peers take one answer: the early one is refused, as a renderer may (the call goes on without it)
+      const work = p.provisional
+        ? Promise.reject(new Error('No early answer from werift media.'))
+        : p.purpose === 'renegotiate'
           ? p.kind === 'offer'
             ? media.reoffer(p.callId, p.change ?? 'hold')
             : media.answerReoffer(p.callId, p.offer ?? '')
