@@ -37,7 +37,7 @@ export class ToastLinks {
 }
 
 /** XML 1.0 text: markup escaped, characters XML cannot carry dropped, long names cut (toasts have a size limit). */
-export function xmlText(s: string, max = 200): string {
+function xmlText(s: string, max = 200): string {
   // eslint-disable-next-line no-control-regex
   const clean = [...s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')].slice(0, max).join('')
   return clean.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)

@@ -187,14 +187,7 @@ export class CallEngine {
     if (state === 'ringing') return this.decline(id)
     this.#go(call, 'ending')
     try {
-      if ((state === 'calling' || state === 'early-media') && call.cancelHref) {
-        // answered at the far end before we heard of it: the invitation is Gone, the call is hung up instead
-        const answered = await this.#ending(call.cancelHref).then(
-          () => false,
-          (e: unknown) => e instanceof UcwaError && (e.status === 410 || e.status === 409),
-        )
-        if (answered && call.audioVideoHref) await this.#ending(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
-      } else if (call.audioVideoHref) await this.#ending(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
+      await this.#leave(call, state === 'calling' || state === 'early-media')
     } catch {
       // the call may have ended at the other side meanwhile: ending it here is what the person asked
     }
@@ -249,8 +242,7 @@ export class CallEngine {
     const error = new UcwaError({ status: 0, code: 'Timeout', subcode: 'OperationTimedOut', message: timedOut[kind] })
     if (kind === 'call' || kind === 'accept') {
       this.#go(call, 'ending')
-      if (call.cancelHref && call.direction === 'outgoing') await this.#ending(call.cancelHref).catch(() => {})
-      else if (call.audioVideoHref) await this.#follow(call, call.audioVideoHref, 'stopAudioVideo').then((href) => this.#ending(href)).catch(() => {})
+      await this.#leave(call, call.direction === 'outgoing').catch(() => {})
       return this.#end(call, error)
     }
     if (kind === 'escalation' && call.escalation?.operationId === operationId) {
@@ -265,6 +257,21 @@ export class CallEngine {
     // a renegotiation cannot be withdrawn (the pool keeps it until answered): a late answer is still applied
     call.notice = error.message
     this.#changed(call)
+  }
+
+  /** Ends the call on the pool: cancel while it rings out, else stopAudioVideo — also when the cancel came too late (Gone: answered). */
+  async #leave(call: Call, ringingOut: boolean): Promise<void> {
+    if (ringingOut && call.cancelHref) {
+      const answered = await this.#ending(call.cancelHref).then(
+        () => false,
+        (e: unknown) => {
+          if (e instanceof UcwaError && (e.status === 410 || e.status === 409)) return true
+          throw e
+        },
+      )
+      if (!answered) return
+    }
+    if (call.audioVideoHref) await this.#ending(await this.#follow(call, call.audioVideoHref, 'stopAudioVideo'))
   }
 
   /**

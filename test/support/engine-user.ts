@@ -1,5 +1,6 @@
 // A signed-in UCWA client with a call engine and werift media, for integration tests against the simulator.
 import { randomUUID } from 'node:crypto'
+import { expect } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { CallEngine, type CallEngineOptions, type CallSnapshot } from '../../main/ucwa/calls'
 import { UcwaClient } from '../../main/ucwa/client'
@@ -25,7 +26,6 @@ export const ringing = (u: EngineUser) => u.last((s) => s.direction === 'incomin
 
 /** caller calls callee, who answers: both sides connected; returns both call ids */
 export async function connectedCall(caller: EngineUser, callee: EngineUser, to: string): Promise<{ callId: string; calleeCallId: string }> {
-  const { expect } = await import('vitest')
   const call = await caller.engine.start(to)
   await expect.poll(() => ringing(callee)).toBeTruthy()
   const calleeCallId = ringing(callee)!.id

@@ -165,9 +165,9 @@ export class MediaEngine {
       await new Promise((r) => setTimeout(r, 20))
     }
     const m = this.calls.get(callId)
-    if (m?.p2p !== p2p) return p2p.close() // the call ended or moved on meanwhile
-    m.p2p = undefined
     p2p.close()
+    if (m?.p2p !== p2p) return // the call ended or moved on meanwhile
+    m.p2p = undefined
     this.#refreshRemote(callId)
   }
 
