@@ -28,6 +28,11 @@ interface Totals {
   bytesOut: number
 }
 
+/** Counters that went backwards belong to a new connection (the move to a conference): no rate for that interval. */
+function kbps(bytes: number, before: number | undefined, seconds: number): number {
+  return before === undefined || seconds <= 0 || bytes < before ? 0 : Math.round(((bytes - before) * 8) / 1000 / seconds)
+}
+
 export async function measure(pc: RTCPeerConnection, previous: Totals | null): Promise<{ quality: Quality; totals: Totals }> {
   const report = await pc.getStats()
   let bytesIn = 0
@@ -63,8 +68,8 @@ export async function measure(pc: RTCPeerConnection, previous: Totals | null): P
     rttMs: rtt,
     jitterMs: jitter,
     lossPct: received + lost > 0 ? (lost / (received + lost)) * 100 : 0,
-    inKbps: previous && seconds > 0 ? Math.round(((bytesIn - previous.bytesIn) * 8) / 1000 / seconds) : 0,
-    outKbps: previous && seconds > 0 ? Math.round(((bytesOut - previous.bytesOut) * 8) / 1000 / seconds) : 0,
+    inKbps: kbps(bytesIn, previous?.bytesIn, seconds),
+    outKbps: kbps(bytesOut, previous?.bytesOut, seconds),
     framesDecoded: frames,
     audioBytesReceived: audioBytes,
     videoTracksDecoding: decoding,
