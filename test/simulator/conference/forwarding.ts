@@ -31,6 +31,8 @@ export class SlotForwarder {
   readonly #tracks = new Map<string, Partial<Record<Kind, MediaStreamTrack>>>()
   readonly #listeners = new Map<string, Partial<Record<Kind, Set<(p: RtpPacket) => void>>>>()
   readonly #routes = new Map<RTCRtpTransceiver, Route>()
+  /** members muted on the server: their packets of that kind reach nobody */
+  readonly #muted = new Map<string, Set<Kind>>()
   /** packets received from and sent to each member, by kind */
   readonly counters = new Map<string, { in: Record<Kind, number>; out: Record<Kind, number> }>()
 
@@ -58,7 +60,16 @@ export class SlotForwarder {
     for (const kind of ['audio', 'video'] as const) for (const slot of gone!.send[kind]) this.#route(slot, kind, null)
     this.#tracks.delete(id)
     this.#listeners.delete(id)
+    this.#muted.delete(id)
     this.#reassign()
+  }
+
+  setMuted(id: string, kind: Kind, muted: boolean): void {
+    const set = this.#muted.get(id) ?? new Set()
+    if (muted) set.add(kind)
+    else set.delete(kind)
+    this.#muted.set(id, set)
+    if (!muted && kind === 'video') this.#requestKeyFrame(id) // a picture comes back at once
   }
 
   /** Which member feeds each of this member's slots (tests and the roster use it). */
@@ -76,6 +87,7 @@ export class SlotForwarder {
     track.onReceiveRtp.subscribe((packet) => {
       const c = this.counters.get(id)
       if (c) c.in[kind]++
+      if (this.#muted.get(id)?.has(kind)) return
       for (const deliver of this.#listeners.get(id)?.[kind] ?? []) deliver(packet)
     })
     if (kind === 'video') this.#requestKeyFrame(id)

@@ -28,6 +28,8 @@ interface MemberView {
 class Session {
   readonly members = new Map<string, MemberView>()
   readonly focusUri: string
+  /** who muted what on the server (muteAudio/muteVideo), by SIP key */
+  readonly #muted = new Map<string, Set<'audio' | 'video'>>()
 
   constructor(
     readonly conference: Conference,
@@ -38,6 +40,20 @@ class Session {
 
   users(): User[] {
     return [...this.members.values()].map((m) => m.app.user)
+  }
+
+  /** What a member's conversation says about the conference it is in. */
+  view(): NonNullable<Conversation['conference']> {
+    return { focusUri: this.focusUri, members: () => this.users(), muted: (u, kind) => !!this.#muted.get(u.sip)?.has(kind) }
+  }
+
+  setMuted(u: User, kind: 'audio' | 'video', muted: boolean): boolean {
+    const set = this.#muted.get(u.sip) ?? new Set()
+    if (set.has(kind) === muted) return false
+    if (muted) set.add(kind)
+    else set.delete(kind)
+    this.#muted.set(u.sip, set)
+    return true
   }
 }
 
@@ -104,6 +120,16 @@ export class Conferencing {
 
   isMember(c: Conversation): boolean {
     return !!c.conference
+  }
+
+  /** A member mutes or unmutes itself: the unit stops forwarding its audio and every member's roster shows it. */
+  setMuted(app: Application, c: Conversation, sip: string, kind: 'audio' | 'video', muted: boolean): void {
+    const session = [...this.#sessions].find((s) => s.members.get(app.id)?.conversation === c)
+    if (!session || sip !== app.user.sip) throw errors.notFound('No such participant media.')
+    if (!session.setMuted(app.user, kind, muted)) return
+    // video keeps flowing: a camera-off client sends black frames, where dropping them would freeze its last picture
+    if (kind === 'audio') session.conference.forwarder.setMuted(app.id, kind, muted)
+    for (const m of session.members.values()) m.app.emitResource(this.#sender(m.app, m.conversation), 'updated', participantMediaRes(m.app, m.conversation, app.user, kind))
   }
 
   /** stopAudioVideo in a conference: this member leaves; the last one left ends it. */
@@ -178,7 +204,7 @@ export class Conferencing {
         [app, c, inv],
         [peer.app, peer.conversation, moved.invitation],
       ] as const) {
-        mc.conference = { focusUri: session.focusUri, members: () => session.users() }
+        mc.conference = session.view()
         mc.escalationOffered = false
         session.members.set(memberApp.id, { app: memberApp, conversation: mc })
         this.#completeJoin(memberApp, mc, minv, session)
@@ -305,7 +331,7 @@ export class Conferencing {
       remoteJoined: false,
       audioVideo: { state: 'Connecting' },
       invitation: undefined as unknown as Invitation,
-      conference: { focusUri: session.focusUri, members: () => session.users() },
+      conference: session.view(),
     }
     app.conversations.set(c.id, c)
     app.emitResource(app.communicationSender(), 'added', conversationRes(app, c))
@@ -324,6 +350,9 @@ export class Conferencing {
     app.emitResource(this.#sender(app, c), 'updated', audioVideoRes(app, c))
     app.emitResource(app.communicationSender(), 'completed', invitationRes(app, inv), { status: 'Success' })
     app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
+    // the member's own audio and video in the conference, where its mute links are
+    app.emitResource(this.#sender(app, c), 'added', participantMediaRes(app, c, app.user, 'audio'))
+    app.emitResource(this.#sender(app, c), 'added', participantMediaRes(app, c, app.user, 'video'))
   }
 
   /** The viewer learns of a member: participant (unless it already shows) and its participantAudio/Video. */

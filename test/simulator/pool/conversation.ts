@@ -60,7 +60,7 @@ export interface Conversation {
   /** contacts addParticipant named before the conversation became a conference */
   pendingInvitees?: Array<{ user: User; pi: ParticipantInvitation }>
   /** set while this view is a member of (or joining) a conference */
-  conference?: { focusUri: string; members: () => User[] }
+  conference?: { focusUri: string; members: () => User[]; muted: (u: User, kind: 'audio' | 'video') => boolean }
 }
 
 /** A mid-call offer (hold, resume, video on or off) from one side of a P2P call to the other. */

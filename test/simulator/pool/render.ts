@@ -278,10 +278,17 @@ export function negotiationRes(app: Application, i: Invitation): Res {
 }
 
 export function participantMediaRes(app: Application, c: Conversation, u: User, kind: 'audio' | 'video'): Res {
-  const href = `${participantHref(app, c, u)}/participant${kind === 'audio' ? 'Audio' : 'Video'}`
-  return kind === 'audio'
-    ? { rel: 'participantAudio', href, props: { audioDirection: 'SendReceive', audioMuted: false, audioSourceId: u.key }, links: { participant: l(participantHref(app, c, u)) } }
-    : { rel: 'participantVideo', href, props: { videoDirection: 'SendReceive', videoMuted: false, videoSourceId: u.key }, links: { participant: l(participantHref(app, c, u)) } }
+  const Kind = kind === 'audio' ? 'Audio' : 'Video'
+  const href = `${participantHref(app, c, u)}/participant${Kind}`
+  const muted = c.conference?.muted(u, kind) ?? false
+  // a member mutes itself on the server (muteAudio_ref.md); muting others needs a presenter role we do not model
+  const self = u.sip === c.local.sip ? { [muted ? `unmute${Kind}` : `mute${Kind}`]: l(`${href}/${muted ? 'unmute' : 'mute'}${Kind}`) } : {}
+  return {
+    rel: `participant${Kind}`,
+    href,
+    props: { [`${kind}Direction`]: 'SendReceive', [`${kind}Muted`]: muted, [`${kind}SourceId`]: u.key },
+    links: { participant: l(participantHref(app, c, u)), ...self },
+  }
 }
 
 export function participantInvitationRes(app: Application, pi: ParticipantInvitation): Res {

@@ -200,10 +200,20 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     server.get(`${conv}/participants/:sip/participant${kind === 'audio' ? 'Audio' : 'Video'}`, cfg(kind === 'audio' ? 'participantAudio' : 'participantVideo'), (req, reply) => {
       const app = appOf(ctx, req)
       const c = conversation(app, req)
-      const u = remoteUsers(c).find((x) => x.sip === (req.params as { sip: string }).sip.toLowerCase())
+      const sip = (req.params as { sip: string }).sip.toLowerCase()
+      const u = sip === c.local.sip ? c.local : remoteUsers(c).find((x) => x.sip === sip)
       if (!u || !c.conference) throw errors.notFound('No such participant media.')
       return sendRes(req, reply, participantMediaRes(app, c, u, kind))
     })
+    const Kind = kind === 'audio' ? 'Audio' : 'Video'
+    for (const mute of [true, false]) {
+      const op = `${mute ? 'mute' : 'unmute'}${Kind}`
+      server.post(`${conv}/participants/:sip/participant${Kind}/${op}`, cfg(op), (req, reply) => {
+        const app = appOf(ctx, req)
+        ctx.world.conferencing.setMuted(app, conversation(app, req), (req.params as { sip: string }).sip.toLowerCase(), kind, mute)
+        return reply.code(204).send()
+      })
+    }
   }
   const reneg = `${conv}/audioVideo/audioVideoSession/renegotiations`
   server.post(reneg, cfg('renegotiations'), (req, reply) => {
