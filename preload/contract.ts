@@ -61,6 +61,11 @@ const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
 export const Person = v.object({ name: v.string(), uri: v.string() })
 export type Person = v.InferOutput<typeof Person>
 
+const ParticipantMedia = v.picklist(['on', 'muted', 'off'])
+/** someone else in the call; in a conference, whether they are heard and seen (participantAudio/participantVideo) */
+export const Participant = v.object({ ...Person.entries, audio: v.optional(ParticipantMedia), video: v.optional(ParticipantMedia) })
+export type Participant = v.InferOutput<typeof Participant>
+
 export const SessionState = v.picklist(['signed-out', 'discovering', 'authenticating', 'creating-application', 'signed-in', 'reconnecting', 'replaced', 'signing-out'])
 
 export const ErrorInfo = v.object({ code: v.string(), subcode: v.optional(v.string()), message: v.string() })
@@ -88,7 +93,7 @@ export const CallSnapshot = v.object({
   direction: v.picklist(['outgoing', 'incoming']),
   remote: Person,
   subject: v.string(),
-  participants: v.array(Person),
+  participants: v.array(Participant),
   conference: v.boolean(),
   startedAt: v.number(),
   connectedAt: v.optional(v.number()),
@@ -99,6 +104,9 @@ export const CallSnapshot = v.object({
   remoteHeld: v.optional(v.boolean()),
   /** my camera is part of the call (P2P: renegotiated) */
   sendingVideo: v.optional(v.boolean()),
+  /** I muted my microphone / turned my camera off (a conference's server knows it too) */
+  audioMuted: v.optional(v.boolean()),
+  videoMuted: v.optional(v.boolean()),
 })
 export type CallSnapshot = v.InferOutput<typeof CallSnapshot>
 
@@ -144,6 +152,7 @@ export const contract = {
     'calls.hangUp': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
     'calls.change': { input: v.strictObject({ callId: Id, change: v.picklist(['hold', 'resume', 'video-off', 'video-on']) }), output: v.null() },
+    'calls.setMuted': { input: v.strictObject({ callId: Id, audio: v.optional(v.boolean()), video: v.optional(v.boolean()) }), output: v.null() },
     'update.check': { input: NoInput, output: UpdateStatus },
     'update.restart': { input: NoInput, output: v.object({ restarted: v.boolean() }) },
     'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },

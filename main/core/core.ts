@@ -142,6 +142,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'calls.hangUp': async ({ callId }) => (await calls.hangUp(callId), null),
       'calls.addParticipant': async ({ callId, to }) => (await calls.addParticipant(callId, to), null),
       'calls.change': async ({ callId, change }) => (await calls.change(callId, change), null),
+      'calls.setMuted': async ({ callId, audio, video }) => (await calls.setMuted(callId, { audio, video }), null),
       'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
     },
     (method, e) => log(`request ${method} failed`, e),

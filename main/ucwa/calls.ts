@@ -8,6 +8,7 @@ import { reasonError, UcwaError, userMessage } from './errors'
 import type { UcwaEvent } from './events'
 import { Operations, type OperationKind, type OperationLimits } from './operations'
 import { link, prop, type Resource } from './resource'
+import { Roster, type MediaKind, type Participant, type Person } from './roster'
 import type { StateMachine } from './state-machine'
 
 export type MediaPurpose = 'call' | 'escalation' | 'conference'
@@ -28,10 +29,7 @@ export interface MediaAgent {
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void
 }
 
-export interface Person {
-  name: string
-  uri: string
-}
+export type { Participant, Person } from './roster'
 
 export interface CallSnapshot {
   id: string
@@ -39,7 +37,7 @@ export interface CallSnapshot {
   direction: 'outgoing' | 'incoming'
   remote: Person
   subject: string
-  participants: Person[]
+  participants: Participant[]
   conference: boolean
   startedAt: number
   connectedAt?: number
@@ -49,6 +47,9 @@ export interface CallSnapshot {
   held?: boolean
   remoteHeld?: boolean
   sendingVideo?: boolean
+  /** what I muted: my microphone, my camera */
+  audioMuted?: boolean
+  videoMuted?: boolean
 }
 
 interface Call {
@@ -61,7 +62,7 @@ interface Call {
   sessionContext: string
   startedAt: number
   connectedAt?: number
-  participants: Map<string, Person>
+  roster: Roster
   conference: boolean
   invitationHref?: string
   conversationHref?: string
@@ -214,6 +215,12 @@ export class CallEngine {
     }
   }
 
+  /** I muted my microphone or turned my camera off (the renderer did it to its tracks); a conference's server is told too. */
+  async setMuted(id: string, muted: Partial<Record<MediaKind, boolean>>): Promise<void> {
+    const call = this.#need(id)
+    for (const kind of ['audio', 'video'] as const) if (muted[kind] !== undefined) await call.roster.want(kind, muted[kind])
+  }
+
   /** Hold, resume, camera off or on in a two-person call: audioVideoRenegotiation through the session. */
   async change(id: string, what: CallChange): Promise<void> {
     const call = this.#need(id)
@@ -301,6 +308,12 @@ export class CallEngine {
     return href
   }
 
+  /** Members announced before this call existed (an invited member): read them from the server. */
+  async #fillRoster(call: Call, conversation: Resource): Promise<void> {
+    const href = link(conversation, 'participants')
+    if (href) call.roster.fill(await this.client.http.get(href), link(conversation, 'localParticipant'))
+  }
+
   #learnLinks(call: Call, res: Resource): void {
     for (const [rel, list] of Object.entries(res.links)) if (list[0]) call.links[`${res.href} ${rel}`] = list[0].href
   }
@@ -320,7 +333,7 @@ export class CallEngine {
       operationId: short(),
       sessionContext: short(),
       startedAt: this.now(),
-      participants: new Map(),
+      roster: new Roster(this.client.http, () => this.#changed(call)),
       conference: false,
       links: {},
       held: false,
@@ -402,12 +415,10 @@ export class CallEngine {
     if (e.link.rel === 'audioVideoNegotiation' && res) return this.#negotiation(e.sender.href, res)
     if (e.link.rel === 'audioVideoInvitation' && e.type === 'completed') return this.#invitationCompleted(e)
     if (e.link.rel === 'audioVideo' && e.type === 'updated' && res) return this.#audioVideoUpdated(e, res)
-    if (e.link.rel === 'participant' && res) {
+    if (['participant', 'localParticipant', 'participantAudio', 'participantVideo'].includes(e.link.rel)) {
       const call = this.#byConversation(e.sender.href)
-      if (!call) return
-      if (e.type === 'deleted') call.participants.delete(e.link.href)
-      else call.participants.set(e.link.href, { name: prop(res, 'name') ?? '', uri: prop(res, 'uri') ?? '' })
-      return this.#changed(call)
+      if (call && !call.roster.onParticipant(e)) await call.roster.onMedia(e)
+      return
     }
     if (e.link.rel === 'participantInvitation' && e.type === 'completed') this.#ops.settle(prop(res, 'operationId'))
     // a Canceled one is ours (the escalation it waited for was given up): the notice already says why
@@ -427,6 +438,10 @@ export class CallEngine {
       const call = [...this.#calls.values()].find((c) => c.conversationHref === e.link.href)
       if (call && !call.conference) {
         call.conference = true
+        if (res) {
+          call.roster.localHref = link(res, 'localParticipant') ?? call.roster.localHref
+          this.#fillRoster(call, res).catch(() => {}) // a failed read leaves the roster to the events that follow
+        }
         if (call.machine.state === 'connected') this.#go(call, 'conference')
         else this.#changed(call)
       }
@@ -605,7 +620,7 @@ function snapshot(c: Call): CallSnapshot {
     direction: c.direction,
     remote: c.remote,
     subject: c.subject,
-    participants: [...c.participants.values()],
+    participants: c.roster.list(),
     conference: c.conference,
     startedAt: c.startedAt,
     ...(c.connectedAt && { connectedAt: c.connectedAt }),
@@ -614,5 +629,7 @@ function snapshot(c: Call): CallSnapshot {
     held: c.held,
     remoteHeld: c.remoteHeld,
     sendingVideo: c.sendingVideo,
+    audioMuted: c.roster.muted.audio,
+    videoMuted: c.roster.muted.video,
   }
 }

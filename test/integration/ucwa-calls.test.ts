@@ -142,6 +142,49 @@ describe('call engine', () => {
     await expect.poll(() => alice.last((s) => s.id === call.id)?.state).toBe('ended')
   }, 40_000)
 
+  it('conference roster: everyone sees who is in, who muted and whose camera is off; the unit stops forwarding a muted microphone', async () => {
+    sim = await startSimulator()
+    const [alice, bob, carol] = [await user('alice'), await user('bob'), await user('carol')]
+    const call = await alice.engine.start('bob@contoso.test')
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    const bobCall = ringing(bob)!
+    await bob.engine.accept(bobCall.id)
+    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    // muted before the move: the conference's server hears of it once Alice is in
+    await alice.engine.setMuted(call.id, { video: true })
+    expect(alice.engine.get(call.id)).toMatchObject({ videoMuted: true, audioMuted: false })
+    await alice.engine.addParticipant(call.id, 'carol@contoso.test')
+    await expect.poll(() => ringing(carol), { timeout: 10_000 }).toBeTruthy()
+    const carolCall = ringing(carol)!
+    await carol.engine.accept(carolCall.id)
+    await expect.poll(() => carol.engine.get(carolCall.id)?.state, { timeout: 10_000 }).toBe('conference')
+
+    // Carol joined after Alice and Bob were announced: her roster still lists both, Alice's camera off
+    const roster = (who: typeof alice, id: string) => Object.fromEntries((who.engine.get(id)?.participants ?? []).map((p) => [p.uri, `${p.audio}/${p.video}`]))
+    await expect.poll(() => roster(carol, carolCall.id)).toEqual({ 'sip:alice@contoso.test': 'on/muted', 'sip:bob@contoso.test': 'on/on' })
+    await expect.poll(() => roster(bob, bobCall.id)).toEqual({ 'sip:alice@contoso.test': 'on/muted', 'sip:carol@contoso.test': 'on/on' })
+
+    const peers = { alice: alice.media.current(call.id)!, bob: bob.media.current(bobCall.id)!, carol: carol.media.current(carolCall.id)! }
+    for (const p of Object.values(peers)) p.startSending()
+    await expect.poll(() => peers.carol.count('bob', 'audio'), { timeout: 10_000 }).toBeGreaterThan(10)
+
+    await bob.engine.setMuted(bobCall.id, { audio: true })
+    await expect.poll(() => roster(alice, call.id)['sip:bob@contoso.test']).toBe('muted/on')
+    await expect.poll(() => roster(carol, carolCall.id)['sip:bob@contoso.test']).toBe('muted/on')
+    expect(bob.engine.get(bobCall.id)?.audioMuted).toBe(true)
+    // Bob's client still sends (a werift peer ignores mute): the unit drops it, so Carol hears nothing from him
+    await new Promise((r) => setTimeout(r, 300))
+    const heard = peers.carol.count('bob', 'audio')
+    const fromAlice = peers.carol.count('alice', 'audio')
+    await new Promise((r) => setTimeout(r, 500))
+    expect(peers.carol.count('bob', 'audio')).toBe(heard)
+    expect(peers.carol.count('alice', 'audio')).toBeGreaterThan(fromAlice + 5) // only Bob is dropped
+
+    await bob.engine.setMuted(bobCall.id, { audio: false })
+    await expect.poll(() => roster(carol, carolCall.id)['sip:bob@contoso.test']).toBe('on/on')
+    await expect.poll(() => peers.carol.count('bob', 'audio'), { timeout: 5_000 }).toBeGreaterThan(heard + 10)
+  }, 40_000)
+
   it('a failed escalation leaves the P2P call connected, with a notice', async () => {
     sim = await startSimulator()
     const alice = await user('alice')

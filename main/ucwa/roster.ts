@@ -1,0 +1,130 @@
+// Who is in a call and how: participant, participantAudio and participantVideo events (participant_ref.md,
+// participantAudio_ref.md, participantVideo_ref.md), and my own mute on the conference server (muteAudio_ref.md).
+import type { UcwaEvent } from './events'
+import type { UcwaHttp } from './http'
+import { link, prop, type Resource } from './resource'
+
+export type MediaKind = 'audio' | 'video'
+/** in that modality and heard/seen, muted there, or not in it at all */
+export type ParticipantMedia = 'on' | 'muted' | 'off'
+
+export interface Person {
+  name: string
+  uri: string
+}
+
+export interface Participant extends Person {
+  audio?: ParticipantMedia
+  video?: ParticipantMedia
+}
+
+const Kind = { audio: 'Audio', video: 'Video' } as const
+
+interface Self {
+  muted: boolean
+  /** the mute or unmute link the server offers now (hrefs are followed, never built) */
+  toggle?: string
+}
+
+export class Roster {
+  readonly #people = new Map<string, Person>()
+  readonly #media = new Map<string, Partial<Record<MediaKind, ParticipantMedia>>>()
+  /** participantAudio/Video href → whose and which, so a deleted event (no body) finds its participant */
+  readonly #mediaOf = new Map<string, { participant: string; kind: MediaKind }>()
+  readonly #self: Partial<Record<MediaKind, Self>> = {}
+  readonly #want: Record<MediaKind, boolean> = { audio: false, video: false }
+  readonly #sending = new Set<MediaKind>()
+  localHref?: string
+
+  constructor(
+    private readonly http: Pick<UcwaHttp, 'get' | 'post'>,
+    private readonly changed: () => void,
+  ) {}
+
+  /** What I asked for: the renderer mutes its tracks itself; the server is told in a conference. */
+  get muted(): Record<MediaKind, boolean> {
+    return { ...this.#want }
+  }
+
+  list(): Participant[] {
+    return [...this.#people.entries()].map(([href, p]) => ({ ...p, ...this.#media.get(href) }))
+  }
+
+  /** A participant event. Returns true when it was one. */
+  onParticipant(e: UcwaEvent): boolean {
+    if (e.link.rel === 'localParticipant') {
+      this.localHref = e.link.href
+      return true
+    }
+    if (e.link.rel !== 'participant') return false
+    if (e.type === 'deleted') {
+      this.#people.delete(e.link.href)
+      this.#media.delete(e.link.href)
+    } else if (e.embedded) this.#person(e.embedded)
+    this.changed()
+    return true
+  }
+
+  /** The participants collection (after joining a conference whose members were announced before the call existed). */
+  fill(collection: Resource, localHref: string | undefined): void {
+    if (localHref) this.localHref = localHref
+    for (const p of collection.embedded.participant ?? []) this.#person(p)
+    this.changed()
+  }
+
+  /** A participantAudio/participantVideo event; fetches the resource when the event does not carry it. */
+  async onMedia(e: UcwaEvent): Promise<boolean> {
+    const kind: MediaKind | null = e.link.rel === 'participantAudio' ? 'audio' : e.link.rel === 'participantVideo' ? 'video' : null
+    if (!kind) return false
+    if (e.type === 'deleted') {
+      const of = this.#mediaOf.get(e.link.href)
+      this.#mediaOf.delete(e.link.href)
+      if (of) this.#set(of.participant, kind, 'off')
+      return true
+    }
+    const res = e.embedded ?? (await this.http.get(e.link.href))
+    const participant = link(res, 'participant')
+    if (!participant) return true
+    this.#mediaOf.set(e.link.href, { participant, kind })
+    const muted = prop<boolean>(res, `${kind}Muted`) === true
+    if (participant === this.localHref) {
+      this.#self[kind] = { muted, toggle: link(res, muted ? `unmute${Kind[kind]}` : `mute${Kind[kind]}`) }
+      await this.#reconcile(kind)
+      return true
+    }
+    this.#set(participant, kind, muted ? 'muted' : prop(res, `${kind}Direction`) === 'Inactive' ? 'off' : 'on')
+    return true
+  }
+
+  /** Mute or unmute me; in a conference the server is told through the link it offers. */
+  async want(kind: MediaKind, muted: boolean): Promise<void> {
+    if (this.#want[kind] === muted) return
+    this.#want[kind] = muted
+    this.changed()
+    await this.#reconcile(kind)
+  }
+
+  async #reconcile(kind: MediaKind): Promise<void> {
+    const self = this.#self[kind]
+    if (!self?.toggle || self.muted === this.#want[kind] || this.#sending.has(kind)) return
+    this.#sending.add(kind)
+    try {
+      await this.http.post(self.toggle)
+      self.toggle = undefined // the server's updated event brings the new state and the opposite link
+    } finally {
+      this.#sending.delete(kind)
+    }
+    // that event came while we posted: the person may have changed their mind since
+    if (this.#self[kind] !== self) await this.#reconcile(kind)
+  }
+
+  #person(res: Resource): void {
+    if (res.href === this.localHref || prop<boolean>(res, 'local') === true) return
+    this.#people.set(res.href, { name: prop(res, 'name') ?? '', uri: prop(res, 'uri') ?? '' })
+  }
+
+  #set(participant: string, kind: MediaKind, state: ParticipantMedia): void {
+    this.#media.set(participant, { ...this.#media.get(participant), [kind]: state })
+    this.changed()
+  }
+}
