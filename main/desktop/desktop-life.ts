@@ -70,7 +70,7 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
     },
     () => (o.window()?.isVisible() ? o.window()?.hide() : show()),
   )
-  const redraw = () => tray.render(trayView({ session, calls: [...calls.values()], windowVisible: !!o.window()?.isVisible(), muted: false }))
+  const redraw = () => tray.render(trayView({ session, calls: [...calls.values()], windowVisible: !!o.window()?.isVisible() }))
 
   core.events.subscribe((name, payload) => {
     if (name === 'session.changed') session = payload as SessionInfo

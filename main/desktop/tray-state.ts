@@ -16,7 +16,7 @@ export interface TrayView {
   menu: TrayMenuItem[]
 }
 
-export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windowVisible: boolean; muted: boolean }): TrayView {
+export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windowVisible: boolean }): TrayView {
   const { session, calls } = o
   const ringing = calls.find((c) => c.state === 'ringing')
   const active = calls.find((c) => c.state !== 'ringing' && c.state !== 'ended')
@@ -31,7 +31,7 @@ export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windo
     tooltip = `Parley — ${ringing.remote.name} is calling`
   } else if (active) {
     icon = 'busy'
-    tooltip = `Parley — in a call with ${active.conference ? 'a conference' : active.remote.name}`
+    tooltip = `Parley — in a call with ${active.conference ? 'a conference' : active.remote.name}${active.audioMuted ? ' (muted)' : ''}`
   } else if (signedIn) {
     icon = 'available'
     tooltip = `Parley — ${session.user?.name ?? 'signed in'}`
@@ -45,7 +45,7 @@ export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windo
       { id: 'presence-online', label: 'Available', enabled: signedIn },
       { id: 'presence-busy', label: 'Busy', enabled: signedIn },
       { id: 'presence-dnd', label: 'Do not disturb', enabled: signedIn },
-      { id: 'mute', label: o.muted ? 'Unmute' : 'Mute', enabled: !!active },
+      { id: 'mute', label: active?.audioMuted ? 'Unmute' : 'Mute', enabled: !!active },
       { id: 'hang-up', label: 'Hang up', enabled: !!active },
       { id: 'check-updates', label: 'Check for updates', enabled: true },
       { id: 'quit', label: 'Quit Parley', enabled: true },

@@ -150,7 +150,20 @@ describe('meeting client in Chromium', () => {
     for (const p of [alice, bob, carol]) await expect.poll(() => state(p), { timeout: 20_000 }).toMatch(/^Conference/)
     for (const p of [alice, bob, carol]) await expect.poll(() => stat(p, 'video-tracks'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
     await expect.poll(() => alice.getByRole('complementary', { name: 'Participants' }).textContent()).toContain('Carol Castillo')
+    // the roster of the one who joined last lists the two already there
+    await expect.poll(() => carol.getByTestId('participant').evaluateAll((li) => li.map((e) => e.getAttribute('data-uri')).sort())).toEqual(['sip:alice@contoso.test', 'sip:bob@contoso.test'])
+    // Bob mutes and turns his camera off: both others' rosters say so
+    await bob.getByRole('button', { name: 'Mute' }).click()
+    await bob.getByRole('button', { name: 'Camera off' }).click()
+    const bobIn = (p: Page) => p.locator('[data-testid="participant"][data-uri="sip:bob@contoso.test"]')
+    for (const p of [alice, carol]) {
+      await expect.poll(() => bobIn(p).getAttribute('data-audio'), { timeout: 10_000 }).toBe('muted')
+      await expect.poll(() => bobIn(p).getAttribute('data-video'), { timeout: 10_000 }).toBe('muted')
+    }
+    expect(await bobIn(alice).textContent()).toContain('(muted, camera off)')
     await screenshot(alice, 'call-conference')
+    await bob.getByRole('button', { name: 'Unmute' }).click()
+    await expect.poll(() => bobIn(carol).getAttribute('data-audio'), { timeout: 10_000 }).toBe('on')
     // Carol and Bob leave; Alice, the last one in, sees the conference end by itself
     for (const p of [carol, bob]) await p.getByRole('button', { name: 'Hang up' }).click()
     for (const p of [alice, bob, carol]) await expect.poll(() => p.getByTestId('call-view').count(), { timeout: 10_000 }).toBe(0)

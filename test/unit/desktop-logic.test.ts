@@ -57,7 +57,7 @@ const call = (state: CallSnapshot['state'], conference = false): CallSnapshot =>
 
 describe('tray state', () => {
   it('has an icon and tooltip for every session and call state', () => {
-    const v = (s: SessionInfo['state'], calls: CallSnapshot[] = []) => trayView({ session: session(s), calls, windowVisible: true, muted: false })
+    const v = (s: SessionInfo['state'], calls: CallSnapshot[] = []) => trayView({ session: session(s), calls, windowVisible: true })
     expect(v('signed-out')).toMatchObject({ icon: 'signed-out', tooltip: 'Parley — signed out', flashing: false })
     expect(v('signed-in')).toMatchObject({ icon: 'available', tooltip: 'Parley — Alice Ahlberg' })
     expect(v('reconnecting', [call('connected')])).toMatchObject({ icon: 'reconnecting' })
@@ -67,6 +67,13 @@ describe('tray state', () => {
     const menu = v('signed-in', [call('connected')]).menu
     expect(menu.find((m) => m.id === 'hang-up')?.enabled).toBe(true)
     expect(v('signed-out').menu.find((m) => m.id === 'presence-busy')?.enabled).toBe(false)
-    expect(trayView({ session: session('signed-in'), calls: [], windowVisible: false, muted: false }).menu[0]).toMatchObject({ id: 'show' })
+    expect(trayView({ session: session('signed-in'), calls: [], windowVisible: false }).menu[0]).toMatchObject({ id: 'show' })
+  })
+
+  it('says whether I am muted in the current call, and offers the opposite', () => {
+    const v = (audioMuted: boolean) => trayView({ session: session('signed-in'), calls: [{ ...call('connected'), audioMuted }], windowVisible: true })
+    expect(v(false).menu.find((m) => m.id === 'mute')?.label).toBe('Mute')
+    expect(v(true).menu.find((m) => m.id === 'mute')?.label).toBe('Unmute')
+    expect(v(true).tooltip).toBe('Parley — in a call with Bob Brennan (muted)')
   })
 })

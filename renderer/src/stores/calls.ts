@@ -1,9 +1,13 @@
 import { defineStore } from 'pinia'
+import { watch } from 'vue'
 import type { CallSnapshot } from '../../../preload/contract'
 import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
 import { media } from '../media/engine'
+import { isIncomingWindow } from '../window-role'
 import { useAppStore } from './app'
+
+let lastReported = ''
 
 const live = (c: CallSnapshot) => c.state !== 'ended'
 
@@ -49,6 +53,26 @@ export const useCallsStore = defineStore('calls', {
     async start() {
       api().on('calls.changed', (c) => apply(this, c))
       for (const c of await api().invoke('calls.list')) apply(this, c)
+      // main hears of mute and camera off (tray, conference roster); the media owner (main window) reports them
+      if (!isIncomingWindow()) watch(() => [this.active?.id, this.active?.state, media.state.microphoneOn, media.state.cameraOn], () => void this.reportMuted())
+    },
+    async reportMuted() {
+      const c = this.active
+      if (!c || c.state === 'ending') return
+      const audio = !media.state.microphoneOn
+      const video = !media.state.cameraOn
+      // compared with what we last sent, not the snapshot: a quick mute-unmute must not be lost to a late event
+      const key = `${c.id} ${audio} ${video}`
+      if (key === lastReported) return
+      lastReported = key
+      await run(this, () =>
+        api()
+          .invoke('calls.setMuted', { callId: c.id, audio, video })
+          .catch((e) => {
+            lastReported = '' // the next change tries again
+            throw e
+          }),
+      )
     },
     async call(to: string, video: boolean) {
       this.error = null
