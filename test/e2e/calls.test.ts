@@ -107,6 +107,13 @@ describe('meeting client in Chromium', () => {
       await expect.poll(() => stat(p, 'audio-bytes'), { timeout: 5000 }).toBeGreaterThan(bytes)
     }
     await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeGreaterThan(0.01)
+    // each sees the other's picture (not only decodes it), and hears the other through one audio element
+    for (const p of [alice, bob]) {
+      await expect.poll(() => p.getByLabel('Remote video 1').evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 5000 }).toBeGreaterThan(0)
+      expect(await p.locator('audio').count()).toBe(1)
+    }
+    // the caller sees the name the pool knows, not the address typed
+    await expect.poll(() => alice.locator('#call-title').textContent()).toBe('Bob Brennan')
     await screenshot(alice, 'call-p2p')
     await alice.getByRole('button', { name: 'Mute' }).click()
     await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeLessThan(0.001)
@@ -123,6 +130,14 @@ describe('meeting client in Chromium', () => {
     await expect.poll(() => stat(bob, 'audio-bytes'), { timeout: 5000 }).toBeGreaterThan(bytes)
     await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeGreaterThan(0.01)
     expect(await state(alice)).toMatch(/^Connected/)
+    // choose a speaker mid-call: Bob's voice plays on it
+    const speakers = await alice.locator('select#speaker option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v && v !== 'default'))
+    expect(speakers.length).toBeGreaterThanOrEqual(1)
+    await alice.locator('select#speaker').selectOption(speakers[0]!)
+    const sinks = () => alice.locator('audio').evaluateAll((els) => els.map((e) => (e as HTMLAudioElement).sinkId))
+    await expect.poll(sinks).toEqual([speakers[0]])
+    await alice.locator('select#speaker').selectOption('')
+    await expect.poll(sinks).toEqual([''])
     await alice.getByText('Settings').click()
 
     // hold: audio stops both ways and Bob is told; resume brings it back

@@ -387,8 +387,10 @@ export class MediaEngine {
     for (const t of pc?.getTransceivers() ?? []) {
       if (t.currentDirection === 'sendonly' || t.currentDirection === 'inactive' || !t.receiver.track) continue
       const s = new MediaStream([t.receiver.track])
-      if (t.receiver.track.kind === 'video' && !t.receiver.track.muted) videos.push(s)
-      else audios.push(s)
+      if (t.receiver.track.kind === 'audio') audios.push(s)
+      // a P2P call has one picture: always shown (Chromium leaves it muted after a pranswer even once frames flow);
+      // a conference slot nobody feeds yet is muted and gets no tile
+      else if (pc === m.p2p || !t.receiver.track.muted) videos.push(s)
     }
     m.remoteVideos.value = videos
     m.remoteAudio.value = audios
