@@ -1,0 +1,84 @@
+// The conference roster and my own mute as the server knows it (participantAudio_ref.md, muteAudio_ref.md).
+import { describe, expect, it } from 'vitest'
+import type { UcwaEvent } from '../../main/ucwa/events'
+import type { Resource } from '../../main/ucwa/resource'
+import { Roster } from '../../main/ucwa/roster'
+
+const conv = 'https://pool.test/ucwa/v1/applications/1/communication/conversations/7'
+const me = `${conv}/participants/alice`
+const bob = `${conv}/participants/bob`
+const res = (href: string, props: Resource['props'], links: Record<string, string> = {}): Resource => ({
+  href,
+  props,
+  links: Object.fromEntries(Object.entries(links).map(([rel, h]) => [rel, [{ href: h }]])),
+  embedded: {},
+})
+const event = (type: UcwaEvent['type'], rel: string, href: string, embedded?: Resource): UcwaEvent => ({ type, sender: { rel: 'conversation', href: conv }, link: { rel, href }, ...(embedded && { embedded }) })
+const myAudio = (muted: boolean) => res(`${me}/participantAudio`, { audioMuted: muted }, { participant: me, [muted ? 'unmuteAudio' : 'muteAudio']: `${me}/participantAudio/${muted ? 'unmute' : 'mute'}Audio` })
+
+function roster() {
+  const posts: string[] = []
+  let release: () => void = () => {}
+  const http = {
+    get: async () => {
+      throw new Error('events carry their resources here')
+    },
+    // each POST waits until the test lets it finish, as a slow pool would
+    post: (href: string) => {
+      posts.push(href)
+      return new Promise<null>((resolve) => (release = () => resolve(null)))
+    },
+  }
+  const r = new Roster(http as never, () => {})
+  return { r, posts, finish: () => release() }
+}
+
+describe('conference roster', () => {
+  it('a quick mute then unmute ends unmuted on the server: one POST at a time, then the opposite link', async () => {
+    const { r, posts, finish } = roster()
+    r.onParticipant(event('added', 'localParticipant', me))
+    await r.onMedia(event('added', 'participantAudio', `${me}/participantAudio`, myAudio(false)))
+    const muting = r.want('audio', true)
+    expect(posts).toEqual([`${me}/participantAudio/muteAudio`])
+    await r.want('audio', false) // changed my mind while the pool works on it
+    expect(posts).toHaveLength(1)
+    expect(r.muted.audio).toBe(false)
+    finish()
+    await muting
+    // the pool says I am muted and offers unmute: the roster catches up with what I want
+    const catchUp = r.onMedia(event('updated', 'participantAudio', `${me}/participantAudio`, myAudio(true)))
+    await Promise.resolve()
+    expect(posts).toEqual([`${me}/participantAudio/muteAudio`, `${me}/participantAudio/unmuteAudio`])
+    finish()
+    await catchUp
+  })
+
+  it('the pool announces the mute before it answers the POST (as pools do): an unmute asked meanwhile still goes out', async () => {
+    const { r, posts, finish } = roster()
+    r.onParticipant(event('added', 'localParticipant', me))
+    await r.onMedia(event('added', 'participantAudio', `${me}/participantAudio`, myAudio(false)))
+    const muting = r.want('audio', true)
+    await r.want('audio', false)
+    await r.onMedia(event('updated', 'participantAudio', `${me}/participantAudio`, myAudio(true)))
+    expect(posts).toHaveLength(1) // still one at a time
+    finish()
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(posts).toEqual([`${me}/participantAudio/muteAudio`, `${me}/participantAudio/unmuteAudio`])
+    finish()
+    await muting
+  })
+
+  it('lists others with their microphone and camera; a participant who leaves goes, and so does their media', async () => {
+    const { r } = roster()
+    r.onParticipant(event('added', 'localParticipant', me))
+    r.onParticipant(event('added', 'participant', bob, res(bob, { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' })))
+    await r.onMedia(event('added', 'participantAudio', `${bob}/participantAudio`, res(`${bob}/participantAudio`, { audioMuted: true }, { participant: bob })))
+    await r.onMedia(event('added', 'participantVideo', `${bob}/participantVideo`, res(`${bob}/participantVideo`, { videoMuted: false, videoDirection: 'Inactive' }, { participant: bob })))
+    expect(r.list()).toEqual([{ name: 'Bob Brennan', uri: 'sip:bob@contoso.test', audio: 'muted', video: 'off' }])
+    await r.onMedia(event('deleted', 'participantAudio', `${bob}/participantAudio`))
+    expect(r.list()[0]?.audio).toBe('off')
+    r.onParticipant(event('deleted', 'participant', bob))
+    expect(r.list()).toEqual([])
+  })
+})
