@@ -10,7 +10,7 @@ const bob = `${conv}/participants/bob`
 const res = (href: string, props: Resource['props'], links: Record<string, string> = {}): Resource => ({
   href,
   props,
-  links: Object.fromEntries(Object.entries(links).map(([rel, h]) => [rel, [{ href: h }]])),
+  links: Object.fromEntries(Object.entries(links).map(([rel, h]) => [rel, [{ rel, href: h }]])),
   embedded: {},
 })
 const event = (type: UcwaEvent['type'], rel: string, href: string, embedded?: Resource): UcwaEvent => ({ type, sender: { rel: 'conversation', href: conv }, link: { rel, href }, ...(embedded && { embedded }) })
