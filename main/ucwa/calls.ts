@@ -73,6 +73,8 @@ interface Call {
   cancelHref?: string
   /** our provisional answer on its way (sendProvisionalAnswer); the final one follows it */
   early?: Promise<void>
+  /** Accept under way: one answer per call, however many times the person clicks */
+  accepting?: Promise<void>
   escalation?: { operationId: string; invitationHref?: string }
   /** addParticipant is waiting for the conversation to offer escalateAudioVideo */
   wantsEscalation?: boolean
@@ -161,9 +163,17 @@ export class CallEngine {
     return snapshot(call)
   }
 
-  async accept(id: string): Promise<void> {
+  /** A second Accept (a double click, or the notification and the window both) waits for the first: the pool takes one answer. */
+  accept(id: string): Promise<void> {
     const call = this.#need(id)
-    this.#go(call, 'answering')
+    if (!call.accepting) {
+      this.#go(call, 'answering')
+      call.accepting = this.#answer(call)
+    }
+    return call.accepting
+  }
+
+  async #answer(call: Call): Promise<void> {
     try {
       const answer = await this.media.createAnswer(call.id, call.offer!, call.conference ? 'conference' : 'call')
       await call.early // a provisional answer arriving after the final one would be refused by the pool

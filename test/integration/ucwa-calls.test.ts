@@ -60,6 +60,22 @@ describe('call engine', () => {
     await Promise.all([alice.media.current(out.id)!.connected(), bob.media.current(incoming.id)!.connected()])
   })
 
+  it('Accept twice (a double click, or the notification and the window both) answers once and the call connects', async () => {
+    sim = await startSimulator()
+    const alice = await user('alice')
+    const bob = await user('bob')
+    const call = await alice.engine.start('bob@contoso.test')
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    const bobCall = ringing(bob)!
+    await Promise.all([bob.engine.accept(bobCall.id), bob.engine.accept(bobCall.id)])
+    await bob.engine.accept(bobCall.id) // and once more after it connected
+    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    await expect.poll(() => bob.engine.get(bobCall.id)?.state).toBe('connected')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
+    await bob.engine.hangUp(bobCall.id)
+  })
+
   it('hanging up a call answered a moment ago (before the caller heard) ends it for the callee too', async () => {
     sim = await startSimulator()
     const alice = await user('alice')
