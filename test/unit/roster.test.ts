@@ -8,6 +8,7 @@ const conv = 'https://pool.test/ucwa/v1/applications/1/communication/conversatio
 const me = `${conv}/participants/alice`
 const bob = `${conv}/participants/bob`
 const res = (href: string, props: Resource['props'], links: Record<string, string> = {}): Resource => ({
+  rel: href.split('/').pop()!.startsWith('participant') ? href.split('/').pop()! : 'participant',
   href,
   props,
   links: Object.fromEntries(Object.entries(links).map(([rel, h]) => [rel, [{ rel, href: h }]])),
