@@ -574,14 +574,23 @@ export class CallEngine {
         this.media.applyReanswer(call.id, answer)
         if (change === 'hold' || change === 'resume') call.held = change === 'hold'
         else call.sendingVideo = change === 'video-on'
-      } else call.notice = reasonError(e.reason).message
+      } else if (e.reason?.subcode === 'Declined') call.notice = `${call.remote.name} could not take that change. The call goes on as it was.`
+      else call.notice = reasonError(e.reason).message
       return this.#changed(call)
     }
     if (e.type !== 'started') return
     const offer = decodeData(link(r, 'mediaOffer') ?? '')
     const answerHref = link(r, 'answer')
     if (!offer || !answerHref) return
-    const answer = await this.media.answerReoffer(call.id, offer)
+    let answer: string
+    try {
+      answer = await this.media.answerReoffer(call.id, offer)
+    } catch {
+      // our side cannot take the change: say so at once (dismiss) rather than leave the other side waiting
+      const dismiss = link(r, 'dismiss')
+      if (dismiss) await this.client.http.post(dismiss, { reason: 'InvalidMediaOffer' })
+      return
+    }
     await this.client.http.post(answerHref, answer, { type: 'sdp' })
     call.remoteHeld = isHold(offer)
     this.#changed(call)

@@ -240,5 +240,14 @@ describe('mid-call changes', () => {
     expect(alice.engine.get(call.id)?.held).toBe(false)
     await alice.engine.change(call.id, 'video-off')
     await expect.poll(() => alice.engine.get(call.id)?.sendingVideo).toBe(false)
+
+    // Bob's side cannot take the next change: it dismisses it, Alice hears why at once and keeps the call as it was
+    bob.media.answerReoffer = async () => {
+      throw new Error('no camera for that')
+    }
+    await alice.engine.change(call.id, 'video-on')
+    await expect.poll(() => alice.engine.get(call.id)?.notice).toBe('Bob Brennan could not take that change. The call goes on as it was.')
+    expect(alice.engine.get(call.id)).toMatchObject({ state: 'connected', sendingVideo: false })
+    expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
   })
 })
