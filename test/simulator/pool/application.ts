@@ -65,8 +65,12 @@ export class Application {
     return 'Online'
   }
 
+  /** the world listens: what an application is told may change what others see of its user */
+  onEmit: (() => void) | null = null
+
   emit(sender: { rel: string; href: string }, event: UcwaEvent, priority: Priority = 'high'): void {
     this.channel.enqueue(sender, event, priority)
+    this.onEmit?.()
   }
 
   /** Shorthand for the common case: an event about a resource, with the resource embedded. */

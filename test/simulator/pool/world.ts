@@ -5,6 +5,7 @@ import type { IdSource } from '../ids'
 import { Application } from './application'
 import { Calls } from './calls'
 import { Conferencing } from './conferencing'
+import { PresenceSubscriptions } from './presence'
 import type { Directory, User } from './directory'
 import { Tokens } from './tokens'
 
@@ -33,6 +34,7 @@ export class World {
   readonly tokens: Tokens
   readonly calls: Calls
   readonly conferencing: Conferencing
+  readonly presence: PresenceSubscriptions
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null
@@ -55,6 +57,7 @@ export class World {
     }
     this.calls = new Calls(callWorld)
     this.conferencing = new Conferencing(callWorld, this.calls)
+    this.presence = new PresenceSubscriptions(callWorld)
     this.#scheduleSweep()
   }
 
@@ -70,6 +73,8 @@ export class World {
     }
     const app = new Application(this.ids.id(), user, pool, input.endpointId, input.userAgent, input.culture, input.instanceId, this.clock)
     app.channel.onPackage = (self, count) => this.onPackage?.(self, count)
+    // every change of someone's presence is told to their own application first (me, calls): subscribers hear after
+    app.onEmit = () => this.presence.noteChange()
     this.apps.set(app.id, app)
     return { app, created: true }
   }
@@ -85,6 +90,8 @@ export class World {
     if (cause === 'expired') this.expired.add(app.id)
     this.calls.dropApplication(app)
     void this.conferencing.dropApplication(app)
+    this.presence.dropApplication(app)
+    this.presence.noteChange() // signed out: Offline to those who watch
     app.channel.fail(cause === 'expired' ? errors.applicationExpired() : errors.applicationNotFound())
   }
 
@@ -96,6 +103,7 @@ export class World {
   }
 
   sweep(): void {
+    this.presence.noteChange() // inactivity turns people Away without any request
     const now = this.clock.now()
     for (const app of [...this.apps.values()]) {
       if (app.channel.parked) continue

@@ -1,9 +1,10 @@
 // people: search, contacts, a contact and its presence (people_ref.md, search_ref.md, contact_ref.md).
 import type { FastifyInstance } from 'fastify'
 import { errors } from '../http/errors'
-import { appOf, sendRes, type Ctx, type RouteConfig } from '../http/server'
+import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/server'
 import { APPS_ROOT } from '../pool/application'
 import type { User } from '../pool/directory'
+import { presenceOf } from '../pool/presence'
 import { contactPresenceRes, contactRes, peopleRes } from '../pool/render'
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
@@ -48,9 +49,36 @@ export function registerPeople(server: FastifyInstance, ctx: Ctx): void {
   server.get(`${base}/:key/presence`, cfg('contactPresence'), (req, reply) => {
     const app = appOf(ctx, req)
     const u = contact((req.params as { key: string }).key)
-    const apps = ctx.world.appsOf(u).filter((a) => a.available)
-    const order = ['Busy', 'DoNotDisturb', 'Online', 'BeRightBack', 'Away', 'Offwork']
-    const best = apps.map((a) => a.availability).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? 'Offline'
-    return sendRes(req, reply, contactPresenceRes(app, u, best, apps.some((a) => a.inCall)))
+    const p = presenceOf(ctx.world.appsOf(u))
+    return sendRes(req, reply, contactPresenceRes(app, u, p.availability, p.inCall))
+  })
+
+  // presenceSubscriptions_ref.md: duration in minutes, 10 to 30; the URIs whose presence changes come as events
+  const minutes = (v: unknown): number => {
+    const n = Number(Array.isArray(v) ? v[0] : v)
+    if (!Number.isInteger(n) || n < 10 || n > 30) throw errors.parameter('duration must be a whole number of minutes from 10 to 30.')
+    return n
+  }
+  const subs = `${base}/presenceSubscriptions`
+  server.post(subs, cfg('presenceSubscriptions'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const { props } = input(req, ['json', 'xml'])
+    const uris = (Array.isArray(props.uris) ? props.uris : props.uris === undefined ? [] : [props.uris]).map(String)
+    if (uris.length === 0) throw errors.parameter('uris is required.')
+    if (uris.length > 1000) throw errors.parameter('Too many uris in one subscription.')
+    const res = ctx.world.presence.create(app, minutes(props.duration), uris)
+    reply.header('Location', res.href)
+    return sendRes(req, reply, res, 201)
+  })
+  const subId = (req: { params: unknown }) => (req.params as { subId: string }).subId
+  server.get(`${subs}/:subId`, cfg('presenceSubscription'), (req, reply) => sendRes(req, reply, ctx.world.presence.get(appOf(ctx, req), subId(req))))
+  // ExtendAPresenceSubscription.md: POST on the subscription with ?duration=
+  server.post(`${subs}/:subId`, cfg('presenceSubscription'), (req, reply) => {
+    const app = appOf(ctx, req)
+    return sendRes(req, reply, ctx.world.presence.extend(app, subId(req), minutes((req.query as { duration?: string }).duration)))
+  })
+  server.delete(`${subs}/:subId`, cfg('presenceSubscription'), (req, reply) => {
+    ctx.world.presence.remove(appOf(ctx, req), subId(req))
+    return reply.code(204).send()
   })
 }

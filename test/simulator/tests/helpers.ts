@@ -72,6 +72,7 @@ export interface Session {
   url(href: string): string
   get(href: string, accept?: Format): Promise<Resp>
   post(href: string, body?: unknown, opts?: { type?: string; accept?: Format }): Promise<Resp>
+  delete(href: string): Promise<Resp>
   /** one P-GET on the channel; follows next/resume */
   poll(opts?: { query?: string; accept?: Format; signal?: AbortSignal }): Promise<Resp>
   /** polls until an event matching the predicate arrives, returning all events seen (flattened) */
@@ -137,6 +138,7 @@ export async function signIn(sim: Simulator, sip: string, opts: { endpointId?: s
     events: [],
     url: (href) => new URL(href, pool.origin).toString(),
     get: (href, accept) => http(session.url(href), { token: tok, accept }),
+    delete: (href) => http(session.url(href), { token: tok, method: 'DELETE' }),
     post: (href, body, o = {}) =>
       http(session.url(href), {
         method: 'POST',

@@ -59,4 +59,51 @@ describe('me and people', () => {
     await bob.post(`${bob.appHref}/me/reportMyActivity`)
     expect(await presence()).toBe('Online')
   })
+
+  it('presence subscription: current presence at once, then each change as a contactPresence event; extended, expiring, deleted', async () => {
+    const clock = new ManualClock()
+    sim = await withSimulator({ clock })
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const subs = alice.app._embedded.people._links.presenceSubscriptions.href
+    expect((await alice.post(subs, { duration: 5, uris: ['sip:bob@contoso.test'] })).json.subcode).toBe('ParameterValidationFailure')
+    expect((await alice.post(subs, { duration: 20 })).json.subcode).toBe('ParameterValidationFailure')
+    const created = await alice.post(subs, { duration: 11, uris: ['sip:bob@contoso.test', 'sip:carol@contoso.test'] })
+    expect(created.status, created.text).toBe(201)
+    const sub = created.json._links.self.href
+    const presenceOf = (who: string) => (e: { rel: string; type: string; href: string; embedded?: { availability?: string } }) => e.rel === 'contactPresence' && e.type === 'updated' && e.href.includes(`/people/`) && e.href.includes(who)
+    const bobKey = (await alice.get(`${alice.app._embedded.people._links.search.href}?query=bob`)).json._embedded.contact[0]._links.contactPresence.href.split('/').at(-2)
+    clock.advance(5_000) // contactPresence is a medium-priority event: the channel aggregates it for up to 5 s
+    expect((await alice.waitFor(presenceOf(bobKey))).embedded.availability).toBe('Offline')
+
+    // Bob signs in: Alice hears Online without asking; then Busy in a call, then Do not disturb
+    let seen = alice.events.length
+    const bob = await signIn(sim, 'bob@contoso.test')
+    clock.advance(5_000)
+    expect((await alice.waitFor(presenceOf(bobKey), { after: seen })).embedded.availability).toBe('Online')
+    seen = alice.events.length
+    await bob.post(`${bob.appHref}/me/presence`, { availability: 'DoNotDisturb' })
+    clock.advance(5_000)
+    expect((await alice.waitFor(presenceOf(bobKey), { after: seen })).embedded.availability).toBe('DoNotDisturb')
+
+    // a minute before it runs out the pool says so; extending keeps it; after that it expires (404)
+    seen = alice.events.length
+    clock.advance(10 * 60_000 + 5_000)
+    await alice.waitFor((e) => e.rel === 'presenceSubscription' && e.type === 'updated', { after: seen })
+    expect((await alice.post(`${sub}?duration=30`)).status).toBe(200)
+    clock.advance(2 * 60_000)
+    expect((await alice.get(sub)).status).toBe(200)
+    expect((await alice.post(`${sub}?duration=99`)).json.subcode).toBe('ParameterValidationFailure')
+    // the application kept alive by requests, the subscription itself runs out 30 minutes after the extension
+    for (let i = 0; i < 6; i++) {
+      clock.advance(5 * 60_000)
+      await alice.get(`${alice.appHref}/me`)
+    }
+    const expired = await alice.post(`${sub}?duration=11`)
+    expect(expired.status).toBe(404)
+    expect(expired.json.subcode).toBeUndefined() // the subscription is gone, not the application
+
+    const again = (await alice.post(subs, { duration: 10, uris: ['sip:bob@contoso.test'] })).json._links.self.href
+    expect((await alice.delete(again)).status).toBe(204)
+    expect((await alice.get(again)).status).toBe(404)
+  })
 })
