@@ -163,6 +163,8 @@ export const contract = {
     'settings.changed': Settings,
     'session.changed': SessionInfo,
     'calls.changed': CallSnapshot,
+    /** a watched contact's presence changed (presence subscription) */
+    'people.presence': v.object({ uri: v.string(), availability: Availability }),
     'media.request': MediaRequest,
     'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation', 'renegotiate']) }),
     'media.close': v.object({ callId: v.string(), what: v.picklist(['p2p', 'conference', 'all']) }),

@@ -10,6 +10,7 @@ import type { Format } from '../ucwa/http'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventHub } from './event-hub'
 import { ContractMediaAgent } from './media-bridge'
+import { PresenceWatch } from '../ucwa/presence'
 import { SessionMemory } from './session-memory'
 import { SettingsStore } from './settings-store'
 
@@ -64,6 +65,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media)
+  const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }))
 
   let availability: Availability = 'Online'
   const desktopOnly = (what: string) => new UcwaError({ status: 0, code: 'NotAvailable', message: `${what} is part of the installed app, not the browser mode.` })
@@ -131,6 +133,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'people.search': async ({ query }) => (await client.search(query)).map(({ name, uri, title, department }) => ({ name, uri, title, department })),
       'people.contacts': async () => {
         const list = await client.contacts()
+        presence.watch(list).catch((e) => log('could not subscribe to presence', e)) // changes come as events from now on
         return Promise.all(
           list.map(async (c) => ({ name: c.name, uri: c.uri, title: c.title, department: c.department, availability: await client.presenceOf(c).catch(() => 'Offline' as const) })),
         )

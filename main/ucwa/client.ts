@@ -57,6 +57,8 @@ export interface ClientEvents {
   transientStateLost(): void | Promise<void>
   channel(state: ChannelState): void
   saved(session: SavedSession | null): void
+  /** a new application resource (sign-in or recovery): what hung on the old one (subscriptions) is gone */
+  application(app: Resource): void
 }
 
 export class UcwaClient {
@@ -87,6 +89,7 @@ export class UcwaClient {
     channel: new Set(),
     saved: new Set(),
     page: new Set(),
+    application: new Set(),
   }
 
   constructor(private readonly options: ClientOptions) {
@@ -238,6 +241,7 @@ export class UcwaClient {
     })
     if (!app) throw new UcwaError({ status: 201, code: 'BadResponse', message: userMessage('BadResponse') })
     this.app = app
+    this.#emit('application', app)
     const me = embedded(app, 'me')
     this.me = { name: prop(me, 'name') ?? '', uri: prop(me, 'uri') ?? '', title: prop(me, 'title'), department: prop(me, 'department') }
     const available = link(me, 'makeMeAvailable')

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../main/core/core'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import type { CallSnapshot } from '../../preload/contract'
-import { startSimulator, type Simulator } from '../simulator/index'
+import { ManualClock, startSimulator, type Simulator } from '../simulator/index'
 import { weriftRenderer } from '../support/werift-renderer'
 
 let sim: Simulator
@@ -82,5 +82,38 @@ describe('core over the contract', () => {
       ok: false,
       error: { kind: 'ucwa', code: 'InvalidGrant', status: 400, message: 'The sign-in address or password is not right.' },
     })
+  })
+
+  it('contacts’ presence arrives by subscription, not polling, and again after the application was recreated', async () => {
+    const clock = new ManualClock()
+    sim = await startSimulator({ clock })
+    const alice = await core()
+    const bob = await core()
+    const signIn = (c: Core, who: string) => ok(c.dispatch('session.signIn', { sipAddress: `${who}@contoso.test`, password: `${who}-pass`, remember: false, discoveryUrl: sim.url }))
+    await signIn(alice.c, 'alice')
+    const contacts = (await ok(alice.c.dispatch('people.contacts', undefined))) as Array<{ uri: string; availability: string }>
+    expect(contacts.find((c) => c.uri === 'sip:bob@contoso.test')?.availability).toBe('Offline')
+    const heard = () => alice.seen.filter(([n, p]) => n === 'people.presence' && (p as { uri: string }).uri === 'sip:bob@contoso.test').map(([, p]) => (p as { availability: string }).availability)
+    // contactPresence is a medium-priority event: the pool aggregates it up to 5 s (the simulator's clock moves it on)
+    const waitFor = async (availability: string) => {
+      await expect
+        .poll(() => {
+          clock.advance(5_000)
+          return heard().at(-1)
+        })
+        .toBe(availability)
+    }
+    await signIn(bob.c, 'bob')
+    await waitFor('Online')
+    await ok(bob.c.dispatch('presence.set', { availability: 'DoNotDisturb' }))
+    await waitFor('DoNotDisturb')
+
+    // Alice's application expires (laptop asleep): her client recreates it; the list is loaded again and watched again
+    sim.control.expireApplication('alice@contoso.test')
+    await expect.poll(() => alice.seen.filter(([n, p]) => n === 'session.changed' && (p as { state: string }).state === 'reconnecting').length, { timeout: 10_000 }).toBeGreaterThan(0)
+    await expect.poll(async () => ((await ok(alice.c.dispatch('session.get', undefined))) as { state: string }).state, { timeout: 10_000 }).toBe('signed-in')
+    await ok(alice.c.dispatch('people.contacts', undefined))
+    await ok(bob.c.dispatch('presence.set', { availability: 'Online' }))
+    await waitFor('Online')
   })
 })
