@@ -11,6 +11,12 @@ export const useContactsStore = defineStore('contacts', {
     error: null as string | null,
   }),
   actions: {
+    /** presence changes pushed by main (a subscription, not polling) */
+    start() {
+      api().on('people.presence', ({ uri, availability }) => {
+        for (const list of [this.contacts, this.results]) for (const c of list) if (c.uri === uri) c.availability = availability
+      })
+    },
     async load() {
       try {
         this.contacts = await api().invoke('people.contacts')
