@@ -171,8 +171,8 @@ export const contract = {
     'update.status': UpdateStatus,
     /** a sip:/tel:/parley: link asked for a call: the renderer asks the person first */
     'deeplink.call': v.object({ to: v.string() }),
-    /** from the tray, the app menu or the global shortcut */
-    'app.command': v.object({ command: v.picklist(['toggle-mute', 'hang-up']) }),
+    /** from the tray, the app menu or the global shortcut (hang-up is done in main) */
+    'app.command': v.object({ command: v.picklist(['toggle-mute']) }),
   },
 } as const
 

@@ -2,14 +2,13 @@
 // the mute shortcut, close-to-tray and a clean quit. Glue between the core's events and Electron pieces.
 import { app, globalShortcut, type BrowserWindow } from 'electron'
 import { autoUpdater } from 'electron-updater'
-import type { CallSnapshot, SessionInfo } from '../../preload/contract'
 import type { Core } from '../core/core'
 import { linkFromArgv, parseDeepLink } from './deep-link'
+import { DesktopState, onTrayCommand } from './desktop-state'
 import { ElectronCallWindow, ElectronNotifier } from './electron-alerts'
 import { IncomingCallAlerts } from './incoming-alerts'
 import { alertFromArgv, ToastLinks } from './toast'
 import { AppTray } from './tray'
-import { trayView } from './tray-state'
 import { UpdateController, type UpdaterLike } from './updater'
 
 export interface DesktopLife {
@@ -21,8 +20,6 @@ export interface DesktopLife {
 
 export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | null; iconsDir: string; preloadDir: string; log: (m: string) => void }): DesktopLife {
   const { core } = o
-  let session: SessionInfo = { state: 'signed-out', user: null, error: null }
-  const calls = new Map<string, CallSnapshot>()
   let quitting = false
   let closeToTray = true
   const settings = () => core.dispatch('settings.get', undefined).then((r) => (r.ok ? (r.value as { closeToTray: boolean; incomingCallAlert: 'auto' | 'notification' | 'window'; startAtLogin: boolean; updateChannel: 'stable' | 'beta' }) : null))
@@ -51,37 +48,20 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
 
   const updates = new UpdateController(autoUpdater as unknown as UpdaterLike, {
     channel: 'stable',
-    inCall: () => [...calls.values()].some((c) => c.state !== 'ringing' && c.state !== 'ended'),
+    inCall: () => state.inCall,
     onStatus: (s) => core.events.emit('update.status', s),
     log: o.log,
   })
 
+  const state: DesktopState = new DesktopState(core, (c) => alerts.update(c), () => redraw())
   const tray = new AppTray(
     o.iconsDir,
-    (id) => {
-      const active = [...calls.values()].find((c) => c.state !== 'ringing')
-      if (id === 'show') show()
-      if (id === 'hide') o.window()?.hide()
-      if (id === 'quit') app.quit()
-      if (id === 'check-updates') void updates.check()
-      if (id === 'mute' || id === 'hang-up') core.events.emit('app.command', { command: id === 'mute' ? 'toggle-mute' : 'hang-up' })
-      if (id === 'hang-up' && active) void core.dispatch('calls.hangUp', { callId: active.id })
-      if (id.startsWith('presence-')) void core.dispatch('presence.set', { availability: id === 'presence-online' ? 'Online' : id === 'presence-busy' ? 'Busy' : 'DoNotDisturb' })
-    },
+    (id) => onTrayCommand(id, core, state, { show, hide: () => o.window()?.hide(), quit: () => app.quit(), checkForUpdates: () => void updates.check() }),
     () => (o.window()?.isVisible() ? o.window()?.hide() : show()),
   )
-  const redraw = () => tray.render(trayView({ session, calls: [...calls.values()], windowVisible: !!o.window()?.isVisible() }))
-
-  core.events.subscribe((name, payload) => {
-    if (name === 'session.changed') session = payload as SessionInfo
-    if (name === 'calls.changed') {
-      const c = payload as CallSnapshot
-      if (c.state === 'ended') calls.delete(c.id)
-      else calls.set(c.id, c)
-      alerts.update(c)
-    }
+  const redraw = () => tray.render(state.tray(!!o.window()?.isVisible()))
+  core.events.subscribe((name) => {
     if (name === 'settings.changed') void applySettings()
-    if (name === 'session.changed' || name === 'calls.changed') redraw()
   })
 
   async function applySettings(): Promise<void> {

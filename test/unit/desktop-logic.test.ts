@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import type { Core } from '../../main/core/core'
+import { EventHub } from '../../main/core/event-hub'
 import { linkFromArgv, parseDeepLink } from '../../main/desktop/deep-link'
+import { DesktopState, onTrayCommand } from '../../main/desktop/desktop-state'
 import { redact, redactValue } from '../../main/desktop/redact'
 import { trayView } from '../../main/desktop/tray-state'
 import type { CallSnapshot, SessionInfo } from '../../preload/contract'
@@ -75,5 +78,54 @@ describe('tray state', () => {
     expect(v(false).menu.find((m) => m.id === 'mute')?.label).toBe('Mute')
     expect(v(true).menu.find((m) => m.id === 'mute')?.label).toBe('Unmute')
     expect(v(true).tooltip).toBe('Parley — in a call with Bob Brennan (muted)')
+  })
+})
+
+describe('desktop state and tray commands', () => {
+  function setup() {
+    const events = new EventHub()
+    const dispatched: Array<[string, unknown]> = []
+    const core = { events, dispatch: (async (name: string, input: unknown) => (dispatched.push([name, input]), { ok: true, value: null })) as unknown as Core['dispatch'] }
+    const pushed: Array<[string, unknown]> = []
+    events.subscribe((name, payload) => pushed.push([name, payload]))
+    let redraws = 0
+    const alerted: string[] = []
+    const state = new DesktopState(core, (c) => alerted.push(`${c.id}:${c.state}`), () => redraws++)
+    const done: string[] = []
+    const actions = { show: () => done.push('show'), hide: () => done.push('hide'), quit: () => done.push('quit'), checkForUpdates: () => done.push('check') }
+    return { events, core, dispatched, pushed, state, actions, done, alerted, redraws: () => redraws }
+  }
+
+  it('follows session and calls: the tray redraws, alerts see every call, mute shows what the renderer reported', () => {
+    const t = setup()
+    t.events.emit('session.changed', session('signed-in'))
+    t.events.emit('calls.changed', call('ringing'))
+    expect(t.state.tray(true).icon).toBe('incoming')
+    expect(t.state.inCall).toBe(false) // a ringing call is not one you are in: updates may still install
+    t.events.emit('calls.changed', { ...call('connected'), id: 'ringing', audioMuted: true })
+    expect(t.state.inCall).toBe(true)
+    expect(t.state.tray(true).menu.find((m) => m.id === 'mute')?.label).toBe('Unmute')
+    t.events.emit('calls.changed', { ...call('ended'), id: 'ringing' })
+    expect(t.state.tray(true).icon).toBe('available')
+    expect(t.alerted).toEqual(['ringing:ringing', 'ringing:connected', 'ringing:ended'])
+    expect(t.redraws()).toBe(4)
+  })
+
+  it('tray items: mute goes to the renderer, hang-up ends the call you are in (not one ringing), presence and window actions', () => {
+    const t = setup()
+    onTrayCommand('hang-up', t.core, t.state, t.actions)
+    expect(t.dispatched).toEqual([]) // no call: nothing to hang up
+    t.events.emit('calls.changed', call('ringing'))
+    t.events.emit('calls.changed', { ...call('connected'), id: 'mine' })
+    onTrayCommand('hang-up', t.core, t.state, t.actions)
+    onTrayCommand('mute', t.core, t.state, t.actions)
+    onTrayCommand('presence-dnd', t.core, t.state, t.actions)
+    expect(t.dispatched).toEqual([
+      ['calls.hangUp', { callId: 'mine' }],
+      ['presence.set', { availability: 'DoNotDisturb' }],
+    ])
+    expect(t.pushed.filter(([n]) => n === 'app.command')).toEqual([['app.command', { command: 'toggle-mute' }]])
+    for (const id of ['show', 'hide', 'check-updates', 'quit'] as const) onTrayCommand(id, t.core, t.state, t.actions)
+    expect(t.done).toEqual(['show', 'hide', 'check', 'quit'])
   })
 })

@@ -1,0 +1,60 @@
+// What the desktop pieces need to know of the core (session, calls) and what a tray click does with it.
+// No Electron here: desktop-life.ts wires these to the real tray, window and app.
+import type { CallSnapshot, SessionInfo } from '../../preload/contract'
+import type { Core } from '../core/core'
+import type { TrayMenuItem } from './tray-state'
+import { trayView, type TrayView } from './tray-state'
+
+/** Follows the core's session and calls; tells `changed` when the tray should be drawn again. */
+export class DesktopState {
+  session: SessionInfo = { state: 'signed-out', user: null, error: null }
+  readonly calls = new Map<string, CallSnapshot>()
+
+  constructor(core: Pick<Core, 'events'>, onCall: (c: CallSnapshot) => void, changed: () => void) {
+    core.events.subscribe((name, payload) => {
+      if (name === 'session.changed') this.session = payload as SessionInfo
+      if (name === 'calls.changed') {
+        const c = payload as CallSnapshot
+        if (c.state === 'ended') this.calls.delete(c.id)
+        else this.calls.set(c.id, c)
+        onCall(c)
+      }
+      if (name === 'session.changed' || name === 'calls.changed') changed()
+    })
+  }
+
+  /** the call the person is in (not one ringing) */
+  get active(): CallSnapshot | undefined {
+    return [...this.calls.values()].find((c) => c.state !== 'ringing')
+  }
+
+  get inCall(): boolean {
+    return !!this.active
+  }
+
+  tray(windowVisible: boolean): TrayView {
+    return trayView({ session: this.session, calls: [...this.calls.values()], windowVisible })
+  }
+}
+
+export interface TrayActions {
+  show(): void
+  hide(): void
+  quit(): void
+  checkForUpdates(): void
+}
+
+/** A tray menu item was chosen. */
+export function onTrayCommand(id: TrayMenuItem['id'], core: Pick<Core, 'events' | 'dispatch'>, state: DesktopState, actions: TrayActions): void {
+  if (id === 'show') actions.show()
+  if (id === 'hide') actions.hide()
+  if (id === 'quit') actions.quit()
+  if (id === 'check-updates') actions.checkForUpdates()
+  // the renderer owns the microphone: it mutes and tells main back (calls.setMuted), which redraws the tray
+  if (id === 'mute') core.events.emit('app.command', { command: 'toggle-mute' })
+  const active = state.active
+  if (id === 'hang-up' && active) void core.dispatch('calls.hangUp', { callId: active.id })
+  if (id === 'presence-online' || id === 'presence-busy' || id === 'presence-dnd') {
+    void core.dispatch('presence.set', { availability: id === 'presence-online' ? 'Online' : id === 'presence-busy' ? 'Busy' : 'DoNotDisturb' })
+  }
+}
