@@ -4,6 +4,7 @@ import { errors } from '../http/errors'
 import { str } from '../http/input'
 import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/server'
 import { APPS_ROOT, type Availability } from '../pool/application'
+import { photoPng, photoSize } from '../pool/photos'
 import { communicationRes, meRes, presenceRes } from '../pool/render'
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
@@ -20,6 +21,12 @@ function availability(v: unknown): Availability | undefined {
 
 export function registerMe(server: FastifyInstance, ctx: Ctx): void {
   const base = `${APPS_ROOT}/:appId/me`
+  // photo_ref.md: my own photo (the me resource links it); only mine
+  server.get(`${APPS_ROOT}/:appId/photos/:sip`, cfg('photo'), (req, reply) => {
+    const app = appOf(ctx, req)
+    if ((req.params as { sip: string }).sip.toLowerCase() !== app.user.sip) throw errors.notFound('No such photo.')
+    return reply.type('image/png').send(photoPng(app.user, photoSize((req.query as { size?: string }).size)))
+  })
   server.get(base, cfg('me'), (req, reply) => sendRes(req, reply, meRes(appOf(ctx, req))))
 
   server.post(`${base}/makeMeAvailable`, cfg('makeMeAvailable'), (req, reply) => {

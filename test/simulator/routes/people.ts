@@ -4,6 +4,7 @@ import { errors } from '../http/errors'
 import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/server'
 import { APPS_ROOT } from '../pool/application'
 import type { User } from '../pool/directory'
+import { photoPng, photoSize } from '../pool/photos'
 import { presenceOf } from '../pool/presence'
 import { contactPresenceRes, contactRes, peopleRes } from '../pool/render'
 
@@ -51,6 +52,13 @@ export function registerPeople(server: FastifyInstance, ctx: Ctx): void {
     const u = contact((req.params as { key: string }).key)
     const p = presenceOf(ctx.world.appsOf(u))
     return sendRes(req, reply, contactPresenceRes(app, u, p.availability, p.inCall))
+  })
+
+  // contactPhoto_ref.md: image bytes, not a UCWA resource
+  server.get(`${base}/:key/photo`, cfg('contactPhoto'), (req, reply) => {
+    appOf(ctx, req)
+    const u = contact((req.params as { key: string }).key)
+    return reply.type('image/png').send(photoPng(u, photoSize((req.query as { size?: string }).size)))
   })
 
   // presenceSubscriptions_ref.md: duration in minutes, 10 to 30; the URIs whose presence changes come as events

@@ -106,4 +106,22 @@ describe('me and people', () => {
     expect((await alice.delete(again)).status).toBe(204)
     expect((await alice.get(again)).status).toBe(404)
   })
+
+  it('photos: mine and a contact’s, as PNG in the size asked; someone else’s "me" photo is not mine to read', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bytes = async (href: string) => {
+      const res = await fetch(alice.url(href), { headers: { Authorization: `Bearer ${alice.token}`, Accept: 'image/jpeg, image/png' } })
+      return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) }
+    }
+    const mine = await bytes(`${alice.app._embedded.me._links.photo.href}?size=HR64X64`)
+    expect(mine).toMatchObject({ status: 200, type: 'image/png' })
+    expect(mine.body.subarray(1, 4).toString()).toBe('PNG')
+    expect(mine.body.readUInt32BE(16)).toBe(64) // IHDR width
+    const bob = (await alice.get(`${alice.app._embedded.people._links.search.href}?query=bob`)).json._embedded.contact[0]
+    const his = await bytes(bob._links.contactPhoto.href)
+    expect(his.body.readUInt32BE(16)).toBe(48) // the default HR48X48
+    expect(his.body.equals(mine.body)).toBe(false)
+    expect((await bytes(alice.app._embedded.me._links.photo.href.replace('alice', 'bob'))).status).toBe(404)
+  })
 })
