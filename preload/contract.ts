@@ -145,6 +145,8 @@ export const contract = {
     'presence.set': { input: v.strictObject({ availability: v.picklist(['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork']) }), output: v.null() },
     'people.search': { input: v.strictObject({ query: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(256)) }), output: v.array(Contact) },
     'people.contacts': { input: NoInput, output: v.array(Contact) },
+    /** a data: URL of the person's photo (mine, a contact's, a search result's), or null */
+    'people.photo': { input: v.strictObject({ uri: v.pipe(v.string(), v.maxLength(256)) }), output: v.nullable(v.string()) },
     'calls.list': { input: NoInput, output: v.array(CallSnapshot) },
     'calls.start': { input: v.strictObject({ to: SipAddress, subject: v.optional(v.pipe(v.string(), v.maxLength(250))) }), output: CallSnapshot },
     'calls.accept': { input: v.strictObject({ callId: Id }), output: v.null() },

@@ -11,6 +11,7 @@ import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventHub } from './event-hub'
 import { ContractMediaAgent } from './media-bridge'
 import { PresenceWatch } from '../ucwa/presence'
+import { Photos } from './photos'
 import { SessionMemory } from './session-memory'
 import { SettingsStore } from './settings-store'
 
@@ -65,6 +66,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media)
+  const photos = new Photos(client)
   const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }))
 
   let availability: Availability = 'Online'
@@ -110,6 +112,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'session.signOut': async () => {
         for (const c of calls.list()) await calls.hangUp(c.id).catch(() => {})
         await client.signOut()
+        photos.clear() // the next person to sign in sees their own people
         return sessionInfo()
       },
       'session.userActive': () => (client.userActive(), null),
@@ -130,9 +133,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         if (!options.desktop?.exportDiagnostics) throw desktopOnly('Exporting diagnostics')
         return { path: await options.desktop.exportDiagnostics() }
       },
-      'people.search': async ({ query }) => (await client.search(query)).map(({ name, uri, title, department }) => ({ name, uri, title, department })),
+      'people.search': async ({ query }) => {
+        const found = await client.search(query)
+        photos.remember(found)
+        return found.map(({ name, uri, title, department }) => ({ name, uri, title, department }))
+      },
+      'people.photo': ({ uri }) => photos.photoOf(uri),
       'people.contacts': async () => {
         const list = await client.contacts()
+        photos.remember(list)
         presence.watch(list).catch((e) => log('could not subscribe to presence', e)) // changes come as events from now on
         return Promise.all(
           list.map(async (c) => ({ name: c.name, uri: c.uri, title: c.title, department: c.department, availability: await client.presenceOf(c).catch(() => 'Offline' as const) })),

@@ -61,6 +61,9 @@ export interface ClientEvents {
   application(app: Resource): void
 }
 
+/** a photo bigger than this is not a contact picture: shown as initials instead */
+const MAX_PHOTO_BYTES = 256 * 1024
+
 export class UcwaClient {
   readonly machine = new StateMachine<SessionState>('session', 'signed-out', table)
   readonly http: UcwaHttp
@@ -218,6 +221,18 @@ export class UcwaClient {
   async presenceOf(contact: Contact): Promise<Availability> {
     if (!contact.presenceHref) return 'Offline'
     return (prop<string>(await this.http.get(contact.presenceHref), 'availability') ?? 'Offline') as Availability
+  }
+
+  /** A photo as a data: URL the page can show (the page never fetches from the pool: the token stays here). */
+  async photo(href: string): Promise<string | null> {
+    const { type, bytes } = await this.http.image(href, { size: 'HR96X96' })
+    if (!/^image\/(jpeg|png)$/.test(type) || bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) return null
+    return `data:${type};base64,${bytes.toString('base64')}`
+  }
+
+  /** my photo's link (me_ref.md) */
+  get photoHref(): string | undefined {
+    return link(embedded(this.app ?? undefined, 'me'), 'photo')
   }
 
   communicationLink(rel: string): string {
@@ -392,7 +407,7 @@ export class UcwaClient {
 }
 
 function toContact(r: Resource): Contact {
-  return { name: prop(r, 'name') ?? '', uri: prop(r, 'uri') ?? '', title: prop(r, 'title'), department: prop(r, 'department'), href: r.href, presenceHref: link(r, 'contactPresence') }
+  return { name: prop(r, 'name') ?? '', uri: prop(r, 'uri') ?? '', title: prop(r, 'title'), department: prop(r, 'department'), href: r.href, presenceHref: link(r, 'contactPresence'), photoHref: link(r, 'contactPhoto') }
 }
 
 export function newEndpointId(): string {

@@ -13,6 +13,8 @@ export interface HttpResult {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: string
+  /** with `binary`: the body as it came */
+  bytes?: Buffer
   url: string
 }
 
@@ -28,6 +30,8 @@ export interface RequestOptions {
   bearer?: string
   timeoutMs?: number
   signal?: AbortSignal
+  /** an image rather than a UCWA resource: bytes back, this Accept sent */
+  binary?: { accept: string }
 }
 
 export interface HttpOptions {
@@ -92,7 +96,7 @@ export class UcwaHttp {
   /** A request with the bearer token (never to a foreign origin); the raw result, whatever the status. */
   async send(href: string, o: RequestOptions = {}): Promise<HttpResult> {
     const url = this.url(href, o.query)
-    const headers: Record<string, string> = { accept: this.accept }
+    const headers: Record<string, string> = { accept: o.binary?.accept ?? this.accept }
     if (o.bearer) headers.authorization = `Bearer ${o.bearer}`
     else if (o.auth !== false) {
       if (!this.options.allowedOrigins().has(url.origin)) {
@@ -122,8 +126,13 @@ export class UcwaHttp {
         ...(o.timeoutMs && { timeout: { request: o.timeoutMs } }),
         ...(o.signal && { signal: o.signal }),
         ...(o.method && o.method !== 'GET' && { retry: { limit: 0 } }),
+        ...(o.binary && { responseType: 'buffer' as const }),
       })
-      return { status: res.statusCode, headers: res.headers, body: res.body, url: res.url }
+      if (o.binary) {
+        const bytes = Buffer.from(res.rawBody) // got gives a Uint8Array body here; rawBody is the bytes as they came
+        return { status: res.statusCode, headers: res.headers, body: res.statusCode >= 400 ? bytes.toString('utf8') : '', bytes, url: res.url }
+      }
+      return { status: res.statusCode, headers: res.headers, body: res.body as unknown as string, url: res.url }
     } catch (e) {
       if (o.signal?.aborted) throw new UcwaError({ status: 0, code: 'Aborted', message: 'The request was cancelled.' })
       const code = e instanceof RequestError ? e.code : 'unknown'
@@ -186,6 +195,12 @@ export class UcwaHttp {
   async post(href: string, body?: RequestOptions['body'], o: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<Resource | null> {
     const res = this.check(await this.#sendAuthed(href, { ...o, method: 'POST', body }))
     return res.body.trim() ? this.parse(res) : null
+  }
+
+  /** An image (photo_ref.md, contactPhoto_ref.md): its type and bytes. */
+  async image(href: string, query?: RequestOptions['query']): Promise<{ type: string; bytes: Buffer }> {
+    const res = this.check(await this.#sendAuthed(href, { query, binary: { accept: 'image/jpeg, image/png' } }))
+    return { type: String(res.headers['content-type'] ?? '').split(';')[0]!.trim(), bytes: res.bytes ?? Buffer.alloc(0) }
   }
 
   async delete(href: string): Promise<void> {

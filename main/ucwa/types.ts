@@ -16,4 +16,5 @@ export interface Contact {
   /** the contact's href in this application (for presence) */
   href: string
   presenceHref?: string
+  photoHref?: string
 }

@@ -42,6 +42,13 @@ describe('core over the contract', () => {
 
     const contacts = (await ok(alice.c.dispatch('people.contacts', undefined))) as Array<{ name: string; availability: string }>
     expect(contacts.find((c) => c.name === 'Bob Brennan')?.availability).toBe('Online')
+    // photos reach the page as data: URLs fetched by the core (mine, a contact's); someone never shown: none
+    const photo = (uri: string) => ok(alice.c.dispatch('people.photo', { uri })) as Promise<string | null>
+    const bobPhoto = await photo('sip:bob@contoso.test')
+    expect(bobPhoto).toMatch(/^data:image\/png;base64,iVBORw0KGgo/)
+    expect(await photo('sip:alice@contoso.test')).toMatch(/^data:image\/png;base64,/)
+    expect(await photo('sip:alice@contoso.test')).not.toBe(bobPhoto)
+    expect(await photo('sip:nobody@elsewhere.test')).toBeNull()
 
     const call = (await ok(alice.c.dispatch('calls.start', { to: 'bob@contoso.test', subject: 'Hi' }))) as CallSnapshot
     const ringing = () => bob.seen.map(([, p]) => p as CallSnapshot).find((p) => p?.state === 'ringing')
