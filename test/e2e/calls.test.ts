@@ -80,6 +80,10 @@ describe('meeting client in Chromium', () => {
     await signIn(clients.carol!.page, 'carol@contoso.test', 'carol-pass')
     await expect.poll(() => clients.carol!.page.getByTestId('me').textContent()).toBe('Carol Castillo')
     await expect.poll(() => page.getByTestId('contact-sip:bob@contoso.test').getByRole('img').getAttribute('aria-label'), { timeout: 10_000 }).toBe('Online')
+    // photos from the pool, shown through the core (the page has no token); decoded under the CSP
+    const drawn = (img: ReturnType<Page['getByTestId']>) => img.first().evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth)
+    await expect.poll(() => drawn(page.getByTestId('contact-sip:bob@contoso.test').getByTestId('avatar-photo'))).toBeGreaterThan(0)
+    await expect.poll(() => drawn(page.locator('header').getByTestId('avatar-photo'))).toBeGreaterThan(0)
     await screenshot(page, 'home')
     // presence set in the header is what the others see
     await clients.carol!.page.locator('select#presence').selectOption('DoNotDisturb')
