@@ -6,10 +6,11 @@ import { footprintBench } from './footprint'
 import { parsingBench } from './parsing'
 import { printTable, writeResults, type Row } from './report'
 
+// footprint first: it measures RSS growth, which a process that already ran the browser suite hides (freed heap is reused)
 const suites: Record<string, () => Promise<Row[]>> = {
+  footprint: footprintBench,
   browser: browserBench,
   parsing: parsingBench,
-  footprint: footprintBench,
   channel: channelBench,
   conference: conferenceBench,
 }
