@@ -115,12 +115,20 @@ describe('core over the contract', () => {
     await ok(bob.c.dispatch('presence.set', { availability: 'DoNotDisturb' }))
     await waitFor('DoNotDisturb')
 
+    // 40 minutes on: the pool warned before the 30-minute subscription ran out, the client extended it
+    for (let minute = 0; minute < 40; minute++) {
+      clock.advance(60_000)
+      await new Promise((r) => setTimeout(r, 15)) // the parked P-GETs come back and are made again
+    }
+    await ok(bob.c.dispatch('presence.set', { availability: 'Busy' }))
+    await waitFor('Busy')
+
     // Alice's application expires (laptop asleep): her client recreates it; the list is loaded again and watched again
     sim.control.expireApplication('alice@contoso.test')
     await expect.poll(() => alice.seen.filter(([n, p]) => n === 'session.changed' && (p as { state: string }).state === 'reconnecting').length, { timeout: 10_000 }).toBeGreaterThan(0)
     await expect.poll(async () => ((await ok(alice.c.dispatch('session.get', undefined))) as { state: string }).state, { timeout: 10_000 }).toBe('signed-in')
     await ok(alice.c.dispatch('people.contacts', undefined))
-    await ok(bob.c.dispatch('presence.set', { availability: 'Online' }))
-    await waitFor('Online')
+    await ok(bob.c.dispatch('presence.set', { availability: 'BeRightBack' })) // a choice inactivity does not override
+    await waitFor('BeRightBack')
   })
 })
