@@ -140,6 +140,10 @@ describe('meeting client in Chromium', () => {
     await alice.locator('select#speaker').selectOption(speakers[0]!)
     const sinks = () => alice.locator('audio').evaluateAll((els) => els.map((e) => (e as HTMLAudioElement).sinkId))
     await expect.poll(sinks).toEqual([speakers[0]])
+    // and the settings' test sound plays there too
+    const label = await alice.locator(`select#speaker option[value="${speakers[0]}"]`).textContent()
+    await alice.getByRole('button', { name: 'Play a test sound' }).click()
+    await expect.poll(() => alice.getByTestId('speaker-test').textContent()).toBe(`Played on ${label}`)
     await alice.locator('select#speaker').selectOption('')
     await expect.poll(sinks).toEqual([''])
     await alice.getByText('Settings').click()
