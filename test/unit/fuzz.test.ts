@@ -98,6 +98,8 @@ describe('fuzzing', () => {
     ].join('\r\n')
     expect(missingCodecs(offer)).toBeNull()
     expect(mediaKinds(offer)).toEqual(['audio', 'video'])
+    // found by `npm run fuzz`: an rtpmap with a space before the payload type parses without a codec
+    expect(missingCodecs(offer.replace('a=rtpmap:96', 'a=rtpmap: 96'))).toBe('No video codec in common with the conference (it needs VP8).')
     fc.assert(
       fc.property(mutate(offer), (sdp) => {
         const why = missingCodecs(sdp)

@@ -27,7 +27,7 @@ export function missingCodecs(offer: string): string | null {
   } catch {
     return 'The offer is not a session description.'
   }
-  const has = (kind: Kind, codec: string) => media.some((m) => m.type === kind && m.port !== 0 && m.rtp.some((r) => r.codec.toLowerCase() === codec))
+  const has = (kind: Kind, codec: string) => media.some((m) => m.type === kind && m.port !== 0 && m.rtp.some((r) => String(r.codec ?? '').toLowerCase() === codec)) // a malformed rtpmap parses without a codec
   if (!has('audio', 'opus')) return 'No audio codec in common with the conference (it needs Opus).'
   if (media.some((m) => m.type === 'video' && m.port !== 0) && !has('video', 'vp8')) return 'No video codec in common with the conference (it needs VP8).'
   return null
