@@ -318,6 +318,15 @@ export class CallEngine {
     return href
   }
 
+  /** Called by address: the pool's name for that person (the invitation's `to` contact, audioVideoInvitation_ref.md). */
+  async #learnName(call: Call, href: string | undefined): Promise<void> {
+    if (!href) return
+    const name = prop(await this.client.http.get(href), 'name')
+    if (!name) return
+    call.remote = { ...call.remote, name }
+    this.#changed(call) // an ended call too: its line in recent calls gets the name
+  }
+
   /** Members announced before this call existed (an invited member): read them from the server. */
   async #fillRoster(call: Call, conversation: Resource): Promise<void> {
     const href = link(conversation, 'participants')
@@ -390,6 +399,8 @@ export class CallEngine {
   }
 
   #learnInvitation(call: Call, inv: Resource): void {
+    // called by address: the pool's name for that person, once
+    if (!call.invitationHref && call.direction === 'outgoing') this.#learnName(call, link(inv, 'to')).catch(() => {})
     call.invitationHref = inv.href
     call.conversationHref = link(inv, 'conversation') ?? call.conversationHref
     call.audioVideoHref = link(inv, 'audioVideo') ?? call.audioVideoHref
