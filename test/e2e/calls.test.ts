@@ -226,5 +226,13 @@ describe('meeting client in Chromium', () => {
     await alice.getByRole('button', { name: 'Hang up' }).click()
     await expect.poll(() => bob.getByTestId('incoming-call').count(), { timeout: 10_000 }).toBe(0)
     await expect.poll(() => bob.getByRole('region', { name: 'Recent calls' }).textContent()).toContain('The call was cancelled.')
+    // Bob calls back from his recent calls; Alice declines this time
+    await bob.getByRole('button', { name: 'Call back Alice Ahlberg' }).first().click()
+    await expect.poll(() => alice.getByTestId('incoming-call').textContent()).toContain('Bob Brennan is calling')
+    await alice.getByRole('button', { name: 'Decline' }).click()
+    await expect.poll(() => bob.getByTestId('call-view').count(), { timeout: 10_000 }).toBe(0)
+    // the declined call is listed under Alice's name (the pool's), not the address
+    await expect.poll(() => bob.getByRole('region', { name: 'Recent calls' }).locator('li').first().textContent()).toMatch(/Alice Ahlberg.*The call was declined/)
+    await screenshot(bob, 'home-recent-calls')
   }, 60_000)
 })
