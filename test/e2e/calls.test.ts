@@ -173,6 +173,10 @@ describe('meeting client in Chromium', () => {
     for (const p of [alice, bob, carol]) await expect.poll(() => state(p), { timeout: 20_000 }).toMatch(/^Conference/)
     for (const p of [alice, bob, carol]) await expect.poll(() => stat(p, 'video-tracks'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
     await expect.poll(() => alice.getByRole('complementary', { name: 'Participants' }).textContent()).toContain('Carol Castillo')
+    // the picker offers only people not in the call yet
+    await alice.getByRole('button', { name: 'Add people' }).click()
+    await expect.poll(() => alice.getByRole('dialog', { name: 'Add people' }).getByRole('button').allTextContents()).toEqual(['Add Dave Dubois', 'Add Echo Test Service', 'Add Erin Ellis'])
+    await alice.getByRole('button', { name: 'Add people' }).click()
     // the roster of the one who joined last lists the two already there
     await expect.poll(() => carol.getByTestId('participant').evaluateAll((li) => li.map((e) => e.getAttribute('data-uri')).sort())).toEqual(['sip:alice@contoso.test', 'sip:bob@contoso.test'])
     // Bob mutes and turns his camera off: both others' rosters say so
