@@ -143,6 +143,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         const list = await client.contacts()
         photos.remember(list)
         presence.watch(list).catch((e) => log('could not subscribe to presence', e)) // changes come as events from now on
+        // read once now too: the subscription's first events are medium priority, up to 5 s late, and the list shows at once
         return Promise.all(
           list.map(async (c) => ({ name: c.name, uri: c.uri, title: c.title, department: c.department, availability: await client.presenceOf(c).catch(() => 'Offline' as const) })),
         )

@@ -330,7 +330,7 @@ export class CallEngine {
   /** Members announced before this call existed (an invited member): read them from the server. */
   async #fillRoster(call: Call, conversation: Resource): Promise<void> {
     const href = link(conversation, 'participants')
-    if (href) call.roster.fill(await this.client.http.get(href), link(conversation, 'localParticipant'))
+    if (href) call.roster.fill(await this.client.http.get(href))
   }
 
   #learnLinks(call: Call, res: Resource): void {
@@ -438,10 +438,7 @@ export class CallEngine {
     if (e.link.rel === 'audioVideo' && e.type === 'updated' && res) return this.#audioVideoUpdated(e, res)
     if (['participant', 'localParticipant', 'participantAudio', 'participantVideo'].includes(e.link.rel)) {
       const call = this.#byConversation(e.sender.href)
-      if (!call) return
-      const name = e.link.rel === 'participant' ? prop(e.embedded, 'name') : undefined
-      if (name && prop(e.embedded, 'uri') === call.remote.uri) call.remote = { ...call.remote, name } // the pool's name, not the address typed
-      if (!call.roster.onParticipant(e)) await call.roster.onMedia(e)
+      if (call && !call.roster.onParticipant(e)) await call.roster.onMedia(e)
       return
     }
     if (e.link.rel === 'participantInvitation' && e.type === 'completed') this.#ops.settle(prop(res, 'operationId'))

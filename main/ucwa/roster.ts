@@ -66,8 +66,7 @@ export class Roster {
   }
 
   /** The participants collection (after joining a conference whose members were announced before the call existed). */
-  fill(collection: Resource, localHref: string | undefined): void {
-    if (localHref) this.localHref = localHref
+  fill(collection: Resource): void {
     for (const p of collection.embedded.participant ?? []) this.#person(p)
     this.changed()
   }

@@ -1,7 +1,7 @@
 // The call engine end to end against the simulator with werift media: P2P calls, every ending, escalation.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock, startSimulator, type Simulator } from '../simulator/index'
-import { engineUser, ringing } from '../support/engine-user'
+import { connectedCall, engineUser, ringing, ringingCall } from '../support/engine-user'
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
@@ -64,16 +64,14 @@ describe('call engine', () => {
     sim = await startSimulator()
     const alice = await user('alice')
     const bob = await user('bob')
-    const call = await alice.engine.start('bob@contoso.test')
-    await expect.poll(() => ringing(bob)).toBeTruthy()
-    const bobCall = ringing(bob)!
-    await Promise.all([bob.engine.accept(bobCall.id), bob.engine.accept(bobCall.id)])
-    await bob.engine.accept(bobCall.id) // and once more after it connected
-    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
-    await expect.poll(() => bob.engine.get(bobCall.id)?.state).toBe('connected')
+    const { callId, calleeCallId } = await ringingCall(alice, bob, 'bob@contoso.test')
+    await Promise.all([bob.engine.accept(calleeCallId), bob.engine.accept(calleeCallId)])
+    await bob.engine.accept(calleeCallId) // and once more after it connected
+    await expect.poll(() => alice.engine.get(callId)?.state).toBe('connected')
+    await expect.poll(() => bob.engine.get(calleeCallId)?.state).toBe('connected')
     await new Promise((r) => setTimeout(r, 300))
-    expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
-    await bob.engine.hangUp(bobCall.id)
+    expect(bob.engine.get(calleeCallId)?.state).toBe('connected')
+    await bob.engine.hangUp(calleeCallId)
   })
 
   it('hanging up a call answered a moment ago (before the caller heard) ends it for the callee too', async () => {
@@ -129,47 +127,39 @@ describe('call engine', () => {
     const alice = await user('alice')
     const bob = await user('bob')
     const carol = await user('carol')
-    const call = await alice.engine.start('bob@contoso.test')
-    await expect.poll(() => ringing(bob)).toBeTruthy()
-    const bobCall = ringing(bob)!
-    await bob.engine.accept(bobCall.id)
-    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
-    alice.media.current(call.id)!.startSending()
+    const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
+    alice.media.current(callId)!.startSending()
 
-    await alice.engine.addParticipant(call.id, 'carol@contoso.test')
-    expect(alice.engine.get(call.id)?.state).toBe('escalating')
-    await expect.poll(() => alice.engine.get(call.id)?.state, { timeout: 10_000 }).toBe('conference')
-    await expect.poll(() => bob.engine.get(bobCall.id)?.state, { timeout: 10_000 }).toBe('conference')
+    await alice.engine.addParticipant(callId, 'carol@contoso.test')
+    expect(alice.engine.get(callId)?.state).toBe('escalating')
+    await expect.poll(() => alice.engine.get(callId)?.state, { timeout: 10_000 }).toBe('conference')
+    await expect.poll(() => bob.engine.get(calleeCallId)?.state, { timeout: 10_000 }).toBe('conference')
     await expect.poll(() => ringing(carol), { timeout: 10_000 }).toBeTruthy()
     const carolCall = ringing(carol)!
     await carol.engine.accept(carolCall.id)
     await expect.poll(() => carol.engine.get(carolCall.id)?.state, { timeout: 10_000 }).toBe('conference')
 
-    const peers = { alice: alice.media.current(call.id)!, bob: bob.media.current(bobCall.id)!, carol: carol.media.current(carolCall.id)! }
-    expect(alice.media.peers.get(call.id)?.p2p).toBeUndefined() // the P2P connection was closed once the move completed
+    const peers = { alice: alice.media.current(callId)!, bob: bob.media.current(calleeCallId)!, carol: carol.media.current(carolCall.id)! }
+    expect(alice.media.peers.get(callId)?.p2p).toBeUndefined() // the P2P connection was closed once the move completed
     for (const p of Object.values(peers)) p.startSending()
     const ok = () =>
       (['alice', 'bob', 'carol'] as const).every((me) => (['alice', 'bob', 'carol'] as const).filter((o) => o !== me).every((o) => peers[me].count(o, 'audio') > 10 && peers[me].count(o, 'video') > 10))
     await expect.poll(ok, { timeout: 10_000 }).toBe(true)
-    await expect.poll(() => alice.engine.get(call.id)?.participants.map((p) => p.uri).sort()).toEqual(['sip:bob@contoso.test', 'sip:carol@contoso.test'])
+    await expect.poll(() => alice.engine.get(callId)?.participants.map((p) => p.uri).sort()).toEqual(['sip:bob@contoso.test', 'sip:carol@contoso.test'])
 
     await carol.engine.hangUp(carolCall.id)
-    await bob.engine.hangUp(bobCall.id)
-    await expect.poll(() => alice.last((s) => s.id === call.id)?.state).toBe('ended')
+    await bob.engine.hangUp(calleeCallId)
+    await expect.poll(() => alice.last((s) => s.id === callId)?.state).toBe('ended')
   }, 40_000)
 
   it('conference roster: everyone sees who is in, who muted and whose camera is off; the unit stops forwarding a muted microphone', async () => {
     sim = await startSimulator()
     const [alice, bob, carol] = [await user('alice'), await user('bob'), await user('carol')]
-    const call = await alice.engine.start('bob@contoso.test')
-    await expect.poll(() => ringing(bob)).toBeTruthy()
-    const bobCall = ringing(bob)!
-    await bob.engine.accept(bobCall.id)
-    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
     // muted before the move: the conference's server hears of it once Alice is in
-    await alice.engine.setMuted(call.id, { video: true })
-    expect(alice.engine.get(call.id)).toMatchObject({ videoMuted: true, audioMuted: false })
-    await alice.engine.addParticipant(call.id, 'carol@contoso.test')
+    await alice.engine.setMuted(callId, { video: true })
+    expect(alice.engine.get(callId)).toMatchObject({ videoMuted: true, audioMuted: false })
+    await alice.engine.addParticipant(callId, 'carol@contoso.test')
     await expect.poll(() => ringing(carol), { timeout: 10_000 }).toBeTruthy()
     const carolCall = ringing(carol)!
     await carol.engine.accept(carolCall.id)
@@ -178,16 +168,16 @@ describe('call engine', () => {
     // Carol joined after Alice and Bob were announced: her roster still lists both, Alice's camera off
     const roster = (who: typeof alice, id: string) => Object.fromEntries((who.engine.get(id)?.participants ?? []).map((p) => [p.uri, `${p.audio}/${p.video}`]))
     await expect.poll(() => roster(carol, carolCall.id)).toEqual({ 'sip:alice@contoso.test': 'on/muted', 'sip:bob@contoso.test': 'on/on' })
-    await expect.poll(() => roster(bob, bobCall.id)).toEqual({ 'sip:alice@contoso.test': 'on/muted', 'sip:carol@contoso.test': 'on/on' })
+    await expect.poll(() => roster(bob, calleeCallId)).toEqual({ 'sip:alice@contoso.test': 'on/muted', 'sip:carol@contoso.test': 'on/on' })
 
-    const peers = { alice: alice.media.current(call.id)!, bob: bob.media.current(bobCall.id)!, carol: carol.media.current(carolCall.id)! }
+    const peers = { alice: alice.media.current(callId)!, bob: bob.media.current(calleeCallId)!, carol: carol.media.current(carolCall.id)! }
     for (const p of Object.values(peers)) p.startSending()
     await expect.poll(() => peers.carol.count('bob', 'audio'), { timeout: 10_000 }).toBeGreaterThan(10)
 
-    await bob.engine.setMuted(bobCall.id, { audio: true })
-    await expect.poll(() => roster(alice, call.id)['sip:bob@contoso.test']).toBe('muted/on')
+    await bob.engine.setMuted(calleeCallId, { audio: true })
+    await expect.poll(() => roster(alice, callId)['sip:bob@contoso.test']).toBe('muted/on')
     await expect.poll(() => roster(carol, carolCall.id)['sip:bob@contoso.test']).toBe('muted/on')
-    expect(bob.engine.get(bobCall.id)?.audioMuted).toBe(true)
+    expect(bob.engine.get(calleeCallId)?.audioMuted).toBe(true)
     // Bob's client still sends (a werift peer ignores mute): the unit drops it, so Carol hears nothing from him
     await new Promise((r) => setTimeout(r, 300))
     const heard = peers.carol.count('bob', 'audio')
@@ -196,7 +186,7 @@ describe('call engine', () => {
     expect(peers.carol.count('bob', 'audio')).toBe(heard)
     expect(peers.carol.count('alice', 'audio')).toBeGreaterThan(fromAlice + 5) // only Bob is dropped
 
-    await bob.engine.setMuted(bobCall.id, { audio: false })
+    await bob.engine.setMuted(calleeCallId, { audio: false })
     await expect.poll(() => roster(carol, carolCall.id)['sip:bob@contoso.test']).toBe('on/on')
     await expect.poll(() => peers.carol.count('bob', 'audio'), { timeout: 5_000 }).toBeGreaterThan(heard + 10)
   }, 40_000)
@@ -205,17 +195,14 @@ describe('call engine', () => {
     sim = await startSimulator()
     const alice = await user('alice')
     const bob = await user('bob')
-    const call = await alice.engine.start('bob@contoso.test')
-    await expect.poll(() => ringing(bob)).toBeTruthy()
-    await bob.engine.accept(ringing(bob)!.id)
-    await expect.poll(() => alice.engine.get(call.id)?.state).toBe('connected')
+    const { callId } = await connectedCall(alice, bob, 'bob@contoso.test')
     sim.control.fault({ kind: 'fail', resource: 'escalateAudioVideo', status: 500, subcode: 'CallbackChannelError' })
-    await alice.engine.addParticipant(call.id, 'carol@contoso.test')
+    await alice.engine.addParticipant(callId, 'carol@contoso.test')
     // the POST to escalateAudioVideo failed: back on the P2P call, told why
-    await expect.poll(() => alice.engine.get(call.id)?.notice).toBe('The server could not reach the other side right now. Try again in a moment.')
-    expect(alice.engine.get(call.id)?.state).toBe('connected')
-    expect(alice.media.peers.get(call.id)?.p2p).toBeDefined()
-    expect(alice.media.peers.get(call.id)?.conference).toBeUndefined()
+    await expect.poll(() => alice.engine.get(callId)?.notice).toBe('The server could not reach the other side right now. Try again in a moment.')
+    expect(alice.engine.get(callId)?.state).toBe('connected')
+    expect(alice.media.peers.get(callId)?.p2p).toBeDefined()
+    expect(alice.media.peers.get(callId)?.conference).toBeUndefined()
   })
 })
 

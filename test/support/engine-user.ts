@@ -24,12 +24,17 @@ export async function engineUser(sim: Simulator, name: string, cleanup: Array<()
 /** the newest incoming call still ringing */
 export const ringing = (u: EngineUser) => u.last((s) => s.direction === 'incoming' && s.state === 'ringing')
 
-/** caller calls callee, who answers: both sides connected; returns both call ids */
-export async function connectedCall(caller: EngineUser, callee: EngineUser, to: string): Promise<{ callId: string; calleeCallId: string }> {
+/** caller calls callee and it rings there; returns both call ids */
+export async function ringingCall(caller: EngineUser, callee: EngineUser, to: string): Promise<{ callId: string; calleeCallId: string }> {
   const call = await caller.engine.start(to)
   await expect.poll(() => ringing(callee)).toBeTruthy()
-  const calleeCallId = ringing(callee)!.id
-  await callee.engine.accept(calleeCallId)
-  await expect.poll(() => caller.engine.get(call.id)?.state).toBe('connected')
-  return { callId: call.id, calleeCallId }
+  return { callId: call.id, calleeCallId: ringing(callee)!.id }
+}
+
+/** caller calls callee, who answers: both sides connected; returns both call ids */
+export async function connectedCall(caller: EngineUser, callee: EngineUser, to: string): Promise<{ callId: string; calleeCallId: string }> {
+  const ids = await ringingCall(caller, callee, to)
+  await callee.engine.accept(ids.calleeCallId)
+  await expect.poll(() => caller.engine.get(ids.callId)?.state).toBe('connected')
+  return ids
 }

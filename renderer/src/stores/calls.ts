@@ -7,8 +7,6 @@ import { media } from '../media/engine'
 import { isIncomingWindow } from '../window-role'
 import { useAppStore } from './app'
 
-let lastReported = ''
-
 const live = (c: CallSnapshot) => c.state !== 'ended'
 
 interface CallsState {
@@ -44,6 +42,8 @@ export const useCallsStore = defineStore('calls', {
     calls: {} as Record<string, CallSnapshot>,
     recent: [] as CallSnapshot[],
     error: null as string | null,
+    /** the mute state last sent to main: a quick mute-unmute must not be lost to a late event */
+    reportedMuted: '',
   }),
   getters: {
     incoming: (s) => Object.values(s.calls).find((c) => c.state === 'ringing') ?? null,
@@ -61,15 +61,14 @@ export const useCallsStore = defineStore('calls', {
       if (!c || c.state === 'ending') return
       const audio = !media.state.microphoneOn
       const video = !media.state.cameraOn
-      // compared with what we last sent, not the snapshot: a quick mute-unmute must not be lost to a late event
       const key = `${c.id} ${audio} ${video}`
-      if (key === lastReported) return
-      lastReported = key
+      if (key === this.reportedMuted) return
+      this.reportedMuted = key
       await run(this, () =>
         api()
           .invoke('calls.setMuted', { callId: c.id, audio, video })
           .catch((e) => {
-            lastReported = '' // the next change tries again
+            this.reportedMuted = '' // the next change tries again
             throw e
           }),
       )
