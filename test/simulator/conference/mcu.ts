@@ -11,22 +11,25 @@ export class MediaNegotiationError extends Error {}
 /** Extra receive slots the unit offers beyond the main audio and video (room for 5 people). */
 export const EXTRA_SLOTS = 3
 
-export function mediaKinds(sdp: string): Kind[] {
+type Sections = ReturnType<typeof sdpTransform.parse>['media']
+
+/** An SDP's media sections, or null when it is not a session description. */
+function sectionsOf(sdp: string): Sections | null {
   try {
-    return sdpTransform.parse(sdp).media.filter((m) => m.port !== 0).map((m) => m.type as Kind)
+    return sdpTransform.parse(sdp).media
   } catch {
-    return []
+    return null
   }
 }
 
-/** Why the unit cannot take this offer (it forwards Opus and VP8 as they are), or null. */
-export function missingCodecs(offer: string): string | null {
-  let media: ReturnType<typeof sdpTransform.parse>['media']
-  try {
-    media = sdpTransform.parse(offer).media
-  } catch {
-    return 'The offer is not a session description.'
-  }
+export function mediaKinds(sdp: string): Kind[] {
+  return (sectionsOf(sdp) ?? []).filter((m) => m.port !== 0).map((m) => m.type as Kind)
+}
+
+/** Why the unit cannot take this offer (it forwards Opus and VP8 as they are), or null. Takes the offer or its parsed sections. */
+export function missingCodecs(offer: string | Sections | null): string | null {
+  const media = typeof offer === 'string' ? sectionsOf(offer) : offer
+  if (!media) return 'The offer is not a session description.'
   const has = (kind: Kind, codec: string) => media.some((m) => m.type === kind && m.port !== 0 && m.rtp.some((r) => String(r.codec ?? '').toLowerCase() === codec)) // a malformed rtpmap parses without a codec
   if (!has('audio', 'opus')) return 'No audio codec in common with the conference (it needs Opus).'
   if (media.some((m) => m.type === 'video' && m.port !== 0) && !has('video', 'vp8')) return 'No video codec in common with the conference (it needs VP8).'
@@ -67,12 +70,14 @@ export class Conference {
 
   /** A member offers (escalateAudioVideo): answer it; `connected` settles when media flows. */
   async joinWithOffer(id: string, offer: string): Promise<{ answer: string; connected: Promise<void> }> {
-    const missing = missingCodecs(offer)
+    // parsed once: a Chromium escalation offer has ~750 lines, and this process also forwards every packet
+    const sections = sectionsOf(offer)
+    const missing = missingCodecs(sections)
     if (missing) throw new MediaNegotiationError(missing)
     const pc = loopbackPeer({ lite: true })
     this.#pending.add(pc)
     try {
-      const offered = new Map(sdpTransform.parse(offer).media.map((m) => [String(m.mid), m.direction ?? 'sendrecv']))
+      const offered = new Map((sections ?? []).map((m) => [String(m.mid), m.direction ?? 'sendrecv']))
       const answer = await answerOffer(pc, offer, (ts) => {
         for (const t of ts) {
           // mirror what the member asked for: its receive-only sections are our send slots
