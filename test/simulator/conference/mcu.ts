@@ -59,10 +59,8 @@ export class Conference {
   readonly #pending = new Set<RTCPeerConnection>()
   closed = false
 
-  constructor(
-    readonly id: string,
-    readonly focusUri: string,
-  ) {}
+  /** the media unit only; the conference's focus URI and roster belong to the pool's session (pool/conferencing.ts) */
+  constructor(readonly id: string) {}
 
   get memberIds(): string[] {
     return [...this.#legs.keys()]

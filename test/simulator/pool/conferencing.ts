@@ -175,7 +175,7 @@ export class Conferencing {
   }
 
   async #runEscalation(app: Application, c: Conversation, inv: Invitation, peer: Leg, call: P2PCall): Promise<void> {
-    const session = new Session(new Conference(this.world.ids.id(), ''), app.user)
+    const session = new Session(new Conference(this.world.ids.id()), app.user)
     let peerInvitation: Invitation | undefined
     // the escalating client may cancel its invitation (cancel link) until both members are in
     const cancelled = new Promise<never>((_, reject) => {

@@ -10,7 +10,7 @@ afterEach(async () => {
 
 describe('conference unit (werift)', () => {
   it('members joining by offer and by answer all hear and see each other', async () => {
-    const conf = new Conference('c1', 'sip:focus')
+    const conf = new Conference('c1')
     const [a, b, c] = ['alice', 'bob', 'carol'].map((t) => new TestPeer(t))
     open.push(conf, a!, b!, c!)
     // alice offers (escalateAudioVideo)
@@ -38,7 +38,7 @@ describe('conference unit (werift)', () => {
   })
 
   it('refuses an offer it has no codec in common with', async () => {
-    const conf = new Conference('c2', 'sip:focus')
+    const conf = new Conference('c2')
     open.push(conf)
     const pcmaOnly = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 8', 'c=IN IP4 0.0.0.0', 'a=mid:0', 'a=rtpmap:8 PCMA/8000', 'a=sendrecv', 'a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx', 'a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF', 'a=setup:actpass', 'a=rtcp-mux', ''].join('\r\n')
     await expect(conf.joinWithOffer('x', pcmaOnly)).rejects.toBeInstanceOf(MediaNegotiationError)
