@@ -436,11 +436,7 @@ export class CallEngine {
     if (e.link.rel === 'audioVideoNegotiation' && res) return this.#negotiation(e.sender.href, res)
     if (e.link.rel === 'audioVideoInvitation' && e.type === 'completed') return this.#invitationCompleted(e)
     if (e.link.rel === 'audioVideo' && e.type === 'updated' && res) return this.#audioVideoUpdated(e, res)
-    if (['participant', 'localParticipant', 'participantAudio', 'participantVideo'].includes(e.link.rel)) {
-      const call = this.#byConversation(e.sender.href)
-      if (call && !call.roster.onParticipant(e)) await call.roster.onMedia(e)
-      return
-    }
+    if (Roster.rels.has(e.link.rel)) return this.#byConversation(e.sender.href)?.roster.onEvent(e)
     if (e.link.rel === 'participantInvitation' && e.type === 'completed') this.#ops.settle(prop(res, 'operationId'))
     // a Canceled one is ours (the escalation it waited for was given up): the notice already says why
     if (e.link.rel === 'participantInvitation' && e.type === 'completed' && e.status === 'Failure' && e.reason?.subcode !== 'Canceled') {

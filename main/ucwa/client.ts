@@ -10,7 +10,7 @@ import { UcwaHttp, type Format } from './http'
 import { embedded, link, prop, type Resource } from './resource'
 import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
-import type { Availability, Contact, Me } from './types'
+import { availabilityOf, type Availability, type Contact, type Me } from './types'
 
 export type SessionState = 'signed-out' | 'discovering' | 'authenticating' | 'creating-application' | 'signed-in' | 'reconnecting' | 'replaced' | 'signing-out'
 
@@ -220,7 +220,7 @@ export class UcwaClient {
 
   async presenceOf(contact: Contact): Promise<Availability> {
     if (!contact.presenceHref) return 'Offline'
-    return (prop<string>(await this.http.get(contact.presenceHref), 'availability') ?? 'Offline') as Availability
+    return availabilityOf(prop(await this.http.get(contact.presenceHref), 'availability')) ?? 'Offline'
   }
 
   /** A photo as a data: URL the page can show (the page never fetches from the pool: the token stays here). */

@@ -4,11 +4,10 @@ import type { UcwaClient } from './client'
 import { UcwaError } from './errors'
 import type { UcwaEvent } from './events'
 import { embedded, link, prop } from './resource'
-import type { Availability, Contact } from './types'
+import { availabilityOf, type Availability, type Contact } from './types'
 
 /** the longest the pool grants (presenceSubscriptions_ref.md) */
 const DURATION_MINUTES = 30
-const availabilities: Availability[] = ['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork', 'Offline']
 
 export class PresenceWatch {
   #uris: string[] = []
@@ -53,8 +52,8 @@ export class PresenceWatch {
         if (e.link.rel === 'contactPresence' && e.type === 'updated') {
           const uri = this.#byHref.get(e.link.href)
           if (!uri) continue
-          const availability = prop(e.embedded ?? (await this.client.http.get(e.link.href)), 'availability') as Availability | undefined
-          if (availability && availabilities.includes(availability)) this.onPresence(uri, availability)
+          const availability = availabilityOf(prop(e.embedded ?? (await this.client.http.get(e.link.href)), 'availability'))
+          if (availability) this.onPresence(uri, availability)
         }
       } catch {
         // one presence lost is shown at the next change or load; the channel goes on

@@ -46,23 +46,29 @@ export class Roster {
     return { ...this.#want }
   }
 
+  /** the events a roster follows, all sent by the call's conversation */
+  static readonly rels: ReadonlySet<string> = new Set(['participant', 'localParticipant', 'participantAudio', 'participantVideo'])
+
+  /** One of `Roster.rels`; a participantAudio/Video event without its resource is read from the pool. */
+  async onEvent(e: UcwaEvent): Promise<void> {
+    if (e.link.rel === 'participant' || e.link.rel === 'localParticipant') this.#onParticipant(e)
+    else await this.#onMedia(e)
+  }
+
   list(): Participant[] {
     return [...this.#people.entries()].map(([href, p]) => ({ ...p, ...this.#media.get(href) }))
   }
 
-  /** A participant event. Returns true when it was one. */
-  onParticipant(e: UcwaEvent): boolean {
+  #onParticipant(e: UcwaEvent): void {
     if (e.link.rel === 'localParticipant') {
       this.localHref = e.link.href
-      return true
+      return
     }
-    if (e.link.rel !== 'participant') return false
     if (e.type === 'deleted') {
       this.#people.delete(e.link.href)
       this.#media.delete(e.link.href)
     } else if (e.embedded) this.#person(e.embedded)
     this.changed()
-    return true
   }
 
   /** The participants collection (after joining a conference whose members were announced before the call existed). */
@@ -71,28 +77,24 @@ export class Roster {
     this.changed()
   }
 
-  /** A participantAudio/participantVideo event; fetches the resource when the event does not carry it. */
-  async onMedia(e: UcwaEvent): Promise<boolean> {
-    const kind: MediaKind | null = e.link.rel === 'participantAudio' ? 'audio' : e.link.rel === 'participantVideo' ? 'video' : null
-    if (!kind) return false
+  async #onMedia(e: UcwaEvent): Promise<void> {
+    const kind: MediaKind = e.link.rel === 'participantAudio' ? 'audio' : 'video'
     if (e.type === 'deleted') {
       const of = this.#mediaOf.get(e.link.href)
       this.#mediaOf.delete(e.link.href)
       if (of) this.#set(of.participant, kind, 'off')
-      return true
+      return
     }
     const res = e.embedded ?? (await this.http.get(e.link.href))
     const participant = link(res, 'participant')
-    if (!participant) return true
+    if (!participant) return
     this.#mediaOf.set(e.link.href, { participant, kind })
     const muted = prop<boolean>(res, `${kind}Muted`) === true
     if (participant === this.localHref) {
       this.#self[kind] = { muted, toggle: link(res, muted ? `unmute${Kind[kind]}` : `mute${Kind[kind]}`) }
-      await this.#reconcile(kind)
-      return true
+      return this.#reconcile(kind)
     }
     this.#set(participant, kind, muted ? 'muted' : prop(res, `${kind}Direction`) === 'Inactive' ? 'off' : 'on')
-    return true
   }
 
   /** Mute or unmute me; in a conference the server is told through the link it offers. */

@@ -1,5 +1,12 @@
 // UCWA resources Parley reads, named as the reference pages name them (me_ref.md, contact_ref.md, …).
-export type Availability = 'Online' | 'Busy' | 'DoNotDisturb' | 'BeRightBack' | 'Away' | 'Offwork' | 'Offline'
+/** presence_ref.md / contactPresence_ref.md availability values */
+export const availabilities = ['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork', 'Offline'] as const
+export type Availability = (typeof availabilities)[number]
+
+/** A resource's availability property, or undefined when the pool sent none or a value the pages do not name. */
+export function availabilityOf(value: unknown): Availability | undefined {
+  return availabilities.find((a) => a === value)
+}
 
 export interface Me {
   name: string

@@ -37,8 +37,8 @@ function roster() {
 describe('conference roster', () => {
   it('a quick mute then unmute ends unmuted on the server: one POST at a time, then the opposite link', async () => {
     const { r, posts, finish } = roster()
-    r.onParticipant(event('added', 'localParticipant', me))
-    await r.onMedia(event('added', 'participantAudio', `${me}/participantAudio`, myAudio(false)))
+    await r.onEvent(event('added', 'localParticipant', me))
+    await r.onEvent(event('added', 'participantAudio', `${me}/participantAudio`, myAudio(false)))
     const muting = r.want('audio', true)
     expect(posts).toEqual([`${me}/participantAudio/muteAudio`])
     await r.want('audio', false) // changed my mind while the pool works on it
@@ -47,7 +47,7 @@ describe('conference roster', () => {
     finish()
     await muting
     // the pool says I am muted and offers unmute: the roster catches up with what I want
-    const catchUp = r.onMedia(event('updated', 'participantAudio', `${me}/participantAudio`, myAudio(true)))
+    const catchUp = r.onEvent(event('updated', 'participantAudio', `${me}/participantAudio`, myAudio(true)))
     await Promise.resolve()
     expect(posts).toEqual([`${me}/participantAudio/muteAudio`, `${me}/participantAudio/unmuteAudio`])
     finish()
@@ -56,11 +56,11 @@ describe('conference roster', () => {
 
   it('the pool announces the mute before it answers the POST (as pools do): an unmute asked meanwhile still goes out', async () => {
     const { r, posts, finish } = roster()
-    r.onParticipant(event('added', 'localParticipant', me))
-    await r.onMedia(event('added', 'participantAudio', `${me}/participantAudio`, myAudio(false)))
+    await r.onEvent(event('added', 'localParticipant', me))
+    await r.onEvent(event('added', 'participantAudio', `${me}/participantAudio`, myAudio(false)))
     const muting = r.want('audio', true)
     await r.want('audio', false)
-    await r.onMedia(event('updated', 'participantAudio', `${me}/participantAudio`, myAudio(true)))
+    await r.onEvent(event('updated', 'participantAudio', `${me}/participantAudio`, myAudio(true)))
     expect(posts).toHaveLength(1) // still one at a time
     finish()
     await Promise.resolve()
@@ -72,14 +72,14 @@ describe('conference roster', () => {
 
   it('lists others with their microphone and camera; a participant who leaves goes, and so does their media', async () => {
     const { r } = roster()
-    r.onParticipant(event('added', 'localParticipant', me))
-    r.onParticipant(event('added', 'participant', bob, res(bob, { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' })))
-    await r.onMedia(event('added', 'participantAudio', `${bob}/participantAudio`, res(`${bob}/participantAudio`, { audioMuted: true }, { participant: bob })))
-    await r.onMedia(event('added', 'participantVideo', `${bob}/participantVideo`, res(`${bob}/participantVideo`, { videoMuted: false, videoDirection: 'Inactive' }, { participant: bob })))
+    await r.onEvent(event('added', 'localParticipant', me))
+    await r.onEvent(event('added', 'participant', bob, res(bob, { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' })))
+    await r.onEvent(event('added', 'participantAudio', `${bob}/participantAudio`, res(`${bob}/participantAudio`, { audioMuted: true }, { participant: bob })))
+    await r.onEvent(event('added', 'participantVideo', `${bob}/participantVideo`, res(`${bob}/participantVideo`, { videoMuted: false, videoDirection: 'Inactive' }, { participant: bob })))
     expect(r.list()).toEqual([{ name: 'Bob Brennan', uri: 'sip:bob@contoso.test', audio: 'muted', video: 'off' }])
-    await r.onMedia(event('deleted', 'participantAudio', `${bob}/participantAudio`))
+    await r.onEvent(event('deleted', 'participantAudio', `${bob}/participantAudio`))
     expect(r.list()[0]?.audio).toBe('off')
-    r.onParticipant(event('deleted', 'participant', bob))
+    await r.onEvent(event('deleted', 'participant', bob))
     expect(r.list()).toEqual([])
   })
 })

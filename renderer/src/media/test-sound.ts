@@ -1,4 +1,5 @@
 // "Play a test sound": a short two-tone chime through the chosen speaker, as a call's audio would play.
+import { playOn } from './speaker'
 
 /** Plays ~0.8 s on the speaker `sinkId` ('' = default); resolves with the sink it really played on. */
 export async function playTestSound(sinkId: string): Promise<string> {
@@ -19,8 +20,7 @@ export async function playTestSound(sinkId: string): Promise<string> {
   }
   const el = new Audio()
   el.srcObject = out.stream
-  // a speaker that is gone plays on the default one, as calls do
-  if (typeof el.setSinkId === 'function') await el.setSinkId(sinkId).catch(() => el.setSinkId(''))
+  await playOn(el, sinkId) // as a call's audio plays
   await el.play().catch(() => {})
   const used = el.sinkId ?? ''
   setTimeout(() => {

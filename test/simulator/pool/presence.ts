@@ -41,9 +41,8 @@ export class PresenceSubscriptions {
     const sub: Subscription = { id: this.world.ids.id(), app, users, timers: [] }
     this.#subs.set(sub.id, sub)
     this.#schedule(sub, duration)
-    const people = { rel: 'people', href: app.href('/people') }
-    app.emitResource(people, 'added', this.render(sub), {}, 'medium')
-    for (const u of users) app.emitResource(people, 'updated', this.#presenceRes(app, u), {}, 'medium')
+    this.#tell(app, 'added', this.render(sub))
+    for (const u of users) this.#tell(app, 'updated', this.#presenceRes(app, u))
     return this.render(sub)
   }
 
@@ -81,7 +80,7 @@ export class PresenceSubscriptions {
         if (this.#told.get(u) === now) continue
         this.#told.set(u, now)
         for (const sub of this.#subs.values()) {
-          if (sub.users.includes(u)) sub.app.emitResource({ rel: 'people', href: sub.app.href('/people') }, 'updated', this.#presenceRes(sub.app, u), {}, 'medium')
+          if (sub.users.includes(u)) this.#tell(sub.app, 'updated', this.#presenceRes(sub.app, u))
         }
       }
     })
@@ -97,6 +96,11 @@ export class PresenceSubscriptions {
     return contactPresenceRes(app, u, p.availability, p.inCall)
   }
 
+  /** presence events come from the people resource, at medium priority (aggregated up to 5 s) */
+  #tell(app: Application, type: 'added' | 'updated', res: Res): void {
+    app.emitResource({ rel: 'people', href: app.href('/people') }, type, res, {}, 'medium')
+  }
+
   #mine(app: Application, id: string): Subscription {
     const sub = this.#subs.get(id)
     // ExtendAPresenceSubscription.md: an expired subscription is 404
@@ -108,7 +112,7 @@ export class PresenceSubscriptions {
     for (const t of sub.timers) t.cancel()
     const ms = minutes * 60_000
     sub.timers = [
-      this.world.clock.setTimeout(() => sub.app.emitResource({ rel: 'people', href: sub.app.href('/people') }, 'updated', this.render(sub), {}, 'medium'), ms - WARN_BEFORE_MS),
+      this.world.clock.setTimeout(() => this.#tell(sub.app, 'updated', this.render(sub)), ms - WARN_BEFORE_MS),
       this.world.clock.setTimeout(() => this.#end(sub), ms),
     ]
   }
