@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { launchClient, type Client } from '../e2e/harness'
 import { startSimulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { startCanary, type Canary } from './canary'
+import { realtimeThreads, startCanary, type Canary } from './canary'
 import { audioClock, audioClockUrl, framesOf, trackConnections, type Marks } from './page-probes'
 import type { Row } from './report'
 import { median, percentile, round } from './stats'
@@ -133,6 +133,7 @@ async function escalateOnce(alice: Page, bob: Page, carol: Page, canary: Canary)
   const loop = monitorEventLoopDelay({ resolution: 5 })
   loop.enable()
   let machineStall = 0
+  let realtime = 0
   const moving = await audioWindow(bob, async () => {
     machineStall = await canary.window(async () => {
       const t0 = Date.now()
@@ -140,6 +141,7 @@ async function escalateOnce(alice: Page, bob: Page, carol: Page, canary: Canary)
       await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
       await waitForState(alice, /^Conference/)
       moveMs = Date.now() - t0
+      realtime = realtimeThreads('chromium')
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + MOVE_WINDOW_MS - Date.now()))) // the P2P connection closes once the conference carries audio
     })
   })
@@ -149,7 +151,7 @@ async function escalateOnce(alice: Page, bob: Page, carol: Page, canary: Canary)
   for (const p of [alice, bob, carol]) await p.getByRole('button', { name: 'Hang up' }).click().catch(() => {})
   for (const p of [alice, bob, carol]) await p.getByTestId('call-view').waitFor({ state: 'detached' })
   await quiet()
-  return { moveMs, longestGap: moving.longest, typicalGap: moving.typical, stillGap: still.longest, settledGap: settled.longest, loopStallMs: loop.max / 1e6, machineStall }
+  return { moveMs, longestGap: moving.longest, typicalGap: moving.typical, stillGap: still.longest, settledGap: settled.longest, loopStallMs: loop.max / 1e6, machineStall, realtime }
 }
 
 export async function browserBench(): Promise<Row[]> {
@@ -207,7 +209,7 @@ export async function browserBench(): Promise<Row[]> {
   await sim.close()
   const ratio = median(ucwa) / median(direct)
   const gaps = moves.map((m) => m.longestGap)
-  const medianGap = median(gaps)
+  const worstGap = Math.max(...gaps)
   const fiveOf = (values: number[]) => `${round(median(values))} / ${round(Math.max(...values))}`
   return [
     {
@@ -230,8 +232,8 @@ export async function browserBench(): Promise<Row[]> {
       value: fiveOf(gaps),
       unit: 'ms',
       baseline: { label: `longest gap over ${MOVE_WINDOW_MS / 1000} s of the same P2P call just before, nothing moving`, value: fiveOf(moves.map((m) => m.stillGap)) },
-      target: '≤ 150 ms (median)',
-      met: medianGap <= 150,
+      target: '≤ 150 ms (each move)',
+      met: worstGap <= 150,
     },
     {
       suite: 'escalation',
@@ -242,9 +244,15 @@ export async function browserBench(): Promise<Row[]> {
     { suite: 'escalation', metric: '  median interval between audio frames at Bob during the move', value: round(median(moves.map((m) => m.typicalGap))), unit: 'ms' },
     {
       suite: 'escalation',
-      metric: `  longest stall of the machine itself during the move: a ${canary.topPriority ? 'top-priority (nice -20)' : 'plain'} process waking every 5 ms (median / worst of 5)`,
+      metric: `  longest stall of the machine itself during the move: a ${canary.topPriority ? 'top-priority (nice -20)' : 'plain'} process in a session of its own, waking every 5 ms (median / worst of 5)`,
       value: fiveOf(moves.map((m) => m.machineStall)),
       unit: 'ms',
+    },
+    {
+      suite: 'escalation',
+      metric: '  threads of the clients’ Chromiums at real-time priority during the move (started without CAP_SYS_NICE, as a desktop user’s)',
+      value: Math.max(...moves.map((m) => m.realtime)),
+      unit: 'threads',
     },
     { suite: 'escalation', metric: '  longest event-loop stall of the process running the simulator’s conference unit, during the move (median / worst of 5)', value: fiveOf(moves.map((m) => m.loopStallMs)), unit: 'ms' },
   ]

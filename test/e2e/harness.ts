@@ -11,6 +11,8 @@ import { testCore } from '../support/core'
 
 export const rendererDir = resolve(import.meta.dirname, '../../out/renderer')
 export const resultsDir = resolve(import.meta.dirname, '../../test-results')
+/** $PARLEY_CHROMIUM (default /usr/bin/chromium), started with a desktop user's scheduling rights */
+const chromiumAsUser = resolve(import.meta.dirname, 'chromium-as-user.sh')
 
 /** Playwright passes its own --disable-features; Chromium honours only the last one, so we pass one merged list. */
 async function playwrightDisabledFeatures(): Promise<string[]> {
@@ -37,7 +39,7 @@ export async function launchClient(options: { core?: Core; beforeLoad?: (context
   const features = [...ours, 'WebRtcHideLocalIpsWithMdns']
   const profile = await mkdtemp(join(tmpdir(), 'parley-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: chromiumAsUser,
     headless: true,
     ignoreDefaultArgs: [`--disable-features=${ours.join(',')}`],
     args: [
