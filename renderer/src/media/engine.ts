@@ -10,6 +10,8 @@ export interface CallMedia {
   /** the P2P connection, then the conference one; the call is carried by `conference ?? p2p` */
   p2p?: RTCPeerConnection
   conference?: RTCPeerConnection
+  /** the conference connection receives audio: the person hears it from then on, while P2P still lingers */
+  conferenceHeard?: boolean
   /** remote video tiles (one per receiving section with a track) */
   remoteVideos: ShallowRef<MediaStream[]>
   remoteAudio: ShallowRef<MediaStream[]>
@@ -32,6 +34,14 @@ async function audioPackets(pc: RTCPeerConnection): Promise<number> {
     if (s.type === 'inbound-rtp' && s.kind === 'audio') n += s.packetsReceived ?? 0
   })
   return n
+}
+
+/** one stream per remote track, kept: a refresh that keeps a track keeps its element playing */
+const streams = new WeakMap<MediaStreamTrack, MediaStream>()
+function streamOf(track: MediaStreamTrack): MediaStream {
+  let s = streams.get(track)
+  if (!s) streams.set(track, (s = new MediaStream([track])))
+  return s
 }
 
 function gathered(pc: RTCPeerConnection): Promise<void> {
@@ -158,7 +168,8 @@ export class MediaEngine {
     const end = performance.now() + CARRY_LIMIT_MS
     while (performance.now() < end && conference.connectionState !== 'closed' && p2p.connectionState !== 'closed') {
       if ((await audioPackets(conference)) > 0) {
-        // what we hear proves our leg; the far end's leg may need a moment more, and it hears us over P2P till we close
+        // we hear the conference at once; the far end's leg may need a moment more, and it hears us over P2P till we close
+        this.#hearConference(callId, conference)
         await new Promise((r) => setTimeout(r, CARRY_MARGIN_MS))
         break
       }
@@ -168,6 +179,13 @@ export class MediaEngine {
     p2p.close()
     if (m?.p2p !== p2p) return // the call ended or moved on meanwhile
     m.p2p = undefined
+    this.#refreshRemote(callId)
+  }
+
+  #hearConference(callId: string, conference: RTCPeerConnection): void {
+    const m = this.calls.get(callId)
+    if (m?.conference !== conference) return
+    m.conferenceHeard = true
     this.#refreshRemote(callId)
   }
 
@@ -382,18 +400,16 @@ export class MediaEngine {
     const m = this.calls.get(callId)
     if (!m) return
     const pc = m.p2p ?? m.conference
-    const videos: MediaStream[] = []
-    const audios: MediaStream[] = []
-    for (const t of pc?.getTransceivers() ?? []) {
-      if (t.currentDirection === 'sendonly' || t.currentDirection === 'inactive' || !t.receiver.track) continue
-      const s = new MediaStream([t.receiver.track])
-      if (t.receiver.track.kind === 'audio') audios.push(s)
-      // a P2P call has one picture: always shown (Chromium leaves it muted after a pranswer even once frames flow);
-      // a conference slot nobody feeds yet is muted and gets no tile
-      else if (pc === m.p2p || !t.receiver.track.muted) videos.push(s)
-    }
-    m.remoteVideos.value = videos
-    m.remoteAudio.value = audios
+    const received = (from: RTCPeerConnection | undefined, kind: 'audio' | 'video') =>
+      (from?.getTransceivers() ?? [])
+        .filter((t) => t.currentDirection !== 'sendonly' && t.currentDirection !== 'inactive' && t.receiver.track?.kind === kind)
+        .map((t) => t.receiver.track)
+    // a P2P call has one picture: always shown (Chromium leaves it muted after a pranswer even once frames flow);
+    // a conference slot nobody feeds yet is muted and gets no tile
+    const videos = received(pc, 'video').filter((t) => pc === m.p2p || !t.muted)
+    const audios = received(m.conferenceHeard && m.conference ? m.conference : pc, 'audio')
+    m.remoteVideos.value = videos.map(streamOf)
+    m.remoteAudio.value = audios.map(streamOf)
   }
 }
 
