@@ -23,7 +23,7 @@ export const trackConnections = `
     window.__pcs.push(pc)
     pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && mark('gathered'))
     pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && mark('connected'))
-    pc.addEventListener('track', (e) => { if (e.track.kind === 'audio') e.receiver.transform = new RTCRtpScriptTransform(clock(), {}) })
+    pc.addEventListener('track', (e) => { if (e.track.kind === 'audio') e.receiver.transform = new RTCRtpScriptTransform(clock(), { track: e.track.id }) })
     return pc
   }
   window.RTCPeerConnection.prototype = Real.prototype
@@ -33,6 +33,13 @@ export const trackConnections = `
   Real.prototype.setRemoteDescription = function (d) { mark('remote-' + (d && d.type)); return srd.apply(this, arguments) }
   const close = Real.prototype.close
   Real.prototype.close = function () { if (this.connectionState !== 'closed') mark('close'); return close.apply(this, arguments) }
+  // which remote audio tracks the page plays, over time: a frame counts as heard only on one of them
+  window.__heard = []
+  const playing = () => window.__heard.push([performance.timeOrigin + performance.now(),
+    [...document.querySelectorAll('audio')].flatMap((a) => a.srcObject ? a.srcObject.getAudioTracks().map((t) => t.id) : [])])
+  const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject')
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', { ...srcObject, set(v) { srcObject.set.call(this, v); playing() } })
+  addEventListener('DOMContentLoaded', () => new MutationObserver(playing).observe(document.body, { childList: true, subtree: true }))
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
   navigator.mediaDevices.getUserMedia = async (c) => { mark('gum-start'); const s = await gum(c); mark('gum-end'); return s }
 `
@@ -40,25 +47,41 @@ export const trackConnections = `
 /**
  * Every audio frame the page receives, on any connection, passes this worker (RTCRtpScriptTransform):
  * arrival times are taken off the page's main thread, so a busy page cannot fake or hide a gap.
- * 'start' begins a window; 'stop' answers with the intervals between frames and where the long ones began.
+ * 'start' begins a window; 'stop' answers with each arrival's wall-clock time and track.
  */
 export const audioClock = `
-  let recording = false, last = 0, gaps = [], long = []
+  let recording = false, arrivals = []
   onrtctransform = (e) => {
-    const t = e.transformer
+    const t = e.transformer, track = t.options.track
     t.readable.pipeThrough(new TransformStream({ transform(frame, out) {
-      if (recording) {
-        const now = performance.now()
-        if (last) { gaps.push(now - last); if (now - last > 60) long.push([Date.now() - (now - last), Math.round(now - last)]) }
-        last = now
-      }
+      if (recording) arrivals.push([performance.timeOrigin + performance.now(), track])
       out.enqueue(frame)
     } })).pipeTo(t.writable).catch(() => {})
   }
   onmessage = (e) => {
-    if (e.data === 'start') { recording = true; last = 0; gaps = []; long = [] }
-    else { recording = false; postMessage({ gaps, long }) }
+    if (e.data === 'start') { recording = true; arrivals = [] }
+    else { recording = false; postMessage(arrivals) }
   }
 `
+
+/**
+ * The intervals between frames the person hears over a window: arrivals on a track the page plays at that
+ * moment (a frame on a connection still open but no longer played, or not played yet, is not heard).
+ */
+export const heardGaps = `new Promise((resolve) => {
+  window.__audioClock.onmessage = (e) => {
+    const heard = window.__heard
+    let i = 0, last = 0
+    const gaps = [], long = []
+    for (const [t, track] of e.data) {
+      while (i + 1 < heard.length && heard[i + 1][0] <= t) i++
+      if (!heard[i] || heard[i][0] > t || !heard[i][1].includes(track)) continue
+      if (last) { gaps.push(t - last); if (t - last > 60) long.push([Math.round(last), Math.round(t - last)]) }
+      last = t
+    }
+    resolve({ gaps, long })
+  }
+  window.__audioClock.postMessage('stop')
+})`
 
 export const framesOf = `async (pc) => { let f = 0; (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') f += s.framesDecoded || 0 }); return f }`
