@@ -10,8 +10,8 @@ export interface CallMedia {
   /** the P2P connection, then the conference one; the call is carried by `conference ?? p2p` */
   p2p?: RTCPeerConnection
   conference?: RTCPeerConnection
-  /** the conference connection receives audio: the person hears it from then on, while P2P still lingers */
-  conferenceHeard?: boolean
+  /** the conference connection once it receives audio: the person hears it from then on, while P2P still lingers */
+  heard?: RTCPeerConnection
   /** remote video tiles (one per receiving section with a track) */
   remoteVideos: ShallowRef<MediaStream[]>
   remoteAudio: ShallowRef<MediaStream[]>
@@ -185,7 +185,7 @@ export class MediaEngine {
   #hearConference(callId: string, conference: RTCPeerConnection): void {
     const m = this.calls.get(callId)
     if (m?.conference !== conference) return
-    m.conferenceHeard = true
+    m.heard = conference
     this.#refreshRemote(callId)
   }
 
@@ -407,7 +407,8 @@ export class MediaEngine {
     // a P2P call has one picture: always shown (Chromium leaves it muted after a pranswer even once frames flow);
     // a conference slot nobody feeds yet is muted and gets no tile
     const videos = received(pc, 'video').filter((t) => pc === m.p2p || !t.muted)
-    const audios = received(m.conferenceHeard && m.conference ? m.conference : pc, 'audio')
+    // a conference connection replaced since (rejoined) has not carried audio yet
+    const audios = received(m.heard && m.heard === m.conference ? m.heard : pc, 'audio')
     m.remoteVideos.value = videos.map(streamOf)
     m.remoteAudio.value = audios.map(streamOf)
   }
