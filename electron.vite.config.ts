@@ -10,8 +10,13 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: true,
       rolldownOptions: {
-        // index: the Electron app; browser: the same core under plain Node (start:browser, e2e)
-        input: { index: resolve(root, 'main/index.ts'), browser: resolve(root, 'main/browser.ts') },
+        // index: the Electron app; browser: the same core under plain Node (start:browser, e2e);
+        // conference-unit: the demo pool's media unit, run on a thread of its own (a worker needs a file of its own)
+        input: {
+          index: resolve(root, 'main/index.ts'),
+          browser: resolve(root, 'main/browser.ts'),
+          'conference-unit': resolve(root, 'test/simulator/conference/unit-runner.ts'),
+        },
       },
     },
   },

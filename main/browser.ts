@@ -9,7 +9,7 @@ import { appVersion } from './version'
 
 const tokenStore = await openTokenStore()
 // no server configured: the embedded simulator is the default pool
-const demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool()
+const demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
 const core = await createCore({
   demo: demo?.info ?? null,
   host: 'browser',

@@ -7,8 +7,9 @@ export interface RunningDemo {
   close(): Promise<void>
 }
 
-export async function startDemoPool(): Promise<RunningDemo> {
-  const sim = await startSimulator({ port: 0 })
+/** `conferenceUnitScript`: the conference unit thread's bundled entry (out/main/conference-unit.js); default, its source */
+export async function startDemoPool(conferenceUnitScript?: string): Promise<RunningDemo> {
+  const sim = await startSimulator({ port: 0, conferenceUnitScript })
   return {
     info: { discoveryUrl: sim.url, users: sim.users.filter((u) => !u.bot).map((u) => ({ sip: u.sip, name: u.name, password: u.password })) },
     close: () => sim.close(),

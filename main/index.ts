@@ -38,7 +38,7 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request))
     lockSession(session.defaultSession)
     // no server configured: the embedded simulator is the default pool
-    demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool()
+    demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
     let desktop: DesktopLife | null = null
     core = await createCore({
       demo: demo?.info ?? null,

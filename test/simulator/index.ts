@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { Bot } from './bots'
 import { realClock, type Clock } from './clock'
+import { MediaUnit } from './conference/unit'
 import { Faults, type FaultInput, type FaultRule } from './faults'
 import { createPoolServer, type Ctx, type Pool } from './http/server'
 import { randomIds, seededIds } from './ids'
@@ -26,6 +27,8 @@ export interface SimulatorOptions {
   seed?: number
   config?: Partial<WorldConfig>
   bodyLimit?: number
+  /** the conference unit thread's script when bundled (the app's build); default, its TypeScript source */
+  conferenceUnitScript?: string
 }
 
 export interface SimulatorControl {
@@ -71,7 +74,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const poolIds = options.pools ?? ['pool1', 'pool2']
   const users = options.users ?? defaultUsers()
   const directory = new Directory(users, poolIds[0]!)
-  const world = new World(clock, ids, directory, { ...defaultWorldConfig, ...options.config })
+  const world = new World(clock, ids, directory, { ...defaultWorldConfig, ...options.config }, new MediaUnit(options.conferenceUnitScript))
   const faults = new Faults()
   const shared = { redirectLoop: false, bodyLimit: options.bodyLimit ?? 256 * 1024 }
   const pools: Pool[] = []

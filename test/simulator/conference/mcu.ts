@@ -36,6 +36,19 @@ export function missingCodecs(offer: string | Sections | null): string | null {
   return null
 }
 
+/** What the pool asks of one conference's media, wherever the unit runs (in this thread or its own). */
+export interface ConferenceMedia {
+  readonly id: string
+  /** A member offers (escalateAudioVideo): the answer, and `connected` settling when its media flows. */
+  joinWithOffer(member: string, offer: string): Promise<{ answer: string; connected: Promise<void> }>
+  /** The unit offers (a moved or invited member): `complete` takes the member's answer. */
+  offerTo(member: string): Promise<{ offer: string; complete(answer: string): Promise<{ connected: Promise<void> }>; cancel(): Promise<void> }>
+  /** muted on the server: the member's packets of that kind reach nobody */
+  setMuted(member: string, kind: Kind, muted: boolean): void
+  leave(member: string): Promise<void>
+  close(): Promise<void>
+}
+
 interface Leg {
   pc: RTCPeerConnection
   member: Member
@@ -53,7 +66,7 @@ function memberOf(id: string, transceivers: RTCRtpTransceiver[]): Member {
   return { id, send, receive }
 }
 
-export class Conference {
+export class Conference implements ConferenceMedia {
   readonly forwarder = new SlotForwarder()
   readonly #legs = new Map<string, Leg>()
   readonly #pending = new Set<RTCPeerConnection>()
@@ -119,6 +132,10 @@ export class Conference {
         await pc.close()
       },
     }
+  }
+
+  setMuted(id: string, kind: Kind, muted: boolean): void {
+    this.forwarder.setMuted(id, kind, muted)
   }
 
   async leave(id: string): Promise<void> {

@@ -23,6 +23,8 @@ export interface CallWorld {
   directory: Directory
   appsOf(user: User): Application[]
   ringTimeoutMs: number
+  /** a two-party call connected: it may become a conference, so the conference unit gets ready */
+  prepareConferencing(): void
 }
 
 export interface Leg {
@@ -115,6 +117,7 @@ export class Calls {
     inv.sessionContext = sessionContext
     for (const other of call.ringing.filter((l) => l !== leg)) this.#endLeg(other, { invitationState: 'Cancelled', reason: reasons.answeredElsewhere })
     call.ringing = []
+    this.world.prepareConferencing()
 
     const callerLeg = call.caller
     const callerInv = callerLeg.invitation

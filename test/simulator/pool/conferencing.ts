@@ -1,6 +1,7 @@
 // Escalation of a P2P call to a conference and conference membership (escalateAudioVideo_ref.md,
 // audioVideoNegotiation_ref.md, addParticipant_ref.md): signalling here, media in conference/mcu.ts.
-import { Conference, MediaNegotiationError } from '../conference/mcu'
+import { MediaNegotiationError, type ConferenceMedia } from '../conference/mcu'
+import type { MediaUnit } from '../conference/unit'
 import { errors, SimError, type Reason } from '../http/errors'
 import { reasons } from './reasons'
 import type { Application } from './application'
@@ -32,7 +33,7 @@ class Session {
   readonly #muted = new Map<string, Set<'audio' | 'video'>>()
 
   constructor(
-    readonly conference: Conference,
+    readonly conference: ConferenceMedia,
     organizer: User,
   ) {
     this.focusUri = `${organizer.uri};gruu;opaque=app:conf:focus:id:${conference.id}`
@@ -63,6 +64,7 @@ export class Conferencing {
   constructor(
     private readonly world: CallWorld,
     private readonly calls: Calls,
+    private readonly unit: MediaUnit,
   ) {}
 
   get conferences(): number {
@@ -128,7 +130,7 @@ export class Conferencing {
     if (!session || sip !== app.user.sip) throw errors.notFound('No such participant media.')
     if (!session.setMuted(app.user, kind, muted)) return
     // video keeps flowing: a camera-off client sends black frames, where dropping them would freeze its last picture
-    if (kind === 'audio') session.conference.forwarder.setMuted(app.id, kind, muted)
+    if (kind === 'audio') session.conference.setMuted(app.id, kind, muted)
     for (const m of session.members.values()) m.app.emitResource(this.#sender(m.app, m.conversation), 'updated', participantMediaRes(m.app, m.conversation, app.user, kind))
   }
 
@@ -175,7 +177,7 @@ export class Conferencing {
   }
 
   async #runEscalation(app: Application, c: Conversation, inv: Invitation, peer: Leg, call: P2PCall): Promise<void> {
-    const session = new Session(new Conference(this.world.ids.id()), app.user)
+    const session = new Session(this.unit.open(this.world.ids.id()), app.user)
     let peerInvitation: Invitation | undefined
     // the escalating client may cancel its invitation (cancel link) until both members are in
     const cancelled = new Promise<never>((_, reject) => {

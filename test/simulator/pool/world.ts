@@ -5,6 +5,7 @@ import type { IdSource } from '../ids'
 import { Application } from './application'
 import { Calls } from './calls'
 import { Conferencing } from './conferencing'
+import { MediaUnit } from '../conference/unit'
 import { PresenceSubscriptions } from './presence'
 import type { Directory, User } from './directory'
 import { Tokens } from './tokens'
@@ -44,6 +45,8 @@ export class World {
     readonly ids: IdSource,
     readonly directory: Directory,
     readonly config: WorldConfig,
+    /** the conference unit's thread (its bundled script in the app; the TypeScript source otherwise) */
+    readonly mediaUnit = new MediaUnit(),
   ) {
     this.tokens = new Tokens(clock, ids, config.tokenLifetimeSeconds)
     const callWorld = {
@@ -54,9 +57,10 @@ export class World {
       get ringTimeoutMs() {
         return config.ringTimeoutMs
       },
+      prepareConferencing: () => mediaUnit.start(),
     }
     this.calls = new Calls(callWorld)
-    this.conferencing = new Conferencing(callWorld, this.calls)
+    this.conferencing = new Conferencing(callWorld, this.calls, mediaUnit)
     this.presence = new PresenceSubscriptions(callWorld)
     this.#scheduleSweep()
   }
@@ -127,5 +131,6 @@ export class World {
     this.#sweeper?.cancel()
     for (const app of [...this.apps.values()]) this.deleteApplication(app, 'restart')
     await this.conferencing.close()
+    await this.mediaUnit.close()
   }
 }

@@ -1,0 +1,80 @@
+// The conference unit, apart from the pool (a process or a thread, see unit-port.ts): every conference's
+// werift peers and forwarder live here.
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Conference, MediaNegotiationError, type ConferenceMedia } from './mcu'
+import { errorOf, type Reply, type Request, type Settled } from './unit'
+import { parentOfUnit } from './unit-port'
+
+const port = parentOfUnit()
+const conferences = new Map<string, Conference>()
+/** the unit's pending offers, by handle, with their conference (closing it withdraws them) */
+const offers = new Map<number, { conf: string; offer: Awaited<ReturnType<ConferenceMedia['offerTo']>> }>()
+let keys = 0
+const loop = monitorEventLoopDelay({ resolution: 5 })
+
+function conference(id: string): Conference {
+  let c = conferences.get(id)
+  if (!c) conferences.set(id, (c = new Conference(id)))
+  return c
+}
+
+/** a key the host waits on; settled here when the member's media flows (or fails) */
+function watch(connected: Promise<void>): number {
+  const key = ++keys
+  connected.then(
+    () => port.post({ connected: key } satisfies Settled),
+    (e) => port.post({ connected: key, error: errorOf(e) } satisfies Settled),
+  )
+  return key
+}
+
+async function handle(r: Request): Promise<Extract<Reply, { ok: true }>['value']> {
+  switch (r.op) {
+    case 'join': {
+      const joined = await conference(r.conf).joinWithOffer(r.member, r.offer)
+      return { answer: joined.answer, connected: watch(joined.connected) }
+    }
+    case 'offer': {
+      const offer = await conference(r.conf).offerTo(r.member)
+      const handle = ++keys
+      offers.set(handle, { conf: r.conf, offer })
+      return { offer: offer.offer, handle }
+    }
+    case 'complete': {
+      const pending = offers.get(r.handle)
+      offers.delete(r.handle)
+      if (!pending) throw new MediaNegotiationError('The conference offer was withdrawn.')
+      return { connected: watch((await pending.offer.complete(r.answer)).connected) }
+    }
+    case 'cancel':
+      await offers.get(r.handle)?.offer.cancel()
+      offers.delete(r.handle)
+      return undefined
+    case 'mute':
+      conferences.get(r.conf)?.setMuted(r.member, r.kind, r.muted)
+      return undefined
+    case 'leave':
+      await conferences.get(r.conf)?.leave(r.member)
+      return undefined
+    case 'close':
+      await conferences.get(r.conf)?.close()
+      conferences.delete(r.conf)
+      for (const [handle, o] of offers) if (o.conf === r.conf) offers.delete(handle)
+      return undefined
+    case 'stalls':
+      if (r.start) {
+        loop.reset()
+        loop.enable()
+        return undefined
+      }
+      loop.disable()
+      return { longestMs: loop.max / 1e6 }
+  }
+}
+
+port.onMessage((r: Request) => {
+  handle(r).then(
+    (value) => port.post({ seq: r.seq, ok: true, value } satisfies Reply),
+    (e) => port.post({ seq: r.seq, ok: false, error: errorOf(e) } satisfies Reply),
+  )
+})

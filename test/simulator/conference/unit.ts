@@ -1,0 +1,134 @@
+// The pool's handle on its conference unit, which runs apart, as the AVMCU is a server role of its own:
+// forwarding media (werift's SRTP, a packet at a time) never waits on the pool's HTTP work, its event
+// channels, or the garbage of whatever else shares the pool's process (the app's core, the tests).
+import type { Kind } from './forwarding'
+import { MediaNegotiationError, type ConferenceMedia } from './mcu'
+import { unitProcess, unitThread, type UnitPort } from './unit-port'
+
+/** A request to the unit; each is answered by a Reply with the same seq. */
+export type Request = { seq: number } & (
+  | { op: 'join'; conf: string; member: string; offer: string }
+  | { op: 'offer'; conf: string; member: string }
+  | { op: 'complete'; handle: number; answer: string }
+  | { op: 'cancel'; handle: number }
+  | { op: 'mute'; conf: string; member: string; kind: Kind; muted: boolean }
+  | { op: 'leave'; conf: string; member: string }
+  | { op: 'close'; conf: string }
+  | { op: 'stalls'; start: boolean }
+)
+
+export type UnitError = { name: string; message: string }
+/** answers carry `connected`, a key the unit settles later with a Settled message, when media flows */
+export type Reply = { seq: number } & ({ ok: true; value?: { answer?: string; offer?: string; handle?: number; connected?: number; longestMs?: number } } | { ok: false; error: UnitError })
+export type Settled = { connected: number; error?: UnitError }
+
+export function errorOf(e: unknown): UnitError {
+  return { name: e instanceof MediaNegotiationError ? 'MediaNegotiationError' : 'Error', message: (e as Error)?.message ?? String(e) }
+}
+
+function rebuild(e: UnitError): Error {
+  return e.name === 'MediaNegotiationError' ? new MediaNegotiationError(e.message) : new Error(e.message)
+}
+
+export class MediaUnit {
+  #port: UnitPort | null = null
+  #seq = 0
+  readonly #waiting = new Map<number, { resolve(v: Extract<Reply, { ok: true }>['value']): void; reject(e: Error): void }>()
+  readonly #connecting = new Map<number, { resolve(): void; reject(e: Error): void }>()
+
+  /** `script`: the app's bundled runner, run on a thread; without it, the source runs as a process of its own */
+  constructor(private readonly script?: string) {}
+
+  open(id: string): ConferenceMedia {
+    const call = (r: DistributiveOmit<Request, 'seq'>) => this.#call(r)
+    const connected = (key: number | undefined) => this.#connected(key)
+    return {
+      id,
+      async joinWithOffer(member, offer) {
+        const v = await call({ op: 'join', conf: id, member, offer })
+        return { answer: v?.answer ?? '', connected: connected(v?.connected) }
+      },
+      async offerTo(member) {
+        const v = await call({ op: 'offer', conf: id, member })
+        const handle = v?.handle ?? -1
+        return {
+          offer: v?.offer ?? '',
+          complete: async (answer) => ({ connected: connected((await call({ op: 'complete', handle, answer }))?.connected) }),
+          cancel: async () => void (await call({ op: 'cancel', handle })),
+        }
+      },
+      setMuted: (member, kind, muted) => void call({ op: 'mute', conf: id, member, kind, muted }).catch(() => {}),
+      // nothing to leave or close on a unit that never started (or stopped)
+      leave: async (member) => void (this.#port && (await call({ op: 'leave', conf: id, member }))),
+      close: async () => void (this.#port && (await call({ op: 'close', conf: id }))),
+    }
+  }
+
+  /** Starts the unit ahead of the first conference (loading werift takes ~0.6 s of CPU); no-op when running. */
+  start(): void {
+    this.#running()
+  }
+
+  /** The longest event-loop stall of the unit while `during` runs, in ms: how long forwarding waited. */
+  async stalls(during: () => Promise<void>): Promise<number> {
+    await this.#call({ op: 'stalls', start: true })
+    await during()
+    return (await this.#call({ op: 'stalls', start: false }))?.longestMs ?? 0
+  }
+
+  /** Stops the unit (the pool closes its conferences first). */
+  async close(): Promise<void> {
+    const port = this.#port
+    this.#port = null
+    await port?.stop()
+  }
+
+  #call(r: DistributiveOmit<Request, 'seq'>): Promise<Extract<Reply, { ok: true }>['value']> {
+    const seq = ++this.#seq
+    const port = this.#running()
+    port.hold(true)
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(seq, { resolve, reject })
+      port.post({ ...r, seq })
+    })
+  }
+
+  #connected(key: number | undefined): Promise<void> {
+    if (key === undefined) return Promise.reject(new MediaNegotiationError('The conference unit gave no connection to wait for.'))
+    const p = new Promise<void>((resolve, reject) => this.#connecting.set(key, { resolve, reject }))
+    p.catch(() => {}) // the pool may stop waiting (a cancelled escalation)
+    return p
+  }
+
+  #running(): UnitPort {
+    if (this.#port) return this.#port
+    const port = this.script ? unitThread(this.script) : unitProcess()
+    port.onMessage((message) => {
+      const m = message as Reply | Settled
+      if ('seq' in m) {
+        const waiting = this.#waiting.get(m.seq)
+        this.#waiting.delete(m.seq)
+        if (this.#waiting.size === 0) port.hold(false)
+        if (m.ok) waiting?.resolve(m.value)
+        else waiting?.reject(rebuild(m.error))
+      } else {
+        const waiting = this.#connecting.get(m.connected)
+        this.#connecting.delete(m.connected)
+        if (m.error) waiting?.reject(rebuild(m.error))
+        else waiting?.resolve()
+      }
+    })
+    port.onStop((why) => {
+      if (this.#port === port) this.#port = null // the next conference starts it again
+      const e = new MediaNegotiationError(`The conference unit stopped: ${why}`)
+      for (const m of [this.#waiting, this.#connecting]) {
+        for (const { reject } of m.values()) reject(e)
+        m.clear()
+      }
+    })
+    this.#port = port
+    return port
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
