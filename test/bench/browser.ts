@@ -3,6 +3,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Page } from 'playwright-core'
 import { launchClient, type Client } from '../e2e/harness'
+import type { MediaUnit } from '../simulator/conference/unit'
 import { startSimulator } from '../simulator/index'
 import { testCore } from '../support/core'
 import { realtimeThreads, startCanary, type Canary } from './canary'
@@ -122,36 +123,39 @@ const MOVE_WINDOW_MS = 4500
  * One P2P call moved to a conference by adding Carol: Bob's audio gaps across the move, over as long a stretch
  * of the P2P call before it and of the conference after it; and how long the machine itself stalled meanwhile.
  */
-async function escalateOnce(alice: Page, bob: Page, carol: Page, canary: Canary) {
+async function escalateOnce(alice: Page, bob: Page, carol: Page, canary: Canary, unit: MediaUnit) {
   await alice.getByRole('button', { name: 'Video call Bob Brennan' }).click()
   await bob.getByRole('button', { name: 'Accept with video' }).click()
   await waitForState(alice, /^Connected/)
   await new Promise((r) => setTimeout(r, 1000))
   const still = await audioWindow(bob, () => new Promise((r) => setTimeout(r, MOVE_WINDOW_MS)))
   let moveMs = 0
-  // the simulator's conference unit (werift, pure JS) shares this process's event loop with the pool and the three cores
+  // the pool and the three cores share this process's event loop; the conference unit (werift, pure JS) runs in a process of its own
   const loop = monitorEventLoopDelay({ resolution: 5 })
   loop.enable()
   let machineStall = 0
+  let unitStall = 0
   const moving = await audioWindow(bob, async () => {
-    machineStall = await canary.window(async () => {
-      const t0 = Date.now()
-      await alice.getByRole('button', { name: 'Add people' }).click()
-      await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
-      await waitForState(alice, /^Conference/)
-      moveMs = Date.now() - t0
-      await new Promise((r) => setTimeout(r, Math.max(0, t0 + MOVE_WINDOW_MS - Date.now()))) // the P2P connection closes once the conference carries audio
+    unitStall = await unit.stalls(async () => {
+      machineStall = await canary.window(async () => {
+        const t0 = Date.now()
+        await alice.getByRole('button', { name: 'Add people' }).click()
+        await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
+        await waitForState(alice, /^Conference/)
+        moveMs = Date.now() - t0
+        await new Promise((r) => setTimeout(r, Math.max(0, t0 + MOVE_WINDOW_MS - Date.now()))) // the P2P connection closes once the conference carries audio
+      })
     })
   })
   loop.disable()
   if (process.env.BENCH_DEBUG) console.error('[bench] long gaps during the move (start, ms):', JSON.stringify(moving.long), 'closes:', JSON.stringify((await marksOf(bob)).filter(([w]) => w === 'close')))
   const settled = await audioWindow(bob, () => new Promise((r) => setTimeout(r, MOVE_WINDOW_MS)))
-  // after the windows: a synchronous /proc walk in this process would stall the conference unit it measures
+  // after the windows: a synchronous /proc walk here would stall the pool and cores whose stalls this measures
   const realtime = realtimeThreads('chromium')
   for (const p of [alice, bob, carol]) await p.getByRole('button', { name: 'Hang up' }).click().catch(() => {})
   for (const p of [alice, bob, carol]) await p.getByTestId('call-view').waitFor({ state: 'detached' })
   await quiet()
-  return { moveMs, longestGap: moving.longest, typicalGap: moving.typical, stillGap: still.longest, settledGap: settled.longest, loopStallMs: loop.max / 1e6, machineStall, realtime }
+  return { moveMs, longestGap: moving.longest, typicalGap: moving.typical, stillGap: still.longest, settledGap: settled.longest, poolStallMs: loop.max / 1e6, unitStall, machineStall, realtime }
 }
 
 export async function browserBench(): Promise<Row[]> {
@@ -200,7 +204,7 @@ export async function browserBench(): Promise<Row[]> {
   const moves: Array<Awaited<ReturnType<typeof escalateOnce>>> = []
   const canary = startCanary()
   for (let i = 0; i < 5; i++) {
-    moves.push(await escalateOnce(alice, bob, carol, canary))
+    moves.push(await escalateOnce(alice, bob, carol, canary, sim.control.world.mediaUnit))
     console.error(`[bench] escalation ${i + 1}/5: gap ${round(moves.at(-1)!.longestGap)} ms (still P2P: ${round(moves.at(-1)!.stillGap)} ms)`)
   }
 
@@ -254,6 +258,7 @@ export async function browserBench(): Promise<Row[]> {
       value: Math.max(...moves.map((m) => m.realtime)),
       unit: 'threads',
     },
-    { suite: 'escalation', metric: '  longest event-loop stall of the process running the simulator’s conference unit, during the move (median / worst of 5)', value: fiveOf(moves.map((m) => m.loopStallMs)), unit: 'ms' },
+    { suite: 'escalation', metric: '  longest event-loop stall of the simulator’s conference unit (a process of its own), during the move (median / worst of 5)', value: fiveOf(moves.map((m) => m.unitStall)), unit: 'ms' },
+    { suite: 'escalation', metric: '  longest event-loop stall of the process running the pool and the three cores, during the move (median / worst of 5)', value: fiveOf(moves.map((m) => m.poolStallMs)), unit: 'ms' },
   ]
 }
