@@ -205,7 +205,9 @@ export async function browserBench(): Promise<Row[]> {
   const canary = startCanary()
   for (let i = 0; i < 5; i++) {
     moves.push(await escalateOnce(alice, bob, carol, canary, sim.control.world.mediaUnit))
-    console.error(`[bench] escalation ${i + 1}/5: gap ${round(moves.at(-1)!.longestGap)} ms (still P2P: ${round(moves.at(-1)!.stillGap)} ms)`)
+    const m = moves.at(-1)!
+    // each move's gap beside what stalled meanwhile: the machine (canary), the unit, the pool's process
+    console.error(`[bench] escalation ${i + 1}/5: gap ${round(m.longestGap)} ms (still P2P ${round(m.stillGap)} ms; stalls: machine ${round(m.machineStall)}, unit ${round(m.unitStall)}, pool ${round(m.poolStallMs)} ms)`)
   }
 
   canary.close()
