@@ -7,7 +7,7 @@ export interface RunningDemo {
   close(): Promise<void>
 }
 
-/** `conferenceUnitScript`: the conference unit thread's bundled entry (out/main/conference-unit.js); default, its source */
+/** `conferenceUnitScript`: the conference unit's bundled runner (out/main/conference-unit.js), run on a thread; default, its source */
 export async function startDemoPool(conferenceUnitScript?: string): Promise<RunningDemo> {
   const sim = await startSimulator({ port: 0, conferenceUnitScript })
   return {

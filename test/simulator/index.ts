@@ -27,7 +27,7 @@ export interface SimulatorOptions {
   seed?: number
   config?: Partial<WorldConfig>
   bodyLimit?: number
-  /** the conference unit thread's script when bundled (the app's build); default, its TypeScript source */
+  /** the conference unit's bundled runner, run on a thread (the app's demo); default, its source as a process of its own */
   conferenceUnitScript?: string
 }
 

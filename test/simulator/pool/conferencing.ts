@@ -1,5 +1,6 @@
 // Escalation of a P2P call to a conference and conference membership (escalateAudioVideo_ref.md,
-// audioVideoNegotiation_ref.md, addParticipant_ref.md): signalling here, media in conference/mcu.ts.
+// audioVideoNegotiation_ref.md, addParticipant_ref.md): signalling here, media in the conference unit
+// (conference/mcu.ts, run apart from the pool through conference/unit.ts).
 import { MediaNegotiationError, type ConferenceMedia } from '../conference/mcu'
 import type { MediaUnit } from '../conference/unit'
 import { errors, SimError, type Reason } from '../http/errors'

@@ -45,7 +45,7 @@ export class World {
     readonly ids: IdSource,
     readonly directory: Directory,
     readonly config: WorldConfig,
-    /** the conference unit's thread (its bundled script in the app; the TypeScript source otherwise) */
+    /** the conference unit, run apart from the pool (conference/unit.ts) */
     readonly mediaUnit = new MediaUnit(),
   ) {
     this.tokens = new Tokens(clock, ids, config.tokenLifetimeSeconds)
