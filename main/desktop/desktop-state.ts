@@ -3,7 +3,7 @@
 import type { CallSnapshot, SessionInfo } from '../../preload/contract'
 import type { Core } from '../core/core'
 import type { TrayMenuItem } from './tray-state'
-import { trayView, type TrayView } from './tray-state'
+import { activeCall, trayView, type TrayView } from './tray-state'
 
 /** Follows the core's session and calls; tells `changed` when the tray should be drawn again. */
 export class DesktopState {
@@ -23,9 +23,8 @@ export class DesktopState {
     })
   }
 
-  /** the call the person is in (not one ringing) */
   get active(): CallSnapshot | undefined {
-    return [...this.calls.values()].find((c) => c.state !== 'ringing')
+    return activeCall(this.calls.values())
   }
 
   get inCall(): boolean {

@@ -16,10 +16,16 @@ export interface TrayView {
   menu: TrayMenuItem[]
 }
 
+/** the call the person is in: not one ringing, not one over */
+export function activeCall(calls: Iterable<CallSnapshot>): CallSnapshot | undefined {
+  for (const c of calls) if (c.state !== 'ringing' && c.state !== 'ended') return c
+  return undefined
+}
+
 export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windowVisible: boolean }): TrayView {
   const { session, calls } = o
   const ringing = calls.find((c) => c.state === 'ringing')
-  const active = calls.find((c) => c.state !== 'ringing' && c.state !== 'ended')
+  const active = activeCall(calls)
   const signedIn = session.state === 'signed-in' || session.state === 'reconnecting'
   let icon: TrayIcon = 'signed-out'
   let tooltip = 'Parley — signed out'
