@@ -36,7 +36,7 @@ export function missingCodecs(offer: string | Sections | null): string | null {
   return null
 }
 
-/** What the pool asks of one conference's media, wherever the unit runs (in this thread or its own). */
+/** What the pool asks of one conference's media: the Conference below, or MediaUnit's handle on one run apart (unit.ts). */
 export interface ConferenceMedia {
   readonly id: string
   /** A member offers (escalateAudioVideo): the answer, and `connected` settling when its media flows. */
@@ -75,12 +75,8 @@ export class Conference implements ConferenceMedia {
   /** the media unit only; the conference's focus URI and roster belong to the pool's session (pool/conferencing.ts) */
   constructor(readonly id: string) {}
 
-  get memberIds(): string[] {
-    return [...this.#legs.keys()]
-  }
-
   /** A member offers (escalateAudioVideo): answer it; `connected` settles when media flows. */
-  async joinWithOffer(id: string, offer: string): Promise<{ answer: string; connected: Promise<void> }> {
+  async joinWithOffer(id: string, offer: string): ReturnType<ConferenceMedia['joinWithOffer']> {
     // parsed once: a Chromium escalation offer has ~750 lines, and this process also forwards every packet
     const sections = sectionsOf(offer)
     const missing = missingCodecs(sections)
@@ -107,7 +103,7 @@ export class Conference implements ConferenceMedia {
   }
 
   /** The unit offers (a moved or invited member): give `complete` the member's answer. */
-  async offerTo(id: string): Promise<{ offer: string; complete(answer: string): Promise<{ connected: Promise<void> }>; cancel(): Promise<void> }> {
+  async offerTo(id: string): ReturnType<ConferenceMedia['offerTo']> {
     const pc = loopbackPeer({ lite: true })
     this.#pending.add(pc)
     pc.addTransceiver('audio', { direction: 'sendrecv' })

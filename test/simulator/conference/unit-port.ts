@@ -24,10 +24,7 @@ export function unitProcess(): UnitPort {
   const child = fork(source, [], { execArgv: ['--import', 'tsx'], detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   let stopped = false
   const hold = (on: boolean) => {
-    if (on) child.ref()
-    else child.unref()
-    if (on) child.channel?.ref()
-    else child.channel?.unref()
+    for (const handle of [child, child.channel]) void (on ? handle?.ref() : handle?.unref())
   }
   hold(false)
   return {
@@ -39,8 +36,9 @@ export function unitProcess(): UnitPort {
     },
     hold,
     stop: async () => {
-      if (stopped || child.exitCode !== null) return
+      if (stopped || child.exitCode !== null || child.signalCode !== null) return
       stopped = true
+      hold(true) // the caller waits for the exit
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve())
         child.kill()
@@ -61,7 +59,10 @@ export function unitThread(script: string): UnitPort {
       worker.on('exit', (code) => f(`exit ${code}`))
     },
     hold: (on) => (on ? worker.ref() : worker.unref()),
-    stop: async () => void (await worker.terminate()),
+    stop: async () => {
+      worker.ref() // the caller waits for the end
+      await worker.terminate()
+    },
   }
 }
 

@@ -2,7 +2,7 @@
 // werift peers and forwarder live here.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Conference, MediaNegotiationError, type ConferenceMedia } from './mcu'
-import { errorOf, type Reply, type Request, type Settled } from './unit'
+import { errorOf, type Answers, type Ask, type Reply, type Request, type Settled } from './unit'
 import { parentOfUnit } from './unit-port'
 
 const port = parentOfUnit()
@@ -28,7 +28,7 @@ function watch(connected: Promise<void>): number {
   return key
 }
 
-async function handle(r: Request): Promise<Extract<Reply, { ok: true }>['value']> {
+async function handle(r: Ask): Promise<Answers[Ask['op']]> {
   switch (r.op) {
     case 'join': {
       const joined = await conference(r.conf).joinWithOffer(r.member, r.offer)
@@ -49,24 +49,23 @@ async function handle(r: Request): Promise<Extract<Reply, { ok: true }>['value']
     case 'cancel':
       await offers.get(r.handle)?.offer.cancel()
       offers.delete(r.handle)
-      return undefined
+      return
     case 'mute':
       conferences.get(r.conf)?.setMuted(r.member, r.kind, r.muted)
-      return undefined
+      return
     case 'leave':
       await conferences.get(r.conf)?.leave(r.member)
-      return undefined
+      return
     case 'close':
       await conferences.get(r.conf)?.close()
       conferences.delete(r.conf)
       for (const [handle, o] of offers) if (o.conf === r.conf) offers.delete(handle)
-      return undefined
-    case 'stalls':
-      if (r.start) {
-        loop.reset()
-        loop.enable()
-        return undefined
-      }
+      return
+    case 'watch-loop':
+      loop.reset()
+      loop.enable()
+      return
+    case 'loop-stall':
       loop.disable()
       return { longestMs: loop.max / 1e6 }
   }

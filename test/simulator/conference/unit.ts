@@ -5,8 +5,8 @@ import type { Kind } from './forwarding'
 import { MediaNegotiationError, type ConferenceMedia } from './mcu'
 import { unitProcess, unitThread, type UnitPort } from './unit-port'
 
-/** A request to the unit; each is answered by a Reply with the same seq. */
-export type Request = { seq: number } & (
+/** A request to the unit (without its seq); each is answered by a Reply with the same seq. */
+export type Ask =
   | { op: 'join'; conf: string; member: string; offer: string }
   | { op: 'offer'; conf: string; member: string }
   | { op: 'complete'; handle: number; answer: string }
@@ -14,12 +14,25 @@ export type Request = { seq: number } & (
   | { op: 'mute'; conf: string; member: string; kind: Kind; muted: boolean }
   | { op: 'leave'; conf: string; member: string }
   | { op: 'close'; conf: string }
-  | { op: 'stalls'; start: boolean }
-)
+  | { op: 'watch-loop' }
+  | { op: 'loop-stall' }
+export type Request = Ask & { seq: number }
+
+/** what each request is answered with; `connected` is a key the unit settles later (a Settled message) when media flows */
+export interface Answers {
+  join: { answer: string; connected: number }
+  offer: { offer: string; handle: number }
+  complete: { connected: number }
+  cancel: void
+  mute: void
+  leave: void
+  close: void
+  'watch-loop': void
+  'loop-stall': { longestMs: number }
+}
 
 export type UnitError = { name: string; message: string }
-/** answers carry `connected`, a key the unit settles later with a Settled message, when media flows */
-export type Reply = { seq: number } & ({ ok: true; value?: { answer?: string; offer?: string; handle?: number; connected?: number; longestMs?: number } } | { ok: false; error: UnitError })
+export type Reply = { seq: number } & ({ ok: true; value: Answers[Ask['op']] } | { ok: false; error: UnitError })
 export type Settled = { connected: number; error?: UnitError }
 
 export function errorOf(e: unknown): UnitError {
@@ -33,28 +46,27 @@ function rebuild(e: UnitError): Error {
 export class MediaUnit {
   #port: UnitPort | null = null
   #seq = 0
-  readonly #waiting = new Map<number, { resolve(v: Extract<Reply, { ok: true }>['value']): void; reject(e: Error): void }>()
+  readonly #waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
   readonly #connecting = new Map<number, { resolve(): void; reject(e: Error): void }>()
 
   /** `script`: the app's bundled runner, run on a thread; without it, the source runs as a process of its own */
   constructor(private readonly script?: string) {}
 
   open(id: string): ConferenceMedia {
-    const call = (r: DistributiveOmit<Request, 'seq'>) => this.#call(r)
-    const connected = (key: number | undefined) => this.#connected(key)
+    const call = <O extends Ask['op']>(r: Extract<Ask, { op: O }>) => this.#call(r)
+    const connected = (key: number) => this.#connected(key)
     return {
       id,
       async joinWithOffer(member, offer) {
-        const v = await call({ op: 'join', conf: id, member, offer })
-        return { answer: v?.answer ?? '', connected: connected(v?.connected) }
+        const joined = await call({ op: 'join', conf: id, member, offer })
+        return { answer: joined.answer, connected: connected(joined.connected) }
       },
       async offerTo(member) {
-        const v = await call({ op: 'offer', conf: id, member })
-        const handle = v?.handle ?? -1
+        const { offer, handle } = await call({ op: 'offer', conf: id, member })
         return {
-          offer: v?.offer ?? '',
-          complete: async (answer) => ({ connected: connected((await call({ op: 'complete', handle, answer }))?.connected) }),
-          cancel: async () => void (await call({ op: 'cancel', handle })),
+          offer,
+          complete: async (answer) => ({ connected: connected((await call({ op: 'complete', handle, answer })).connected) }),
+          cancel: () => call({ op: 'cancel', handle }),
         }
       },
       setMuted: (member, kind, muted) => void call({ op: 'mute', conf: id, member, kind, muted }).catch(() => {}),
@@ -71,9 +83,9 @@ export class MediaUnit {
 
   /** The longest event-loop stall of the unit while `during` runs, in ms: how long forwarding waited. */
   async stalls(during: () => Promise<void>): Promise<number> {
-    await this.#call({ op: 'stalls', start: true })
+    await this.#call({ op: 'watch-loop' })
     await during()
-    return (await this.#call({ op: 'stalls', start: false }))?.longestMs ?? 0
+    return (await this.#call({ op: 'loop-stall' })).longestMs
   }
 
   /** Stops the unit (the pool closes its conferences first). */
@@ -83,18 +95,18 @@ export class MediaUnit {
     await port?.stop()
   }
 
-  #call(r: DistributiveOmit<Request, 'seq'>): Promise<Extract<Reply, { ok: true }>['value']> {
+  #call<O extends Ask['op']>(r: Extract<Ask, { op: O }>): Promise<Answers[O]> {
     const seq = ++this.#seq
     const port = this.#running()
     port.hold(true)
     return new Promise((resolve, reject) => {
-      this.#waiting.set(seq, { resolve, reject })
+      // the unit answers each op with its Answers entry (unit-runner.ts)
+      this.#waiting.set(seq, { resolve: (v) => resolve(v as Answers[O]), reject })
       port.post({ ...r, seq })
     })
   }
 
-  #connected(key: number | undefined): Promise<void> {
-    if (key === undefined) return Promise.reject(new MediaNegotiationError('The conference unit gave no connection to wait for.'))
+  #connected(key: number): Promise<void> {
     const p = new Promise<void>((resolve, reject) => this.#connecting.set(key, { resolve, reject }))
     p.catch(() => {}) // the pool may stop waiting (a cancelled escalation)
     return p
@@ -130,5 +142,3 @@ export class MediaUnit {
     return port
   }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
