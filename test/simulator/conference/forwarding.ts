@@ -9,9 +9,13 @@
 // Packets are forwarded as they come (no decoding): werift's sender rewrites SSRC, payload type and
 // keeps sequence numbers and timestamps continuous when a slot changes source; the unit asks the new
 // source for a key frame (PLI) so the picture starts at once, and passes receivers' PLIs upstream.
+// Each forwarded packet carries its source's media source id (MSI) as its CSRC, as the AVMCU does: the
+// roster's audioSourceId/videoSourceId (participantVideo_ref.md) say whose picture a slot shows.
 import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift'
 
 export type Kind = 'audio' | 'video'
+/** a member's media source ids (MSI), one per kind */
+export type MediaSources = Record<Kind, number>
 
 export interface Member {
   id: string
@@ -19,6 +23,7 @@ export interface Member {
   send: Record<Kind, RTCRtpTransceiver[]>
   /** the member's own main sections, where its media arrives */
   receive: Record<Kind, RTCRtpTransceiver | undefined>
+  sources: MediaSources
 }
 
 interface Route {
@@ -110,9 +115,12 @@ export class SlotForwarder {
       this.#routes.set(slot, { source: null })
       return
     }
+    const msi = this.#members.find((m) => m.id === source)?.sources[kind]
+    const csrc = msi === undefined ? [] : [msi]
     const deliver = (packet: RtpPacket): void => {
       const copy = packet.clone()
       copy.header.extensions = [] // the sender adds its own negotiated extensions
+      copy.header.csrc = csrc
       void slot.sender.sendRtp(copy).catch(() => {})
       const c = to ? this.counters.get(to) : undefined
       if (c) c.out[kind]++

@@ -3,7 +3,7 @@
 // answering the unit's offer (the moved P2P peer, invited participants).
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift'
 import sdpTransform from 'sdp-transform'
-import { SlotForwarder, type Kind, type Member } from './forwarding'
+import { SlotForwarder, type Kind, type MediaSources, type Member } from './forwarding'
 import { answerOffer, connected, createFullOffer, loopbackPeer } from './media-peer'
 
 export class MediaNegotiationError extends Error {}
@@ -39,10 +39,10 @@ export function missingCodecs(offer: string | Sections | null): string | null {
 /** What the pool asks of one conference's media: the Conference below, or MediaUnit's handle on one run apart (unit.ts). */
 export interface ConferenceMedia {
   readonly id: string
-  /** A member offers (escalateAudioVideo): the answer, and `connected` settling when its media flows. */
-  joinWithOffer(member: string, offer: string): Promise<{ answer: string; connected: Promise<void> }>
+  /** A member offers (escalateAudioVideo): the answer, and `connected` settling when its media flows. `sources`: the MSIs its media is forwarded with. */
+  joinWithOffer(member: string, offer: string, sources: MediaSources): Promise<{ answer: string; connected: Promise<void> }>
   /** The unit offers (a moved or invited member): `complete` takes the member's answer. */
-  offerTo(member: string): Promise<{ offer: string; complete(answer: string): Promise<{ connected: Promise<void> }>; cancel(): Promise<void> }>
+  offerTo(member: string, sources: MediaSources): Promise<{ offer: string; complete(answer: string): Promise<{ connected: Promise<void> }>; cancel(): Promise<void> }>
   /** muted on the server: the member's packets of that kind reach nobody */
   setMuted(member: string, kind: Kind, muted: boolean): void
   leave(member: string): Promise<void>
@@ -54,7 +54,7 @@ interface Leg {
   member: Member
 }
 
-function memberOf(id: string, transceivers: RTCRtpTransceiver[]): Member {
+function memberOf(id: string, sources: MediaSources, transceivers: RTCRtpTransceiver[]): Member {
   const send: Member['send'] = { audio: [], video: [] }
   const receive: Member['receive'] = { audio: undefined, video: undefined }
   for (const t of transceivers) {
@@ -63,7 +63,7 @@ function memberOf(id: string, transceivers: RTCRtpTransceiver[]): Member {
     if (t.direction === 'sendrecv' || t.direction === 'sendonly') send[kind].push(t)
     if ((t.direction === 'sendrecv' || t.direction === 'recvonly') && !receive[kind]) receive[kind] = t
   }
-  return { id, send, receive }
+  return { id, send, receive, sources }
 }
 
 export class Conference implements ConferenceMedia {
@@ -76,7 +76,7 @@ export class Conference implements ConferenceMedia {
   constructor(readonly id: string) {}
 
   /** A member offers (escalateAudioVideo): answer it; `connected` settles when media flows. */
-  async joinWithOffer(id: string, offer: string): ReturnType<ConferenceMedia['joinWithOffer']> {
+  async joinWithOffer(id: string, offer: string, sources: MediaSources): ReturnType<ConferenceMedia['joinWithOffer']> {
     // parsed once: a Chromium escalation offer has ~750 lines, and this process also forwards every packet
     const sections = sectionsOf(offer)
     const missing = missingCodecs(sections)
@@ -94,7 +94,7 @@ export class Conference implements ConferenceMedia {
       })
       const kinds = mediaKinds(answer)
       if (!kinds.includes('audio')) throw new MediaNegotiationError('No audio codec in common with the conference.')
-      return { answer, connected: this.#admit(id, pc) }
+      return { answer, connected: this.#admit(id, sources, pc) }
     } catch (e) {
       this.#pending.delete(pc)
       await pc.close()
@@ -103,7 +103,7 @@ export class Conference implements ConferenceMedia {
   }
 
   /** The unit offers (a moved or invited member): give `complete` the member's answer. */
-  async offerTo(id: string): ReturnType<ConferenceMedia['offerTo']> {
+  async offerTo(id: string, sources: MediaSources): ReturnType<ConferenceMedia['offerTo']> {
     const pc = loopbackPeer({ lite: true })
     this.#pending.add(pc)
     pc.addTransceiver('audio', { direction: 'sendrecv' })
@@ -121,7 +121,7 @@ export class Conference implements ConferenceMedia {
         } catch (e) {
           throw new MediaNegotiationError((e as Error).message)
         }
-        return { connected: this.#admit(id, pc) }
+        return { connected: this.#admit(id, sources, pc) }
       },
       cancel: async () => {
         this.#pending.delete(pc)
@@ -149,7 +149,7 @@ export class Conference implements ConferenceMedia {
     this.#pending.clear()
   }
 
-  async #admit(id: string, pc: RTCPeerConnection): Promise<void> {
+  async #admit(id: string, sources: MediaSources, pc: RTCPeerConnection): Promise<void> {
     const previous = this.#legs.get(id)
     if (previous) await this.leave(id) // a member rejoining replaces its old leg
     await connected(pc)
@@ -158,7 +158,7 @@ export class Conference implements ConferenceMedia {
       await pc.close()
       throw new MediaNegotiationError('The conference ended.')
     }
-    const member = memberOf(id, pc.getTransceivers())
+    const member = memberOf(id, sources, pc.getTransceivers())
     this.#legs.set(id, { pc, member })
     this.forwarder.add(member)
   }

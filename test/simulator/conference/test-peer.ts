@@ -6,6 +6,8 @@ export class TestPeer {
   readonly pc: RTCPeerConnection
   /** packets received, by the tag of the member that sent them and kind */
   readonly received = new Map<string, { audio: number; video: number }>()
+  /** the CSRC (the unit's source id) last seen on packets from each sender, by kind */
+  readonly sourceOf = new Map<string, Partial<Record<'audio' | 'video', number>>>()
   #timer: NodeJS.Timeout | null = null
   /** packets sent on each main section */
   readonly sent = { audio: 0, video: 0 }
@@ -82,6 +84,7 @@ export class TestPeer {
         const c = this.received.get(from) ?? { audio: 0, video: 0 }
         c[t.kind as 'audio' | 'video']++
         this.received.set(from, c)
+        this.sourceOf.set(from, { ...this.sourceOf.get(from), [t.kind]: packet.header.csrc[0] })
       }),
     )
   }

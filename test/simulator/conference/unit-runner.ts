@@ -31,11 +31,11 @@ function watch(connected: Promise<void>): number {
 async function handle(r: Ask): Promise<Answers[Ask['op']]> {
   switch (r.op) {
     case 'join': {
-      const joined = await conference(r.conf).joinWithOffer(r.member, r.offer)
+      const joined = await conference(r.conf).joinWithOffer(r.member, r.offer, r.sources)
       return { answer: joined.answer, connected: watch(joined.connected) }
     }
     case 'offer': {
-      const offer = await conference(r.conf).offerTo(r.member)
+      const offer = await conference(r.conf).offerTo(r.member, r.sources)
       const handle = ++keys
       offers.set(handle, { conf: r.conf, offer })
       return { offer: offer.offer, handle }

@@ -1,14 +1,14 @@
 // The pool's handle on its conference unit, which runs apart, as the AVMCU is a server role of its own:
 // forwarding media (werift's SRTP, a packet at a time) never waits on the pool's HTTP work, its event
 // channels, or the garbage of whatever else shares the pool's process (the app's core, the tests).
-import type { Kind } from './forwarding'
+import type { Kind, MediaSources } from './forwarding'
 import { MediaNegotiationError, type ConferenceMedia } from './mcu'
 import { unitProcess, unitThread, type UnitPort } from './unit-port'
 
 /** A request to the unit (without its seq); each is answered by a Reply with the same seq. */
 export type Ask =
-  | { op: 'join'; conf: string; member: string; offer: string }
-  | { op: 'offer'; conf: string; member: string }
+  | { op: 'join'; conf: string; member: string; offer: string; sources: MediaSources }
+  | { op: 'offer'; conf: string; member: string; sources: MediaSources }
   | { op: 'complete'; handle: number; answer: string }
   | { op: 'cancel'; handle: number }
   | { op: 'mute'; conf: string; member: string; kind: Kind; muted: boolean }
@@ -57,12 +57,12 @@ export class MediaUnit {
     const connected = (key: number) => this.#connected(key)
     return {
       id,
-      async joinWithOffer(member, offer) {
-        const joined = await call({ op: 'join', conf: id, member, offer })
+      async joinWithOffer(member, offer, sources) {
+        const joined = await call({ op: 'join', conf: id, member, offer, sources })
         return { answer: joined.answer, connected: connected(joined.connected) }
       },
-      async offerTo(member) {
-        const { offer, handle } = await call({ op: 'offer', conf: id, member })
+      async offerTo(member, sources) {
+        const { offer, handle } = await call({ op: 'offer', conf: id, member, sources })
         return {
           offer,
           complete: async (answer) => ({ connected: connected((await call({ op: 'complete', handle, answer })).connected) }),

@@ -1,6 +1,7 @@
 // Escalation of a P2P call to a conference and conference membership (escalateAudioVideo_ref.md,
 // audioVideoNegotiation_ref.md, addParticipant_ref.md): signalling here, media in the conference unit
 // (conference/mcu.ts, run apart from the pool through conference/unit.ts).
+import type { MediaSources } from '../conference/forwarding'
 import { MediaNegotiationError, type ConferenceMedia } from '../conference/mcu'
 import type { MediaUnit } from '../conference/unit'
 import { errors, SimError, type Reason } from '../http/errors'
@@ -32,6 +33,8 @@ class Session {
   readonly focusUri: string
   /** who muted what on the server (muteAudio/muteVideo), by SIP key */
   readonly #muted = new Map<string, Set<'audio' | 'video'>>()
+  /** the media source ids the unit stamps on each member's forwarded media: by application while invited, by SIP key once in */
+  readonly #sources = { byApp: new Map<string, MediaSources>(), byUser: new Map<string, MediaSources>(), next: 1 }
 
   constructor(
     readonly conference: ConferenceMedia,
@@ -46,7 +49,27 @@ class Session {
 
   /** What a member's conversation says about the conference it is in. */
   view(): NonNullable<Conversation['conference']> {
-    return { focusUri: this.focusUri, members: () => this.users(), muted: (u, kind) => !!this.#muted.get(u.sip)?.has(kind) }
+    return {
+      focusUri: this.focusUri,
+      members: () => this.users(),
+      muted: (u, kind) => !!this.#muted.get(u.sip)?.has(kind),
+      source: (u, kind) => this.#sources.byUser.get(u.sip)?.[kind],
+    }
+  }
+
+  /** New MSIs for an application joining (one per kind, as the AVMCU gives each media source its own). */
+  sourcesFor(app: Application): MediaSources {
+    const n = this.#sources.next++
+    const sources = { audio: n * 100, video: n * 100 + 1 }
+    this.#sources.byApp.set(app.id, sources)
+    return sources
+  }
+
+  /** The application that answered is the user's member: the roster shows its sources from now on. */
+  admit(app: Application, c: Conversation): void {
+    const sources = this.#sources.byApp.get(app.id)
+    if (sources) this.#sources.byUser.set(app.user.sip, sources)
+    this.members.set(app.id, { app, conversation: c })
   }
 
   setMuted(u: User, kind: 'audio' | 'video', muted: boolean): boolean {
@@ -189,7 +212,7 @@ export class Conferencing {
     })
     cancelled.catch(() => {})
     try {
-      const joined = await Promise.race([session.conference.joinWithOffer(app.id, inv.mediaOffer), cancelled])
+      const joined = await Promise.race([session.conference.joinWithOffer(app.id, inv.mediaOffer, session.sourcesFor(app)), cancelled])
       const negotiation = { provisionalAnswer: joined.answer, remoteEndpoint: session.focusUri, sessionContext: inv.sessionContext ?? '' }
       inv.negotiation = negotiation
       this.#emitNegotiation(app, inv)
@@ -209,7 +232,7 @@ export class Conferencing {
       ] as const) {
         mc.conference = session.view()
         mc.escalationOffered = false
-        session.members.set(memberApp.id, { app: memberApp, conversation: mc })
+        session.admit(memberApp, mc)
         this.#completeJoin(memberApp, mc, minv, session)
       }
       this.#sessions.add(session)
@@ -243,7 +266,7 @@ export class Conferencing {
 
   /** An incoming invitation carrying the unit's offer; resolves `joined` once the member's media connects. */
   async #offerInvitation(session: Session, app: Application, c: Conversation, from: User, opts: { replaces?: Conversation }): Promise<{ invitation: Invitation; joined: Promise<void> }> {
-    const offer = await session.conference.offerTo(app.id)
+    const offer = await session.conference.offerTo(app.id, session.sourcesFor(app))
     let settle!: { resolve(): void; reject(e: Error): void }
     const joined = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
     joined.catch(() => {})
@@ -311,11 +334,12 @@ export class Conferencing {
       const declined = attempts.some((a) => a.invitation.state === 'Declined')
       return this.#finishParticipantInvitation(inviter, pi, declined ? 'Declined' : 'Failed', declined ? reasons.declined : reasons.noAnswer)
     }
-    for (const m of session.members.values()) {
+    const others = [...session.members.values()]
+    session.admit(winner.app, winner.c)
+    for (const m of others) {
       this.#announce(m.app, m.conversation, user, true)
       this.#announce(winner.app, winner.c, m.app.user, false) // its view already lists them
     }
-    session.members.set(winner.app.id, { app: winner.app, conversation: winner.c })
     this.#completeJoin(winner.app, winner.c, winner.invitation, session)
     this.#finishParticipantInvitation(inviter, pi, 'Connected')
   }

@@ -60,7 +60,13 @@ export interface Conversation {
   /** contacts addParticipant named before the conversation became a conference */
   pendingInvitees?: Array<{ user: User; pi: ParticipantInvitation }>
   /** set while this view is a member of (or joining) a conference */
-  conference?: { focusUri: string; members: () => User[]; muted: (u: User, kind: 'audio' | 'video') => boolean }
+  conference?: {
+    focusUri: string
+    members: () => User[]
+    muted: (u: User, kind: 'audio' | 'video') => boolean
+    /** the member's media source id (MSI) of that kind, stamped on its forwarded packets */
+    source: (u: User, kind: 'audio' | 'video') => number | undefined
+  }
 }
 
 /** A mid-call offer (hold, resume, video on or off) from one side of a P2P call to the other. */

@@ -281,12 +281,14 @@ export function participantMediaRes(app: Application, c: Conversation, u: User, 
   const Kind = kind === 'audio' ? 'Audio' : 'Video'
   const href = `${participantHref(app, c, u)}/participant${Kind}`
   const muted = c.conference?.muted(u, kind) ?? false
+  const source = c.conference?.source(u, kind)
   // a member mutes itself on the server (muteAudio_ref.md); muting others needs a presenter role we do not model
   const self = u.sip === c.local.sip ? { [muted ? `unmute${Kind}` : `mute${Kind}`]: l(`${href}/${muted ? 'unmute' : 'mute'}${Kind}`) } : {}
   return {
     rel: `participant${Kind}`,
     href,
-    props: { [`${kind}Direction`]: 'SendReceive', [`${kind}Muted`]: muted, [`${kind}SourceId`]: u.key },
+    // the source id is a string of digits, as in participantVideo_ref.md's samples
+    props: { [`${kind}Direction`]: 'SendReceive', [`${kind}Muted`]: muted, ...(source === undefined ? {} : { [`${kind}SourceId`]: String(source) }) },
     links: { participant: l(participantHref(app, c, u)), ...self },
   }
 }

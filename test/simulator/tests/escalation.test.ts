@@ -96,6 +96,15 @@ describe('escalation to a conference', () => {
     // RTP packets counted in both directions for every participant, through the conference
     const pairs = [[a2, 'bob'], [a2, 'carol'], [b2, 'alice'], [b2, 'carol'], [c3, 'alice'], [c3, 'bob']] as const
     await expect.poll(() => pairs.every(([p, from]) => p.count(from, 'audio') > 10 && p.count(from, 'video') > 10), { timeout: 10_000, interval: 100 }).toBe(true)
+    // the roster names each member's media sources, and what the unit forwards from that member carries them (CSRC):
+    // that is how a client tells whose picture a slot shows
+    const carolVideo = (await bob.waitFor((e) => e.rel === 'participantVideo' && e.href.includes('carol@contoso.test'))).embedded
+    const bobAudio = (await carol.waitFor((e) => e.rel === 'participantAudio' && e.href.includes('bob@contoso.test'))).embedded
+    expect(carolVideo.videoSourceId).toMatch(/^\d+$/)
+    expect(b2.sourceOf.get('carol')?.video).toBe(Number(carolVideo.videoSourceId))
+    expect(c3.sourceOf.get('bob')?.audio).toBe(Number(bobAudio.audioSourceId))
+    expect(a2.sourceOf.get('carol')?.video).toBe(Number(carolVideo.videoSourceId)) // one id for everyone who sees her
+    expect(a2.sourceOf.get('bob')?.video).not.toBe(Number(carolVideo.videoSourceId))
 
     const participants = await alice.get(`${aliceConv}/participants`)
     expect(participants.json._embedded.participant.map((p: { uri: string }) => p.uri).sort()).toEqual(['sip:bob@contoso.test', 'sip:carol@contoso.test'])

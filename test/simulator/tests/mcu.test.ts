@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Conference, MediaNegotiationError } from '../conference/mcu'
 import { TestPeer } from '../conference/test-peer'
 
+/** the MSIs each member's media is forwarded with, as the pool gives them */
+const msi = { alice: { audio: 100, video: 101 }, bob: { audio: 200, video: 201 }, carol: { audio: 300, video: 301 } }
 const open: Array<{ close(): Promise<void> }> = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((x) => x.close()))
@@ -14,11 +16,11 @@ describe('conference unit (werift)', () => {
     const [a, b, c] = ['alice', 'bob', 'carol'].map((t) => new TestPeer(t))
     open.push(conf, a!, b!, c!)
     // alice offers (escalateAudioVideo)
-    const joined = await conf.joinWithOffer('alice', await a!.offer())
+    const joined = await conf.joinWithOffer('alice', await a!.offer(), msi.alice)
     await a!.accept(joined.answer)
     // bob and carol answer the unit's offers (moved peer, invited participant)
     for (const [id, peer] of [['bob', b!], ['carol', c!]] as const) {
-      const o = await conf.offerTo(id)
+      const o = await conf.offerTo(id, msi[id])
       const done = await o.complete(await peer.answer(o.offer))
       await done.connected
     }
@@ -28,6 +30,8 @@ describe('conference unit (werift)', () => {
     await expect
       .poll(() => pairs.every(([p, from]) => p.count(from, 'audio') > 10 && p.count(from, 'video') > 10), { timeout: 8000, interval: 100 })
       .toBe(true)
+    // each forwarded packet names its source (CSRC = the member's MSI): that is how a client labels a slot
+    for (const [p, from] of pairs) expect(p.sourceOf.get(from)).toEqual(msi[from])
     expect(conf.forwarder.sources('carol')).toEqual({ audio: ['alice', 'bob', null, null], video: ['alice', 'bob', null, null] })
     // nobody gets their own media back
     for (const p of [a!, b!, c!]) expect(p.count(p.tag, 'audio')).toBe(0)
@@ -41,6 +45,6 @@ describe('conference unit (werift)', () => {
     const conf = new Conference('c2')
     open.push(conf)
     const pcmaOnly = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 8', 'c=IN IP4 0.0.0.0', 'a=mid:0', 'a=rtpmap:8 PCMA/8000', 'a=sendrecv', 'a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx', 'a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF', 'a=setup:actpass', 'a=rtcp-mux', ''].join('\r\n')
-    await expect(conf.joinWithOffer('x', pcmaOnly)).rejects.toBeInstanceOf(MediaNegotiationError)
+    await expect(conf.joinWithOffer('x', pcmaOnly, msi.alice)).rejects.toBeInstanceOf(MediaNegotiationError)
   })
 })
