@@ -62,8 +62,10 @@ export const Person = v.object({ name: v.string(), uri: v.string() })
 export type Person = v.InferOutput<typeof Person>
 
 const ParticipantMedia = v.picklist(['on', 'muted', 'off'])
-/** someone else in the call; in a conference, whether they are heard and seen (participantAudio/participantVideo) */
-export const Participant = v.object({ ...Person.entries, audio: v.optional(ParticipantMedia), video: v.optional(ParticipantMedia) })
+const SourceId = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff)))
+/** someone else in the call; in a conference, whether they are heard and seen (participantAudio/participantVideo), and the
+ * source ids their forwarded media carries as its CSRC (audioSourceId/videoSourceId) */
+export const Participant = v.object({ ...Person.entries, audio: v.optional(ParticipantMedia), video: v.optional(ParticipantMedia), audioSource: SourceId, videoSource: SourceId })
 export type Participant = v.InferOutput<typeof Participant>
 
 export const SessionState = v.picklist(['signed-out', 'discovering', 'authenticating', 'creating-application', 'signed-in', 'reconnecting', 'replaced', 'signing-out'])

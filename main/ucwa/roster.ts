@@ -16,7 +16,12 @@ export interface Person {
 export interface Participant extends Person {
   audio?: ParticipantMedia
   video?: ParticipantMedia
+  /** the conference's media source ids (audioSourceId/videoSourceId): forwarded media carries them as its CSRC */
+  audioSource?: number
+  videoSource?: number
 }
+
+type MediaOf = Pick<Participant, MediaKind | 'audioSource' | 'videoSource'>
 
 const Kind = { audio: 'Audio', video: 'Video' } as const
 
@@ -28,7 +33,7 @@ interface Self {
 
 export class Roster {
   readonly #people = new Map<string, Person>()
-  readonly #media = new Map<string, Partial<Record<MediaKind, ParticipantMedia>>>()
+  readonly #media = new Map<string, MediaOf>()
   /** participantAudio/Video href → whose and which, so a deleted event (no body) finds its participant */
   readonly #mediaOf = new Map<string, { participant: string; kind: MediaKind }>()
   readonly #self: Partial<Record<MediaKind, Self>> = {}
@@ -94,7 +99,10 @@ export class Roster {
       this.#self[kind] = { muted, toggle: link(res, muted ? `unmute${Kind[kind]}` : `mute${Kind[kind]}`) }
       return this.#reconcile(kind)
     }
-    this.#set(participant, kind, muted ? 'muted' : prop(res, `${kind}Direction`) === 'Inactive' ? 'off' : 'on')
+    // a string of digits (participantVideo_ref.md); anything else names no source we could match
+    const id = Number(prop<string>(res, `${kind}SourceId`))
+    const source = Number.isInteger(id) && id > 0 && id <= 0xffffffff ? id : undefined
+    this.#set(participant, kind, muted ? 'muted' : prop(res, `${kind}Direction`) === 'Inactive' ? 'off' : 'on', source)
   }
 
   /** Mute or unmute me; in a conference the server is told through the link it offers. */
@@ -124,8 +132,8 @@ export class Roster {
     this.#people.set(res.href, { name: prop(res, 'name') ?? '', uri: prop(res, 'uri') ?? '' })
   }
 
-  #set(participant: string, kind: MediaKind, state: ParticipantMedia): void {
-    this.#media.set(participant, { ...this.#media.get(participant), [kind]: state })
+  #set(participant: string, kind: MediaKind, state: ParticipantMedia, source?: number): void {
+    this.#media.set(participant, { ...this.#media.get(participant), [kind]: state, [`${kind}Source`]: source })
     this.changed()
   }
 }

@@ -17,6 +17,17 @@ async function signIn(page: Page, sip: string, password: string): Promise<void> 
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
 }
 
+/** how bright a video's current picture is: the mean of each pixel's brightest channel, 0–255 (the fake camera's green is ~128, black 0) */
+const brightness = (video: ReturnType<Page['locator']>) =>
+  video.evaluate((v) => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: 32, height: 24 })
+    const g = canvas.getContext('2d')!
+    g.drawImage(v as HTMLVideoElement, 0, 0, 32, 24)
+    const d = g.getImageData(0, 0, 32, 24).data
+    let sum = 0
+    for (let i = 0; i < d.length; i += 4) sum += Math.max(d[i]!, d[i + 1]!, d[i + 2]!)
+    return sum / (d.length / 4)
+  })
 const stat = async (page: Page, name: string) => Number(await page.getByTestId('call-quality').getAttribute(`data-${name}`))
 const state = (page: Page) => page.getByTestId('call-state').textContent()
 /** whether a stat stopped moving: two readings 2.5 s apart are the same */
@@ -112,8 +123,8 @@ describe('meeting client in Chromium', () => {
     }
     await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeGreaterThan(0.01)
     // each sees the other's picture (not only decodes it), and hears the other through one audio element
-    for (const p of [alice, bob]) {
-      await expect.poll(() => p.getByLabel('Remote video 1').evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 5000 }).toBeGreaterThan(0)
+    for (const [p, other] of [[alice, 'Bob Brennan'], [bob, 'Alice Ahlberg']] as const) {
+      await expect.poll(() => p.getByLabel(`Video of ${other}`).evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 5000 }).toBeGreaterThan(0)
       expect(await p.locator('audio').count()).toBe(1)
     }
     // the caller sees the name the pool knows, not the address typed
@@ -173,6 +184,7 @@ describe('meeting client in Chromium', () => {
     for (const p of [alice, bob, carol]) await expect.poll(() => state(p), { timeout: 20_000 }).toMatch(/^Conference/)
     for (const p of [alice, bob, carol]) await expect.poll(() => stat(p, 'video-tracks'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
     await expect.poll(() => alice.getByRole('complementary', { name: 'Participants' }).textContent()).toContain('Carol Castillo')
+    await expect.poll(() => alice.locator('#call-title').textContent()).toBe('Bob Brennan and Carol Castillo')
     // the picker offers only people not in the call yet
     await alice.getByRole('button', { name: 'Add people' }).click()
     await expect.poll(() => alice.getByRole('dialog', { name: 'Add people' }).getByRole('button').allTextContents()).toEqual(['Add Dave Dubois', 'Add Echo Test Service', 'Add Erin Ellis'])
@@ -188,6 +200,16 @@ describe('meeting client in Chromium', () => {
       await expect.poll(() => bobIn(p).getAttribute('data-video'), { timeout: 10_000 }).toBe('muted')
     }
     expect(await bobIn(alice).textContent()).toContain('(muted, camera off)')
+    // each picture is named by whose it is (the CSRC the conference stamps on it, matched to the roster's videoSourceId):
+    // the tile named Bob goes black with his camera off and says so; Carol's keeps her picture
+    const names = (p: Page) => p.getByTestId('remote-tile').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')).sort())
+    await expect.poll(() => names(alice), { timeout: 10_000 }).toEqual(['Bob Brennan', 'Carol Castillo'])
+    await expect.poll(() => names(bob), { timeout: 10_000 }).toEqual(['Alice Ahlberg', 'Carol Castillo'])
+    await expect.poll(() => names(carol), { timeout: 10_000 }).toEqual(['Alice Ahlberg', 'Bob Brennan'])
+    const tile = (p: Page, name: string) => p.locator(`[data-testid="remote-tile"][data-name="${name}"]`)
+    await expect.poll(() => brightness(tile(alice, 'Bob Brennan').locator('video')), { timeout: 10_000 }).toBeLessThan(20)
+    expect(await brightness(tile(alice, 'Carol Castillo').locator('video'))).toBeGreaterThan(60)
+    expect(await tile(alice, 'Bob Brennan').textContent()).toBe('Bob Brennan · camera off')
     await screenshot(alice, 'call-conference')
     await bob.getByRole('button', { name: 'Unmute' }).click()
     await expect.poll(() => bobIn(carol).getAttribute('data-audio'), { timeout: 10_000 }).toBe('on')

@@ -49,4 +49,16 @@ describe('call view', () => {
     expect(text()).toMatch(/^Bob Brennan put the call on hold/)
     view.unmount()
   })
+
+  it('names a conference by the people in it', async () => {
+    core = await testCore()
+    setApi(createApi(inProcessBridge(core)))
+    setActivePinia(createPinia())
+    const carol = { name: 'Carol Castillo', uri: 'sip:carol@contoso.test' }
+    const view = mount(CallView, { props: { call: call({ state: 'conference', conference: true }) } })
+    expect(view.get('#call-title').text()).toBe('Conference') // before the roster arrives
+    await view.setProps({ call: call({ state: 'conference', conference: true, participants: [{ name: 'Bob Brennan', uri: 'sip:bob@contoso.test' }, carol] }) })
+    expect(view.get('#call-title').text()).toBe('Bob Brennan and Carol Castillo')
+    view.unmount()
+  })
 })

@@ -82,4 +82,15 @@ describe('conference roster', () => {
     await r.onEvent(event('deleted', 'participant', bob))
     expect(r.list()).toEqual([])
   })
+
+  it('knows which media source ids are whose (what a client matches against the CSRC of a slot); junk names no source', async () => {
+    const { r } = roster()
+    await r.onEvent(event('added', 'participant', bob, res(bob, { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' })))
+    await r.onEvent(event('added', 'participantVideo', `${bob}/participantVideo`, res(`${bob}/participantVideo`, { videoMuted: false, videoSourceId: '1234567' }, { participant: bob })))
+    await r.onEvent(event('added', 'participantAudio', `${bob}/participantAudio`, res(`${bob}/participantAudio`, { audioMuted: false, audioSourceId: '12x' }, { participant: bob })))
+    expect(r.list()).toEqual([{ name: 'Bob Brennan', uri: 'sip:bob@contoso.test', audio: 'on', video: 'on', videoSource: 1234567 }])
+    // a camera that leaves the modality names no source any more
+    await r.onEvent(event('deleted', 'participantVideo', `${bob}/participantVideo`))
+    expect(r.list()[0]?.videoSource).toBeUndefined()
+  })
 })

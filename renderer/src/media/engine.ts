@@ -5,6 +5,7 @@ import { reactive, shallowRef, type ShallowRef } from 'vue'
 import type { EventPayload } from '../../../preload/contract'
 import { api } from '../api/current'
 import { assertAudioAndVideo, capVideoBitrate } from './sdp'
+import { newestSource } from './tiles'
 
 export interface CallMedia {
   /** the P2P connection, then the conference one; the call is carried by `conference ?? p2p` */
@@ -38,6 +39,8 @@ async function audioPackets(pc: RTCPeerConnection): Promise<number> {
 
 /** one stream per remote track, kept: a refresh that keeps a track keeps its element playing */
 const streams = new WeakMap<MediaStreamTrack, MediaStream>()
+/** each remote stream's receiver: its packets say whose media it carries now */
+const receivers = new WeakMap<MediaStream, RTCRtpReceiver>()
 function streamOf(track: MediaStreamTrack): MediaStream {
   let s = streams.get(track)
   if (!s) streams.set(track, (s = new MediaStream([track])))
@@ -123,6 +126,12 @@ export class MediaEngine {
       this.calls.set(callId, m)
     }
     return m
+  }
+
+  /** The conference's media source id on a remote stream's latest packets (its CSRC): whose picture or voice it is. */
+  sourceOf(stream: MediaStream): number | undefined {
+    const receiver = receivers.get(stream)
+    return receiver ? newestSource(receiver.getContributingSources()) : undefined
   }
 
   /** the connection carrying the call: the P2P one until main says the conference took over */
@@ -403,10 +412,15 @@ export class MediaEngine {
     const received = (from: RTCPeerConnection | undefined, kind: 'audio' | 'video') =>
       (from?.getTransceivers() ?? [])
         .filter((t) => t.currentDirection !== 'sendonly' && t.currentDirection !== 'inactive' && t.receiver.track?.kind === kind)
-        .map((t) => t.receiver.track)
-    // a P2P call has one picture: always shown (Chromium leaves it muted after a pranswer even once frames flow);
-    // a conference slot nobody feeds yet is muted and gets no tile
-    const videos = received(pc, 'video').filter((t) => pc === m.p2p || !t.muted)
+        .map((t) => {
+          receivers.set(streamOf(t.receiver.track), t.receiver)
+          return t.receiver.track
+        })
+    // a connection with one picture (P2P) always shows it (Chromium leaves it muted after a pranswer even once frames
+    // flow); a conference connection has a section per slot (also when it was joined by answering an invitation), and a
+    // slot nobody feeds is muted and gets no tile
+    const all = received(pc, 'video')
+    const videos = all.length === 1 ? all : all.filter((t) => !t.muted)
     // a conference connection replaced since (rejoined) has not carried audio yet
     const audios = received(m.heard && m.heard === m.conference ? m.heard : pc, 'audio')
     m.remoteVideos.value = videos.map(streamOf)

@@ -1,0 +1,28 @@
+// Whose picture each remote tile shows. A two-person call has one picture: the other person's. A conference slot
+// shows whoever the conference forwards there now: its packets carry that person's media source id as their CSRC,
+// and the roster says whose id it is (videoSourceId, participantVideo_ref.md).
+import type { CallSnapshot, Person } from '../../../preload/contract'
+
+export interface Tile<S> {
+  stream: S
+  /** unknown for a moment after a slot changes hands, until its first named packet */
+  who?: Person
+  /** the person turned their camera off: the tile shows who they are instead of black frames */
+  cameraOff: boolean
+}
+
+/** the newest CSRC a receiver got: after a slot changes hands the previous one is still listed for a while */
+export function newestSource(sources: readonly Pick<RTCRtpContributingSource, 'source' | 'timestamp'>[]): number | undefined {
+  let newest: (typeof sources)[number] | undefined
+  for (const s of sources) if (!newest || s.timestamp > newest.timestamp) newest = s
+  return newest?.source
+}
+
+export function tilesOf<S>(call: Pick<CallSnapshot, 'conference' | 'remote' | 'participants'>, streams: readonly S[], sourceOf: (s: S) => number | undefined): Tile<S>[] {
+  if (!call.conference) return streams.map((stream) => ({ stream, who: { name: call.remote.name, uri: call.remote.uri }, cameraOff: false }))
+  return streams.map((stream) => {
+    const source = sourceOf(stream)
+    const p = source === undefined ? undefined : call.participants.find((x) => x.videoSource === source)
+    return { stream, who: p && { name: p.name, uri: p.uri }, cameraOff: p?.video === 'muted' || p?.video === 'off' }
+  })
+}

@@ -1,0 +1,34 @@
+// Whose picture each remote tile shows: the other person in a two-person call; in a conference, whoever the
+// roster says owns the source id (CSRC) on the slot's newest packets.
+import { describe, expect, it } from 'vitest'
+import type { CallSnapshot } from '../../preload/contract'
+import { newestSource, tilesOf } from '../../renderer/src/media/tiles'
+
+const bob = { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' }
+const carol = { name: 'Carol Castillo', uri: 'sip:carol@contoso.test' }
+const call = (conference: boolean, participants: CallSnapshot['participants']) => ({ conference, remote: bob, participants })
+
+describe('remote tiles', () => {
+  it('a two-person call has one picture, the other person’s, whatever its packets carry', () => {
+    expect(tilesOf(call(false, [bob]), ['s1'], () => 4242)).toEqual([{ stream: 's1', who: bob, cameraOff: false }])
+  })
+
+  it('in a conference each slot is named by its source id, and a camera turned off says so; a slot whose source is not known yet has no name', () => {
+    const people = [
+      { ...bob, video: 'muted' as const, videoSource: 201 },
+      { ...carol, video: 'on' as const, videoSource: 301 },
+    ]
+    const sources: Record<string, number | undefined> = { s1: 301, s2: 201, s3: undefined, s4: 999 }
+    expect(tilesOf(call(true, people), ['s1', 's2', 's3', 's4'], (s) => sources[s])).toEqual([
+      { stream: 's1', who: carol, cameraOff: false },
+      { stream: 's2', who: bob, cameraOff: true },
+      { stream: 's3', who: undefined, cameraOff: false },
+      { stream: 's4', who: undefined, cameraOff: false },
+    ])
+  })
+
+  it('after a slot changes hands, the newest contributing source counts (the previous one is still listed a while)', () => {
+    expect(newestSource([{ source: 201, timestamp: 1000 }, { source: 301, timestamp: 1500 }, { source: 101, timestamp: 900 }])).toBe(301)
+    expect(newestSource([])).toBeUndefined()
+  })
+})
