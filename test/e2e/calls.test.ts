@@ -2,6 +2,7 @@
 // the simulator as the pool. Two and three clients, each its own browser and core.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoPoolOf } from '../../main/demo'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
 import { launchClient, screenshot, type Client } from './harness'
@@ -41,7 +42,7 @@ beforeAll(async () => {
   sim = await startSimulator()
   for (const name of ['alice', 'bob', 'carol']) {
     clients[name] = await launchClient({
-      core: await testCore({ demo: { discoveryUrl: sim.url, users: [] } }),
+      core: await testCore({ demo: demoPoolOf(sim) }),
       // record Web Notifications (browser mode's incoming-call alert) as the page makes them
       beforeLoad: async (context) => {
         // granting replaces the origin's permissions: camera and microphone stay granted with it

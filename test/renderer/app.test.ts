@@ -13,8 +13,8 @@ import { inProcessBridge } from '../support/in-process-bridge'
 let core: Core | undefined
 afterEach(async () => core?.close())
 
-async function mountApp() {
-  core = await testCore({ clockIntervalMs: 20 })
+async function mountApp(options: Parameters<typeof testCore>[0] = {}) {
+  core = await testCore({ clockIntervalMs: 20, ...options })
   setApi(createApi(inProcessBridge(core)))
   const pinia = createPinia()
   setActivePinia(pinia)
@@ -46,5 +46,16 @@ describe('app shell', () => {
     await useAppStore().updateSettings({ theme: 'purple' as never })
     await flushPromises()
     expect(wrapper.get('[role=alert]').text()).toBe('Invalid input for settings.update')
+  })
+
+  it('the demo pool lists its accounts to try, and with none says so rather than showing an empty table', async () => {
+    const alice = { sip: 'alice@contoso.test', name: 'Alice Ahlberg', password: 'alice-pass' }
+    let wrapper = await mountApp({ demo: { discoveryUrl: 'http://127.0.0.1:1/', users: [alice] } })
+    expect(wrapper.get('[data-testid=demo-pool] tbody').text()).toBe('Alice Ahlbergalice@contoso.testalice-pass')
+    wrapper.unmount()
+    await core!.close()
+    wrapper = await mountApp({ demo: { discoveryUrl: 'http://127.0.0.1:1/', users: [] } })
+    expect(wrapper.find('[data-testid=demo-pool] table').exists()).toBe(false)
+    expect(wrapper.get('[data-testid=demo-pool]').text()).toContain('It has no accounts to try.')
   })
 })
