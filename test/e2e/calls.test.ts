@@ -131,8 +131,12 @@ describe('meeting client in Chromium', () => {
     // the caller sees the name the pool knows, not the address typed
     await expect.poll(() => alice.locator('#call-title').textContent()).toBe('Bob Brennan')
     await screenshot(alice, 'call-p2p')
+    // Bob's screen shows Alice speaking while her (fake) microphone beeps, and not once she mutes
+    const aliceOnBob = bob.locator('[data-testid="participant"][data-uri="sip:alice@contoso.test"]')
+    await expect.poll(() => aliceOnBob.getAttribute('data-speaking'), { timeout: 10_000 }).toBe('true')
     await alice.getByRole('button', { name: 'Mute' }).click()
     await expect.poll(() => stat(bob, 'audio-level'), { timeout: 10_000 }).toBeLessThan(0.001)
+    await expect.poll(() => aliceOnBob.getAttribute('data-speaking'), { timeout: 5000 }).toBe('false')
     await alice.getByRole('button', { name: 'Unmute' }).click()
 
     // switch microphone mid-call: the new device is used, the call goes on, the other side still hears
@@ -201,6 +205,11 @@ describe('meeting client in Chromium', () => {
       await expect.poll(() => bobIn(p).getAttribute('data-video'), { timeout: 10_000 }).toBe('muted')
     }
     expect(await bobIn(alice).textContent()).toContain('(muted, camera off)')
+    // Carol is heard and shown speaking (her voice's CSRC names her); Bob, muted on the server, is not
+    const carolIn = (p: Page) => p.locator('[data-testid="participant"][data-uri="sip:carol@contoso.test"]')
+    await expect.poll(() => carolIn(alice).getAttribute('data-speaking'), { timeout: 10_000 }).toBe('true')
+    await expect.poll(() => bobIn(alice).getAttribute('data-speaking'), { timeout: 5000 }).toBe('false')
+    expect(await alice.locator('[data-testid="remote-tile"].speaking').getAttribute('data-name')).toBe('Carol Castillo')
     // each picture is named by whose it is (the CSRC the conference stamps on it, matched to the roster's videoSourceId):
     // the tile named Bob goes black with his camera off and says so; Carol's keeps her picture
     const names = (p: Page) => p.getByTestId('remote-tile').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')).sort())

@@ -25,4 +25,22 @@ describe('call quality', () => {
     const next = await measure(peer(130_000, 131_000), { ...moved.totals, at: moved.totals.at - 1000 })
     expect(next.quality.inKbps).toBeGreaterThan(900)
   })
+
+  it('says who is speaking: a remote track whose level over the last reading is above the threshold, not one that is silent or new', async () => {
+    const peerWith = (voice: number, quiet: number) =>
+      ({
+        getStats: async () =>
+          new Map<string, Record<string, unknown>>([
+            ['a', { type: 'inbound-rtp', kind: 'audio', trackIdentifier: 'voice', totalAudioEnergy: voice, totalSamplesDuration: 10 }],
+            ['b', { type: 'inbound-rtp', kind: 'audio', trackIdentifier: 'quiet', totalAudioEnergy: quiet, totalSamplesDuration: 10 }],
+          ]),
+      }) as unknown as RTCPeerConnection
+    const first = await measure(peerWith(1, 0), null)
+    expect(first.quality.speaking).toEqual([]) // no interval yet
+    // one second later: 0.04 of energy in 1 s is an RMS of 0.2 (speech); 1e-6 is 0.001 (background)
+    const at = (t: typeof first.totals, energy: Map<string, { energy: number; seconds: number }>) => ({ ...t, energy, at: t.at - 1000 })
+    const before = new Map([['voice', { energy: 1, seconds: 9 }], ['quiet', { energy: 0, seconds: 9 }]])
+    const later = await measure(peerWith(1.04, 1e-6), at(first.totals, before))
+    expect(later.quality.speaking).toEqual(['voice'])
+  })
 })

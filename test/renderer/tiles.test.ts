@@ -2,7 +2,7 @@
 // roster says owns the source id (CSRC) on the slot's newest packets.
 import { describe, expect, it } from 'vitest'
 import type { CallSnapshot } from '../../preload/contract'
-import { newestSource, tilesOf } from '../../renderer/src/media/tiles'
+import { newestSource, speakersOf, tilesOf } from '../../renderer/src/media/tiles'
 
 const bob = { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' }
 const carol = { name: 'Carol Castillo', uri: 'sip:carol@contoso.test' }
@@ -30,5 +30,18 @@ describe('remote tiles', () => {
   it('after a slot changes hands, the newest contributing source counts (the previous one is still listed a while)', () => {
     expect(newestSource([{ source: 201, timestamp: 1000 }, { source: 301, timestamp: 1500 }, { source: 101, timestamp: 900 }])).toBe(301)
     expect(newestSource([])).toBeUndefined()
+  })
+
+  it('the person speaking is the one whose voice source id is on a loud track; in a two-person call, the other person', () => {
+    const stream = (track: string) => ({ getAudioTracks: () => [{ id: track }] })
+    const [a1, a2] = [stream('t1'), stream('t2')]
+    const people = [
+      { ...bob, audioSource: 200 },
+      { ...carol, audioSource: 300 },
+    ]
+    const sourceOf = (s: typeof a1) => (s === a1 ? 300 : 200)
+    expect([...speakersOf(call(true, people), [a1, a2], ['t1'], sourceOf)]).toEqual([carol.uri])
+    expect([...speakersOf(call(true, people), [a1, a2], [], sourceOf)]).toEqual([])
+    expect([...speakersOf(call(false, [bob]), [a2], ['t2'], () => undefined)]).toEqual([bob.uri])
   })
 })

@@ -10,10 +10,12 @@ export interface Quality {
   videoTracksDecoding: number
   /** loudest remote audio level, 0..1 (needs the audio playing in an element) */
   audioLevel: number
+  /** remote audio tracks (by id) heard above the speaking threshold since the previous reading */
+  speaking: string[]
   grade: 'good' | 'fair' | 'poor' | 'unknown'
 }
 
-export const emptyQuality: Quality = { rttMs: null, jitterMs: null, lossPct: 0, inKbps: 0, outKbps: 0, framesDecoded: 0, audioBytesReceived: 0, videoTracksDecoding: 0, audioLevel: 0, grade: 'unknown' }
+export const emptyQuality: Quality = { rttMs: null, jitterMs: null, lossPct: 0, inKbps: 0, outKbps: 0, framesDecoded: 0, audioBytesReceived: 0, videoTracksDecoding: 0, audioLevel: 0, speaking: [], grade: 'unknown' }
 
 export function grade(q: Pick<Quality, 'rttMs' | 'lossPct' | 'jitterMs'>): Quality['grade'] {
   if (q.rttMs === null) return 'unknown'
@@ -22,10 +24,22 @@ export function grade(q: Pick<Quality, 'rttMs' | 'lossPct' | 'jitterMs'>): Quali
   return 'good'
 }
 
+/** RMS level (0..1) over a reading's interval above which a voice counts as speaking: about −40 dBFS, above comfort noise */
+export const SPEAKING_RMS = 0.01
+
 interface Totals {
   at: number
   bytesIn: number
   bytesOut: number
+  /** each remote audio track's totalAudioEnergy and totalSamplesDuration */
+  energy: Map<string, { energy: number; seconds: number }>
+}
+
+/** RMS level between two readings of a track's energy counters (getStats: totalAudioEnergy / totalSamplesDuration) */
+export function rmsBetween(now: { energy: number; seconds: number }, before: { energy: number; seconds: number } | undefined): number {
+  const seconds = now.seconds - (before?.seconds ?? 0)
+  const energy = now.energy - (before?.energy ?? 0)
+  return before && seconds > 0 && energy > 0 ? Math.sqrt(energy / seconds) : 0
 }
 
 /** Counters that went backwards belong to a new connection (the move to a conference): no rate for that interval. */
@@ -45,6 +59,7 @@ export async function measure(pc: RTCPeerConnection, previous: Totals | null): P
   let audioBytes = 0
   let decoding = 0
   let level = 0
+  const energy = new Map<string, { energy: number; seconds: number }>()
   report.forEach((s) => {
     if (s.type === 'inbound-rtp') {
       bytesIn += s.bytesReceived ?? 0
@@ -57,6 +72,7 @@ export async function measure(pc: RTCPeerConnection, previous: Totals | null): P
       } else {
         audioBytes += s.bytesReceived ?? 0
         level = Math.max(level, s.audioLevel ?? 0)
+        if (s.trackIdentifier) energy.set(s.trackIdentifier, { energy: s.totalAudioEnergy ?? 0, seconds: s.totalSamplesDuration ?? 0 })
       }
     }
     if (s.type === 'outbound-rtp') bytesOut += s.bytesSent ?? 0
@@ -74,6 +90,7 @@ export async function measure(pc: RTCPeerConnection, previous: Totals | null): P
     audioBytesReceived: audioBytes,
     videoTracksDecoding: decoding,
     audioLevel: level,
+    speaking: [...energy].filter(([id, e]) => rmsBetween(e, previous?.energy.get(id)) > SPEAKING_RMS).map(([id]) => id),
   }
-  return { quality: { ...q, grade: grade(q) }, totals: { at, bytesIn, bytesOut } }
+  return { quality: { ...q, grade: grade(q) }, totals: { at, bytesIn, bytesOut, energy } }
 }

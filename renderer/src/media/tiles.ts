@@ -1,6 +1,6 @@
-// Whose picture each remote tile shows. A two-person call has one picture: the other person's. A conference slot
-// shows whoever the conference forwards there now: its packets carry that person's media source id as their CSRC,
-// and the roster says whose id it is (videoSourceId, participantVideo_ref.md).
+// Whose picture each remote tile shows, and whose voice is heard. A two-person call has one of each: the other
+// person's. A conference slot carries whoever the conference forwards there now: its packets carry that person's
+// media source id as their CSRC, and the roster says whose id it is (audioSourceId/videoSourceId, participantVideo_ref.md).
 import type { CallSnapshot, Person } from '../../../preload/contract'
 
 export interface Tile<S> {
@@ -25,4 +25,17 @@ export function tilesOf<S>(call: Pick<CallSnapshot, 'conference' | 'remote' | 'p
     const p = source === undefined ? undefined : call.participants.find((x) => x.videoSource === source)
     return { stream, who: p && { name: p.name, uri: p.uri }, cameraOff: p?.video === 'muted' || p?.video === 'off' }
   })
+}
+
+/** The people heard speaking (by URI): `speaking` lists the remote audio tracks above the threshold (quality.ts). */
+export function speakersOf<S extends { getAudioTracks(): Array<{ id: string }> }>(
+  call: Pick<CallSnapshot, 'conference' | 'remote' | 'participants'>,
+  streams: readonly S[],
+  speaking: readonly string[],
+  sourceOf: (s: S) => number | undefined,
+): Set<string> {
+  const loud = streams.filter((s) => s.getAudioTracks().some((t) => speaking.includes(t.id)))
+  if (!call.conference) return new Set(loud.length ? [call.remote.uri] : [])
+  const sources = new Set(loud.map(sourceOf))
+  return new Set(call.participants.filter((p) => p.audioSource !== undefined && sources.has(p.audioSource)).map((p) => p.uri))
 }
