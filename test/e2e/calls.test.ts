@@ -271,4 +271,55 @@ describe('meeting client in Chromium', () => {
     await expect.poll(() => bob.getByRole('region', { name: 'Recent calls' }).locator('li').first().textContent()).toMatch(/Alice Ahlberg.*The call was declined/)
     await screenshot(bob, 'home-recent-calls')
   }, 60_000)
+
+  it('light and dark themes: every text on the home view and its settings reads at WCAG AA contrast (4.5:1) against what is behind it', async () => {
+    const bob = clients.bob!.page
+    await bob.getByText('Settings').click()
+    for (const theme of ['light', 'dark'] as const) {
+      await bob.locator('select#theme').selectOption(theme)
+      await expect.poll(() => bob.evaluate(() => document.documentElement.dataset.theme)).toBe(theme)
+      expect(await lowContrast(bob), theme).toEqual([])
+      await screenshot(bob, `home-${theme}`)
+    }
+    await bob.locator('select#theme').selectOption('system')
+    await bob.getByText('Settings').click()
+  })
 })
+
+/** texts whose colour against their (composited) background is under 4.5:1, with the ratio */
+function lowContrast(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Rgba = [number, number, number, number]
+    const parse = (c: string): Rgba => {
+      const n = c.match(/[\d.]+/g)!.map(Number)
+      return [n[0]!, n[1]!, n[2]!, n[3] ?? 1]
+    }
+    const over = (top: Rgba, below: Rgba): Rgba => [0, 1, 2].map((i) => top[i]! * top[3] + below[i]! * (1 - top[3])).concat(1) as Rgba
+    /** what is painted behind an element: its own and its ancestors' backgrounds, composited */
+    const backdrop = (el: Element | null): Rgba => {
+      if (!el) return [255, 255, 255, 1]
+      const bg = parse(getComputedStyle(el).backgroundColor)
+      return bg[3] === 1 ? bg : over(bg, backdrop(el.parentElement))
+    }
+    const luminance = ([r, g, b]: Rgba) => {
+      const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+    const ratio = (a: Rgba, b: Rgba) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+      return (hi! + 0.05) / (lo! + 0.05)
+    }
+    const low: string[] = []
+    for (const el of document.querySelectorAll('body *')) {
+      const text = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent!.trim()).join(' ').trim()
+      const box = el.getBoundingClientRect()
+      if (!text || box.width === 0 || el.closest('.visually-hidden, .skip, [disabled]')) continue
+      const style = getComputedStyle(el)
+      if (style.visibility === 'hidden') continue
+      const back = backdrop(el)
+      const r = ratio(over(parse(style.color), back), back)
+      if (r < 4.5) low.push(`${el.tagName.toLowerCase()} "${text.slice(0, 40)}": ${r.toFixed(2)}`)
+    }
+    return low
+  })
+}
