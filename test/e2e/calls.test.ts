@@ -81,6 +81,7 @@ describe('meeting client in Chromium', () => {
   it('sign-in: clear messages for a wrong password and a missing one, then the home view', async () => {
     const { page } = clients.alice!
     await screenshot(page, 'sign-in')
+    expect(await lowContrast(page)).toEqual([])
     await signIn(page, 'alice@contoso.test', 'wrong')
     await expect.poll(() => page.getByTestId('signin-error').textContent()).toBe('The sign-in address or password is not right.')
     await page.getByLabel('Password', { exact: true }).fill('')
@@ -221,6 +222,7 @@ describe('meeting client in Chromium', () => {
     expect(await brightness(tile(alice, 'Carol Castillo').locator('video'))).toBeGreaterThan(60)
     expect(await tile(alice, 'Bob Brennan').textContent()).toBe('Bob Brennan · camera off')
     await screenshot(alice, 'call-conference')
+    expect(await lowContrast(alice)).toEqual([]) // names on pictures, roster, quality line
     await bob.getByRole('button', { name: 'Unmute' }).click()
     await expect.poll(() => bobIn(carol).getAttribute('data-audio'), { timeout: 10_000 }).toBe('on')
     // Carol and Bob leave; Alice, the last one in, sees the conference end by itself
@@ -272,6 +274,7 @@ describe('meeting client in Chromium', () => {
     await screenshot(bob, 'home-recent-calls')
   }, 60_000)
 
+  // (sign-in and the conference view are checked in the light theme above)
   it('light and dark themes: every text on the home view and its settings reads at WCAG AA contrast (4.5:1) against what is behind it', async () => {
     const bob = clients.bob!.page
     await bob.getByText('Settings').click()
