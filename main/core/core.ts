@@ -7,6 +7,7 @@ import { CallEngine } from '../ucwa/calls'
 import { UcwaClient } from '../ucwa/client'
 import type { ChannelOptions } from '../ucwa/event-channel'
 import type { Format } from '../ucwa/http'
+import { demoDiscoveryFor } from './demo-address'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventHub } from './event-hub'
 import { ContractMediaAgent } from './media-bridge'
@@ -106,7 +107,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       'session.get': sessionInfo,
       'session.signIn': async (input) => {
-        await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl: input.discoveryUrl })
+        const discoveryUrl = input.discoveryUrl ?? demoDiscoveryFor(options.demo, input.sipAddress)
+        await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl })
         return sessionInfo()
       },
       'session.signOut': async () => {
