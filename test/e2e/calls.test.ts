@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, type Client } from './harness'
+import { focused, launchClient, screenshot, type Client } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
@@ -110,6 +110,10 @@ describe('meeting client in Chromium', () => {
     await alice.getByRole('button', { name: 'Video call Bob Brennan' }).click()
     await expect.poll(() => bob.getByTestId('incoming-call').textContent()).toContain('Alice Ahlberg is calling')
     await screenshot(bob, 'incoming-call')
+    // focus goes to the call (announced), one Tab from Accept; no key pressed before answers anything
+    await expect.poll(() => bob.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('incoming-call')
+    await bob.keyboard.press('Tab')
+    expect(await focused(bob)).toEqual({ name: 'Accept with video', outlined: true })
     // Bob's client answers provisionally while it rings (the connection is made early), without his camera
     await expect.poll(() => alice.getByTestId('call-view').getAttribute('data-state')).toBe('early-media')
     await expect.poll(() => alice.getByTestId('call-quality').textContent(), { timeout: 10_000 }).toMatch(/RTT \d+ ms/) // connected already

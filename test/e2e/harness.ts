@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 import type { Core } from '../../main/core/core'
 import { startBrowserHost, type BrowserHost } from '../../main/transport/browser-host'
 import { testCore } from '../support/core'
@@ -78,4 +79,31 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(resultsDir, `${name}.png`)
   await page.screenshot({ path, fullPage: true })
   return path
+}
+
+/** the focused element's accessible name (aria-label, its label, or its text) and whether a focus outline shows */
+export function focused(page: Page): Promise<{ name: string; outlined: boolean }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null
+    if (!el || el === document.body) return { name: '', outlined: false }
+    const label = (el as HTMLInputElement).labels?.[0]?.textContent
+    const name = (el.getAttribute('aria-label') ?? label ?? el.textContent ?? '').trim()
+    const style = getComputedStyle(el)
+    return { name, outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 }
+  })
+}
+
+/** Tab forward until the control named `name` has focus (fails when it is not reachable); its focus must show. */
+export async function tabTo(page: Page, name: string): Promise<void> {
+  const seen: string[] = []
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab')
+    const now = await focused(page)
+    if (now.name === name) {
+      expect(now.outlined, `focus outline on ${name}`).toBe(true)
+      return
+    }
+    seen.push(now.name)
+  }
+  throw new Error(`${name} is not reachable with Tab; focus went through: ${seen.join(' | ')}`)
 }

@@ -1,9 +1,8 @@
 // The vertical slice: real renderer in Chromium, real core in Node, joined by the contract over WebSocket.
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoPool, type RunningDemo } from '../../main/demo'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, type Client } from './harness'
+import { focused, launchClient, screenshot, tabTo, type Client } from './harness'
 
 let client: Client
 let demo: RunningDemo
@@ -97,30 +96,3 @@ describe('browser mode slice', () => {
     await expect.poll(() => page.getByLabel('Sign-in address').count()).toBe(1)
   })
 })
-
-/** the focused element's accessible name (aria-label, its label, or its text) and whether a focus outline shows */
-function focused(page: Page): Promise<{ name: string; outlined: boolean }> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null
-    if (!el || el === document.body) return { name: '', outlined: false }
-    const label = (el as HTMLInputElement).labels?.[0]?.textContent
-    const name = (el.getAttribute('aria-label') ?? label ?? el.textContent ?? '').trim()
-    const style = getComputedStyle(el)
-    return { name, outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 }
-  })
-}
-
-/** Tab forward until the control named `name` has focus (fails when it is not reachable); its focus must show. */
-async function tabTo(page: Page, name: string): Promise<void> {
-  const seen: string[] = []
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press('Tab')
-    const now = await focused(page)
-    if (now.name === name) {
-      expect(now.outlined, `focus outline on ${name}`).toBe(true)
-      return
-    }
-    seen.push(now.name)
-  }
-  throw new Error(`${name} is not reachable with Tab; focus went through: ${seen.join(' | ')}`)
-}
