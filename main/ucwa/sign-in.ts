@@ -21,8 +21,13 @@ export interface Discovered {
 
 export const MAX_REDIRECTS = 4
 
+/** the domain of a sign-in address ("sip:" or not), as typed */
+export function sipDomain(address: string): string | undefined {
+  return address.replace(/^sip:/i, '').split('@')[1]
+}
+
 export function discoveryUrlFor(sipAddress: string): string {
-  const domain = sipAddress.replace(/^sip:/i, '').split('@')[1]
+  const domain = sipDomain(sipAddress)
   if (!domain || !/^[a-z0-9.-]+$/i.test(domain)) throw new UcwaError({ status: 0, code: 'BadRequest', subcode: 'ParameterValidationFailure', message: 'Enter a sign-in address like name@company.com.' })
   return `https://lyncdiscover.${domain}/`
 }

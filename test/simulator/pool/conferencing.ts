@@ -33,8 +33,9 @@ class Session {
   readonly focusUri: string
   /** who muted what on the server (muteAudio/muteVideo), by SIP key */
   readonly #muted = new Map<string, Set<'audio' | 'video'>>()
-  /** the media source ids the unit stamps on each member's forwarded media: by application while invited, by SIP key once in */
-  readonly #sources = { byApp: new Map<string, MediaSources>(), byUser: new Map<string, MediaSources>(), next: 1 }
+  /** the media source ids the unit stamps on each application's forwarded media (MSIs), given when it is offered in */
+  readonly #sources = new Map<string, MediaSources>()
+  #nextSource = 1
 
   constructor(
     readonly conference: ConferenceMedia,
@@ -53,23 +54,20 @@ class Session {
       focusUri: this.focusUri,
       members: () => this.users(),
       muted: (u, kind) => !!this.#muted.get(u.sip)?.has(kind),
-      source: (u, kind) => this.#sources.byUser.get(u.sip)?.[kind],
+      // the user's member is the application that answered (an invitation may ring several)
+      source: (u, kind) => {
+        const member = [...this.members.values()].find((m) => m.app.user.sip === u.sip)
+        return member && this.#sources.get(member.app.id)?.[kind]
+      },
     }
   }
 
   /** New MSIs for an application joining (one per kind, as the AVMCU gives each media source its own). */
   sourcesFor(app: Application): MediaSources {
-    const n = this.#sources.next++
+    const n = this.#nextSource++
     const sources = { audio: n * 100, video: n * 100 + 1 }
-    this.#sources.byApp.set(app.id, sources)
+    this.#sources.set(app.id, sources)
     return sources
-  }
-
-  /** The application that answered is the user's member: the roster shows its sources from now on. */
-  admit(app: Application, c: Conversation): void {
-    const sources = this.#sources.byApp.get(app.id)
-    if (sources) this.#sources.byUser.set(app.user.sip, sources)
-    this.members.set(app.id, { app, conversation: c })
   }
 
   setMuted(u: User, kind: 'audio' | 'video', muted: boolean): boolean {
@@ -232,7 +230,7 @@ export class Conferencing {
       ] as const) {
         mc.conference = session.view()
         mc.escalationOffered = false
-        session.admit(memberApp, mc)
+        session.members.set(memberApp.id, { app: memberApp, conversation: mc })
         this.#completeJoin(memberApp, mc, minv, session)
       }
       this.#sessions.add(session)
@@ -335,7 +333,7 @@ export class Conferencing {
       return this.#finishParticipantInvitation(inviter, pi, declined ? 'Declined' : 'Failed', declined ? reasons.declined : reasons.noAnswer)
     }
     const others = [...session.members.values()]
-    session.admit(winner.app, winner.c)
+    session.members.set(winner.app.id, { app: winner.app, conversation: winner.c }) // before the announcements: they name its sources
     for (const m of others) {
       this.#announce(m.app, m.conversation, user, true)
       this.#announce(winner.app, winner.c, m.app.user, false) // its view already lists them
