@@ -23,6 +23,7 @@ const host = await startBrowserHost({
   core,
   rendererDir: resolve(import.meta.dirname, '../renderer'),
   port: Number(process.env.PARLEY_PORT ?? 0),
+  log: (message) => console.error(`[parley] ${message}`),
 })
 if (demo) console.log(`Demo pool (UCWA simulator): ${demo.info.discoveryUrl}`)
 if (tokenStore.kind === 'memory') console.log(`Keychain: ${tokenStore.unavailableReason}`)

@@ -14,7 +14,7 @@ export interface BrowserHost {
   close(): Promise<void>
 }
 
-export async function startBrowserHost(options: { core: Core; rendererDir: string; port?: number; host?: string }): Promise<BrowserHost> {
+export async function startBrowserHost(options: { core: Core; rendererDir: string; port?: number; host?: string; log?: (message: string) => void }): Promise<BrowserHost> {
   const key = randomBytes(24).toString('base64url')
   const serveStatic = sirv(options.rendererDir, { dev: false, etag: true, gzip: false, brotli: false })
   let origin = ''
@@ -29,7 +29,7 @@ export async function startBrowserHost(options: { core: Core; rendererDir: strin
       res.end('Not found')
     })
   })
-  const ws = attachWsTransport({ server, core: options.core, key, origin: () => origin })
+  const ws = attachWsTransport({ server, core: options.core, key, origin: () => origin, log: options.log })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())

@@ -16,6 +16,8 @@ export interface WsTransportOptions {
   /** the only Origin allowed to connect */
   origin: () => string
   maxPayloadBytes?: number
+  /** where protocol faults of a peer are reported (never a secret: only error codes) */
+  log?: (message: string) => void
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -25,9 +27,14 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 export function attachWsTransport(options: WsTransportOptions): { close(): Promise<void> } {
+  const log = options.log ?? (() => {})
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 1024 * 1024 })
+  // an 'error' with no listener is thrown: every emitter a peer can make fail has one
+  wss.on('error', (e) => log(`WebSocket server error: ${e.message}`))
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // a refused peer may reset the connection while we answer 403 (ECONNRESET, EPIPE)
+    socket.on('error', (e) => log(`WebSocket upgrade socket error: ${e.message}`))
     const url = new URL(req.url ?? '/', 'http://localhost')
     const allowed =
       url.pathname === WS_PATH && req.headers.origin === options.origin() && sameSecret(url.searchParams.get('key') ?? '', options.key)
@@ -45,6 +52,8 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
     }
     const unsubscribe = options.core.events.subscribe((name, payload) => send({ t: 'evt', name, payload }))
     ws.on('close', unsubscribe)
+    // a malformed frame (RFC 6455 §5, §7.4): ws has already closed this socket with 1002, 1007 or 1009
+    ws.on('error', (e) => log(`WebSocket closed on a malformed frame: ${(e as Error & { code?: string }).code ?? e.message}`))
     ws.on('message', async (data) => {
       let frame: unknown
       try {
@@ -63,7 +72,11 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
         })
         return
       }
-      send({ t: 'res', id: parsed.output.id, envelope: await options.core.dispatch(parsed.output.method, parsed.output.input) })
+      const envelope = await options.core.dispatch(parsed.output.method, parsed.output.input).catch((e: unknown) => {
+        log(`dispatch of ${parsed.output.method} threw: ${String(e)}`) // dispatch answers with envelopes; this is a bug, not a reason to exit
+        return { ok: false as const, error: { kind: 'internal' as const, code: 'InternalError', message: 'Parley could not handle that request.' } }
+      })
+      send({ t: 'res', id: parsed.output.id, envelope })
     })
   }
 
