@@ -1,5 +1,6 @@
 // The one declaration of the renderer <-> main API: both transports and both sides derive from it.
 import * as v from 'valibot'
+import { isSecureOrLoopback } from './urls'
 
 export const Theme = v.picklist(['system', 'light', 'dark'])
 
@@ -138,7 +139,15 @@ export const contract = {
         sipAddress: SipAddress,
         password: v.pipe(v.string(), v.minLength(1, 'Enter your password'), v.maxLength(256)),
         remember: v.boolean(),
-        discoveryUrl: v.optional(v.pipe(v.string(), v.url('Enter a full URL like https://lyncdiscover.company.com/'), v.maxLength(2048))),
+        // the page must not make main fetch whatever it names: https only (http on this machine, for a local pool)
+        discoveryUrl: v.optional(
+          v.pipe(
+            v.string(),
+            v.maxLength(2048),
+            v.url('Enter a full URL like https://lyncdiscover.company.com/'),
+            v.check(isSecureOrLoopback, 'The discovery URL must start with https:// (http:// only for a server on this computer).'),
+          ),
+        ),
       }),
       output: SessionInfo,
     },

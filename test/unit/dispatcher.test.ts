@@ -54,3 +54,27 @@ describe('contract dispatch', () => {
     })
   })
 })
+
+describe('the discovery URL the page may send', () => {
+  const signIn = (discoveryUrl: string) => ({ sipAddress: 'alice@contoso.test', password: 'pw', remember: false, discoveryUrl })
+
+  it('is https, or http to this machine only: any other scheme or host is refused before main connects anywhere', async () => {
+    const { createServer } = await import('node:net')
+    let connections = 0
+    const server = createServer((s) => (connections++, s.destroy()))
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+    const port = (server.address() as { port: number }).port
+    const core = await testCore()
+    for (const url of [`ftp://127.0.0.1:${port}/`, `file:///etc/passwd`, `gopher://127.0.0.1:${port}/`, `ws://127.0.0.1:${port}/`, 'http://lyncdiscover.contoso.test/', 'http://10.1.2.3:22/', 'javascript:alert(1)']) {
+      const res = await core.dispatch('session.signIn', signIn(url))
+      expect(res, url).toMatchObject({ ok: false, error: { kind: 'validation', issues: [{ path: 'discoveryUrl' }] } })
+    }
+    expect(connections).toBe(0)
+    // http to a loopback address is a local pool (the simulator): it is tried
+    const local = await core.dispatch('session.signIn', signIn(`http://127.0.0.1:${port}/`))
+    expect(local).toMatchObject({ ok: false, error: { kind: 'ucwa' } })
+    expect(connections).toBeGreaterThan(0)
+    await core.close()
+    server.close()
+  })
+})
