@@ -6,7 +6,7 @@ import type { World } from '../pool/world'
 import type { Faults } from '../faults'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
-import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, type EventsBody, type Res } from './resource'
+import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, ucwaJson, type EventsBody, type Res } from './resource'
 
 export interface Pool {
   id: string
@@ -49,13 +49,13 @@ function contentType(req: FastifyRequest, xml: boolean): string {
 export function sendRes(req: FastifyRequest, reply: FastifyReply, res: Res, status = 200): FastifyReply {
   const xml = wantsXml(req)
   reply.code(status).header('Content-Type', `${contentType(req, xml)}; charset=utf-8`).header('Cache-Control', 'no-cache')
-  return reply.send(xml ? `<?xml version="1.0" encoding="utf-8"?>${resourceToXml(res)}` : JSON.stringify(resourceToJson(res)))
+  return reply.send(xml ? `<?xml version="1.0" encoding="utf-8"?>${resourceToXml(res)}` : ucwaJson(resourceToJson(res)))
 }
 
 export function sendEvents(req: FastifyRequest, reply: FastifyReply, body: EventsBody): FastifyReply {
   const xml = wantsXml(req)
   reply.code(200).header('Content-Type', `${contentType(req, xml)}; charset=utf-8`).header('Cache-Control', 'no-cache')
-  return reply.send(xml ? eventsToXml(body) : JSON.stringify(eventsToJson(body)))
+  return reply.send(xml ? eventsToXml(body) : ucwaJson(eventsToJson(body)))
 }
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, e: SimError): FastifyReply {
