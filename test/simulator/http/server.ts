@@ -6,6 +6,7 @@ import type { World } from '../pool/world'
 import type { Faults } from '../faults'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
+import { checkCrossDomainOrigin } from '../routes/xframe'
 import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, ucwaJson, type EventsBody, type Res } from './resource'
 
 export interface Pool {
@@ -103,6 +104,7 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
     }
     if (rule?.kind === 'delay') await new Promise((r) => setTimeout(r, rule.ms))
     if (rule?.kind === 'fail') throw new SimError(rule.status, rule.subcode === 'None' ? undefined : rule.subcode, rule.message ?? 'Injected failure', rule.code)
+    checkCrossDomainOrigin(ctx, req)
     if (config.auth) {
       req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id)
       if (!req.grant) return challenge(ctx, reply)
