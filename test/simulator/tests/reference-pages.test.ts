@@ -60,6 +60,7 @@ beforeAll(async () => {
   const contact = search.json._embedded.contact[0]
   collect((await alice.get(contact._links.contactPresence.href)).json, seen)
   collect((await alice.get(`${alice.appHref}/me/presence`)).json, seen)
+  collect((await alice.post(alice.app._embedded.people._links.presenceSubscriptions.href, { duration: 11, uris: ['sip:bob@contoso.test'] })).json, seen)
   served = await serve(alice, seen)
 
   // a conference: carol calls bob, invites alice (addParticipant) and escalates; alice joins
@@ -191,11 +192,11 @@ function checkShape(rel: string, s: Served): void {
   ).toEqual([])
 }
 
-const callResources = ['application', 'me', 'people', 'communication', 'conversation', 'audioVideo', 'audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoSession', 'participant', 'localParticipant', 'search', 'contact', 'contactPresence', 'presence']
+const callResources = ['application', 'me', 'people', 'communication', 'conversation', 'audioVideo', 'audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoSession', 'participant', 'localParticipant', 'search', 'contact', 'contactPresence', 'presence', 'presenceSubscription']
 const conferenceResources = ['conversation', 'participantInvitation', 'participant', 'participantAudio', 'participantVideo']
 
 describe('names match the reference pages', () => {
-  it('covers the resources of sign-in, a call and people search, and of a conference', () => {
+  it('covers the resources of sign-in, a call, people search and presence, and of a conference', () => {
     expect([...seen.keys()].sort()).toEqual([...callResources].sort())
     expect([...conference.keys()].sort()).toEqual([...conferenceResources].sort())
   })
