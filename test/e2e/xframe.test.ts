@@ -138,6 +138,12 @@ describe('the cross-domain frame', () => {
     sim.control.world.config.crossDomainAuthorizationList = []
     const refused = await send(page, { type: 'get', url: new URL(app._embedded.me._links.self.href, sim.url).href, accepts: 'application/json', headers: auth })
     expect(refused.response.status).toBe(403)
+    // a page cannot name another origin for itself
+    sim.control.world.config.crossDomainAuthorizationList = [allowed.origin, other.origin]
+    const posing = await send(page, { type: 'get', url: sim.url, accepts: 'application/json', headers: { 'X-Ms-Origin': other.origin } })
+    expect(posing.response.status).toBe(200)
+    sim.control.world.config.crossDomainAuthorizationList = [other.origin]
+    expect((await send(page, { type: 'get', url: sim.url, accepts: 'application/json', headers: { 'X-Ms-Origin': other.origin } })).response.status).toBe(403)
     expect(JSON.parse(refused.response.responseText)).toMatchObject({ code: 'Forbidden' })
     sim.control.world.config.crossDomainAuthorizationList = [allowed.origin]
     // and it is no open relay: a URL off the pool is not requested

@@ -60,7 +60,11 @@ window.addEventListener('message', function (event) {
   if (request.accepts) xhr.setRequestHeader('Accept', String(request.accepts));
   if (request.contentType && body !== null) xhr.setRequestHeader('Content-Type', String(request.contentType));
   var headers = request.headers && typeof request.headers === 'object' ? request.headers : {};
-  for (var name in headers) if (Object.prototype.hasOwnProperty.call(headers, name)) xhr.setRequestHeader(name, String(headers[name]));
+  for (var name in headers) {
+    // the frame, not the page, says who is asking
+    if (!Object.prototype.hasOwnProperty.call(headers, name) || /^(x-ms-origin|x-requested-with)$/i.test(name)) continue;
+    xhr.setRequestHeader(name, String(headers[name]));
+  }
   xhr.setRequestHeader('X-Ms-Origin', event.origin);
   xhr.setRequestHeader('X-Requested-With', 'XMLHttpRequest');
   var fields = request.xhrFields && typeof request.xhrFields === 'object' ? request.xhrFields : {};
@@ -89,8 +93,8 @@ function allowList(ctx: Ctx): string[] {
 /**
  * A request made through the frame names the embedding page's origin in `X-Ms-Origin` (CreateAnApplication.md); the pool
  * answers only origins an administrator allowed (Cross_domainIFRAME.md, "Web application allow list"; on a real pool
- * Set-CsWebServiceConfiguration -CrossDomainAuthorizationList). Others get 403 Forbidden, so a page that forges the
- * header from outside the frame gets no more than the frame would give it.
+ * Set-CsWebServiceConfiguration -CrossDomainAuthorizationList). The pages do not say how a pool refuses the others: this
+ * one answers 403 with UCWA's Forbidden code (ErrorCode_ref.md). Throws SimError(403) for an origin not on the list.
  */
 export function checkCrossDomainOrigin(ctx: Ctx, req: FastifyRequest): void {
   const claimed = req.headers['x-ms-origin']
