@@ -55,6 +55,8 @@ beforeAll(async () => {
   await bob.post(`${inv._links.acceptWithAnswer.href}?sessionContext=s`, sdp('a'), { type: 'application/sdp' })
   await alice.waitFor((e) => e.rel === 'audioVideoInvitation' && e.type === 'completed')
   for (const e of alice.events) if (e.embedded) collect(e.embedded, seen)
+  const session = seen.get('audioVideoSession')!
+  collect((await alice.post(`${session._links!.renegotiations!.href}?operationId=hold`, sdp('hold'), { type: 'application/sdp' })).json, seen)
   const search = await alice.get(`${alice.app._embedded.people._links.search.href}?query=bob`)
   collect(search.json, seen)
   const contact = search.json._embedded.contact[0]
@@ -192,7 +194,7 @@ function checkShape(rel: string, s: Served): void {
   ).toEqual([])
 }
 
-const callResources = ['application', 'me', 'people', 'communication', 'conversation', 'audioVideo', 'audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoSession', 'participant', 'localParticipant', 'search', 'contact', 'contactPresence', 'presence', 'presenceSubscription']
+const callResources = ['application', 'me', 'people', 'communication', 'conversation', 'audioVideo', 'audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoSession', 'participant', 'localParticipant', 'search', 'contact', 'contactPresence', 'presence', 'presenceSubscription', 'audioVideoRenegotiation']
 const conferenceResources = ['conversation', 'participantInvitation', 'participant', 'participantAudio', 'participantVideo']
 
 describe('names match the reference pages', () => {
