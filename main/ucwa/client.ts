@@ -262,7 +262,7 @@ export class UcwaClient {
     const available = link(me, 'makeMeAvailable')
     if (available) {
       try {
-        await this.http.post(available, { SupportedModalities: ['AudioVideo', 'Messaging'], SupportedMessageFormats: ['Plain'] })
+        await this.http.post(available, { SupportedModalities: ['Audio', 'Video', 'Messaging'], SupportedMessageFormats: ['Plain'] })
       } catch (e) {
         if (!(e instanceof UcwaError && e.is('Conflict', 'AlreadyExists'))) throw e
       }

@@ -23,7 +23,7 @@ export class Bot {
   start(): void {
     const { app } = this.world.createApplication(this.user, this.user.pool, { userAgent: 'ParleySimulatorBot/1.0', endpointId: `bot-${this.user.key}`, culture: 'en-US' })
     app.available = true
-    app.modalities = ['AudioVideo']
+    app.modalities = ['Audio', 'Video']
     this.app = app
     void this.#loop(app, 1)
   }

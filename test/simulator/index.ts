@@ -14,6 +14,7 @@ import { registerCommunication } from './routes/communication'
 import { registerDiscovery } from './routes/discovery'
 import { registerMe } from './routes/me'
 import { registerPeople } from './routes/people'
+import { registerXFrame } from './routes/xframe'
 
 export interface SimulatorOptions {
   /** port of the first pool (the one autodiscovery answers on); 0 picks a free one */
@@ -62,6 +63,7 @@ export interface Simulator {
 
 function routes(server: FastifyInstance, ctx: Ctx): void {
   registerDiscovery(server, ctx)
+  registerXFrame(server, ctx)
   registerApplications(server, ctx)
   registerMe(server, ctx)
   registerPeople(server, ctx)

@@ -1,6 +1,11 @@
 // The simulator's resource model and its JSON and XML forms (PayloadFormat.md, EventChannelDetails.md).
 
-export type Prop = string | number | boolean | null | string[]
+/** A point in time (ms since the epoch, UTC); JSON writes it `/Date(ms)/`, XML as ISO 8601 (PayloadFormat.md). */
+export class UcwaDate {
+  constructor(readonly ms: number) {}
+}
+
+export type Prop = string | number | boolean | null | string[] | UcwaDate
 
 export interface Link {
   href: string
@@ -42,9 +47,12 @@ export interface EventsBody {
 
 export const UCWA_NS = 'http://schemas.microsoft.com/rtc/2012/03/ucwa'
 
+/** ASP.NET AJAX's date form, as PayloadFormat.md gives for JSON (the page's samples: "\\/Date(1474932024822)\\/"). */
+const jsonDate = (d: UcwaDate): string => `/Date(${Math.trunc(d.ms)})/`
+
 export function resourceToJson(res: Res): Record<string, unknown> {
   const out: Record<string, unknown> = { rel: res.rel }
-  for (const [k, v] of Object.entries(res.props ?? {})) if (v !== undefined) out[k] = v
+  for (const [k, v] of Object.entries(res.props ?? {})) if (v !== undefined) out[k] = v instanceof UcwaDate ? jsonDate(v) : v
   const links: Record<string, unknown> = { self: { href: res.href } }
   for (const [k, v] of Object.entries(res.links ?? {})) if (v !== undefined) links[k] = v
   out._links = links
@@ -59,7 +67,16 @@ export function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
 }
 
-function xmlValue(v: string | number | boolean): string {
+/**
+ * JSON text as the pool writes it: a date is the string `"\/Date(ms)\/"` with its slashes escaped, the ASP.NET AJAX
+ * form PayloadFormat.md names (what tells a date from a string that merely looks like one); it parses to `/Date(ms)/`.
+ */
+export function ucwaJson(value: unknown): string {
+  return JSON.stringify(value).replace(/"\/Date\((-?\d+)\)\/"/g, '"\\/Date($1)\\/"')
+}
+
+function xmlValue(v: string | number | boolean | UcwaDate): string {
+  if (v instanceof UcwaDate) return new Date(v.ms).toISOString() // "Dates in XML are supplied in ISO 8601 format" (PayloadFormat.md)
   return typeof v === 'boolean' ? (v ? 'True' : 'False') : escapeXml(String(v))
 }
 

@@ -6,7 +6,8 @@ import type { World } from '../pool/world'
 import type { Faults } from '../faults'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
-import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, type EventsBody, type Res } from './resource'
+import { checkCrossDomainOrigin } from '../routes/xframe'
+import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, ucwaJson, type EventsBody, type Res } from './resource'
 
 export interface Pool {
   id: string
@@ -49,13 +50,13 @@ function contentType(req: FastifyRequest, xml: boolean): string {
 export function sendRes(req: FastifyRequest, reply: FastifyReply, res: Res, status = 200): FastifyReply {
   const xml = wantsXml(req)
   reply.code(status).header('Content-Type', `${contentType(req, xml)}; charset=utf-8`).header('Cache-Control', 'no-cache')
-  return reply.send(xml ? `<?xml version="1.0" encoding="utf-8"?>${resourceToXml(res)}` : JSON.stringify(resourceToJson(res)))
+  return reply.send(xml ? `<?xml version="1.0" encoding="utf-8"?>${resourceToXml(res)}` : ucwaJson(resourceToJson(res)))
 }
 
 export function sendEvents(req: FastifyRequest, reply: FastifyReply, body: EventsBody): FastifyReply {
   const xml = wantsXml(req)
   reply.code(200).header('Content-Type', `${contentType(req, xml)}; charset=utf-8`).header('Cache-Control', 'no-cache')
-  return reply.send(xml ? eventsToXml(body) : JSON.stringify(eventsToJson(body)))
+  return reply.send(xml ? eventsToXml(body) : ucwaJson(eventsToJson(body)))
 }
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, e: SimError): FastifyReply {
@@ -103,6 +104,7 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
     }
     if (rule?.kind === 'delay') await new Promise((r) => setTimeout(r, rule.ms))
     if (rule?.kind === 'fail') throw new SimError(rule.status, rule.subcode === 'None' ? undefined : rule.subcode, rule.message ?? 'Injected failure', rule.code)
+    checkCrossDomainOrigin(ctx, req)
     if (config.auth) {
       req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id)
       if (!req.grant) return challenge(ctx, reply)

@@ -53,7 +53,7 @@ export class Application {
   }
 
   get acceptsAudioVideo(): boolean {
-    return this.available && this.modalities.some((m) => /^(audio|video|audiovideo)$/i.test(m))
+    return this.available && this.modalities.some((m) => /^(audio|video)$/i.test(m))
   }
 
   /** What others see: the choice, Busy in a call, Away after inactivity. */

@@ -11,10 +11,12 @@ import { contactPresenceRes } from './render'
 /** the most telling of the user's applications: busy beats available beats away */
 const order: Availability[] = ['Busy', 'DoNotDisturb', 'Online', 'BeRightBack', 'Away', 'Offwork']
 
-export function presenceOf(apps: Application[]): { availability: Availability; inCall: boolean } {
+export function presenceOf(apps: Application[]): { availability: Availability; inCall: boolean; lastActive?: number } {
   const live = apps.filter((a) => a.available)
   const availability = live.map((a) => a.availability).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? 'Offline'
-  return { availability, inCall: live.some((a) => a.inCall) }
+  // contactPresence_ref.md lastActive: "the last date and time the contact used her device"
+  const lastActive = live.length ? Math.max(...live.map((a) => a.lastActivityAt)) : undefined
+  return { availability, inCall: live.some((a) => a.inCall), lastActive }
 }
 
 interface Subscription {
@@ -93,7 +95,7 @@ export class PresenceSubscriptions {
 
   #presenceRes(app: Application, u: User): Res {
     const p = presenceOf(this.world.appsOf(u))
-    return contactPresenceRes(app, u, p.availability, p.inCall)
+    return contactPresenceRes(app, u, p.availability, p.inCall, p.lastActive)
   }
 
   /** presence events come from the people resource, at medium priority (aggregated up to 5 s) */

@@ -1,5 +1,5 @@
 // Resources as the reference pages name their properties and links.
-import { sdpDataUrl, type Link, type Res } from '../http/resource'
+import { sdpDataUrl, UcwaDate, type Link, type Res } from '../http/resource'
 import type { Application } from './application'
 import type { Conversation, Invitation, ParticipantInvitation, Renegotiation } from './conversation'
 import type { User } from './directory'
@@ -34,8 +34,18 @@ export function meRes(app: Application): Res {
   }
 }
 
+/**
+ * What a user's presence shows: an Availability_ref.md member and a well-known activity token (contactPresence_ref.md:
+ * "on-the-phone", "off-work"...). Off work is a choice (PreferredAvailability_ref.md) but no availability: it shows as
+ * Away with the activity "off-work", as a Skype for Business client shows it.
+ */
+export function shownPresence(availability: string, inCall: boolean): { availability: string; activity?: string } {
+  if (availability === 'Offwork') return { availability: 'Away', activity: 'off-work' }
+  return { availability, activity: inCall ? 'on-the-phone' : undefined }
+}
+
 export function presenceRes(app: Application): Res {
-  return { rel: 'presence', href: app.href('/me/presence'), props: { availability: app.availability, activity: app.inCall ? 'InACall' : undefined } }
+  return { rel: 'presence', href: app.href('/me/presence'), props: shownPresence(app.availability, app.inCall) }
 }
 
 export function peopleRes(app: Application): Res {
@@ -82,7 +92,8 @@ export function applicationRes(app: Application): Res {
   return {
     rel: 'application',
     href: app.href(),
-    props: { culture: app.culture, userAgent: app.userAgent, endpointId: app.endpointId, id: app.id, instanceId: app.instanceId, type: 'Desktop' },
+    // application_ref.md: "only the browser type is supported" (its samples: "Browser")
+    props: { culture: app.culture, userAgent: app.userAgent, endpointId: app.endpointId, id: app.id, instanceId: app.instanceId, type: 'Browser' },
     links: {
       policies: l(app.href('/policies')),
       batch: l(app.href('/batch')),
@@ -118,11 +129,17 @@ export function contactRes(app: Application, u: User): Res {
   }
 }
 
-export function contactPresenceRes(app: Application, u: User, availability: string, inCall: boolean): Res {
+/** `lastActive`: ms since the epoch of the contact's last activity on any device, absent when none is signed in. */
+export function contactPresenceRes(app: Application, u: User, availability: string, inCall: boolean, lastActive?: number): Res {
   return {
     rel: 'contactPresence',
     href: app.href(`/people/${u.key}/presence`),
-    props: { availability, activity: inCall ? 'InACall' : undefined, deviceType: availability === 'Offline' ? undefined : 'Computer' },
+    props: {
+      ...shownPresence(availability, inCall),
+      // ContactDeviceType_ref.md: a desktop or browser client is a "PC"
+      deviceType: availability === 'Offline' ? undefined : 'PC',
+      lastActive: lastActive === undefined ? undefined : new UcwaDate(lastActive),
+    },
   }
 }
 
@@ -144,12 +161,15 @@ export function conversationRes(app: Application, c: Conversation): Res {
       threadId: c.threadId,
       subject: c.subject,
       importance: c.importance,
-      activeModalities: c.audioVideo.state === 'Connected' ? ['AudioVideo'] : [],
+      // ConversationModalityType_ref.md: audio and video are two modalities
+      activeModalities: c.audioVideo.state === 'Connected' ? ['Audio', 'Video'] : [],
       participantCount: remoteUsers(c).length + 1,
-      audienceMute: false,
-      audienceMessaging: false,
+      // AudienceMuteLock_ref.md, AudienceMessaging_ref.md: a conference has the lock off and messaging on until a
+      // leader changes them (we model no leader); a two-party conversation has no audience, so neither applies
+      audienceMute: c.conference ? 'Disabled' : 'Unknown',
+      audienceMessaging: c.conference ? 'Enabled' : 'Unknown',
       recording: false,
-      created: c.created,
+      created: new UcwaDate(c.created),
       readLocally: true,
     },
     links: {

@@ -18,6 +18,8 @@ export interface WorldConfig {
   maxApplicationsPerUser: number
   ringTimeoutMs: number
   tokenLifetimeSeconds: number
+  /** origins (`http://host:port`) whose pages may use the cross-domain frame (Cross_domainIFRAME.md's allow list) */
+  crossDomainAuthorizationList: string[]
 }
 
 export const defaultWorldConfig: WorldConfig = {
@@ -26,6 +28,7 @@ export const defaultWorldConfig: WorldConfig = {
   maxApplicationsPerUser: 10,
   ringTimeoutMs: 30_000,
   tokenLifetimeSeconds: 8 * 3600,
+  crossDomainAuthorizationList: [],
 }
 
 export class World {

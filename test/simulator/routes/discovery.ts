@@ -2,10 +2,10 @@
 import type { FastifyInstance } from 'fastify'
 import { SimError } from '../http/errors'
 import { input, sendRes, type Ctx, type RouteConfig } from '../http/server'
+import { XFRAME } from './xframe'
 
 export const ROOT = '/autodiscover/autodiscoverservice.svc/root'
 export const USER = `${ROOT}/oauth/user`
-const XFRAME = '/autodiscover/xframe'
 const REDIRECT = `${USER}/redirect`
 
 const cfg = (resource: string, auth = false): { config: RouteConfig } => ({ config: { resource, auth } })
@@ -20,8 +20,6 @@ export function registerDiscovery(server: FastifyInstance, ctx: Ctx): void {
   // lyncdiscover.<domain>/ answers at "/"; the pool's own root at its canonical path
   server.get('/', cfg('root'), (req, reply) => sendRes(req, reply, root(`${origin()}${ROOT}`)))
   server.get(ROOT, cfg('root'), (req, reply) => sendRes(req, reply, root(`${origin()}${ROOT}`)))
-
-  server.get(XFRAME, cfg('xframe'), (_req, reply) => reply.type('text/html').send('<!doctype html><title>XFrame</title>'))
 
   server.get(USER, cfg('user', true), (req, reply) => {
     const home = homePool(ctx, req.grant!.user.pool)

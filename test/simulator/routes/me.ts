@@ -8,7 +8,8 @@ import { photoPng, photoSize } from '../pool/photos'
 import { communicationRes, meRes, presenceRes } from '../pool/render'
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
-const modalities = ['Audio', 'Video', 'PhoneAudio', 'ApplicationSharing', 'Messaging', 'DataCollaboration', 'PanoramicVideo', 'AudioVideo']
+// makeMeAvailable_ref.md's list ("AudioVideo" is a telephonyMode in policies_ref.md, not a modality)
+const modalities = ['Audio', 'Video', 'PhoneAudio', 'ApplicationSharing', 'Messaging', 'DataCollaboration', 'PanoramicVideo']
 const settable: Availability[] = ['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork']
 
 function availability(v: unknown): Availability | undefined {
@@ -35,12 +36,13 @@ export function registerMe(server: FastifyInstance, ctx: Ctx): void {
     const { props } = input(req, ['json', 'xml', 'none'])
     const requested = props.supportedmodalities
     const list = requested === undefined ? ['Messaging'] : Array.isArray(requested) ? requested.map(String) : [String(requested)]
-    const unknown = list.find((m) => !modalities.some((k) => k.toLowerCase() === m.toLowerCase()))
-    if (unknown) throw errors.parameter(`Unknown modality ${unknown}.`)
+    const named = list.map((m) => modalities.find((k) => k.toLowerCase() === m.toLowerCase()))
+    const unknown = list.find((_, i) => named[i] === undefined)
+    if (unknown !== undefined) throw errors.parameter(`Unknown modality ${unknown}.`)
     const signInAs = availability(props.signinas)
     const timeout = props.inactivetimeout === undefined ? undefined : Number(props.inactivetimeout)
     app.available = true
-    app.modalities = list
+    app.modalities = named as string[] // in the page's spelling, as communication's supportedModalities shows them
     app.chosenAvailability = signInAs ?? 'Online'
     if (timeout !== undefined && Number.isFinite(timeout) && timeout > 0) app.inactiveTimeoutMinutes = timeout
     app.lastActivityAt = ctx.world.clock.now()

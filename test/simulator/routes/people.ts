@@ -51,7 +51,7 @@ export function registerPeople(server: FastifyInstance, ctx: Ctx): void {
     const app = appOf(ctx, req)
     const u = contact((req.params as { key: string }).key)
     const p = presenceOf(ctx.world.appsOf(u))
-    return sendRes(req, reply, contactPresenceRes(app, u, p.availability, p.inCall))
+    return sendRes(req, reply, contactPresenceRes(app, u, p.availability, p.inCall, p.lastActive))
   })
 
   // contactPhoto_ref.md: image bytes, not a UCWA resource

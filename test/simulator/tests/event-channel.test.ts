@@ -15,7 +15,7 @@ describe('event channel', () => {
     const s = await signIn(sim, 'alice@contoso.test', { available: false })
     const pending = s.poll()
     await settle()
-    const mma = await s.post(s.app._embedded.me._links.makeMeAvailable.href, { SupportedModalities: ['AudioVideo'] })
+    const mma = await s.post(s.app._embedded.me._links.makeMeAvailable.href, { SupportedModalities: ['Audio', 'Video'] })
     expect(mma.status).toBe(204)
     let done = false
     void pending.then(() => (done = true))
@@ -31,7 +31,7 @@ describe('event channel', () => {
       'me:added:presence',
       'communication:updated:communication',
     ])
-    expect(flatten(r.json)[2]!.embedded.supportedModalities).toEqual(['AudioVideo'])
+    expect(flatten(r.json)[2]!.embedded.supportedModalities).toEqual(['Audio', 'Video'])
   })
 
   it('answers an empty response with only next after the timeout', async () => {

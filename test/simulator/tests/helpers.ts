@@ -170,7 +170,7 @@ export async function signIn(sim: Simulator, sip: string, opts: { endpointId?: s
   }
   if (opts.available !== false) {
     const me = created.json._embedded.me._links.makeMeAvailable.href
-    const r = await session.post(me, { SupportedModalities: opts.modalities ?? ['AudioVideo', 'Messaging'] })
+    const r = await session.post(me, { SupportedModalities: opts.modalities ?? ['Audio', 'Video', 'Messaging'] })
     if (r.status !== 204) throw new Error(`makeMeAvailable: ${r.status} ${r.text}`)
   }
   return session

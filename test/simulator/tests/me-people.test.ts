@@ -13,7 +13,9 @@ describe('me and people', () => {
     expect(me.presence).toBeUndefined()
     expect((await alice.post(`${alice.appHref}/me/reportMyActivity`)).json).toMatchObject({ code: 'Conflict', subcode: 'MakeMeAvailableRequired' })
     expect((await alice.post(me.makeMeAvailable.href, { SupportedModalities: ['Telepathy'] })).json.subcode).toBe('ParameterValidationFailure')
-    expect((await alice.post(me.makeMeAvailable.href, { SupportedModalities: ['AudioVideo'], signInAs: 'Busy' })).status).toBe(204)
+    // makeMeAvailable_ref.md lists the modalities one by one: "AudioVideo" is none of them
+    expect((await alice.post(me.makeMeAvailable.href, { SupportedModalities: ['AudioVideo'] })).json.subcode).toBe('ParameterValidationFailure')
+    expect((await alice.post(me.makeMeAvailable.href, { SupportedModalities: ['Audio', 'Video'], signInAs: 'Busy' })).status).toBe(204)
     expect((await alice.post(me.makeMeAvailable.href, {})).json).toMatchObject({ code: 'Conflict', subcode: 'AlreadyExists' })
     const after = await alice.get(`${alice.appHref}/me`)
     expect(after.json._links.makeMeAvailable).toBeUndefined()
@@ -40,24 +42,31 @@ describe('me and people', () => {
     expect(contacts.json._embedded.contact.map((c: { name: string }) => c.name)).toEqual(['Bob Brennan', 'Carol Castillo', 'Dave Dubois', 'Echo Test Service', 'Erin Ellis'])
   })
 
-  it('contact presence: Offline, Online, Busy in a call, Away after inactivity', async () => {
+  it('contact presence: Offline, Online, Busy in a call, Away after inactivity, Away when off work', async () => {
     const clock = new ManualClock()
     sim = await withSimulator({ clock })
     const alice = await signIn(sim, 'alice@contoso.test')
     const bobContact = (await alice.get(`${alice.app._embedded.people._links.search.href}?query=bob`)).json._embedded.contact[0]
-    const presence = () => alice.get(bobContact._links.contactPresence.href).then((r) => r.json.availability)
-    expect(await presence()).toBe('Offline')
+    const full = () => alice.get(bobContact._links.contactPresence.href).then((r) => r.json)
+    const presence = () => full().then((p) => p.availability)
+    expect(await full()).toEqual({ rel: 'contactPresence', availability: 'Offline', _links: expect.anything() }) // no device, no last activity
     const bob = await signIn(sim, 'bob@contoso.test')
     expect(await presence()).toBe('Online')
+    // ContactDeviceType_ref.md: a computer is "PC"; lastActive is when Bob last used it (contactPresence_ref.md), as /Date(ms)/
+    expect(await full()).toMatchObject({ deviceType: 'PC', lastActive: `/Date(${clock.now()})/` })
     await alice.post(alice.app._embedded.communication._links.startAudioVideo.href, { to: 'bob@contoso.test', _links: { mediaOffer: { href: dataUrl(sdp('o')) } } })
     const inv = (await bob.waitFor((e) => e.rel === 'audioVideoInvitation')).embedded
     await bob.post(`${inv._links.acceptWithAnswer.href}?sessionContext=s`, sdp('a'), { type: 'application/sdp' })
-    expect(await presence()).toBe('Busy')
+    expect(await full()).toMatchObject({ availability: 'Busy', activity: 'on-the-phone' }) // a well-known activity of contactPresence_ref.md
     await bob.post(`${bob.appHref}/communication/conversations/${inv._links.conversation.href.split('/').at(-1)}/audioVideo/stopAudioVideo`)
     clock.advance(6 * 60_000)
     expect(await presence()).toBe('Away')
     await bob.post(`${bob.appHref}/me/reportMyActivity`)
-    expect(await presence()).toBe('Online')
+    expect(await full()).toMatchObject({ availability: 'Online', lastActive: `/Date(${clock.now()})/` })
+    // off work is something to choose (PreferredAvailability_ref.md) but no Availability_ref.md member
+    await bob.post(`${bob.appHref}/me/presence`, { availability: 'Offwork' })
+    expect(await full()).toMatchObject({ availability: 'Away', activity: 'off-work' })
+    expect((await bob.get(`${bob.appHref}/me/presence`)).json).toMatchObject({ availability: 'Away', activity: 'off-work' })
   })
 
   it('presence subscription: current presence at once, then each change as a contactPresence event; extended, expiring, deleted', async () => {
