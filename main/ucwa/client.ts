@@ -6,7 +6,7 @@ import type { Token } from './auth'
 import { UcwaError, userMessage } from './errors'
 import { EventChannelLoop, type ChannelOptions, type ChannelState } from './event-channel'
 import type { UcwaEvent } from './events'
-import { UcwaHttp, type Format } from './http'
+import { UcwaHttp, type Format, type HttpOptions } from './http'
 import { embedded, link, prop, type Resource } from './resource'
 import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
@@ -47,6 +47,9 @@ export interface ClientOptions {
   renewBeforeMs?: number
   log?: (message: string) => void
   now?: () => number
+  /** tests only: connect named hosts elsewhere (UcwaHttp's connectTo) and trust a test CA */
+  connectTo?: HttpOptions['connectTo']
+  ca?: string
 }
 
 export interface ClientEvents {
@@ -102,6 +105,8 @@ export class UcwaClient {
       allowedOrigins: () => new Set(this.#poolOrigin ? [this.#poolOrigin] : []),
       base: () => this.#poolOrigin,
       userAgent: options.userAgent,
+      connectTo: options.connectTo,
+      ca: options.ca,
       renewToken: async () => {
         if (!this.app || !this.#creds?.remember) return false
         await this.#reauthenticate()
