@@ -61,9 +61,9 @@ describe('sign-in failures and redirects', () => {
     expect(error).toMatchObject({ code: 'Conflict', subcode: 'RedirectLoop' })
   })
 
-  it('an unreachable server is NetworkError', async () => {
+  it('an unreachable server is NetworkError naming the server asked', async () => {
     const error = await client().signIn({ sipAddress: 'alice@contoso.test', password: 'x', remember: false, discoveryUrl: 'http://127.0.0.1:9/' }).catch((e) => e)
-    expect(error).toMatchObject({ status: 0, code: 'NetworkError', message: 'Parley cannot reach the server. Check your connection.' })
+    expect(error).toMatchObject({ status: 0, code: 'NetworkError', subcode: 'AutodiscoveryFailed', message: '127.0.0.1 did not answer. Check your connection and the sign-in address.' })
   })
 
   it('never sends the token to an origin outside the pool', async () => {
