@@ -84,7 +84,8 @@ async function tryName(http: UcwaHttp, start: string, trust: Trust): Promise<{ r
     const host = url.hostname
     let res
     try {
-      res = await http.send(url.toString(), { auth: false, timeoutMs: ROOT_TIMEOUT_MS })
+      // no retries: the next name is the fallback (an unreachable internal name must not hold up the external one)
+      res = await http.send(url.toString(), { auth: false, timeoutMs: ROOT_TIMEOUT_MS, retries: 0 })
     } catch (e) {
       if (e instanceof UcwaError && e.code === 'NetworkError') return { host, why: 'no-answer' }
       throw e

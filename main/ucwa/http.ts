@@ -34,6 +34,8 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** an image rather than a UCWA resource: bytes back, this Accept sent */
   binary?: { accept: string }
+  /** GET retries on a reset, refused connection or 502/503/504 (default 2) */
+  retries?: number
   /** the most bytes of body read (default MAX_BYTES.resource); more is ResponseTooLarge, the download cut there */
   maxBytes?: number
 }
@@ -135,7 +137,7 @@ export class UcwaHttp {
         body,
         signal: o.signal ? AbortSignal.any([o.signal, cut.signal]) : cut.signal,
         ...(o.timeoutMs && { timeout: { request: o.timeoutMs } }),
-        ...(o.method && o.method !== 'GET' && { retry: { limit: 0 } }),
+        ...(o.method && o.method !== 'GET' ? { retry: { limit: 0 } } : o.retries !== undefined && { retry: { limit: o.retries } }),
         ...(o.binary && { responseType: 'buffer' as const }),
       })
       // first with Content-Length (total) before any body, then as each chunk arrives
