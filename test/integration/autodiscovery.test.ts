@@ -28,8 +28,16 @@ async function pool(options: SimulatorOptions = {}): Promise<Simulator> {
   return sim
 }
 
+/** host names the client opened connections to, in order, each once */
+let dialed: string[] = []
+
 function client(): UcwaClient {
-  const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), connectTo: sim.connectTo, ca: tls.ca })
+  dialed = []
+  const connectTo = (host: string, port: number) => {
+    if (!dialed.includes(host)) dialed.push(host)
+    return sim.connectTo(host, port)
+  }
+  const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), connectTo, ca: tls.ca })
   clients.push(c)
   return c
 }
@@ -57,6 +65,7 @@ describe('autodiscovery (RootURL.md)', () => {
     const c = client()
     expect((await signIn(c)).name).toBe('Alice Ahlberg')
     expect(sim.control.discoveryAsked()).toEqual(asked)
+    expect(dialed).toEqual([INTERNAL, EXTERNAL, 'pool1.contoso.test'])
     expect(sim.control.applications('alice@contoso.test')).toMatchObject([{ pool: 'pool1', available: true }])
   })
 
