@@ -136,7 +136,7 @@ function noRoot(misses: Miss[]): UcwaError {
  * "<host> did not answer", "<host> refused the sign-in (HTTP 503): …". Messages that already say what happened stay.
  */
 export function withStep(e: unknown, step: DiscoveryStep, host: string): unknown {
-  if (!(e instanceof UcwaError)) return e
+  if (!(e instanceof UcwaError) || e.debugInfo?.step) return e // the innermost step already said where
   const keep = ['InvalidGrant', 'Aborted'].includes(e.code) || ['ResponseTooLarge', 'UnexpectedRedirect', 'DomainMismatch', 'ForeignOrigin', 'RedirectLoop', 'GrantNotOffered', 'AutodiscoveryFailed'].includes(e.subcode ?? '')
   const message = keep
     ? e.message

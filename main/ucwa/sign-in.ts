@@ -66,7 +66,8 @@ export async function discover(http: UcwaHttp, creds: Credentials, onStep: (s: S
         if (new URL(challenge.href).origin !== origin) {
           throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
         }
-        tokens.set(origin, await passwordGrant(http, challenge, creds.sipAddress.replace(/^sip:/i, ''), creds.password, now()))
+        const grant = passwordGrant(http, challenge, creds.sipAddress.replace(/^sip:/i, ''), creds.password, now())
+        tokens.set(origin, await grant.catch((e: unknown) => Promise.reject(withStep(e, 'token', host))))
         res = await http.send(userHref, { auth: false, bearer: tokens.get(origin)!.accessToken })
       }
       return http.parse(http.check(res))

@@ -151,6 +151,7 @@ describe('autodiscovery (RootURL.md)', () => {
       expect(res).toMatchObject({ ok: false, error: { kind: 'ucwa', code: 'ServiceFailure', status: 503 } })
       const message = (res as { error: { message: string } }).error.message
       expect(message).toBe('pool1.contoso.test refused the sign-in (HTTP 503): The server had a problem. Try again in a moment.')
+      expect(core.client.lastError?.debugInfo).toMatchObject({ step: 'token', host: 'pool1.contoso.test' })
     } finally {
       await core.close()
     }

@@ -62,5 +62,7 @@ describe('errors of a step', () => {
     expect(refused).toMatchObject({ status: 403, code: 'Forbidden', message: 'pool2.contoso.com refused the sign-in (HTTP 403): Your account is not allowed to do that.' })
     const wrongPassword = withStep(new UcwaError({ status: 400, code: 'InvalidGrant', message: 'The sign-in address or password is not right.' }), 'token', 'pool1.contoso.com')
     expect(wrongPassword).toMatchObject({ message: 'The sign-in address or password is not right.', debugInfo: { host: 'pool1.contoso.com' } })
+    // an error already placed at an inner step keeps that place and message
+    expect(withStep(refused, 'user', 'pool9.contoso.com')).toBe(refused)
   })
 })
