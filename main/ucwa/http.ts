@@ -129,7 +129,7 @@ export class UcwaHttp {
     }
     const maxBytes = o.maxBytes ?? MAX_BYTES.resource
     const cut = new AbortController() // aborts the download once the cap is passed
-    let tooLarge = 0
+    let tooLarge: { received: number; announced?: number } | undefined
     try {
       const request = this.#got(url, {
         method: o.method ?? (body === undefined ? 'GET' : 'POST'),
@@ -143,7 +143,7 @@ export class UcwaHttp {
       // first with Content-Length (total) before any body, then as each chunk arrives
       request.on('downloadProgress', ({ transferred, total }) => {
         if (tooLarge || Math.max(transferred, total ?? 0) <= maxBytes) return
-        tooLarge = Math.max(transferred, total ?? 0)
+        tooLarge = { received: transferred, ...(total && { announced: total }) }
         cut.abort()
       })
       const res = await request
@@ -159,7 +159,7 @@ export class UcwaHttp {
           code: 'BadResponse',
           subcode: 'ResponseTooLarge',
           message: `${url.hostname} sent more than Parley accepts for this (over ${Math.round(maxBytes / 1024)} KiB); Parley stopped reading.`,
-          debugInfo: { host: url.hostname, maxBytes: String(maxBytes), receivedBytes: String(tooLarge) },
+          debugInfo: { host: url.hostname, maxBytes: String(maxBytes), receivedBytes: String(tooLarge.received), ...(tooLarge.announced && { announcedBytes: String(tooLarge.announced) }) },
         })
       }
       if (o.signal?.aborted) throw new UcwaError({ status: 0, code: 'Aborted', message: 'The request was cancelled.' })

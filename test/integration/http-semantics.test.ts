@@ -43,6 +43,14 @@ describe('HTTP semantics', () => {
     expect(body.written).toBeLessThan(8 * MiB) // …long before the 32 MiB were sent (the cap is 1 MiB; what sat in socket buffers is counted too)
   })
 
+  it('a body announced (Content-Length) over the cap is refused before it is read', async () => {
+    const c = await signedIn()
+    const body = sim.control.rawAnswer({ resource: 'search', stream: { bytes: 32 * MiB, chunkBytes: 64 * 1024, everyMs: 10, announce: true } })
+    await expect(c.search('bob')).rejects.toMatchObject({ code: 'BadResponse', subcode: 'ResponseTooLarge', debugInfo: { announcedBytes: String(32 * MiB + 42) } })
+    await body.closed
+    expect(body.written).toBeLessThan(MiB) // hung up before even the cap's worth arrived
+  })
+
   it('a photo over 256 KiB is ResponseTooLarge (the page shows initials), cut early', async () => {
     const c = await signedIn()
     const body = sim.control.rawAnswer({ resource: 'photo', stream: { bytes: 16 * MiB, chunkBytes: 16 * 1024, everyMs: 5 } })
@@ -50,6 +58,31 @@ describe('HTTP semantics', () => {
     await body.closed
     expect(body.finished).toBe(false)
     expect(body.written).toBeLessThan(4 * MiB)
+  })
+
+  it('an event page over 4 MiB is cut there; the channel asks again and no event is lost', async () => {
+    sim = await startSimulator()
+    const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 40 } } })
+    clients.push(c)
+    const seen: string[] = []
+    c.on('events', (events) => void seen.push(...events.map((e) => e.link.href).filter((h) => h.includes('/me/note'))))
+    await c.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })
+    const app = sim.control.world.apps.get(sim.control.applications('alice@contoso.test')[0]!.id)!
+    const note = (n: number) => {
+      const href = `${app.href('/me/note')}?n=${n}`
+      app.emit({ rel: 'me', href: app.href('/me') }, { type: 'updated', link: { rel: 'note', href } })
+      return href
+    }
+    await expect.poll(() => app.channel.parked, { timeout: 5000 }).toBe(true)
+    const body = sim.control.rawAnswer({ resource: 'events', stream: { bytes: 64 * MiB, chunkBytes: 128 * 1024, everyMs: 5 } })
+    const first = note(1) // answers the parked P-GET; the next one gets the oversized page
+    await body.closed
+    expect(body.finished).toBe(false)
+    expect(body.written).toBeGreaterThanOrEqual(3 * MiB) // an event page may be bigger than a resource (1 MiB)…
+    expect(body.written).toBeLessThan(16 * MiB) // …but is cut soon after 4 MiB
+    const second = note(2)
+    await expect.poll(() => seen, { timeout: 10_000 }).toEqual([first, second])
+    expect(c.state).toBe('signed-in')
   })
 
   it('a discovery root over the cap fails the sign-in with ResponseTooLarge', async () => {

@@ -10,7 +10,7 @@ export interface RawAnswerInput {
   /** answer this redirect instead of the resource */
   redirect?: { status: 301 | 302 | 303 | 307 | 308; location: string }
   /** a 200 JSON body of about this many bytes, chunkBytes every everyMs as the connection takes them, with no Content-Length (counted, not announced) */
-  stream?: { bytes: number; chunkBytes: number; everyMs: number }
+  stream?: { bytes: number; chunkBytes: number; everyMs: number; /** announce the length up front (Content-Length) */ announce?: boolean }
 }
 
 /** What a streamed answer got through before the client hung up (or the end). */
@@ -20,6 +20,8 @@ export interface StreamRecord {
   /** resolves when the stream ended or the connection closed */
   closed: Promise<void>
 }
+
+const PREFIX = '{"_links":{"self":{"href":"/x"}},"pad":"'
 
 interface Rule extends RawAnswerInput {
   times: number
@@ -68,11 +70,12 @@ export class RawAnswers {
         }, s.everyMs)
       },
     })
-    body.push('{"_links":{"self":{"href":"/x"}},"pad":"')
+    body.push(PREFIX)
     reply.raw.on('close', () => {
       clearTimeout(timer)
       record.close()
     })
+    if (s.announce) reply.header('Content-Length', String(PREFIX.length + s.bytes + 2))
     reply.code(200).header('Content-Type', 'application/json; charset=utf-8').send(body)
     return true
   }
