@@ -102,6 +102,15 @@ describe('autodiscovery (RootURL.md)', () => {
     expect(c.poolOrigin).toBe(sim.pools[0]!.origin)
   })
 
+  it('follows an HTTP redirect (302) within the domain like any hop', async () => {
+    await pool()
+    sim.control.setDiscovery('internal', { status: 302, location: `${sim.pools[0]!.origin}${ROOT}` })
+    const c = client()
+    expect((await signIn(c)).name).toBe('Alice Ahlberg')
+    expect(sim.control.discoveryAsked()).toEqual([INTERNAL])
+    expect(dialed).toEqual([INTERNAL, 'pool1.contoso.test'])
+  })
+
   it('roots that redirect to each other stop with RedirectLoop', async () => {
     await pool()
     sim.control.setDiscovery('internal', { redirectLink: `https://${EXTERNAL}/` })

@@ -23,7 +23,7 @@ export function registerDiscovery(server: FastifyInstance, ctx: Ctx): void {
     if (mode === 'not-found') return sendError(req, reply, new SimError(404, undefined, 'The resource does not exist.', 'NotFound'))
     if (typeof mode === 'object' && 'location' in mode) return reply.code(mode.status).header('Location', mode.location).type('text/html').send('<html><body>Moved</body></html>')
     if (typeof mode === 'object') {
-      // RootURL.md step 5: a 200 whose only link is `redirect`
+      // RootURL.md step 5's sample as it stands: a JSON 200 whose only link is `redirect`, no self
       return reply.code(200).type('application/json').header('Cache-Control', 'no-cache').send(JSON.stringify({ _links: { redirect: { href: mode.redirectLink } } }))
     }
     return sendRes(req, reply, root(`${origin()}${ROOT}`))
