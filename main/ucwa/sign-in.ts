@@ -82,7 +82,9 @@ export async function discover(http: UcwaHttp, creds: Credentials, onStep: (s: S
     if (!redirect) throw new UcwaError({ status: 200, code: 'BadResponse', message: `${host} answered without a way to sign in.`, debugInfo: { step: 'user', host } })
     onStep('redirected')
     const redirectHref = checkHop(redirect, userHref, trust, 'redirect').toString()
-    const target = await step('redirect', async () => http.parse(http.check(await http.send(redirectHref, { auth: false, bearer: tokens.get(origin)?.accessToken }))))
+    // the token goes only back to the origin that issued it, even within the domain
+    const bearer = new URL(redirectHref).origin === origin ? tokens.get(origin)?.accessToken : undefined
+    const target = await step('redirect', async () => http.parse(http.check(await http.send(redirectHref, { auth: false, bearer }))))
     const next = link(target, 'user')
     if (!next) throw new UcwaError({ status: 200, code: 'BadResponse', message: `${host} redirected the sign-in without saying where.`, debugInfo: { step: 'redirect', host } })
     userHref = checkHop(next, redirectHref, trust, 'redirect').toString()

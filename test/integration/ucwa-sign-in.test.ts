@@ -84,6 +84,23 @@ describe('sign-in failures and redirects', () => {
     foreign.close()
   })
 
+  it('a user redirect link on another origin gets no token, even on a trusted host', async () => {
+    sim = await startSimulator()
+    const seen: Array<string | undefined> = []
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization)
+      res.setHeader('content-type', 'application/json')
+      res.end('{"_links":{}}')
+    })
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r))
+    const href = `http://127.0.0.1:${(other.address() as AddressInfo).port}/redirect`
+    sim.control.rawAnswer({ resource: 'user', json: { _links: { redirect: { href } } } })
+    const error = await client().signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url }).catch((e) => e)
+    expect(error).toMatchObject({ code: 'BadResponse' }) // the other server says nothing useful…
+    expect(seen).toEqual([undefined]) // …and never saw pool1's token
+    other.close()
+  })
+
   it('stores the token in the keychain and reuses it at the next start; sign-out deletes both', async () => {
     sim = await startSimulator()
     const tokenStore = await openTokenStore({ service: `Parley test ${randomUUID()}` })

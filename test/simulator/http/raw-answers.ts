@@ -1,4 +1,4 @@
-// Answers no pool should give, for clients' HTTP tests: a 3xx where a resource belongs, or a body streamed slowly past any cap.
+// Answers no pool should give, for clients' tests: a 3xx where a resource belongs, a body streamed slowly past any cap, any JSON.
 import { Readable } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 
@@ -9,6 +9,8 @@ export interface RawAnswerInput {
   times?: number
   /** answer this redirect instead of the resource */
   redirect?: { status: 301 | 302 | 303 | 307 | 308; location: string }
+  /** answer 200 with this JSON body */
+  json?: unknown
   /** a 200 JSON body of about this many bytes, chunkBytes every everyMs as the connection takes them, with no Content-Length (counted, not announced) */
   stream?: { bytes: number; chunkBytes: number; everyMs: number; /** announce the length up front (Content-Length) */ announce?: boolean }
 }
@@ -47,6 +49,10 @@ export class RawAnswers {
     if (--rule.times === 0) this.#rules.splice(i, 1)
     if (rule.redirect) {
       reply.code(rule.redirect.status).header('Location', rule.redirect.location).header('Content-Type', 'application/json').send('{}')
+      return true
+    }
+    if (rule.json !== undefined) {
+      reply.code(200).header('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(rule.json))
       return true
     }
     const s = rule.stream!

@@ -123,11 +123,12 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
     }
     if (rule?.kind === 'delay') await new Promise((r) => setTimeout(r, rule.ms))
     if (rule?.kind === 'fail') throw new SimError(rule.status, rule.subcode === 'None' ? undefined : rule.subcode, rule.message ?? 'Injected failure', rule.code)
-    if (ctx.raw.answer(config.resource ?? '', req.method, reply)) return reply
     if (config.auth) {
       req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id)
       if (!req.grant) return challenge(ctx, reply)
     }
+    // after the challenge: a raw answer replaces what a signed-in request would have got
+    if (ctx.raw.answer(config.resource ?? '', req.method, reply)) return reply
   })
 
   server.setErrorHandler((error, req, reply) => {
