@@ -50,14 +50,7 @@ export async function discover(http: UcwaHttp, creds: Credentials, onStep: (s: S
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const origin = new URL(userHref).origin
     const host = new URL(userHref).hostname
-    const step = async <T>(name: DiscoveryStep, run: () => Promise<T>): Promise<T> => {
-      try {
-        return await run()
-      } catch (e) {
-        throw withStep(e, name, host)
-      }
-    }
-    const user = await step('user', async () => {
+    const user = await atStep('user', host, async () => {
       let res = await http.send(userHref, { auth: false, bearer: tokens.get(origin)?.accessToken })
       if (res.status === 401) {
         onStep('authenticating')
@@ -84,12 +77,21 @@ export async function discover(http: UcwaHttp, creds: Credentials, onStep: (s: S
     const redirectHref = checkHop(redirect, userHref, trust, 'redirect').toString()
     // the token goes only back to the origin that issued it, even within the domain
     const bearer = new URL(redirectHref).origin === origin ? tokens.get(origin)?.accessToken : undefined
-    const target = await step('redirect', async () => http.parse(http.check(await http.send(redirectHref, { auth: false, bearer }))))
+    const target = await atStep('redirect', new URL(redirectHref).hostname, async () => http.parse(http.check(await http.send(redirectHref, { auth: false, bearer }))))
     const next = link(target, 'user')
     if (!next) throw new UcwaError({ status: 200, code: 'BadResponse', message: `${host} redirected the sign-in without saying where.`, debugInfo: { step: 'redirect', host } })
     userHref = checkHop(next, redirectHref, trust, 'redirect').toString()
   }
   throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'RedirectLoop', message: userMessage('Conflict', 'RedirectLoop'), debugInfo: { step: 'redirect', host: new URL(userHref).hostname } })
+}
+
+/** run, an error placed at this step and server (withStep) */
+async function atStep<T>(step: DiscoveryStep, host: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    throw withStep(e, step, host)
+  }
 }
 
 function typedUrl(href: string): URL {
