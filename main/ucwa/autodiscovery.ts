@@ -6,7 +6,7 @@ import { link, type Resource } from './resource'
 /** hops followed through one Autodiscover name's 3xx and `redirect` links, and through user redirects */
 export const MAX_REDIRECTS = 4
 /** a discovery name that does not answer in this long is passed over for the next (RootURL.md step 3: "timeout") */
-const ROOT_TIMEOUT_MS = 15_000
+export const ROOT_TIMEOUT_MS = 15_000
 
 export type DiscoveryStep = 'root' | 'user' | 'token' | 'redirect' | 'applications'
 
@@ -30,6 +30,7 @@ export function inDomain(host: string, domain: string): boolean {
   return d !== '' && (h === d || h.endsWith(`.${d}`))
 }
 
+/** host may take part in this sign-in: the typed discovery URL's host, or in the SIP domain */
 export function trusted(host: string, trust: Trust): boolean {
   return (trust.typedHost !== undefined && host.toLowerCase() === trust.typedHost.toLowerCase()) || (trust.domain !== undefined && inDomain(host, trust.domain))
 }
@@ -65,27 +66,27 @@ interface Miss {
 
 /**
  * RootURL.md steps 2-8: the Autodiscover root with a `user` link, from the typed discovery URL or else the
- * internal then the external name. Throws UcwaError: NetworkError/NotFound with subcode AutodiscoveryFailed
+ * internal then the external name, each given timeoutMs (ms) to answer. Throws UcwaError: NetworkError/NotFound with subcode AutodiscoveryFailed
  * naming every host asked, Forbidden/DomainMismatch, Conflict/RedirectLoop, BadResponse.
  */
-export async function findRoot(http: UcwaHttp, candidates: string[], trust: Trust): Promise<{ root: Resource; url: string }> {
+export async function findRoot(http: UcwaHttp, candidates: string[], trust: Trust, timeoutMs = ROOT_TIMEOUT_MS): Promise<{ root: Resource; url: string }> {
   const misses: Miss[] = []
   for (const start of candidates) {
-    const found = await tryName(http, start, trust)
+    const found = await tryName(http, start, trust, timeoutMs)
     if ('root' in found) return found
     misses.push(found)
   }
   throw noRoot(misses)
 }
 
-async function tryName(http: UcwaHttp, start: string, trust: Trust): Promise<{ root: Resource; url: string } | Miss> {
+async function tryName(http: UcwaHttp, start: string, trust: Trust, timeoutMs: number): Promise<{ root: Resource; url: string } | Miss> {
   let url = new URL(start)
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const host = url.hostname
     let res
     try {
       // no retries: the next name is the fallback (an unreachable internal name must not hold up the external one)
-      res = await http.send(url.toString(), { auth: false, timeoutMs: ROOT_TIMEOUT_MS, retries: 0 })
+      res = await http.send(url.toString(), { auth: false, timeoutMs, retries: 0 })
     } catch (e) {
       if (e instanceof UcwaError && e.code === 'NetworkError') return { host, why: 'no-answer' }
       throw e

@@ -50,6 +50,8 @@ export interface ClientOptions {
   /** tests only: connect named hosts elsewhere (UcwaHttp's connectTo) and trust a test CA */
   connectTo?: HttpOptions['connectTo']
   ca?: string
+  /** how long a discovery name may take to answer before the next is asked (default 15 s) */
+  discoveryTimeoutMs?: number
 }
 
 export interface ClientEvents {
@@ -133,7 +135,7 @@ export class UcwaClient {
     this.lastError = null
     this.machine.go('discovering')
     try {
-      const found = await discover(this.http, input, (step) => step === 'authenticating' && this.machine.go('authenticating'), this.#now)
+      const found = await discover(this.http, input, (step) => step === 'authenticating' && this.machine.go('authenticating'), this.#now, this.options.discoveryTimeoutMs)
       this.#token = found.token
       this.#poolOrigin = found.poolOrigin
       this.#applicationsHref = found.applicationsHref
@@ -355,7 +357,7 @@ export class UcwaClient {
       this.lastError = new UcwaError({ status: 401, code: 'Unauthorized', message: userMessage('Unauthorized') })
       throw this.lastError
     }
-    const found = await discover(this.http, this.#creds)
+    const found = await discover(this.http, this.#creds, undefined, undefined, this.options.discoveryTimeoutMs)
     if (found.poolOrigin !== this.#poolOrigin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
     this.#token = found.token
     await this.#store()

@@ -38,13 +38,20 @@ export function validDomain(sipAddress: string): string {
  * Finds the user's pool and gets a token for it (RootURL.md, CreateAnApplication.md). Every hop (root redirects,
  * the user link, user redirects, the applications link) must stay in the SIP domain or on a typed discovery URL's
  * host (RootURL.md step 6). A password goes only to the token endpoint the challenging server named on its own
- * origin; a token goes only back to the origin that issued it. Errors are UcwaError with debugInfo.step and .host.
+ * origin; a token goes only back to the origin that issued it. rootTimeoutMs: how long each discovery name may take
+ * (default 15 s). Errors are UcwaError with debugInfo.step and .host.
  */
-export async function discover(http: UcwaHttp, creds: Credentials, onStep: (s: SignInStep) => void = () => {}, now = () => Date.now()): Promise<Discovered> {
+export async function discover(
+  http: UcwaHttp,
+  creds: Credentials,
+  onStep: (s: SignInStep) => void = () => {},
+  now = () => Date.now(),
+  rootTimeoutMs?: number,
+): Promise<Discovered> {
   onStep('discovering')
   const typed = creds.discoveryUrl ? typedUrl(creds.discoveryUrl) : undefined
   const trust: Trust = { domain: typed ? sipDomain(creds.sipAddress)?.toLowerCase() : validDomain(creds.sipAddress), typedHost: typed?.hostname }
-  const { root, url: rootUrl } = await findRoot(http, typed ? [typed.toString()] : discoveryCandidates(trust.domain!), trust)
+  const { root, url: rootUrl } = await findRoot(http, typed ? [typed.toString()] : discoveryCandidates(trust.domain!), trust, rootTimeoutMs)
   let userHref = checkHop(link(root, 'user')!, rootUrl, trust, 'user').toString()
   const tokens = new Map<string, Token>()
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {

@@ -31,13 +31,13 @@ async function pool(options: SimulatorOptions = {}): Promise<Simulator> {
 /** host names the client opened connections to, in order, each once */
 let dialed: string[] = []
 
-function client(): UcwaClient {
+function client(discoveryTimeoutMs = 10_000): UcwaClient {
   dialed = []
   const connectTo = (host: string, port: number) => {
     if (!dialed.includes(host)) dialed.push(host)
     return sim.connectTo(host, port)
   }
-  const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), connectTo, ca: tls.ca })
+  const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), connectTo, ca: tls.ca, discoveryTimeoutMs })
   clients.push(c)
   return c
 }
@@ -56,13 +56,14 @@ describe('autodiscovery (RootURL.md)', () => {
   })
 
   it.each([
-    ['refuses the connection', 'refused' as const, [EXTERNAL]],
-    ['answers 404', 'not-found' as const, [INTERNAL, EXTERNAL]],
-    ['redirects (302) to another domain', { status: 302 as const, location: 'https://lyncdiscover.fabrikam.test/' }, [INTERNAL, EXTERNAL]],
-  ])('when the internal name %s, lyncdiscover.<domain> is used', async (_what, mode, asked) => {
+    ['refuses the connection', 'refused' as const, [EXTERNAL], undefined],
+    ['takes the connection but never answers (3 s here)', 'silent' as const, [INTERNAL, EXTERNAL], 3000],
+    ['answers 404', 'not-found' as const, [INTERNAL, EXTERNAL], undefined],
+    ['redirects (302) to another domain', { status: 302 as const, location: 'https://lyncdiscover.fabrikam.test/' }, [INTERNAL, EXTERNAL], undefined],
+  ])('when the internal name %s, lyncdiscover.<domain> is used', async (_what, mode, asked, timeoutMs) => {
     await pool()
     sim.control.setDiscovery('internal', mode)
-    const c = client()
+    const c = client(timeoutMs)
     expect((await signIn(c)).name).toBe('Alice Ahlberg')
     expect(sim.control.discoveryAsked()).toEqual(asked)
     expect(dialed).toEqual([INTERNAL, EXTERNAL, 'pool1.contoso.test'])

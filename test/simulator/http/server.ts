@@ -28,6 +28,7 @@ export type DiscoveryMode =
   | 'answer' // the root: user and xframe links
   | 'not-found' // HTTP 404
   | 'refused' // connection refused: the simulator's connectTo sends the name to a closed port
+  | 'silent' // the connection is taken but never answered (a timeout)
   | { redirectLink: string } // a 200 root whose only way on is a `redirect` link (step 5)
   | { status: 301 | 302 | 307 | 308; location: string } // an HTTP redirect (step 3)
 

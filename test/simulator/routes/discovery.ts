@@ -20,6 +20,7 @@ export function registerDiscovery(server: FastifyInstance, ctx: Ctx): void {
   // lyncdiscover.<domain>/ answers at "/"; the pool's own root at its canonical path
   server.get('/', cfg('root'), (req, reply) => {
     const mode = discoveryMode(ctx, req.hostname)
+    if (mode === 'silent') return reply.hijack() // never answered; the connection closes with the server
     if (mode === 'not-found') return sendError(req, reply, new SimError(404, undefined, 'The resource does not exist.', 'NotFound'))
     if (typeof mode === 'object' && 'location' in mode) return reply.code(mode.status).header('Location', mode.location).type('text/html').send('<html><body>Moved</body></html>')
     if (typeof mode === 'object') {

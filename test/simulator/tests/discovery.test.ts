@@ -123,7 +123,7 @@ describe('discovery names over HTTPS (RootURL.md steps 2-5)', () => {
     expect(named.control.discoveryAsked().slice(-2)).toEqual(['lyncdiscoverinternal.contoso.test', 'lyncdiscover.contoso.test'])
   })
 
-  it('each name can answer 404, refuse the connection, redirect (302) or give only a redirect link, independently', async () => {
+  it('each name can answer 404, refuse the connection, stay silent, redirect (302) or give only a redirect link, independently', async () => {
     named.control.setDiscovery('internal', 'not-found')
     named.control.setDiscovery('external', { status: 302, location: 'https://lyncdiscover.fabrikam.test/' })
     expect((await get('https://lyncdiscoverinternal.contoso.test/')).status).toBe(404)
@@ -133,6 +133,10 @@ describe('discovery names over HTTPS (RootURL.md steps 2-5)', () => {
 
     named.control.setDiscovery('internal', 'refused')
     await expect(get('https://lyncdiscoverinternal.contoso.test/')).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+
+    named.control.setDiscovery('internal', 'silent')
+    const silent = await Promise.race([get('https://lyncdiscoverinternal.contoso.test/'), new Promise((r) => setTimeout(() => r('no answer'), 500))])
+    expect(silent).toBe('no answer')
 
     named.control.setDiscovery('external', { redirectLink: `${named.pools[0]!.origin}/autodiscover/autodiscoverservice.svc/root` })
     const only = await get('https://lyncdiscover.contoso.test/')
