@@ -145,7 +145,7 @@ export const contract = {
             v.string(),
             v.maxLength(2048),
             v.url('Enter a full URL like https://lyncdiscover.company.com/'),
-            v.check(isSecureOrLoopback, 'The discovery URL must start with https:// (http:// only for a server on this computer).'),
+            v.check((url: string) => isSecureOrLoopback(url), 'The discovery URL must start with https:// (http:// only for a server on this computer).'),
           ),
         ),
       }),

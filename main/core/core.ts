@@ -7,6 +7,7 @@ import { CallEngine } from '../ucwa/calls'
 import { UcwaClient } from '../ucwa/client'
 import type { ChannelOptions } from '../ucwa/event-channel'
 import type { Format } from '../ucwa/http'
+import type { ConnectTo } from '../ucwa/agents'
 import { demoDiscoveryFor } from './demo-address'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventHub } from './event-hub'
@@ -35,7 +36,7 @@ export interface CoreOptions {
     logFile?: string
   }
   /** tests: XML instead of JSON, faster back-off, shorter media timeouts */
-  ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number }
+  ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number; connectTo?: ConnectTo; ca?: string }
 }
 
 export interface Core {
@@ -64,6 +65,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     userAgent: `Parley/${options.version}`,
     format: options.ucwa?.format,
     channel: options.ucwa?.channel,
+    connectTo: options.ucwa?.connectTo,
+    ca: options.ucwa?.ca,
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media)

@@ -6,7 +6,7 @@ import type { Token } from './auth'
 import { UcwaError, userMessage } from './errors'
 import { EventChannelLoop, type ChannelOptions, type ChannelState } from './event-channel'
 import type { UcwaEvent } from './events'
-import { UcwaHttp, type Format } from './http'
+import { UcwaHttp, type Format, type HttpOptions } from './http'
 import { embedded, link, prop, type Resource } from './resource'
 import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
@@ -47,6 +47,11 @@ export interface ClientOptions {
   renewBeforeMs?: number
   log?: (message: string) => void
   now?: () => number
+  /** tests only: connect named hosts elsewhere (UcwaHttp's connectTo) and trust a test CA */
+  connectTo?: HttpOptions['connectTo']
+  ca?: string
+  /** how long a discovery name may take to answer before the next is asked (default 15 s) */
+  discoveryTimeoutMs?: number
 }
 
 export interface ClientEvents {
@@ -102,6 +107,8 @@ export class UcwaClient {
       allowedOrigins: () => new Set(this.#poolOrigin ? [this.#poolOrigin] : []),
       base: () => this.#poolOrigin,
       userAgent: options.userAgent,
+      connectTo: options.connectTo,
+      ca: options.ca,
       renewToken: async () => {
         if (!this.app || !this.#creds?.remember) return false
         await this.#reauthenticate()
@@ -128,7 +135,7 @@ export class UcwaClient {
     this.lastError = null
     this.machine.go('discovering')
     try {
-      const found = await discover(this.http, input, (step) => step === 'authenticating' && this.machine.go('authenticating'), this.#now)
+      const found = await discover(this.http, input, (step) => step === 'authenticating' && this.machine.go('authenticating'), this.#now, this.options.discoveryTimeoutMs)
       this.#token = found.token
       this.#poolOrigin = found.poolOrigin
       this.#applicationsHref = found.applicationsHref
@@ -350,7 +357,7 @@ export class UcwaClient {
       this.lastError = new UcwaError({ status: 401, code: 'Unauthorized', message: userMessage('Unauthorized') })
       throw this.lastError
     }
-    const found = await discover(this.http, this.#creds)
+    const found = await discover(this.http, this.#creds, undefined, undefined, this.options.discoveryTimeoutMs)
     if (found.poolOrigin !== this.#poolOrigin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
     this.#token = found.token
     await this.#store()

@@ -4,7 +4,7 @@
 // same URL, so the pool resends what was not acknowledged and nothing is lost.
 import { UcwaError } from './errors'
 import type { EventsPage } from './events'
-import type { UcwaHttp } from './http'
+import { MAX_BYTES, type UcwaHttp } from './http'
 import { StateMachine } from './state-machine'
 
 export type ChannelState = 'idle' | 'polling' | 'backoff' | 'recovering' | 'replaced' | 'stopped'
@@ -86,6 +86,7 @@ export class EventChannelLoop {
           query: sendParams ? { timeout: this.#timeout } : undefined,
           timeoutMs: (this.#timeout + 30) * 1000,
           signal: this.#request.signal,
+          maxBytes: MAX_BYTES.events,
         })
       } catch (e) {
         if ((this.state as ChannelState) === 'stopped') break

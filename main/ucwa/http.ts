@@ -1,13 +1,15 @@
 // The one HTTP client (got): Accept/Content-Type per request, bearer token only to the pool's origins,
-// timeouts, retries only for idempotent GETs, keep-alive. Every failure becomes a UcwaError.
-import { Agent as HttpAgent } from 'node:http'
-import { Agent as HttpsAgent } from 'node:https'
+// timeouts, retries only for idempotent GETs, keep-alive, a size cap on every body. Every failure becomes a UcwaError.
 import got, { RequestError, type Got, type Method } from 'got'
+import { sessionAgents, type ConnectTo } from './agents'
 import { errorFromBody, UcwaError, userMessage } from './errors'
 import { eventsFromJson, eventsFromXml, type EventsPage } from './events'
 import { fromJson, fromXml, parseXml, type Resource } from './resource'
 
 export type Format = 'json' | 'xml'
+
+/** Body caps in bytes: a pool's resource or discovery answer, a page of events, a contact photo. */
+export const MAX_BYTES = { resource: 1024 * 1024, events: 4 * 1024 * 1024, photo: 256 * 1024 } as const
 
 export interface HttpResult {
   status: number
@@ -32,6 +34,10 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** an image rather than a UCWA resource: bytes back, this Accept sent */
   binary?: { accept: string }
+  /** GET retries on a reset, refused connection or 502/503/504 (default 2) */
+  retries?: number
+  /** the most bytes of body read (default MAX_BYTES.resource); more is ResponseTooLarge, the download cut there */
+  maxBytes?: number
 }
 
 export interface HttpOptions {
@@ -45,6 +51,10 @@ export interface HttpOptions {
   base?: () => string
   /** a session request got 401: get a new token if possible (true: try the request once more) */
   renewToken?: () => Promise<boolean>
+  /** tests only: open connections elsewhere (named hosts on loopback); production passes none */
+  connectTo?: ConnectTo
+  /** tests only: an extra CA (PEM) trusted beside the system's */
+  ca?: string
 }
 
 function toXmlInput(body: Record<string, unknown>): string {
@@ -65,8 +75,7 @@ export class UcwaHttp {
   readonly #got: Got
   constructor(private readonly options: HttpOptions) {
     this.format = options.format ?? 'json'
-    // one keep-alive pool per session: the parked P-GET holds one socket, commands use the others
-    const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 8 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 8 }) }
+    const agents = sessionAgents({ connectTo: options.connectTo, ca: options.ca })
     this.#got = got.extend({
       throwHttpErrors: false,
       followRedirect: false,
@@ -118,30 +127,50 @@ export class UcwaHttp {
         headers['content-type'] = 'application/vnd.microsoft.com.ucwa+json'
       }
     }
+    const maxBytes = o.maxBytes ?? MAX_BYTES.resource
+    const cut = new AbortController() // aborts the download once the cap is passed
+    let tooLarge: { received: number; announced?: number } | undefined
     try {
-      const res = await this.#got(url, {
+      const request = this.#got(url, {
         method: o.method ?? (body === undefined ? 'GET' : 'POST'),
         headers,
         body,
+        signal: o.signal ? AbortSignal.any([o.signal, cut.signal]) : cut.signal,
         ...(o.timeoutMs && { timeout: { request: o.timeoutMs } }),
-        ...(o.signal && { signal: o.signal }),
-        ...(o.method && o.method !== 'GET' && { retry: { limit: 0 } }),
+        ...(o.method && o.method !== 'GET' ? { retry: { limit: 0 } } : o.retries !== undefined && { retry: { limit: o.retries } }),
         ...(o.binary && { responseType: 'buffer' as const }),
       })
+      // first with Content-Length (total) before any body, then as each chunk arrives
+      request.on('downloadProgress', ({ transferred, total }) => {
+        if (tooLarge || Math.max(transferred, total ?? 0) <= maxBytes) return
+        tooLarge = { received: transferred, ...(total && { announced: total }) }
+        cut.abort()
+      })
+      const res = await request
       if (o.binary) {
         const bytes = Buffer.from(res.rawBody) // got gives a Uint8Array body here; rawBody is the bytes as they came
         return { status: res.statusCode, headers: res.headers, body: res.statusCode >= 400 ? bytes.toString('utf8') : '', bytes, url: res.url }
       }
       return { status: res.statusCode, headers: res.headers, body: res.body as unknown as string, url: res.url }
     } catch (e) {
+      if (tooLarge) {
+        throw new UcwaError({
+          status: 0,
+          code: 'BadResponse',
+          subcode: 'ResponseTooLarge',
+          message: `${url.hostname} sent more than Parley accepts for this (over ${Math.round(maxBytes / 1024)} KiB); Parley stopped reading.`,
+          debugInfo: { host: url.hostname, maxBytes: String(maxBytes), receivedBytes: String(tooLarge.received), ...(tooLarge.announced && { announcedBytes: String(tooLarge.announced) }) },
+        })
+      }
       if (o.signal?.aborted) throw new UcwaError({ status: 0, code: 'Aborted', message: 'The request was cancelled.' })
       const code = e instanceof RequestError ? e.code : 'unknown'
-      throw new UcwaError({ status: 0, code: 'NetworkError', message: userMessage('NetworkError'), debugInfo: { cause: String(code) } })
+      throw new UcwaError({ status: 0, code: 'NetworkError', message: userMessage('NetworkError'), debugInfo: { cause: String(code), host: url.hostname } })
     }
   }
 
-  /** Throws the pool's error for any status >= 400. */
+  /** Throws the pool's error for any status >= 400, and UnexpectedRedirect for any 3xx: a pool sends the client on only by a `redirect` link (RootURL.md step 5), so a 3xx is never a body. */
   check(res: HttpResult): HttpResult {
+    if (res.status >= 300 && res.status < 400) throw unexpectedRedirect(res)
     if (res.status < 400) return res
     throw errorFromBody(res.status, this.errorBody(res))
   }
@@ -197,13 +226,34 @@ export class UcwaHttp {
     return res.body.trim() ? this.parse(res) : null
   }
 
-  /** An image (photo_ref.md, contactPhoto_ref.md): its type and bytes. */
+  /** An image (photo_ref.md, contactPhoto_ref.md): its type and bytes; over MAX_BYTES.photo is ResponseTooLarge. */
   async image(href: string, query?: RequestOptions['query']): Promise<{ type: string; bytes: Buffer }> {
-    const res = this.check(await this.#sendAuthed(href, { query, binary: { accept: 'image/jpeg, image/png' } }))
+    const res = this.check(await this.#sendAuthed(href, { query, binary: { accept: 'image/jpeg, image/png' }, maxBytes: MAX_BYTES.photo }))
     return { type: String(res.headers['content-type'] ?? '').split(';')[0]!.trim(), bytes: res.bytes ?? Buffer.alloc(0) }
   }
 
   async delete(href: string): Promise<void> {
     this.check(await this.#sendAuthed(href, { method: 'DELETE' }))
+  }
+}
+
+/** A 3xx where a resource was expected: an error naming where the server pointed (never followed, never a body). */
+export function unexpectedRedirect(res: HttpResult): UcwaError {
+  const from = hostOf(res.url)
+  const to = hostOf(String(res.headers.location ?? ''), res.url)
+  return new UcwaError({
+    status: res.status,
+    code: 'BadResponse',
+    subcode: 'UnexpectedRedirect',
+    message: `${from || 'The server'} answered with a redirect${to ? ` to ${to}` : ''} (HTTP ${res.status}) where Parley expected an answer.`,
+    debugInfo: { host: from, ...(to && { location: to }) },
+  })
+}
+
+function hostOf(href: string, base?: string): string {
+  try {
+    return new URL(href, base).hostname
+  } catch {
+    return ''
   }
 }

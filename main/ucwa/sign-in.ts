@@ -1,5 +1,6 @@
-// Autodiscovery to the user's pool (CreateAnApplication.md): root → user (401 → token) → redirect* → applications.
+// Sign-in to the user's pool (RootURL.md, CreateAnApplication.md): root → user (401 → token) → redirect* → applications.
 import { parseChallenge, passwordGrant, type Token } from './auth'
+import { checkHop, discoveryCandidates, findRoot, MAX_REDIRECTS, withStep, type DiscoveryStep, type Trust } from './autodiscovery'
 import { UcwaError, userMessage } from './errors'
 import type { UcwaHttp } from './http'
 import { link } from './resource'
@@ -9,7 +10,7 @@ export type SignInStep = 'discovering' | 'authenticating' | 'redirected'
 export interface Credentials {
   sipAddress: string
   password: string
-  /** explicit discovery URL (the simulator, a test pool); default https://lyncdiscover.<domain>/ */
+  /** a discovery URL the person typed (the simulator, a test pool): its host is trusted; default lyncdiscoverinternal.<domain>, then lyncdiscover.<domain> */
   discoveryUrl?: string
 }
 
@@ -19,60 +20,91 @@ export interface Discovered {
   token: Token
 }
 
-export const MAX_REDIRECTS = 4
+export { MAX_REDIRECTS } from './autodiscovery'
 
 /** the domain of a sign-in address ("sip:" or not), as typed */
 export function sipDomain(address: string): string | undefined {
   return address.replace(/^sip:/i, '').split('@')[1]
 }
 
-export function discoveryUrlFor(sipAddress: string): string {
+/** the SIP domain to discover, lower case; BadRequest when the address has none */
+export function validDomain(sipAddress: string): string {
   const domain = sipDomain(sipAddress)
   if (!domain || !/^[a-z0-9.-]+$/i.test(domain)) throw new UcwaError({ status: 0, code: 'BadRequest', subcode: 'ParameterValidationFailure', message: 'Enter a sign-in address like name@company.com.' })
-  return `https://lyncdiscover.${domain}/`
+  return domain.toLowerCase()
 }
 
 /**
- * Finds the user's pool and gets a token for it. A password goes only to the token endpoint the
- * challenging server named on its own origin; a token goes only back to the origin that issued it.
+ * Finds the user's pool and gets a token for it (RootURL.md, CreateAnApplication.md). Every hop (root redirects,
+ * the user link, user redirects, the applications link) must stay in the SIP domain or on a typed discovery URL's
+ * host (RootURL.md step 6). A password goes only to the token endpoint the challenging server named on its own
+ * origin; a token goes only back to the origin that issued it. rootTimeoutMs: how long each discovery name may take
+ * (default 15 s). Errors are UcwaError with debugInfo.step and .host.
  */
-export async function discover(http: UcwaHttp, creds: Credentials, onStep: (s: SignInStep) => void = () => {}, now = () => Date.now()): Promise<Discovered> {
+export async function discover(
+  http: UcwaHttp,
+  creds: Credentials,
+  onStep: (s: SignInStep) => void = () => {},
+  now = () => Date.now(),
+  rootTimeoutMs?: number,
+): Promise<Discovered> {
   onStep('discovering')
-  const rootUrl = creds.discoveryUrl ?? discoveryUrlFor(creds.sipAddress)
-  const root = http.parse(http.check(await http.send(rootUrl, { auth: false })))
-  let userHref = link(root, 'user')
-  if (!userHref) throw new UcwaError({ status: 200, code: 'BadResponse', message: userMessage('BadResponse') })
-  userHref = new URL(userHref, rootUrl).toString()
+  const typed = creds.discoveryUrl ? typedUrl(creds.discoveryUrl) : undefined
+  const trust: Trust = { domain: typed ? sipDomain(creds.sipAddress)?.toLowerCase() : validDomain(creds.sipAddress), typedHost: typed?.hostname }
+  const { root, url: rootUrl } = await findRoot(http, typed ? [typed.toString()] : discoveryCandidates(trust.domain!), trust, rootTimeoutMs)
+  let userHref = checkHop(link(root, 'user')!, rootUrl, trust, 'user').toString()
   const tokens = new Map<string, Token>()
-  const visited: string[] = []
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const origin = new URL(userHref).origin
-    visited.push(origin)
-    let res = await http.send(userHref, { auth: false, bearer: tokens.get(origin)?.accessToken })
-    if (res.status === 401) {
-      onStep('authenticating')
-      const challenge = parseChallenge(res.headers['www-authenticate'])
-      if (!challenge) throw new UcwaError({ status: 401, code: 'Unauthorized', message: 'The server asked for a sign-in method Parley does not support.' })
-      if (new URL(challenge.href).origin !== origin) {
-        throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+    const host = new URL(userHref).hostname
+    const user = await atStep('user', host, async () => {
+      let res = await http.send(userHref, { auth: false, bearer: tokens.get(origin)?.accessToken })
+      if (res.status === 401) {
+        onStep('authenticating')
+        const challenge = parseChallenge(res.headers['www-authenticate'])
+        if (!challenge) throw new UcwaError({ status: 401, code: 'Unauthorized', message: `${host} asked for a sign-in method Parley does not support.` })
+        if (new URL(challenge.href).origin !== origin) {
+          throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+        }
+        const grant = passwordGrant(http, challenge, creds.sipAddress.replace(/^sip:/i, ''), creds.password, now())
+        tokens.set(origin, await grant.catch((e: unknown) => Promise.reject(withStep(e, 'token', host))))
+        res = await http.send(userHref, { auth: false, bearer: tokens.get(origin)!.accessToken })
       }
-      tokens.set(origin, await passwordGrant(http, challenge, creds.sipAddress.replace(/^sip:/i, ''), creds.password, now()))
-      res = await http.send(userHref, { auth: false, bearer: tokens.get(origin)!.accessToken })
-    }
-    const user = http.parse(http.check(res))
+      return http.parse(http.check(res))
+    })
     const applications = link(user, 'applications')
     if (applications) {
-      const href = new URL(applications, userHref)
-      if (href.origin !== origin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+      const href = checkHop(applications, userHref, trust, 'applications')
+      if (href.origin !== origin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin'), debugInfo: { step: 'applications', host } })
       return { poolOrigin: origin, applicationsHref: href.toString(), token: tokens.get(origin)! }
     }
     const redirect = link(user, 'redirect')
-    if (!redirect) throw new UcwaError({ status: 200, code: 'BadResponse', message: userMessage('BadResponse') })
+    if (!redirect) throw new UcwaError({ status: 200, code: 'BadResponse', message: `${host} answered without a way to sign in.`, debugInfo: { step: 'user', host } })
     onStep('redirected')
-    const target = http.parse(http.check(await http.send(new URL(redirect, userHref).toString(), { auth: false, bearer: tokens.get(origin)?.accessToken })))
+    const redirectHref = checkHop(redirect, userHref, trust, 'redirect').toString()
+    // the token goes only back to the origin that issued it, even within the domain
+    const bearer = new URL(redirectHref).origin === origin ? tokens.get(origin)?.accessToken : undefined
+    const target = await atStep('redirect', new URL(redirectHref).hostname, async () => http.parse(http.check(await http.send(redirectHref, { auth: false, bearer }))))
     const next = link(target, 'user')
-    if (!next) throw new UcwaError({ status: 200, code: 'BadResponse', message: userMessage('BadResponse') })
-    userHref = new URL(next, userHref).toString()
+    if (!next) throw new UcwaError({ status: 200, code: 'BadResponse', message: `${host} redirected the sign-in without saying where.`, debugInfo: { step: 'redirect', host } })
+    userHref = checkHop(next, redirectHref, trust, 'redirect').toString()
   }
-  throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'RedirectLoop', message: userMessage('Conflict', 'RedirectLoop') })
+  throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'RedirectLoop', message: userMessage('Conflict', 'RedirectLoop'), debugInfo: { step: 'redirect', host: new URL(userHref).hostname } })
+}
+
+/** run, an error placed at this step and server (withStep) */
+async function atStep<T>(step: DiscoveryStep, host: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    throw withStep(e, step, host)
+  }
+}
+
+function typedUrl(href: string): URL {
+  try {
+    return new URL(href)
+  } catch {
+    throw new UcwaError({ status: 0, code: 'BadRequest', subcode: 'ParameterValidationFailure', message: 'The discovery URL is not a web address (https://…).' })
+  }
 }

@@ -61,9 +61,9 @@ describe('sign-in failures and redirects', () => {
     expect(error).toMatchObject({ code: 'Conflict', subcode: 'RedirectLoop' })
   })
 
-  it('an unreachable server is NetworkError', async () => {
+  it('an unreachable server is NetworkError naming the server asked', async () => {
     const error = await client().signIn({ sipAddress: 'alice@contoso.test', password: 'x', remember: false, discoveryUrl: 'http://127.0.0.1:9/' }).catch((e) => e)
-    expect(error).toMatchObject({ status: 0, code: 'NetworkError', message: 'Parley cannot reach the server. Check your connection.' })
+    expect(error).toMatchObject({ status: 0, code: 'NetworkError', subcode: 'AutodiscoveryFailed', message: '127.0.0.1 did not answer. Check your connection and the sign-in address.' })
   })
 
   it('never sends the token to an origin outside the pool', async () => {
@@ -82,6 +82,23 @@ describe('sign-in failures and redirects', () => {
     await expect(c.http.get(`${sim.pools[1]!.origin}/ucwa/oauth/v1/applications`)).rejects.toMatchObject({ subcode: 'ForeignOrigin' })
     expect(seen).toEqual([])
     foreign.close()
+  })
+
+  it('a user redirect link on another origin gets no token, even on a trusted host', async () => {
+    sim = await startSimulator()
+    const seen: Array<string | undefined> = []
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization)
+      res.setHeader('content-type', 'application/json')
+      res.end('{"_links":{}}')
+    })
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r))
+    const href = `http://127.0.0.1:${(other.address() as AddressInfo).port}/redirect`
+    sim.control.rawAnswer({ resource: 'user', json: { _links: { redirect: { href } } } })
+    const error = await client().signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url }).catch((e) => e)
+    expect(error).toMatchObject({ code: 'BadResponse' }) // the other server says nothing useful…
+    expect(seen).toEqual([undefined]) // …and never saw pool1's token
+    other.close()
   })
 
   it('stores the token in the keychain and reuses it at the next start; sign-out deletes both', async () => {

@@ -1,11 +1,12 @@
 // startSimulator(): a UCWA 2.0 pool (and a second one users can be homed on) on loopback.
-import type { AddressInfo } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { Bot } from './bots'
 import { realClock, type Clock } from './clock'
 import { MediaUnit } from './conference/unit'
 import { Faults, type FaultInput, type FaultRule } from './faults'
-import { createPoolServer, type Ctx, type Pool } from './http/server'
+import { RawAnswers, type RawAnswerInput, type StreamRecord } from './http/raw-answers'
+import { createPoolServer, type Ctx, type DiscoveryMode, type Pool } from './http/server'
 import { randomIds, seededIds } from './ids'
 import { Directory, defaultUsers, type UserConfig } from './pool/directory'
 import { defaultWorldConfig, World, type WorldConfig } from './pool/world'
@@ -30,6 +31,16 @@ export interface SimulatorOptions {
   bodyLimit?: number
   /** the conference unit's bundled runner, run on a thread (the app's demo); default, its source as a process of its own */
   conferenceUnitScript?: string
+  /**
+   * Serve HTTPS with named hosts: pools at https://<pool id>.<domain>:<port>, and lyncdiscoverinternal.<domain> and
+   * lyncdiscover.<domain> (port 443 in URLs) answered by the first pool by Host header. Clients reach the names
+   * through `Simulator.connectTo`. Without it: plain HTTP on 127.0.0.1, the discovery URL is the first pool's root.
+   */
+  tls?: { key: string; cert: string }
+  /** the SIP domain of the named hosts (default "contoso.test") */
+  domain?: string
+  /** tls mode: a pool's host name other than <pool id>.<domain> (e.g. { pool2: "pool2.fabrikam.test" }) */
+  poolHosts?: Record<string, string>
 }
 
 export interface SimulatorControl {
@@ -46,6 +57,12 @@ export interface SimulatorControl {
   restartPool(poolId?: string): Promise<void>
   setHomePool(sip: string, poolId: string): void
   setRedirectLoop(on: boolean): void
+  /** what lyncdiscoverinternal.<domain> ('internal') or lyncdiscover.<domain> ('external') does; both 'answer' at start */
+  setDiscovery(name: 'internal' | 'external', mode: DiscoveryMode): void
+  /** answer a resource with a 3xx or a slow oversized body instead (see RawAnswerInput); the stream's record */
+  rawAnswer(input: RawAnswerInput): StreamRecord
+  /** the discovery names asked so far (tls mode), in order, e.g. ["lyncdiscoverinternal.contoso.test"] */
+  discoveryAsked(): string[]
   applications(sip?: string): Array<{ id: string; user: string; pool: string; available: boolean; endpointId: string }>
   eventStats(): { queued: number; acknowledged: number; pgets: number }
   /** from now on, every package of events sent to any application: self link → number of events */
@@ -58,6 +75,8 @@ export interface Simulator {
   pools: Pool[]
   users: UserConfig[]
   control: SimulatorControl
+  /** for a client's connectTo: where a named host (tls mode) really listens on loopback; undefined for other names */
+  connectTo(host: string, port: number): { host: string; port: number } | undefined
   close(): Promise<void>
 }
 
@@ -78,18 +97,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const directory = new Directory(users, poolIds[0]!)
   const world = new World(clock, ids, directory, { ...defaultWorldConfig, ...options.config }, new MediaUnit(options.conferenceUnitScript))
   const faults = new Faults()
-  const shared = { redirectLoop: false, bodyLimit: options.bodyLimit ?? 256 * 1024 }
+  const domain = options.domain ?? 'contoso.test'
+  const shared: Ctx['options'] = { redirectLoop: false, bodyLimit: options.bodyLimit ?? 256 * 1024, domain, discovery: { internal: 'answer', external: 'answer' }, asked: [] }
+  const raw = new RawAnswers()
   const pools: Pool[] = []
   const servers: FastifyInstance[] = []
 
   for (const [i, id] of poolIds.entries()) {
-    const pool: Pool = { id, origin: '' }
-    const server = createPoolServer({ world, faults, pool, pools: () => pools, options: shared }, routes)
+    const pool: Pool = { id, origin: '', port: 0 }
+    const server = createPoolServer({ world, faults, raw, pool, pools: () => pools, options: shared, tls: options.tls }, routes)
     await server.listen({ port: i === 0 ? (options.port ?? 0) : 0, host: options.host ?? '127.0.0.1' })
     const address = server.server.address() as AddressInfo
-    pool.origin = `http://${address.address}:${address.port}`
+    pool.origin = options.tls ? `https://${options.poolHosts?.[id] ?? `${id}.${domain}`}:${address.port}` : `http://${address.address}:${address.port}`
+    pool.port = address.port
     pools.push(pool)
     servers.push(server)
+  }
+
+  const closedPort = options.tls ? await freePort() : 0
+  const connectTo = (host: string, port: number): { host: string; port: number } | undefined => {
+    if (!options.tls) return undefined
+    const name = host.toLowerCase()
+    const discovery = name === `lyncdiscoverinternal.${domain}` ? shared.discovery.internal : name === `lyncdiscover.${domain}` ? shared.discovery.external : undefined
+    if (discovery === 'refused') return { host: '127.0.0.1', port: closedPort }
+    if (discovery) return { host: '127.0.0.1', port: pools[0]!.port }
+    const pool = pools.find((p) => new URL(p.origin).hostname === name && p.port === port)
+    return pool ? { host: '127.0.0.1', port: pool.port } : undefined
   }
 
   const bots = directory
@@ -126,6 +159,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setRedirectLoop(on) {
       shared.redirectLoop = on
     },
+    setDiscovery(name, mode) {
+      shared.discovery[name] = mode
+    },
+    rawAnswer: (input) => raw.add(input),
+    discoveryAsked: () => [...shared.asked],
     applications: (sip) =>
       [...world.apps.values()]
         .filter((a) => !sip || a.user.sip === sip.replace(/^sip:/i, '').toLowerCase())
@@ -147,10 +185,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   return {
-    url: `${pools[0]!.origin}/`,
+    url: options.tls ? `https://lyncdiscover.${domain}/` : `${pools[0]!.origin}/`,
     pools,
     users,
     control,
+    connectTo,
     async close() {
       await Promise.all(bots.map((b) => b.stop()))
       await world.close()
@@ -159,5 +198,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 }
 
+/** a loopback port nothing listens on (bound, then released): connections to it are refused */
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
+  const { port } = probe.address() as AddressInfo
+  await new Promise((r) => probe.close(r))
+  return port
+}
+
 export { ManualClock, realClock } from './clock'
+export type { DiscoveryMode } from './http/server'
+export type { RawAnswerInput, StreamRecord } from './http/raw-answers'
 export type { UserConfig } from './pool/directory'

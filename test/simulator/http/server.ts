@@ -4,6 +4,7 @@ import type { Application } from '../pool/application'
 import type { Grant } from '../pool/tokens'
 import type { World } from '../pool/world'
 import type { Faults } from '../faults'
+import type { RawAnswers } from './raw-answers'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
 import { checkCrossDomainOrigin } from '../routes/xframe'
@@ -12,6 +13,8 @@ import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, 
 export interface Pool {
   id: string
   origin: string
+  /** the loopback port it listens on */
+  port: number
 }
 
 export interface RouteConfig {
@@ -21,12 +24,24 @@ export interface RouteConfig {
   auth?: boolean
 }
 
+/** What lyncdiscoverinternal.<domain> or lyncdiscover.<domain> does (RootURL.md step 3 and 5). */
+export type DiscoveryMode =
+  | 'answer' // the root: user and xframe links
+  | 'not-found' // HTTP 404
+  | 'refused' // connection refused: the simulator's connectTo sends the name to a closed port
+  | 'silent' // the connection is taken but never answered (a timeout)
+  | { redirectLink: string } // a 200 root whose only way on is a `redirect` link (step 5)
+  | { status: 301 | 302 | 307 | 308; location: string } // an HTTP redirect (step 3)
+
 export interface Ctx {
   world: World
   faults: Faults
+  raw: RawAnswers
   pool: Pool
   pools: () => Pool[]
-  options: { redirectLoop: boolean; bodyLimit: number }
+  options: { redirectLoop: boolean; bodyLimit: number; domain: string; discovery: { internal: DiscoveryMode; external: DiscoveryMode }; asked: string[] }
+  /** serve HTTPS with this key and certificate (PEM) */
+  tls?: { key: string; cert: string }
 }
 
 declare module 'fastify' {
@@ -90,7 +105,13 @@ export function appOf(ctx: Ctx, req: FastifyRequest): Application {
 }
 
 export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx: Ctx) => void): FastifyInstance {
-  const server = Fastify({ logger: false, bodyLimit: ctx.options.bodyLimit, keepAliveTimeout: 60_000, forceCloseConnections: true })
+  const server = Fastify({
+    logger: false,
+    bodyLimit: ctx.options.bodyLimit,
+    keepAliveTimeout: 60_000,
+    forceCloseConnections: true,
+    ...(ctx.tls && { https: { key: ctx.tls.key, cert: ctx.tls.cert } }),
+  }) as unknown as FastifyInstance
   server.decorateRequest('grant', null)
   server.removeAllContentTypeParsers()
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
@@ -109,6 +130,8 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
       req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id)
       if (!req.grant) return challenge(ctx, reply)
     }
+    // after the challenge: a raw answer replaces what a signed-in request would have got
+    if (ctx.raw.answer(config.resource ?? '', req.method, reply)) return reply
   })
 
   server.setErrorHandler((error, req, reply) => {

@@ -1,7 +1,7 @@
 // Autodiscovery, the user resource, redirect and the OAuth token endpoint (CreateAnApplication.md, AuthenticationInUCWA.md).
 import type { FastifyInstance } from 'fastify'
 import { SimError } from '../http/errors'
-import { input, sendRes, type Ctx, type RouteConfig } from '../http/server'
+import { input, sendError, sendRes, type Ctx, type DiscoveryMode, type RouteConfig } from '../http/server'
 import { XFRAME } from './xframe'
 
 export const ROOT = '/autodiscover/autodiscoverservice.svc/root'
@@ -18,7 +18,17 @@ export function registerDiscovery(server: FastifyInstance, ctx: Ctx): void {
     links: { user: { href: `${origin()}${USER}` }, xframe: { href: `${origin()}${XFRAME}` } },
   })
   // lyncdiscover.<domain>/ answers at "/"; the pool's own root at its canonical path
-  server.get('/', cfg('root'), (req, reply) => sendRes(req, reply, root(`${origin()}${ROOT}`)))
+  server.get('/', cfg('root'), (req, reply) => {
+    const mode = discoveryMode(ctx, req.hostname)
+    if (mode === 'silent') return reply.hijack() // never answered; the connection closes with the server
+    if (mode === 'not-found') return sendError(req, reply, new SimError(404, undefined, 'The resource does not exist.', 'NotFound'))
+    if (typeof mode === 'object' && 'location' in mode) return reply.code(mode.status).header('Location', mode.location).type('text/html').send('<html><body>Moved</body></html>')
+    if (typeof mode === 'object') {
+      // RootURL.md step 5's sample as it stands: a JSON 200 whose only link is `redirect`, no self
+      return reply.code(200).type('application/json').header('Cache-Control', 'no-cache').send(JSON.stringify({ _links: { redirect: { href: mode.redirectLink } } }))
+    }
+    return sendRes(req, reply, root(`${origin()}${ROOT}`))
+  })
   server.get(ROOT, cfg('root'), (req, reply) => sendRes(req, reply, root(`${origin()}${ROOT}`)))
 
   server.get(USER, cfg('user', true), (req, reply) => {
@@ -64,6 +74,15 @@ export function registerDiscovery(server: FastifyInstance, ctx: Ctx): void {
     if (!user || user.password !== password) return oauthError('invalid_grant', 'The credentials provided could not be verified.')
     return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').type('application/json').send(JSON.stringify(ctx.world.tokens.issue(user, ctx.pool.id)))
   })
+}
+
+/** what this request's discovery name does: by the Host it asked for (tls mode); any other host is the pool's root */
+function discoveryMode(ctx: Ctx, hostname: string): DiscoveryMode {
+  const name = hostname.replace(/:\d+$/, '').toLowerCase()
+  const which = name === `lyncdiscoverinternal.${ctx.options.domain}` ? 'internal' : name === `lyncdiscover.${ctx.options.domain}` ? 'external' : undefined
+  if (!which) return 'answer'
+  ctx.options.asked.push(name)
+  return ctx.options.discovery[which]
 }
 
 function homePool(ctx: Ctx, id: string) {

@@ -1,5 +1,7 @@
+import { request as httpsRequest } from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Simulator } from '../index'
+import { makeTestTls, type TestTls } from '../../support/test-tls'
+import { startSimulator, type Simulator } from '../index'
 import { http, token, withSimulator } from './helpers'
 
 let sim: Simulator
@@ -80,5 +82,98 @@ describe('autodiscovery and sign-in (CreateAnApplication.md)', () => {
     } finally {
       sim.control.setRedirectLoop(false)
     }
+  })
+})
+
+describe('discovery names over HTTPS (RootURL.md steps 2-5)', () => {
+  let named: Simulator
+  let tls: TestTls
+  beforeAll(async () => {
+    tls = makeTestTls('contoso.test')
+    named = await startSimulator({ tls: { key: tls.key, cert: tls.cert } })
+  })
+  afterAll(() => named.close())
+
+  /** GET https://<name>/… as a client would, the connection going where the simulator's connectTo says (TLS checked against the test CA) */
+  function get(url: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+    const u = new URL(url)
+    const to = named.connectTo(u.hostname, Number(u.port || 443))
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        { host: to?.host ?? u.hostname, port: to?.port ?? 443, path: u.pathname, servername: u.hostname, headers: { host: u.host, accept: 'application/json' }, ca: tls.ca },
+        (res) => {
+          let body = ''
+          res.on('data', (c: Buffer) => (body += c))
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+        },
+      )
+      req.on('error', reject)
+      req.end()
+    })
+  }
+
+  it('both names answer the root at first, with links on the named pool host; the discovery URL is lyncdiscover.<domain>', async () => {
+    expect(named.url).toBe('https://lyncdiscover.contoso.test/')
+    expect(named.pools[0]!.origin).toMatch(/^https:\/\/pool1\.contoso\.test:\d+$/)
+    for (const name of ['lyncdiscoverinternal', 'lyncdiscover']) {
+      const res = await get(`https://${name}.contoso.test/`)
+      expect(res.status).toBe(200)
+      expect(JSON.parse(res.body)._links.user.href).toBe(`${named.pools[0]!.origin}${USER}`)
+    }
+    expect(named.control.discoveryAsked().slice(-2)).toEqual(['lyncdiscoverinternal.contoso.test', 'lyncdiscover.contoso.test'])
+  })
+
+  it('each name can answer 404, refuse the connection, stay silent, redirect (302) or give only a redirect link, independently', async () => {
+    named.control.setDiscovery('internal', 'not-found')
+    named.control.setDiscovery('external', { status: 302, location: 'https://lyncdiscover.fabrikam.test/' })
+    expect((await get('https://lyncdiscoverinternal.contoso.test/')).status).toBe(404)
+    const moved = await get('https://lyncdiscover.contoso.test/')
+    expect(moved.status).toBe(302)
+    expect(moved.headers.location).toBe('https://lyncdiscover.fabrikam.test/')
+
+    named.control.setDiscovery('internal', 'refused')
+    await expect(get('https://lyncdiscoverinternal.contoso.test/')).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+
+    named.control.setDiscovery('internal', 'silent')
+    const pending = get('https://lyncdiscoverinternal.contoso.test/')
+    pending.catch(() => {}) // it ends when the simulator closes
+    const silent = await Promise.race([pending, new Promise((r) => setTimeout(() => r('no answer'), 500))])
+    expect(silent).toBe('no answer')
+
+    named.control.setDiscovery('external', { redirectLink: `${named.pools[0]!.origin}/autodiscover/autodiscoverservice.svc/root` })
+    const only = await get('https://lyncdiscover.contoso.test/')
+    expect(only.status).toBe(200)
+    expect(JSON.parse(only.body)).toEqual({ _links: { redirect: { href: `${named.pools[0]!.origin}/autodiscover/autodiscoverservice.svc/root` } } })
+    // the pool's own root, by its own name, is unchanged
+    expect(JSON.parse((await get(`${named.pools[0]!.origin}/autodiscover/autodiscoverservice.svc/root`)).body)._links.user.href).toBe(`${named.pools[0]!.origin}${USER}`)
+  })
+
+  it('names outside the simulator are not connected anywhere', () => {
+    expect(named.connectTo('lyncdiscover.fabrikam.test', 443)).toBeUndefined()
+    expect(named.connectTo('pool1.contoso.test', 1)).toBeUndefined()
+  })
+})
+
+describe('raw answers for clients’ HTTP tests', () => {
+  it('a resource can answer a 302, once', async () => {
+    sim.control.rawAnswer({ resource: 'root', redirect: { status: 302, location: 'https://elsewhere.test/' } })
+    const first = await fetch(sim.url, { redirect: 'manual' })
+    expect(first.status).toBe(302)
+    expect(first.headers.get('location')).toBe('https://elsewhere.test/')
+    expect((await http(sim.url)).status).toBe(200)
+  })
+
+  it('a slow oversized body stops when the client hangs up, and records how much it sent', async () => {
+    const record = sim.control.rawAnswer({ resource: 'root', stream: { bytes: 64 * 1024 * 1024, chunkBytes: 64 * 1024, everyMs: 5 } })
+    const stop = new AbortController()
+    const res = await fetch(sim.url, { signal: stop.signal })
+    const reader = res.body!.getReader()
+    let got = 0
+    while (got < 256 * 1024) got += (await reader.read()).value!.length
+    stop.abort()
+    await record.closed
+    expect(record.finished).toBe(false)
+    expect(record.written).toBeGreaterThanOrEqual(200 * 1024)
+    expect(record.written).toBeLessThan(64 * 1024 * 1024)
   })
 })
