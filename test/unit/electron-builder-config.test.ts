@@ -1,5 +1,6 @@
 // electron-builder's own schema check, offline: a typo in electron-builder.yml fails here, not at release time.
 import { resolve } from 'node:path'
+import type { Configuration, FuseOptionsV1 } from 'app-builder-lib'
 import { describe, expect, it } from 'vitest'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -16,6 +17,24 @@ describe('electron-builder.yml', () => {
     expect(config.mac?.hardenedRuntime).toBe(true)
     expect(config.linux?.target).toEqual(['AppImage', 'deb'])
     expect(config.npmRebuild).toBe(false)
+  })
+
+  it('flips the Electron fuses that lock the installed app down', async () => {
+    const { getConfig } = await import('app-builder-lib/out/util/config/config.js')
+    const config: Configuration = await getConfig(root, resolve(root, 'electron-builder.yml'), null)
+    const fuses: FuseOptionsV1 | null | undefined = config.electronFuses
+    // no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect; cookies encrypted; only our own, validated app.asar
+    // loads; file:// gets no extra privileges (the page is served from app://parley)
+    expect(fuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    } satisfies FuseOptionsV1)
+    expect(config.asar).not.toBe(false) // the asar the last two fuses rely on
   })
 
   it('rejects a misspelt option', async () => {
