@@ -1,8 +1,8 @@
 // Electron's side of incoming-call alerts: native notifications and the small always-on-top call window.
 import { join } from 'node:path'
-import { BrowserWindow, Notification } from 'electron'
+import { app, BrowserWindow, Notification } from 'electron'
 import type { Alert, CallWindow, Notifier } from './incoming-alerts'
-import { APP_ORIGIN, secureWebPreferences } from './security'
+import { APP_ORIGIN, windowWebPreferences } from './security'
 import { incomingCallToastXml, type ToastLinks } from './toast'
 
 export class ElectronNotifier implements Notifier {
@@ -52,8 +52,8 @@ export class ElectronCallWindow implements CallWindow {
       skipTaskbar: false,
       resizable: false,
       title: alert.title,
-      // spelled out for audits (electronegativity), same as secureWebPreferences
-      webPreferences: { ...secureWebPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(this.preloadDir, 'index.cjs') },
+      // spelled out for audits (electronegativity), same as windowWebPreferences
+      webPreferences: { ...windowWebPreferences(app.isPackaged, join(this.preloadDir, 'index.cjs')), contextIsolation: true, sandbox: true, nodeIntegration: false },
     })
     win.setAlwaysOnTop(true, 'screen-saver')
     void win.loadURL(`${APP_ORIGIN}/index.html#incoming-window`)
