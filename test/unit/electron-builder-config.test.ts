@@ -37,6 +37,16 @@ describe('electron-builder.yml', () => {
     expect(config.asar).not.toBe(false) // the asar the last two fuses rely on
   })
 
+  it('pins the Windows publisher electron-updater checks an update’s Authenticode signature against', async () => {
+    const { getConfig } = await import('app-builder-lib/out/util/config/config.js')
+    const { WindowsSignToolManager } = await import('app-builder-lib/out/codeSign/windowsSignToolManager.js')
+    const config: Configuration = await getConfig(root, resolve(root, 'electron-builder.yml'), null)
+    expect(config.win?.verifyUpdateCodeSignature).toBe(true)
+    // what electron-builder writes to app-update.yml as publisherName (PublishManager): no certificate needed to know it
+    const manager = new WindowsSignToolManager({ platformSpecificBuildOptions: config.win } as never)
+    expect(await manager.computedPublisherName.value).toEqual(['Parley developers'])
+  })
+
   it('rejects a misspelt option', async () => {
     const { validateConfiguration } = await import('app-builder-lib/out/util/config/config.js')
     const { DebugLogger } = await import('builder-util')
