@@ -145,7 +145,10 @@ const refused = { state: 'error', message: 'Parley found an update that is not s
 
 describe('electron-updater’s real check and download (Electron replaced at the boundary only)', () => {
   it('downloads a release whose info is signed with the release key, checking the file against the signed sha512', async () => {
-    const { c, asked, statuses } = await realUpdater({ '/latest-linux.yml': signUpdateInfoText(infoYml(), releasePrivate), '/Parley-0.2.0-linux-amd64.deb': artifact })
+    // signed twice (a re-run of the release script): the later signature replaces the earlier one
+    const yml = signUpdateInfoText(signUpdateInfoText(infoYml(), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string), releasePrivate)
+    expect(yml.match(/^signature: /gm)).toHaveLength(1)
+    const { c, asked, statuses } = await realUpdater({ '/latest-linux.yml': yml, '/Parley-0.2.0-linux-amd64.deb': artifact })
     await c.check()
     await vi.waitFor(() => expect(c.status).toEqual({ state: 'ready', version: '0.2.0' }), { timeout: 20_000, interval: 50 })
     expect(asked).toEqual(['/latest-linux.yml', '/Parley-0.2.0-linux-amd64.deb'])
