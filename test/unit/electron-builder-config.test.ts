@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 const root = resolve(import.meta.dirname, '../..')
 
-describe('electron-builder.yml', () => {
+// loading electron-builder takes seconds on a loaded machine
+describe('electron-builder.yml', { timeout: 30_000 }, () => {
   it('passes electron-builder’s validation and names the installers we ship', async () => {
     const { getConfig, validateConfiguration } = await import('app-builder-lib/out/util/config/config.js')
     const { DebugLogger } = await import('builder-util')

@@ -143,14 +143,15 @@ async function realUpdater(files: Record<string, string | Buffer>, channel: Upda
 
 const refused = { state: 'error', message: 'Parley found an update that is not signed by its publisher and did not install it.' }
 
-describe('electron-updater’s real check and download (Electron replaced at the boundary only)', () => {
+// a loaded shared machine: generous waits (each step is real HTTP and hashing)
+describe('electron-updater’s real check and download (Electron replaced at the boundary only)', { timeout: 60_000 }, () => {
   it('downloads a release whose info is signed with the release key, checking the file against the signed sha512', async () => {
     // signed twice (a re-run of the release script): the later signature replaces the earlier one
     const yml = signUpdateInfoText(signUpdateInfoText(infoYml(), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string), releasePrivate)
     expect(yml.match(/^signature: /gm)).toHaveLength(1)
     const { c, asked, statuses } = await realUpdater({ '/latest-linux.yml': yml, '/Parley-0.2.0-linux-amd64.deb': artifact })
     await c.check()
-    await vi.waitFor(() => expect(c.status).toEqual({ state: 'ready', version: '0.2.0' }), { timeout: 20_000, interval: 50 })
+    await vi.waitFor(() => expect(c.status).toEqual({ state: 'ready', version: '0.2.0' }), { timeout: 45_000, interval: 50 })
     expect(asked).toEqual(['/latest-linux.yml', '/Parley-0.2.0-linux-amd64.deb'])
     expect(statuses.find((s) => s.state === 'available')).toEqual({ state: 'available', version: '0.2.0' })
   })
@@ -178,7 +179,7 @@ describe('electron-updater’s real check and download (Electron replaced at the
   it('a server that swaps the file under signed info gets no install: the sha512 check fails', async () => {
     const { c, asked } = await realUpdater({ '/latest-linux.yml': signUpdateInfoText(infoYml(), releasePrivate), '/Parley-0.2.0-linux-amd64.deb': Buffer.from('!<arch>\nsomething else\n') })
     await c.check()
-    await vi.waitFor(() => expect(c.status.state).toBe('error'), { timeout: 20_000, interval: 50 })
+    await vi.waitFor(() => expect(c.status.state).toBe('error'), { timeout: 45_000, interval: 50 })
     expect(asked).toContain('/Parley-0.2.0-linux-amd64.deb')
     expect(c.status).toEqual({ state: 'error', message: 'Parley could not check for updates. It will try again later.' })
   })
