@@ -1,20 +1,7 @@
-import { Menu, type MenuItemConstructorOptions } from 'electron'
+import { app, Menu } from 'electron'
+import { appMenuTemplate, type MenuActions } from './menu-template'
 
-/** The standard menus (roles), so copy/paste, zoom and window handling work as people expect. */
-export function installAppMenu(actions: { checkForUpdates(): void; exportDiagnostics(): void }): void {
-  const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    { role: 'viewMenu' },
-    { role: 'windowMenu' },
-    {
-      role: 'help',
-      submenu: [
-        { label: 'Check for updates', click: actions.checkForUpdates },
-        { label: 'Export diagnostics…', click: actions.exportDiagnostics },
-      ],
-    },
-  ]
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template))
+/** The standard menus (roles), so copy/paste, zoom and window handling work as people expect; no DevTools when packaged. */
+export function installAppMenu(actions: MenuActions): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, actions })))
 }

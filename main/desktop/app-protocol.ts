@@ -15,13 +15,27 @@ const types: Record<string, string> = {
   '.wav': 'audio/wav',
 }
 
-/** Maps app://parley/<path> to a file under root; anything outside root or another host is a 404. */
+/**
+ * Maps app://parley/<path> to a file under root, or null (the handler's 404) for another host, a path
+ * outside root, a URL that does not parse or a malformed percent-escape (`%E0%A4%A`, `%`: RFC 3986 §2.1).
+ */
 export function resolveAppFile(root: string, url: string): string | null {
+  if (!URL.canParse(url)) return null
   const parsed = new URL(url)
   if (parsed.host !== APP_HOST) return null
-  const path = decodeURIComponent(parsed.pathname)
+  const path = decodeEscapes(parsed.pathname)
+  if (path === null || path.includes('\0')) return null // a NUL byte names no file (readFile would throw)
   const file = normalize(join(root, path === '/' ? 'index.html' : path))
   return file.startsWith(normalize(root) + sep) ? file : null
+}
+
+/** decodeURIComponent without its URIError: a malformed escape is no file */
+function decodeEscapes(path: string): string | null {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return null
+  }
 }
 
 export async function serveAppRequest(root: string, request: { url: string }): Promise<Response> {

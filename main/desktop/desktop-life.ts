@@ -9,6 +9,7 @@ import { ElectronCallWindow, ElectronNotifier } from './electron-alerts'
 import { IncomingCallAlerts } from './incoming-alerts'
 import { alertFromArgv, ToastLinks } from './toast'
 import { AppTray } from './tray'
+import { followUpdateChannel } from './update-channel'
 import { UpdateController, type UpdaterLike } from './updater'
 
 export interface DesktopLife {
@@ -22,7 +23,7 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
   const { core } = o
   let quitting = false
   let closeToTray = true
-  const settings = () => core.dispatch('settings.get', undefined).then((r) => (r.ok ? (r.value as { closeToTray: boolean; incomingCallAlert: 'auto' | 'notification' | 'window'; startAtLogin: boolean; updateChannel: 'stable' | 'beta' }) : null))
+  const settings = () => core.dispatch('settings.get', undefined).then((r) => (r.ok ? (r.value as { closeToTray: boolean; incomingCallAlert: 'auto' | 'notification' | 'window'; startAtLogin: boolean }) : null))
 
   const show = () => {
     const w = o.window()
@@ -47,7 +48,7 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
   })
 
   const updates = new UpdateController(autoUpdater as unknown as UpdaterLike, {
-    channel: 'stable',
+    channel: 'stable', // until followUpdateChannel (below) applies the setting, before the first check
     inCall: () => state.inCall,
     onStatus: (s) => core.events.emit('update.status', s),
     log: o.log,
@@ -91,7 +92,10 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
     redraw()
   })
   redraw()
-  if (app.isPackaged) updates.start()
+  // the first check runs on the person's channel; later changes of the setting reach the updater too
+  void followUpdateChannel(core, updates).then(() => {
+    if (app.isPackaged) updates.start()
+  })
 
   return {
     callWindow,

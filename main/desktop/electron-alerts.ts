@@ -1,8 +1,9 @@
 // Electron's side of incoming-call alerts: native notifications and the small always-on-top call window.
 import { join } from 'node:path'
-import { BrowserWindow, Notification } from 'electron'
+import { app, BrowserWindow, Notification } from 'electron'
 import type { Alert, CallWindow, Notifier } from './incoming-alerts'
-import { APP_ORIGIN, secureWebPreferences } from './security'
+import { notificationText, plainText } from './notification-text'
+import { APP_ORIGIN, windowWebPreferences } from './security'
 import { incomingCallToastXml, type ToastLinks } from './toast'
 
 export class ElectronNotifier implements Notifier {
@@ -16,7 +17,7 @@ export class ElectronNotifier implements Notifier {
     const n =
       process.platform === 'win32'
         ? new Notification({ toastXml: incomingCallToastXml(alert, this.toasts.issue(alert.id)) })
-        : new Notification({ title: alert.title, body: alert.body, urgency: 'critical', timeoutType: 'never', actions: [{ type: 'button', text: 'Accept' }, { type: 'button', text: 'Decline' }], closeButtonText: 'Decline' })
+        : new Notification({ ...notificationText(alert, process.platform), urgency: 'critical', timeoutType: 'never', actions: [{ type: 'button', text: 'Accept' }, { type: 'button', text: 'Decline' }], closeButtonText: 'Decline' })
     n.on('action', (_e, index) => (index === 0 ? on.accept() : on.decline()))
     n.on('close', () => this.#open.delete(alert.id))
     n.on('click', on.open)
@@ -31,7 +32,7 @@ export class ElectronNotifier implements Notifier {
   }
 
   info(alert: Alert, on: { open(): void }): void {
-    const n = new Notification({ title: alert.title, body: alert.body })
+    const n = new Notification(notificationText(alert, process.platform))
     n.on('click', on.open)
     n.show()
   }
@@ -51,9 +52,9 @@ export class ElectronCallWindow implements CallWindow {
       alwaysOnTop: true,
       skipTaskbar: false,
       resizable: false,
-      title: alert.title,
-      // spelled out for audits (electronegativity), same as secureWebPreferences
-      webPreferences: { ...secureWebPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(this.preloadDir, 'index.cjs') },
+      title: plainText(alert.title),
+      // spelled out for audits (electronegativity), same as windowWebPreferences
+      webPreferences: { ...windowWebPreferences(app.isPackaged, join(this.preloadDir, 'index.cjs')), contextIsolation: true, sandbox: true, nodeIntegration: false },
     })
     win.setAlwaysOnTop(true, 'screen-saver')
     void win.loadURL(`${APP_ORIGIN}/index.html#incoming-window`)

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { BrowserWindow } from 'electron'
-import { APP_ORIGIN, secureWebPreferences } from './security'
+import { app, BrowserWindow } from 'electron'
+import { APP_ORIGIN, windowWebPreferences } from './security'
 
 export function createMainWindow(preloadDir: string): BrowserWindow {
   const win = new BrowserWindow({
@@ -11,7 +11,7 @@ export function createMainWindow(preloadDir: string): BrowserWindow {
     show: false,
     title: 'Parley',
     // the isolation settings are spelled out here so audits (electronegativity) can see them
-    webPreferences: { ...secureWebPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(preloadDir, 'index.cjs') },
+    webPreferences: { ...windowWebPreferences(app.isPackaged, join(preloadDir, 'index.cjs')), contextIsolation: true, sandbox: true, nodeIntegration: false },
   })
   win.once('ready-to-show', () => win.show())
   void win.loadURL(`${APP_ORIGIN}/index.html`)

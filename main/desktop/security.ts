@@ -66,3 +66,11 @@ export const secureWebPreferences = {
   webviewTag: false,
   spellcheck: false,
 } as const
+
+/**
+ * A window's webPreferences: the checklist above, the preload script (absolute path), and DevTools only in
+ * development — `isPackaged` is Electron's `app.isPackaged`; `devTools: false` also stops openDevTools().
+ */
+export function windowWebPreferences(isPackaged: boolean, preload: string) {
+  return { ...secureWebPreferences, devTools: !isPackaged, preload }
+}

@@ -3,6 +3,7 @@
 // it to the running one. Each link carries a one-time key, so no web page can answer a call for you.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Alert } from './incoming-alerts'
+import { plainText } from './notification-text'
 
 export type AlertAction = 'accept' | 'decline' | 'open'
 export type AlertLinks = Record<AlertAction, string>
@@ -38,9 +39,7 @@ export class ToastLinks {
 
 /** XML 1.0 text: markup escaped, characters XML cannot carry dropped, long names cut (toasts have a size limit). */
 function xmlText(s: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = [...s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')].slice(0, max).join('')
-  return clean.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+  return plainText(s, max).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
 }
 
 /** An incoming-call toast: stays up and rings like a phone (scenario incomingCall), Accept and Decline buttons. */

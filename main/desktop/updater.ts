@@ -1,5 +1,20 @@
-// Auto-update policy over electron-updater: check at start and every few hours, download in the
-// background with progress, install on quit or "Restart now" — never in the middle of a call.
+// Auto-update policy over electron-updater: check at start and every few hours on the person's channel,
+// download in the background with progress, install on quit or "Restart now" — never in the middle of a call.
+//
+// What proves an update is Parley's, per platform:
+// - everywhere: the update info (version, each artifact's sha512) must carry a valid signature by Parley's
+//   release key, shipped in the app (update-signature.ts); it is checked before anything is downloaded, and
+//   electron-updater checks the downloaded file (full or differential) against that sha512. The server alone
+//   can no longer choose what is installed. An older release is refused (allowDowngrade off).
+// - Windows, in addition: electron-updater's NsisUpdater checks the installer's Authenticode signature against
+//   the publisher pinned in electron-builder.yml (win.signtoolOptions.publisherName, written to app-update.yml).
+// - macOS, in addition: Squirrel.Mac installs only an app that satisfies the running app's code-signing
+//   designated requirement (same Developer ID team).
+// - Linux (AppImage, deb): the release signature is the only publisher check; electron-updater checks no
+//   signature of its own there.
+// Not covered: a stolen release key; a server that withholds updates (freeze) goes unnoticed.
+import { RELEASE_PUBLIC_KEY, UpdateSignatureError, verifyUpdateInfo } from './update-signature'
+
 export type UpdateState = 'idle' | 'checking' | 'up-to-date' | 'available' | 'downloading' | 'ready' | 'deferred' | 'error'
 
 export interface UpdateStatus {
@@ -14,15 +29,23 @@ export interface UpdaterLike {
   autoDownload: boolean
   autoInstallOnAppQuit: boolean
   allowPrerelease: boolean
+  allowDowngrade: boolean
   channel: string | null
+  /** electron-updater's hook, asked with the parsed latest*.yml before an update is offered or downloaded */
+  isUpdateSupported: (info: never) => boolean | Promise<boolean>
   checkForUpdates(): Promise<unknown>
   downloadUpdate(): Promise<unknown>
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void
   on(event: 'update-available' | 'update-not-available' | 'download-progress' | 'update-downloaded' | 'error', listener: (arg: never) => void): unknown
 }
 
+export type UpdateChannel = 'stable' | 'beta'
+
 export interface UpdateOptions {
-  channel: 'stable' | 'beta'
+  /** the channel to start on (settings.updateChannel); setChannel changes it */
+  channel: UpdateChannel
+  /** the release public key (Ed25519 PEM); tests give their own */
+  releaseKey?: string
   inCall(): boolean
   onStatus(status: UpdateStatus): void
   log(message: string): void
@@ -32,6 +55,7 @@ export interface UpdateOptions {
 export class UpdateController {
   status: UpdateStatus = { state: 'idle' }
   #timer: ReturnType<typeof setInterval> | null = null
+  #channel: UpdateChannel | null = null
 
   constructor(
     private readonly updater: UpdaterLike,
@@ -39,13 +63,28 @@ export class UpdateController {
   ) {
     updater.autoDownload = true // in the background
     updater.autoInstallOnAppQuit = true
-    updater.allowPrerelease = options.channel === 'beta'
-    updater.channel = options.channel === 'beta' ? 'beta' : 'latest'
+    this.#apply(options.channel)
+    const platformCheck = updater.isUpdateSupported // electron-updater's own (minimum OS version)
+    updater.isUpdateSupported = (info: never) => {
+      verifyUpdateInfo(info, options.releaseKey ?? RELEASE_PUBLIC_KEY) // throws: the check fails, nothing is downloaded
+      return platformCheck(info)
+    }
     updater.on('update-available', ((info: { version: string }) => this.#set({ state: 'available', version: info.version })) as never)
     updater.on('update-not-available', (() => this.#set({ state: 'up-to-date' })) as never)
     updater.on('download-progress', ((p: { percent: number }) => this.#set({ ...this.status, state: 'downloading', percent: Math.round(p.percent) })) as never)
     updater.on('update-downloaded', ((info: { version: string }) => this.#set({ state: 'ready', version: info.version })) as never)
     updater.on('error', ((e: Error) => this.#quietError(e)) as never)
+  }
+
+  get channel(): UpdateChannel {
+    return this.#channel!
+  }
+
+  /** The person chose another channel: the next check reads it (beta: beta*.yml), and one runs now if started. */
+  setChannel(channel: UpdateChannel): void {
+    if (channel === this.#channel) return
+    this.#apply(channel)
+    if (this.#timer) void this.check()
   }
 
   start(): void {
@@ -62,9 +101,11 @@ export class UpdateController {
     if (this.status.state === 'downloading' || this.status.state === 'ready') return this.status
     this.#set({ state: 'checking' })
     try {
-      await this.updater.checkForUpdates()
+      const result = (await this.updater.checkForUpdates()) as { downloadPromise?: Promise<unknown> | null } | null
+      // a failed background download also arrives as 'error': handled there, not an unhandled rejection in main
+      result?.downloadPromise?.catch(() => {})
     } catch (e) {
-      this.#quietError(e as Error)
+      if (this.status.state !== 'error') this.#quietError(e as Error) // electron-updater also emits it as 'error'
     }
     return this.status
   }
@@ -80,10 +121,18 @@ export class UpdateController {
     return true
   }
 
+  #apply(channel: UpdateChannel): void {
+    this.#channel = channel
+    this.updater.allowPrerelease = channel === 'beta'
+    this.updater.channel = channel === 'beta' ? 'beta' : 'latest' // electron-updater: <channel>[-mac|-linux].yml
+    this.updater.allowDowngrade = false // setting channel turned it on; an older (even signed) release is refused
+  }
+
   #quietError(e: Error): void {
     // errors are logged and shown quietly: the app keeps working on the version it has
     this.options.log(`update check failed: ${e.message}`)
-    this.#set({ state: 'error', message: 'Parley could not check for updates. It will try again later.' })
+    const refused = e instanceof UpdateSignatureError || (e as { code?: string }).code === 'ERR_UPDATE_SIGNATURE'
+    this.#set({ state: 'error', message: refused ? 'Parley found an update that is not signed by its publisher and did not install it.' : 'Parley could not check for updates. It will try again later.' })
   }
 
   #set(status: UpdateStatus): void {

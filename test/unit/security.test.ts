@@ -64,4 +64,14 @@ describe('Electron security baseline', () => {
     expect(ok.headers.get('content-security-policy')).toContain("default-src 'none'")
     expect((await serveAppRequest(root, { url: 'app://parley/missing.js' })).status).toBe(404)
   })
+  it('app:// answers 404, never throws, to a malformed escape or a URL it cannot parse', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'parley-app-'))
+    await writeFile(join(root, 'index.html'), '<p>hi</p>')
+    for (const url of ['app://parley/%E0%A4%A', 'app://parley/%', 'app://parley/%ZZ', 'app://parley/index.html%00.js', 'app://parley:99999/', 'app://', '', 'not a url', 'http://[::1']) {
+      expect(resolveAppFile(root, url)).toBeNull()
+      const res = await serveAppRequest(root, { url })
+      expect([url, res.status, await res.text()]).toEqual([url, 404, 'Not found'])
+    }
+    expect((await serveAppRequest(root, { url: 'app://parley/%69ndex.html' })).status).toBe(200) // a well-formed escape still decodes
+  })
 })

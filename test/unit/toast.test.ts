@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
+import { libnotifyBody, notificationText, plainText } from '../../main/desktop/notification-text'
 import { alertFromArgv, incomingCallToastXml, ToastLinks } from '../../main/desktop/toast'
 
 const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml).toast
@@ -48,5 +49,67 @@ describe('Windows incoming-call toast', () => {
     for (const bad of [`${lb.accept}&x=1`, lb.accept.toUpperCase(), lb.accept.replace('accept', 'transfer'), 'parley://alert/accept', '']) expect(links.take(bad)).toBeNull()
     links.forget(b) // the call stopped ringing
     expect(links.take(lb.decline)).toBeNull()
+  })
+})
+
+/** a freedesktop body as a server with "body-markup" reads it: its elements (none allowed) and its text, entities decoded */
+const readMarkup = (body: string) => {
+  expect(XMLValidator.validate(`<body>${body}</body>`)).toBe(true)
+  const parsed = new XMLParser({ preserveOrder: true, trimValues: false, processEntities: true }).parse(`<body>${body}</body>`)[0].body as Record<string, unknown>[]
+  return { elements: parsed.flatMap((n) => Object.keys(n)).filter((k) => k !== '#text'), text: parsed.map((n) => String(n['#text'] ?? '')).join('') }
+}
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+describe('notification text from the pool’s data, per platform', () => {
+  const hostile = '<b>Bob</b> & <a href="x">click</a> <img src="file:///etc/passwd"/>'
+
+  it('Linux (libnotify body markup): a hostile name or subject is shown as the text it is, no element survives', () => {
+    for (const body of [hostile, ']]>', `"quoted" 'single'`, '&amp; &lt;b&gt; &#60;', '<![CDATA[x]]>', '<!-- x -->']) {
+      const n = notificationText({ title: 'x', body }, 'linux')
+      expect(readMarkup(n.body)).toEqual({ elements: [], text: body })
+    }
+    // the summary is plain text by the spec: not escaped (it would show "&amp;")
+    expect(notificationText({ title: `${hostile} is calling`, body: '' }, 'linux').title).toBe(`${hostile} is calling`)
+    expect(notificationText({ title: 't', body: '<i>x</i>' }, 'freebsd').body).toBe('&lt;i&gt;x&lt;/i&gt;')
+  })
+
+  it('macOS and Windows (Electron’s own toast): plain text, shown as sent', () => {
+    for (const platform of ['darwin', 'win32'] as const) expect(notificationText({ title: `${hostile} is calling`, body: hostile }, platform)).toEqual({ title: `${hostile} is calling`, body: hostile })
+  })
+
+  it('control characters, bidi overrides and lone surrogates are dropped; line breaks become spaces', () => {
+    expect(plainText('Eve\u0007\u001b[31m\u0000 Ltd\u007f\u0085')).toBe('Eve[31m Ltd')
+    expect(plainText('invoice\u202egnp.exe\u2066x\u2069')).toBe('invoicegnp.exex') // no right-to-left trick
+    expect(plainText('Bob\r\nBuilder\tCo\u2028x')).toBe('Bob Builder Co x')
+    expect(plainText('a\ud800b\udc00c😀')).toBe('abc😀')
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      const n = notificationText({ title: 'Mallory\u0000\u202e is calling', body: 'x\u0007<y>' }, platform)
+      expect(n.title).toBe('Mallory is calling')
+      expect(n.body).toBe(platform === 'linux' ? 'x&lt;y&gt;' : 'x<y>')
+    }
+  })
+
+  it('a very long name is cut to 200 characters with an ellipsis, never inside a character', () => {
+    expect(plainText('x'.repeat(5000))).toBe(`${'x'.repeat(199)}…`)
+    const emoji = plainText('😀'.repeat(5000))
+    expect([...emoji]).toHaveLength(200)
+    expect(emoji).not.toMatch(loneSurrogate)
+    expect(plainText('x'.repeat(200))).toBe('x'.repeat(200))
+    // escaping comes after the cut: no entity is cut in half
+    const body = libnotifyBody('&'.repeat(5000))
+    expect(readMarkup(body)).toEqual({ elements: [], text: `${'&'.repeat(199)}…` })
+  })
+
+  it('the Windows incoming-call toast: same cleaning, XML-escaped, valid with any caller', () => {
+    const links = new ToastLinks()
+    const id = randomUUID()
+    const title = `${hostile}\u202e\ud800 ]]> is calling`
+    const xml = incomingCallToastXml({ id, title, body: '😀'.repeat(300) }, links.issue(id))
+    expect(XMLValidator.validate(xml)).toBe(true)
+    const [shownTitle, shownBody] = texts(xml)
+    expect(shownTitle).toBe(`${hostile} ]]> is calling`)
+    expect([...shownBody!]).toHaveLength(200)
+    expect(xml).not.toMatch(loneSurrogate)
+    expect(parse(xml).actions.action).toHaveLength(2)
   })
 })
