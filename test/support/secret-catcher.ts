@@ -18,11 +18,11 @@ export interface SecretCatcher {
 }
 
 /**
- * Listens on 127.0.0.1; a request without a bearer gets a 401 MsRtcOAuth challenge naming its own http token URL,
+ * Listens on 127.0.0.1; a request without a bearer gets a 401 MsRtcOAuth challenge naming its own http token URL (or tokenHref),
  * the token URL gives a token, and anything else a user resource with an applications link (all http), so a client
  * that does not refuse goes on to send the password and the token here.
  */
-export async function startSecretCatcher(): Promise<SecretCatcher> {
+export async function startSecretCatcher(o: { tokenHref?: string } = {}): Promise<SecretCatcher> {
   const caught: Caught[] = []
   const server: Server = createServer((req, res) => {
     let body = ''
@@ -36,7 +36,7 @@ export async function startSecretCatcher(): Promise<SecretCatcher> {
         res.end(JSON.stringify({ access_token: 'cwt=caught', expires_in: 3600, token_type: 'Bearer' }))
       } else if (!req.headers.authorization) {
         res.statusCode = 401
-        res.setHeader('www-authenticate', `MsRtcOAuth href="${base}/WebTicket/oauthtoken",grant_type="password"`)
+        res.setHeader('www-authenticate', `MsRtcOAuth href="${o.tokenHref ?? `${base}/WebTicket/oauthtoken`}",grant_type="password"`)
         res.end()
       } else res.end(JSON.stringify({ _links: { self: { href: `${base}/user` }, applications: { href: `${base}/ucwa/oauth/v1/applications` } } }))
     })
