@@ -13,6 +13,8 @@ export interface Credentials {
   password: string
   /** a discovery URL the person typed (the simulator, a test pool): its host is trusted; default lyncdiscoverinternal.<domain>, then lyncdiscover.<domain> */
   discoveryUrl?: string
+  /** hosts outside the SIP domain the person confirmed for it (RootURL.md step 6 answered by them), asked at each discovery */
+  confirmedHosts?: (domain: string) => readonly string[]
 }
 
 export interface Discovered {
@@ -52,7 +54,8 @@ export async function discover(
 ): Promise<Discovered> {
   onStep('discovering')
   const typed = creds.discoveryUrl ? typedUrl(creds.discoveryUrl) : undefined
-  const trust: Trust = { domain: typed ? sipDomain(creds.sipAddress)?.toLowerCase() : validDomain(creds.sipAddress), typedHost: typed?.hostname }
+  const domain = typed ? sipDomain(creds.sipAddress)?.toLowerCase() : validDomain(creds.sipAddress)
+  const trust: Trust = { domain, typedHost: typed?.hostname, confirmedHosts: domain ? creds.confirmedHosts?.(domain) : undefined }
   const { root, url: rootUrl } = await findRoot(http, typed ? [typed.toString()] : discoveryCandidates(trust.domain!), trust, rootTimeoutMs)
   // each hop that will carry the password or a token must have TLS (loopback excepted): refused before any request
   let userHref = requireSecure(checkHop(link(root, 'user')!, rootUrl, trust, 'user'), 'password', 'user').toString()
