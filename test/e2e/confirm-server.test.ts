@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
 import { makeTestTls, type TestTls } from '../support/test-tls'
-import { launchClient, screenshot, type Client } from './harness'
+import { focused, launchClient, screenshot, type Client } from './harness'
 
 const POOL = 'pool1.fabrikam.test'
 
@@ -25,7 +25,7 @@ async function signInPage(): Promise<Client> {
   const { page } = client
   await page.getByLabel('Sign-in address').fill('alice@contoso.test')
   await page.getByLabel('Password').fill('alice-pass')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByLabel('Password').press('Enter') // by keyboard: the question's focus must show
   return client
 }
 
@@ -38,6 +38,7 @@ describe('confirming a server outside the sign-in domain (Chromium)', () => {
       `Parley was sent to ${POOL} to sign in as alice@contoso.test. Only continue if your company uses this server.`,
     )
     expect(sim!.control.secretsSeen()).toEqual([]) // asked before anything secret went there
+    await expect.poll(() => focused(page)).toEqual({ name: 'Cancel', outlined: true }) // the safe answer has the focus
     await screenshot(page, 'confirm-server')
     await dialog.getByRole('button', { name: 'Continue' }).click()
     await expect.poll(() => client!.core.client.state, { timeout: 20_000 }).toBe('signed-in')

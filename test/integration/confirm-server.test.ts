@@ -56,6 +56,18 @@ describe('confirming a server outside the sign-in domain', () => {
     expect(await core.dispatch('session.signIn', ALICE)).toMatchObject({ ok: false, error: { subcode: 'DomainMismatch' } })
   })
 
+  it('a renewal of the token goes through the confirmed server again without asking', async () => {
+    await setUp()
+    const keep = { ...ALICE, remember: true }
+    await core.dispatch('session.signIn', keep)
+    expect(await core.dispatch('session.signIn', { ...keep, trustServer: POOL })).toMatchObject({ ok: true, value: { state: 'signed-in' } })
+    const before = sim.control.secretsSeen().filter((s) => s.passwordOf).length
+    expect(sim.control.expireTokens('alice@contoso.test')).toBeGreaterThan(0)
+    expect(await core.dispatch('people.search', { query: 'bob' })).toMatchObject({ ok: true, value: [{ name: 'Bob Brennan' }] })
+    expect(sim.control.secretsSeen().filter((s) => s.passwordOf)).toHaveLength(before + 1) // one new grant, at the confirmed pool
+    expect(core.client.state).toBe('signed-in')
+  })
+
   it('the page cannot make main trust a server it was not asked about', async () => {
     await setUp()
     const unasked = await core.dispatch('session.signIn', { ...ALICE, trustServer: POOL })
