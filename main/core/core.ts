@@ -15,7 +15,7 @@ import { ContractMediaAgent } from './media-bridge'
 import { PresenceWatch } from '../ucwa/presence'
 import { Photos } from './photos'
 import { SessionMemory } from './session-memory'
-import { serverToConfirm, checkConfirmation, trustedFor, withTrusted } from './server-trust'
+import { checkConfirmation, checkOnlyRemoved, serverToConfirm, trustedFor, withTrusted } from './server-trust'
 import { SettingsStore } from './settings-store'
 
 export interface CoreOptions {
@@ -110,6 +110,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }),
       'settings.get': () => settings.current,
       'settings.update': async (patch) => {
+        if (patch.trustedServers) checkOnlyRemoved(settings.current.trustedServers, patch.trustedServers)
         const next = await settings.update(patch)
         events.emit('settings.changed', next)
         return next

@@ -44,3 +44,16 @@ export function checkConfirmation(pending: ServerToConfirm | null, sipAddress: s
   }
   return pending
 }
+
+/**
+ * A settings change to the trusted servers may only take some away: a server is added by Continue alone.
+ * Throws BadRequest/ParameterValidationFailure naming the first host that would be added.
+ */
+export function checkOnlyRemoved(current: TrustedServers, next: TrustedServers): void {
+  for (const [domain, hosts] of Object.entries(next)) {
+    const added = hosts.find((h) => !trustedFor(current, domain).includes(h.toLowerCase()))
+    if (added) {
+      throw new UcwaError({ status: 0, code: 'BadRequest', subcode: 'ParameterValidationFailure', message: `A server is allowed only when you confirm it at sign-in; ${added} was not added.` })
+    }
+  }
+}

@@ -75,7 +75,11 @@ describe('confirming a server outside the sign-in domain', () => {
     await core.dispatch('session.signIn', ALICE)
     const other = await core.dispatch('session.signIn', { ...ALICE, trustServer: 'evil.example.test' })
     expect(other).toMatchObject({ ok: false, error: { code: 'BadRequest' } })
+    // nor through the settings: they only take servers away
+    const added = await core.dispatch('settings.update', { trustedServers: { 'contoso.test': [POOL] } })
+    expect(added).toMatchObject({ ok: false, error: { code: 'BadRequest', subcode: 'ParameterValidationFailure', message: expect.stringContaining(POOL) } })
     expect(await core.dispatch('settings.get', undefined)).toMatchObject({ ok: true, value: { trustedServers: {} } })
+    expect(await core.dispatch('session.signIn', ALICE)).toMatchObject({ ok: false, error: { subcode: 'DomainMismatch' } })
     expect(sim.control.secretsSeen()).toEqual([])
   })
 

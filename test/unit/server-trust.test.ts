@@ -1,6 +1,6 @@
 // RootURL.md's domain check answered by the person: what is asked, what is kept, what Continue may trust.
 import { describe, expect, it } from 'vitest'
-import { checkConfirmation, MAX_TRUSTED_PER_DOMAIN, serverToConfirm, trustedFor, withTrusted } from '../../main/core/server-trust'
+import { checkConfirmation, checkOnlyRemoved, MAX_TRUSTED_PER_DOMAIN, serverToConfirm, trustedFor, withTrusted } from '../../main/core/server-trust'
 import { checkHop, trusted } from '../../main/ucwa/autodiscovery'
 import { UcwaError } from '../../main/ucwa/errors'
 
@@ -66,5 +66,20 @@ describe('checkConfirmation (Continue)', () => {
     ['another address', pending, 'someone@contoso.com', 'pool.fabrikam.com'],
   ])('refuses when %s: BadRequest naming the host', (_what, p, address, host) => {
     expect(() => checkConfirmation(p, address, host)).toThrow(expect.objectContaining({ code: 'BadRequest', subcode: 'ParameterValidationFailure', message: expect.stringContaining(host) }))
+  })
+})
+
+describe('checkOnlyRemoved (settings.update)', () => {
+  const current = { 'contoso.com': ['pool.fabrikam.com', 'sfb.fabrikam.com'] }
+
+  it.each([[{}], [{ 'contoso.com': [] }], [{ 'contoso.com': ['SFB.fabrikam.com'] }], [current]])('lets %j through (nothing added)', (next) => {
+    expect(() => checkOnlyRemoved(current, next)).not.toThrow()
+  })
+
+  it.each([
+    [{ 'contoso.com': ['pool.fabrikam.com', 'evil.example.com'] }, 'evil.example.com'],
+    [{ 'northwind.com': ['pool.fabrikam.com'] }, 'pool.fabrikam.com'],
+  ])('refuses %j: BadRequest naming %s', (next, host) => {
+    expect(() => checkOnlyRemoved(current, next)).toThrow(expect.objectContaining({ code: 'BadRequest', subcode: 'ParameterValidationFailure', message: expect.stringContaining(host) }))
   })
 })
