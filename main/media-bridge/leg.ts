@@ -15,9 +15,9 @@ export interface LegSection {
   ssrcs: { first: number; last: number }
   direction?: Direction
   ice: { ufrag: string; pwd: string }
-  /** this side's candidates, component 1 (RTP) and, unless muxed, 2 (RTCP) */
+  /** this side's candidates, component 1 (RTP) and 2 (RTCP): an answer that muxes gives component 1 only */
   candidates: IceCandidate[]
-  /** SfB: true only when both sides offer it ([MS-SDPEXT] 3.1.5.38); WebRTC: always muxed */
+  /** write a=rtcp-mux: SfB offers it beside component 2, and answers with it only when both offered it ([MS-SDPEXT] 3.1.5.38); WebRTC always */
   rtcpMux: boolean
   /** an m= line the answer rejects (port 0, RFC 3264 6) */
   rejected?: boolean

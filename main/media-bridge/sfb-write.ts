@@ -12,7 +12,7 @@ const xMessage = { audio: 'send:dsh recv:dsh', video: 'send:src,x-pli recv:src,x
 
 /**
  * The SfB-dialect SDP for `leg`: per section `m=<kind> <port> RTP/SAVP`, one `a=crypto` with the leg's key,
- * ICE-19 candidates (TCP as TCP-ACT/TCP-PASS, IPv6 as x-candidate-ipv6), `a=rtcp` on component 2 unless muxed,
+ * ICE-19 candidates (TCP as TCP-ACT/TCP-PASS, IPv6 as x-candidate-ipv6), `a=rtcp` when there is a component 2,
  * `a=x-ssrc-range`, `a=label`/`a=x-source` main-audio|main-video, SfB payload types (G722 9, PCMU 0, PCMA 8,
  * CN 13, telephone-event 101, X-H264UC 122) unless the section names its own.
  */
@@ -40,8 +40,9 @@ function writeSection(s: SfbLegSection, pts: Partial<Record<BridgeCodec, number>
   const payloads = s.codecs.length ? s.codecs.map((c) => pts[c]!) : (s.formats ?? [0])
   if (s.rejected) return { type: s.kind, port: 0, protocol: 'RTP/SAVP', payloads: payloads.join(' '), rtp: [], fmtp: [] }
   const rtp = defaultCandidate(s.candidates, 1)
-  const rtcp = s.rtcpMux ? undefined : defaultCandidate(s.candidates, 2)
-  const candidates = s.candidates.filter((c) => !s.rtcpMux || c.component === 1).map(formatSfbCandidate)
+  // an offer may give both: SfB 2016 offers a=rtcp-mux beside a=rtcp and component 2 ([MS-SDPEXT] 3.1.5.38)
+  const rtcp = defaultCandidate(s.candidates, 2)
+  const candidates = s.candidates.map(formatSfbCandidate)
   const media: Media = {
     type: s.kind,
     port: rtp?.port ?? 9,

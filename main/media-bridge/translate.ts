@@ -54,7 +54,7 @@ export function bridgeDescriptions(offer: SfbSession, plan: BridgePlan, local: B
     if (!p) return { kind, codecs: [], formats: s.formats.slice(0, 1), ssrcs: own.ssrcs, ice: own.ice, candidates: [], rtcpMux: false, rejected: true, key: newSdesKey(1) }
     const send = newSdesKey(p.key.tag, p.key.suite)
     keys.push({ kind, send, receive: p.key })
-    return { kind, codecs: codecsOf(p), payloadTypes: offeredPayloadTypes(p), ssrcs: own.ssrcs, ice: own.ice, candidates: own.candidates, rtcpMux: p.section.rtcpMux, key: send }
+    return { kind, codecs: codecsOf(p), payloadTypes: offeredPayloadTypes(p), ssrcs: own.ssrcs, ice: own.ice, candidates: muxed(own.candidates, p.section.rtcpMux), rtcpMux: p.section.rtcpMux, key: send }
   })
   const webrtcSections: WebrtcLegSection[] = planned.map((p, i) => {
     const kind = p.section.kind as Kind
@@ -69,6 +69,11 @@ export function bridgeDescriptions(offer: SfbSession, plan: BridgePlan, local: B
   })
   const ssrcMap = planned.map((p) => ({ kind: p.section.kind as Kind, sfb: local.sfb[p.section.kind as Kind].ssrcs, webrtc: local.webrtc.ssrcs[p.section.kind as Kind] }))
   return { sfbAnswer, webrtcOffer, payloadMap, ssrcMap, keys }
+}
+
+/** An answer that muxes RTCP ([MS-SDPEXT] 3.1.5.38: only when the offer did) gives no component 2. */
+function muxed(candidates: IceCandidate[], mux: boolean): IceCandidate[] {
+  return mux ? candidates.filter((c) => c.component === 1) : candidates
 }
 
 /** The plan's codecs as BridgeCodecs, each once, in the offer's order. */

@@ -59,10 +59,11 @@ describe('the SfB dialect written', () => {
     expect([p.audio.codecs.length, p.video?.codecs.length, p.notices]).toEqual([5, 1, []])
   })
 
-  it('with mux (both sides offered it): a=rtcp-mux and component 1 only', () => {
+  it('offering mux: a=rtcp-mux beside a=rtcp and component 2, as SfB 2016 offers', () => {
     const { sdp } = writeSfbSdp(sfbLeg(true))
     expect(sdp).toContain('a=rtcp-mux\r\n')
-    expect(sdp).not.toMatch(/a=rtcp:|a=candidate:\S+ 2 /)
+    expect(sdp).toContain('a=rtcp:50201 IN IP4 192.0.2.7\r\n')
+    expect(sdp).toContain('a=candidate:1 2 UDP 2130705918 192.0.2.7 50201 typ host\r\n')
   })
 })
 
@@ -108,7 +109,10 @@ describe('translating each sample', () => {
       expect(audio!.keys.map((k) => k.tag)).toEqual([plan.audio.key.tag])
       expect(audio!.keys[0]!.keySalt.equals(plan.audio.key.keySalt)).toBe(false)
       expect(d.keys[0]).toMatchObject({ kind: 'audio', receive: plan.audio.key, send: audio!.keys[0] })
+      // RTCP muxed only when the offer muxes; then no component 2 nor a=rtcp in the answer
       expect(audio!.rtcpMux).toBe(offer.sections[0]!.rtcpMux)
+      expect(audio!.candidates.some((c) => c.component === 2)).toBe(!offer.sections[0]!.rtcpMux)
+      expect(audio!.rtcp === undefined).toBe(offer.sections[0]!.rtcpMux)
       const webrtc = parse(d.webrtcOffer.sdp)
       expect(webrtc.media.map((m) => [m.type, String(m.mid)])).toEqual(plan.video ? [['audio', '0'], ['video', '1']] : [['audio', '0']])
       expect(d.payloadMap.filter((m) => m.kind === 'audio').map((m) => m.codec)).toEqual(plan.audio.codecs.map((c) => c.bridge))
