@@ -19,10 +19,8 @@ export interface LegSection {
   candidates: IceCandidate[]
   /** write a=rtcp-mux: SfB offers it beside component 2, and answers with it only when both offered it ([MS-SDPEXT] 3.1.5.38); WebRTC always */
   rtcpMux: boolean
-  /** an m= line the answer rejects (port 0, RFC 3264 6) */
-  rejected?: boolean
-  /** for a rejected line whose codecs are none of ours: the offer's payload types, repeated as RFC 3264 6 asks */
-  formats?: number[]
+  /** an m= line the answer rejects: port 0 and the offer's media type, protocol and formats, repeated (RFC 3264 6) */
+  rejected?: { type: string; protocol: string; formats: string }
 }
 
 export interface SfbLegSection extends LegSection {

@@ -28,8 +28,8 @@ export interface SfbMediaSection {
   port: number
   /** RTP/SAVP, RTP/AVP, or TCP/RTP/SAVP and TCP/RTP/AVP once ICE chose a TCP pair ([MS-SDPEXT] 3.1.5.9) */
   profile: string
-  /** the m= line's payload types, as written (a rejected line may name one without rtpmap) */
-  formats: number[]
+  /** the m= line's formats as written (payload types; a rejected line may name one without rtpmap) */
+  formats: string[]
   codecs: SfbCodec[]
   /** the section's `a=crypto` keys we can use, in the order written */
   keys: SdesKey[]
@@ -117,7 +117,7 @@ function readSection(m: Media, raw: string[], sessionFingerprint?: { type: strin
     kind: m.type,
     port: Number(m.port),
     profile: m.protocol,
-    formats: String(m.payloads ?? '').trim().split(/\s+/).filter((t) => /^\d+$/.test(t)).map(Number),
+    formats: String(m.payloads ?? '').trim().split(/\s+/).filter(Boolean),
     codecs: readCodecs(m),
     keys: [],
     foreignKeys: [],

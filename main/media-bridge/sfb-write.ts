@@ -37,8 +37,8 @@ function payloadTypesOf(s: SfbLegSection): Partial<Record<BridgeCodec, number>> 
 
 function writeSection(s: SfbLegSection, pts: Partial<Record<BridgeCodec, number>>): Media {
   const label = `main-${s.kind}`
-  const payloads = s.codecs.length ? s.codecs.map((c) => pts[c]!) : (s.formats ?? [0])
-  if (s.rejected) return { type: s.kind, port: 0, protocol: 'RTP/SAVP', payloads: payloads.join(' '), rtp: [], fmtp: [] }
+  if (s.rejected) return { type: s.rejected.type, port: 0, protocol: s.rejected.protocol, payloads: s.rejected.formats, rtp: [], fmtp: [] }
+  const payloads = s.codecs.map((c) => pts[c]!)
   const rtp = defaultCandidate(s.candidates, 1)
   // an offer may give both: SfB 2016 offers a=rtcp-mux beside a=rtcp and component 2 ([MS-SDPEXT] 3.1.5.38)
   const rtcp = defaultCandidate(s.candidates, 2)

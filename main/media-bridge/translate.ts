@@ -51,7 +51,7 @@ export function bridgeDescriptions(offer: SfbSession, plan: BridgePlan, local: B
     const p = byIndex.get(i)
     const kind: Kind = s.kind === 'video' ? 'video' : 'audio'
     const own = local.sfb[kind]
-    if (!p) return { kind, codecs: [], formats: s.formats.slice(0, 1), ssrcs: own.ssrcs, ice: own.ice, candidates: [], rtcpMux: false, rejected: true, key: newSdesKey(1) }
+    if (!p) return { kind, codecs: [], ssrcs: own.ssrcs, ice: own.ice, candidates: [], rtcpMux: false, rejected: { type: s.kind, protocol: s.profile, formats: s.formats.join(' ') || '0' }, key: newSdesKey(1) }
     const send = newSdesKey(p.key.tag, p.key.suite)
     keys.push({ kind, send, receive: p.key })
     return { kind, codecs: codecsOf(p), payloadTypes: offeredPayloadTypes(p), ssrcs: own.ssrcs, ice: own.ice, candidates: muxed(own.candidates, p.section.rtcpMux), rtcpMux: p.section.rtcpMux, key: send }

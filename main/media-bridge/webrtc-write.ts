@@ -29,9 +29,8 @@ export function writeWebrtcSdp(leg: WebrtcLeg, origin = { sessionId: 0, sessionV
 }
 
 function writeSection(s: WebrtcLegSection, pts: Partial<Record<BridgeCodec, number>>, leg: WebrtcLeg): Media {
-  const payloads = (s.codecs.length ? s.codecs.map((c) => pts[c]!) : (s.formats ?? [0])).join(' ')
-  const base = { type: s.kind, protocol: 'UDP/TLS/RTP/SAVPF', payloads, mid: s.mid }
-  if (s.rejected) return { ...base, port: 0, rtp: [], fmtp: [], direction: 'inactive' }
+  if (s.rejected) return { type: s.rejected.type, port: 0, protocol: s.rejected.protocol, payloads: s.rejected.formats, mid: s.mid, rtp: [], fmtp: [], direction: 'inactive' }
+  const base = { type: s.kind, protocol: 'UDP/TLS/RTP/SAVPF', payloads: s.codecs.map((c) => pts[c]!).join(' '), mid: s.mid }
   const rtp = defaultCandidate(s.candidates, 1)
   return {
     ...base,

@@ -95,8 +95,8 @@ describe('the other samples and variations', () => {
   it('reads the audio-only answer’s rejected video line as port 0', () => {
     const { sections } = readSfbSdp(sampleSdp('client-answer-audio-only.txt'))
     expect(sections.map((s) => [s.kind, s.port, s.formats, s.codecs.map((c) => c.payloadType)])).toEqual([
-      ['audio', 50120, [9, 0, 8, 101], [9, 0, 8, 101]],
-      ['video', 0, [122], []],
+      ['audio', 50120, ['9', '0', '8', '101'], [9, 0, 8, 101]],
+      ['video', 0, ['122'], []],
     ])
   })
 

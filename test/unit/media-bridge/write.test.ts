@@ -73,7 +73,7 @@ describe('the WebRTC dialect written', () => {
     setup: 'passive',
     sections: [
       { kind: 'audio', mid: 'a', codecs: ['PCMU', 'telephone-event'], ssrcs: { first: 9, last: 9 }, ice: local.webrtc.ice, candidates: [host('127.0.0.1', 41000), host('127.0.0.1', 41001, 2), tcp('passive', 1)], rtcpMux: true, msid: { stream: 's', track: 't' }, cname: 'c', ...(payloadTypes && { payloadTypes }) },
-      { kind: 'video', mid: 'v', codecs: ['H264'], ssrcs: { first: 10, last: 10 }, ice: local.webrtc.ice, candidates: [], rtcpMux: true, msid: { stream: 's', track: 'u' }, cname: 'c', rejected: true },
+      { kind: 'video', mid: 'v', codecs: [], ssrcs: { first: 10, last: 10 }, ice: local.webrtc.ice, candidates: [], rtcpMux: true, msid: { stream: 's', track: 'u' }, cname: 'c', rejected: { type: 'video', protocol: 'UDP/TLS/RTP/SAVPF', formats: '96 97' } },
     ],
   })
 
@@ -86,7 +86,7 @@ describe('the WebRTC dialect written', () => {
     expect(a!.ssrcs).toEqual([{ id: 9, attribute: 'cname', value: 'c' }])
     expect(sdp).toContain('a=candidate:2 1 tcp 1684930558 198.51.100.7 50300 typ srflx raddr 10.0.0.7 rport 50300 tcptype passive\r\n')
     expect(sdp).not.toMatch(/a=candidate:\S+ 2 /)
-    expect([v!.port, v!.mid]).toEqual([0, 'v'])
+    expect([v!.port, v!.mid, v!.payloads]).toEqual([0, 'v', '96 97'])
   })
 
   it('uses the renderer’s own payload types when answering it, and reports them', () => {
