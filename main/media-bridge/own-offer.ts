@@ -49,7 +49,7 @@ export function bridgeOwnOffer(rendererOffer: string, local: BridgeLocal): OwnOf
     const kind: Kind = m.type === 'video' ? 'video' : 'audio'
     const ssrc = local.webrtc.ssrcs[kind]
     const section = { kind, mid: String(m.mid ?? i), ssrcs: { first: ssrc, last: ssrc }, ice: local.webrtc.ice, candidates: local.webrtc.candidates, rtcpMux: true, msid: { stream: local.webrtc.stream, track: `${local.webrtc.stream}-${kind}` }, cname: local.webrtc.stream }
-    if (!t) return { ...section, codecs: [], rejected: { type: m.type, protocol: m.protocol, formats: String(m.payloads ?? '') || '0' } }
+    if (!t) return { ...section, codecs: [], rejected: { type: String(m.type), protocol: String(m.protocol), formats: String(m.payloads ?? '') || '0' } }
     return { ...section, codecs: Object.keys(t.pts) as BridgeCodec[], payloadTypes: t.pts, direction: answerDirection(m.direction) }
   })
   const sfbOffer = writeSfbSdp({ sections: sfbSections })
@@ -64,13 +64,13 @@ function bridgeable(m: Media): Partial<Record<BridgeCodec, number>> {
   const out: Partial<Record<BridgeCodec, number>> = {}
   const listed = String(m.payloads ?? '').split(' ')
   for (const r of m.rtp.filter((r) => listed.includes(String(r.payload)))) {
-    const codec = bridgeCodecOf(r.codec, r.rate ?? 0, r.encoding === undefined ? undefined : Number(r.encoding))
+    const codec = bridgeCodecOf(String(r.codec), Number(r.rate ?? 0), r.encoding === undefined ? undefined : Number(r.encoding))
     if (!codec || codec === 'H264' || out[codec] !== undefined) continue
     out[codec] = r.payload
   }
   // constrained baseline (what Chromium answers X-H264UC with, ../shared/sfb-media.md) before plain baseline
   const h264 = m.rtp
-    .filter((r) => listed.includes(String(r.payload)) && bridgeCodecOf(r.codec, r.rate ?? 0) === 'H264')
+    .filter((r) => listed.includes(String(r.payload)) && bridgeCodecOf(String(r.codec), Number(r.rate ?? 0)) === 'H264')
     .map((r) => ({ pt: r.payload, rank: h264Rank(m.fmtp.find((f) => f.payload === r.payload)?.config ?? '') }))
     .filter((h) => h.rank > 0)
     .sort((x, y) => y.rank - x.rank)[0]

@@ -114,9 +114,9 @@ type Media = SessionDescription['media'][number]
 
 function readSection(m: Media, raw: string[], sessionFingerprint?: { type: string; hash: string }): SfbMediaSection {
   const s: SfbMediaSection = {
-    kind: m.type,
+    kind: String(m.type),
     port: Number(m.port),
-    profile: m.protocol,
+    profile: String(m.protocol),
     formats: String(m.payloads ?? '').trim().split(/\s+/).filter(Boolean),
     codecs: readCodecs(m),
     keys: [],
@@ -185,7 +185,8 @@ function readCodecs(m: Media): SfbCodec[] {
     if (!/^\d+$/.test(token)) continue
     const pt = Number(token)
     const map = m.rtp.find((r) => r.payload === pt)
-    const named = map ? { name: map.codec, clockRate: map.rate ?? 0, channels: map.encoding } : staticPayloadTypes[pt]
+    // sdp-transform turns all-digit fields into numbers: names are made strings again
+    const named = map ? { name: String(map.codec), clockRate: Number(map.rate ?? 0), channels: map.encoding } : staticPayloadTypes[pt]
     if (!named) continue
     const fmtp = m.fmtp.find((f) => f.payload === pt)?.config
     const channels = 'channels' in named && named.channels !== undefined ? Number(named.channels) : undefined

@@ -115,6 +115,11 @@ describe('the other samples and variations', () => {
     expect([video!.profile, video!.fingerprint]).toEqual(['TCP/RTP/SAVP', { hash: 'sha-256', value: 'AB:CD' }])
   })
 
+  it('reads an all-digit codec name as a name (sdp-transform gives it as a number), not a crash', () => {
+    const sdp = editLines(sampleSdp('avmcu-answer.txt'), (l) => l.replace('a=rtpmap:118 CN/16000', 'a=rtpmap:118 1234/16000'))
+    expect(readSfbSdp(sdp).sections[0]!.codecs.find((c) => c.payloadType === 118)).toEqual({ payloadType: 118, name: '1234', clockRate: 16000, bridge: null })
+  })
+
   it('refuses with InvalidMediaOffer a text that is not SDP', () => {
     for (const text of ['hello', 'v=0\r\ns=-\r\nt=0 0\r\n', '']) {
       const e = (() => {
