@@ -57,8 +57,9 @@ function videoMessage(s: SfbMediaSection, refusal: MediaRefusal): string {
 
 /** The checks in the order a person would want the reason: encryption, connection method, codecs, addresses. */
 function planSection(s: SfbMediaSection, index: number): PlannedSection | MediaRefusal {
-  if (s.encryption === 'rejected' || (s.keys.length === 0 && s.foreignKeys.length === 0 && s.cryptoscale.length === 0)) return refuse.encryptionRejected()
-  const key = s.keys.find((k) => !k.mki) ?? s.keys[0] ?? s.cryptoscale[0]?.key
+  // a=cryptoscale alone is not keyed from: what its scale and role mean is not in the material we have
+  if (s.encryption === 'rejected' || (s.keys.length === 0 && s.foreignKeys.length === 0)) return refuse.encryptionRejected()
+  const key = s.keys.find((k) => !k.mki) ?? s.keys[0]
   if (!key) return refuse.unsupportedKey(s.foreignKeys.map((k) => k.suite))
   if (s.iceVersion === 6) return refuse.ice6Only()
   if (s.iceVersion !== 19) return refuse.noCandidates()

@@ -1,4 +1,4 @@
-// SDES keys (RFC 4568) as SfB writes them: a=crypto, a=cryptoscale ([MS-SDPEXT] 3.1.5.23) and a=encryption.
+// SDES keys (RFC 4568) as SfB writes them: a=crypto, a=cryptoscale ([MS-SDPEXT]; section not checked here) and a=encryption.
 import { randomBytes } from 'node:crypto'
 
 /** The SRTP suites whose key is 16 bytes plus a 14-byte salt (RFC 4568 6.2). */
@@ -60,7 +60,7 @@ export function isSdesKey(k: SdesKey | ForeignKey | null): k is SdesKey {
   return k !== null && 'keySalt' in k
 }
 
-/** `a=cryptoscale:<scale> <role> <suite> <key-params>` ([MS-SDPEXT] 3.1.5.23): the key to use when the peer scales keys by role. */
+/** `a=cryptoscale:<scale> <role> <suite> <key-params>` ([MS-SDPEXT]; section not checked here), as captures show it beside a=crypto: read and reported, not keyed from. */
 export function parseCryptoscale(value: string): { scale: number; role: string; key: SdesKey } | null {
   const m = /^(\d+)\s+(\S+)\s+(\S+)\s+(\S+)/.exec(value.trim())
   if (!m) return null

@@ -15,7 +15,7 @@ export interface SfbCodec {
   bridge: BridgeCodec | null
 }
 
-/** `a=rtcp-fb:<pt|*> x-message app send:<list> recv:<list>` ([MS-SDPEXT] 3.1.5.34): dsh, src (video source request), x-pli. */
+/** `a=rtcp-fb:<pt|*> x-message app send:<list> recv:<list>` ([MS-SDPEXT]; section not checked here): dsh, src (video source request), x-pli. */
 export interface XMessageFeedback {
   payload: '*' | number
   send: string[]
@@ -35,9 +35,9 @@ export interface SfbMediaSection {
   keys: SdesKey[]
   /** `a=crypto` lines of suites we cannot use */
   foreignKeys: ForeignKey[]
-  /** `a=cryptoscale` ([MS-SDPEXT] 3.1.5.23) */
+  /** `a=cryptoscale` ([MS-SDPEXT]; section not checked here) */
   cryptoscale: { scale: number; role: string; key: SdesKey }[]
-  /** `a=encryption` ([MS-SDPEXT] 3.1.5.22), absent when not written */
+  /** `a=encryption` ([MS-SDPEXT]; section not checked here), absent when not written */
   encryption?: 'required' | 'optional' | 'rejected'
   /** `a=fingerprint` (RFC 8122): present only in a WebRTC-dialect part */
   fingerprint?: { hash: string; value: string }
@@ -58,7 +58,7 @@ export interface SfbMediaSection {
   ssrcRange?: { first: number; last: number }
   /** `a=label` (main-audio, main-video, panoramic-video, applicationsharing-video) */
   label?: string
-  /** `a=x-source` ([MS-SDPEXT] 3.1.5.30) */
+  /** `a=x-source` ([MS-SDPEXT]; section not checked here) */
   source?: string
   /** `a=x-source-streamid` ([MS-SDPEXT] 3.1.5.32): the media source id (MSI) the AVMCU gave this client */
   sourceStreamId?: string
@@ -72,7 +72,7 @@ export interface SfbSession {
   address?: string
   /** session-level `b=CT:<kbps>` */
   bandwidthCt?: number
-  /** `a=x-mediabw:<label> send=<kbps>;recv=<kbps>` ([MS-SDPEXT] 3.1.5.29) */
+  /** `a=x-mediabw:<label> send=<kbps>;recv=<kbps>` ([MS-SDPEXT]; section not checked here) */
   mediaBandwidth: { label: string; send?: number; recv?: number }[]
   sections: SfbMediaSection[]
 }

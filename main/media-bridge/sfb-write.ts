@@ -7,7 +7,7 @@ import { formatCrypto } from './sdes'
 
 type Media = SessionDescription['media'][number]
 
-/** The x-message feedback SfB clients offer ([MS-SDPEXT] 3.1.5.34): dominant speaker history on audio; source requests and PLI on video. */
+/** The x-message feedback SfB clients offer ([MS-SDPEXT]; section not checked here): dominant speaker history on audio; source requests and PLI on video. */
 const xMessage = { audio: 'send:dsh recv:dsh', video: 'send:src,x-pli recv:src,x-pli' }
 
 /**
