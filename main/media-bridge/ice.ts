@@ -71,6 +71,11 @@ export function isIPv6Candidate(c: { address: string }): boolean {
   return isIPv6(c.address)
 }
 
+/** The address type of an SDP c=/o=/a=rtcp line (RFC 4566 5.7): 6 for an IPv6 address, else 4. */
+export function ipVersion(address: string): 4 | 6 {
+  return isIPv6(address) ? 6 : 4
+}
+
 /** RFC 5245 4.1.2.1: (2^24)·type preference + (2^8)·local preference + (256 − component). */
 export function candidatePriority(typePreference: number, localPreference: number, component: number): number {
   return typePreference * 2 ** 24 + localPreference * 2 ** 8 + (256 - component)

@@ -1,7 +1,7 @@
 // Writes the SfB 2015 dialect ([MS-SDPEXT]) the bridge sends to the pool: RTP/SAVP, SDES, ICE 19, no mids, no BUNDLE.
 import { write, type SessionDescription } from 'sdp-transform'
 import { codecs, type BridgeCodec } from './codecs'
-import { defaultCandidate, formatSfbCandidate } from './ice'
+import { defaultCandidate, formatSfbCandidate, ipVersion } from './ice'
 import type { SfbLeg, SfbLegSection, WrittenSdp } from './leg'
 import { formatCrypto } from './sdes'
 
@@ -21,9 +21,9 @@ export function writeSfbSdp(leg: SfbLeg, origin = { sessionId: 0, sessionVersion
   const payloadTypes = leg.sections.map(payloadTypesOf)
   const session: SessionDescription = {
     version: 0,
-    origin: { username: '-', sessionId: origin.sessionId, sessionVersion: origin.sessionVersion, netType: 'IN', ipVer: 4, address },
+    origin: { username: '-', sessionId: origin.sessionId, sessionVersion: origin.sessionVersion, netType: 'IN', ipVer: ipVersion(address), address },
     name: 'session',
-    connection: { version: 4, ip: address },
+    connection: { version: ipVersion(address), ip: address },
     ...(leg.bandwidthCt !== undefined && { bandwidth: [{ type: 'CT' as const, limit: leg.bandwidthCt }] }),
     timing: { start: 0, stop: 0 },
     media: leg.sections.map((s, i) => writeSection(s, payloadTypes[i]!)),
@@ -54,7 +54,7 @@ function writeSection(s: SfbLegSection, pts: Partial<Record<BridgeCodec, number>
     iceUfrag: s.ice.ufrag,
     icePwd: s.ice.pwd,
     crypto: [{ id: s.key.tag, suite: s.key.suite, config: formatCrypto(s.key).split(' ').slice(2).join(' ') }],
-    ...(rtcp && { rtcp: { port: rtcp.port, netType: 'IN', ipVer: 4, address: rtcp.address } }),
+    ...(rtcp && { rtcp: { port: rtcp.port, netType: 'IN', ipVer: ipVersion(rtcp.address), address: rtcp.address } }),
     ...(s.rtcpMux && { rtcpMux: 'rtcp-mux' }),
     ...(s.direction && s.direction !== 'sendrecv' && { direction: s.direction }),
     // attributes sdp-transform's grammar does not know are written verbatim from `invalid`, after the others

@@ -1,7 +1,7 @@
 // Writes the WebRTC dialect the bridge offers or answers to the renderer: what Chromium accepts (../shared/sfb-media.md).
 import { write, type SessionDescription } from 'sdp-transform'
 import { codecs, type BridgeCodec } from './codecs'
-import { defaultCandidate, formatWebrtcCandidate } from './ice'
+import { defaultCandidate, formatWebrtcCandidate, ipVersion } from './ice'
 import type { WebrtcLeg, WebrtcLegSection, WrittenSdp } from './leg'
 
 type Media = SessionDescription['media'][number]
@@ -35,7 +35,7 @@ function writeSection(s: WebrtcLegSection, pts: Partial<Record<BridgeCodec, numb
   return {
     ...base,
     port: rtp?.port ?? 9,
-    connection: { version: 4, ip: rtp?.address ?? '0.0.0.0' },
+    connection: { version: ipVersion(rtp?.address ?? '0.0.0.0'), ip: rtp?.address ?? '0.0.0.0' },
     rtp: s.codecs.map((c) => ({ payload: pts[c]!, codec: codecs[c].webrtcName, rate: codecs[c].clockRate })),
     fmtp: s.codecs.filter((c) => codecs[c].webrtcFmtp).map((c) => ({ payload: pts[c]!, config: codecs[c].webrtcFmtp! })),
     // RFC 4585 / 5104 feedback Chromium uses for H.264; the bridge maps PLI to SfB's x-pli / source request

@@ -59,6 +59,12 @@ describe('the SfB dialect written', () => {
     expect([p.audio.codecs.length, p.video?.codecs.length, p.notices]).toEqual([5, 1, []])
   })
 
+  it('says IP6 in c= and o= when the leg has only IPv6 candidates', () => {
+    const leg = sfbLeg(false)
+    leg.sections = [{ ...leg.sections[0]!, candidates: [v6] }]
+    expect(writeSfbSdp(leg).sdp).toMatch(/^v=0\r\no=- 0 0 IN IP6 2001:db8::7\r\ns=session\r\nc=IN IP6 2001:db8::7\r\n/)
+  })
+
   it('offering mux: a=rtcp-mux beside a=rtcp and component 2, as SfB 2016 offers', () => {
     const { sdp } = writeSfbSdp(sfbLeg(true))
     expect(sdp).toContain('a=rtcp-mux\r\n')
