@@ -26,6 +26,10 @@ export interface LegSection {
 export interface SfbLegSection extends LegSection {
   /** the key this side sends with (RFC 4568): a fresh one from newSdesKey, tagged as the offer's line when answering */
   key: SdesKey
+  /** the re-offer after ICE completes, by the controlling side: the pair chosen per component (RFC 5245 9.1.2.2, [MS-ICE2]) */
+  remoteCandidates?: { component: number; address: string; port: number }[]
+  /** TCP/RTP/SAVP once ICE chose a TCP pair ([MS-SDPEXT] 3.1.5.9); RTP/SAVP otherwise */
+  profile?: 'RTP/SAVP' | 'TCP/RTP/SAVP'
 }
 
 export interface SfbLeg {

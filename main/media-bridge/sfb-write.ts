@@ -46,7 +46,7 @@ function writeSection(s: SfbLegSection, pts: Partial<Record<BridgeCodec, number>
   const media: Media = {
     type: s.kind,
     port: rtp?.port ?? 9,
-    protocol: 'RTP/SAVP',
+    protocol: s.profile ?? 'RTP/SAVP',
     payloads: payloads.join(' '),
     rtp: s.codecs.map((c) => ({ payload: pts[c]!, codec: codecs[c].sfbName, rate: codecs[c].clockRate })),
     fmtp: s.codecs.filter((c) => codecs[c].sfbFmtp).map((c) => ({ payload: pts[c]!, config: codecs[c].sfbFmtp! })),
@@ -56,6 +56,7 @@ function writeSection(s: SfbLegSection, pts: Partial<Record<BridgeCodec, number>
     crypto: [{ id: s.key.tag, suite: s.key.suite, config: formatCrypto(s.key).split(' ').slice(2).join(' ') }],
     ...(rtcp && { rtcp: { port: rtcp.port, netType: 'IN', ipVer: ipVersion(rtcp.address), address: rtcp.address } }),
     ...(s.rtcpMux && { rtcpMux: 'rtcp-mux' }),
+    ...(s.remoteCandidates?.length && { remoteCandidates: s.remoteCandidates.map((c) => `${c.component} ${c.address} ${c.port}`).join(' ') }),
     ...(s.direction && s.direction !== 'sendrecv' && { direction: s.direction }),
     // attributes sdp-transform's grammar does not know are written verbatim from `invalid`, after the others
     invalid: [

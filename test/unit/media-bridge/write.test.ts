@@ -65,6 +65,20 @@ describe('the SfB dialect written', () => {
     expect(writeSfbSdp(leg).sdp).toMatch(/^v=0\r\no=- 0 0 IN IP6 2001:db8::7\r\ns=session\r\nc=IN IP6 2001:db8::7\r\n/)
   })
 
+  it('re-offers after ICE with a=remote-candidates for both components, and TCP/RTP/SAVP on a TCP pair', () => {
+    const leg = sfbLeg(false)
+    const pair = [
+      { component: 1, address: '192.0.2.10', port: 50030 },
+      { component: 2, address: '192.0.2.10', port: 50030 },
+    ]
+    leg.sections[0] = { ...leg.sections[0]!, remoteCandidates: pair, profile: 'TCP/RTP/SAVP' }
+    const { sdp } = writeSfbSdp(leg)
+    expect(sdp).toContain('m=audio 50200 TCP/RTP/SAVP 9 0 8 13 101\r\n')
+    expect(sdp).toContain('a=remote-candidates:1 192.0.2.10 50030 2 192.0.2.10 50030\r\n')
+    const [audio] = readSfbSdp(sdp).sections
+    expect([audio!.profile, audio!.remoteCandidates]).toEqual(['TCP/RTP/SAVP', pair])
+  })
+
   it('offering mux: a=rtcp-mux beside a=rtcp and component 2, as SfB 2016 offers', () => {
     const { sdp } = writeSfbSdp(sfbLeg(true))
     expect(sdp).toContain('a=rtcp-mux\r\n')
