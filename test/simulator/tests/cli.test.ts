@@ -47,7 +47,7 @@ describe('npm run simulator', () => {
     const url = /Discovery URL: (\S+)/.exec(out())![1]!
     const json = await http(url)
     expect(json.json._links.user.href).toContain('/oauth/user')
-    // RootURL.md: the same resource in XML when the client asks for it
+    // root_ref.md: the same resource in XML when the client asks for it (Accept: application/xml)
     const xml = await http(url, { accept: 'xml' })
     expect(xml.headers.get('content-type')).toMatch(/^application\/xml/)
     expect(xml.xml.resource[0].link.find((l: { '@_rel': string }) => l['@_rel'] === 'user')['@_href']).toContain('/oauth/user')
