@@ -38,7 +38,7 @@ export function probeKeychain(launch: ProbeLauncher, service: string, timeoutMs 
     }
     const unavailable = (why: string): ProbeOutcome => ({ ok: false, reason: `The system keychain is not available (${why}); ${NEXT_TIME}.` })
     const timer = setTimeout(() => {
-      finish(unavailable(`it did not answer within ${Math.round(timeoutMs / 1000)} s`))
+      finish(unavailable(`it did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`))
       child?.kill()
     }, timeoutMs)
     try {
