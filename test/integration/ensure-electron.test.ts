@@ -2,7 +2,7 @@
 // before electron-vite starts, or says in one paragraph why not. Runs in the test network namespace (no route out).
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -49,6 +49,9 @@ async function electronCopy(checksums?: Record<string, string>): Promise<string>
 
 describe('npm start on a fresh machine', () => {
   it('with no route to the download host, prints one paragraph (what failed, the mirror and cache settings, start:browser) and exits non-zero', async () => {
+    // only loopback here (npm test and /work/tools/vt run vitest in a network namespace of its own): with a
+    // route out this would fetch the real Electron
+    expect(await readdir('/sys/class/net'), 'run through npm test: it needs the test network namespace').toEqual(['lo'])
     const dir = await electronCopy()
     const cache = await mkdtemp(join(tmpdir(), 'parley-electron-cache-'))
     const result = await run('npm', ['start'], { PARLEY_ELECTRON_DIR: dir, electron_config_cache: cache })
