@@ -2,6 +2,7 @@
 import { join } from 'node:path'
 import { app, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron'
 import { createCore, type Core } from './core/core'
+import { DeferredTokenStore } from './credentials/deferred-token-store'
 import { openTokenStore } from './credentials/open-token-store'
 import { startDemoPool } from './demo'
 import { serveAppRequest } from './desktop/app-protocol'
@@ -10,6 +11,7 @@ import { startDesktopLife, type DesktopLife } from './desktop/desktop-life'
 import { exportDiagnostics } from './desktop/diagnostics'
 import { wireIpc } from './desktop/ipc'
 import { setUpLogging } from './desktop/logging'
+import { utilityProbeLauncher } from './desktop/utility-probe-launcher'
 import { createMainWindow } from './desktop/main-window'
 import { APP_SCHEME, lockSession, lockWebContents } from './desktop/security'
 import { appVersion } from './version'
@@ -37,6 +39,8 @@ if (!app.requestSingleInstanceLock()) {
     const rendererDir = join(import.meta.dirname, '../renderer')
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request))
     lockSession(session.defaultSession)
+    // the keychain is probed in a utility process of its own; nothing below waits for it
+    const tokenStore = new DeferredTokenStore(openTokenStore({ probe: utilityProbeLauncher(join(import.meta.dirname, 'keychain-probe.js')) }))
     // no server configured: the embedded simulator is the default pool
     demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
     let desktop: DesktopLife | null = null
@@ -44,7 +48,7 @@ if (!app.requestSingleInstanceLock()) {
       demo: demo?.info ?? null,
       host: 'electron',
       version: appVersion,
-      tokenStore: await openTokenStore(),
+      tokenStore,
       settingsFile: join(app.getPath('userData'), 'settings.json'),
       sessionFile: join(app.getPath('userData'), 'session.json'),
       log: logging.log,

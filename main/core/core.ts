@@ -97,7 +97,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const dispatch = createDispatcher(
     {
-      'app.getInfo': () => ({
+      'app.getInfo': async () => {
+        await options.tokenStore.ready // the keychain's status, known within the probe's bound
+        return {
         name: 'Parley',
         version: options.version,
         host: options.host,
@@ -107,7 +109,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             : { available: false, reason: options.tokenStore.unavailableReason ?? 'No system keychain' },
         demo: options.demo ?? null,
         logFile: options.desktop?.logFile ?? null,
-      }),
+        }
+      },
       'settings.get': () => settings.current,
       'settings.update': async (patch) => {
         if (patch.trustedServers) checkOnlyRemoved(settings.current.trustedServers, patch.trustedServers)
