@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { StoredToken, TokenStore } from '../credentials/token-store'
 import { tokenAccount } from '../credentials/token-store'
-import type { Token } from './auth'
+import { parseChallenge, passwordGrant, type Token } from './auth'
 import { UcwaError, userMessage } from './errors'
 import { EventChannelLoop, type ChannelOptions, type ChannelState } from './event-channel'
 import type { UcwaEvent } from './events'
@@ -10,6 +10,7 @@ import { UcwaHttp, type Format } from './http'
 import { embedded, link, prop, type Resource } from './resource'
 import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
+import { signInAgainError, refusedAgainError, type Refusal } from './token-refusal'
 import { availabilityOf, type Availability, type Contact, type Me } from './types'
 
 export type SessionState = 'signed-out' | 'discovering' | 'authenticating' | 'creating-application' | 'signed-in' | 'reconnecting' | 'replaced' | 'signing-out'
@@ -54,7 +55,8 @@ export interface ClientEvents {
   events(events: UcwaEvent[]): void | Promise<void>
   /** a page of events about to be delivered (its self link and size): the chaos run's record of what arrived */
   page(page: { self: string; count: number }): void
-  transientStateLost(): void | Promise<void>
+  /** conversations are gone (resync, resume); `cause`: the application itself was lost (404) */
+  transientStateLost(cause?: UcwaError): void | Promise<void>
   channel(state: ChannelState): void
   saved(session: SavedSession | null): void
   /** a new application resource (sign-in or recovery): what hung on the old one (subscriptions) is gone */
@@ -102,11 +104,19 @@ export class UcwaClient {
       allowedOrigins: () => new Set(this.#poolOrigin ? [this.#poolOrigin] : []),
       base: () => this.#poolOrigin,
       userAgent: options.userAgent,
-      renewToken: async () => {
-        if (!this.app || !this.#creds?.remember) return false
-        await this.#reauthenticate()
-        return true
+      renewToken: async (refusal) => {
+        if (!this.app) return false
+        try {
+          await this.#reauthenticate(refusal)
+          return true
+        } catch (e) {
+          // nothing to sign in with, or the pool refused the renewal: the session is over, not retried
+          // (a renewal that could not reach the pool fails this request only; the next refusal tries again)
+          if (!(e instanceof UcwaError && (e.code === 'NetworkError' || e.status >= 500))) this.#lose(e)
+          return false
+        }
       },
+      refusedAgain: (refusal) => this.#lose(refusedAgainError(refusal)),
     })
     this.machine.onChange((s) => this.#emit('state', s, { error: this.lastError ?? undefined }))
   }
@@ -309,8 +319,8 @@ export class UcwaClient {
           if (page.events.length > 0) this.#emit('page', { self: page.self ?? '', count: page.events.length })
           for (const l of this.#listeners.events) await l(page.events)
         },
-        onTransientStateLost: async () => {
-          for (const l of this.#listeners.transientStateLost) await l()
+        onTransientStateLost: async (_why, cause) => {
+          for (const l of this.#listeners.transientStateLost) await l(cause)
         },
         recover: async () => {
           if (this.state === 'signed-in') this.machine.go('reconnecting')
@@ -318,7 +328,8 @@ export class UcwaClient {
           this.machine.go('signed-in')
           return link(this.app!, 'events')!
         },
-        reauthenticate: () => this.#reauthenticate(),
+        reauthenticate: (refusal) => this.#reauthenticate(refusal),
+        onWarning: (w) => this.options.log?.(`event channel: ${w.error.subcode} (${w.consecutive} in a row), asking again`),
         onReplaced: () => {
           this.lastError = new UcwaError({ status: 409, code: 'Conflict', subcode: 'PGetReplaced', message: userMessage('Conflict', 'PGetReplaced') })
           this.machine.go('replaced')
@@ -333,28 +344,60 @@ export class UcwaClient {
     )
     this.#channel = loop
     void loop.run(events).catch((e) => {
-      this.lastError = e instanceof UcwaError ? e : null
-      if (this.machine.can('signed-out')) this.machine.go('signed-out')
+      if (this.#channel === loop) this.#lose(e)
     })
   }
 
-  /** A 401 mid-session: the remembered password gets one new token; otherwise the person signs in again. */
-  #reauthenticate(): Promise<void> {
+  /** The live view of the loop, for tests and the log: warnings it survived. */
+  get channel(): EventChannelLoop | null {
+    return this.#channel
+  }
+
+  /**
+   * The session is lost without the person signing out (channel ended for good, token refused with nothing
+   * to renew it, application not recreatable): everything stops and the state says why (lastError, typed).
+   */
+  #lose(e: unknown): void {
+    if (this.state !== 'signed-in' && this.state !== 'reconnecting' && this.state !== 'replaced') return
+    const error = e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'ServiceFailure', message: userMessage('ServiceFailure') })
+    this.lastError = error
+    this.#stopChannel()
+    this.#clearTimers()
+    this.app = null
+    // a refused token is no use at the next start either
+    if (error.code === 'Unauthorized' && this.#account) void this.options.tokenStore.delete(this.#account).catch(() => false)
+    this.machine.go('signed-out')
+  }
+
+  /** A refused token mid-session: the remembered password gets one new token; otherwise the person signs in again. */
+  #reauthenticate(refusal?: Refusal): Promise<void> {
     // the channel and a command may both hit the expired token: one renewal serves them all
-    this.#renewing ??= this.#renewToken().finally(() => (this.#renewing = null))
+    this.#renewing ??= this.#renewToken(refusal).finally(() => (this.#renewing = null))
     return this.#renewing
   }
 
-  async #renewToken(): Promise<void> {
+  /** 401: a new token where the pool's challenge says; 403 InvalidToken (or no usable challenge): autodiscovery again (RootURL.md). */
+  async #renewToken(refusal?: Refusal): Promise<void> {
     if (!this.#creds?.remember) {
-      this.lastError = new UcwaError({ status: 401, code: 'Unauthorized', message: userMessage('Unauthorized') })
+      this.lastError = signInAgainError(refusal)
       throw this.lastError
     }
-    const found = await discover(this.http, this.#creds)
-    if (found.poolOrigin !== this.#poolOrigin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
-    this.#token = found.token
+    const token = refusal?.status === 401 ? await this.#tokenFromChallenge(refusal) : null
+    if (token) this.#token = token
+    else {
+      const found = await discover(this.http, this.#creds)
+      if (found.poolOrigin !== this.#poolOrigin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+      this.#token = found.token
+    }
     await this.#store()
     this.#scheduleRenewal()
+  }
+
+  /** the password grant at the token service a 401 named, if it is the pool's own (the password goes nowhere else) */
+  async #tokenFromChallenge(refusal: Refusal): Promise<Token | null> {
+    const challenge = parseChallenge(refusal.challenge)
+    if (!challenge || new URL(challenge.href).origin !== this.#poolOrigin || !challenge.grantTypes.includes('password')) return null
+    return passwordGrant(this.http, challenge, this.#creds!.sipAddress.replace(/^sip:/i, ''), this.#creds!.password, this.#now())
   }
 
   #scheduleKeepAlive(): void {
