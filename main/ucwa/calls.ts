@@ -9,6 +9,7 @@ import type { UcwaEvent } from './events'
 import { Operations, type OperationKind, type OperationLimits } from './operations'
 import { link, prop, type Resource } from './resource'
 import { Roster, type MediaKind, type Participant, type Person } from './roster'
+import { onSessionLoss } from './session-loss'
 import type { StateMachine } from './state-machine'
 
 export type MediaPurpose = 'call' | 'escalation' | 'conference'
@@ -123,7 +124,7 @@ export class CallEngine {
     this.now = options.now ?? Date.now
     this.#ops = new Operations(options.limits, (op) => void this.#timedOut(op.operationId, op.kind, op.callId))
     client.on('events', (events) => this.#onEvents(events))
-    client.on('transientStateLost', () => this.#endAll({ code: 'Informational', subcode: 'CallTerminated', message: 'The connection to the server was lost, so the call ended.' }))
+    onSessionLoss(client, (reason) => this.#endAll(reason))
   }
 
   onChange(listener: (s: CallSnapshot) => void): () => void {

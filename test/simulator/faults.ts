@@ -4,6 +4,8 @@ export interface FailRule {
   /** the route's resource name (e.g. "startAudioVideo", "events", "oauthtoken"); "*" for any */
   resource: string
   method?: string
+  /** only requests whose URL contains this (an application's id: one user's requests) */
+  url?: string
   status: number
   code?: string
   subcode?: string
@@ -15,6 +17,8 @@ export interface DelayRule {
   kind: 'delay'
   resource: string
   method?: string
+  /** only requests whose URL contains this (an application's id: one user's requests) */
+  url?: string
   ms: number
   times: number
 }
@@ -23,6 +27,8 @@ export interface DropRule {
   kind: 'drop'
   resource: string
   method?: string
+  /** only requests whose URL contains this (an application's id: one user's requests) */
+  url?: string
   times: number
 }
 
@@ -46,6 +52,8 @@ export interface SeedRule {
   kind: 'seed'
   resource: string
   method?: string
+  /** only requests whose URL contains this (an application's id: one user's requests) */
+  url?: string
   subcode: SeedSubcode
   times: number
 }
@@ -55,6 +63,8 @@ export interface MalformRule {
   kind: 'malform'
   resource: string
   method?: string
+  /** only requests whose URL contains this (an application's id: one user's requests) */
+  url?: string
   as: 'truncated' | 'html' | 'deep'
   times: number
 }
@@ -78,9 +88,13 @@ export class Faults {
   }
 
   /** The first live rule matching this request, consumed once. */
-  take(resource: string, method: string): FaultRule | null {
+  take(resource: string, method: string, url = ''): FaultRule | null {
     const i = this.#rules.findIndex(
-      (r) => r.times > 0 && (r.resource === '*' || r.resource === resource) && (!r.method || r.method.toUpperCase() === method.toUpperCase()),
+      (r) =>
+        r.times > 0 &&
+        (r.resource === '*' || r.resource === resource) &&
+        (!r.method || r.method.toUpperCase() === method.toUpperCase()) &&
+        (!r.url || url.includes(r.url)),
     )
     if (i < 0) return null
     const rule = this.#rules[i]!

@@ -131,7 +131,7 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
 
   server.addHook('onRequest', async (req, reply) => {
     const config = req.routeOptions.config as Partial<RouteConfig>
-    const rule = ctx.faults.take(config.resource ?? '', req.method)
+    const rule = ctx.faults.take(config.resource ?? '', req.method, req.url)
     if (rule?.kind === 'drop') {
       req.raw.socket.destroy()
       return reply
