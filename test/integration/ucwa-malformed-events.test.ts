@@ -2,11 +2,14 @@
 // acknowledged): a truncated page, a proxy's HTML page or a page nested 100,000 deep gets a counted warning,
 // backoff and the same URL again; only MAX_MALFORMED_PAGES in a row end the session, typed.
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { UcwaClient, type SessionState } from '../../main/ucwa/client'
 import { MAX_MALFORMED_PAGES } from '../../main/ucwa/event-channel'
 import { startSimulator, type Simulator } from '../simulator/index'
+
+// the machine is shared and loaded: every wait is generous, every assertion strict
+vi.setConfig({ testTimeout: 30_000, expect: { poll: { timeout: 10_000 } } })
 
 let sim: Simulator
 const clients: UcwaClient[] = []
@@ -49,10 +52,10 @@ describe('malformed event pages', () => {
     sim.control.fault({ kind: 'malform', resource: 'events', as })
     const first = note(1) // answers the parked P-GET; the next P-GET's page is spoiled
     const second = note(2)
-    await expect.poll(() => sim.control.faults.fired.malform, { timeout: 5000 }).toBe(1)
-    await expect.poll(() => seen.filter((h) => h === first || h === second).length, { timeout: 5000 }).toBe(2)
+    await expect.poll(() => sim.control.faults.fired.malform, { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => seen.filter((h) => h === first || h === second).length, { timeout: 10_000 }).toBe(2)
     const third = note(3)
-    await expect.poll(() => seen.includes(third), { timeout: 5000 }).toBe(true)
+    await expect.poll(() => seen.includes(third), { timeout: 10_000 }).toBe(true)
     expect(seen.filter((h) => h.includes('/me/note'))).toEqual([first, second, third]) // once each, in order
     expect(c.channel?.warningCount).toBe(1)
     expect(c.channel?.warnings[0]).toMatchObject({ consecutive: 1, error: { code: 'BadResponse', subcode: 'MalformedEvents' } })
@@ -67,7 +70,7 @@ describe('malformed event pages', () => {
     sim.control.fault({ kind: 'malform', resource: 'events', as: 'truncated', times: MAX_MALFORMED_PAGES })
     note(1)
     note(2)
-    await expect.poll(() => c.state, { timeout: 5000 }).toBe('signed-out')
+    await expect.poll(() => c.state, { timeout: 10_000 }).toBe('signed-out')
     expect(c.lastError).toMatchObject({ code: 'BadResponse', subcode: 'MalformedEvents' })
     expect(sim.control.faults.fired.malform).toBe(MAX_MALFORMED_PAGES)
     const asked = sim.control.requests().filter((r) => r.resource === 'events').length
@@ -81,12 +84,12 @@ describe('malformed event pages', () => {
     sim.control.fault({ kind: 'malform', resource: 'events', as: 'html', times: MAX_MALFORMED_PAGES - 1 })
     const first = note(1)
     const second = note(2)
-    await expect.poll(() => seen.includes(second), { timeout: 5000 }).toBe(true)
+    await expect.poll(() => seen.includes(second), { timeout: 10_000 }).toBe(true)
     await expect.poll(() => sim.control.faults.fired.malform).toBe(MAX_MALFORMED_PAGES - 1)
     sim.control.fault({ kind: 'malform', resource: 'events', as: 'deep', times: MAX_MALFORMED_PAGES - 1 })
     const third = note(3)
     const fourth = note(4)
-    await expect.poll(() => seen.includes(fourth), { timeout: 5000 }).toBe(true)
+    await expect.poll(() => seen.includes(fourth), { timeout: 10_000 }).toBe(true)
     expect(sim.control.faults.fired.malform).toBe(2 * (MAX_MALFORMED_PAGES - 1))
     expect(seen.filter((h) => h.includes('/me/note'))).toEqual([first, second, third, fourth])
     expect(c.channel?.warningCount).toBe(2 * (MAX_MALFORMED_PAGES - 1))

@@ -1,7 +1,7 @@
 // A lost session ends its calls: for each way a session is lost without the person signing out, a ringing and
 // a connected call end at once with that cause's typed reason; through the core, the ringing alert closes and
 // the tray goes back to the session's icon.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createCore, type Core } from '../../main/core/core'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { DesktopState } from '../../main/desktop/desktop-state'
@@ -11,6 +11,9 @@ import type { CallSnapshot, SessionInfo } from '../../preload/contract'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { connectedCall, engineUser, ringing, type EngineUser } from '../support/engine-user'
 import { weriftRenderer } from '../support/werift-renderer'
+
+// the machine is shared and loaded: every wait is generous, every assertion strict
+vi.setConfig({ testTimeout: 30_000, expect: { poll: { timeout: 10_000 } } })
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
@@ -66,7 +69,7 @@ const causes: Array<{ cause: string; lose: (sip: string) => void; state: string;
 ]
 
 describe('a lost session ends its calls', () => {
-  it.each(causes)('$cause: a connected and a ringing call end with a typed reason', { timeout: 30_000 }, async ({ lose, state, session, call, connected }) => {
+  it.each(causes)('$cause: a connected and a ringing call end with a typed reason', async ({ lose, state, session, call, connected }) => {
     sim = await startSimulator()
     const user = (name: string) => engineUser(sim, name, cleanup)
     const alice = await user('alice')
@@ -76,10 +79,10 @@ describe('a lost session ends its calls', () => {
     await carol.engine.start('alice@contoso.test')
     await expect.poll(() => ringing(alice)).toBeTruthy()
     const rung = ringing(alice)!.id
-    await expect.poll(() => appOf('alice@contoso.test').channel.parked, { timeout: 5000 }).toBe(true)
+    await expect.poll(() => appOf('alice@contoso.test').channel.parked, { timeout: 10_000 }).toBe(true)
 
     lose('alice@contoso.test')
-    await expect.poll(() => alice.client.state, { timeout: 8000 }).toBe(state)
+    await expect.poll(() => alice.client.state, { timeout: 10_000 }).toBe(state)
     expect(alice.client.lastError).toMatchObject(session)
     const ended = (u: EngineUser, id: string) => u.last((s) => s.id === id && s.state === 'ended')
     if (connected) expect(ended(alice, inCall.callId)?.endReason).toMatchObject(connected)
@@ -98,7 +101,7 @@ describe('a lost session ends its calls', () => {
     expect(alice.last((s) => s.id === callId)?.state).toBe('connected') // the core hangs up first; the client alone ends nothing
   })
 
-  it('through the core: the ringing alert closes, the tray goes back to signed out, the page reads why', { timeout: 30_000 }, async () => {
+  it('through the core: the ringing alert closes, the tray goes back to signed out, the page reads why', async () => {
     sim = await startSimulator()
     const core: Core = await createCore({ host: 'browser', version: '1.0.0', tokenStore: new MemoryTokenStore(), settingsFile: null, ucwa: { channel: { backoff: { baseMs: 5, capMs: 40 } } } })
     cleanup.push(() => core.close())
@@ -126,11 +129,11 @@ describe('a lost session ends its calls', () => {
     await expect.poll(() => desktop.tray(true).icon).toBe('incoming')
     const id = [...desktop.calls.keys()][0]!
     expect(log).toEqual([`show:${id}`])
-    await expect.poll(() => appOf('alice@contoso.test').channel.parked, { timeout: 5000 }).toBe(true)
+    await expect.poll(() => appOf('alice@contoso.test').channel.parked, { timeout: 10_000 }).toBe(true)
 
     sim.control.fault({ kind: 'fail', resource: 'events', url: mine('alice@contoso.test'), status: 409, code: 'Conflict', subcode: 'PGetReplaced' })
     poke('alice@contoso.test')
-    await expect.poll(() => desktop.tray(true).icon, { timeout: 8000 }).toBe('signed-out')
+    await expect.poll(() => desktop.tray(true).icon, { timeout: 10_000 }).toBe('signed-out')
     expect(desktop.tray(true).flashing).toBe(false)
     expect(log).toEqual([`show:${id}`, `close:${id}`])
     expect(desktop.calls.size).toBe(0)

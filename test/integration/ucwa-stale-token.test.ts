@@ -2,12 +2,15 @@
 // autodiscovery again, nothing to renew with ends the session typed, and a renewed token refused again ends it too:
 // never a request loop. Counted on the pool's own record of what it answered.
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { CallEngine, type CallSnapshot } from '../../main/ucwa/calls'
 import { UcwaClient } from '../../main/ucwa/client'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { WeriftMedia } from '../support/werift-media'
+
+// the machine is shared and loaded: every wait is generous, every assertion strict
+vi.setConfig({ testTimeout: 30_000, expect: { poll: { timeout: 10_000 } } })
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
@@ -53,18 +56,18 @@ describe('a stale token is a stale session', () => {
     const [roots, grants] = [count('root'), count('oauthtoken')]
     sim.control.expireTokens(alice.sip, { as: 403 })
     const first = note(alice, 1) // answers the parked P-GET; the next one carries the taken-back token
-    await expect.poll(() => count('events', 403), { timeout: 5000 }).toBe(1)
-    await expect.poll(() => count('root'), { timeout: 5000 }).toBe(roots + 1)
+    await expect.poll(() => count('events', 403), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => count('root'), { timeout: 10_000 }).toBe(roots + 1)
     expect(count('oauthtoken')).toBe(grants + 1)
-    await expect.poll(() => alice.app().channel.parked, { timeout: 5000 }).toBe(true)
+    await expect.poll(() => alice.app().channel.parked, { timeout: 10_000 }).toBe(true)
     const second = note(alice, 2)
-    await expect.poll(() => alice.seen.filter((h) => h === first || h === second).length, { timeout: 5000 }).toBe(2)
+    await expect.poll(() => alice.seen.filter((h) => h === first || h === second).length, { timeout: 10_000 }).toBe(2)
     expect(alice.client.state).toBe('signed-in')
     // a call still works after
     const out = await alice.engine.start(bob.sip)
     await expect.poll(() => bob.calls.find((c) => c.state === 'ringing')).toBeTruthy()
     await bob.engine.accept(bob.calls.find((c) => c.state === 'ringing')!.id)
-    await expect.poll(() => alice.engine.get(out.id)?.state, { timeout: 5000 }).toBe('connected')
+    await expect.poll(() => alice.engine.get(out.id)?.state, { timeout: 10_000 }).toBe('connected')
     expect(count('events', 403)).toBe(1)
   })
 
@@ -85,11 +88,11 @@ describe('a stale token is a stale session', () => {
     const [roots, grants] = [count('root'), count('oauthtoken')]
     sim.control.expireTokens(alice.sip)
     const first = note(alice, 1)
-    await expect.poll(() => count('events', 401), { timeout: 5000 }).toBe(1)
-    await expect.poll(() => count('oauthtoken'), { timeout: 5000 }).toBe(grants + 1)
-    await expect.poll(() => alice.app().channel.parked, { timeout: 5000 }).toBe(true)
+    await expect.poll(() => count('events', 401), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => count('oauthtoken'), { timeout: 10_000 }).toBe(grants + 1)
+    await expect.poll(() => alice.app().channel.parked, { timeout: 10_000 }).toBe(true)
     const second = note(alice, 2)
-    await expect.poll(() => alice.seen.filter((h) => h === first || h === second).length, { timeout: 5000 }).toBe(2)
+    await expect.poll(() => alice.seen.filter((h) => h === first || h === second).length, { timeout: 10_000 }).toBe(2)
     expect(count('root')).toBe(roots)
     expect(alice.client.state).toBe('signed-in')
   })
@@ -99,7 +102,7 @@ describe('a stale token is a stale session', () => {
     const alice = await signedIn('alice', false)
     sim.control.expireTokens(alice.sip, { as })
     note(alice, 1)
-    await expect.poll(() => alice.client.state, { timeout: 5000 }).toBe('signed-out')
+    await expect.poll(() => alice.client.state, { timeout: 10_000 }).toBe('signed-out')
     expect(alice.client.lastError).toMatchObject({ status: as, code: 'Unauthorized', subcode: 'SignInRequired' })
     const asked = sim.control.requests().length
     await settle(300)
@@ -123,7 +126,7 @@ describe('a stale token is a stale session', () => {
     const roots = count('root')
     sim.control.refuseTokens(alice.sip, { as: 403 })
     note(alice, 1)
-    await expect.poll(() => alice.client.state, { timeout: 5000 }).toBe('signed-out')
+    await expect.poll(() => alice.client.state, { timeout: 10_000 }).toBe('signed-out')
     expect(alice.client.lastError).toMatchObject({ status: 403, code: 'Unauthorized', subcode: 'TokenRefused' })
     expect(count('events', 403)).toBe(2) // the first refusal, and the renewed token's
     expect(count('root')).toBe(roots + 1) // one renewal
