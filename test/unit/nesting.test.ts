@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { UcwaError } from '../../main/ucwa/errors'
 import { UcwaHttp, type HttpResult } from '../../main/ucwa/http'
 import { checkJsonNesting, checkXmlNesting, MAX_NESTING } from '../../main/ucwa/nesting'
+import { fromJson, fromXmlNode } from '../../main/ucwa/resource'
 
 const http = new UcwaHttp({ token: () => null, allowedOrigins: () => new Set() })
 const res = (body: string, type: string): HttpResult => ({ status: 200, headers: { 'content-type': type }, body, url: 'http://pool.test/e' })
@@ -40,5 +41,20 @@ describe('nesting guard', () => {
     expect(() => checkXmlNesting('<a><b><c><d/></c></b></a>', 3)).toThrow()
     expect(() => checkXmlNesting('<a><b><c><d/></c></b></a>', 4)).not.toThrow()
     expect(MAX_NESTING).toBe(64)
+  })
+
+  it('the recursive walkers bound their own depth: a deep object is a TypeError, not a stack overflow', () => {
+    let json: Record<string, unknown> = { _links: { self: { href: '/leaf' } } }
+    let xml: Record<string, unknown> = { '@_rel': 'x', '@_href': '/leaf' }
+    for (let i = 0; i < DEEP; i++) {
+      json = { _embedded: { x: json } }
+      xml = { '@_rel': 'x', '@_href': `/r${i}`, resource: [xml] }
+    }
+    expect(() => fromJson(json)).toThrow(new TypeError('Resources embedded too deep'))
+    expect(() => fromXmlNode(xml)).toThrow(new TypeError('Resources embedded too deep'))
+    // a real depth passes
+    let shallow: Record<string, unknown> = { _links: { self: { href: '/leaf' } } }
+    for (let i = 0; i < 10; i++) shallow = { _embedded: { x: shallow } }
+    expect(fromJson(shallow).embedded.x?.[0]?.embedded.x).toHaveLength(1)
   })
 })
