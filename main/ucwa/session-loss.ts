@@ -29,14 +29,15 @@ export function sessionLossReason(error: UcwaError | null | undefined): CallEndR
 
 /**
  * Calls `end` once whenever the session is lost with its calls in it: conversations dropped by the pool
- * (resync, resume, application lost) or the session leaving signed-in/reconnecting for any reason but the
- * person signing out (replaced, signed out by a refused token, an unreadable channel, an application the
- * pool will not recreate). Returns the unsubscribe.
+ * (resync, resume, application lost: the pool ended them) or the session leaving signed-in/reconnecting for
+ * any reason but the person signing out (replaced, signed out by a refused token, an unreadable channel, an
+ * application the pool will not recreate). `tellPool`: the application may still stand, so the other side
+ * should be told the call ended (best effort). Returns the unsubscribe.
  */
-export function onSessionLoss(client: UcwaClient, end: (reason: CallEndReason) => void): () => void {
-  const offLost = client.on('transientStateLost', (cause) => end(sessionLossReason(cause)))
+export function onSessionLoss(client: UcwaClient, end: (reason: CallEndReason, tellPool: boolean) => void): () => void {
+  const offLost = client.on('transientStateLost', (cause) => end(sessionLossReason(cause), false))
   const offState = client.machine.onChange((to, from) => {
-    if ((from === 'signed-in' || from === 'reconnecting') && (to === 'signed-out' || to === 'replaced')) end(sessionLossReason(client.lastError))
+    if ((from === 'signed-in' || from === 'reconnecting') && (to === 'signed-out' || to === 'replaced')) end(sessionLossReason(client.lastError), true)
   })
   return () => (offLost(), offState())
 }

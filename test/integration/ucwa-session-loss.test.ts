@@ -33,11 +33,13 @@ function poke(sip: string): void {
 /** this user's requests only: the others' channels must not take the fault */
 const mine = (sip: string) => appOf(sip).id
 
-const causes: Array<{ cause: string; lose: (sip: string) => void; state: string; session: object; call: object; connected?: object }> = [
+/** others: the other side's calls end too (told by the client where the application stands, by the pool where it went) */
+const causes: Array<{ cause: string; lose: (sip: string) => void; state: string; session: object; call: object; connected?: object; others: boolean }> = [
   {
     cause: 'the channel taken over (409 PGetReplaced)',
     lose: (sip) => (sim.control.fault({ kind: 'fail', resource: 'events', url: mine(sip), status: 409, code: 'Conflict', subcode: 'PGetReplaced', message: 'The existing P-GET was replaced.' }), poke(sip)),
     state: 'replaced',
+    others: true,
     session: { code: 'Conflict', subcode: 'PGetReplaced' },
     call: { code: 'Conflict', subcode: 'PGetReplaced', message: 'Parley was opened somewhere else with this session, so the call ended.' },
   },
@@ -46,6 +48,7 @@ const causes: Array<{ cause: string; lose: (sip: string) => void; state: string;
     // the first event answers the parked P-GET, the second is the one the spoiled pages carry
     lose: (sip) => (sim.control.fault({ kind: 'malform', resource: 'events', url: mine(sip), as: 'html', times: MAX_MALFORMED_PAGES }), poke(sip), poke(sip)),
     state: 'signed-out',
+    others: true,
     session: { code: 'BadResponse', subcode: 'MalformedEvents' },
     call: { code: 'BadResponse', subcode: 'MalformedEvents', message: 'The server kept sending updates Parley could not read, so the call ended.' },
   },
@@ -53,6 +56,7 @@ const causes: Array<{ cause: string; lose: (sip: string) => void; state: string;
     cause: 'a refused token with no remembered password (401)',
     lose: (sip) => (sim.control.expireTokens(sip), poke(sip)),
     state: 'signed-out',
+    others: false, // nothing can reach the pool without a token: the pool ends them when the application expires
     session: { code: 'Unauthorized', subcode: 'SignInRequired' },
     call: { code: 'Unauthorized', subcode: 'SignInRequired', message: 'Your sign-in expired, so the call ended. Sign in again.' },
   },
@@ -60,6 +64,7 @@ const causes: Array<{ cause: string; lose: (sip: string) => void; state: string;
     cause: 'the application gone and not recreatable (410 CannotRedirect)',
     lose: (sip) => void sim.control.loseApplication(sip),
     state: 'signed-out',
+    others: true,
     session: { code: 'Gone', subcode: 'CannotRedirect' },
     // the calls end when the application goes, with the pool's reason for it
     call: { code: 'NotFound', subcode: 'InactiveApplicationExpired', message: 'The server lost this session, so the call ended.' },
@@ -69,7 +74,7 @@ const causes: Array<{ cause: string; lose: (sip: string) => void; state: string;
 ]
 
 describe('a lost session ends its calls', () => {
-  it.each(causes)('$cause: a connected and a ringing call end with a typed reason', async ({ lose, state, session, call, connected }) => {
+  it.each(causes)('$cause: a connected and a ringing call end with a typed reason', async ({ lose, state, session, call, connected, others }) => {
     sim = await startSimulator()
     const user = (name: string) => engineUser(sim, name, cleanup)
     const alice = await user('alice')
@@ -90,6 +95,32 @@ describe('a lost session ends its calls', () => {
     expect(ended(alice, rung)?.endReason).toEqual(call)
     expect(alice.engine.list()).toEqual([])
     expect(alice.media.peers.has(inCall.callId)).toBe(false) // media closed
+    if (others) {
+      await expect.poll(() => bob.engine.list().length).toBe(0) // not left talking to nobody
+      await expect.poll(() => carol.engine.list().length).toBe(0) // not left ringing nobody
+    }
+  })
+
+  it('a call being placed as the session is lost: start() rejects with the typed reason and the callee is not left ringing', async () => {
+    sim = await startSimulator()
+    const alice = await engineUser(sim, 'alice', cleanup)
+    const bob = await engineUser(sim, 'bob', cleanup)
+    await expect.poll(() => appOf('alice@contoso.test').channel.parked).toBe(true)
+    // the pool takes its time with the call: the session is lost meanwhile
+    sim.control.fault({ kind: 'delay', resource: 'startAudioVideo', url: mine('alice@contoso.test'), ms: 800 })
+    const placing = alice.engine.start('bob@contoso.test')
+    const outcome = placing.then(
+      () => null,
+      (e: unknown) => e,
+    )
+    await expect.poll(() => sim.control.faults.fired.delay).toBe(1)
+    sim.control.fault({ kind: 'fail', resource: 'events', url: mine('alice@contoso.test'), status: 409, code: 'Conflict', subcode: 'PGetReplaced' })
+    poke('alice@contoso.test')
+    await expect.poll(() => alice.client.state).toBe('replaced')
+    expect(await outcome).toMatchObject({ name: 'UcwaError', code: 'Conflict', subcode: 'PGetReplaced' })
+    expect(alice.engine.list()).toEqual([])
+    await expect.poll(() => bob.seen.some((c) => c.state === 'ringing')).toBe(true) // the pool did place it
+    await expect.poll(() => bob.engine.list().length).toBe(0) // and was told to cancel it
   })
 
   it('signing out is not a loss: calls hung up by the person end as such, not with a session reason', async () => {
