@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { StoredToken, TokenStore } from '../credentials/token-store'
 import { tokenAccount } from '../credentials/token-store'
-import { parseChallenge, passwordGrant, type Token } from './auth'
+import type { Token } from './auth'
 import { UcwaError, userMessage } from './errors'
 import { EventChannelLoop, type ChannelOptions, type ChannelState } from './event-channel'
 import type { UcwaEvent } from './events'
@@ -10,7 +10,8 @@ import { UcwaHttp, type Format } from './http'
 import { embedded, link, prop, type Resource } from './resource'
 import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
-import { signInAgainError, refusedAgainError, type Refusal } from './token-refusal'
+import { refusedAgainError, type Refusal } from './token-refusal'
+import { TokenRenewal } from './token-renewal'
 import { availabilityOf, type Availability, type Contact, type Me } from './types'
 
 export type SessionState = 'signed-out' | 'discovering' | 'authenticating' | 'creating-application' | 'signed-in' | 'reconnecting' | 'replaced' | 'signing-out'
@@ -82,7 +83,7 @@ export class UcwaClient {
   #recoveryBefore = 0
   #timers: Array<ReturnType<typeof setTimeout>> = []
   #renewal: ReturnType<typeof setTimeout> | null = null
-  #renewing: Promise<void> | null = null
+  readonly #renewer: TokenRenewal
   /** self links of the pages already delivered: after signing in again to the same application the pool
    *  resends the page we had not acknowledged yet, and it must not be handled twice */
   #delivered: string[] = []
@@ -117,6 +118,17 @@ export class UcwaClient {
         }
       },
       refusedAgain: (refusal) => this.#lose(refusedAgainError(refusal)),
+    })
+    this.#renewer = new TokenRenewal({
+      http: this.http,
+      credentials: () => this.#creds,
+      poolOrigin: () => this.#poolOrigin,
+      now: this.#now,
+      renewed: async (token) => {
+        this.#token = token
+        await this.#store()
+        this.#scheduleRenewal()
+      },
     })
     this.machine.onChange((s) => this.#emit('state', s, { error: this.lastError ?? undefined }))
   }
@@ -369,35 +381,9 @@ export class UcwaClient {
     this.machine.go('signed-out')
   }
 
-  /** A refused token mid-session: the remembered password gets one new token; otherwise the person signs in again. */
+  /** A refused token mid-session (or one about to expire): the remembered password gets one new token (token-renewal.ts). */
   #reauthenticate(refusal?: Refusal): Promise<void> {
-    // the channel and a command may both hit the expired token: one renewal serves them all
-    this.#renewing ??= this.#renewToken(refusal).finally(() => (this.#renewing = null))
-    return this.#renewing
-  }
-
-  /** 401: a new token where the pool's challenge says; 403 InvalidToken (or no usable challenge): autodiscovery again (RootURL.md). */
-  async #renewToken(refusal?: Refusal): Promise<void> {
-    if (!this.#creds?.remember) {
-      this.lastError = signInAgainError(refusal)
-      throw this.lastError
-    }
-    const token = refusal?.status === 401 ? await this.#tokenFromChallenge(refusal) : null
-    if (token) this.#token = token
-    else {
-      const found = await discover(this.http, this.#creds)
-      if (found.poolOrigin !== this.#poolOrigin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
-      this.#token = found.token
-    }
-    await this.#store()
-    this.#scheduleRenewal()
-  }
-
-  /** the password grant at the token service a 401 named, if it is the pool's own (the password goes nowhere else) */
-  async #tokenFromChallenge(refusal: Refusal): Promise<Token | null> {
-    const challenge = parseChallenge(refusal.challenge)
-    if (!challenge || new URL(challenge.href).origin !== this.#poolOrigin || !challenge.grantTypes.includes('password')) return null
-    return passwordGrant(this.http, challenge, this.#creds!.sipAddress.replace(/^sip:/i, ''), this.#creds!.password, this.#now())
+    return this.#renewer.renew(refusal)
   }
 
   #scheduleKeepAlive(): void {
