@@ -124,8 +124,9 @@ export class UcwaClient {
       credentials: () => this.#creds,
       poolOrigin: () => this.#poolOrigin,
       now: this.#now,
-      renewed: async (token) => {
+      renewed: async (token, applicationsHref) => {
         this.#token = token
+        if (applicationsHref) this.#applicationsHref = applicationsHref
         await this.#store()
         this.#scheduleRenewal()
       },

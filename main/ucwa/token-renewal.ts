@@ -14,8 +14,8 @@ export interface RenewalDeps {
   /** the session's pool: a renewal never moves the token elsewhere */
   poolOrigin(): string
   now(): number
-  /** the new token, for the session to use, store and schedule the next renewal of */
-  renewed(token: Token): Promise<void>
+  /** the new token, for the session to use, store and schedule the next renewal of; after autodiscovery, the applications URL it found */
+  renewed(token: Token, applicationsHref?: string): Promise<void>
 }
 
 export class TokenRenewal {
@@ -39,7 +39,7 @@ export class TokenRenewal {
     if (token) return this.deps.renewed(token)
     const found = await discover(this.deps.http, creds)
     if (found.poolOrigin !== this.deps.poolOrigin()) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
-    await this.deps.renewed(found.token)
+    await this.deps.renewed(found.token, found.applicationsHref) // the cached UCWA URL is replaced too (RootURL.md)
   }
 
   /** the password grant at the token service a 401 named, if it is the pool's own (the password goes nowhere else) */
