@@ -129,6 +129,12 @@ export class EventChannelLoop {
           await this.#unreadable(href, e) // throws after too many in a row
           continue
         }
+        if (!page.next && !page.resume && !page.resync) {
+          // every events page links onward (EventChannelDetails.md); one that does not (a 100,000-deep JSON page parses
+          // to nothing) is unreadable as well: warned, backed off, asked again
+          await this.#unreadable(href, new UcwaError({ status: 200, code: 'BadResponse', message: 'The event channel answered without a next link.' }))
+          continue
+        }
         this.#malformed = 0
         this.#renewed = false
         this.#recovered()
@@ -140,12 +146,7 @@ export class EventChannelLoop {
           continue
         }
         if (page.resume) sendParams = true
-        const next = page.next ?? page.resume
-        if (!next) {
-          await this.#backoff(new UcwaError({ status: 200, code: 'BadResponse', message: 'The event channel answered without a next link.' }))
-          continue
-        }
-        href = next
+        href = (page.next ?? page.resume)! // one of them: a page with only resync was followed above
         // the next P-GET goes out on the next turn of the loop while this response is processed
         void this.#inOrder(async () => {
           if (page.resume) await this.handlers.onTransientStateLost('resume')

@@ -1,9 +1,9 @@
-// The depth guard in front of every parser of pool input: a page nested 100,000 deep is refused at once,
-// typed, before a recursive walker sees it; real documents pass.
+// Depth bounds on pool input: a page nested 100,000 deep is refused at once, typed, never a stack overflow;
+// real documents pass.
 import { describe, expect, it } from 'vitest'
 import { UcwaError } from '../../main/ucwa/errors'
 import { UcwaHttp, type HttpResult } from '../../main/ucwa/http'
-import { checkJsonNesting, checkXmlNesting, MAX_NESTING } from '../../main/ucwa/nesting'
+import { checkXmlNesting, MAX_NESTING } from '../../main/ucwa/nesting'
 import { fromJson, fromXmlNode } from '../../main/ucwa/resource'
 
 const http = new UcwaHttp({ token: () => null, allowedOrigins: () => new Set() })
@@ -11,31 +11,37 @@ const res = (body: string, type: string): HttpResult => ({ status: 200, headers:
 const DEEP = 100_000
 
 describe('nesting guard', () => {
-  it('100,000-deep JSON and XML pages and resources: BadResponse, fast, no stack overflow', () => {
-    const deepJson = `${'{"_embedded":{"x":'.repeat(DEEP)}{}${'}}'.repeat(DEEP)}`
+  it('100,000-deep pages and resources, JSON and XML: BadResponse, or a page that links nowhere; fast, no stack overflow', () => {
+    const deepResource = `${'{"_embedded":{"x":'.repeat(DEEP)}{}${'}}'.repeat(DEEP)}`
+    const deepEvent = `{"_links":{"next":{"href":"/e?ack=2"}},"sender":[{"rel":"me","href":"/me","events":[{"type":"added","link":{"rel":"x","href":"/x"},"_embedded":{"x":${deepResource}}}]}]}`
+    const deepPage = `${'{"sender":['.repeat(DEEP)}${']}'.repeat(DEEP)}`
     const deepXml = `<?xml version="1.0"?>${'<resource rel="x" href="/x">'.repeat(DEEP)}${'</resource>'.repeat(DEEP)}`
     const started = performance.now()
-    for (const [body, type] of [[deepJson, 'application/json'], [deepXml, 'application/xml']] as const) {
-      for (const parse of [() => http.parse(res(body, type)), () => http.parseEvents(res(body, type))]) {
-        let error: unknown
-        try {
-          parse()
-        } catch (e) {
-          error = e
-        }
-        expect(error).toBeInstanceOf(UcwaError)
-        expect(error).toMatchObject({ code: 'BadResponse' })
+    const bad = (parse: () => unknown) => {
+      try {
+        parse()
+      } catch (e) {
+        return e
       }
+      return null
     }
-    expect(() => checkJsonNesting(deepJson)).toThrow(/JSON nested deeper than 64/)
+    for (const parse of [
+      () => http.parse(res(deepResource, 'application/json')),
+      () => http.parseEvents(res(deepEvent, 'application/json')),
+      () => http.parse(res(deepXml, 'application/xml')),
+      () => http.parseEvents(res(deepXml, 'application/xml')),
+    ]) {
+      const error = bad(parse)
+      expect(error).toBeInstanceOf(UcwaError)
+      expect(error).toMatchObject({ code: 'BadResponse' })
+    }
+    // parses to a page with no way on: the channel loop counts it as unreadable (ucwa-malformed-events.test.ts)
+    expect(http.parseEvents(res(deepPage, 'application/json'))).toEqual({ events: [] })
     expect(() => checkXmlNesting(deepXml)).toThrow(/XML nested deeper than 64/)
-    expect(performance.now() - started).toBeLessThan(2000)
+    expect(performance.now() - started).toBeLessThan(3000)
   })
 
-  it('counts only structure: brackets in strings, attributes, comments and CDATA do not count; empty elements close', () => {
-    expect(() => checkJsonNesting(JSON.stringify({ a: '[[[[{{{{'.repeat(100), b: [[1]] }), 4)).not.toThrow()
-    expect(() => checkJsonNesting('[[[[[1]]]]]', 4)).toThrow()
-    expect(() => checkJsonNesting('{"q":"\\"[[[[[[","n":[[[]]]}', 4)).not.toThrow()
+  it('XML: only elements count; attributes, comments and CDATA do not, and empty elements close', () => {
     const xml = `<?xml version="1.0"?><!-- <a><a><a><a><a> --><r t="a>b"><e/><e/><e/><e/><e/><![CDATA[<a><a><a><a>]]><s><t/></s></r>`
     expect(() => checkXmlNesting(xml, 3)).not.toThrow()
     expect(() => checkXmlNesting('<a><b><c><d/></c></b></a>', 3)).toThrow()
