@@ -150,17 +150,16 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
   })
 
   server.addHook('onSend', async (req, reply, payload) => {
+    // recorded before the answer goes out: a test that has the answer finds it counted
+    if (ctx.requests) {
+      const config = req.routeOptions.config as Partial<RouteConfig>
+      ctx.requests.push({ pool: ctx.pool.id, resource: config.resource ?? '', method: req.method, status: reply.statusCode })
+      if (ctx.requests.length > MAX_RECORDS) ctx.requests.splice(0, ctx.requests.length - MAX_RECORDS)
+    }
     if (!req.malform || reply.statusCode !== 200 || typeof payload !== 'string') return payload
     const bad = malformed(req.malform, payload, String(reply.getHeader('content-type') ?? ''))
     reply.header('Content-Type', bad.type)
     return bad.body
-  })
-
-  server.addHook('onResponse', async (req, reply) => {
-    if (!ctx.requests) return
-    const config = req.routeOptions.config as Partial<RouteConfig>
-    ctx.requests.push({ pool: ctx.pool.id, resource: config.resource ?? '', method: req.method, status: reply.statusCode })
-    if (ctx.requests.length > MAX_RECORDS) ctx.requests.splice(0, ctx.requests.length - MAX_RECORDS)
   })
 
   server.setErrorHandler((error, req, reply) => {
