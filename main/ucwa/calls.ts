@@ -9,6 +9,7 @@ import type { UcwaEvent } from './events'
 import { Operations, type OperationKind, type OperationLimits } from './operations'
 import { link, prop, type Resource } from './resource'
 import { Roster, type MediaKind, type Participant, type Person } from './roster'
+import { onSessionLoss } from './session-loss'
 import type { StateMachine } from './state-machine'
 
 export type MediaPurpose = 'call' | 'escalation' | 'conference'
@@ -123,7 +124,7 @@ export class CallEngine {
     this.now = options.now ?? Date.now
     this.#ops = new Operations(options.limits, (op) => void this.#timedOut(op.operationId, op.kind, op.callId))
     client.on('events', (events) => this.#onEvents(events))
-    client.on('transientStateLost', () => this.#endAll({ code: 'Informational', subcode: 'CallTerminated', message: 'The connection to the server was lost, so the call ended.' }))
+    onSessionLoss(client, (reason, tellPool) => this.#endAll(reason, tellPool))
   }
 
   onChange(listener: (s: CallSnapshot) => void): () => void {
@@ -154,6 +155,11 @@ export class CallEngine {
         _links: { mediaOffer: { href: `data:application/sdp;base64,${Buffer.from(offer).toString('base64')}` } },
       })
       if (inv) this.#learnInvitation(call, inv)
+      if ((call.machine.state as CallState) === 'ended') {
+        // the session was lost while the pool took the call: it rings there with nobody behind it
+        void this.#leave(call, true).catch(() => {})
+        throw new UcwaError({ status: 0, code: call.endReason?.code ?? 'Informational', subcode: call.endReason?.subcode, message: call.endReason?.message ?? 'The call ended.' })
+      }
       this.#go(call, 'calling')
       this.#ops.begin(call.operationId, 'call', call.id)
     } catch (e) {
@@ -394,8 +400,14 @@ export class CallEngine {
     this.#calls.delete(call.id)
   }
 
-  #endAll(reason: NonNullable<CallSnapshot['endReason']>): void {
-    for (const call of [...this.#calls.values()]) this.#end(call, reason)
+  #endAll(reason: NonNullable<CallSnapshot['endReason']>, tellPool = false): void {
+    for (const call of [...this.#calls.values()]) {
+      const was = call.machine.state
+      this.#end(call, reason)
+      // a session lost while its application stands (replaced, unreadable channel): the other side must not be left ringing or talking to nobody
+      if (tellPool && was === 'ringing' && call.declineHref) void this.#ending(call.declineHref, { reason: 'Local' }).catch(() => {})
+      else if (tellPool && was !== 'ringing') void this.#leave(call, was === 'calling' || was === 'early-media' || was === 'preparing').catch(() => {})
+    }
   }
 
   #learnInvitation(call: Call, inv: Resource): void {

@@ -10,6 +10,8 @@ import { UcwaHttp, type Format, type HttpOptions } from './http'
 import { embedded, link, prop, type Resource } from './resource'
 import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
+import { refusedAgainError, type Refusal } from './token-refusal'
+import { TokenRenewal } from './token-renewal'
 import { availabilityOf, type Availability, type Contact, type Me } from './types'
 
 export type SessionState = 'signed-out' | 'discovering' | 'authenticating' | 'creating-application' | 'signed-in' | 'reconnecting' | 'replaced' | 'signing-out'
@@ -61,7 +63,8 @@ export interface ClientEvents {
   events(events: UcwaEvent[]): void | Promise<void>
   /** a page of events about to be delivered (its self link and size): the chaos run's record of what arrived */
   page(page: { self: string; count: number }): void
-  transientStateLost(): void | Promise<void>
+  /** conversations are gone (resync, resume); `cause`: the application itself was lost (404) */
+  transientStateLost(cause?: UcwaError): void | Promise<void>
   channel(state: ChannelState): void
   saved(session: SavedSession | null): void
   /** a new application resource (sign-in or recovery): what hung on the old one (subscriptions) is gone */
@@ -87,7 +90,7 @@ export class UcwaClient {
   #recoveryBefore = 0
   #timers: Array<ReturnType<typeof setTimeout>> = []
   #renewal: ReturnType<typeof setTimeout> | null = null
-  #renewing: Promise<void> | null = null
+  readonly #renewer: TokenRenewal
   /** self links of the pages already delivered: after signing in again to the same application the pool
    *  resends the page we had not acknowledged yet, and it must not be handled twice */
   #delivered: string[] = []
@@ -111,10 +114,31 @@ export class UcwaClient {
       userAgent: options.userAgent,
       connectTo: options.connectTo,
       ca: options.ca,
-      renewToken: async () => {
-        if (!this.app || !this.#creds?.remember) return false
-        await this.#reauthenticate()
-        return true
+      renewToken: async (refusal) => {
+        if (!this.app) return false
+        try {
+          await this.#reauthenticate(refusal)
+          return true
+        } catch (e) {
+          // nothing to sign in with, or the pool refused the renewal: the session is over, not retried
+          // (a renewal that could not reach the pool fails this request only; the next refusal tries again)
+          if (!(e instanceof UcwaError && (e.code === 'NetworkError' || e.status >= 500))) this.#lose(e)
+          return false
+        }
+      },
+      refusedAgain: (refusal) => this.#lose(refusedAgainError(refusal)),
+    })
+    this.#renewer = new TokenRenewal({
+      http: this.http,
+      credentials: () => this.#creds,
+      poolOrigin: () => this.#poolOrigin,
+      now: this.#now,
+      discoveryTimeoutMs: options.discoveryTimeoutMs,
+      renewed: async (token, applicationsHref) => {
+        this.#token = token
+        if (applicationsHref) this.#applicationsHref = applicationsHref
+        await this.#store()
+        this.#scheduleRenewal()
       },
     })
     this.machine.onChange((s) => this.#emit('state', s, { error: this.lastError ?? undefined }))
@@ -319,8 +343,8 @@ export class UcwaClient {
           if (page.events.length > 0) this.#emit('page', { self: page.self ?? '', count: page.events.length })
           for (const l of this.#listeners.events) await l(page.events)
         },
-        onTransientStateLost: async () => {
-          for (const l of this.#listeners.transientStateLost) await l()
+        onTransientStateLost: async (_why, cause) => {
+          for (const l of this.#listeners.transientStateLost) await l(cause)
         },
         recover: async () => {
           if (this.state === 'signed-in') this.machine.go('reconnecting')
@@ -328,7 +352,8 @@ export class UcwaClient {
           this.machine.go('signed-in')
           return link(this.app!, 'events')!
         },
-        reauthenticate: () => this.#reauthenticate(),
+        reauthenticate: (refusal) => this.#reauthenticate(refusal),
+        onWarning: (w) => this.options.log?.(`event channel: ${w.error.subcode} (${w.consecutive} in a row), asking again`),
         onReplaced: () => {
           this.lastError = new UcwaError({ status: 409, code: 'Conflict', subcode: 'PGetReplaced', message: userMessage('Conflict', 'PGetReplaced') })
           this.machine.go('replaced')
@@ -343,28 +368,34 @@ export class UcwaClient {
     )
     this.#channel = loop
     void loop.run(events).catch((e) => {
-      this.lastError = e instanceof UcwaError ? e : null
-      if (this.machine.can('signed-out')) this.machine.go('signed-out')
+      if (this.#channel === loop) this.#lose(e)
     })
   }
 
-  /** A 401 mid-session: the remembered password gets one new token; otherwise the person signs in again. */
-  #reauthenticate(): Promise<void> {
-    // the channel and a command may both hit the expired token: one renewal serves them all
-    this.#renewing ??= this.#renewToken().finally(() => (this.#renewing = null))
-    return this.#renewing
+  /** The live view of the loop, for tests and the log: warnings it survived. */
+  get channel(): EventChannelLoop | null {
+    return this.#channel
   }
 
-  async #renewToken(): Promise<void> {
-    if (!this.#creds?.remember) {
-      this.lastError = new UcwaError({ status: 401, code: 'Unauthorized', message: userMessage('Unauthorized') })
-      throw this.lastError
-    }
-    const found = await discover(this.http, this.#creds, undefined, undefined, this.options.discoveryTimeoutMs)
-    if (found.poolOrigin !== this.#poolOrigin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
-    this.#token = found.token
-    await this.#store()
-    this.#scheduleRenewal()
+  /**
+   * The session is lost without the person signing out (channel ended for good, token refused with nothing
+   * to renew it, application not recreatable): everything stops and the state says why (lastError, typed).
+   */
+  #lose(e: unknown): void {
+    if (this.state !== 'signed-in' && this.state !== 'reconnecting' && this.state !== 'replaced') return
+    const error = e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'ServiceFailure', message: userMessage('ServiceFailure') })
+    this.lastError = error
+    this.#stopChannel()
+    this.#clearTimers()
+    this.app = null
+    // a refused token is no use at the next start either
+    if (error.code === 'Unauthorized' && this.#account) void this.options.tokenStore.delete(this.#account).catch(() => false)
+    this.machine.go('signed-out')
+  }
+
+  /** A refused token mid-session (or one about to expire): the remembered password gets one new token (token-renewal.ts). */
+  #reauthenticate(refusal?: Refusal): Promise<void> {
+    return this.#renewer.renew(refusal)
   }
 
   #scheduleKeepAlive(): void {

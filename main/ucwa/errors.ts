@@ -67,6 +67,9 @@ const bySubcode: Record<string, string> = {
   ForeignOrigin: 'Parley refused to send your sign-in to a server outside your pool.',
   OperationTimedOut: 'The server did not finish that in time.',
   RedirectLoop: 'Your servers keep redirecting sign-in between each other. Ask your administrator.',
+  SignInRequired: 'Your sign-in has expired and Parley does not keep your password. Sign in again.',
+  TokenRefused: 'The server refused your sign-in even after Parley renewed it. Sign in again.',
+  MalformedEvents: 'The server kept sending updates Parley could not read, so Parley signed you out. Sign in again.',
 }
 
 const byCode: Record<string, string> = {

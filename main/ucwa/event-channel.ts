@@ -1,11 +1,26 @@
 // The event-channel loop (EventChannelDetails.md): one P-GET outstanding, the next issued before a
 // response is processed, responses processed strictly in order; next/resume/resync; PGetReplaced stops;
 // a lost application is recreated; network failures and 5xx back off (capped, jittered) and retry the
-// same URL, so the pool resends what was not acknowledged and nothing is lost.
-import { UcwaError } from './errors'
+// same URL, so the pool resends what was not acknowledged and nothing is lost. A page Parley cannot read is
+// such a failure too (counted, warned), until MAX_MALFORMED_PAGES in a row; a refused token is renewed once.
+import { UcwaError, userMessage } from './errors'
 import type { EventsPage } from './events'
 import { MAX_BYTES, type UcwaHttp } from './http'
 import { StateMachine } from './state-machine'
+import { refusalOf, refusedAgainError, type Refusal } from './token-refusal'
+
+/** this many unreadable pages in a row (truncated, not UCWA, nested too deep) end the channel */
+export const MAX_MALFORMED_PAGES = 5
+
+/** Something the loop survived but that tests and logs should see. */
+export interface ChannelWarning {
+  /** BadResponse/MalformedEvents for a page that could not be read */
+  error: UcwaError
+  /** the URL asked, which is asked again */
+  href: string
+  /** unreadable pages in a row so far, this one included */
+  consecutive: number
+}
 
 export type ChannelState = 'idle' | 'polling' | 'backoff' | 'recovering' | 'replaced' | 'stopped'
 
@@ -21,14 +36,15 @@ const table: Record<ChannelState, ChannelState[]> = {
 export interface ChannelHandlers {
   /** events of one response, in order; the next response waits for this one */
   onEvents(page: EventsPage): Promise<void> | void
-  /** `resync` or `resume`: transient state (conversations, invitations) is gone */
-  onTransientStateLost(why: 'resync' | 'resume'): Promise<void> | void
+  /** `resync` or `resume`: transient state (conversations, invitations) is gone; `cause`: the application was lost */
+  onTransientStateLost(why: 'resync' | 'resume', cause?: UcwaError): Promise<void> | void
   /** the application is gone (404): make a new one; returns its events link */
   recover(error: UcwaError): Promise<string>
-  /** 401 mid-session: get a new token or throw */
-  reauthenticate(): Promise<void>
+  /** the token was refused (401, or 403 InvalidToken) mid-session: get a new token or throw */
+  reauthenticate(refusal: Refusal): Promise<void>
   onReplaced(): void
   onState?(state: ChannelState, detail?: UcwaError): void
+  onWarning?(warning: ChannelWarning): void
 }
 
 export interface ChannelOptions {
@@ -56,6 +72,13 @@ export class EventChannelLoop {
   /** the longest time the channel spent failing before a page (or a new application) came, ms */
   longestRecoveryMs = 0
   #failingSince = 0
+  /** unreadable pages in a row */
+  #malformed = 0
+  /** a token was renewed and no page has come since: a second refusal ends the loop */
+  #renewed = false
+  /** the last warnings (at most 32), newest last; `warningCount` counts them all */
+  readonly warnings: ChannelWarning[] = []
+  warningCount = 0
   readonly #timeout: number
 
   constructor(
@@ -100,7 +123,21 @@ export class EventChannelLoop {
         this.#abort.signal.removeEventListener('abort', stopAll)
       }
       if (res.status === 200) {
-        const page = this.http.parseEvents(res)
+        let page: EventsPage
+        try {
+          page = this.http.parseEvents(res)
+        } catch (e) {
+          await this.#unreadable(href, e) // throws after too many in a row
+          continue
+        }
+        if (!page.next && !page.resume && !page.resync) {
+          // every events page links onward (EventChannelDetails.md); one that does not (a 100,000-deep JSON page parses
+          // to nothing) is unreadable as well: warned, backed off, asked again
+          await this.#unreadable(href, new UcwaError({ status: 200, code: 'BadResponse', message: 'The event channel answered without a next link.' }))
+          continue
+        }
+        this.#malformed = 0
+        this.#renewed = false
         this.#recovered()
         sendParams = false
         if (page.resync) {
@@ -110,12 +147,7 @@ export class EventChannelLoop {
           continue
         }
         if (page.resume) sendParams = true
-        const next = page.next ?? page.resume
-        if (!next) {
-          await this.#backoff(new UcwaError({ status: 200, code: 'BadResponse', message: 'The event channel answered without a next link.' }))
-          continue
-        }
-        href = next
+        href = (page.next ?? page.resume)! // one of them: a page with only resync was followed above
         // the next P-GET goes out on the next turn of the loop while this response is processed
         void this.#inOrder(async () => {
           if (page.resume) await this.handlers.onTransientStateLost('resume')
@@ -135,20 +167,36 @@ export class EventChannelLoop {
         this.machine.go('recovering')
         this.handlers.onState?.('recovering', ucwa)
         try {
-          await this.#inOrder(() => this.handlers.onTransientStateLost('resume'))
+          await this.#inOrder(() => this.handlers.onTransientStateLost('resume', ucwa))
           href = await this.handlers.recover(ucwa)
           sendParams = true
           this.#recovered() // a new application: the channel is back
         } catch (e) {
+          // the pool refuses a new application (4xx: CannotRedirect, TooManyApplications…): it will not come back
+          if (e instanceof UcwaError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429) {
+            this.stop()
+            throw e
+          }
           await this.#backoff(e as UcwaError)
         }
         continue
       }
-      if (res.status === 401) {
+      const refusal = refusalOf(res)
+      if (refusal) {
         this.#failingSince ||= Date.now()
+        if (this.#renewed) {
+          this.stop() // the renewed token was refused too: asking again would loop forever
+          throw refusedAgainError(refusal)
+        }
+        this.#renewed = true
         try {
-          await this.handlers.reauthenticate()
+          await this.handlers.reauthenticate(refusal)
         } catch (e) {
+          if (e instanceof UcwaError && (e.code === 'NetworkError' || e.status >= 500)) {
+            this.#renewed = false // the renewal itself could not reach the pool: try it again later
+            await this.#backoff(e)
+            continue
+          }
           this.stop()
           throw e
         }
@@ -170,6 +218,21 @@ export class EventChannelLoop {
     if (this.state === 'stopped') return
     this.machine.go('stopped')
     this.#abort.abort()
+  }
+
+  /** A 200 page Parley cannot read: warn, back off, ask the same URL again (the pool resends it); too many in a row end the loop. */
+  async #unreadable(href: string, e: unknown): Promise<void> {
+    const error = new UcwaError({ status: 200, code: 'BadResponse', subcode: 'MalformedEvents', message: userMessage('BadResponse'), debugInfo: { cause: e instanceof UcwaError ? e.code : String(e) } })
+    const warning = { error, href, consecutive: ++this.#malformed }
+    this.warnings.push(warning)
+    if (this.warnings.length > 32) this.warnings.shift()
+    this.warningCount++
+    this.handlers.onWarning?.(warning)
+    if (this.#malformed >= MAX_MALFORMED_PAGES) {
+      this.stop()
+      throw new UcwaError({ status: 200, code: 'BadResponse', subcode: 'MalformedEvents', message: userMessage('BadResponse', 'MalformedEvents') })
+    }
+    await this.#backoff(error)
   }
 
   #inOrder(fn: () => Promise<void> | void): Promise<void> {

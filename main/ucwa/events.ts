@@ -1,5 +1,6 @@
 // Event channel responses (EventChannelDetails.md) read from JSON or XML into one shape.
 import { XMLParser } from 'fast-xml-parser'
+import { MAX_NESTING } from './nesting'
 import { fromJson, fromXmlNode, type Resource } from './resource'
 
 export type EventType = 'added' | 'updated' | 'deleted' | 'started' | 'completed'
@@ -68,7 +69,8 @@ function nameOf(node: OrderedNode): string {
 }
 
 /** preserveOrder nodes back to the grouped shape fromXmlNode reads (order inside a resource does not matter). */
-function grouped(children: OrderedNode[]): Record<string, unknown> {
+function grouped(children: OrderedNode[], depth = 0): Record<string, unknown> {
+  if (depth > MAX_NESTING) throw new TypeError('Elements nested too deep') // the walk recurses: bounded
   const out: Record<string, unknown> = {}
   for (const child of children) {
     const name = nameOf(child)
@@ -76,7 +78,7 @@ function grouped(children: OrderedNode[]): Record<string, unknown> {
       out['#text'] = child['#text']
       continue
     }
-    const node = { ...(child[':@'] ?? {}), ...grouped(child[name] as OrderedNode[]) }
+    const node = { ...(child[':@'] ?? {}), ...grouped(child[name] as OrderedNode[], depth + 1) }
     const list = (out[name] as unknown[] | undefined) ?? []
     list.push(node)
     out[name] = list

@@ -4,8 +4,10 @@ import got, { RequestError, type Got, type Method } from 'got'
 import { sessionAgents, type ConnectTo } from './agents'
 import { errorFromBody, UcwaError, userMessage } from './errors'
 import { eventsFromJson, eventsFromXml, type EventsPage } from './events'
+import { checkXmlNesting } from './nesting'
 import { fromJson, fromXml, parseXml, type Resource } from './resource'
 import { requireSecure } from './secure-transport'
+import { refusalOf, type Refusal } from './token-refusal'
 
 export type Format = 'json' | 'xml'
 
@@ -50,8 +52,10 @@ export interface HttpOptions {
   requestTimeoutMs?: number
   /** what relative hrefs resolve against: the pool's origin once known */
   base?: () => string
-  /** a session request got 401: get a new token if possible (true: try the request once more) */
-  renewToken?: () => Promise<boolean>
+  /** the pool refused the session's token (401, or 403 InvalidToken): get a new one if possible (true: try the request once more) */
+  renewToken?: (refusal: Refusal) => Promise<boolean>
+  /** the token renewed for a refusal was refused too: the session cannot go on */
+  refusedAgain?: (refusal: Refusal) => void
   /** tests only: open connections elsewhere (named hosts on loopback); production passes none */
   connectTo?: ConnectTo
   /** tests only: an extra CA (PEM) trusted beside the system's */
@@ -182,6 +186,7 @@ export class UcwaHttp {
     try {
       if (type.includes('json')) return JSON.parse(res.body)
       if (type.includes('xml')) {
+        checkXmlNesting(res.body)
         const reason = (parseXml(res.body).reason ?? {}) as Record<string, unknown>
         const text = (k: string) => {
           const v = reason[k]
@@ -197,7 +202,8 @@ export class UcwaHttp {
 
   parse(res: HttpResult): Resource {
     try {
-      return String(res.headers['content-type'] ?? '').includes('xml') ? fromXml(res.body) : fromJson(JSON.parse(res.body))
+      if (String(res.headers['content-type'] ?? '').includes('xml')) return (checkXmlNesting(res.body), fromXml(res.body))
+      return fromJson(JSON.parse(res.body)) // V8's JSON.parse does not recurse; fromJson bounds its own depth
     } catch {
       throw new UcwaError({ status: res.status, code: 'BadResponse', message: userMessage('BadResponse') })
     }
@@ -205,17 +211,28 @@ export class UcwaHttp {
 
   parseEvents(res: HttpResult): EventsPage {
     try {
-      return String(res.headers['content-type'] ?? '').includes('xml') ? eventsFromXml(res.body) : eventsFromJson(JSON.parse(res.body))
+      if (String(res.headers['content-type'] ?? '').includes('xml')) return (checkXmlNesting(res.body), eventsFromXml(res.body))
+      return eventsFromJson(JSON.parse(res.body)) // as above: no pre-scan, it would cost a third of the parse
     } catch {
       throw new UcwaError({ status: res.status, code: 'BadResponse', message: userMessage('BadResponse') })
     }
   }
 
-  /** send, and once more after a token renewal when the session's token was refused (expired, revoked) */
+  /**
+   * send, and once more after one token renewal when the session's token was refused (expired, revoked:
+   * 401, or 403 InvalidToken); a renewed token refused again is reported (refusedAgain), never renewed in a loop
+   */
   async #sendAuthed(href: string, o: RequestOptions): Promise<HttpResult> {
+    const sent = this.options.token()
     const res = await this.send(href, o)
-    if (res.status !== 401 || o.bearer || o.auth === false || !this.options.token() || !this.options.renewToken) return res
-    return (await this.options.renewToken().catch(() => false)) ? this.send(href, o) : res
+    const refusal = refusalOf(res)
+    if (!refusal || o.bearer || o.auth === false || !sent || !this.options.renewToken) return res
+    // another request may have renewed it meanwhile: the new token gets its one try without a renewal of ours
+    if (this.options.token() === sent && !(await this.options.renewToken(refusal).catch(() => false))) return res
+    const again = await this.send(href, o)
+    const refusedAgain = refusalOf(again)
+    if (refusedAgain) this.options.refusedAgain?.(refusedAgain)
+    return again
   }
 
   async get(href: string, o: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<Resource> {

@@ -1,5 +1,6 @@
 // UCWA resources read from JSON or XML into one shape (PayloadFormat.md): links by rel, embedded, properties.
 import { XMLParser } from 'fast-xml-parser'
+import { MAX_NESTING } from './nesting'
 
 export type PropValue = string | number | boolean | null | string[]
 
@@ -29,8 +30,9 @@ export function prop<T extends PropValue = string>(r: Resource | undefined, name
   return r?.props[name] as T | undefined
 }
 
-export function fromJson(json: unknown): Resource {
+export function fromJson(json: unknown, depth = 0): Resource {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError('A resource is a JSON object')
+  if (depth > MAX_NESTING) throw new TypeError('Resources embedded too deep') // the walk recurses: bounded
   const o = json as Record<string, unknown>
   const links: Record<string, Link[]> = {}
   let href = ''
@@ -41,7 +43,7 @@ export function fromJson(json: unknown): Resource {
   }
   const embeddedOut: Record<string, Resource[]> = {}
   for (const [rel, v] of Object.entries((o._embedded as Record<string, unknown>) ?? {})) {
-    embeddedOut[rel] = (Array.isArray(v) ? v : [v]).map(fromJson)
+    embeddedOut[rel] = (Array.isArray(v) ? v : [v]).map((e) => fromJson(e, depth + 1))
   }
   const props: Record<string, PropValue> = {}
   for (const [k, v] of Object.entries(o)) {
@@ -83,7 +85,8 @@ function xmlValue(s: string): PropValue {
 }
 
 /** A <resource> element; an embedded one carries the embedding name in @rel and its type in <property name="rel">. */
-export function fromXmlNode(node: Record<string, unknown>): Resource & { as: string } {
+export function fromXmlNode(node: Record<string, unknown>, depth = 0): Resource & { as: string } {
+  if (depth > MAX_NESTING) throw new TypeError('Resources embedded too deep') // the walk recurses: bounded
   const links: Record<string, Link[]> = {}
   for (const l of (node.link as Array<Record<string, string>>) ?? []) {
     const rel = l['@_rel']!
@@ -99,7 +102,7 @@ export function fromXmlNode(node: Record<string, unknown>): Resource & { as: str
   for (const p of (node.propertyList as Array<Record<string, unknown>>) ?? []) props[String(p['@_name'])] = ((p.item as unknown[]) ?? []).map(text)
   const embeddedOut: Record<string, Resource[]> = {}
   for (const child of (node.resource as Array<Record<string, unknown>>) ?? []) {
-    const r = fromXmlNode(child)
+    const r = fromXmlNode(child, depth + 1)
     ;(embeddedOut[r.as] ??= []).push(r)
   }
   return { rel: type, as: String(node['@_rel'] ?? type), href: String(node['@_href'] ?? ''), props, links, embedded: embeddedOut }

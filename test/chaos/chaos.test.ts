@@ -10,6 +10,7 @@ it('20 calls under random faults: nothing stuck, every ending typed, no event lo
   expect(report.eventsDuplicated).toBe(0)
   expect(report.eventsSent).toBeGreaterThan(100)
   expect(report.completed + Object.values(report.endedWithError).reduce((a, b) => a + b, 0)).toBe(20)
-  // faults are one call in two or so: most calls still go through
-  expect(report.completed).toBeGreaterThanOrEqual(10)
+  // faults are one call in two or so: most calls still go through, except those whose session was taken over
+  // (PGetReplaced ends a session's calls by design, issue #18: another instance holds the channel)
+  expect(report.completed + (report.endedWithError['Conflict/PGetReplaced'] ?? 0)).toBeGreaterThanOrEqual(10)
 }, 300_000)

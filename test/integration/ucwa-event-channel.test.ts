@@ -53,7 +53,7 @@ describe('event channel loop', () => {
     }
     await expect.poll(() => notes().length, { timeout: 8000 }).toBe(sent.length)
     expect(notes()).toEqual(sent)
-    expect(sim.control.faults.fired).toEqual({ fail: 3, drop: 3, delay: 3 })
+    expect(sim.control.faults.fired).toEqual({ fail: 3, drop: 3, delay: 3, seed: 0, malform: 0 })
   })
 
   it('another instance taking the channel (409 PGetReplaced) stops this one and says so', async () => {

@@ -4,12 +4,13 @@ import type { FastifyInstance } from 'fastify'
 import { Bot } from './bots'
 import { realClock, type Clock } from './clock'
 import { MediaUnit } from './conference/unit'
-import { Faults, type FaultInput, type FaultRule } from './faults'
+import { Faults, type FaultInput, type FaultRule, type SeedSubcode } from './faults'
 import { RawAnswers, type RawAnswerInput, type StreamRecord } from './http/raw-answers'
-import { createPoolServer, type Ctx, type DiscoveryMode, type Pool } from './http/server'
+import { createPoolServer, type Ctx, type DiscoveryMode, type Pool, type RequestRecord } from './http/server'
 import type { SecretSeen } from './http/secrets-seen'
 import { randomIds, seededIds } from './ids'
 import { Directory, defaultUsers, type UserConfig } from './pool/directory'
+import type { Refusal } from './pool/tokens'
 import { defaultWorldConfig, World, type WorldConfig } from './pool/world'
 import { registerApplications } from './routes/applications'
 import { registerCommunication } from './routes/communication'
@@ -50,7 +51,16 @@ export interface SimulatorControl {
   clock: Clock
   fault(rule: FaultInput): void
   clearFaults(): void
-  expireTokens(sip?: string): number
+  /** tokens stop working now; `as: 403` answers them as a real pool answers a revoked token (403 InvalidToken) */
+  expireTokens(sip?: string, how?: { as: Refusal }): number
+  /** the user's UCWA resources refuse every token, new ones too, while autodiscovery still issues them (null: accept again) */
+  refuseTokens(sip: string, how: { as: Refusal } | null): void
+  /** the next `times` requests to `resource` fail with one of the seed pages' shared error rows, exactly as listed */
+  seedError(resource: string, subcode: SeedSubcode, o?: { method?: string; times?: number }): void
+  /** the application is gone and the pool will not make a new one (410 CannotRedirect, as for a pool with no backup) */
+  loseApplication(sip: string): number
+  /** every request the pools answered since start (resource name, method, status) */
+  requests(): readonly RequestRecord[]
   expireApplication(idOrSip: string): number
   /** the channel is re-created: transient state dropped, next response carries `resume` */
   recreateChannel(idOrSip: string): number
@@ -104,12 +114,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const shared: Ctx['options'] = { redirectLoop: false, bodyLimit: options.bodyLimit ?? 256 * 1024, domain, discovery: { internal: 'answer', external: 'answer' }, asked: [] }
   const raw = new RawAnswers()
   const secrets: SecretSeen[] = []
+  const requests: RequestRecord[] = []
   const pools: Pool[] = []
   const servers: FastifyInstance[] = []
 
   for (const [i, id] of poolIds.entries()) {
     const pool: Pool = { id, origin: '', port: 0 }
-    const server = createPoolServer({ world, faults, raw, secrets, pool, pools: () => pools, options: shared, tls: options.tls }, routes)
+    const server = createPoolServer({ world, faults, raw, secrets, pool, pools: () => pools, options: shared, tls: options.tls, requests }, routes)
     await server.listen({ port: i === 0 ? (options.port ?? 0) : 0, host: options.host ?? '127.0.0.1' })
     const address = server.server.address() as AddressInfo
     pool.origin = options.tls ? `https://${options.poolHosts?.[id] ?? `${id}.${domain}`}:${address.port}` : `http://${address.address}:${address.port}`
@@ -143,7 +154,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock,
     fault: (rule) => faults.add({ times: 1, ...rule } as FaultRule),
     clearFaults: () => faults.clear(),
-    expireTokens: (sip) => world.tokens.expire(sip),
+    expireTokens: (sip, how) => world.tokens.expire(sip, how?.as),
+    refuseTokens: (sip, how) => world.tokens.refuseUser(sip, how?.as ?? null),
+    seedError: (resource, subcode, o = {}) => faults.add({ kind: 'seed', resource, subcode, method: o.method, times: o.times ?? 1 }),
+    loseApplication(sip) {
+      const apps = pick(sip)
+      for (const app of apps) world.deleteApplication(app, 'expired')
+      // creating a new one keeps failing until the test clears faults
+      faults.add({ kind: 'seed', resource: 'applications', method: 'POST', subcode: 'CannotRedirect', times: Number.MAX_SAFE_INTEGER })
+      return apps.length
+    },
+    requests: () => requests,
     expireApplication(idOrSip) {
       const apps = pick(idOrSip)
       for (const app of apps) world.deleteApplication(app, 'expired')

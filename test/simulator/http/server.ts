@@ -3,9 +3,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Application } from '../pool/application'
 import type { Grant } from '../pool/tokens'
 import type { World } from '../pool/world'
-import type { Faults } from '../faults'
 import type { RawAnswers } from './raw-answers'
 import { recordSecrets, type SecretSeen } from './secrets-seen'
+import { malformed, seedErrors, type Faults, type MalformRule } from '../faults'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
 import { checkCrossDomainOrigin } from '../routes/xframe'
@@ -34,6 +34,14 @@ export type DiscoveryMode =
   | { redirectLink: string } // a 200 root whose only way on is a `redirect` link (step 5)
   | { status: 301 | 302 | 307 | 308; location: string } // an HTTP redirect (step 3)
 
+/** one request as the pool answered it (tests count them: no request loop) */
+export interface RequestRecord {
+  pool: string
+  resource: string
+  method: string
+  status: number
+}
+
 export interface Ctx {
   world: World
   faults: Faults
@@ -45,13 +53,21 @@ export interface Ctx {
   options: { redirectLoop: boolean; bodyLimit: number; domain: string; discovery: { internal: DiscoveryMode; external: DiscoveryMode }; asked: string[] }
   /** serve HTTPS with this key and certificate (PEM) */
   tls?: { key: string; cert: string }
+  /** every answered request, oldest first (bounded) */
+  requests?: RequestRecord[]
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     grant: Grant | null
+    /** a malform fault picked for this request: its 200 body is replaced on the way out */
+    malform: MalformRule['as'] | null
   }
 }
+
+/** the autodiscovery resources: a user whose UCWA resources refuse tokens still gets these (Tokens.refuseUser) */
+const discoveryResources = new Set(['root', 'user', 'redirect', 'oauthtoken', 'xframe'])
+const MAX_RECORDS = 20_000
 
 export function wantsXml(req: FastifyRequest): boolean {
   const accept = String(req.headers.accept ?? '').toLowerCase()
@@ -87,16 +103,34 @@ export function input(req: FastifyRequest, accepted: InputKind[]): Input {
   return parseInput(req.headers['content-type'], req.body as string | undefined, accepted)
 }
 
-export function challenge(ctx: Ctx, reply: FastifyReply): FastifyReply {
+function challenges(ctx: Ctx): string[] {
   const href = `${ctx.pool.origin}/WebTicket/oauthtoken`
+  return [
+    'Bearer trusted_issuers="", client_id="00000004-0000-0ff1-ce00-000000000000"',
+    `MsRtcOAuth href="${href}",grant_type="urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password"`,
+  ]
+}
+
+export function challenge(ctx: Ctx, reply: FastifyReply): FastifyReply {
   return reply
     .code(401)
-    .header('WWW-Authenticate', [
-      'Bearer trusted_issuers="", client_id="00000004-0000-0ff1-ce00-000000000000"',
-      `MsRtcOAuth href="${href}",grant_type="urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password"`,
-    ])
+    .header('WWW-Authenticate', challenges(ctx))
     .header('Content-Type', 'text/html')
     .send('<html><body>401 - Unauthorized: Access is denied due to invalid credentials.</body></html>')
+}
+
+/**
+ * A token the pool no longer honours (revoked, or its web ticket invalid): 403 with a Warning naming
+ * InvalidToken and the same two challenges. The pages are silent on it; the shape is a Skype for Business
+ * 2015 pool's as issue #18 quotes it, and RootURL.md says a 403 sends the client back to autodiscovery.
+ */
+export function invalidToken(ctx: Ctx, reply: FastifyReply): FastifyReply {
+  return reply
+    .code(403)
+    .header('WWW-Authenticate', challenges(ctx))
+    .header('Warning', `1 ${new URL(ctx.pool.origin).host} "InvalidToken"`)
+    .header('Content-Type', 'text/html')
+    .send('<html><body>403 - Forbidden: Access is denied.</body></html>')
 }
 
 /** The application named in the URL, owned by the token's user, on this pool. */
@@ -117,25 +151,44 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
   }) as unknown as FastifyInstance
   server.decorateRequest('grant', null)
   if (ctx.secrets) recordSecrets(server, ctx.pool, ctx.secrets) // first: it sees what the challenge then refuses
+  server.decorateRequest('malform', null)
   server.removeAllContentTypeParsers()
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
   server.addHook('onRequest', async (req, reply) => {
     const config = req.routeOptions.config as Partial<RouteConfig>
-    const rule = ctx.faults.take(config.resource ?? '', req.method)
+    const rule = ctx.faults.take(config.resource ?? '', req.method, req.url)
     if (rule?.kind === 'drop') {
       req.raw.socket.destroy()
       return reply
     }
     if (rule?.kind === 'delay') await new Promise((r) => setTimeout(r, rule.ms))
     if (rule?.kind === 'fail') throw new SimError(rule.status, rule.subcode === 'None' ? undefined : rule.subcode, rule.message ?? 'Injected failure', rule.code)
+    if (rule?.kind === 'seed') {
+      const row = seedErrors[rule.subcode]
+      throw new SimError(row.status, rule.subcode, row.message, row.code)
+    }
+    if (rule?.kind === 'malform') req.malform = rule.as
     checkCrossDomainOrigin(ctx, req)
     if (config.auth) {
-      req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id)
-      if (!req.grant) return challenge(ctx, reply)
+      req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id, !discoveryResources.has(config.resource ?? ''))
+      if (!req.grant) return ctx.world.tokens.refusal(req.headers.authorization) === 403 ? invalidToken(ctx, reply) : challenge(ctx, reply)
     }
     // after the challenge: a raw answer replaces what a signed-in request would have got
     if (ctx.raw.answer(config.resource ?? '', req.method, reply)) return reply
+  })
+
+  server.addHook('onSend', async (req, reply, payload) => {
+    // recorded before the answer goes out: a test that has the answer finds it counted
+    if (ctx.requests) {
+      const config = req.routeOptions.config as Partial<RouteConfig>
+      ctx.requests.push({ pool: ctx.pool.id, resource: config.resource ?? '', method: req.method, status: reply.statusCode })
+      if (ctx.requests.length > MAX_RECORDS) ctx.requests.splice(0, ctx.requests.length - MAX_RECORDS)
+    }
+    if (!req.malform || reply.statusCode !== 200 || typeof payload !== 'string') return payload
+    const bad = malformed(req.malform, payload, String(reply.getHeader('content-type') ?? ''))
+    reply.header('Content-Type', bad.type)
+    return bad.body
   })
 
   server.setErrorHandler((error, req, reply) => {
