@@ -82,6 +82,8 @@ interface Call {
   notice?: string
   /** links learnt from the call's resources (hrefs are followed, never built) */
   links: Record<string, string>
+  /** invitations whose final answer was applied: a link-only negotiation event read later shows the same answer */
+  answeredBy: Set<string>
   held: boolean
   remoteHeld: boolean
   sendingVideo: boolean
@@ -110,6 +112,8 @@ const timedOut: Record<OperationKind, string> = {
 }
 
 export class CallEngine {
+  /** the event rels whose resource the engine reads (fetched from link.href when the event only links it) */
+  static readonly reads: readonly string[] = ['audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoRenegotiation', 'audioVideo', 'conversation', 'participantInvitation', ...Roster.reads]
   readonly #calls = new Map<string, Call>()
   readonly #listeners = new Set<(s: CallSnapshot) => void>()
   readonly #ops: Operations
@@ -122,6 +126,7 @@ export class CallEngine {
   ) {
     this.now = options.now ?? Date.now
     this.#ops = new Operations(options.limits, (op) => void this.#timedOut(op.operationId, op.kind, op.callId))
+    client.eventResources.read(CallEngine.reads)
     client.on('events', (events) => this.#onEvents(events))
     client.on('transientStateLost', () => this.#endAll({ code: 'Informational', subcode: 'CallTerminated', message: 'The connection to the server was lost, so the call ended.' }))
   }
@@ -355,6 +360,7 @@ export class CallEngine {
       roster: new Roster(this.client.http, () => this.#changed(call)),
       conference: false,
       links: {},
+      answeredBy: new Set(),
       held: false,
       remoteHeld: false,
       sendingVideo: true,
@@ -529,7 +535,8 @@ export class CallEngine {
     const final = link(neg, 'mediaAnswer')
     const provisional = link(neg, 'mediaProvisionalAnswer')
     const sdp = decodeData(final ?? provisional ?? '')
-    if (!sdp) return
+    if (!sdp || call.answeredBy.has(senderHref)) return
+    if (final) call.answeredBy.add(senderHref)
     this.media.applyAnswer(call.id, sdp, { provisional: !final, purpose: escalation ? 'escalation' : 'call' })
     if (!escalation && !final && call.machine.state === 'calling') this.#go(call, 'early-media')
   }
