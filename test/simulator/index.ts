@@ -5,7 +5,7 @@ import { Bot } from './bots'
 import { realClock, type Clock } from './clock'
 import { MediaUnit } from './conference/unit'
 import { Faults, type FaultInput, type FaultRule } from './faults'
-import { createPoolServer, type Ctx, type Pool } from './http/server'
+import { createPoolServer, type Ctx, type EventsMode, type Pool } from './http/server'
 import { randomIds, seededIds } from './ids'
 import { Directory, defaultUsers, type UserConfig } from './pool/directory'
 import { defaultWorldConfig, World, type WorldConfig } from './pool/world'
@@ -27,6 +27,8 @@ export interface SimulatorOptions {
   seed?: number
   config?: Partial<WorldConfig>
   bodyLimit?: number
+  /** how every pool sends events' resources (default embedded; 'link-only' as real pools mostly do); per pool: setEvents */
+  events?: EventsMode
   /** the conference unit's bundled runner, run on a thread (the app's demo); default, its source as a process of its own */
   conferenceUnitScript?: string
 }
@@ -45,6 +47,8 @@ export interface SimulatorControl {
   restartPool(poolId?: string): Promise<void>
   setHomePool(sip: string, poolId: string): void
   setRedirectLoop(on: boolean): void
+  /** from the next event package on, this pool (default: every pool) sends events embedded or link-only */
+  setEvents(mode: EventsMode, poolId?: string): void
   applications(sip?: string): Array<{ id: string; user: string; pool: string; available: boolean; endpointId: string }>
   eventStats(): { queued: number; acknowledged: number; pgets: number }
   /** from now on, every package of events sent to any application: self link → number of events */
@@ -81,7 +85,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const servers: FastifyInstance[] = []
 
   for (const [i, id] of poolIds.entries()) {
-    const pool: Pool = { id, origin: '' }
+    const pool: Pool = { id, origin: '', events: options.events ?? 'embedded' }
     const server = createPoolServer({ world, faults, pool, pools: () => pools, options: shared }, routes)
     await server.listen({ port: i === 0 ? (options.port ?? 0) : 0, host: options.host ?? '127.0.0.1' })
     const address = server.server.address() as AddressInfo
@@ -124,6 +128,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setRedirectLoop(on) {
       shared.redirectLoop = on
     },
+    setEvents(mode, poolId) {
+      for (const pool of pools) if (!poolId || pool.id === poolId) pool.events = mode
+    },
     applications: (sip) =>
       [...world.apps.values()]
         .filter((a) => !sip || a.user.sip === sip.replace(/^sip:/i, '').toLowerCase())
@@ -159,3 +166,4 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 export { ManualClock, realClock } from './clock'
 export type { UserConfig } from './pool/directory'
+export type { EventsMode } from './http/server'

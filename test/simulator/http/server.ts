@@ -8,9 +8,14 @@ import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
 import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, type EventsBody, type Res } from './resource'
 
+/** how a pool sends an event's resource: in `_embedded` (JSON) / a `<resource>` child (XML), or only its link, as real
+ *  pools mostly do (the reference pages' "Sample of returned event data"; /work/shared/seeds) */
+export type EventsMode = 'embedded' | 'link-only'
+
 export interface Pool {
   id: string
   origin: string
+  events?: EventsMode
 }
 
 export interface RouteConfig {
@@ -52,10 +57,11 @@ export function sendRes(req: FastifyRequest, reply: FastifyReply, res: Res, stat
   return reply.send(xml ? `<?xml version="1.0" encoding="utf-8"?>${resourceToXml(res)}` : JSON.stringify(resourceToJson(res)))
 }
 
-export function sendEvents(req: FastifyRequest, reply: FastifyReply, body: EventsBody): FastifyReply {
+export function sendEvents(req: FastifyRequest, reply: FastifyReply, body: EventsBody, mode: EventsMode = 'embedded'): FastifyReply {
   const xml = wantsXml(req)
+  const linkOnly = mode === 'link-only'
   reply.code(200).header('Content-Type', `${contentType(req, xml)}; charset=utf-8`).header('Cache-Control', 'no-cache')
-  return reply.send(xml ? eventsToXml(body) : JSON.stringify(eventsToJson(body)))
+  return reply.send(xml ? eventsToXml(body, linkOnly) : JSON.stringify(eventsToJson(body, linkOnly)))
 }
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, e: SimError): FastifyReply {

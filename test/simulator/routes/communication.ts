@@ -231,6 +231,12 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     if (!r || !r.views.some((v) => v.app === app)) throw errors.notFound('No such renegotiation.')
     return r
   }
+  // audioVideoRenegotiation_ref.md GET: what a link-only event points at
+  server.get(`${reneg}/:renegId`, cfg('audioVideoRenegotiation'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const view = pending(app, req).views.find((v) => v.app === app)!
+    return sendRes(req, reply, renegotiationRes(app, view.conversation, pending(app, req), view.direction))
+  })
   // answer_ref.md lists no body, but an answer to an offer is SDP: it comes as application/sdp
   server.post(`${reneg}/:renegId/answer`, cfg('answer'), (req, reply) => {
     const app = appOf(ctx, req)
