@@ -5,6 +5,7 @@ import { Bot } from './bots'
 import { realClock, type Clock } from './clock'
 import { MediaUnit } from './conference/unit'
 import { Faults, type FaultInput, type FaultRule } from './faults'
+import type { UcwaEvent } from './http/resource'
 import { createPoolServer, type Ctx, type EventsMode, type Pool } from './http/server'
 import { randomIds, seededIds } from './ids'
 import { Directory, defaultUsers, type UserConfig } from './pool/directory'
@@ -53,6 +54,16 @@ export interface SimulatorControl {
   eventStats(): { queued: number; acknowledged: number; pgets: number }
   /** from now on, every package of events sent to any application: self link → number of events */
   recordSentEvents(): Map<string, number>
+  /** from now on, every event queued for any application, in order (with its resource as it was then) */
+  recordEvents(): SentEvent[]
+}
+
+export interface SentEvent {
+  /** the application's user (sip without the scheme) */
+  user: string
+  pool: string
+  sender: { rel: string; href: string }
+  event: UcwaEvent
 }
 
 export interface Simulator {
@@ -147,6 +158,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     recordSentEvents() {
       const sent = new Map<string, number>()
       world.onPackage = (self, count) => sent.set(self, (sent.get(self) ?? 0) + count)
+      return sent
+    },
+    recordEvents() {
+      const sent: SentEvent[] = []
+      world.onEvent = (app, sender, event) => sent.push({ user: app.user.sip, pool: app.pool, sender, event })
       return sent
     },
   }

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock'
 import { errors, SimError } from '../http/errors'
 import type { IdSource } from '../ids'
+import type { UcwaEvent } from '../http/resource'
 import { Application } from './application'
 import { Calls } from './calls'
 import { Conferencing } from './conferencing'
@@ -39,6 +40,8 @@ export class World {
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null
+  /** set by tests: every event any application is sent, as it is queued */
+  onEvent: ((app: Application, sender: { rel: string; href: string }, event: UcwaEvent) => void) | null = null
 
   constructor(
     readonly clock: Clock,
@@ -77,6 +80,7 @@ export class World {
     }
     const app = new Application(this.ids.id(), user, pool, input.endpointId, input.userAgent, input.culture, input.instanceId, this.clock)
     app.channel.onPackage = (self, count) => this.onPackage?.(self, count)
+    app.onEvent = (sender, event) => this.onEvent?.(app, sender, event)
     // every change of someone's presence is told to their own application first (me, calls): subscribers hear after
     app.onEmit = () => this.presence.noteChange()
     this.apps.set(app.id, app)
