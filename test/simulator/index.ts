@@ -6,6 +6,7 @@ import { realClock, type Clock } from './clock'
 import { MediaUnit } from './conference/unit'
 import { Faults, type FaultInput, type FaultRule } from './faults'
 import type { UcwaEvent } from './http/resource'
+import type { Priority } from './pool/event-channel'
 import { createPoolServer, type Ctx, type EventsMode, type Pool } from './http/server'
 import { randomIds, seededIds } from './ids'
 import { Directory, defaultUsers, type UserConfig } from './pool/directory'
@@ -64,6 +65,7 @@ export interface SentEvent {
   pool: string
   sender: { rel: string; href: string }
   event: UcwaEvent
+  priority: Priority
 }
 
 export interface Simulator {
@@ -162,7 +164,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     recordEvents() {
       const sent: SentEvent[] = []
-      world.onEvent = (app, sender, event) => sent.push({ user: app.user.sip, pool: app.pool, sender, event })
+      world.onEvent = (app, sender, event, priority) => sent.push({ user: app.user.sip, pool: app.pool, sender, event, priority })
       return sent
     },
   }

@@ -45,6 +45,9 @@ beforeAll(async () => {
   await bob.post(`${inv._links.acceptWithAnswer.href}?sessionContext=s`, sdp('a'), { type: 'application/sdp' })
   await alice.waitFor((e) => e.rel === 'audioVideoInvitation' && e.type === 'completed')
   for (const e of alice.events) if (e.embedded) check(e.embedded, seen)
+  // no event carries audioVideoSession (its page lists none): read it through audioVideo's link
+  const av = alice.events.find((e) => e.rel === 'audioVideo' && e.embedded?._links.audioVideoSession)!.embedded
+  check((await alice.get(av._links.audioVideoSession.href)).json, seen)
   const search = await alice.get(`${alice.app._embedded.people._links.search.href}?query=bob`)
   check(search.json, seen)
   const contact = search.json._embedded.contact[0]
