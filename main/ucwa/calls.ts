@@ -441,7 +441,7 @@ export class CallEngine {
     if (e.link.rel === 'audioVideoRenegotiation' && res) return this.#renegotiation(e, res)
     if (e.link.rel === 'audioVideoNegotiation' && res) return this.#negotiation(e.sender.href, res)
     if (e.link.rel === 'audioVideoInvitation' && e.type === 'completed') return this.#invitationCompleted(e)
-    if (e.link.rel === 'audioVideo' && e.type === 'updated' && res) return this.#audioVideoUpdated(e, res)
+    if (e.link.rel === 'audioVideo' && e.type === 'updated') return res ? this.#audioVideoUpdated(e, res) : this.#audioVideoGone(e)
     if (Roster.rels.has(e.link.rel)) return this.#byConversation(e.sender.href)?.roster.onEvent(e)
     if (e.link.rel === 'participantInvitation' && e.type === 'completed') this.#ops.settle(prop(res, 'operationId'))
     // a Canceled one is ours (the escalation it waited for was given up): the notice already says why
@@ -605,6 +605,12 @@ export class CallEngine {
     await this.client.http.post(answerHref, answer, { type: 'sdp' })
     call.remoteHeld = isHold(offer)
     this.#changed(call)
+  }
+
+  /** A link-only audioVideo update whose resource could not be read (the conversation already gone): its reason ends the call. */
+  #audioVideoGone(e: UcwaEvent): void {
+    const call = [...this.#calls.values()].find((c) => c.audioVideoHref === e.link.href)
+    if (call && e.reason && call.machine.state !== 'ending') this.#end(call, reasonError(e.reason, 'Informational'))
   }
 
   async #audioVideoUpdated(e: UcwaEvent, av: Resource): Promise<void> {

@@ -152,6 +152,8 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
       await carol.engine.hangUp(carolCall.id)
       await bob.engine.hangUp(calleeCallId)
       await expect.poll(() => alice.last((s) => s.id === callId)?.state).toBe('ended')
+      // the last one in is told why: the audioVideo event's reason (link-only: its resource is gone by then)
+      expect(alice.last((s) => s.id === callId)?.endReason).toMatchObject({ subcode: 'Ended', message: 'The conference has finished.' })
     }, 40_000)
 
     it('conference roster: everyone sees who is in, who muted and whose camera is off; the unit stops forwarding a muted microphone', async () => {
