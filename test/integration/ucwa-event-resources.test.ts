@@ -28,8 +28,8 @@ async function linkOnlyPoolForAlice() {
 }
 
 /** Alice with a call engine, recording each event as delivered: type, rel, href, and whether its resource came with it. */
-async function alice(eventResourceTimeoutMs?: number) {
-  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } }, eventResourceTimeoutMs })
+async function alice(eventResourceTimeoutMs?: number, format: 'json' | 'xml' = 'json') {
+  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } }, eventResourceTimeoutMs, format })
   const media = new WeriftMedia('alice')
   const engine = new CallEngine(client, media)
   const calls: CallSnapshot[] = []
@@ -101,6 +101,18 @@ describe('link-only events', () => {
     expect(a.client.eventResources.warnings).toBe(1)
     // the events after it were read and handled: Alice's phone rings with Bob's call
     await expect.poll(() => a.calls.at(-1)).toMatchObject({ direction: 'incoming', state: 'ringing', subject: 'Catch-up', remote: { uri: 'sip:bob@contoso.test' } })
+  })
+
+  it('in XML too: a call whose events only link their resources rings with who calls and why, and connects', async () => {
+    await linkOnlyPoolForAlice()
+    const a = await alice(undefined, 'xml')
+    const bob = await engineUser(sim, 'bob', cleanup)
+    const call = await bob.engine.start('alice@contoso.test', 'Budget')
+    await expect.poll(() => a.calls.at(-1)).toMatchObject({ direction: 'incoming', state: 'ringing', subject: 'Budget', remote: { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' } })
+    await a.engine.accept(a.calls.at(-1)!.id)
+    await expect.poll(() => bob.engine.get(call.id)?.state).toBe('connected')
+    await expect.poll(() => a.calls.at(-1)?.state).toBe('connected')
+    expect(a.warnings).toEqual([])
   })
 
   it('a read that takes too long is given up after the timeout: the event goes on without it, as a Timeout warning', async () => {
