@@ -64,6 +64,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     userAgent: `Parley/${options.version}`,
     format: options.ucwa?.format,
     channel: options.ucwa?.channel,
+    log: (m) => log(m), // an event delivered without its resource (event-resources.ts)
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media)

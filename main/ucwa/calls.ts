@@ -113,7 +113,7 @@ const timedOut: Record<OperationKind, string> = {
 
 export class CallEngine {
   /** the event rels whose resource the engine reads (fetched from link.href when the event only links it) */
-  static readonly reads: readonly string[] = ['audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoRenegotiation', 'audioVideo', 'conversation', 'participantInvitation', ...Roster.reads]
+  static readonly reads: readonly string[] = ['audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoRenegotiation', 'audioVideo', 'audioVideoSession', 'conversation', 'participantInvitation', ...Roster.reads]
   readonly #calls = new Map<string, Call>()
   readonly #listeners = new Set<(s: CallSnapshot) => void>()
   readonly #ops: Operations
