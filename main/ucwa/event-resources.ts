@@ -39,8 +39,10 @@ export class EventResources {
 
   /**
    * One page of events, in channel order. The reads its link-only events need start at once, in parallel
-   * (with those of pages still in flight); `deliver` gets the page once they settled and every earlier page
-   * was delivered. Returns at once: the channel goes on; the returned promise is the delivery.
+   * (with those of pages still in flight); `deliver` gets the page, each read resource in `embedded`, once they
+   * settled and every earlier page was delivered. A read that fails (UcwaError: 404 NotFound, NetworkError, or
+   * Timeout after `timeoutMs`) leaves its event without a resource and is reported as an EventResourceWarning.
+   * Call it without awaiting: the returned promise is the delivery (it rejects if `deliver` throws).
    */
   accept(events: UcwaEvent[], deliver: (events: UcwaEvent[]) => Promise<void> | void): Promise<void> {
     const reads = new Map<string, Promise<UcwaEvent['embedded']>>() // one GET per href and page
@@ -75,7 +77,7 @@ export class EventResources {
   async #get(href: string): Promise<UcwaEvent['embedded']> {
     const ms = this.options.timeoutMs ?? 10_000
     try {
-      return await this.http.get(href, { timeoutMs: ms, signal: AbortSignal.timeout(ms) })
+      return await this.http.get(href, { signal: AbortSignal.timeout(ms) }) // the signal alone bounds it: one cause, Timeout
     } catch (e) {
       if (e instanceof UcwaError && e.code === 'Aborted') throw new UcwaError({ status: 0, code: 'Timeout', message: `The server did not return the event's resource within ${ms} ms.` })
       if (e instanceof UcwaError) throw e
