@@ -1,9 +1,10 @@
-// Every event the simulator sends during a call, a hold, an escalation and a conference is one its resource's
+// Every event the simulator sends during a call, a hold, an escalation, a conference and presence changes is one its resource's
 // reference page lists in its "Events" table (Resource | Priority | Sender | Reason), from that sender, at that
 // priority; and in link-only mode every event names a resource a GET finds.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { embedded, link } from '../../../main/ucwa/resource'
 import { connectedCall, engineUser, ringing } from '../../support/engine-user'
 import { startSimulator, type SentEvent, type Simulator } from '../index'
 
@@ -67,6 +68,9 @@ describe('events as the reference pages list them', () => {
     sim = await startSimulator({ events: 'link-only' })
     const sent = sim.control.recordEvents()
     const [alice, bob, carol] = [await engineUser(sim, 'alice', cleanup), await engineUser(sim, 'bob', cleanup), await engineUser(sim, 'carol', cleanup)]
+    // Carol watches Bob's presence: his call changes it (contactPresence, sent by people)
+    const subscriptions = link(embedded(carol.client.app!, 'people'), 'presenceSubscriptions')!
+    await carol.client.http.post(subscriptions, { duration: 30, uris: ['sip:bob@contoso.test'] })
     const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
     await alice.engine.change(callId, 'hold')
     await expect.poll(() => alice.engine.get(callId)?.held).toBe(true)
@@ -97,7 +101,7 @@ describe('events as the reference pages list them', () => {
     await expect.poll(() => alice.last((s) => s.id === callId)?.state).toBe('ended')
 
     const kinds = new Set(sent.map((s) => `${s.event.link.rel} ${s.event.type}`))
-    for (const k of ['audioVideoNegotiation updated', 'audioVideoRenegotiation started', 'participantInvitation completed', 'participantAudio updated', 'participantVideo added', 'conversation deleted']) {
+    for (const k of ['audioVideoNegotiation updated', 'audioVideoRenegotiation started', 'participantInvitation completed', 'participantAudio updated', 'participantVideo added', 'conversation deleted', 'contactPresence updated']) {
       expect(kinds).toContain(k) // the run covered it
     }
     const wrong = [...new Set(sent.map((s) => allowed(s)).filter((w): w is string => w !== null))]
