@@ -69,6 +69,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     connectTo: options.ucwa?.connectTo,
     ca: options.ucwa?.ca,
     confirmedHosts: (domain) => trustedFor(settings.current.trustedServers, domain),
+    log: (m) => log(m), // an event delivered without its resource (event-resources.ts)
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media)

@@ -83,6 +83,8 @@ interface Call {
   notice?: string
   /** links learnt from the call's resources (hrefs are followed, never built) */
   links: Record<string, string>
+  /** invitations whose final answer was applied: a link-only negotiation event read later shows the same answer */
+  answeredBy: Set<string>
   held: boolean
   remoteHeld: boolean
   sendingVideo: boolean
@@ -111,6 +113,8 @@ const timedOut: Record<OperationKind, string> = {
 }
 
 export class CallEngine {
+  /** the event rels whose resource the engine reads (fetched from link.href when the event only links it) */
+  static readonly reads: readonly string[] = ['audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoRenegotiation', 'audioVideo', 'audioVideoSession', 'conversation', 'participantInvitation', ...Roster.reads]
   readonly #calls = new Map<string, Call>()
   readonly #listeners = new Set<(s: CallSnapshot) => void>()
   readonly #ops: Operations
@@ -123,6 +127,7 @@ export class CallEngine {
   ) {
     this.now = options.now ?? Date.now
     this.#ops = new Operations(options.limits, (op) => void this.#timedOut(op.operationId, op.kind, op.callId))
+    client.eventResources.read(CallEngine.reads)
     client.on('events', (events) => this.#onEvents(events))
     onSessionLoss(client, (reason, tellPool) => this.#endAll(reason, tellPool))
   }
@@ -361,6 +366,7 @@ export class CallEngine {
       roster: new Roster(this.client.http, () => this.#changed(call)),
       conference: false,
       links: {},
+      answeredBy: new Set(),
       held: false,
       remoteHeld: false,
       sendingVideo: true,
@@ -447,7 +453,7 @@ export class CallEngine {
     if (e.link.rel === 'audioVideoRenegotiation' && res) return this.#renegotiation(e, res)
     if (e.link.rel === 'audioVideoNegotiation' && res) return this.#negotiation(e.sender.href, res)
     if (e.link.rel === 'audioVideoInvitation' && e.type === 'completed') return this.#invitationCompleted(e)
-    if (e.link.rel === 'audioVideo' && e.type === 'updated' && res) return this.#audioVideoUpdated(e, res)
+    if (e.link.rel === 'audioVideo' && e.type === 'updated') return res ? this.#audioVideoUpdated(e, res) : this.#audioVideoGone(e)
     if (Roster.rels.has(e.link.rel)) return this.#byConversation(e.sender.href)?.roster.onEvent(e)
     if (e.link.rel === 'participantInvitation' && e.type === 'completed') this.#ops.settle(prop(res, 'operationId'))
     // a Canceled one is ours (the escalation it waited for was given up): the notice already says why
@@ -541,7 +547,8 @@ export class CallEngine {
     const final = link(neg, 'mediaAnswer')
     const provisional = link(neg, 'mediaProvisionalAnswer')
     const sdp = decodeData(final ?? provisional ?? '')
-    if (!sdp) return
+    if (!sdp || call.answeredBy.has(senderHref)) return
+    if (final) call.answeredBy.add(senderHref)
     this.media.applyAnswer(call.id, sdp, { provisional: !final, purpose: escalation ? 'escalation' : 'call' })
     if (!escalation && !final && call.machine.state === 'calling') this.#go(call, 'early-media')
   }
@@ -610,6 +617,12 @@ export class CallEngine {
     await this.client.http.post(answerHref, answer, { type: 'sdp' })
     call.remoteHeld = isHold(offer)
     this.#changed(call)
+  }
+
+  /** A link-only audioVideo update whose resource could not be read (the conversation already gone): its reason ends the call. */
+  #audioVideoGone(e: UcwaEvent): void {
+    const call = [...this.#calls.values()].find((c) => c.audioVideoHref === e.link.href)
+    if (call && e.reason && call.machine.state !== 'ending') this.#end(call, reasonError(e.reason, 'Informational'))
   }
 
   async #audioVideoUpdated(e: UcwaEvent, av: Resource): Promise<void> {

@@ -5,6 +5,7 @@ import { tokenAccount } from '../credentials/token-store'
 import type { Token } from './auth'
 import { UcwaError, userMessage } from './errors'
 import { EventChannelLoop, type ChannelOptions, type ChannelState } from './event-channel'
+import { EventResources, type EventResourceWarning } from './event-resources'
 import type { UcwaEvent } from './events'
 import { UcwaHttp, type Format, type HttpOptions } from './http'
 import { embedded, link, prop, type Resource } from './resource'
@@ -56,6 +57,8 @@ export interface ClientOptions {
   discoveryTimeoutMs?: number
   /** the servers outside a sign-in domain the person confirmed for it (RootURL.md step 6), read at each discovery */
   confirmedHosts?: Credentials['confirmedHosts']
+  /** the longest reading a link-only event's resource may take, ms (default 10 s) */
+  eventResourceTimeoutMs?: number
 }
 
 export interface ClientEvents {
@@ -69,6 +72,8 @@ export interface ClientEvents {
   saved(session: SavedSession | null): void
   /** a new application resource (sign-in or recovery): what hung on the old one (subscriptions) is gone */
   application(app: Resource): void
+  /** an event delivered without its resource: reading its link failed (event-resources.ts) */
+  warning(warning: EventResourceWarning): void
 }
 
 /** a photo bigger than this is not a contact picture: shown as initials instead */
@@ -77,6 +82,8 @@ const MAX_PHOTO_BYTES = 256 * 1024
 export class UcwaClient {
   readonly machine = new StateMachine<SessionState>('session', 'signed-out', table)
   readonly http: UcwaHttp
+  /** link-only events get their resource here before listeners see them; consumers declare the rels they read */
+  readonly eventResources: EventResources
   app: Resource | null = null
   me: Me | null = null
   lastError: UcwaError | null = null
@@ -103,6 +110,7 @@ export class UcwaClient {
     saved: new Set(),
     page: new Set(),
     application: new Set(),
+    warning: new Set(),
   }
 
   constructor(private readonly options: ClientOptions) {
@@ -142,6 +150,13 @@ export class UcwaClient {
       },
     })
     this.machine.onChange((s) => this.#emit('state', s, { error: this.lastError ?? undefined }))
+    this.eventResources = new EventResources(this.http, {
+      timeoutMs: options.eventResourceTimeoutMs,
+      onWarning: (w) => {
+        options.log?.(`event ${w.type} ${w.rel} delivered without its resource: ${w.error.code}${w.error.subcode ? `/${w.error.subcode}` : ''} (${w.href})`)
+        this.#emit('warning', w)
+      },
+    })
   }
 
   get state(): SessionState {
@@ -340,12 +355,16 @@ export class UcwaClient {
         onEvents: async (page) => {
           if (page.self && this.#delivered.includes(page.self)) return
           if (page.self) this.#delivered = [...this.#delivered.slice(-63), page.self]
-          if (page.events.length > 0) this.#emit('page', { self: page.self ?? '', count: page.events.length })
-          for (const l of this.#listeners.events) await l(page.events)
+          // not awaited: the next page's reads start when it arrives; delivery keeps channel order
+          void this.eventResources.accept(page.events, async (events) => {
+            if (events.length > 0) this.#emit('page', { self: page.self ?? '', count: events.length })
+            for (const l of this.#listeners.events) await l(events)
+          }).catch(() => {}) // a listener's failure is its own: the pages after it are still delivered
         },
-        onTransientStateLost: async (_why, cause) => {
-          for (const l of this.#listeners.transientStateLost) await l(cause)
-        },
+        onTransientStateLost: (_why, cause) =>
+          this.eventResources.inOrder(async () => {
+            for (const l of this.#listeners.transientStateLost) await l(cause)
+          }),
         recover: async () => {
           if (this.state === 'signed-in') this.machine.go('reconnecting')
           await this.#createApplication()

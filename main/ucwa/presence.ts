@@ -16,9 +16,10 @@ export class PresenceWatch {
   readonly #byHref = new Map<string, string>()
 
   constructor(
-    private readonly client: Pick<UcwaClient, 'http' | 'app' | 'on'>,
+    private readonly client: Pick<UcwaClient, 'http' | 'app' | 'on' | 'eventResources'>,
     private readonly onPresence: (uri: string, availability: Availability) => void,
   ) {
+    client.eventResources.read(['contactPresence'])
     client.on('events', (events) => this.#onEvents(events))
     client.on('application', () => {
       this.#subscription = undefined // it died with the old application
@@ -52,7 +53,7 @@ export class PresenceWatch {
         if (e.link.rel === 'contactPresence' && e.type === 'updated') {
           const uri = this.#byHref.get(e.link.href)
           if (!uri) continue
-          const availability = availabilityOf(prop(e.embedded ?? (await this.client.http.get(e.link.href)), 'availability'))
+          const availability = availabilityOf(prop(e.embedded, 'availability'))
           if (availability) this.onPresence(uri, availability)
         }
       } catch {

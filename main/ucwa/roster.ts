@@ -54,7 +54,10 @@ export class Roster {
   /** the events a roster follows, all sent by the call's conversation */
   static readonly rels: ReadonlySet<string> = new Set(['participant', 'localParticipant', 'participantAudio', 'participantVideo'])
 
-  /** One of `Roster.rels`; a participantAudio/Video event without its resource is read from the pool. */
+  /** the rels whose resource the roster reads (localParticipant: its href is enough) */
+  static readonly reads: readonly string[] = ['participant', 'participantAudio', 'participantVideo']
+
+  /** One of `Roster.rels`; a resource the event only linked was read by the client (event-resources.ts). */
   async onEvent(e: UcwaEvent): Promise<void> {
     if (e.link.rel === 'participant' || e.link.rel === 'localParticipant') this.#onParticipant(e)
     else await this.#onMedia(e)
@@ -90,7 +93,7 @@ export class Roster {
       if (of) this.#set(of.participant, kind, 'off')
       return
     }
-    const res = e.embedded ?? (await this.http.get(e.link.href))
+    const res = e.embedded
     const participant = link(res, 'participant')
     if (!participant) return
     this.#mediaOf.set(e.link.href, { participant, kind })

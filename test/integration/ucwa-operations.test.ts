@@ -11,70 +11,73 @@ afterEach(async () => {
   await sim?.close()
 })
 
-describe('operation deadlines', () => {
-  it('an outgoing call the pool never completes ends with Timeout, and the callee stops ringing', async () => {
-    sim = await startSimulator({ config: { ringTimeoutMs: 120_000 } })
-    const alice = await engineUser(sim, 'alice', cleanup, { limits: { callMs: 600 } })
-    const bob = await engineUser(sim, 'bob', cleanup)
-    const call = await alice.engine.start('bob@contoso.test')
-    await expect.poll(() => ringing(bob)).toBeTruthy()
-    const bobCall = ringing(bob)!
-    await expect.poll(() => alice.last((s) => s.id === call.id)?.state).toBe('ended')
-    expect(alice.last((s) => s.id === call.id)?.endReason).toEqual({ code: 'Timeout', subcode: 'OperationTimedOut', message: 'Nobody answered, so Parley ended the call.' })
-    // the engine cancelled the invitation: the pool tells Bob the caller hung up
-    await expect.poll(() => bob.last((s) => s.id === bobCall.id)?.state).toBe('ended')
-    expect(bob.last((s) => s.id === bobCall.id)?.endReason).toMatchObject({ subcode: 'Canceled' })
-  })
+// every suite twice: events with their resources embedded, and link-only as real pools mostly send them
+describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
+  describe('operation deadlines', () => {
+    it('an outgoing call the pool never completes ends with Timeout, and the callee stops ringing', async () => {
+      sim = await startSimulator({ events, config: { ringTimeoutMs: 120_000 } })
+      const alice = await engineUser(sim, 'alice', cleanup, { limits: { callMs: 600 } })
+      const bob = await engineUser(sim, 'bob', cleanup)
+      const call = await alice.engine.start('bob@contoso.test')
+      await expect.poll(() => ringing(bob)).toBeTruthy()
+      const bobCall = ringing(bob)!
+      await expect.poll(() => alice.last((s) => s.id === call.id)?.state).toBe('ended')
+      expect(alice.last((s) => s.id === call.id)?.endReason).toEqual({ code: 'Timeout', subcode: 'OperationTimedOut', message: 'Nobody answered, so Parley ended the call.' })
+      // the engine cancelled the invitation: the pool tells Bob the caller hung up
+      await expect.poll(() => bob.last((s) => s.id === bobCall.id)?.state).toBe('ended')
+      expect(bob.last((s) => s.id === bobCall.id)?.endReason).toMatchObject({ subcode: 'Canceled' })
+    })
 
-  it('a call answered in time is not touched by its deadline', async () => {
-    sim = await startSimulator()
-    const alice = await engineUser(sim, 'alice', cleanup, { limits: { callMs: 1500 } })
-    const bob = await engineUser(sim, 'bob', cleanup)
-    const call = { id: (await connectedCall(alice, bob, 'bob@contoso.test')).callId }
-    await new Promise((r) => setTimeout(r, 1800))
-    expect(alice.engine.get(call.id)?.state).toBe('connected')
-  })
+    it('a call answered in time is not touched by its deadline', async () => {
+      sim = await startSimulator({ events })
+      const alice = await engineUser(sim, 'alice', cleanup, { limits: { callMs: 1500 } })
+      const bob = await engineUser(sim, 'bob', cleanup)
+      const call = { id: (await connectedCall(alice, bob, 'bob@contoso.test')).callId }
+      await new Promise((r) => setTimeout(r, 1800))
+      expect(alice.engine.get(call.id)?.state).toBe('connected')
+    })
 
-  it('a hold the other side answers late: the person is told, no second change meanwhile, and the late answer still applies', async () => {
-    sim = await startSimulator()
-    const alice = await engineUser(sim, 'alice', cleanup, { limits: { changeMs: 400 } })
-    const bob = await engineUser(sim, 'bob', cleanup)
-    const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
-    const call = { id: callId }
-    const bobCall = { id: calleeCallId }
-    sim.control.fault({ kind: 'delay', resource: 'answer', method: 'POST', ms: 1500 })
-    await alice.engine.change(call.id, 'hold')
-    await expect.poll(() => alice.engine.get(call.id)?.notice).toBe('That change to the call did not go through in time.')
-    expect(alice.engine.get(call.id)).toMatchObject({ state: 'connected', held: false })
-    await expect(alice.engine.change(call.id, 'video-off')).rejects.toMatchObject({ code: 'Conflict', subcode: 'AlreadyExists' })
-    // both sides end up agreeing: Alice holds, Bob sees it
-    await expect.poll(() => alice.engine.get(call.id)?.held, { timeout: 4000 }).toBe(true)
-    expect(bob.engine.get(bobCall.id)?.remoteHeld).toBe(true)
-    expect(alice.engine.get(call.id)?.notice).toBeUndefined()
-    await expect(alice.engine.change(call.id, 'resume')).resolves.toBeUndefined()
-  })
+    it('a hold the other side answers late: the person is told, no second change meanwhile, and the late answer still applies', async () => {
+      sim = await startSimulator({ events })
+      const alice = await engineUser(sim, 'alice', cleanup, { limits: { changeMs: 400 } })
+      const bob = await engineUser(sim, 'bob', cleanup)
+      const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
+      const call = { id: callId }
+      const bobCall = { id: calleeCallId }
+      sim.control.fault({ kind: 'delay', resource: 'answer', method: 'POST', ms: 1500 })
+      await alice.engine.change(call.id, 'hold')
+      await expect.poll(() => alice.engine.get(call.id)?.notice).toBe('That change to the call did not go through in time.')
+      expect(alice.engine.get(call.id)).toMatchObject({ state: 'connected', held: false })
+      await expect(alice.engine.change(call.id, 'video-off')).rejects.toMatchObject({ code: 'Conflict', subcode: 'AlreadyExists' })
+      // both sides end up agreeing: Alice holds, Bob sees it
+      await expect.poll(() => alice.engine.get(call.id)?.held, { timeout: 4000 }).toBe(true)
+      expect(bob.engine.get(bobCall.id)?.remoteHeld).toBe(true)
+      expect(alice.engine.get(call.id)?.notice).toBeUndefined()
+      await expect(alice.engine.change(call.id, 'resume')).resolves.toBeUndefined()
+    })
 
-  it('an escalation stuck waiting for the other side is cancelled: both stay on the P2P call', async () => {
-    sim = await startSimulator()
-    const alice = await engineUser(sim, 'alice', cleanup, { limits: { escalationMs: 800 } })
-    const bob = await engineUser(sim, 'bob', cleanup)
-    await engineUser(sim, 'carol', cleanup)
-    const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
-    const call = { id: callId }
-    const bobCall = { id: calleeCallId }
-    // Bob's answer to the conference invitation arrives far too late
-    sim.control.fault({ kind: 'delay', resource: 'acceptWithAnswer', method: 'POST', ms: 3000 })
-    await alice.engine.addParticipant(call.id, 'carol@contoso.test')
-    await expect.poll(() => alice.engine.get(call.id)?.notice, { timeout: 5000 }).toBe('The conference did not start in time. Your call continues as it was.')
-    expect(alice.engine.get(call.id)?.state).toBe('connected')
-    expect(alice.media.peers.get(call.id)?.conference).toBeUndefined()
-    // the pool dropped the escalation: Bob is told and stays on the P2P call too
-    await expect.poll(() => bob.engine.get(bobCall.id)?.notice, { timeout: 5000 }).toBe('The call could not be turned into a conference. Your call continues as it was.')
-    expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
-    expect(sim.control.world.conferencing.conferences).toBe(0)
-    // and it does not turn into a conference when Bob's late answer lands
-    await new Promise((r) => setTimeout(r, 3500))
-    expect(alice.engine.get(call.id)?.state).toBe('connected')
-    expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
-  }, 15_000)
+    it('an escalation stuck waiting for the other side is cancelled: both stay on the P2P call', async () => {
+      sim = await startSimulator({ events })
+      const alice = await engineUser(sim, 'alice', cleanup, { limits: { escalationMs: 800 } })
+      const bob = await engineUser(sim, 'bob', cleanup)
+      await engineUser(sim, 'carol', cleanup)
+      const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
+      const call = { id: callId }
+      const bobCall = { id: calleeCallId }
+      // Bob's answer to the conference invitation arrives far too late
+      sim.control.fault({ kind: 'delay', resource: 'acceptWithAnswer', method: 'POST', ms: 3000 })
+      await alice.engine.addParticipant(call.id, 'carol@contoso.test')
+      await expect.poll(() => alice.engine.get(call.id)?.notice, { timeout: 5000 }).toBe('The conference did not start in time. Your call continues as it was.')
+      expect(alice.engine.get(call.id)?.state).toBe('connected')
+      expect(alice.media.peers.get(call.id)?.conference).toBeUndefined()
+      // the pool dropped the escalation: Bob is told and stays on the P2P call too
+      await expect.poll(() => bob.engine.get(bobCall.id)?.notice, { timeout: 5000 }).toBe('The call could not be turned into a conference. Your call continues as it was.')
+      expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
+      expect(sim.control.world.conferencing.conferences).toBe(0)
+      // and it does not turn into a conference when Bob's late answer lands
+      await new Promise((r) => setTimeout(r, 3500))
+      expect(alice.engine.get(call.id)?.state).toBe('connected')
+      expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
+    }, 15_000)
+  })
 })

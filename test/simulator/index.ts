@@ -6,8 +6,10 @@ import { realClock, type Clock } from './clock'
 import { MediaUnit } from './conference/unit'
 import { Faults, type FaultInput, type FaultRule, type SeedSubcode } from './faults'
 import { RawAnswers, type RawAnswerInput, type StreamRecord } from './http/raw-answers'
-import { createPoolServer, type Ctx, type DiscoveryMode, type Pool, type RequestRecord } from './http/server'
+import { createPoolServer, type Ctx, type DiscoveryMode, type EventsMode, type Pool, type RequestRecord } from './http/server'
 import type { SecretSeen } from './http/secrets-seen'
+import type { UcwaEvent } from './http/resource'
+import type { Priority } from './pool/event-channel'
 import { randomIds, seededIds } from './ids'
 import { Directory, defaultUsers, type UserConfig } from './pool/directory'
 import type { Refusal } from './pool/tokens'
@@ -31,6 +33,8 @@ export interface SimulatorOptions {
   seed?: number
   config?: Partial<WorldConfig>
   bodyLimit?: number
+  /** how every pool sends events' resources (default embedded; 'link-only' as real pools mostly do); per pool: setEvents */
+  events?: EventsMode
   /** the conference unit's bundled runner, run on a thread (the app's demo); default, its source as a process of its own */
   conferenceUnitScript?: string
   /**
@@ -76,10 +80,23 @@ export interface SimulatorControl {
   secretsSeen(): SecretSeen[]
   /** the discovery names asked so far (tls mode), in order, e.g. ["lyncdiscoverinternal.contoso.test"] */
   discoveryAsked(): string[]
+  /** from the next event package on, this pool (default: every pool) sends events embedded or link-only */
+  setEvents(mode: EventsMode, poolId?: string): void
   applications(sip?: string): Array<{ id: string; user: string; pool: string; available: boolean; endpointId: string }>
   eventStats(): { queued: number; acknowledged: number; pgets: number }
   /** from now on, every package of events sent to any application: self link → number of events */
   recordSentEvents(): Map<string, number>
+  /** from now on, every event queued for any application, in order (with its resource as it was then) */
+  recordEvents(): SentEvent[]
+}
+
+export interface SentEvent {
+  /** the application's user (sip without the scheme) */
+  user: string
+  pool: string
+  sender: { rel: string; href: string }
+  event: UcwaEvent
+  priority: Priority
 }
 
 export interface Simulator {
@@ -119,7 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const servers: FastifyInstance[] = []
 
   for (const [i, id] of poolIds.entries()) {
-    const pool: Pool = { id, origin: '', port: 0 }
+    const pool: Pool = { id, origin: '', port: 0, events: options.events ?? 'embedded' }
     const server = createPoolServer({ world, faults, raw, secrets, pool, pools: () => pools, options: shared, tls: options.tls, requests }, routes)
     await server.listen({ port: i === 0 ? (options.port ?? 0) : 0, host: options.host ?? '127.0.0.1' })
     const address = server.server.address() as AddressInfo
@@ -190,6 +207,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rawAnswer: (input) => raw.add(input),
     discoveryAsked: () => [...shared.asked],
     secretsSeen: () => [...secrets],
+    setEvents(mode, poolId) {
+      for (const pool of pools) if (!poolId || pool.id === poolId) pool.events = mode
+    },
     applications: (sip) =>
       [...world.apps.values()]
         .filter((a) => !sip || a.user.sip === sip.replace(/^sip:/i, '').toLowerCase())
@@ -206,6 +226,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     recordSentEvents() {
       const sent = new Map<string, number>()
       world.onPackage = (self, count) => sent.set(self, (sent.get(self) ?? 0) + count)
+      return sent
+    },
+    recordEvents() {
+      const sent: SentEvent[] = []
+      world.onEvent = (app, sender, event, priority) => sent.push({ user: app.user.sip, pool: app.pool, sender, event, priority })
       return sent
     },
   }
@@ -238,3 +263,4 @@ export type { DiscoveryMode } from './http/server'
 export type { RawAnswerInput, StreamRecord } from './http/raw-answers'
 export type { SecretSeen } from './http/secrets-seen'
 export type { UserConfig } from './pool/directory'
+export type { EventsMode } from './http/server'

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ClientEvents } from '../../main/ucwa/client'
 import { UcwaError } from '../../main/ucwa/errors'
+import { EventResources } from '../../main/ucwa/event-resources'
 import type { UcwaEvent } from '../../main/ucwa/events'
 import { PresenceWatch } from '../../main/ucwa/presence'
 import type { Resource } from '../../main/ucwa/resource'
@@ -20,21 +21,24 @@ function fakeClient(expired: boolean) {
   const posts: string[] = []
   let subs = 0
   const listeners: { events?: ClientEvents['events']; application?: ClientEvents['application'] } = {}
-  const client = {
-    app: { ...res(app), embedded: { people: [res(`${app}/people`, {}, { presenceSubscriptions: `${app}/people/presenceSubscriptions` })] } },
-    http: {
-      post: async (href: string, _body?: unknown, o?: { query?: Record<string, unknown> }) => {
-        posts.push(o?.query ? `${href}?duration=${o.query.duration}` : href)
-        if (href.endsWith('/presenceSubscriptions')) return res(`${app}/people/presenceSubscriptions/${++subs}`)
-        if (expired) throw new UcwaError({ status: 404, code: 'NotFound', message: 'gone' })
-        return res(href)
-      },
-      get: async () => res(bob.presenceHref, { availability: 'Busy' }),
-      delete: async () => {},
+  const http = {
+    post: async (href: string, _body?: unknown, o?: { query?: Record<string, unknown> }) => {
+      posts.push(o?.query ? `${href}?duration=${o.query.duration}` : href)
+      if (href.endsWith('/presenceSubscriptions')) return res(`${app}/people/presenceSubscriptions/${++subs}`)
+      if (expired) throw new UcwaError({ status: 404, code: 'NotFound', message: 'gone' })
+      return res(href)
     },
+    get: async () => res(bob.presenceHref, { availability: 'Busy' }),
+    delete: async () => {},
+  }
+  const client = {
+    // as the client does: a link-only contactPresence event gets its resource read before the watch hears it
+    eventResources: new EventResources(http),
+    app: { ...res(app), embedded: { people: [res(`${app}/people`, {}, { presenceSubscriptions: `${app}/people/presenceSubscriptions` })] } },
+    http,
     on: (name: 'events' | 'application', l: never) => void (listeners[name] = l),
   }
-  const deliver = (e: UcwaEvent) => listeners.events!([e])
+  const deliver = (e: UcwaEvent) => client.eventResources.accept([e], (events) => listeners.events!(events))
   return { client, posts, deliver }
 }
 const warned = (n: number): UcwaEvent => ({ type: 'updated', sender: { rel: 'people', href: `${app}/people` }, link: { rel: 'presenceSubscription', href: `${app}/people/presenceSubscriptions/${n}` } })

@@ -105,7 +105,8 @@ export function resourceToXml(res: Res, as = res.rel, root = true): string {
   return parts.join('')
 }
 
-export function eventsToJson(body: EventsBody): Record<string, unknown> {
+/** `linkOnly`: every event carries its link alone; the resource is read from link.href (EventsInUCWA.md) */
+export function eventsToJson(body: EventsBody, linkOnly = false): Record<string, unknown> {
   const links: Record<string, Link> = { self: { href: body.self } }
   if (body.next) links.next = { href: body.next }
   if (body.resume) links.resume = { href: body.resume }
@@ -118,7 +119,7 @@ export function eventsToJson(body: EventsBody): Record<string, unknown> {
       events: s.events.map((e) => ({
         link: e.link,
         ...(e.in && { in: e.in }),
-        ...(e.embedded && { _embedded: { [e.link.rel]: resourceToJson(e.embedded) } }),
+        ...(e.embedded && !linkOnly && { _embedded: { [e.link.rel]: resourceToJson(e.embedded) } }),
         ...(e.status && { status: e.status }),
         ...(e.reason && { reason: e.reason }),
         type: e.type,
@@ -137,7 +138,7 @@ export function reasonToXml(reason: { code: string; subcode?: string; message?: 
   )
 }
 
-export function eventsToXml(body: EventsBody): string {
+export function eventsToXml(body: EventsBody, linkOnly = false): string {
   const parts = [`<?xml version="1.0" encoding="utf-8"?><events href="${escapeXml(body.self)}" xmlns="${UCWA_NS}">`]
   if (body.next) parts.push(linkXml('next', { href: body.next }))
   if (body.resume) parts.push(linkXml('resume', { href: body.resume }))
@@ -147,7 +148,7 @@ export function eventsToXml(body: EventsBody): string {
     for (const e of s.events) {
       const attrs = `rel="${escapeXml(e.link.rel)}" href="${escapeXml(e.link.href)}"${e.link.title ? ` title="${escapeXml(e.link.title)}"` : ''}${e.status ? ` status="${e.status}"` : ''}`
       const inner =
-        (e.in ? linkXml('in', e.in) : '') + (e.embedded ? resourceToXml(e.embedded, e.link.rel, false) : '') + (e.reason ? reasonToXml(e.reason) : '')
+        (e.in ? linkXml('in', e.in) : '') + (e.embedded && !linkOnly ? resourceToXml(e.embedded, e.link.rel, false) : '') + (e.reason ? reasonToXml(e.reason) : '')
       parts.push(inner ? `<${e.type} ${attrs}>${inner}</${e.type}>` : `<${e.type} ${attrs} />`)
     }
     parts.push('</sender>')

@@ -11,11 +11,16 @@ import { parseInput, type Input, type InputKind } from './input'
 import { checkCrossDomainOrigin } from '../routes/xframe'
 import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, ucwaJson, type EventsBody, type Res } from './resource'
 
+/** how a pool sends an event's resource: in `_embedded` (JSON) / a `<resource>` child (XML), or only its link, as real
+ *  pools mostly do (the reference pages' "Sample of returned event data"; /work/shared/seeds) */
+export type EventsMode = 'embedded' | 'link-only'
+
 export interface Pool {
   id: string
   origin: string
   /** the loopback port it listens on */
   port: number
+  events?: EventsMode
 }
 
 export interface RouteConfig {
@@ -87,10 +92,11 @@ export function sendRes(req: FastifyRequest, reply: FastifyReply, res: Res, stat
   return reply.send(xml ? `<?xml version="1.0" encoding="utf-8"?>${resourceToXml(res)}` : ucwaJson(resourceToJson(res)))
 }
 
-export function sendEvents(req: FastifyRequest, reply: FastifyReply, body: EventsBody): FastifyReply {
+export function sendEvents(req: FastifyRequest, reply: FastifyReply, body: EventsBody, mode: EventsMode = 'embedded'): FastifyReply {
   const xml = wantsXml(req)
+  const linkOnly = mode === 'link-only'
   reply.code(200).header('Content-Type', `${contentType(req, xml)}; charset=utf-8`).header('Cache-Control', 'no-cache')
-  return reply.send(xml ? eventsToXml(body) : ucwaJson(eventsToJson(body)))
+  return reply.send(xml ? eventsToXml(body, linkOnly) : ucwaJson(eventsToJson(body, linkOnly)))
 }
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, e: SimError): FastifyReply {

@@ -68,7 +68,11 @@ export class Application {
   /** the world listens: what an application is told may change what others see of its user */
   onEmit: (() => void) | null = null
 
+  /** the world's record of every event sent (tests compare it with the reference pages and with what clients got) */
+  onEvent: ((sender: { rel: string; href: string }, event: UcwaEvent, priority: Priority) => void) | null = null
+
   emit(sender: { rel: string; href: string }, event: UcwaEvent, priority: Priority = 'high'): void {
+    this.onEvent?.(sender, event, priority)
     this.channel.enqueue(sender, event, priority)
     this.onEmit?.()
   }

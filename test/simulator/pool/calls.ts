@@ -9,7 +9,6 @@ import type { Conversation, Invitation, Renegotiation } from './conversation'
 import type { Directory, User } from './directory'
 import {
   audioVideoRes,
-  audioVideoSessionRes,
   conversationRes,
   invitationRes,
   negotiationRes,
@@ -322,7 +321,7 @@ export class Calls {
     c.state = 'Connected'
     c.audioVideo.state = 'Connected'
     const conv = this.#conversationSender(leg)
-    app.emitResource(app.communicationSender(), 'added', audioVideoSessionRes(app, c))
+    // no audioVideoSession event: its page lists none; the session is reached through audioVideo's link
     app.emitResource(conv, 'updated', audioVideoRes(app, c))
     app.emitResource(app.communicationSender(), 'completed', invitationRes(app, invitation), { status: 'Success' })
     app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
@@ -352,10 +351,7 @@ export class Calls {
     }
     c.audioVideo.state = 'Disconnected'
     app.emitResource(conv, 'updated', audioVideoRes(app, c), pending ? {} : { reason: opts.reason })
-    if (c.session) {
-      app.emit(comm, { type: 'deleted', link: { rel: 'audioVideoSession', href: app.href(`/communication/conversations/${c.id}/audioVideo/audioVideoSession`) } })
-      c.session = undefined
-    }
+    c.session = undefined // without an event (audioVideoSession_ref.md lists none): audioVideo's update says it
     if (c.remoteJoined) {
       app.emitResource(conv, 'deleted', participantRes(app, c, c.remote))
       c.remoteJoined = false

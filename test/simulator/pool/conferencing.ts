@@ -12,7 +12,6 @@ import type { Conversation, Invitation, ParticipantInvitation } from './conversa
 import type { User } from './directory'
 import {
   audioVideoRes,
-  audioVideoSessionRes,
   conversationRes,
   invitationRes,
   negotiationRes,
@@ -165,7 +164,7 @@ export class Conferencing {
     for (const other of session.members.values()) {
       const oc = other.conversation
       other.app.emitResource(this.#sender(other.app, oc), 'deleted', participantRes(other.app, oc, app.user))
-      other.app.emitResource(this.#sender(other.app, oc), 'updated', conversationRes(other.app, oc))
+      other.app.emitResource(other.app.communicationSender(), 'updated', conversationRes(other.app, oc)) // conversation_ref.md: sent by communication
     }
     await session.conference.leave(app.id)
     if (session.members.size <= 1) {
@@ -369,9 +368,8 @@ export class Conferencing {
     inv.state = 'Connected'
     c.state = 'Conferenced'
     c.audioVideo.state = 'Connected'
-    const hadSession = !!c.session // the escalating pair keep their session resource; it now points at the focus
+    // the escalating pair keep their session resource; it now points at the focus (no event: its page lists none)
     c.session = { id: this.world.ids.id(), state: 'Established', remoteEndpoint: session.focusUri, sessionContext: inv.sessionContext ?? '' }
-    app.emitResource(app.communicationSender(), hadSession ? 'updated' : 'added', audioVideoSessionRes(app, c))
     app.emitResource(this.#sender(app, c), 'updated', audioVideoRes(app, c))
     app.emitResource(app.communicationSender(), 'completed', invitationRes(app, inv), { status: 'Success' })
     app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
@@ -401,10 +399,7 @@ export class Conferencing {
     c.audioVideo.state = 'Disconnected'
     c.state = 'Disconnected'
     app.emitResource(this.#sender(app, c), 'updated', audioVideoRes(app, c), { reason })
-    if (c.session) {
-      app.emit(app.communicationSender(), { type: 'deleted', link: { rel: 'audioVideoSession', href: app.href(`/communication/conversations/${c.id}/audioVideo/audioVideoSession`) } })
-      c.session = undefined
-    }
+    c.session = undefined // without an event (audioVideoSession_ref.md lists none)
     this.#dropView(app, c)
   }
 

@@ -277,7 +277,8 @@ export function invitationRes(app: Application, i: Invitation): Res {
       decline: i.direction === 'Incoming' && ringing ? p('/decline') : undefined,
       replacesAudioVideo: i.replaces ? l(app.href(`${convPath(i.replaces)}/audioVideo`)) : undefined,
     },
-    embedded: { from: participantRes(app, c, i.from) },
+    // an embedded from is a participant, also when it is me (escalateAudioVideo_ref.md's response, /work/shared/seeds/004)
+    embedded: { from: { ...participantRes(app, c, i.from), rel: 'participant' } },
   }
 }
 

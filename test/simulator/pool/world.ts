@@ -2,7 +2,9 @@
 import type { Clock } from '../clock'
 import { errors, SimError } from '../http/errors'
 import type { IdSource } from '../ids'
+import type { UcwaEvent } from '../http/resource'
 import { Application } from './application'
+import type { Priority } from './event-channel'
 import { Calls } from './calls'
 import { Conferencing } from './conferencing'
 import { MediaUnit } from '../conference/unit'
@@ -42,6 +44,8 @@ export class World {
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null
+  /** set by tests: every event any application is sent, as it is queued */
+  onEvent: ((app: Application, sender: { rel: string; href: string }, event: UcwaEvent, priority: Priority) => void) | null = null
 
   constructor(
     readonly clock: Clock,
@@ -80,6 +84,7 @@ export class World {
     }
     const app = new Application(this.ids.id(), user, pool, input.endpointId, input.userAgent, input.culture, input.instanceId, this.clock)
     app.channel.onPackage = (self, count) => this.onPackage?.(self, count)
+    app.onEvent = (sender, event, priority) => this.onEvent?.(app, sender, event, priority)
     // every change of someone's presence is told to their own application first (me, calls): subscribers hear after
     app.onEmit = () => this.presence.noteChange()
     this.apps.set(app.id, app)

@@ -55,7 +55,7 @@ export function registerApplications(server: FastifyInstance, ctx: Ctx): void {
         gone: () => req.raw.socket?.destroyed ?? true,
       })
       app.lastRequestAt = ctx.world.clock.now()
-      return sendEvents(req, reply, body)
+      return sendEvents(req, reply, body, ctx.pool.events)
     } catch (e) {
       if (e instanceof SimError) return sendError(req, reply, e)
       throw e

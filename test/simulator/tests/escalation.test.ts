@@ -52,6 +52,8 @@ describe('escalation to a conference', () => {
     const esc = await alice.post(`${escalateHref}?operationId=esc-1&sessionContext=esc-ctx`, await a2.offer(), { type: 'application/sdp' })
     expect(esc.status).toBe(201)
     expect(esc.json).toMatchObject({ rel: 'audioVideoInvitation', direction: 'Outgoing', operationId: 'esc-1', sessionContext: 'esc-ctx' })
+    // the embedded from is a participant (escalateAudioVideo_ref.md's response), the local one
+    expect(esc.json._embedded.from).toMatchObject({ rel: 'participant', local: true, uri: 'sip:alice@contoso.test' })
     const escInvHref = esc.json._links.self.href
 
     // 3. the conference's answer arrives as audioVideoNegotiation events sent by that invitation

@@ -197,7 +197,9 @@ describe('audioVideoRenegotiation (hold, resume, camera)', () => {
     await call(alice, 'bob@contoso.test')
     const inv = (await bob.waitFor((e) => invitation(e) && e.type === 'started')).embedded
     await bob.post(`${inv._links.acceptWithAnswer.href}?sessionContext=b`, sdp('answer'), { type: 'application/sdp' })
-    const session = (await alice.waitFor((e) => e.rel === 'audioVideoSession' && e.type === 'added')).embedded
+    // audioVideoSession_ref.md lists no events: the session is read through audioVideo's link once connected
+    const av = (await alice.waitFor((e) => e.rel === 'audioVideo' && !!e.embedded?._links.audioVideoSession)).embedded
+    const session = (await alice.get(av._links.audioVideoSession.href)).json
     const renegotiations = session._links.renegotiations.href
     expect((await alice.post(renegotiations, sdp('hold'), { type: 'application/sdp' })).json).toMatchObject({ subcode: 'ParameterValidationFailure' })
     const held = await alice.post(`${renegotiations}?operationId=hold-1`, sdp('hold'), { type: 'application/sdp' })

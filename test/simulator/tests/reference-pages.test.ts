@@ -55,7 +55,10 @@ beforeAll(async () => {
   await bob.post(`${inv._links.acceptWithAnswer.href}?sessionContext=s`, sdp('a'), { type: 'application/sdp' })
   await alice.waitFor((e) => e.rel === 'audioVideoInvitation' && e.type === 'completed')
   for (const e of alice.events) if (e.embedded) collect(e.embedded, seen)
-  const session = seen.get('audioVideoSession')!
+  // no event carries audioVideoSession (its page lists none): read it through audioVideo's link
+  const av = alice.events.find((e) => e.rel === 'audioVideo' && e.embedded?._links.audioVideoSession)!.embedded
+  const session = (await alice.get(av._links.audioVideoSession.href)).json
+  collect(session, seen)
   collect((await alice.post(`${session._links!.renegotiations!.href}?operationId=hold`, sdp('hold'), { type: 'application/sdp' })).json, seen)
   const search = await alice.get(`${alice.app._embedded.people._links.search.href}?query=bob`)
   collect(search.json, seen)
