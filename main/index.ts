@@ -10,6 +10,7 @@ import { startDesktopLife, type DesktopLife } from './desktop/desktop-life'
 import { exportDiagnostics } from './desktop/diagnostics'
 import { wireIpc } from './desktop/ipc'
 import { setUpLogging } from './desktop/logging'
+import { LinkInbox } from './desktop/deep-link'
 import { createMainWindow } from './desktop/main-window'
 import { APP_SCHEME, lockSession, lockWebContents } from './desktop/security'
 import { appVersion } from './version'
@@ -27,6 +28,12 @@ if (!app.requestSingleInstanceLock()) {
   let demo: Awaited<ReturnType<typeof startDemoPool>> | null = null
   const preloadDir = join(import.meta.dirname, '../preload')
 
+  // macOS hands links over as open-url, the one that started the app before ready: the inbox holds it until then
+  const links = new LinkInbox()
+  app.on('open-url', (e, url) => {
+    e.preventDefault()
+    links.receive(url)
+  })
   // a second start (or a sip: link on Windows/Linux) comes here: show the window, pass the link on
   app.on('second-instance', (_e, argv) => life?.handleArgv(argv))
 
@@ -57,7 +64,7 @@ if (!app.requestSingleInstanceLock()) {
     })
     window = createMainWindow(preloadDir)
     window.on('closed', () => (window = null))
-    life = desktop = startDesktopLife({ core, window: () => window, iconsDir: join(import.meta.dirname, '../../build/icons'), preloadDir, log: logging.log })
+    life = desktop = startDesktopLife({ core, window: () => window, iconsDir: join(import.meta.dirname, '../../build/icons'), preloadDir, links, log: logging.log })
     wireIpc(ipcMain, core, () => [window?.webContents, life?.callWindow.webContents].filter((w) => !!w))
     installAppMenu({ checkForUpdates: () => void life?.updates.check(), exportDiagnostics: () => void core?.dispatch('diagnostics.export', undefined) })
     life.handleArgv(process.argv)

@@ -182,7 +182,7 @@ export const contract = {
     'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation', 'renegotiate']) }),
     'media.close': v.object({ callId: v.string(), what: v.picklist(['p2p', 'conference', 'all']) }),
     'update.status': UpdateStatus,
-    /** a sip:/tel:/parley: link asked for a call: the renderer asks the person first */
+    /** a sip:/parley: link asked for a call: the renderer asks the person first */
     'deeplink.call': v.object({ to: v.string() }),
     /** from the tray, the app menu or the global shortcut (hang-up is done in main) */
     'app.command': v.object({ command: v.picklist(['toggle-mute']) }),

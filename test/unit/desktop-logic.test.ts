@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Core } from '../../main/core/core'
 import { EventHub } from '../../main/core/event-hub'
-import { linkFromArgv, parseDeepLink } from '../../main/desktop/deep-link'
+import { LINK_SCHEMES, LinkInbox, linkFromArgv, parseDeepLink } from '../../main/desktop/deep-link'
 import { DesktopState, onTrayCommand } from '../../main/desktop/desktop-state'
 import { redact, redactValue } from '../../main/desktop/redact'
 import { trayView } from '../../main/desktop/tray-state'
@@ -18,22 +20,73 @@ describe('log redaction', () => {
 })
 
 describe('deep links', () => {
-  it('accepts sip:, tel: and parley: call links', () => {
+  it('accepts sip: and parley: call links', () => {
     expect(parseDeepLink('sip:Bob@Contoso.com')).toEqual({ kind: 'call', to: 'sip:bob@contoso.com', scheme: 'sip' })
-    expect(parseDeepLink('tel:+1 (425) 555-0100')).toEqual({ kind: 'call', to: 'tel:+14255550100', scheme: 'tel' })
     expect(parseDeepLink('parley://call?to=sip%3Aalice%40contoso.test')).toEqual({ kind: 'call', to: 'sip:alice@contoso.test', scheme: 'parley' })
     expect(linkFromArgv(['/opt/Parley/parley', '--no-sandbox', 'sip:carol@contoso.test'])?.to).toBe('sip:carol@contoso.test')
+  })
+
+  it('takes a SIP URI with parameters, headers or a port by its address (RFC 3261 §19.1.1)', () => {
+    for (const uri of [
+      'sip:bob@contoso.com;transport=tls',
+      'sip:bob@contoso.com?subject=x',
+      'sip:bob@contoso.com?Subject=Budget%20review&Priority=urgent',
+      'sip:bob@contoso.com;transport=tcp;maddr=10.0.0.1?subject=x',
+      'sip:bob@contoso.com:5061;transport=tls',
+      'SIP:Bob@Contoso.com',
+    ]) {
+      expect(parseDeepLink(uri)?.to, uri).toBe('sip:bob@contoso.com')
+    }
+  })
+
+  it('reads each form the OSes and browsers hand over', () => {
+    // Windows: the registry's "Parley.exe" "%1" (first start), and a protocol URL with the trailing slash Windows may add
+    expect(linkFromArgv(['C:\\Program Files\\Parley\\Parley.exe', 'sip:bob@contoso.com'])?.to).toBe('sip:bob@contoso.com')
+    expect(linkFromArgv(['C:\\Parley\\Parley.exe', 'parley://call/bob@contoso.com/'])?.to).toBe('sip:bob@contoso.com')
+    // second-instance: Chromium puts its own switches into the argv it hands the running instance
+    expect(linkFromArgv(['C:\\Parley\\Parley.exe', '--allow-file-access-from-files', '--original-process-start-time=1', 'sip:bob@contoso.com;transport=tls'])?.to).toBe('sip:bob@contoso.com')
+    // development: electron . <link>
+    expect(linkFromArgv(['/usr/lib/electron/electron', '/home/me/parley', 'sip:bob@contoso.com'])?.to).toBe('sip:bob@contoso.com')
+    // Linux desktop entry %U: a browser may percent-encode the address, or pass sip://
+    expect(parseDeepLink('sip:bob%40contoso.com')?.to).toBe('sip:bob@contoso.com')
+    expect(parseDeepLink('sip://bob@contoso.com')?.to).toBe('sip:bob@contoso.com')
+    expect(parseDeepLink('parley://call/?to=sip:bob@contoso.com&subject=x')?.to).toBe('sip:bob@contoso.com')
+    expect(parseDeepLink('parley://call/sip%3Abob%40contoso.com')?.to).toBe('sip:bob@contoso.com')
+  })
+
+  it('macOS: a link that starts the app (open-url before ready) is held, then delivered in order', () => {
+    const inbox = new LinkInbox()
+    expect(inbox.receive('sip:bob@contoso.com?subject=x')).toBe(true)
+    expect(inbox.receive('javascript:alert(1)')).toBe(false)
+    const got: string[] = []
+    inbox.open((l) => got.push(l.to))
+    expect(got).toEqual(['sip:bob@contoso.com'])
+    inbox.receive('parley://call?to=carol%40contoso.test')
+    expect(got).toEqual(['sip:bob@contoso.com', 'sip:carol@contoso.test'])
+  })
+
+  it('tel: is neither accepted nor registered (a pool routes no phone number to an audio/video call to a contact)', async () => {
+    expect(parseDeepLink('tel:+1 (425) 555-0100')).toBeNull()
+    expect(parseDeepLink('tel:+14255550100')).toBeNull()
+    expect(LINK_SCHEMES).toEqual(['sip', 'parley'])
+    const yml = await readFile(resolve(import.meta.dirname, '../../electron-builder.yml'), 'utf8')
+    expect(yml).toMatch(/schemes: \[sip, parley\]/)
+    expect(yml).toMatch(/mimeTypes: \[x-scheme-handler\/sip, x-scheme-handler\/parley\]/)
+    expect(yml).not.toMatch(/\btel\b/)
   })
 
   it('refuses hostile or odd input', () => {
     for (const bad of [
       'javascript:alert(1)',
-      'sip:bob@contoso.com;transport=tcp',
-      'sip:bob@contoso.com?Subject=x',
       'sip:<script>@x.com',
       'sip:bob@contoso.com\nrm -rf /',
+      'sip:bob@contoso.com;transport=tls\nx',
+      'sip:bob%0a@contoso.com',
+      'sip:bob%20x@contoso.com',
+      'sip:;transport=tls',
+      'sip:?subject=x',
+      'sips:bob@contoso.com',
       'tel:123abc',
-      'tel:+',
       'parley://settings?reset=1',
       'file:///etc/passwd',
       `sip:${'a'.repeat(600)}@x.com`,
