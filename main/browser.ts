@@ -1,5 +1,6 @@
 // `npm run start:browser`: the main-process core under plain Node, the renderer in any browser.
 import { join, resolve } from 'node:path'
+import { configuredDiscoveryUrl } from './core/configured-pool'
 import { createCore } from './core/core'
 import { openTokenStore } from './credentials/open-token-store'
 import { startDemoPool } from './demo'
@@ -8,10 +9,19 @@ import { startBrowserHost } from './transport/browser-host'
 import { appVersion } from './version'
 
 const tokenStore = await openTokenStore()
+const discoveryUrl = (() => {
+  try {
+    return configuredDiscoveryUrl(process.env)
+  } catch (e) {
+    console.error(`[parley] ${(e as Error).message}`)
+    return process.exit(1)
+  }
+})()
 // no server configured: the embedded simulator is the default pool
-const demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
+const demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
 const core = await createCore({
   demo: demo?.info ?? null,
+  discoveryUrl,
   host: 'browser',
   version: appVersion,
   tokenStore,
@@ -26,6 +36,7 @@ const host = await startBrowserHost({
   log: (message) => console.error(`[parley] ${message}`),
 })
 if (demo) console.log(`Demo pool (UCWA simulator): ${demo.info.discoveryUrl}`)
+if (discoveryUrl) console.log(`Pool: ${discoveryUrl}`)
 if (tokenStore.kind === 'memory') console.log(`Keychain: ${tokenStore.unavailableReason}`)
 console.log(`Parley is running in browser mode. Open: ${host.url}`)
 

@@ -1,6 +1,7 @@
 // Electron entry: thin glue around the core (main/core) and the desktop pieces (main/desktop).
 import { join } from 'node:path'
-import { app, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron'
+import { configuredDiscoveryUrl } from './core/configured-pool'
 import { createCore, type Core } from './core/core'
 import { openTokenStore } from './credentials/open-token-store'
 import { startDemoPool } from './demo'
@@ -45,10 +46,18 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request))
     lockSession(session.defaultSession)
     // no server configured: the embedded simulator is the default pool
-    demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
+    let discoveryUrl: string | null
+    try {
+      discoveryUrl = configuredDiscoveryUrl(process.env)
+    } catch (e) {
+      dialog.showErrorBox('Parley cannot start', (e as Error).message)
+      return app.exit(1)
+    }
+    demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
     let desktop: DesktopLife | null = null
     core = await createCore({
       demo: demo?.info ?? null,
+      discoveryUrl,
       host: 'electron',
       version: appVersion,
       tokenStore: await openTokenStore(),

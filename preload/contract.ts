@@ -49,6 +49,8 @@ export const AppInfo = v.object({
   keychain: KeychainStatus,
   /** set when no server is configured and the embedded simulator runs */
   demo: v.nullable(DemoPool),
+  /** the discovery URL the installation is configured with (PARLEY_DISCOVERY_URL): sign-in's default */
+  discoveryUrl: v.optional(v.nullable(v.string())),
   /** where the log file is (Electron); null in browser mode */
   logFile: v.nullable(v.string()),
 })

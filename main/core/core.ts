@@ -26,6 +26,8 @@ export interface CoreOptions {
   /** where the last session (no secrets) and the endpoint id live; null: memory */
   sessionFile?: string | null
   clockIntervalMs?: number
+  /** the pool's discovery URL this installation is configured with (PARLEY_DISCOVERY_URL): sign-in's default */
+  discoveryUrl?: string | null
   /** the embedded simulator's details in demo mode */
   demo?: AppInfo['demo']
   log?: (message: string, error?: unknown) => void
@@ -100,6 +102,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             ? { available: true }
             : { available: false, reason: options.tokenStore.unavailableReason ?? 'No system keychain' },
         demo: options.demo ?? null,
+        discoveryUrl: options.discoveryUrl ?? null,
         logFile: options.desktop?.logFile ?? null,
       }),
       'settings.get': () => settings.current,
@@ -110,7 +113,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       'session.get': sessionInfo,
       'session.signIn': async (input) => {
-        const discoveryUrl = input.discoveryUrl ?? demoDiscoveryFor(options.demo, input.sipAddress)
+        const discoveryUrl = input.discoveryUrl ?? options.discoveryUrl ?? demoDiscoveryFor(options.demo, input.sipAddress)
         await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl })
         return sessionInfo()
       },

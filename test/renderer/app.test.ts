@@ -58,4 +58,9 @@ describe('app shell', () => {
     expect(wrapper.find('[data-testid=demo-pool] table').exists()).toBe(false)
     expect(wrapper.get('[data-testid=demo-pool]').text()).toContain('It has no accounts to try.')
   })
+
+  it('PARLEY_DISCOVERY_URL shows as the sign-in’s discovery URL', async () => {
+    const wrapper = await mountApp({ discoveryUrl: 'https://lyncdiscover.contoso.com/' })
+    expect((wrapper.get('input#discovery').element as HTMLInputElement).value).toBe('https://lyncdiscover.contoso.com/')
+  })
 })
