@@ -180,6 +180,8 @@ export const contract = {
     'calls.changed': CallSnapshot,
     /** a watched contact's presence changed (presence subscription) */
     'people.presence': v.object({ uri: v.string(), availability: Availability }),
+    /** my own presence changed (from the page, the tray or another window) */
+    'presence.changed': v.object({ availability: Availability }),
     'media.request': MediaRequest,
     'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation', 'renegotiate']) }),
     'media.close': v.object({ callId: v.string(), what: v.picklist(['p2p', 'conference', 'all']) }),

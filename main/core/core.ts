@@ -127,6 +127,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'presence.set': async (input) => {
         await client.setAvailability(input.availability)
         availability = input.availability
+        events.emit('presence.changed', { availability })
         return null
       },
       'update.check': () => {

@@ -114,6 +114,8 @@ describe('core over the contract', () => {
     await waitFor('Online')
     await ok(bob.c.dispatch('presence.set', { availability: 'DoNotDisturb' }))
     await waitFor('DoNotDisturb')
+    // Bob's own windows (the page, the tray) hear his new presence
+    expect(bob.seen.filter(([n]) => n === 'presence.changed')).toEqual([['presence.changed', { availability: 'DoNotDisturb' }]])
 
     // 40 minutes on: the pool warned before the 30-minute subscription ran out, the client extended it
     for (let minute = 0; minute < 40; minute++) {

@@ -6,7 +6,7 @@ import { EventHub } from '../../main/core/event-hub'
 import { LINK_SCHEMES, LinkInbox, linkFromArgv, parseDeepLink } from '../../main/desktop/deep-link'
 import { DesktopState, onTrayCommand } from '../../main/desktop/desktop-state'
 import { redact, redactValue } from '../../main/desktop/redact'
-import { trayView } from '../../main/desktop/tray-state'
+import { trayView, type MyAvailability, type TrayIcon } from '../../main/desktop/tray-state'
 import type { CallSnapshot, SessionInfo } from '../../preload/contract'
 
 describe('log redaction', () => {
@@ -115,7 +115,7 @@ describe('tray state', () => {
   it('has an icon and tooltip for every session and call state', () => {
     const v = (s: SessionInfo['state'], calls: CallSnapshot[] = []) => trayView({ session: session(s), calls, windowVisible: true })
     expect(v('signed-out')).toMatchObject({ icon: 'signed-out', tooltip: 'Parley — signed out', flashing: false })
-    expect(v('signed-in')).toMatchObject({ icon: 'available', tooltip: 'Parley — Alice Ahlberg' })
+    expect(v('signed-in')).toMatchObject({ icon: 'available', tooltip: 'Parley — Alice Ahlberg · Available' })
     expect(v('reconnecting', [call('connected')])).toMatchObject({ icon: 'reconnecting' })
     expect(v('signed-in', [call('ringing')])).toMatchObject({ icon: 'incoming', flashing: true, tooltip: 'Parley — Bob Brennan is calling' })
     for (const s of ['preparing', 'calling', 'early-media', 'answering', 'connected', 'escalating'] as const) expect(v('signed-in', [call(s)]).icon, s).toBe('busy')
@@ -124,6 +124,45 @@ describe('tray state', () => {
     expect(menu.find((m) => m.id === 'hang-up')?.enabled).toBe(true)
     expect(v('signed-out').menu.find((m) => m.id === 'presence-busy')?.enabled).toBe(false)
     expect(trayView({ session: session('signed-in'), calls: [], windowVisible: false }).menu[0]).toMatchObject({ id: 'show' })
+  })
+
+  it('shows my presence in words on the icon and tooltip, all six in the menu with the current one ticked', () => {
+    const v = (availability: MyAvailability, calls: CallSnapshot[] = []) => trayView({ session: session('signed-in'), calls, windowVisible: true, availability })
+    const seen = (['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork'] as const).map((a) => [a, v(a).icon, v(a).tooltip])
+    expect(seen).toEqual([
+      ['Online', 'available', 'Parley — Alice Ahlberg · Available'],
+      ['Busy', 'busy', 'Parley — Alice Ahlberg · Busy'],
+      ['DoNotDisturb', 'dnd', 'Parley — Alice Ahlberg · Do not disturb'],
+      ['BeRightBack', 'away', 'Parley — Alice Ahlberg · Be right back'],
+      ['Away', 'away', 'Parley — Alice Ahlberg · Away'],
+      ['Offwork', 'offwork', 'Parley — Alice Ahlberg · Off work'],
+    ])
+    const presence = v('DoNotDisturb').menu.filter((m) => m.id.startsWith('presence-'))
+    expect(presence.map((m) => [m.label, m.checked, m.enabled])).toEqual([
+      ['Available', false, true],
+      ['Busy', false, true],
+      ['Do not disturb', true, true],
+      ['Be right back', false, true],
+      ['Away', false, true],
+      ['Off work', false, true],
+    ])
+    // in a call: Busy, unless I chose Do not disturb, which stays distinct
+    expect(v('Online', [call('connected')]).icon).toBe('busy')
+    expect(v('DoNotDisturb', [call('connected')])).toMatchObject({ icon: 'dnd', tooltip: 'Parley — in a call with Bob Brennan · Do not disturb' })
+    // signed out: nothing ticked
+    expect(trayView({ session: session('signed-out'), calls: [], windowVisible: true, availability: 'Busy' }).menu.some((m) => m.checked)).toBe(false)
+  })
+
+  it('every tray icon exists, in each size and as a macOS template', async () => {
+    const icons = ['signed-out', 'available', 'busy', 'dnd', 'away', 'offwork', 'incoming', 'reconnecting'] satisfies TrayIcon[]
+    for (const icon of icons) {
+      for (const suffix of ['', '@2x', 'Template', 'Template@2x']) {
+        const png = await readFile(resolve(import.meta.dirname, `../../build/icons/tray-${icon}${suffix}.png`))
+        expect(png.subarray(1, 4).toString(), `${icon}${suffix}`).toBe('PNG')
+      }
+    }
+    const dnd = await readFile(resolve(import.meta.dirname, '../../build/icons/tray-dnd.png'))
+    expect(dnd.equals(await readFile(resolve(import.meta.dirname, '../../build/icons/tray-busy.png')))).toBe(false)
   })
 
   it('says whether I am muted in the current call, and offers the opposite', () => {
@@ -162,6 +201,10 @@ describe('desktop state and tray commands', () => {
     expect(t.state.tray(true).icon).toBe('available')
     expect(t.alerted).toEqual(['ringing:ringing', 'ringing:connected', 'ringing:ended'])
     expect(t.redraws()).toBe(4)
+    // my presence changed (the page or the tray): the tray redraws with it
+    t.events.emit('presence.changed', { availability: 'DoNotDisturb' })
+    expect(t.redraws()).toBe(5)
+    expect(t.state.tray(true)).toMatchObject({ icon: 'dnd', tooltip: 'Parley — Alice Ahlberg · Do not disturb' })
   })
 
   it('tray items: mute goes to the renderer, hang-up ends the call you are in (not one ringing), presence and window actions', () => {
@@ -172,10 +215,10 @@ describe('desktop state and tray commands', () => {
     t.events.emit('calls.changed', { ...call('connected'), id: 'mine' })
     onTrayCommand('hang-up', t.core, t.state, t.actions)
     onTrayCommand('mute', t.core, t.state, t.actions)
-    onTrayCommand('presence-dnd', t.core, t.state, t.actions)
+    for (const id of ['presence-online', 'presence-busy', 'presence-dnd', 'presence-brb', 'presence-away', 'presence-offwork'] as const) onTrayCommand(id, t.core, t.state, t.actions)
     expect(t.dispatched).toEqual([
       ['calls.hangUp', { callId: 'mine' }],
-      ['presence.set', { availability: 'DoNotDisturb' }],
+      ...['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork'].map((availability) => ['presence.set', { availability }]),
     ])
     expect(t.pushed.filter(([n]) => n === 'app.command')).toEqual([['app.command', { command: 'toggle-mute' }]])
     for (const id of ['show', 'hide', 'check-updates', 'quit'] as const) onTrayCommand(id, t.core, t.state, t.actions)

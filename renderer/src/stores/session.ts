@@ -34,6 +34,10 @@ export const useSessionStore = defineStore('session', {
   actions: {
     async start() {
       api().on('session.changed', (info) => (this.info = info))
+      // the tray can change it too
+      api().on('presence.changed', ({ availability }) => {
+        if (availability !== 'Offline') this.availability = availability
+      })
       this.info = await api().invoke('session.get')
     },
     async signIn(form: SignInForm) {
