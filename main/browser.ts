@@ -27,6 +27,7 @@ const core = await createCore({
   tokenStore,
   settingsFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'settings.json'),
   sessionFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'session.json'),
+  historyDir: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'call-history'),
   log: (message) => console.error(`[parley] ${message}`),
 })
 const host = await startBrowserHost({

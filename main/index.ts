@@ -63,6 +63,7 @@ if (!app.requestSingleInstanceLock()) {
       tokenStore: await openTokenStore(),
       settingsFile: join(app.getPath('userData'), 'settings.json'),
       sessionFile: join(app.getPath('userData'), 'session.json'),
+      historyDir: join(app.getPath('userData'), 'call-history'),
       log: logging.log,
       desktop: {
         logFile: logging.file,

@@ -115,6 +115,23 @@ export const CallSnapshot = v.object({
 })
 export type CallSnapshot = v.InferOutput<typeof CallSnapshot>
 
+/** one call in the history: who (everyone of a conference), when (ms since the epoch), how long (s), how it ended */
+export const HistoryEntry = v.object({
+  id: v.string(),
+  direction: v.picklist(['outgoing', 'incoming']),
+  people: v.array(Person),
+  conference: v.boolean(),
+  startedAt: v.number(),
+  durationS: v.number(),
+  /** answered: it connected; missed: an incoming call that never did (the caller cancelled, nobody answered) */
+  outcome: v.picklist(['answered', 'missed', 'declined', 'not-answered']),
+  /** how it ended, in words */
+  ended: v.string(),
+})
+export type HistoryEntry = v.InferOutput<typeof HistoryEntry>
+export const CallHistory = v.object({ entries: v.array(HistoryEntry), unseenMissed: v.number() })
+export type CallHistory = v.InferOutput<typeof CallHistory>
+
 export const MediaRequest = v.object({
   requestId: v.string(),
   callId: v.string(),
@@ -168,6 +185,10 @@ export const contract = {
     'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
     'calls.change': { input: v.strictObject({ callId: Id, change: v.picklist(['hold', 'resume', 'video-off', 'video-on']) }), output: v.null() },
     'calls.setMuted': { input: v.strictObject({ callId: Id, audio: v.optional(v.boolean()), video: v.optional(v.boolean()) }), output: v.null() },
+    /** the signed-in account's call history, newest first */
+    'history.get': { input: NoInput, output: CallHistory },
+    /** the person saw the missed calls: the badge goes */
+    'history.markSeen': { input: NoInput, output: CallHistory },
     'update.check': { input: NoInput, output: UpdateStatus },
     'update.restart': { input: NoInput, output: v.object({ restarted: v.boolean() }) },
     'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },
@@ -178,6 +199,7 @@ export const contract = {
     'settings.changed': Settings,
     'session.changed': SessionInfo,
     'calls.changed': CallSnapshot,
+    'history.changed': CallHistory,
     /** a watched contact's presence changed (presence subscription) */
     'people.presence': v.object({ uri: v.string(), availability: Availability }),
     /** my own presence changed (from the page, the tray or another window) */

@@ -14,6 +14,8 @@ import { EventHub } from './event-hub'
 import { ContractMediaAgent } from './media-bridge'
 import { PresenceWatch } from '../ucwa/presence'
 import { Photos } from './photos'
+import { CallHistoryStore } from './call-history'
+import { HistoryRecorder } from './history-entry'
 import { SessionMemory } from './session-memory'
 import { SettingsStore } from './settings-store'
 
@@ -25,6 +27,8 @@ export interface CoreOptions {
   settingsFile: string | null
   /** where the last session (no secrets) and the endpoint id live; null: memory */
   sessionFile?: string | null
+  /** the folder of each account's call history (in the data folder); null: memory */
+  historyDir?: string | null
   clockIntervalMs?: number
   /** the pool's discovery URL this installation is configured with (PARLEY_DISCOVERY_URL): sign-in's default */
   discoveryUrl?: string | null
@@ -88,6 +92,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
   client.on('state', () => events.emit('session.changed', sessionInfo()))
+  // call history: the signed-in account's, from the data folder; each ended call is added as it ends
+  const history = new CallHistoryStore(options.historyDir ?? null)
+  const recorder = new HistoryRecorder()
+  const historyOwner = () => (client.state === 'signed-in' || client.state === 'reconnecting' ? (client.me?.uri ?? null) : null)
+  let historyOpen: Promise<void> = Promise.resolve()
+  client.on('state', () => {
+    // each switch waits for the one before, so a quick sign-out and in reads the right account's file
+    historyOpen = historyOpen.then(async () => {
+      const owner = historyOwner()
+      if (owner === null && client.state === 'reconnecting') return
+      const before = JSON.stringify(history.current)
+      await history.open(owner).catch((e) => log('could not read the call history', e))
+      if (JSON.stringify(history.current) !== before) events.emit('history.changed', history.current)
+    })
+  })
+  calls.onChange((s) => {
+    const entry = recorder.observe(s, Date.now())
+    if (entry) {
+      historyOpen = historyOpen.then(() =>
+        history.add(entry).then(
+          (h) => events.emit('history.changed', h),
+          (e) => log('could not save the call history', e),
+        ),
+      )
+    }
+  })
   client.on('saved', (s) => void memory.setSession(s).catch((e) => log('could not save the session', e)))
   calls.onChange((s) => events.emit('calls.changed', s))
 
@@ -165,6 +195,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'calls.addParticipant': async ({ callId, to }) => (await calls.addParticipant(callId, to), null),
       'calls.change': async ({ callId, change }) => (await calls.change(callId, change), null),
       'calls.setMuted': async ({ callId, audio, video }) => (await calls.setMuted(callId, { audio, video }), null),
+      'history.get': async () => (await historyOpen, history.current),
+      'history.markSeen': async () => {
+        await historyOpen
+        const h = await history.markSeen(Date.now())
+        events.emit('history.changed', h)
+        return h
+      },
       'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
     },
     (method, e) => log(`request ${method} failed`, e),
