@@ -11,6 +11,8 @@ export function outcomeOf(c: CallSnapshot): Pick<HistoryEntry, 'outcome' | 'ende
   return { outcome: 'not-answered', ended: c.endReason?.message ?? 'The call did not connect.' }
 }
 
+const isAddress = (p: Person) => !p.name || p.name.toLowerCase() === p.uri.replace(/^sip:/i, '').toLowerCase()
+
 /** Follows calls as they change; when one ends, gives its history entry. Keeps everyone seen while it lasted. */
 export class HistoryRecorder {
   readonly #people = new Map<string, Map<string, Person>>()
@@ -19,7 +21,11 @@ export class HistoryRecorder {
   observe(c: CallSnapshot, now: number): HistoryEntry | null {
     const seen = this.#people.get(c.id) ?? new Map<string, Person>()
     this.#people.set(c.id, seen)
-    for (const p of [c.remote, ...c.participants]) if (p.uri && !seen.has(p.uri)) seen.set(p.uri, { name: p.name, uri: p.uri })
+    for (const p of [c.remote, ...c.participants]) {
+      // a call starts under the address typed; the name the pool gives later replaces it
+      const known = seen.get(p.uri)
+      if (p.uri && (!known || (isAddress(known) && !isAddress(p)))) seen.set(p.uri, { name: p.name, uri: p.uri })
+    }
     if (c.state !== 'ended') return null
     this.#people.delete(c.id)
     const durationS = c.connectedAt !== undefined ? Math.max(0, Math.round((now - c.connectedAt) / 1000)) : 0

@@ -23,6 +23,13 @@ describe('history entries', () => {
     expect(e).toEqual({ id: 'c1', direction: 'outgoing', people: [bob, carol], conference: true, startedAt: 1_000, durationS: 63, outcome: 'answered', ended: 'You ended the call.' })
   })
 
+  it('a call started under an address takes the name the pool gives later', () => {
+    const r = new HistoryRecorder()
+    r.observe(snap({ state: 'calling', remote: { name: 'bob@contoso.test', uri: 'sip:bob@contoso.test' } }), 1_000)
+    r.observe(snap({ state: 'calling' }), 1_000)
+    expect(r.observe(snap({ state: 'ended', remote: { name: 'bob@contoso.test', uri: 'sip:bob@contoso.test' } }), 2_000)?.people).toEqual([bob])
+  })
+
   it('to the callee, a call the caller cancelled or nobody answered is missed; one I declined is declined', () => {
     const ended = (over: Partial<CallSnapshot>) => new HistoryRecorder().observe(snap({ state: 'ended', ...over }), 9_000)!
     expect(ended({ direction: 'incoming', endReason: { code: 'Informational', subcode: 'Canceled', message: 'The call was cancelled.' } })).toMatchObject({ outcome: 'missed', ended: 'Missed call', durationS: 0 })
