@@ -26,7 +26,22 @@ async function signIn(page: Page, name: string): Promise<void> {
 async function launch(name: string): Promise<Client> {
   const client = await launchClient({
     core: await testCore({ demo: demoPoolOf(sim), historyDir: historyDirs[name] }),
-    beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']),
+    beforeLoad: async (context) => {
+      await context.grantPermissions(['camera', 'microphone'])
+      // Chromium's fake devices cannot be unplugged: enumerateDevices hides the ones a test "unplugs", and
+      // devicechange fires as the OS would fire it
+      await context.addInitScript(() => {
+        const md = navigator.mediaDevices
+        const real = md.enumerateDevices.bind(md)
+        const unplugged = new Set<string>()
+        md.enumerateDevices = async () => (await real()).filter((d) => !unplugged.has(d.deviceId))
+        ;(window as unknown as { __plug: (id: string, present: boolean) => void }).__plug = (id, present) => {
+          if (present) unplugged.delete(id)
+          else unplugged.add(id)
+          md.dispatchEvent(new Event('devicechange'))
+        }
+      })
+    },
   })
   clients[name] = client
   return client
@@ -132,6 +147,51 @@ describe('everyday calls in Chromium', () => {
     })
     expect(overlap).toBe(0)
     await bob.setViewportSize({ width: 1100, height: 760 })
+  }, 60_000)
+
+  it('devices: an unplugged choice falls back to the default without losing the choice, and comes back when plugged in', async () => {
+    const alice = clients.alice!.page
+    const plug = (id: string, present: boolean) => alice.evaluate(([i, p]) => (window as unknown as { __plug: (id: string, present: boolean) => void }).__plug(i as string, p as boolean), [id, present])
+    const chosen = async (what: string) => ((await clients.alice!.core.dispatch('settings.get', undefined)) as { value: Record<string, string> }).value[what]
+    await alice.getByText('Settings').click()
+    expect(await alice.getByTestId('camera-status').textContent()).toBe('Camera and microphone are in use by your call.')
+    expect(await alice.getByRole('button', { name: 'Test camera and microphone' }).isDisabled()).toBe(true)
+
+    // the microphone: choose one that is not the default, then unplug it mid-call
+    const inUse = () => alice.getByTestId('mic-in-use').textContent()
+    const mics = await alice.locator('select#microphone option').evaluateAll((os) => os.map((o) => ({ id: (o as HTMLOptionElement).value, label: o.textContent!.trim() })))
+    const mic = mics.find((m) => m.id && m.id !== 'default' && !m.label.includes('Default'))!
+    await alice.locator('select#microphone').selectOption(mic.id)
+    await expect.poll(inUse).toBe(`Microphone in use: ${mic.label}`)
+    await plug(mic.id, false)
+    await expect.poll(inUse).not.toBe(`Microphone in use: ${mic.label}`)
+    expect(await alice.locator('select#microphone').inputValue()).toBe(mic.id)
+    expect(await alice.locator(`select#microphone option[value="${mic.id}"]`).textContent()).toBe(`${mic.label} (not connected)`)
+    expect(await chosen('microphoneId')).toBe(mic.id)
+    // the other side still hears Alice meanwhile
+    const bytes = Number(await clients.bob!.page.getByTestId('call-quality').getAttribute('data-audio-bytes'))
+    await expect.poll(async () => Number(await clients.bob!.page.getByTestId('call-quality').getAttribute('data-audio-bytes')), { timeout: 5_000 }).toBeGreaterThan(bytes)
+
+    // the speaker: a saved one that is absent reads "(not connected)"; sound goes to the default meanwhile
+    const sinks = () => alice.locator('audio').evaluateAll((els) => els.map((e) => (e as HTMLAudioElement).sinkId))
+    const speaker = await alice.locator('select#speaker option').evaluateAll((os) => os.map((o) => ({ id: (o as HTMLOptionElement).value, label: o.textContent!.trim() })).find((o) => o.id && o.id !== 'default')!)
+    await alice.locator('select#speaker').selectOption(speaker.id)
+    await expect.poll(sinks).toEqual([speaker.id])
+    await plug(speaker.id, false)
+    await expect.poll(sinks).toEqual([''])
+    expect(await alice.locator(`select#speaker option[value="${speaker.id}"]`).textContent()).toBe(`${speaker.label} (not connected)`)
+    expect(await alice.locator('select#speaker').inputValue()).toBe(speaker.id)
+    await screenshot(alice, 'devices-unplugged')
+
+    // plugged in again: Parley goes back to them
+    await plug(mic.id, true)
+    await plug(speaker.id, true)
+    await expect.poll(inUse).toBe(`Microphone in use: ${mic.label}`)
+    await expect.poll(sinks).toEqual([speaker.id])
+    expect(await alice.locator(`select#speaker option[value="${speaker.id}"]`).textContent()).toBe(speaker.label)
+    await alice.locator('select#microphone').selectOption('')
+    await alice.locator('select#speaker').selectOption('')
+    await alice.getByText('Settings').click()
   }, 60_000)
 
   it('call history after a restart: Bob’s missed and answered calls, a new core on the same data folder', async () => {
