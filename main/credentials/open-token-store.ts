@@ -1,3 +1,4 @@
+import { keychainAdvice } from './keychain-advice'
 import { KeytarTokenStore, type KeytarLike } from './keytar-token-store'
 import { KEYCHAIN_SERVICE, MemoryTokenStore, type TokenStore } from './token-store'
 
@@ -20,6 +21,6 @@ export async function openTokenStore(
     return new KeytarTokenStore(keytar, service)
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e)
-    return new MemoryTokenStore(`The system keychain is not available (${detail}); you will be asked to sign in again next time.`)
+    return new MemoryTokenStore(keychainAdvice(process.platform, detail))
   }
 }

@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../main/core/core'
+import type { TokenStore } from '../../main/credentials/token-store'
 import App from '../../renderer/src/App.vue'
 import { createApi } from '../../renderer/src/api/client'
 import { setApi } from '../../renderer/src/api/current'
@@ -62,5 +63,26 @@ describe('app shell', () => {
   it('PARLEY_DISCOVERY_URL shows as the sign-in’s discovery URL', async () => {
     const wrapper = await mountApp({ discoveryUrl: 'https://lyncdiscover.contoso.com/' })
     expect((wrapper.get('input#discovery').element as HTMLInputElement).value).toBe('https://lyncdiscover.contoso.com/')
+  })
+
+  it('the keychain warning can be dismissed, and Keep me signed in says it lasts only for this session without one', async () => {
+    const wrapper = await mountApp()
+    expect(wrapper.get('[data-testid=remember-note]').text()).toBe('Only until Parley closes: without a keychain your sign-in is not kept on this computer.')
+    await wrapper.get('button[aria-label="Dismiss the keychain warning"]').trigger('click')
+    expect(wrapper.find('[data-testid=keychain-warning]').exists()).toBe(false)
+    wrapper.unmount()
+    await core!.close()
+    // with a keychain: no warning, no note
+    const keychain: TokenStore = { kind: 'keychain', get: async () => null, set: async () => {}, delete: async () => false }
+    const withKeychain = await mountApp({ tokenStore: keychain })
+    expect(withKeychain.find('[data-testid=keychain-warning]').exists()).toBe(false)
+    expect(withKeychain.find('[data-testid=remember-note]').exists()).toBe(false)
+  })
+
+  it('browser mode says once that the tray, start at login, updates and diagnostics are the installed app’s, and offers none of them', async () => {
+    const wrapper = await mountApp()
+    expect(wrapper.get('[data-testid=browser-mode-note]').text()).toContain('part of the installed app')
+    expect(wrapper.findAll('button').map((b) => b.text())).not.toContain('Check for updates')
+    expect(wrapper.find('#alert-mode').exists()).toBe(false)
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { configuredDiscoveryUrl } from '../../main/core/configured-pool'
+import { keychainAdvice } from '../../main/credentials/keychain-advice'
 
 describe('PARLEY_DISCOVERY_URL', () => {
   it('is the discovery URL when it is https, or http on this computer; unset or blank is none', () => {
@@ -13,5 +14,15 @@ describe('PARLEY_DISCOVERY_URL', () => {
     for (const bad of ['http://lyncdiscover.contoso.com/', 'lyncdiscover.contoso.com', 'ftp://x/']) {
       expect(() => configuredDiscoveryUrl({ PARLEY_DISCOVERY_URL: bad }), bad).toThrow(expect.objectContaining({ status: 0, code: 'BadConfiguration', message: expect.stringContaining('PARLEY_DISCOVERY_URL must be an https:// address') }))
     }
+  })
+})
+
+describe('keychain advice', () => {
+  it('names what is missing and how to fix it on each OS, the technical detail last', () => {
+    expect(keychainAdvice('linux', 'Cannot autolaunch D-Bus')).toBe(
+      'Parley found no keychain (a Secret Service such as GNOME Keyring or KWallet), so it cannot remember your sign-in. Install GNOME Keyring (the gnome-keyring package) or KWallet, make sure it is unlocked when you log in, then restart Parley. Until then you sign in each time Parley starts. (Details: Cannot autolaunch D-Bus)',
+    )
+    expect(keychainAdvice('darwin', 'x')).toMatch(/^Parley could not use the macOS Keychain.*unlock your login keychain/)
+    expect(keychainAdvice('win32', 'x')).toMatch(/^Parley could not use Windows Credential Manager.*Credential Manager service is running/)
   })
 })
