@@ -17,6 +17,7 @@ import { Photos } from './photos'
 import { CallHistoryStore } from './call-history'
 import { HistoryRecorder } from './history-entry'
 import { SessionMemory } from './session-memory'
+import { placeSignInError } from './sign-in-failure'
 import { SettingsStore } from './settings-store'
 
 export interface CoreOptions {
@@ -144,7 +145,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'session.get': sessionInfo,
       'session.signIn': async (input) => {
         const discoveryUrl = input.discoveryUrl ?? options.discoveryUrl ?? demoDiscoveryFor(options.demo, input.sipAddress)
-        await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl })
+        await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl }).catch((e: unknown) => {
+          throw placeSignInError(e)
+        })
         return sessionInfo()
       },
       'session.signOut': async () => {

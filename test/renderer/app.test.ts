@@ -85,4 +85,14 @@ describe('app shell', () => {
     expect(wrapper.findAll('button').map((b) => b.text())).not.toContain('Check for updates')
     expect(wrapper.find('#alert-mode').exists()).toBe(false)
   })
+
+  it('a sign-in failure shows, in the form, the step and the server that failed', async () => {
+    const wrapper = await mountApp()
+    await wrapper.get('#sip').setValue('alice@contoso.test')
+    await wrapper.get('#password').setValue('alice-pass')
+    await wrapper.get('#discovery').setValue('http://127.0.0.1:9/autodiscover/autodiscoverservice.svc/root')
+    await wrapper.get('form').trigger('submit')
+    await expect.poll(async () => (await flushPromises(), wrapper.find('[data-testid=signin-error]').exists()), { timeout: 15_000 }).toBe(true)
+    expect(wrapper.get('[data-testid=signin-error]').text()).toBe('Finding your server: 127.0.0.1 did not answer. Check your connection and the sign-in address.')
+  }, 20_000)
 })
