@@ -147,6 +147,15 @@ describe('everyday calls in Chromium', () => {
     })
     expect(overlap).toBe(0)
     await bob.setViewportSize({ width: 1100, height: 760 })
+
+    // on hold: plain on the picture for both sides
+    const alice = clients.alice!.page
+    await bob.getByRole('button', { name: 'Hold' }).click()
+    await expect.poll(() => bob.getByTestId('hold-banner').textContent(), { timeout: 10_000 }).toBe('On hold. Resume to talk again.')
+    await expect.poll(() => alice.getByTestId('hold-banner').textContent(), { timeout: 10_000 }).toBe('Bob Brennan put the call on hold. You cannot hear each other.')
+    await screenshot(alice, 'on-hold-far-end')
+    await bob.getByRole('button', { name: 'Resume' }).click()
+    await expect.poll(() => alice.getByTestId('hold-banner').count(), { timeout: 10_000 }).toBe(0)
   }, 60_000)
 
   it('devices: an unplugged choice falls back to the default without losing the choice, and comes back when plugged in', async () => {
