@@ -11,11 +11,13 @@ export default defineConfig({
       externalizeDeps: true,
       rolldownOptions: {
         // index: the Electron app; browser: the same core under plain Node (start:browser, e2e);
-        // conference-unit: the demo pool's media unit, run on a thread of its own (a worker needs a file of its own)
+        // conference-unit: the demo pool's media unit, run on a thread of its own (a worker needs a file of its own);
         input: {
           index: resolve(root, 'main/index.ts'),
           browser: resolve(root, 'main/browser.ts'),
           'conference-unit': resolve(root, 'test/simulator/conference/unit-runner.ts'),
+          // the start-up keychain check, run in a process of its own (main/credentials/keychain-probe.ts)
+          'keychain-probe': resolve(root, 'main/credentials/keychain-probe-child.ts'),
         },
       },
     },

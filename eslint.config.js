@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // protocol and core code must run without Electron (browser mode, tests)
-    files: ['main/ucwa/**', 'main/core/**', 'main/credentials/**', 'main/transport/**', 'renderer/**'],
+    files: ['main/ucwa/**', 'main/media-bridge/**', 'main/core/**', 'main/credentials/**', 'main/transport/**', 'renderer/**'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
   {

@@ -2,13 +2,16 @@
 import { join, resolve } from 'node:path'
 import { configuredDiscoveryUrl } from './core/configured-pool'
 import { createCore } from './core/core'
+import { DeferredTokenStore } from './credentials/deferred-token-store'
+import { nodeProbeLauncher } from './credentials/node-probe-launcher'
 import { openTokenStore } from './credentials/open-token-store'
 import { startDemoPool } from './demo'
 import { defaultDataDir } from './paths'
 import { startBrowserHost } from './transport/browser-host'
 import { appVersion } from './version'
 
-const tokenStore = await openTokenStore()
+// the keychain is probed in a child process of its own (a hang or a crash there costs nothing here); nothing waits for it
+const tokenStore = new DeferredTokenStore(openTokenStore({ probe: nodeProbeLauncher(join(import.meta.dirname, 'keychain-probe.js')) }))
 const discoveryUrl = (() => {
   try {
     return configuredDiscoveryUrl(process.env)
@@ -38,8 +41,8 @@ const host = await startBrowserHost({
 })
 if (demo) console.log(`Demo pool (UCWA simulator): ${demo.info.discoveryUrl}`)
 if (discoveryUrl) console.log(`Pool: ${discoveryUrl}`)
-if (tokenStore.kind === 'memory') console.log(`Keychain: ${tokenStore.unavailableReason}`)
 console.log(`Parley is running in browser mode. Open: ${host.url}`)
+void tokenStore.ready.then(() => tokenStore.kind === 'memory' && console.log(`Keychain: ${tokenStore.unavailableReason}`))
 
 const stop = async (): Promise<void> => {
   await host.close()

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { app, dialog, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron'
 import { configuredDiscoveryUrl } from './core/configured-pool'
 import { createCore, type Core } from './core/core'
+import { DeferredTokenStore } from './credentials/deferred-token-store'
 import { openTokenStore } from './credentials/open-token-store'
 import { startDemoPool } from './demo'
 import { serveAppRequest } from './desktop/app-protocol'
@@ -12,6 +13,7 @@ import { exportDiagnostics } from './desktop/diagnostics'
 import { wireIpc } from './desktop/ipc'
 import { setUpLogging } from './desktop/logging'
 import { LinkInbox } from './desktop/deep-link'
+import { utilityProbeLauncher } from './desktop/utility-probe-launcher'
 import { createMainWindow } from './desktop/main-window'
 import { APP_SCHEME, lockSession, lockWebContents } from './desktop/security'
 import { appVersion } from './version'
@@ -45,6 +47,8 @@ if (!app.requestSingleInstanceLock()) {
     const rendererDir = join(import.meta.dirname, '../renderer')
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request))
     lockSession(session.defaultSession)
+    // the keychain is probed in a utility process of its own; nothing below waits for it
+    const tokenStore = new DeferredTokenStore(openTokenStore({ probe: utilityProbeLauncher(join(import.meta.dirname, 'keychain-probe.js')) }))
     // no server configured: the embedded simulator is the default pool
     let discoveryUrl: string | null
     try {
@@ -60,7 +64,7 @@ if (!app.requestSingleInstanceLock()) {
       discoveryUrl,
       host: 'electron',
       version: appVersion,
-      tokenStore: await openTokenStore(),
+      tokenStore,
       settingsFile: join(app.getPath('userData'), 'settings.json'),
       sessionFile: join(app.getPath('userData'), 'session.json'),
       historyDir: join(app.getPath('userData'), 'call-history'),

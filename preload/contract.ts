@@ -4,6 +4,12 @@ import { isSecureOrLoopback } from './urls'
 
 export const Theme = v.picklist(['system', 'light', 'dark'])
 
+/** a DNS name as a sign-in domain or a server's host (lower case by the time main keeps it) */
+const HostName = v.pipe(v.string(), v.maxLength(253), v.regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i, 'Not a server name'))
+
+/** servers outside a sign-in domain the person confirmed for it (RootURL.md step 6): sign-in domain → hosts */
+export const TrustedServers = v.pipe(v.record(HostName, v.pipe(v.array(HostName), v.maxLength(16))), v.check((m) => Object.keys(m).length <= 64, 'Too many sign-in domains'))
+
 export const Settings = v.strictObject({
   theme: Theme,
   startWithMicrophoneOff: v.boolean(),
@@ -17,6 +23,8 @@ export const Settings = v.strictObject({
   incomingCallAlert: v.picklist(['auto', 'notification', 'window']),
   startAtLogin: v.boolean(),
   updateChannel: v.picklist(['stable', 'beta']),
+  // the person's answers to RootURL.md's domain check, per sign-in domain; removing a host takes its trust back
+  trustedServers: TrustedServers,
 })
 export type Settings = v.InferOutput<typeof Settings>
 
@@ -73,7 +81,11 @@ export type Participant = v.InferOutput<typeof Participant>
 
 export const SessionState = v.picklist(['signed-out', 'discovering', 'authenticating', 'creating-application', 'signed-in', 'reconnecting', 'replaced', 'signing-out'])
 
-export const ErrorInfo = v.object({ code: v.string(), subcode: v.optional(v.string()), message: v.string() })
+/** RootURL.md step 6 failed: the sign-in for sipAddress (domain) was sent to host; only the person can say it is theirs */
+export const ServerToConfirm = v.object({ host: v.string(), domain: v.string(), sipAddress: v.string() })
+export type ServerToConfirm = v.InferOutput<typeof ServerToConfirm>
+
+export const ErrorInfo = v.object({ code: v.string(), subcode: v.optional(v.string()), message: v.string(), confirm: v.optional(ServerToConfirm) })
 export type ErrorInfo = v.InferOutput<typeof ErrorInfo>
 
 export const SessionInfo = v.object({
@@ -167,6 +179,8 @@ export const contract = {
             v.check((url: string) => isSecureOrLoopback(url), 'The discovery URL must start with https:// (http:// only for a server on this computer).'),
           ),
         ),
+        // the person pressed Continue on the server the last sign-in was refused for (error.confirm.host): trust it, try again
+        trustServer: v.optional(HostName),
       }),
       output: SessionInfo,
     },

@@ -15,4 +15,6 @@ const brokenFiles = report.testResults.filter((r) => r.status === 'failed' && r.
 // unhandled errors fail the run though no test failed: count them as one failure so the line says so
 const failed = report.numFailedTests + brokenFiles + (report.success === false && report.numFailedTests + brokenFiles === 0 ? 1 : 0)
 const skipped = report.numPendingTests + report.numTodoTests
+// a skipped test says why in its name (e.g. the Electron smoke test where there is no binary): show it
+for (const r of report.testResults) for (const a of r.assertionResults) if (a.status === 'skipped' || a.status === 'pending') console.log(`skipped: ${a.fullName}`)
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

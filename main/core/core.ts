@@ -17,6 +17,7 @@ import { Photos } from './photos'
 import { CallHistoryStore } from './call-history'
 import { HistoryRecorder } from './history-entry'
 import { SessionMemory } from './session-memory'
+import { checkConfirmation, checkOnlyRemoved, serverToConfirm, trustedFor, withTrusted } from './server-trust'
 import { placeSignInError } from './sign-in-failure'
 import { SettingsStore } from './settings-store'
 
@@ -74,6 +75,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     channel: options.ucwa?.channel,
     connectTo: options.ucwa?.connectTo,
     ca: options.ucwa?.ca,
+    confirmedHosts: (domain) => trustedFor(settings.current.trustedServers, domain),
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media)
@@ -83,13 +85,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let availability: Availability = 'Online'
   const desktopOnly = (what: string) => new UcwaError({ status: 0, code: 'NotAvailable', message: `${what} is part of the installed app, not the browser mode.` })
 
+  /** the address of the last sign-in the person asked for: whose server a DomainMismatch asks them to confirm */
+  let attempted = ''
+  const toConfirm = () => (attempted ? serverToConfirm(client.lastError, attempted) : null)
   const sessionInfo = (): SessionInfo => {
     const live = client.state === 'signed-in' || client.state === 'reconnecting'
     const e = client.lastError
+    const confirm = toConfirm()
     return {
       state: client.state,
       user: live && client.me ? { name: client.me.name, uri: client.me.uri, ...(client.me.title && { title: client.me.title }) } : null,
-      error: e ? { code: e.code, message: e.message, ...(e.subcode && { subcode: e.subcode }) } : null,
+      error: e ? { code: e.code, message: e.message, ...(e.subcode && { subcode: e.subcode }), ...(confirm && { confirm }) } : null,
     }
   }
   client.on('state', () => events.emit('session.changed', sessionInfo()))
@@ -124,7 +130,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const dispatch = createDispatcher(
     {
-      'app.getInfo': () => ({
+      'app.getInfo': async () => {
+        await options.tokenStore.ready // the keychain's status, known within the probe's bound
+        return {
         name: 'Parley',
         version: options.version,
         host: options.host,
@@ -135,15 +143,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         demo: options.demo ?? null,
         discoveryUrl: options.discoveryUrl ?? null,
         logFile: options.desktop?.logFile ?? null,
-      }),
+        }
+      },
       'settings.get': () => settings.current,
       'settings.update': async (patch) => {
+        if (patch.trustedServers) checkOnlyRemoved(settings.current.trustedServers, patch.trustedServers)
         const next = await settings.update(patch)
         events.emit('settings.changed', next)
         return next
       },
       'session.get': sessionInfo,
       'session.signIn': async (input) => {
+        if (input.trustServer) {
+          const { domain, host } = checkConfirmation(toConfirm(), input.sipAddress, input.trustServer)
+          events.emit('settings.changed', await settings.update({ trustedServers: withTrusted(settings.current.trustedServers, domain, host) }))
+        }
+        attempted = input.sipAddress
         const discoveryUrl = input.discoveryUrl ?? options.discoveryUrl ?? demoDiscoveryFor(options.demo, input.sipAddress)
         await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl }).catch((e: unknown) => {
           throw placeSignInError(e)

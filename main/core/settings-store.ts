@@ -14,6 +14,7 @@ export const defaultSettings: Settings = {
   incomingCallAlert: 'auto',
   startAtLogin: false,
   updateChannel: 'stable',
+  trustedServers: {},
 }
 
 /** User settings in a JSON file; a damaged or older file falls back to defaults field by field. */

@@ -13,6 +13,8 @@ export interface TokenStore {
   readonly kind: 'keychain' | 'memory'
   /** Set when the keychain could not be used: shown to the user. */
   readonly unavailableReason?: string
+  /** Settles once `kind` and `unavailableReason` are final (a store still opening the keychain); absent when they already are. */
+  readonly ready?: Promise<void>
   get(account: string): Promise<StoredToken | null>
   set(account: string, token: StoredToken): Promise<void>
   delete(account: string): Promise<boolean>

@@ -1,6 +1,7 @@
 // The MsRtcOAuth challenge and the password grant (AuthenticationInUCWA.md).
 import { UcwaError, userMessage } from './errors'
 import type { UcwaHttp } from './http'
+import { requireSecure } from './secure-transport'
 
 export interface Challenge {
   href: string
@@ -32,10 +33,12 @@ export interface Token {
   expiresAt: number
 }
 
+/** The password grant at the challenge's token URL (AuthenticationInUCWA.md); Forbidden/InsecureTransport before sending to a URL without TLS. */
 export async function passwordGrant(http: UcwaHttp, challenge: Challenge, username: string, password: string, now = Date.now()): Promise<Token> {
   if (!challenge.grantTypes.includes('password')) {
     throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'GrantNotOffered', message: 'This server does not accept password sign-in.' })
   }
+  requireSecure(new URL(challenge.href), 'password')
   const form = new URLSearchParams({ grant_type: 'password', username, password }).toString()
   const res = await http.send(challenge.href, { method: 'POST', body: form, type: 'form', auth: false })
   let body: Record<string, unknown> = {}

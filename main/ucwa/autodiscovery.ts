@@ -16,6 +16,8 @@ export interface Trust {
   domain?: string
   /** the host of a discovery URL the person typed: trusted as typed */
   typedHost?: string
+  /** hosts outside the domain the person confirmed for this sign-in domain (the step-6 check, answered by them) */
+  confirmedHosts?: readonly string[]
 }
 
 /** RootURL.md step 2 and 4, HTTPS only as the page recommends: ["https://lyncdiscoverinternal.<domain>/", "https://lyncdiscover.<domain>/"]. */
@@ -30,9 +32,14 @@ export function inDomain(host: string, domain: string): boolean {
   return d !== '' && (h === d || h.endsWith(`.${d}`))
 }
 
-/** host may take part in this sign-in: the typed discovery URL's host, or in the SIP domain */
+/** host may take part in this sign-in: the typed discovery URL's host, in the SIP domain, or confirmed by the person */
 export function trusted(host: string, trust: Trust): boolean {
-  return (trust.typedHost !== undefined && host.toLowerCase() === trust.typedHost.toLowerCase()) || (trust.domain !== undefined && inDomain(host, trust.domain))
+  const h = host.toLowerCase()
+  return (
+    (trust.typedHost !== undefined && h === trust.typedHost.toLowerCase()) ||
+    (trust.domain !== undefined && inDomain(h, trust.domain)) ||
+    (trust.confirmedHosts ?? []).some((c) => c.toLowerCase() === h)
+  )
 }
 
 /**

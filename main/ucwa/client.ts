@@ -52,6 +52,8 @@ export interface ClientOptions {
   ca?: string
   /** how long a discovery name may take to answer before the next is asked (default 15 s) */
   discoveryTimeoutMs?: number
+  /** the servers outside a sign-in domain the person confirmed for it (RootURL.md step 6), read at each discovery */
+  confirmedHosts?: Credentials['confirmedHosts']
 }
 
 export interface ClientEvents {
@@ -131,7 +133,8 @@ export class UcwaClient {
     return () => this.#listeners[event].delete(listener)
   }
 
-  async signIn(input: Credentials & { remember: boolean }): Promise<Me> {
+  async signIn(credentials: Credentials & { remember: boolean }): Promise<Me> {
+    const input = { confirmedHosts: this.options.confirmedHosts, ...credentials }
     this.lastError = null
     this.machine.go('discovering')
     try {
@@ -157,7 +160,7 @@ export class UcwaClient {
     this.#token = { accessToken: stored.accessToken, tokenType: stored.tokenType, expiresAt: stored.expiresAt }
     this.#poolOrigin = saved.poolOrigin
     this.#applicationsHref = saved.applicationsHref
-    this.#creds = stored.password ? { sipAddress: saved.sipAddress, password: stored.password, discoveryUrl: saved.discoveryUrl, remember: true } : null
+    this.#creds = stored.password ? { sipAddress: saved.sipAddress, password: stored.password, discoveryUrl: saved.discoveryUrl, remember: true, confirmedHosts: this.options.confirmedHosts } : null
     this.#account = tokenAccount(saved.sipAddress, saved.poolOrigin)
     this.lastError = null
     this.machine.go('creating-application')

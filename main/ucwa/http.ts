@@ -1,10 +1,11 @@
-// The one HTTP client (got): Accept/Content-Type per request, bearer token only to the pool's origins,
+// The one HTTP client (got): Accept/Content-Type per request, bearer token only to the pool's origins and only over TLS,
 // timeouts, retries only for idempotent GETs, keep-alive, a size cap on every body. Every failure becomes a UcwaError.
 import got, { RequestError, type Got, type Method } from 'got'
 import { sessionAgents, type ConnectTo } from './agents'
 import { errorFromBody, UcwaError, userMessage } from './errors'
 import { eventsFromJson, eventsFromXml, type EventsPage } from './events'
 import { fromJson, fromXml, parseXml, type Resource } from './resource'
+import { requireSecure } from './secure-transport'
 
 export type Format = 'json' | 'xml'
 
@@ -114,6 +115,7 @@ export class UcwaHttp {
       const token = this.options.token()
       if (token) headers.authorization = `Bearer ${token}`
     }
+    if (headers.authorization) requireSecure(url, 'token') // even when the pool's own hrefs say http
     let body: string | undefined
     if (o.body !== undefined) {
       if (typeof o.body === 'string') {

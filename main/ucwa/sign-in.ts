@@ -4,6 +4,7 @@ import { checkHop, discoveryCandidates, findRoot, MAX_REDIRECTS, withStep, type 
 import { UcwaError, userMessage } from './errors'
 import type { UcwaHttp } from './http'
 import { link } from './resource'
+import { requireSecure } from './secure-transport'
 
 export type SignInStep = 'discovering' | 'authenticating' | 'redirected'
 
@@ -12,6 +13,8 @@ export interface Credentials {
   password: string
   /** a discovery URL the person typed (the simulator, a test pool): its host is trusted; default lyncdiscoverinternal.<domain>, then lyncdiscover.<domain> */
   discoveryUrl?: string
+  /** hosts outside the SIP domain the person confirmed for it (RootURL.md step 6 answered by them), asked at each discovery */
+  confirmedHosts?: (domain: string) => readonly string[]
 }
 
 export interface Discovered {
@@ -38,7 +41,8 @@ export function validDomain(sipAddress: string): string {
  * Finds the user's pool and gets a token for it (RootURL.md, CreateAnApplication.md). Every hop (root redirects,
  * the user link, user redirects, the applications link) must stay in the SIP domain or on a typed discovery URL's
  * host (RootURL.md step 6). A password goes only to the token endpoint the challenging server named on its own
- * origin; a token goes only back to the origin that issued it. rootTimeoutMs: how long each discovery name may take
+ * origin; a token goes only back to the origin that issued it; neither goes without TLS (Forbidden/InsecureTransport,
+ * loopback excepted). rootTimeoutMs: how long each discovery name may take
  * (default 15 s). Errors are UcwaError with debugInfo.step and .host.
  */
 export async function discover(
@@ -50,9 +54,11 @@ export async function discover(
 ): Promise<Discovered> {
   onStep('discovering')
   const typed = creds.discoveryUrl ? typedUrl(creds.discoveryUrl) : undefined
-  const trust: Trust = { domain: typed ? sipDomain(creds.sipAddress)?.toLowerCase() : validDomain(creds.sipAddress), typedHost: typed?.hostname }
+  const domain = typed ? sipDomain(creds.sipAddress)?.toLowerCase() : validDomain(creds.sipAddress)
+  const trust: Trust = { domain, typedHost: typed?.hostname, confirmedHosts: domain ? creds.confirmedHosts?.(domain) : undefined }
   const { root, url: rootUrl } = await findRoot(http, typed ? [typed.toString()] : discoveryCandidates(trust.domain!), trust, rootTimeoutMs)
-  let userHref = checkHop(link(root, 'user')!, rootUrl, trust, 'user').toString()
+  // each hop that will carry the password or a token must have TLS (loopback excepted): refused before any request
+  let userHref = requireSecure(checkHop(link(root, 'user')!, rootUrl, trust, 'user'), 'password', 'user').toString()
   const tokens = new Map<string, Token>()
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const origin = new URL(userHref).origin
@@ -74,20 +80,20 @@ export async function discover(
     })
     const applications = link(user, 'applications')
     if (applications) {
-      const href = checkHop(applications, userHref, trust, 'applications')
+      const href = requireSecure(checkHop(applications, userHref, trust, 'applications'), 'token', 'applications')
       if (href.origin !== origin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin'), debugInfo: { step: 'applications', host } })
       return { poolOrigin: origin, applicationsHref: href.toString(), token: tokens.get(origin)! }
     }
     const redirect = link(user, 'redirect')
     if (!redirect) throw new UcwaError({ status: 200, code: 'BadResponse', message: `${host} answered without a way to sign in.`, debugInfo: { step: 'user', host } })
     onStep('redirected')
-    const redirectHref = checkHop(redirect, userHref, trust, 'redirect').toString()
+    const redirectHref = requireSecure(checkHop(redirect, userHref, trust, 'redirect'), 'token', 'redirect').toString()
     // the token goes only back to the origin that issued it, even within the domain
     const bearer = new URL(redirectHref).origin === origin ? tokens.get(origin)?.accessToken : undefined
     const target = await atStep('redirect', new URL(redirectHref).hostname, async () => http.parse(http.check(await http.send(redirectHref, { auth: false, bearer }))))
     const next = link(target, 'user')
     if (!next) throw new UcwaError({ status: 200, code: 'BadResponse', message: `${host} redirected the sign-in without saying where.`, debugInfo: { step: 'redirect', host } })
-    userHref = checkHop(next, redirectHref, trust, 'redirect').toString()
+    userHref = requireSecure(checkHop(next, redirectHref, trust, 'redirect'), 'password', 'redirect').toString()
   }
   throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'RedirectLoop', message: userMessage('Conflict', 'RedirectLoop'), debugInfo: { step: 'redirect', host: new URL(userHref).hostname } })
 }

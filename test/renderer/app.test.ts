@@ -3,11 +3,12 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../main/core/core'
-import type { TokenStore } from '../../main/credentials/token-store'
 import App from '../../renderer/src/App.vue'
 import { createApi } from '../../renderer/src/api/client'
 import { setApi } from '../../renderer/src/api/current'
 import { useAppStore } from '../../renderer/src/stores/app'
+import { DeferredTokenStore } from '../../main/credentials/deferred-token-store'
+import { MemoryTokenStore, type TokenStore } from '../../main/credentials/token-store'
 import { testCore } from '../support/core'
 import { inProcessBridge } from '../support/in-process-bridge'
 
@@ -32,6 +33,18 @@ describe('app shell', () => {
     const store = useAppStore()
     const first = store.now
     await expect.poll(() => store.now !== null && store.now !== first).toBe(true)
+  })
+
+  it('while the keychain is still being checked the page is up with its settings; the keychain warning follows the check', async () => {
+    let opened: (store: TokenStore) => void = () => {}
+    const wrapper = await mountApp({ tokenStore: new DeferredTokenStore(new Promise((done) => (opened = done))) })
+    const store = useAppStore()
+    expect(store.settings).not.toBeNull()
+    expect(store.info).toBeNull()
+    expect(wrapper.find('[data-testid=keychain-warning]').exists()).toBe(false)
+    opened(new MemoryTokenStore('The system keychain is not available (it did not answer within 5 s); you will be asked to sign in again next time.'))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=keychain-warning]').text()).toContain('it did not answer within 5 s')
   })
 
   it('changing the theme saves it in main and applies it to the page', async () => {

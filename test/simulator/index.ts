@@ -7,6 +7,7 @@ import { MediaUnit } from './conference/unit'
 import { Faults, type FaultInput, type FaultRule } from './faults'
 import { RawAnswers, type RawAnswerInput, type StreamRecord } from './http/raw-answers'
 import { createPoolServer, type Ctx, type DiscoveryMode, type Pool } from './http/server'
+import type { SecretSeen } from './http/secrets-seen'
 import { randomIds, seededIds } from './ids'
 import { Directory, defaultUsers, type UserConfig } from './pool/directory'
 import { defaultWorldConfig, World, type WorldConfig } from './pool/world'
@@ -61,6 +62,8 @@ export interface SimulatorControl {
   setDiscovery(name: 'internal' | 'external', mode: DiscoveryMode): void
   /** answer a resource with a 3xx or a slow oversized body instead (see RawAnswerInput); the stream's record */
   rawAnswer(input: RawAnswerInput): StreamRecord
+  /** every Authorization header and password grant the pools received, in order: where each secret went */
+  secretsSeen(): SecretSeen[]
   /** the discovery names asked so far (tls mode), in order, e.g. ["lyncdiscoverinternal.contoso.test"] */
   discoveryAsked(): string[]
   applications(sip?: string): Array<{ id: string; user: string; pool: string; available: boolean; endpointId: string }>
@@ -100,12 +103,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const domain = options.domain ?? 'contoso.test'
   const shared: Ctx['options'] = { redirectLoop: false, bodyLimit: options.bodyLimit ?? 256 * 1024, domain, discovery: { internal: 'answer', external: 'answer' }, asked: [] }
   const raw = new RawAnswers()
+  const secrets: SecretSeen[] = []
   const pools: Pool[] = []
   const servers: FastifyInstance[] = []
 
   for (const [i, id] of poolIds.entries()) {
     const pool: Pool = { id, origin: '', port: 0 }
-    const server = createPoolServer({ world, faults, raw, pool, pools: () => pools, options: shared, tls: options.tls }, routes)
+    const server = createPoolServer({ world, faults, raw, secrets, pool, pools: () => pools, options: shared, tls: options.tls }, routes)
     await server.listen({ port: i === 0 ? (options.port ?? 0) : 0, host: options.host ?? '127.0.0.1' })
     const address = server.server.address() as AddressInfo
     pool.origin = options.tls ? `https://${options.poolHosts?.[id] ?? `${id}.${domain}`}:${address.port}` : `http://${address.address}:${address.port}`
@@ -164,6 +168,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     rawAnswer: (input) => raw.add(input),
     discoveryAsked: () => [...shared.asked],
+    secretsSeen: () => [...secrets],
     applications: (sip) =>
       [...world.apps.values()]
         .filter((a) => !sip || a.user.sip === sip.replace(/^sip:/i, '').toLowerCase())
@@ -210,4 +215,5 @@ async function freePort(): Promise<number> {
 export { ManualClock, realClock } from './clock'
 export type { DiscoveryMode } from './http/server'
 export type { RawAnswerInput, StreamRecord } from './http/raw-answers'
+export type { SecretSeen } from './http/secrets-seen'
 export type { UserConfig } from './pool/directory'

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { configuredDiscoveryUrl } from '../../main/core/configured-pool'
 import { keychainAdvice } from '../../main/credentials/keychain-advice'
+import type { ProbeLauncher } from '../../main/credentials/keychain-probe'
+import { openTokenStore } from '../../main/credentials/open-token-store'
 
 describe('PARLEY_DISCOVERY_URL', () => {
   it('is the discovery URL when it is https, or http on this computer; unset or blank is none', () => {
@@ -24,5 +26,17 @@ describe('keychain advice', () => {
     )
     expect(keychainAdvice('darwin', 'x')).toMatch(/^Parley could not use the macOS Keychain.*unlock your login keychain/)
     expect(keychainAdvice('win32', 'x')).toMatch(/^Parley could not use Windows Credential Manager.*Credential Manager service is running/)
+  })
+
+  it('is what the app shows when the keychain probe finds none', async () => {
+    // a probe child that answers as the real one does when no Secret Service is on the bus
+    const launch: ProbeLauncher = () => ({
+      onOutput: (listener) => setTimeout(() => listener('{"ok":false,"error":"Cannot autolaunch D-Bus without X11 $DISPLAY"}\n'), 5),
+      onExit: () => {},
+      kill: () => {},
+    })
+    const store = await openTokenStore({ probe: launch, timeoutMs: 2_000 })
+    expect(store.kind).toBe('memory')
+    expect(store.unavailableReason).toBe(keychainAdvice(process.platform, 'Cannot autolaunch D-Bus without X11 $DISPLAY'))
   })
 })

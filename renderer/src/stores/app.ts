@@ -21,13 +21,11 @@ export const useAppStore = defineStore('app', {
     async start() {
       api().on('clock.tick', ({ now }) => (this.now = now))
       api().on('settings.changed', (settings) => (this.settings = settings))
-      try {
-        const [info, settings] = await Promise.all([api().invoke('app.getInfo'), api().invoke('settings.get')])
-        this.info = info
-        this.settings = settings
-      } catch (e) {
-        this.error = e instanceof ApiError ? e.message : 'Parley could not start'
-      }
+      const failed = (e: unknown) => (this.error = e instanceof ApiError ? e.message : 'Parley could not start')
+      // settings (theme…) never wait for app.getInfo, which answers once the keychain check is done (≤ 5 s)
+      const info = api().invoke('app.getInfo').then((i) => void (this.info = i), failed)
+      await api().invoke('settings.get').then((s) => void (this.settings = s), failed)
+      await info
     },
     async updateSettings(patch: Partial<Settings>) {
       try {

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import type { SessionInfo } from '../../../preload/contract'
+import type { ServerToConfirm, SessionInfo } from '../../../preload/contract'
 import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
 
@@ -16,10 +16,17 @@ export const useSessionStore = defineStore('session', {
     /** the message to show under the form: the pool's, or what the contract refused */
     formError: null as string | null,
     busy: false,
+    /** the person pressed Cancel on this confirmation: the refusal stands and is shown as an error */
+    declined: null as ServerToConfirm | null,
     availability: 'Online' as 'Online' | 'Busy' | 'DoNotDisturb' | 'BeRightBack' | 'Away' | 'Offwork',
   }),
   getters: {
     signedIn: (s) => s.info.state === 'signed-in' || s.info.state === 'reconnecting',
+    /** RootURL.md's domain check failed: the server the person must confirm before Parley goes on (null: none, or cancelled) */
+    toConfirm: (s): ServerToConfirm | null => {
+      const c = s.info.state === 'signed-out' ? s.info.error?.confirm : undefined
+      return c && !(s.declined && s.declined.host === c.host && s.declined.sipAddress === c.sipAddress) ? c : null
+    },
     progress(s): string | null {
       return (
         {
@@ -40,8 +47,10 @@ export const useSessionStore = defineStore('session', {
       })
       this.info = await api().invoke('session.get')
     },
-    async signIn(form: SignInForm) {
+    /** trustServer: Continue on the confirmation for that host (main keeps it for the domain and signs in again) */
+    async signIn(form: SignInForm, trustServer?: string) {
       this.formError = null
+      this.declined = null
       this.busy = true
       try {
         this.info = await api().invoke('session.signIn', {
@@ -49,12 +58,19 @@ export const useSessionStore = defineStore('session', {
           password: form.password,
           remember: form.remember,
           ...(form.discoveryUrl.trim() && { discoveryUrl: form.discoveryUrl.trim() }),
+          ...(trustServer && { trustServer }),
         })
       } catch (e) {
         this.formError = e instanceof ApiError ? (e.issues?.[0]?.message ?? e.message) : 'Sign-in failed.'
+        // what to confirm rides on the session's error; read it now rather than wait for the event
+        this.info = await api().invoke('session.get').catch(() => this.info)
       } finally {
         this.busy = false
       }
+    },
+    /** Cancel on the confirmation: the server stays refused */
+    declineServer() {
+      this.declined = this.toConfirm
     },
     async setAvailability(availability: 'Online' | 'Busy' | 'DoNotDisturb' | 'BeRightBack' | 'Away' | 'Offwork') {
       try {

@@ -5,6 +5,7 @@ import type { Grant } from '../pool/tokens'
 import type { World } from '../pool/world'
 import type { Faults } from '../faults'
 import type { RawAnswers } from './raw-answers'
+import { recordSecrets, type SecretSeen } from './secrets-seen'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
 import { checkCrossDomainOrigin } from '../routes/xframe'
@@ -37,6 +38,8 @@ export interface Ctx {
   world: World
   faults: Faults
   raw: RawAnswers
+  /** where each Authorization header and password grant went (recordSecrets) */
+  secrets?: SecretSeen[]
   pool: Pool
   pools: () => Pool[]
   options: { redirectLoop: boolean; bodyLimit: number; domain: string; discovery: { internal: DiscoveryMode; external: DiscoveryMode }; asked: string[] }
@@ -113,6 +116,7 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
     ...(ctx.tls && { https: { key: ctx.tls.key, cert: ctx.tls.cert } }),
   }) as unknown as FastifyInstance
   server.decorateRequest('grant', null)
+  if (ctx.secrets) recordSecrets(server, ctx.pool, ctx.secrets) // first: it sees what the challenge then refuses
   server.removeAllContentTypeParsers()
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
