@@ -12,10 +12,11 @@ export const STEP_WORDS: Record<string, string> = {
 
 /**
  * `e` with its step (debugInfo.step) named at the start of its message: "Finding your server: 127.0.0.1 did not
- * answer." A wrong password (InvalidGrant) says all it needs; anything not a UcwaError or without a step is as it was.
+ * answer." A wrong password (InvalidGrant) and a server outside the domain (DomainMismatch, which the person is asked
+ * about) say all they need; anything not a UcwaError or without a step is as it was.
  */
 export function placeSignInError(e: unknown): unknown {
-  if (!(e instanceof UcwaError) || e.code === 'InvalidGrant') return e
+  if (!(e instanceof UcwaError) || e.code === 'InvalidGrant' || e.subcode === 'DomainMismatch') return e
   const words = STEP_WORDS[e.debugInfo?.step ?? '']
   if (!words) return e
   return new UcwaError({ status: e.status, code: e.code, subcode: e.subcode, message: `${words}: ${e.message}`, debugInfo: e.debugInfo })
