@@ -49,6 +49,12 @@ async function launch(name: string): Promise<Client> {
 
 const state = (page: Page) => page.getByTestId('call-state').textContent()
 const frames = async (page: Page) => Number(await page.getByTestId('call-quality').getAttribute('data-frames'))
+/** whether Bob's picture stopped: two readings of decoded frames 2.5 s apart are the same */
+async function stalled(page: Page): Promise<boolean> {
+  const first = await frames(page)
+  await new Promise((r) => setTimeout(r, 2500))
+  return (await frames(page)) === first
+}
 const key = (page: Page, letter: string) => page.keyboard.press(`Control+Shift+${letter}`)
 
 /** each call control's box against the window, at the top of the page (no scrolling) */
@@ -111,8 +117,11 @@ describe('everyday calls in Chromium', () => {
     await expect.poll(() => controls.getByRole('button', { name: 'Mute' }).count()).toBe(1)
     await key(alice, 'O')
     await expect.poll(() => controls.getByRole('button', { name: 'Camera on' }).count(), { timeout: 15_000 }).toBe(1)
+    // the camera left the call (a renegotiation): Bob's picture stops; only then is the camera turned on again
+    await expect.poll(() => stalled(bob), { timeout: 15_000 }).toBe(true)
     await key(alice, 'O')
     await expect.poll(() => controls.getByRole('button', { name: 'Camera off' }).count(), { timeout: 15_000 }).toBe(1)
+    await expect.poll(() => stalled(bob), { timeout: 15_000 }).toBe(false)
     // a shortcut with no call to act on does nothing: Bob declines nothing
     await key(bob, 'D')
     expect(await state(bob)).toMatch(/^Connected/)
@@ -162,6 +171,24 @@ describe('everyday calls in Chromium', () => {
     const alice = clients.alice!.page
     const plug = (id: string, present: boolean) => alice.evaluate(([i, p]) => (window as unknown as { __plug: (id: string, present: boolean) => void }).__plug(i as string, p as boolean), [id, present])
     const chosen = async (what: string) => ((await clients.alice!.core.dispatch('settings.get', undefined)) as { value: Record<string, string> }).value[what]
+
+    // in the call, Devices opens over the stage, in view, above the controls
+    await alice.getByRole('button', { name: 'Devices' }).click()
+    const panel = alice.getByRole('dialog', { name: 'Devices for this call' })
+    const box = (await panel.boundingBox())!
+    const stage = (await alice.getByTestId('stage').boundingBox())!
+    const viewport = alice.viewportSize()!
+    expect(box.y).toBeGreaterThanOrEqual(0)
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height)
+    expect(box.y).toBeGreaterThanOrEqual(stage.y) // over the stage, where the person is looking
+    const inCallMic = await alice.locator('select#call-microphone option').evaluateAll((os) => os.map((o) => ({ id: (o as HTMLOptionElement).value, label: o.textContent!.trim() })).find((m) => m.id && m.id !== 'default' && !m.label.includes('Default'))!)
+    await alice.locator('select#call-microphone').selectOption(inCallMic.id)
+    await expect.poll(() => alice.getByTestId('mic-in-use').textContent()).toBe(`Microphone in use: ${inCallMic.label}`)
+    await screenshot(alice, 'call-devices')
+    await alice.getByRole('button', { name: 'Devices' }).click()
+    await expect.poll(() => panel.count()).toBe(0)
+    await clients.alice!.core.dispatch('settings.update', { microphoneId: '' })
+
     await alice.getByText('Settings').click()
     expect(await alice.getByTestId('camera-status').textContent()).toBe('Camera and microphone are in use by your call.')
     expect(await alice.getByRole('button', { name: 'Test camera and microphone' }).isDisabled()).toBe(true)
