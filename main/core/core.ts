@@ -99,6 +99,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
   client.on('state', () => events.emit('session.changed', sessionInfo()))
+  // a new sign-in makes me available again (makeMeAvailable): the tray and the page must not keep the last choice
+  client.on('state', () => {
+    if (client.state !== 'signed-out' || availability === 'Online') return
+    availability = 'Online'
+    events.emit('presence.changed', { availability })
+  })
   // call history: the signed-in account's, from the data folder; each ended call is added as it ends
   const history = new CallHistoryStore(options.historyDir ?? null)
   const recorder = new HistoryRecorder()
