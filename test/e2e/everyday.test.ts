@@ -69,6 +69,19 @@ const controlsOutside = (page: Page) =>
     return out
   })
 
+/** how much of the remote picture (as drawn inside its element: object-fit contain) my preview covers, in px² */
+const previewOverlap = (page: Page) =>
+  page.evaluate(() => {
+    const self = document.querySelector('.stage .self')!.getBoundingClientRect()
+    const video = document.querySelector('[data-testid=remote-tile] video') as HTMLVideoElement
+    const r = video.getBoundingClientRect()
+    const scale = Math.min(r.width / video.videoWidth, r.height / video.videoHeight)
+    const w = video.videoWidth * scale
+    const h = video.videoHeight * scale
+    const pic = { left: r.left + (r.width - w) / 2, top: r.top + (r.height - h) / 2, right: r.left + (r.width + w) / 2, bottom: r.top + (r.height + h) / 2 }
+    return Math.max(0, Math.min(pic.right, self.right) - Math.max(pic.left, self.left)) * Math.max(0, Math.min(pic.bottom, self.bottom) - Math.max(pic.top, self.top))
+  })
+
 beforeAll(async () => {
   sim = await startSimulator()
   for (const name of ['alice', 'bob']) {
@@ -143,18 +156,20 @@ describe('everyday calls in Chromium', () => {
     const box = await bob.locator('.stage').boundingBox()
     expect(box!.width).toBeGreaterThan(1920 * 0.6)
     expect(box!.height).toBeGreaterThan(1080 * 0.6)
-    const overlap = await bob.evaluate(() => {
-      const self = document.querySelector('.stage .self')!.getBoundingClientRect()
-      const video = document.querySelector('[data-testid=remote-tile] video') as HTMLVideoElement
-      const r = video.getBoundingClientRect()
-      // the picture drawn inside the element (object-fit: contain)
-      const scale = Math.min(r.width / video.videoWidth, r.height / video.videoHeight)
-      const w = video.videoWidth * scale
-      const h = video.videoHeight * scale
-      const pic = { left: r.left + (r.width - w) / 2, top: r.top + (r.height - h) / 2, right: r.left + (r.width + w) / 2, bottom: r.top + (r.height + h) / 2 }
-      return Math.max(0, Math.min(pic.right, self.right) - Math.max(pic.left, self.left)) * Math.max(0, Math.min(pic.bottom, self.bottom) - Math.max(pic.top, self.top))
-    })
-    expect(overlap).toBe(0)
+    expect(await previewOverlap(bob)).toBe(0)
+
+    // full screen: the button, or a double-click on the picture; a double-click there leaves it again
+    const fullscreen = () => bob.evaluate(() => document.fullscreenElement?.getAttribute('data-testid') ?? null)
+    await bob.getByRole('button', { name: 'Full screen' }).click()
+    await expect.poll(fullscreen).toBe('stage')
+    await bob.screenshot({ path: join(import.meta.dirname, '../../test-results/call-fullscreen.png') })
+    expect(await previewOverlap(bob)).toBe(0)
+    await bob.getByTestId('stage').dblclick()
+    await expect.poll(fullscreen).toBeNull()
+    await bob.getByTestId('stage').dblclick()
+    await expect.poll(fullscreen).toBe('stage')
+    await bob.getByTestId('stage').dblclick()
+    await expect.poll(fullscreen).toBeNull()
     await bob.setViewportSize({ width: 1100, height: 760 })
 
     // on hold: plain on the picture for both sides
