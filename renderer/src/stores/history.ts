@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { watchEffect } from 'vue'
 import type { CallHistory } from '../../../preload/contract'
 import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
@@ -9,6 +10,8 @@ export const useHistoryStore = defineStore('history', {
   actions: {
     async start() {
       api().on('history.changed', (h) => (this.history = h))
+      // the missed-call count reaches the taskbar and the tab as the window's title, in a call too
+      watchEffect(() => (document.title = this.history.unseenMissed ? `(${this.history.unseenMissed}) Parley` : 'Parley'))
       this.history = await api().invoke('history.get')
     },
     async markSeen() {
