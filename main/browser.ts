@@ -1,5 +1,6 @@
 // `npm run start:browser`: the main-process core under plain Node, the renderer in any browser.
 import { join, resolve } from 'node:path'
+import { configuredDiscoveryUrl } from './core/configured-pool'
 import { createCore } from './core/core'
 import { DeferredTokenStore } from './credentials/deferred-token-store'
 import { nodeProbeLauncher } from './credentials/node-probe-launcher'
@@ -11,15 +12,25 @@ import { appVersion } from './version'
 
 // the keychain is probed in a child process of its own (a hang or a crash there costs nothing here); nothing waits for it
 const tokenStore = new DeferredTokenStore(openTokenStore({ probe: nodeProbeLauncher(join(import.meta.dirname, 'keychain-probe.js')) }))
+const discoveryUrl = (() => {
+  try {
+    return configuredDiscoveryUrl(process.env)
+  } catch (e) {
+    console.error(`[parley] ${(e as Error).message}`)
+    return process.exit(1)
+  }
+})()
 // no server configured: the embedded simulator is the default pool
-const demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
+const demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
 const core = await createCore({
   demo: demo?.info ?? null,
+  discoveryUrl,
   host: 'browser',
   version: appVersion,
   tokenStore,
   settingsFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'settings.json'),
   sessionFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'session.json'),
+  historyDir: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'call-history'),
   log: (message) => console.error(`[parley] ${message}`),
 })
 const host = await startBrowserHost({
@@ -29,6 +40,7 @@ const host = await startBrowserHost({
   log: (message) => console.error(`[parley] ${message}`),
 })
 if (demo) console.log(`Demo pool (UCWA simulator): ${demo.info.discoveryUrl}`)
+if (discoveryUrl) console.log(`Pool: ${discoveryUrl}`)
 console.log(`Parley is running in browser mode. Open: ${host.url}`)
 void tokenStore.ready.then(() => tokenStore.kind === 'memory' && console.log(`Keychain: ${tokenStore.unavailableReason}`))
 

@@ -1,6 +1,7 @@
 // Electron entry: thin glue around the core (main/core) and the desktop pieces (main/desktop).
 import { join } from 'node:path'
-import { app, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron'
+import { configuredDiscoveryUrl } from './core/configured-pool'
 import { createCore, type Core } from './core/core'
 import { DeferredTokenStore } from './credentials/deferred-token-store'
 import { openTokenStore } from './credentials/open-token-store'
@@ -11,6 +12,7 @@ import { startDesktopLife, type DesktopLife } from './desktop/desktop-life'
 import { exportDiagnostics } from './desktop/diagnostics'
 import { wireIpc } from './desktop/ipc'
 import { setUpLogging } from './desktop/logging'
+import { LinkInbox } from './desktop/deep-link'
 import { utilityProbeLauncher } from './desktop/utility-probe-launcher'
 import { createMainWindow } from './desktop/main-window'
 import { APP_SCHEME, lockSession, lockWebContents } from './desktop/security'
@@ -29,6 +31,12 @@ if (!app.requestSingleInstanceLock()) {
   let demo: Awaited<ReturnType<typeof startDemoPool>> | null = null
   const preloadDir = join(import.meta.dirname, '../preload')
 
+  // macOS hands links over as open-url, the one that started the app before ready: the inbox holds it until then
+  const links = new LinkInbox()
+  app.on('open-url', (e, url) => {
+    e.preventDefault()
+    links.receive(url)
+  })
   // a second start (or a sip: link on Windows/Linux) comes here: show the window, pass the link on
   app.on('second-instance', (_e, argv) => life?.handleArgv(argv))
 
@@ -42,15 +50,24 @@ if (!app.requestSingleInstanceLock()) {
     // the keychain is probed in a utility process of its own; nothing below waits for it
     const tokenStore = new DeferredTokenStore(openTokenStore({ probe: utilityProbeLauncher(join(import.meta.dirname, 'keychain-probe.js')) }))
     // no server configured: the embedded simulator is the default pool
-    demo = process.env.PARLEY_DISCOVERY_URL ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
+    let discoveryUrl: string | null
+    try {
+      discoveryUrl = configuredDiscoveryUrl(process.env)
+    } catch (e) {
+      dialog.showErrorBox('Parley cannot start', (e as Error).message)
+      return app.exit(1)
+    }
+    demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
     let desktop: DesktopLife | null = null
     core = await createCore({
       demo: demo?.info ?? null,
+      discoveryUrl,
       host: 'electron',
       version: appVersion,
       tokenStore,
       settingsFile: join(app.getPath('userData'), 'settings.json'),
       sessionFile: join(app.getPath('userData'), 'session.json'),
+      historyDir: join(app.getPath('userData'), 'call-history'),
       log: logging.log,
       desktop: {
         logFile: logging.file,
@@ -61,7 +78,7 @@ if (!app.requestSingleInstanceLock()) {
     })
     window = createMainWindow(preloadDir)
     window.on('closed', () => (window = null))
-    life = desktop = startDesktopLife({ core, window: () => window, iconsDir: join(import.meta.dirname, '../../build/icons'), preloadDir, log: logging.log })
+    life = desktop = startDesktopLife({ core, window: () => window, iconsDir: join(import.meta.dirname, '../../build/icons'), preloadDir, links, log: logging.log })
     wireIpc(ipcMain, core, () => [window?.webContents, life?.callWindow.webContents].filter((w) => !!w))
     installAppMenu({ checkForUpdates: () => void life?.updates.check(), exportDiagnostics: () => void core?.dispatch('diagnostics.export', undefined) })
     life.handleArgv(process.argv)

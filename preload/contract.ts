@@ -57,6 +57,8 @@ export const AppInfo = v.object({
   keychain: KeychainStatus,
   /** set when no server is configured and the embedded simulator runs */
   demo: v.nullable(DemoPool),
+  /** the discovery URL the installation is configured with (PARLEY_DISCOVERY_URL): sign-in's default */
+  discoveryUrl: v.optional(v.nullable(v.string())),
   /** where the log file is (Electron); null in browser mode */
   logFile: v.nullable(v.string()),
 })
@@ -125,6 +127,23 @@ export const CallSnapshot = v.object({
 })
 export type CallSnapshot = v.InferOutput<typeof CallSnapshot>
 
+/** one call in the history: who (everyone of a conference), when (ms since the epoch), how long (s), how it ended */
+export const HistoryEntry = v.object({
+  id: v.string(),
+  direction: v.picklist(['outgoing', 'incoming']),
+  people: v.array(Person),
+  conference: v.boolean(),
+  startedAt: v.number(),
+  durationS: v.number(),
+  /** answered: it connected; missed: an incoming call that never did (the caller cancelled, nobody answered) */
+  outcome: v.picklist(['answered', 'missed', 'declined', 'not-answered']),
+  /** how it ended, in words */
+  ended: v.string(),
+})
+export type HistoryEntry = v.InferOutput<typeof HistoryEntry>
+export const CallHistory = v.object({ entries: v.array(HistoryEntry), unseenMissed: v.number() })
+export type CallHistory = v.InferOutput<typeof CallHistory>
+
 export const MediaRequest = v.object({
   requestId: v.string(),
   callId: v.string(),
@@ -180,6 +199,10 @@ export const contract = {
     'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
     'calls.change': { input: v.strictObject({ callId: Id, change: v.picklist(['hold', 'resume', 'video-off', 'video-on']) }), output: v.null() },
     'calls.setMuted': { input: v.strictObject({ callId: Id, audio: v.optional(v.boolean()), video: v.optional(v.boolean()) }), output: v.null() },
+    /** the signed-in account's call history, newest first */
+    'history.get': { input: NoInput, output: CallHistory },
+    /** the person saw the missed calls: the badge goes */
+    'history.markSeen': { input: NoInput, output: CallHistory },
     'update.check': { input: NoInput, output: UpdateStatus },
     'update.restart': { input: NoInput, output: v.object({ restarted: v.boolean() }) },
     'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },
@@ -190,13 +213,16 @@ export const contract = {
     'settings.changed': Settings,
     'session.changed': SessionInfo,
     'calls.changed': CallSnapshot,
+    'history.changed': CallHistory,
     /** a watched contact's presence changed (presence subscription) */
     'people.presence': v.object({ uri: v.string(), availability: Availability }),
+    /** my own presence changed (from the page, the tray or another window) */
+    'presence.changed': v.object({ availability: Availability }),
     'media.request': MediaRequest,
     'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation', 'renegotiate']) }),
     'media.close': v.object({ callId: v.string(), what: v.picklist(['p2p', 'conference', 'all']) }),
     'update.status': UpdateStatus,
-    /** a sip:/tel:/parley: link asked for a call: the renderer asks the person first */
+    /** a sip:/parley: link asked for a call: the renderer asks the person first */
     'deeplink.call': v.object({ to: v.string() }),
     /** from the tray, the app menu or the global shortcut (hang-up is done in main) */
     'app.command': v.object({ command: v.picklist(['toggle-mute']) }),

@@ -14,8 +14,11 @@ import { EventHub } from './event-hub'
 import { ContractMediaAgent } from './media-bridge'
 import { PresenceWatch } from '../ucwa/presence'
 import { Photos } from './photos'
+import { CallHistoryStore } from './call-history'
+import { HistoryRecorder } from './history-entry'
 import { SessionMemory } from './session-memory'
 import { checkConfirmation, checkOnlyRemoved, serverToConfirm, trustedFor, withTrusted } from './server-trust'
+import { placeSignInError } from './sign-in-failure'
 import { SettingsStore } from './settings-store'
 
 export interface CoreOptions {
@@ -26,7 +29,11 @@ export interface CoreOptions {
   settingsFile: string | null
   /** where the last session (no secrets) and the endpoint id live; null: memory */
   sessionFile?: string | null
+  /** the folder of each account's call history (in the data folder); null: memory */
+  historyDir?: string | null
   clockIntervalMs?: number
+  /** the pool's discovery URL this installation is configured with (PARLEY_DISCOVERY_URL): sign-in's default */
+  discoveryUrl?: string | null
   /** the embedded simulator's details in demo mode */
   demo?: AppInfo['demo']
   log?: (message: string, error?: unknown) => void
@@ -93,6 +100,38 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
   client.on('state', () => events.emit('session.changed', sessionInfo()))
+  // a new sign-in makes me available again (makeMeAvailable): the tray and the page must not keep the last choice
+  client.on('state', () => {
+    if (client.state !== 'signed-out' || availability === 'Online') return
+    availability = 'Online'
+    events.emit('presence.changed', { availability })
+  })
+  // call history: the signed-in account's, from the data folder; each ended call is added as it ends
+  const history = new CallHistoryStore(options.historyDir ?? null)
+  const recorder = new HistoryRecorder()
+  const historyOwner = () => (client.state === 'signed-in' || client.state === 'reconnecting' ? (client.me?.uri ?? null) : null)
+  let historyOpen: Promise<void> = Promise.resolve()
+  client.on('state', () => {
+    // each switch waits for the one before, so a quick sign-out and in reads the right account's file
+    historyOpen = historyOpen.then(async () => {
+      const owner = historyOwner()
+      if (owner === null && client.state === 'reconnecting') return
+      const before = JSON.stringify(history.current)
+      await history.open(owner).catch((e) => log('could not read the call history', e))
+      if (JSON.stringify(history.current) !== before) events.emit('history.changed', history.current)
+    })
+  })
+  calls.onChange((s) => {
+    const entry = recorder.observe(s, Date.now())
+    if (entry) {
+      historyOpen = historyOpen.then(() =>
+        history.add(entry).then(
+          (h) => events.emit('history.changed', h),
+          (e) => log('could not save the call history', e),
+        ),
+      )
+    }
+  })
   client.on('saved', (s) => void memory.setSession(s).catch((e) => log('could not save the session', e)))
   calls.onChange((s) => events.emit('calls.changed', s))
 
@@ -109,6 +148,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             ? { available: true }
             : { available: false, reason: options.tokenStore.unavailableReason ?? 'No system keychain' },
         demo: options.demo ?? null,
+        discoveryUrl: options.discoveryUrl ?? null,
         logFile: options.desktop?.logFile ?? null,
         }
       },
@@ -126,8 +166,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           events.emit('settings.changed', await settings.update({ trustedServers: withTrusted(settings.current.trustedServers, domain, host) }))
         }
         attempted = input.sipAddress
-        const discoveryUrl = input.discoveryUrl ?? demoDiscoveryFor(options.demo, input.sipAddress)
-        await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl })
+        const discoveryUrl = input.discoveryUrl ?? options.discoveryUrl ?? demoDiscoveryFor(options.demo, input.sipAddress)
+        await client.signIn({ sipAddress: input.sipAddress, password: input.password, remember: input.remember, discoveryUrl }).catch((e: unknown) => {
+          throw placeSignInError(e)
+        })
         return sessionInfo()
       },
       'session.signOut': async () => {
@@ -140,6 +182,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'presence.set': async (input) => {
         await client.setAvailability(input.availability)
         availability = input.availability
+        events.emit('presence.changed', { availability })
         return null
       },
       'update.check': () => {
@@ -177,6 +220,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'calls.addParticipant': async ({ callId, to }) => (await calls.addParticipant(callId, to), null),
       'calls.change': async ({ callId, change }) => (await calls.change(callId, change), null),
       'calls.setMuted': async ({ callId, audio, video }) => (await calls.setMuted(callId, { audio, video }), null),
+      'history.get': async () => (await historyOpen, history.current),
+      'history.markSeen': async () => {
+        await historyOpen
+        const h = await history.markSeen(Date.now())
+        events.emit('history.changed', h)
+        return h
+      },
       'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
     },
     (method, e) => log(`request ${method} failed`, e),

@@ -1,3 +1,4 @@
+import { keychainAdvice } from './keychain-advice'
 import { KeytarTokenStore, type KeytarLike } from './keytar-token-store'
 import { probeKeychain, type ProbeLauncher } from './keychain-probe'
 import { KEYCHAIN_SERVICE, MemoryTokenStore, type TokenStore } from './token-store'
@@ -19,7 +20,8 @@ export async function openTokenStore(
   const service = options.service ?? KEYCHAIN_SERVICE
   if (options.probe) {
     const outcome = await probeKeychain(options.probe, service, options.timeoutMs)
-    if (!outcome.ok) return new MemoryTokenStore(outcome.reason)
+    // the probe's sentence names the technical cause: the person reads what is missing and how to fix it first
+    if (!outcome.ok) return new MemoryTokenStore(keychainAdvice(process.platform, /\((.*)\);/.exec(outcome.reason)?.[1] ?? outcome.reason))
   }
   try {
     const keytar = await (options.load ?? loadKeytar)()
@@ -27,6 +29,6 @@ export async function openTokenStore(
     return new KeytarTokenStore(keytar, service)
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e)
-    return new MemoryTokenStore(`The system keychain is not available (${detail}); you will be asked to sign in again next time.`)
+    return new MemoryTokenStore(keychainAdvice(process.platform, detail))
   }
 }

@@ -1,34 +1,61 @@
-// sip:, tel: and parley: links (protocol handlers, second-instance argv): parsed strictly, anything odd refused.
-export type DeepLink = { kind: 'call'; to: string; scheme: 'sip' | 'tel' | 'parley' }
+// sip: and parley: links (protocol handlers, argv, open-url): parsed strictly, anything odd refused.
+// tel: is not handled: a pool routes a phone number only through Enterprise Voice or call-via-work
+// (startPhoneAudio_ref.md rings the caller's own phone first), and Parley places audio/video calls to contacts
+// (startAudioVideo_ref.md: `to` is a contact), so tel: is neither registered nor accepted.
+export type DeepLink = { kind: 'call'; to: string; scheme: 'sip' | 'parley' }
+
+/** the schemes Parley registers with the OS (electron-builder.yml protocols and Linux mimeTypes list the same) */
+export const LINK_SCHEMES = ['sip', 'parley'] as const
 
 const SIP = /^[a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,190}\.[a-z]{2,63}$/i
-const TEL = /^\+?[0-9][0-9 ().-]{2,30}$/
 
-/** The call a link asks for, or null. Parameters, headers and anything but an address are refused. */
+/**
+ * The address of a SIP URI (RFC 3261 §19.1.1: `sip:user@host[:port][;uri-parameters][?headers]`): parameters,
+ * headers and a port are dropped, as they say how to reach the address, not whom. '' when there is none.
+ */
+function sipAddress(uri: string): string {
+  const address = uri.split(/[;?]/, 1)[0]!
+  return address.replace(/:\d{1,5}$/, '')
+}
+
+/**
+ * The call a link asks for, or null. Forms (as the OSes and browsers hand them over):
+ * `sip:bob@contoso.com`, with parameters or headers (`;transport=tls`, `?subject=x`), `sip://…`, percent-encoded
+ * (`sip:bob%40contoso.com`, as some browsers pass it), `parley://call?to=sip:…`, `parley://call/bob@contoso.com`,
+ * each with the trailing `/` Windows may add to a URL it hands to a protocol handler.
+ * Returns `{ to: 'sip:<address, lower case>' }`.
+ */
 export function parseDeepLink(raw: string): DeepLink | null {
-  // spaces may appear in a tel: number; no other white space or markup characters anywhere
-  if (typeof raw !== 'string' || raw.length > 512 || /[<>"'`\\]/.test(raw) || [...raw].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return null
-  const m = /^(sip|tel|parley):(\/\/)?(.*)$/i.exec(raw.trim())
+  if (typeof raw !== 'string' || raw.length > 512 || /[<>"'`\\\s]/.test(raw.trim()) || [...raw].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return null
+  const m = /^(sip|parley):(\/\/)?(.*?)\/?$/i.exec(raw.trim())
   if (!m) return null
   const scheme = m[1]!.toLowerCase() as DeepLink['scheme']
-  let rest: string
+  let address: string | null
+  if (scheme === 'parley') {
+    const call = /^call\/?\?to=([^&]+)/i.exec(m[3]!) ?? /^call\/([^?]+)$/i.exec(m[3]!)
+    if (!call) return null
+    // the target is one percent-encoded value (to=sip%3Abob%40…), itself a SIP URI or a bare address
+    address = sipAddress((decoded(call[1]!) ?? '').replace(/^sip:/i, ''))
+  } else {
+    // the address alone is decoded: a header's value (subject=a%20b) is not ours to read
+    address = decoded(sipAddress(m[3]!))
+  }
+  return address && SIP.test(address) ? { kind: 'call', to: `sip:${address.toLowerCase()}`, scheme } : null
+}
+
+function decoded(s: string): string | null {
   try {
-    rest = decodeURIComponent(m[3]!)
+    return decodeURIComponent(s)
   } catch {
     return null
   }
-  if (scheme === 'parley') {
-    const call = /^call\/?\?to=(.+)$/i.exec(rest) ?? /^call\/(.+)$/i.exec(rest)
-    if (!call) return null
-    rest = call[1]!.replace(/^sip:/i, '')
-    return SIP.test(rest) ? { kind: 'call', to: `sip:${rest.toLowerCase()}`, scheme } : null
-  }
-  if (scheme === 'sip') return SIP.test(rest) ? { kind: 'call', to: `sip:${rest.toLowerCase()}`, scheme } : null
-  const digits = rest.replace(/[ ().-]/g, '')
-  return TEL.test(rest) && /^\+?\d{3,15}$/.test(digits) ? { kind: 'call', to: `tel:${digits}`, scheme } : null
 }
 
-/** The first link in a command line (a second instance's argv, or the first start's). */
+/**
+ * The first link in a command line: the first start's `process.argv` on Windows and Linux (the registry's
+ * `"Parley.exe" "%1"`, the desktop entry's `%U`), or the argv a second start hands the running one through
+ * `second-instance` (Chromium adds its own `--switches` there, and in development `electron .` comes first).
+ */
 export function linkFromArgv(argv: readonly string[]): DeepLink | null {
   for (const arg of argv.slice(1)) {
     if (arg.startsWith('-')) continue
@@ -36,4 +63,28 @@ export function linkFromArgv(argv: readonly string[]): DeepLink | null {
     if (link) return link
   }
   return null
+}
+
+/**
+ * Holds links that arrive before the app can act on them (macOS sends `open-url` for the link that started the app
+ * before `ready`), then hands them over in order once `deliver` is set.
+ */
+export class LinkInbox {
+  #pending: DeepLink[] = []
+  #deliver: ((link: DeepLink) => void) | null = null
+
+  /** a raw link from the OS; returns whether it was a link Parley takes */
+  receive(raw: string): boolean {
+    const link = parseDeepLink(raw)
+    if (!link) return false
+    if (this.#deliver) this.#deliver(link)
+    else this.#pending.push(link)
+    return true
+  }
+
+  /** from now on links go to `deliver`; the ones held so far go first */
+  open(deliver: (link: DeepLink) => void): void {
+    this.#deliver = deliver
+    for (const link of this.#pending.splice(0)) deliver(link)
+  }
 }

@@ -3,7 +3,7 @@
 import { app, globalShortcut, type BrowserWindow } from 'electron'
 import { autoUpdater } from 'electron-updater'
 import type { Core } from '../core/core'
-import { linkFromArgv, parseDeepLink } from './deep-link'
+import { LINK_SCHEMES, linkFromArgv, type LinkInbox } from './deep-link'
 import { DesktopState, onTrayCommand } from './desktop-state'
 import { ElectronCallWindow, ElectronNotifier } from './electron-alerts'
 import { IncomingCallAlerts } from './incoming-alerts'
@@ -19,7 +19,7 @@ export interface DesktopLife {
   beforeQuit(): Promise<void>
 }
 
-export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | null; iconsDir: string; preloadDir: string; log: (m: string) => void }): DesktopLife {
+export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | null; iconsDir: string; preloadDir: string; links: LinkInbox; log: (m: string) => void }): DesktopLife {
   const { core } = o
   let quitting = false
   let closeToTray = true
@@ -74,11 +74,11 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
   }
   void applySettings()
 
-  for (const scheme of ['sip', 'tel', 'parley']) app.setAsDefaultProtocolClient(scheme)
-  app.on('open-url', (e, url) => {
-    e.preventDefault()
-    const link = parseDeepLink(url)
-    if (link) core.events.emit('deeplink.call', { to: link.to })
+  for (const scheme of LINK_SCHEMES) app.setAsDefaultProtocolClient(scheme)
+  // macOS: links come as open-url, the first one before ready (index.ts holds it in the inbox)
+  o.links.open((link) => {
+    show()
+    core.events.emit('deeplink.call', { to: link.to })
   })
   globalShortcut.register('CommandOrControl+Shift+M', () => core.events.emit('app.command', { command: 'toggle-mute' }))
 

@@ -3,16 +3,22 @@
 import type { CallSnapshot, SessionInfo } from '../../preload/contract'
 import type { Core } from '../core/core'
 import type { TrayMenuItem } from './tray-state'
-import { activeCall, trayView, type TrayView } from './tray-state'
+import { activeCall, PRESENCE_ITEMS, trayView, type MyAvailability, type TrayView } from './tray-state'
 
 /** Follows the core's session and calls; tells `changed` when the tray should be drawn again. */
 export class DesktopState {
   session: SessionInfo = { state: 'signed-out', user: null, error: null }
   readonly calls = new Map<string, CallSnapshot>()
+  /** my presence, as the last presence.changed said */
+  availability: MyAvailability = 'Online'
 
   constructor(core: Pick<Core, 'events'>, onCall: (c: CallSnapshot) => void, changed: () => void) {
     core.events.subscribe((name, payload) => {
       if (name === 'session.changed') this.session = payload as SessionInfo
+      if (name === 'presence.changed') {
+        this.availability = (payload as { availability: MyAvailability }).availability
+        changed()
+      }
       if (name === 'calls.changed') {
         const c = payload as CallSnapshot
         if (c.state === 'ended') this.calls.delete(c.id)
@@ -32,7 +38,7 @@ export class DesktopState {
   }
 
   tray(windowVisible: boolean): TrayView {
-    return trayView({ session: this.session, calls: [...this.calls.values()], windowVisible })
+    return trayView({ session: this.session, calls: [...this.calls.values()], windowVisible, availability: this.availability })
   }
 }
 
@@ -53,7 +59,5 @@ export function onTrayCommand(id: TrayMenuItem['id'], core: Pick<Core, 'events' 
   if (id === 'mute') core.events.emit('app.command', { command: 'toggle-mute' })
   const active = state.active
   if (id === 'hang-up' && active) void core.dispatch('calls.hangUp', { callId: active.id })
-  if (id === 'presence-online' || id === 'presence-busy' || id === 'presence-dnd') {
-    void core.dispatch('presence.set', { availability: id === 'presence-online' ? 'Online' : id === 'presence-busy' ? 'Busy' : 'DoNotDisturb' })
-  }
+  if (id in PRESENCE_ITEMS) void core.dispatch('presence.set', { availability: PRESENCE_ITEMS[id as keyof typeof PRESENCE_ITEMS] })
 }

@@ -1,12 +1,40 @@
 // What the tray shows for the app's state: the icon, the tooltip, whether it flashes, the menu.
-import type { CallSnapshot, SessionInfo } from '../../preload/contract'
+import type { Availability, CallSnapshot, SessionInfo } from '../../preload/contract'
 
-export type TrayIcon = 'signed-out' | 'available' | 'busy' | 'incoming' | 'reconnecting'
+/** my presence as a person sets it (the six of presence.set; Offline is what others see of a signed-out person) */
+export type MyAvailability = Exclude<Availability, 'Offline'>
+
+/** what each presence reads as (the words Skype for Business clients show) */
+export const PRESENCE_WORDS: Record<MyAvailability, string> = {
+  Online: 'Available',
+  Busy: 'Busy',
+  DoNotDisturb: 'Do not disturb',
+  BeRightBack: 'Be right back',
+  Away: 'Away',
+  Offwork: 'Off work',
+}
+
+/** the tray menu's presence items, in the order Skype for Business lists them */
+export const PRESENCE_ITEMS = {
+  'presence-online': 'Online',
+  'presence-busy': 'Busy',
+  'presence-dnd': 'DoNotDisturb',
+  'presence-brb': 'BeRightBack',
+  'presence-away': 'Away',
+  'presence-offwork': 'Offwork',
+} as const satisfies Record<string, MyAvailability>
+export type PresenceItemId = keyof typeof PRESENCE_ITEMS
+
+export type TrayIcon = 'signed-out' | 'available' | 'busy' | 'dnd' | 'away' | 'offwork' | 'incoming' | 'reconnecting'
+
+const PRESENCE_ICON: Record<MyAvailability, TrayIcon> = { Online: 'available', Busy: 'busy', DoNotDisturb: 'dnd', BeRightBack: 'away', Away: 'away', Offwork: 'offwork' }
 
 export interface TrayMenuItem {
-  id: 'show' | 'hide' | 'mute' | 'hang-up' | 'presence-online' | 'presence-busy' | 'presence-dnd' | 'check-updates' | 'quit'
+  id: 'show' | 'hide' | 'mute' | 'hang-up' | PresenceItemId | 'check-updates' | 'quit'
   label: string
   enabled: boolean
+  /** presence items: a radio group, the current one ticked */
+  checked?: boolean
 }
 
 export interface TrayView {
@@ -22,8 +50,11 @@ export function activeCall(calls: Iterable<CallSnapshot>): CallSnapshot | undefi
   return undefined
 }
 
-export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windowVisible: boolean }): TrayView {
+/** The tray for the app's state; `availability` is my presence (default Available). */
+export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windowVisible: boolean; availability?: MyAvailability }): TrayView {
   const { session, calls } = o
+  const availability = o.availability ?? 'Online'
+  const presence = PRESENCE_WORDS[availability]
   const ringing = calls.find((c) => c.state === 'ringing')
   const active = activeCall(calls)
   const signedIn = session.state === 'signed-in' || session.state === 'reconnecting'
@@ -36,11 +67,12 @@ export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windo
     icon = 'incoming'
     tooltip = `Parley — ${ringing.remote.name} is calling`
   } else if (active) {
-    icon = 'busy'
-    tooltip = `Parley — in a call with ${active.conference ? 'a conference' : active.remote.name}${active.audioMuted ? ' (muted)' : ''}`
+    // in a call the pool shows me as Busy ("In a call"), unless I chose Do not disturb, which it keeps
+    icon = availability === 'DoNotDisturb' ? 'dnd' : 'busy'
+    tooltip = `Parley — in a call with ${active.conference ? 'a conference' : active.remote.name}${active.audioMuted ? ' (muted)' : ''}${availability === 'DoNotDisturb' ? ` · ${presence}` : ''}`
   } else if (signedIn) {
-    icon = 'available'
-    tooltip = `Parley — ${session.user?.name ?? 'signed in'}`
+    icon = PRESENCE_ICON[availability]
+    tooltip = `Parley — ${session.user?.name ?? 'signed in'} · ${presence}`
   }
   return {
     icon,
@@ -48,9 +80,7 @@ export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windo
     flashing: !!ringing,
     menu: [
       o.windowVisible ? { id: 'hide', label: 'Hide Parley', enabled: true } : { id: 'show', label: 'Show Parley', enabled: true },
-      { id: 'presence-online', label: 'Available', enabled: signedIn },
-      { id: 'presence-busy', label: 'Busy', enabled: signedIn },
-      { id: 'presence-dnd', label: 'Do not disturb', enabled: signedIn },
+      ...Object.entries(PRESENCE_ITEMS).map(([id, a]) => ({ id: id as PresenceItemId, label: PRESENCE_WORDS[a], enabled: signedIn, checked: signedIn && a === availability })),
       { id: 'mute', label: active?.audioMuted ? 'Unmute' : 'Mute', enabled: !!active },
       { id: 'hang-up', label: 'Hang up', enabled: !!active },
       { id: 'check-updates', label: 'Check for updates', enabled: true },

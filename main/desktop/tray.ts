@@ -20,7 +20,11 @@ export class AppTray {
   render(view: TrayView): void {
     this.#icon = view.icon
     this.#tray.setToolTip(view.tooltip)
-    this.#tray.setContextMenu(Menu.buildFromTemplate(view.menu.map((m) => ({ label: m.label, enabled: m.enabled, click: () => this.onMenu(m.id) }))))
+    this.#tray.setContextMenu(
+      Menu.buildFromTemplate(
+        view.menu.map((m) => ({ label: m.label, enabled: m.enabled, click: () => this.onMenu(m.id), ...(m.checked !== undefined && { type: 'radio' as const, checked: m.checked }) })),
+      ),
+    )
     if (this.#flash) clearInterval(this.#flash)
     this.#flash = null
     this.#tray.setImage(this.#image(view.icon))

@@ -270,7 +270,8 @@ describe('meeting client in Chromium', () => {
     await expect.poll(() => bob.getByTestId('incoming-call').count()).toBe(1)
     await alice.getByRole('button', { name: 'Hang up' }).click()
     await expect.poll(() => bob.getByTestId('incoming-call').count(), { timeout: 10_000 }).toBe(0)
-    await expect.poll(() => bob.getByRole('region', { name: 'Recent calls' }).textContent()).toContain('The call was cancelled.')
+    // to the callee a call the caller gave up on is a missed call
+    await expect.poll(() => bob.getByRole('region', { name: 'Recent calls' }).locator('li').first().textContent()).toMatch(/Alice Ahlberg\s*Missed call/)
     // Bob calls back from his recent calls; Alice declines this time
     await bob.getByRole('button', { name: 'Call back Alice Ahlberg' }).first().click()
     await expect.poll(() => alice.getByTestId('incoming-call').textContent()).toContain('Bob Brennan is calling')

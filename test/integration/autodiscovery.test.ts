@@ -160,7 +160,8 @@ describe('autodiscovery (RootURL.md)', () => {
       const res = await core.dispatch('session.signIn', { sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false })
       expect(res).toMatchObject({ ok: false, error: { kind: 'ucwa', code: 'ServiceFailure', status: 503 } })
       const message = (res as { error: { message: string } }).error.message
-      expect(message).toBe('pool1.contoso.test refused the sign-in (HTTP 503): The server had a problem. Try again in a moment.')
+      // the form names the step too
+      expect(message).toBe('Checking your password: pool1.contoso.test refused the sign-in (HTTP 503): The server had a problem. Try again in a moment.')
       expect(core.client.lastError?.debugInfo).toMatchObject({ step: 'token', host: 'pool1.contoso.test' })
     } finally {
       await core.close()
@@ -174,7 +175,7 @@ describe('autodiscovery (RootURL.md)', () => {
     const core = await testCore({ ucwa: { connectTo: sim.connectTo, ca: tls.ca } })
     try {
       const res = await core.dispatch('session.signIn', { sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false })
-      expect(res).toMatchObject({ ok: false, error: { kind: 'ucwa', code: 'NetworkError', subcode: 'AutodiscoveryFailed', message: `${INTERNAL} and ${EXTERNAL} did not answer. Check your connection and the sign-in address.` } })
+      expect(res).toMatchObject({ ok: false, error: { kind: 'ucwa', code: 'NetworkError', subcode: 'AutodiscoveryFailed', message: `Finding your server: ${INTERNAL} and ${EXTERNAL} did not answer. Check your connection and the sign-in address.` } })
     } finally {
       await core.close()
     }

@@ -116,6 +116,8 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
       await waitFor('Online')
       await ok(bob.c.dispatch('presence.set', { availability: 'DoNotDisturb' }))
       await waitFor('DoNotDisturb')
+      // Bob's own windows (the page, the tray) hear his new presence
+      expect(bob.seen.filter(([n]) => n === 'presence.changed')).toEqual([['presence.changed', { availability: 'DoNotDisturb' }]])
 
       // 40 minutes on: the pool warned before the 30-minute subscription ran out, the client extended it
       for (let minute = 0; minute < 40; minute++) {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DeferredTokenStore } from '../../main/credentials/deferred-token-store'
+import { keychainAdvice } from '../../main/credentials/keychain-advice'
 import { nodeProbeLauncher } from '../../main/credentials/node-probe-launcher'
 import { openTokenStore } from '../../main/credentials/open-token-store'
 import { testCore } from '../support/core'
@@ -91,7 +92,7 @@ describe('keychain probe at start-up', () => {
     const store = await openTokenStore({ service: SERVICE, probe: probeOn(env), timeoutMs: bound })
     const took = Date.now() - began
     expect(store.kind).toBe('memory')
-    expect(store.unavailableReason).toBe('The system keychain is not available (it did not answer within 4 s); you will be asked to sign in again next time.')
+    expect(store.unavailableReason).toBe(keychainAdvice(process.platform, 'it did not answer within 4 s'))
     expect(took).toBeGreaterThanOrEqual(bound - 50)
     expect(took).toBeLessThan(bound + 3_000)
   }, WAIT_MS * 2)
@@ -108,9 +109,7 @@ describe('keychain probe at start-up', () => {
 
     const store = await openTokenStore({ service: SERVICE, probe: probeOn(env), timeoutMs: ANSWER_MS })
     expect(store.kind).toBe('memory')
-    expect(store.unavailableReason).toBe(
-      'The system keychain is not available (the keychain crashed its check (SIGSEGV); a locked keyring with nothing to unlock it can do that); you will be asked to sign in again next time.',
-    )
+    expect(store.unavailableReason).toBe(keychainAdvice(process.platform, 'the keychain crashed its check (SIGSEGV); a locked keyring with nothing to unlock it can do that'))
     await store.set('a@https://pool.test', { accessToken: 'cwt=x', tokenType: 'Bearer', expiresAt: 1 })
     expect(await store.get('a@https://pool.test')).toMatchObject({ accessToken: 'cwt=x' })
   }, WAIT_MS * 2)

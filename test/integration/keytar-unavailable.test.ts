@@ -15,7 +15,9 @@ describe('keychain unavailable', () => {
     process.env.HOME = home
     const store = await openTokenStore({ service: 'Parley unavailable test' })
     expect(store.kind).toBe('memory')
-    expect(store.unavailableReason).toMatch(/system keychain is not available/)
+    // what is missing and how to fix it, in plain words (this machine is Linux)
+    expect(store.unavailableReason).toMatch(/^Parley found no keychain \(a Secret Service such as GNOME Keyring or KWallet\), so it cannot remember your sign-in\. Install GNOME Keyring/)
+    expect(store.unavailableReason).toMatch(/Until then you sign in each time Parley starts\. \(Details: .+\)$/)
     await store.set('a@https://pool.test', { accessToken: 'cwt=secret', tokenType: 'Bearer', expiresAt: 1 })
     expect(await store.get('a@https://pool.test')).toMatchObject({ accessToken: 'cwt=secret' })
     expect(await readdir(home)).toEqual([])

@@ -72,4 +72,40 @@ describe('app shell', () => {
     expect(wrapper.find('[data-testid=demo-pool] table').exists()).toBe(false)
     expect(wrapper.get('[data-testid=demo-pool]').text()).toContain('It has no accounts to try.')
   })
+
+  it('PARLEY_DISCOVERY_URL shows as the sign-in’s discovery URL', async () => {
+    const wrapper = await mountApp({ discoveryUrl: 'https://lyncdiscover.contoso.com/' })
+    expect((wrapper.get('input#discovery').element as HTMLInputElement).value).toBe('https://lyncdiscover.contoso.com/')
+  })
+
+  it('the keychain warning can be dismissed, and Keep me signed in says it lasts only for this session without one', async () => {
+    const wrapper = await mountApp()
+    expect(wrapper.get('[data-testid=remember-note]').text()).toBe('Only until Parley closes: without a keychain your sign-in is not kept on this computer.')
+    await wrapper.get('button[aria-label="Dismiss the keychain warning"]').trigger('click')
+    expect(wrapper.find('[data-testid=keychain-warning]').exists()).toBe(false)
+    wrapper.unmount()
+    await core!.close()
+    // with a keychain: no warning, no note
+    const keychain: TokenStore = { kind: 'keychain', get: async () => null, set: async () => {}, delete: async () => false }
+    const withKeychain = await mountApp({ tokenStore: keychain })
+    expect(withKeychain.find('[data-testid=keychain-warning]').exists()).toBe(false)
+    expect(withKeychain.find('[data-testid=remember-note]').exists()).toBe(false)
+  })
+
+  it('browser mode says once that the tray, start at login, updates and diagnostics are the installed app’s, and offers none of them', async () => {
+    const wrapper = await mountApp()
+    expect(wrapper.get('[data-testid=browser-mode-note]').text()).toContain('part of the installed app')
+    expect(wrapper.findAll('button').map((b) => b.text())).not.toContain('Check for updates')
+    expect(wrapper.find('#alert-mode').exists()).toBe(false)
+  })
+
+  it('a sign-in failure shows, in the form, the step and the server that failed', async () => {
+    const wrapper = await mountApp()
+    await wrapper.get('#sip').setValue('alice@contoso.test')
+    await wrapper.get('#password').setValue('alice-pass')
+    await wrapper.get('#discovery').setValue('http://127.0.0.1:9/autodiscover/autodiscoverservice.svc/root')
+    await wrapper.get('form').trigger('submit')
+    await expect.poll(async () => (await flushPromises(), wrapper.find('[data-testid=signin-error]').exists()), { timeout: 15_000 }).toBe(true)
+    expect(wrapper.get('[data-testid=signin-error]').text()).toBe('Finding your server: 127.0.0.1 did not answer. Check your connection and the sign-in address.')
+  }, 20_000)
 })

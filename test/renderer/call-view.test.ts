@@ -37,10 +37,14 @@ describe('call view', () => {
     const view = mount(CallView, { props: { call: call() } })
     const text = () => view.get('[data-testid=call-state]').text()
     expect(text()).toMatch(/^Connected/)
+    expect(view.find('[data-testid=hold-banner]').exists()).toBe(false)
     await view.setProps({ call: call({ held: true }) })
     expect(text()).toMatch(/^On hold/)
+    // plain on the picture too, on both sides
+    expect(view.get('[data-testid=hold-banner]').text()).toBe('On hold. Resume to talk again.')
     await view.setProps({ call: call({ remoteHeld: true }) })
     expect(text()).toMatch(/^Bob Brennan put the call on hold/)
+    expect(view.get('[data-testid=hold-banner]').text()).toBe('Bob Brennan put the call on hold. You cannot hear each other.')
     session.info = { ...session.info, state: 'reconnecting' }
     await flushPromises()
     expect(text()).toMatch(/^Reconnecting…/)

@@ -8,16 +8,22 @@ const peer = (bytesIn: number, bytesOut: number) =>
       new Map<string, Record<string, unknown>>([
         ['in', { type: 'inbound-rtp', kind: 'audio', bytesReceived: bytesIn, packetsReceived: 100, packetsLost: 0, jitter: 0.004 }],
         ['out', { type: 'outbound-rtp', kind: 'audio', bytesSent: bytesOut }],
+        ['pair', { type: 'candidate-pair', nominated: true, currentRoundTripTime: 0.02 }],
       ]),
   }) as unknown as RTCPeerConnection
 
 describe('call quality', () => {
   it('shows bit rates between readings, and none (not a negative one) when the call moved to a new connection', async () => {
     const first = await measure(peer(1_000_000, 2_000_000), null)
-    expect(first.quality).toMatchObject({ inKbps: 0, outKbps: 0, jitterMs: 4 })
+    // no rate yet: no quality claimed either
+    expect(first.quality).toMatchObject({ inKbps: 0, outKbps: 0, jitterMs: 4, grade: 'unknown' })
     const later = await measure(peer(1_125_000, 2_250_000), { ...first.totals, at: first.totals.at - 1000 })
     expect(later.quality.inKbps).toBeGreaterThan(900)
     expect(later.quality.inKbps).toBeLessThan(1001)
+    expect(later.quality.grade).toBe('good')
+    // nothing arriving any more (on hold): 0 kb/s is no quality at all
+    const held = await measure(peer(1_125_000, 2_250_000), { ...later.totals, at: later.totals.at - 1000 })
+    expect(held.quality).toMatchObject({ inKbps: 0, grade: 'unknown' })
     // the conference connection's counters start again from zero
     const moved = await measure(peer(5_000, 6_000), later.totals)
     expect(moved.quality.inKbps).toBe(0)

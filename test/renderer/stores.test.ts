@@ -50,6 +50,14 @@ describe('session store', () => {
     expect(session.formError).toBe('The sign-in address or password is not right.')
     expect(session.signedIn).toBe(false)
   })
+
+  it('follows my presence when the tray changes it', async () => {
+    const session = await setup()
+    await session.signIn(form())
+    // the tray dispatches in main; the page hears it
+    await core!.dispatch('presence.set', { availability: 'DoNotDisturb' })
+    await expect.poll(() => session.availability).toBe('DoNotDisturb')
+  })
 })
 
 describe('contacts and calls stores', () => {

@@ -2,7 +2,7 @@ import { createCore, type Core, type CoreOptions } from '../../main/core/core'
 import { MemoryTokenStore, type TokenStore } from '../../main/credentials/token-store'
 
 export function testCore(
-  options: { tokenStore?: TokenStore; settingsFile?: string | null; clockIntervalMs?: number; demo?: CoreOptions['demo']; ucwa?: CoreOptions['ucwa'] } = {},
+  options: { tokenStore?: TokenStore; settingsFile?: string | null; clockIntervalMs?: number; demo?: CoreOptions['demo']; discoveryUrl?: string; historyDir?: string; ucwa?: CoreOptions['ucwa'] } = {},
 ): Promise<Core> {
   return createCore({
     host: 'browser',
@@ -11,6 +11,8 @@ export function testCore(
     settingsFile: options.settingsFile ?? null,
     clockIntervalMs: options.clockIntervalMs ?? 50,
     demo: options.demo ?? null,
+    discoveryUrl: options.discoveryUrl ?? null,
+    historyDir: options.historyDir ?? null,
     ucwa: options.ucwa,
   })
 }

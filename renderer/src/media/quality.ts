@@ -17,6 +17,9 @@ export interface Quality {
 
 export const emptyQuality: Quality = { rttMs: null, jitterMs: null, lossPct: 0, inKbps: 0, outKbps: 0, framesDecoded: 0, audioBytesReceived: 0, videoTracksDecoding: 0, audioLevel: 0, speaking: [], grade: 'unknown' }
 
+/** the indicator's words; unknown says nothing rather than claim a quality */
+export const GRADE_WORDS: Record<Quality['grade'], string> = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: '' }
+
 export function grade(q: Pick<Quality, 'rttMs' | 'lossPct' | 'jitterMs'>): Quality['grade'] {
   if (q.rttMs === null) return 'unknown'
   if (q.lossPct > 5 || q.rttMs > 400 || (q.jitterMs ?? 0) > 60) return 'poor'
@@ -92,5 +95,6 @@ export async function measure(pc: RTCPeerConnection, previous: Totals | null): P
     audioLevel: level,
     speaking: [...energy].filter(([id, e]) => rmsBetween(e, previous?.energy.get(id)) > SPEAKING_RMS).map(([id]) => id),
   }
-  return { quality: { ...q, grade: grade(q) }, totals: { at, bytesIn, bytesOut, energy } }
+  // nothing arriving (on hold, the first reading, the move to a conference): no figure to grade the call by
+  return { quality: { ...q, grade: q.inKbps === 0 ? 'unknown' : grade(q) }, totals: { at, bytesIn, bytesOut, energy } }
 }

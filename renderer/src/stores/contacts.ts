@@ -16,6 +16,14 @@ export const useContactsStore = defineStore('contacts', {
       api().on('people.presence', ({ uri, availability }) => {
         for (const list of [this.contacts, this.results]) for (const c of list) if (c.uri === uri) c.availability = availability
       })
+      // signed out: these were that session's people. Shown again before the next session lists them, their photos
+      // would be asked for before main knows where they are, and remembered as none
+      api().on('session.changed', (s) => {
+        if (s.state !== 'signed-out') return
+        this.contacts = []
+        this.results = []
+        this.query = ''
+      })
     },
     async load() {
       try {

@@ -41,6 +41,10 @@ export const useSessionStore = defineStore('session', {
   actions: {
     async start() {
       api().on('session.changed', (info) => (this.info = info))
+      // the tray can change it too
+      api().on('presence.changed', ({ availability }) => {
+        if (availability !== 'Offline') this.availability = availability
+      })
       this.info = await api().invoke('session.get')
     },
     /** trustServer: Continue on the confirmation for that host (main keeps it for the domain and signs in again) */
