@@ -58,26 +58,32 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
 
     it('an escalation stuck waiting for the other side is cancelled: both stay on the P2P call', async () => {
       sim = await startSimulator({ events })
-      const alice = await engineUser(sim, 'alice', cleanup, { limits: { escalationMs: 800 } })
+      // the deadline and the delay are far apart, so a loaded machine cannot blur which comes first
+      const deadlineMs = 4000
+      const lateMs = 9000
+      const alice = await engineUser(sim, 'alice', cleanup, { limits: { escalationMs: deadlineMs } })
       const bob = await engineUser(sim, 'bob', cleanup)
       await engineUser(sim, 'carol', cleanup)
       const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
       const call = { id: callId }
       const bobCall = { id: calleeCallId }
       // Bob's answer to the conference invitation arrives far too late
-      sim.control.fault({ kind: 'delay', resource: 'acceptWithAnswer', method: 'POST', ms: 3000 })
+      sim.control.fault({ kind: 'delay', resource: 'acceptWithAnswer', method: 'POST', ms: lateMs })
       await alice.engine.addParticipant(call.id, 'carol@contoso.test')
-      await expect.poll(() => alice.engine.get(call.id)?.notice, { timeout: 5000 }).toBe('The conference did not start in time. Your call continues as it was.')
+      // Bob is invited into the conference (what the deadline then waits on is his answer)
+      await expect.poll(() => bob.engine.get(bobCall.id)?.state, { timeout: deadlineMs }).toBe('escalating')
+      const invitedAt = Date.now()
+      await expect.poll(() => alice.engine.get(call.id)?.notice, { timeout: deadlineMs + 5000 }).toBe('The conference did not start in time. Your call continues as it was.')
       expect(alice.engine.get(call.id)?.state).toBe('connected')
       expect(alice.media.peers.get(call.id)?.conference).toBeUndefined()
       // the pool dropped the escalation: Bob is told and stays on the P2P call too
-      await expect.poll(() => bob.engine.get(bobCall.id)?.notice, { timeout: 5000 }).toBe('The call could not be turned into a conference. Your call continues as it was.')
+      await expect.poll(() => bob.engine.get(bobCall.id)?.notice, { timeout: 10_000 }).toBe('The call could not be turned into a conference. Your call continues as it was.')
       expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
       expect(sim.control.world.conferencing.conferences).toBe(0)
       // and it does not turn into a conference when Bob's late answer lands
-      await new Promise((r) => setTimeout(r, 3500))
+      await new Promise((r) => setTimeout(r, Math.max(0, invitedAt + lateMs + 1000 - Date.now())))
       expect(alice.engine.get(call.id)?.state).toBe('connected')
       expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
-    }, 15_000)
+    }, 40_000)
   })
 })
