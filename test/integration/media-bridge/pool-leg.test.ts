@@ -1,0 +1,89 @@
+// The pool leg on loopback: ICE per component, SDES-SRTP with and without MKI, RTCP on component 2, a wrong key a typed fault.
+import { RtpHeader, RtpPacket } from 'werift'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { BridgeFault } from '../../../main/media-bridge/fault'
+import { PoolLeg } from '../../../main/media-bridge/pool-leg'
+import { newSdesKey, type SdesKey } from '../../../main/media-bridge/sdes'
+
+const legs: PoolLeg[] = []
+afterEach(async () => {
+  await Promise.all(legs.splice(0).map((l) => l.close()))
+})
+
+function leg() {
+  const got = { rtp: [] as Buffer[], rtcp: [] as Buffer[], faults: [] as BridgeFault[] }
+  const l = new PoolLeg('127.0.0.1', { rtp: (p) => got.rtp.push(p), rtcp: (p) => got.rtcp.push(p), fault: (f) => got.faults.push(f) })
+  legs.push(l)
+  return { l, got }
+}
+
+function rtp(seq: number, payload = Buffer.from('hello sfb')): Buffer {
+  return new RtpPacket(new RtpHeader({ version: 2, payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc: 0x1234 }), payload).serialize()
+}
+
+/** RTCP receiver report with no blocks (RFC 3550 6.4.2): 8 bytes. */
+function rr(ssrc: number): Buffer {
+  const b = Buffer.alloc(8)
+  b.writeUInt8(0x80, 0)
+  b.writeUInt8(201, 1)
+  b.writeUInt16BE(1, 2)
+  b.writeUInt32BE(ssrc, 4)
+  return b
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+async function connect(mux: boolean, keyA: SdesKey, keyB: SdesKey, bReceives: SdesKey = keyA) {
+  const a = leg()
+  const b = leg()
+  const la = await a.l.open({ mux, controlling: true })
+  const lb = await b.l.open({ mux, controlling: false })
+  await Promise.all([a.l.start({ ...lb, rtcpMux: mux }, { send: keyA, receive: keyB }), b.l.start({ ...la, rtcpMux: mux }, { send: keyB, receive: bReceives })])
+  return { a, b, la, lb }
+}
+
+describe('pool leg (SDES-SRTP over ICE on loopback)', () => {
+  it('gives components 1 and 2 on their own ports without mux, carries RTP and RTCP both ways', async () => {
+    const { a, b, la } = await connect(false, newSdesKey(1), newSdesKey(1))
+    expect(la.candidates.map((c) => c.component)).toEqual([1, 2])
+    expect(la.candidates[0]!.port).not.toBe(la.candidates[1]!.port)
+    for (let i = 0; i < 5; i++) {
+      a.l.sendRtp(rtp(i))
+      b.l.sendRtp(rtp(100 + i))
+    }
+    a.l.sendRtcp(rr(0x1234))
+    await until(() => b.got.rtp.length === 5 && a.got.rtp.length === 5 && b.got.rtcp.length === 1)
+    expect(RtpPacket.deSerialize(b.got.rtp[0]!).payload.toString()).toBe('hello sfb')
+    expect(b.got.rtcp[0]!.equals(rr(0x1234))).toBe(true)
+  })
+
+  it('with mux agreed, gives one component and carries RTCP on it', async () => {
+    const { a, b, la } = await connect(true, newSdesKey(1), newSdesKey(1))
+    expect(la.candidates.map((c) => c.component)).toEqual([1])
+    a.l.sendRtcp(rr(7))
+    a.l.sendRtp(rtp(1))
+    await until(() => b.got.rtcp.length === 1 && b.got.rtp.length === 1)
+  })
+
+  it('with an MKI, every packet carries its bytes and decrypts on the other side', async () => {
+    const keyA: SdesKey = { ...newSdesKey(1), mki: { value: 0x0102, length: 2 } }
+    const { a, b } = await connect(false, keyA, newSdesKey(1))
+    a.l.sendRtp(rtp(1))
+    await until(() => b.got.rtp.length === 1)
+    expect(RtpPacket.deSerialize(b.got.rtp[0]!).payload.toString()).toBe('hello sfb')
+  })
+
+  it('a wrong SDES key: nothing is delivered and the receiving leg reports SrtpAuthenticationFailed', async () => {
+    const { a, b } = await connect(false, newSdesKey(1), newSdesKey(1), newSdesKey(1))
+    for (let i = 0; i < 25; i++) a.l.sendRtp(rtp(i))
+    await until(() => b.got.faults.length === 1)
+    expect(b.got.rtp).toEqual([])
+    expect(b.got.faults[0]).toMatchObject({ reason: 'SrtpAuthenticationFailed', code: 'LocalFailure', subcode: 'MediaFailure' })
+  })
+})
