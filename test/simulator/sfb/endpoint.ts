@@ -1,4 +1,5 @@
 // A simulated Skype for Business 2015 endpoint on loopback: multipart SfB offer (ICE 6 + ICE 19 parts), SDES-SRTP, RTCP on its own port, real PCMU.
+import { randomBytes } from 'node:crypto'
 import { RtpHeader, RtpPacket } from 'werift'
 import { writeMultipartAlternative } from '../../../main/media-bridge/body'
 import type { SfbLegSection } from '../../../main/media-bridge/leg'
@@ -57,11 +58,11 @@ export class SfbEndpoint {
     )
   }
 
-  /** Takes the other side's SfB answer and runs ICE as the controlling agent; `receiveKey` overrides the answer's key (a wrong key). */
-  async answered(sdp: string, receiveKey?: SdesKey): Promise<void> {
+  /** Takes the other side's SfB answer and runs ICE as the controlling agent; `wrongKeys` sends with / receives with other keys than the SDP says (fault tests). */
+  async answered(sdp: string, wrongKeys: { send?: SdesKey; receive?: SdesKey } = {}): Promise<void> {
     const s = readSfbSdp(sdp).sections.find((x) => x.kind === 'audio' && x.port !== 0)
     if (!s || !s.iceUfrag || !s.icePwd || !s.keys[0]) throw new Error('the answer has no usable audio section')
-    await this.#leg.start({ ice: { ufrag: s.iceUfrag, pwd: s.icePwd }, candidates: s.candidates, rtcpMux: s.rtcpMux }, { send: this.#key, receive: receiveKey ?? s.keys[0] })
+    await this.#leg.start({ ice: { ufrag: s.iceUfrag, pwd: s.icePwd }, candidates: s.candidates, rtcpMux: s.rtcpMux }, { send: wrongKeys.send ?? this.#key, receive: wrongKeys.receive ?? s.keys[0] })
   }
 
   /** Sends a 440 Hz tone as PCMU, 20 ms (160 samples) per packet, until stop(). */
@@ -91,8 +92,9 @@ export class SfbEndpoint {
 
 /** The OCS 2007 fallback part: the same section with ICE 6 candidates (`<user> <component> <password> UDP <q> <address> <port>`) and no ice-ufrag/pwd. */
 function ice6Part(ice19: string, local: PoolLegLocal): string {
-  const user = Buffer.from(local.ice.ufrag.padEnd(32, 'x')).toString('base64').slice(0, 43)
-  const pass = Buffer.from(local.ice.pwd).toString('base64').slice(0, 22)
+  // ../shared/sfb-media.md: 32-byte username and 16-byte password, base64 without padding (43 and 22 characters)
+  const user = randomBytes(32).toString('base64').slice(0, 43)
+  const pass = randomBytes(16).toString('base64').slice(0, 22)
   const lines = ice19.split('\r\n').filter((l) => l && !/^a=(candidate|ice-ufrag|ice-pwd|x-candidate-ipv6):/.test(l))
   const candidates = local.candidates.map((c) => `a=candidate:${user} ${c.component} ${pass} UDP 0.830 ${c.address} ${c.port}`)
   return [...lines, ...candidates, ''].join('\r\n')
