@@ -1,4 +1,5 @@
 // The bridge on loopback between a werift WebRTC peer (standing in for the renderer) and a simulated SfB endpoint.
+import { RtpHeader, RtpPacket } from 'werift'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BridgeCall } from '../../../main/media-bridge/bridge-call'
 import { BridgeFault } from '../../../main/media-bridge/fault'
@@ -12,10 +13,10 @@ afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((f) => f()))
 })
 
-async function bridged(wrong: Parameters<SfbEndpoint['answered']>[1] = {}) {
-  const endpoint = new SfbEndpoint()
+async function bridged(wrong: Parameters<SfbEndpoint['answered']>[1] = {}, video = false) {
+  const endpoint = new SfbEndpoint({ video })
   const call = new BridgeCall()
-  const renderer = rendererPeer()
+  const renderer = rendererPeer({ video })
   cleanup.push(() => endpoint.close(), () => call.close(), () => renderer.close())
   const faults: (BridgeFault | null)[] = []
   call.ended((f) => faults.push(f))
@@ -53,4 +54,30 @@ describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', ()
     expect(faults[0]).toMatchObject({ reason: 'SrtpAuthenticationFailed', code: 'LocalFailure', subcode: 'MediaFailure' })
     expect(renderer.received).toEqual([])
   })
+
+  it('video: H.264 both ways, the PACSI the endpoint puts before each frame never reaches the renderer and leaves no sequence gap; a PLI goes round through the pool', async () => {
+    const { endpoint, renderer, answer } = await bridged({}, true)
+    const t = renderer.pc.getTransceivers().find((x) => x.kind === 'video')!
+    let seq = 1000
+    const timer = setInterval(() => {
+      // one frame = one single-NAL packet (type 5, IDR slice; not decodable, the bridge does not decode)
+      const header = new RtpHeader({ version: 2, payloadType: 122, sequenceNumber: seq, timestamp: seq * 3000, ssrc: 1, marker: true })
+      void t.sender.sendRtp(new RtpPacket(header, Buffer.from([0x65, seq & 0xff, 1, 2, 3])))
+      seq++
+    }, 33)
+    cleanup.push(async () => clearInterval(timer))
+    await until(() => renderer.video.length >= 30, '30 reflected video packets')
+    const webrtcPt = answer.descriptions.payloadMap.find((m) => m.codec === 'H264')!.webrtc
+    // the endpoint got them at X-H264UC's payload type and sent a PACSI before each frame
+    expect(new Set(endpoint.videoReceived.map((r) => r.payloadType))).toEqual(new Set([122]))
+    expect(renderer.video.every((v) => v.payloadType === webrtcPt)).toBe(true)
+    expect(renderer.video.filter((v) => (v.payload[0]! & 0x1f) === 30)).toEqual([])
+    expect(renderer.video.every((v) => (v.payload[0]! & 0x1f) === 5)).toBe(true)
+    const gaps = renderer.video.slice(1).filter((v, i) => ((v.sequenceNumber - renderer.video[i]!.sequenceNumber) & 0xffff) !== 1)
+    expect(gaps).toEqual([])
+    // PLI: renderer → bridge → pool (x-pli as RFC 4585 PLI) → reflected by the endpoint → bridge → PLI to the renderer's sender
+    const inbound = Number(Object.keys(t.receiver.trackBySSRC)[0])
+    await t.receiver.sendRtcpPLI(inbound)
+    await until(() => endpoint.plisReceived >= 1 && renderer.plis >= 1, 'the PLI to go round')
+  }, 30_000)
 })

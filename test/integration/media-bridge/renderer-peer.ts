@@ -1,14 +1,25 @@
 // The renderer's stand-in for the bridge's Node tests: a werift peer that answers the bridge's WebRTC offer and sends a PCMU tone.
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift'
+import { PictureLossIndication, RTCPeerConnection, RTCRtpCodecParameters, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, type RtcpPacket } from 'werift'
 import { answerOffer } from '../../simulator/conference/media-peer'
 import { mulawTone } from '../../simulator/sfb/g711'
 
 const PCMU = new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 })
 const G722 = new RTCRtpCodecParameters({ mimeType: 'audio/G722', clockRate: 8000, channels: 1, payloadType: 9 })
+const H264 = new RTCRtpCodecParameters({
+  mimeType: 'video/H264',
+  clockRate: 90000,
+  payloadType: 122,
+  parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+  rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+})
 
 export interface RendererPeer {
   pc: RTCPeerConnection
   received: { payloadType: number; ssrc: number; payload: Buffer; at: number }[]
+  /** H.264 packets received: payload type, sequence number, payload */
+  video: { payloadType: number; sequenceNumber: number; payload: Buffer }[]
+  /** PLIs (RFC 4585 PSFB FMT 1) that reached this peer's video sender */
+  plis: number
   answer(offer: string): Promise<string>
   /** PCMU at `hz`, 20 ms a packet; returns the stop function */
   sendTone(hz: number): () => void
@@ -16,7 +27,7 @@ export interface RendererPeer {
 }
 
 /** Answers with G.722 and PCMU (what Chromium keeps of the bridge's offer); TOOLCHAIN.md's loopback settings as in media-peer.ts. */
-export function rendererPeer(): RendererPeer {
+export function rendererPeer(options: { video?: boolean } = {}): RendererPeer {
   const pc = new RTCPeerConnection({
     iceServers: [],
     iceUseIpv6: false,
@@ -24,14 +35,22 @@ export function rendererPeer(): RendererPeer {
     iceInterfaceAddresses: { udp4: '127.0.0.1' },
     iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
     bundlePolicy: 'max-bundle',
-    codecs: { audio: [G722, PCMU] },
+    codecs: { audio: [G722, PCMU], ...(options.video && { video: [H264] }) },
   })
   const received: RendererPeer['received'] = []
-  pc.onTrack.subscribe((t) => t.onReceiveRtp.subscribe((r) => received.push({ payloadType: r.header.payloadType, ssrc: r.header.ssrc, payload: r.payload, at: performance.now() })))
+  const video: RendererPeer['video'] = []
+  pc.onTrack.subscribe((t) =>
+    t.onReceiveRtp.subscribe((r) => {
+      if (t.kind === 'video') video.push({ payloadType: r.header.payloadType, sequenceNumber: r.header.sequenceNumber, payload: r.payload })
+      else received.push({ payloadType: r.header.payloadType, ssrc: r.header.ssrc, payload: r.payload, at: performance.now() })
+    }),
+  )
   let timer: NodeJS.Timeout | undefined
-  return {
+  const peer: RendererPeer = {
     pc,
     received,
+    video,
+    plis: 0,
     answer: (offer) => answerOffer(pc, offer, (ts) => ts.forEach((t) => t.setDirection('sendrecv'))),
     sendTone(hz) {
       // werift stamps its sender's codec on every packet: PCMU
@@ -50,6 +69,15 @@ export function rendererPeer(): RendererPeer {
       await pc.close()
     },
   }
+  // werift hands a PSFB to whichever of its senders and receivers the packet's sender SSRC names first (router.js): listen on both
+  pc.onTransceiverAdded.subscribe((t) => {
+    const count = (p: RtcpPacket) => {
+      if (p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof PictureLossIndication && p.feedback.mediaSsrc === t.sender.ssrc) peer.plis++
+    }
+    t.sender.onRtcp.subscribe(count)
+    t.receiver.onRtcp.subscribe(count)
+  })
+  return peer
 }
 
 export async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
