@@ -120,6 +120,11 @@ export class SfbEndpoint {
     }, 20)
   }
 
+  /** Sends one plain RTP packet on the audio section (the bench's numbered packets). */
+  sendRaw(packet: RtpPacket): void {
+    this.#section('audio')!.leg.sendRtp(packet.serialize())
+  }
+
   /** RMS (0..32767) of the PCMU received so far: a tone through the bridge is far above 0. */
   receivedEnergy(): number {
     return mulawRms(Buffer.concat(this.received.filter((r) => r.payloadType === 0).map((r) => r.payload)))
