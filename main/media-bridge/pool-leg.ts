@@ -28,7 +28,10 @@ export interface PoolLegEvents {
   fault(fault: BridgeFault): void
 }
 
-/** Packets failing authentication in a row before the leg is declared faulty (one bad packet is noise, RFC 3711 3.3). */
+/**
+ * Packets failing authentication in a row, before any packet passed, that make the keys wrong (one bad packet is
+ * noise, RFC 3711 3.3). Once media has authenticated, failing packets are only dropped: anyone can send a datagram.
+ */
 const authFailuresToFault = 20
 
 /**
@@ -43,6 +46,7 @@ export class PoolLeg {
   #srtp: SdesSrtp | null = null
   #mux = false
   #authFailures = 0
+  #authenticated = false
   #closed = false
 
   constructor(
@@ -125,11 +129,12 @@ export class PoolLeg {
     try {
       const plain = isRtcp ? this.#srtp.unprotectRtcp(data) : this.#srtp.unprotectRtp(data)
       this.#authFailures = 0
+      this.#authenticated = true
       if (isRtcp) this.events.rtcp(plain)
       else this.events.rtp(plain)
     } catch (e) {
       if (!(e instanceof BridgeFault)) throw e
-      if (++this.#authFailures === authFailuresToFault) this.events.fault(e)
+      if (!this.#authenticated && ++this.#authFailures === authFailuresToFault) this.events.fault(e)
     }
   }
 }

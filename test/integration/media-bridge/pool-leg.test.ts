@@ -1,4 +1,6 @@
 // The pool leg on loopback: ICE per component, SDES-SRTP with and without MKI, RTCP on component 2, a wrong key a typed fault.
+import { randomBytes } from 'node:crypto'
+import { createSocket } from 'node:dgram'
 import { RtpHeader, RtpPacket } from 'werift'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BridgeFault } from '../../../main/media-bridge/fault'
@@ -85,5 +87,19 @@ describe('pool leg (SDES-SRTP over ICE on loopback)', () => {
     await until(() => b.got.faults.length === 1)
     expect(b.got.rtp).toEqual([])
     expect(b.got.faults[0]).toMatchObject({ reason: 'SrtpAuthenticationFailed', code: 'LocalFailure', subcode: 'MediaFailure' })
+  })
+
+  it('garbage datagrams to the leg\'s port once media flows are dropped: no fault, no crash, media goes on', async () => {
+    const { a, b, lb } = await connect(false, newSdesKey(1), newSdesKey(1))
+    a.l.sendRtp(rtp(1))
+    await until(() => b.got.rtp.length === 1)
+    const socket = createSocket('udp4')
+    const port = lb.candidates.find((c) => c.component === 1)!.port
+    const junk = [Buffer.alloc(0), Buffer.from([0x80]), randomBytes(11), ...Array.from({ length: 40 }, (_, i) => Buffer.concat([rtp(500 + i), randomBytes(10)])), randomBytes(1400)]
+    for (const j of junk) await new Promise<void>((r) => socket.send(j, port, '127.0.0.1', () => r()))
+    socket.close()
+    a.l.sendRtp(rtp(2))
+    await until(() => b.got.rtp.length === 2)
+    expect(b.got.faults).toEqual([])
   })
 })
