@@ -102,4 +102,18 @@ describe('pool leg (SDES-SRTP over ICE on loopback)', () => {
     await until(() => b.got.rtp.length === 2)
     expect(b.got.faults).toEqual([])
   })
+
+  it('a peer whose candidates answer no connectivity check: start rejects with IceFailed', async () => {
+    const a = leg()
+    await a.l.open({ mux: false, controlling: true })
+    const silent = createSocket('udp4')
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()))
+    const port = silent.address().port
+    const remote = { ice: { ufrag: 'abcd', pwd: 'abcdefghijklmnopqrstuv' }, rtcpMux: false, candidates: [1, 2].map((component) => ({ foundation: '1', component, transport: 'udp' as const, priority: 2130706431, address: '127.0.0.1', port, type: 'host' as const })) }
+    try {
+      await expect(a.l.start(remote, { send: newSdesKey(1), receive: newSdesKey(1) }, 3000)).rejects.toMatchObject({ reason: 'IceFailed', code: 'LocalFailure', subcode: 'MediaFailure' })
+    } finally {
+      silent.close()
+    }
+  })
 })
