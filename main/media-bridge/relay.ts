@@ -1,6 +1,6 @@
 // The relay's rewriting: payload type and SSRC per step 1's maps, PACSI stripped for the renderer, PLI both ways.
 import { RtpPacket } from 'werift'
-import { stripPacsi } from './pacsi'
+import { addPacsi, stripPacsi } from './pacsi'
 import type { BridgeDescriptions } from './translate'
 
 type Kind = 'audio' | 'video'
@@ -11,13 +11,16 @@ const pliFmt = 1
 
 /**
  * Rewrites packets between the legs with the maps bridgeDescriptions gave: a packet whose payload type is not
- * in the map is dropped (the other side never agreed to it). Sequence numbers are renumbered per direction and
+ * in the map is dropped (the other side never agreed to it). H.264 toward the pool gets a PACSI at the start of
+ * each access unit (pacsi.ts). Sequence numbers are renumbered per direction and
  * kind so a dropped PACSI-only packet leaves no gap the renderer would take for loss.
  */
 export class Relay {
   readonly #toWebrtc = new Map<string, number>()
   readonly #toSfb = new Map<string, number>()
   readonly #seq = new Map<string, { offset: number }>()
+  /** per kind toward the pool: whether the next packet starts an access unit (the previous one had the marker bit) */
+  readonly #frameStart = new Map<Kind, boolean>()
 
   constructor(readonly maps: Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'>) {
     for (const m of maps.payloadMap) {
@@ -49,6 +52,10 @@ export class Relay {
     const pt = this.#toSfb.get(`${kind}/${packet.header.payloadType}`)
     if (pt === undefined) return null
     const out = packet.clone()
+    if (this.maps.payloadMap.some((m) => m.kind === kind && m.sfb === pt && m.codec === 'H264')) {
+      if (this.#frameStart.get(kind) ?? true) out.payload = addPacsi(out.payload, { last: out.header.marker }) ?? out.payload
+      this.#frameStart.set(kind, out.header.marker)
+    }
     out.header.payloadType = pt
     out.header.ssrc = this.maps.ssrcMap.find((s) => s.kind === kind)!.sfb.first
     return out.serialize()

@@ -55,7 +55,7 @@ describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', ()
     expect(renderer.received).toEqual([])
   })
 
-  it('video: H.264 both ways, the PACSI the endpoint puts before each frame never reaches the renderer and leaves no sequence gap; a PLI goes round through the pool', async () => {
+  it('video: H.264 both ways, a PACSI added toward the pool, none (nor the endpoint’s own) reaching the renderer and leaves no sequence gap; a PLI goes round through the pool', async () => {
     const { endpoint, renderer, answer } = await bridged({}, true)
     const t = renderer.pc.getTransceivers().find((x) => x.kind === 'video')!
     let seq = 1000
@@ -68,8 +68,9 @@ describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', ()
     cleanup.push(async () => clearInterval(timer))
     await until(() => renderer.video.length >= 30, '30 reflected video packets')
     const webrtcPt = answer.descriptions.payloadMap.find((m) => m.codec === 'H264')!.webrtc
-    // the endpoint got them at X-H264UC's payload type and sent a PACSI before each frame
+    // the endpoint got them at X-H264UC's payload type, each frame (one packet here) a STAP-A led by a PACSI
     expect(new Set(endpoint.videoReceived.map((r) => r.payloadType))).toEqual(new Set([122]))
+    expect(endpoint.videoReceived.every((r) => (r.payload[0]! & 0x1f) === 24 && (r.payload[3]! & 0x1f) === 30)).toBe(true)
     expect(renderer.video.every((v) => v.payloadType === webrtcPt)).toBe(true)
     expect(renderer.video.filter((v) => (v.payload[0]! & 0x1f) === 30)).toEqual([])
     expect(renderer.video.every((v) => (v.payload[0]! & 0x1f) === 5)).toBe(true)

@@ -1,7 +1,7 @@
 // The relay's rewriting: payload types and SSRCs by step 1's maps, PACSI out toward the renderer with no sequence gap, PLI recognised and written.
 import { RtpHeader, RtpPacket } from 'werift'
 import { describe, expect, it } from 'vitest'
-import { stripPacsi } from '../../../main/media-bridge/pacsi'
+import { addPacsi, stripPacsi } from '../../../main/media-bridge/pacsi'
 import { hasPli, Relay } from '../../../main/media-bridge/relay'
 
 const maps = {
@@ -74,5 +74,37 @@ describe('stripPacsi', () => {
     expect(stripPacsi(stap(pacsi))).toBeNull()
     const fuA = Buffer.from([0x7c, 0x85, 1, 2, 3])
     expect(stripPacsi(fuA)).toBe(fuA)
+  })
+})
+
+describe('addPacsi', () => {
+  const stap = (...units: number[][]) => [nal(24), ...units.flatMap((u) => [0, u.length, ...u])]
+
+  it('a single NAL unit becomes a STAP-A led by a 5-byte PACSI (RFC 6190 4.9): base-layer SVC header, A for an IDR, S, and E on the last packet', () => {
+    const idr = [nal(5), 1, 2, 3]
+    expect([...addPacsi(Buffer.from(idr), { last: true })!]).toEqual(stap([nal(30), 0xc0, 0x80, 0x07, 0x13], idr))
+    const slice = [0x40 | 1, 9]
+    expect([...addPacsi(Buffer.from(slice), { last: false })!]).toEqual([0x40 | 24, 0, 5, 0x40 | 30, 0x80, 0x80, 0x07, 0x02, 0, 2, ...slice])
+  })
+
+  it('a STAP-A gets the PACSI as its first unit; an FU-A is not changed; stripPacsi undoes it', () => {
+    const sps = [nal(7), 0x42, 0xe0]
+    const pps = [nal(8), 0xce]
+    const withPacsi = addPacsi(Buffer.from(stap(sps, pps)), { last: false })!
+    expect([...withPacsi]).toEqual(stap([nal(30), 0x80, 0x80, 0x07, 0x02], sps, pps))
+    expect([...stripPacsi(withPacsi)!]).toEqual(stap(sps, pps))
+    expect([...stripPacsi(addPacsi(Buffer.from([nal(5), 7]), { last: true })!)!]).toEqual([nal(5), 7])
+    expect(addPacsi(Buffer.from([0x7c, 0x85, 1]), { last: false })).toBeNull()
+  })
+
+  it('the relay adds it toward the pool to the first packet of each access unit only', () => {
+    const relay = new Relay(maps)
+    const types = (b: Buffer) => RtpPacket.deSerialize(b).payload[0]! & 0x1f
+    const frame = (seq: number, marker: boolean) => {
+      const p = packet(107, seq, [nal(1), seq])
+      p.header.marker = marker
+      return relay.toPool('video', p)!
+    }
+    expect([frame(1, false), frame(2, true), frame(3, true), frame(4, false), frame(5, true)].map(types)).toEqual([24, 1, 24, 24, 1])
   })
 })
