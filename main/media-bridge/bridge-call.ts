@@ -70,13 +70,12 @@ export class BridgeCall {
       sfb[kind] = { ...own, ssrcs: kind === 'audio' ? { first: ssrc, last: ssrc } : { first: ssrc, last: ssrc + 99 } }
       this.#pool.set(kind, { leg, section, lastSsrc: 0 })
     }
-    // a section the plan dropped still needs local values for its rejected m= line
-    sfb.audio ??= { ice: { ufrag: 'none', pwd: 'none' }, candidates: [], ssrcs: { first: 1, last: 1 } }
+    // video the plan dropped still needs local values for its rejected m= line (audio is always planned)
     sfb.video ??= { ice: sfb.audio.ice, candidates: [], ssrcs: { first: 1, last: 1 } }
     this.#renderer = new RendererLeg(
       this.host,
       planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] })),
-      { rtp: (kind, p) => this.#fromRenderer(kind, p), rtcp: (kind, p) => this.#rtcpFromRenderer(kind, p) },
+      { rtp: (kind, p) => this.#fromRenderer(kind, p), rtcp: (kind, p) => this.#rtcpFromRenderer(kind, p), fault: (f) => this.#fail(f) },
     )
     const webrtc = await this.#renderer.prepare(randomUUID())
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })

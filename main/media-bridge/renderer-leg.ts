@@ -11,6 +11,8 @@ type Kind = 'audio' | 'video'
 export interface RendererLegEvents {
   rtp(kind: Kind, packet: RtpPacket): void
   rtcp(kind: Kind, packet: RtcpPacket): void
+  /** the connection, once up, failed or was closed by the renderer */
+  fault(fault: BridgeFault): void
 }
 
 /**
@@ -22,6 +24,7 @@ export interface RendererLegEvents {
 export class RendererLeg {
   readonly pc: RTCPeerConnection
   readonly #transceivers = new Map<Kind, RTCRtpTransceiver>()
+  #closing = false
 
   constructor(
     readonly host: string,
@@ -81,13 +84,17 @@ export class RendererLeg {
       const check = (state: string) => {
         if (state === 'connected') {
           clearTimeout(timer)
+          this.#watch()
           resolve()
         } else if (state === 'failed' || state === 'closed') {
           clearTimeout(timer)
           fail()
         }
       }
-      this.pc.connectionStateChange.subscribe(check)
+      const sub = this.pc.connectionStateChange.subscribe((state) => {
+        check(state)
+        if (state === 'connected' || state === 'failed' || state === 'closed') sub.unSubscribe()
+      })
       check(this.pc.connectionState)
     })
   }
@@ -110,7 +117,17 @@ export class RendererLeg {
   }
 
   async close(): Promise<void> {
+    this.#closing = true
     await this.pc.close().catch(() => undefined)
+  }
+
+  /** After connected: a failed or closed connection we did not close ends the call. */
+  #watch(): void {
+    const sub = this.pc.connectionStateChange.subscribe((state) => {
+      if (this.#closing || (state !== 'failed' && state !== 'closed')) return
+      sub.unSubscribe()
+      this.events.fault(new BridgeFault('RendererConnectionFailed', `The window's media connection to the bridge ${state === 'failed' ? 'failed' : 'was closed'}.`))
+    })
   }
 }
 

@@ -81,4 +81,18 @@ describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', ()
     await t.receiver.sendRtcpPLI(inbound)
     await until(() => endpoint.plisReceived >= 1 && renderer.plis >= 1, 'the PLI to go round')
   }, 30_000)
+
+  it('the renderer gone mid-call (its connection closed, consent expired) ends the call with RendererConnectionFailed, and the pool leg stops sending', async () => {
+    const { endpoint, renderer, faults } = await bridged()
+    renderer.sendTone(300)
+    await until(() => endpoint.received.length >= 5, 'media to flow')
+    await renderer.close()
+    // werift closes without a DTLS close_notify: the bridge learns it when consent expires (RFC 7675: 30 s)
+    await until(() => faults.length === 1, 'the call to end', 45_000)
+    expect(faults[0]).toMatchObject({ reason: 'RendererConnectionFailed', subcode: 'MediaFailure' })
+    await new Promise((r) => setTimeout(r, 200))
+    const after = endpoint.received.length
+    await new Promise((r) => setTimeout(r, 300))
+    expect(endpoint.received.length).toBe(after)
+  }, 60_000)
 })
