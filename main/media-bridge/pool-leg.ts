@@ -102,6 +102,14 @@ export class PoolLeg {
     } finally {
       clearTimeout(timer)
     }
+    for (const agent of this.#agents) agent.stateChanged.subscribe((state) => this.#lost(state))
+  }
+
+  /** After ICE: the peer stopped answering (consent expired, RFC 7675) or the agent failed: the leg is down. */
+  #lost(state: string): void {
+    if (this.#closed || (state !== 'failed' && state !== 'closed')) return
+    this.#closed = true
+    this.events.fault(new BridgeFault('IceFailed', 'The network path to the other side\'s media was lost (it stopped answering connectivity checks).'))
   }
 
   /** Protects and sends one RTP packet on component 1. */

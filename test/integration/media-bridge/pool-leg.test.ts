@@ -116,4 +116,13 @@ describe('pool leg (SDES-SRTP over ICE on loopback)', () => {
       silent.close()
     }
   })
+
+  it('the peer gone after ICE (no more consent answers, RFC 7675: 30 s) is a fault IceFailed', async () => {
+    const { a, b } = await connect(false, newSdesKey(1), newSdesKey(1))
+    a.l.sendRtp(rtp(1))
+    await until(() => b.got.rtp.length === 1)
+    await a.l.close()
+    await until(() => b.got.faults.length === 1, 45_000)
+    expect(b.got.faults[0]).toMatchObject({ reason: 'IceFailed', subcode: 'MediaFailure' })
+  }, 60_000)
 })
