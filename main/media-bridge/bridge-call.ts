@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto'
 import type { RtcpPacket } from 'werift'
 import { parseMediaBody } from './body'
-import { chooseOfferPart } from './choose-part'
+import { chooseOfferPart, type ChosenPart } from './choose-part'
 import { BridgeFault } from './fault'
-import { planBridge, type PlannedSection } from './plan'
+import { planBridge, type BridgePlan, type PlannedSection } from './plan'
 import { PoolLeg } from './pool-leg'
 import { MediaRefusal } from './refusal'
 import { hasPli, Relay } from './relay'
@@ -12,6 +12,7 @@ import { RendererLeg } from './renderer-leg'
 import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
 
 type Kind = 'audio' | 'video'
+const maxTimings = 100_000
 
 /** What answering an SfB offer through the bridge gives: the SfB answer for the pool, the WebRTC offer for the renderer. */
 export interface BridgeAnswer {
@@ -22,7 +23,7 @@ export interface BridgeAnswer {
   descriptions: BridgeDescriptions
 }
 
-/** Per-packet relay time (receive on one leg → hand to the other, ns) for the bench, when `measure` is on. */
+/** Per-packet relay time (receive on one leg → hand to the other, ns) for the bench, when `measure` is on; the first 100 000 of each. */
 export interface RelayTimings {
   toRenderer: number[]
   toPool: number[]
@@ -56,10 +57,21 @@ export class BridgeCall {
     this.#onEnded.push(listener)
   }
 
+  /** The pool's offer (Content-Type and body) → the bridge's answers; MediaRefusal when it cannot be bridged, BridgeFault when a leg cannot open (the call is then ended). */
   async answer(offer: { contentType: string; body: string }): Promise<BridgeAnswer> {
     const chosen = chooseOfferPart(parseMediaBody(offer.body, offer.contentType).parts)
     const plan = planBridge(chosen.session)
     if (plan instanceof MediaRefusal) throw plan
+    try {
+      return await this.#open(chosen, plan)
+    } catch (e) {
+      const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge could not open the call: ${String(e)}`)
+      await this.#end(fault)
+      throw fault
+    }
+  }
+
+  async #open(chosen: ChosenPart, plan: BridgePlan): Promise<BridgeAnswer> {
     const planned = [plan.audio, plan.video].filter((p): p is PlannedSection => p !== null)
     const sfb = {} as BridgeLocal['sfb']
     for (const section of planned) {
@@ -111,7 +123,7 @@ export class BridgeCall {
     if (p) p.lastSsrc = plain.readUInt32BE(8)
     if (!packet) return
     this.#renderer?.sendRtp(kind, packet)
-    if (this.options.measure) this.timings.toRenderer.push(Number(process.hrtime.bigint() - start))
+    if (this.options.measure && this.timings.toRenderer.length < maxTimings) this.timings.toRenderer.push(Number(process.hrtime.bigint() - start))
   }
 
   #fromRenderer(kind: Kind, packet: Parameters<Relay['toPool']>[1]): void {
@@ -119,7 +131,7 @@ export class BridgeCall {
     const out = this.#relay?.toPool(kind, packet)
     if (!out) return
     this.#pool.get(kind)?.leg.sendRtp(out)
-    if (this.options.measure) this.timings.toPool.push(Number(process.hrtime.bigint() - start))
+    if (this.options.measure && this.timings.toPool.length < maxTimings) this.timings.toPool.push(Number(process.hrtime.bigint() - start))
   }
 
   /** The pool's picture-loss request → a PLI to the renderer, which sends a key frame. */
