@@ -13,8 +13,8 @@ afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((f) => f()))
 })
 
-async function bridged(wrong: Parameters<SfbEndpoint['answered']>[1] = {}, video = false) {
-  const endpoint = new SfbEndpoint({ video })
+async function bridged(wrong: Parameters<SfbEndpoint['answered']>[1] = {}, video = false, mki?: number) {
+  const endpoint = new SfbEndpoint({ video, ...(mki && { mki }) })
   const call = new BridgeCall()
   const renderer = rendererPeer({ video })
   cleanup.push(() => endpoint.close(), () => call.close(), () => renderer.close())
@@ -43,6 +43,14 @@ describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', ()
     expect(new Set(renderer.received.map((r) => r.payloadType))).toEqual(new Set([webrtcPt]))
     expect(new Set(renderer.received.map((r) => r.ssrc))).toEqual(new Set([answer.descriptions.ssrcMap.find((s) => s.kind === 'audio')!.webrtc]))
     expect(renderer.received.some((r) => r.ssrc === endpoint.ssrc)).toBe(false)
+    expect(mulawRms(Buffer.concat(renderer.received.map((r) => r.payload)))).toBeGreaterThan(2000)
+  })
+
+  it('an offer whose a=crypto carries an MKI (|1:4): the bridge reads and strips the 4 MKI bytes of every packet and the tone reaches the renderer', async () => {
+    const { endpoint, renderer, answer } = await bridged({}, false, 4)
+    expect(answer.descriptions.keys[0]!.receive.mki).toEqual({ value: 1, length: 4 })
+    endpoint.sendTone(440)
+    await until(() => renderer.received.length >= 10, '10 packets at the renderer')
     expect(mulawRms(Buffer.concat(renderer.received.map((r) => r.payload)))).toBeGreaterThan(2000)
   })
 

@@ -48,7 +48,8 @@ export class SfbEndpoint {
   #timer: NodeJS.Timeout | null = null
 
   constructor(
-    readonly options: { host?: string; video?: boolean } = {},
+    /** `mki`: the offer's keys carry an MKI of that many bytes (RFC 4568 6.1), as some SfB clients write them */
+    readonly options: { host?: string; video?: boolean; mki?: number } = {},
   ) {
     const host = options.host ?? '127.0.0.1'
     const reflector = new VideoReflector(this.ssrc + 0x100, (p) => this.#section('video')?.leg.sendRtp(p))
@@ -73,7 +74,8 @@ export class SfbEndpoint {
         },
         fault: (f) => this.faults.push(f),
       })
-      this.#sections.push({ kind, leg, key: newSdesKey(1), ssrcs: kind === 'audio' ? { first: this.ssrc, last: this.ssrc } : { first: this.ssrc + 0x100, last: this.ssrc + 0x100 + 99 } })
+      const key: SdesKey = options.mki ? { ...newSdesKey(1), mki: { value: 1, length: options.mki } } : newSdesKey(1)
+      this.#sections.push({ kind, leg, key, ssrcs: kind === 'audio' ? { first: this.ssrc, last: this.ssrc } : { first: this.ssrc + 0x100, last: this.ssrc + 0x100 + 99 } })
     }
   }
 
