@@ -16,7 +16,7 @@ export const resultsDir = resolve(import.meta.dirname, '../../test-results')
 const chromiumAsUser = resolve(import.meta.dirname, 'chromium-as-user.sh')
 
 /** Playwright passes its own --disable-features; Chromium honours only the last one, so we pass one merged list. */
-async function playwrightDisabledFeatures(): Promise<string[]> {
+export async function playwrightDisabledFeatures(): Promise<string[]> {
   const pkg = dirname(createRequire(import.meta.url).resolve('playwright-core/package.json'))
   const source = await readFile(join(pkg, 'lib/server/electron/loader.js'), 'utf8')
   const block = /var disabledFeatures = \[([\s\S]*?)\]\.filter/.exec(source)?.[1]

@@ -1,0 +1,91 @@
+// The host side of the media worker: starts the thread and gives each call a promise API; a dead worker ends its calls, never the host.
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { UcwaError } from '../ucwa/errors'
+import { BridgeFault } from './fault'
+import type { PayloadMapping } from './translate'
+import type { WorkerEvent, WorkerReply, WorkerRequest } from './worker-messages'
+
+type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never
+
+export interface WorkerAnswer {
+  sfbAnswer: string
+  processedOfferId: string | null
+  webrtcOffer: string
+  payloadMap: PayloadMapping[]
+  ssrcMap: { kind: 'audio' | 'video'; sfb: { first: number; last: number }; webrtc: number }[]
+}
+
+/**
+ * The media worker (worker_threads; in the desktop app Electron's utilityProcess can host media-worker.ts the
+ * same way). `script` is the built worker file; from source it is media-worker.ts run through tsx. Requests
+ * reject with the worker's UcwaError (MediaRefusal / BridgeFault shapes); `onEnded` hears a call's fault,
+ * and every call open when the worker dies ends with BridgeFault RelayCrashed.
+ */
+export class MediaWorker {
+  readonly thread: Worker
+  readonly #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
+  readonly #ended = new Map<string, (fault: BridgeFault) => void>()
+  #next = 0
+  #stopping = false
+
+  constructor(script?: string) {
+    this.thread = script ? new Worker(script) : new Worker(fileURLToPath(new URL('./media-worker.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] })
+    this.thread.on('message', (m: WorkerReply | WorkerEvent) => {
+      if ('ended' in m) return this.#end(m.ended, new BridgeFault(m.reason, m.message))
+      const p = this.#pending.get(m.id)
+      this.#pending.delete(m.id)
+      if (!p) return
+      if (!m.error) return p.resolve(m.result)
+      const e = m.error
+      p.reject(e.reason ? new BridgeFault(e.reason, e.message) : Object.assign(new UcwaError({ status: 0, code: e.code, ...(e.subcode && { subcode: e.subcode }), message: e.message }), e.declineReason ? { declineReason: e.declineReason } : {}))
+    })
+    const died = (why: string) => {
+      const fault = new BridgeFault('RelayCrashed', `The media bridge stopped (${why}); the call's media has ended.`)
+      for (const p of this.#pending.values()) p.reject(fault)
+      this.#pending.clear()
+      for (const call of [...this.#ended.keys()]) this.#end(call, fault)
+    }
+    this.thread.on('error', (e) => died(e.message))
+    this.thread.on('exit', (code) => !this.#stopping && died(`exit ${code}`))
+  }
+
+  /** Answers the pool's offer for `call`; `onEnded` hears the call's fault (once). */
+  async answer(call: string, offer: { contentType: string; body: string }, onEnded: (fault: BridgeFault) => void, measure = false): Promise<WorkerAnswer> {
+    this.#ended.set(call, onEnded)
+    return (await this.#ask({ op: 'answer', call, offer, measure })) as WorkerAnswer
+  }
+
+  async rendererAnswered(call: string, sdp: string): Promise<void> {
+    await this.#ask({ op: 'rendererAnswered', call, sdp })
+  }
+
+  /** Per-packet relay times in ns (when the call was answered with `measure`). */
+  async timings(call: string): Promise<{ toRenderer: number[]; toPool: number[] }> {
+    return (await this.#ask({ op: 'timings', call })) as { toRenderer: number[]; toPool: number[] }
+  }
+
+  async close(call: string): Promise<void> {
+    this.#ended.delete(call)
+    await this.#ask({ op: 'close', call })
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true
+    await this.thread.terminate()
+  }
+
+  #ask(request: Distribute<WorkerRequest>): Promise<unknown> {
+    const id = ++this.#next
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject })
+      this.thread.postMessage({ ...request, id })
+    })
+  }
+
+  #end(call: string, fault: BridgeFault): void {
+    const f = this.#ended.get(call)
+    this.#ended.delete(call)
+    f?.(fault)
+  }
+}

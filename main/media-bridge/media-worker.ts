@@ -1,0 +1,50 @@
+// The media worker: every bridged call's packet path, off the thread that serves the window and the UCWA session.
+import { parentPort } from 'node:worker_threads'
+import { BridgeCall } from './bridge-call'
+import { BridgeFault } from './fault'
+import type { WorkerEvent, WorkerReply, WorkerRequest } from './worker-messages'
+
+const port = parentPort
+if (!port) throw new Error('media-worker.ts runs as a worker thread (see media-worker-host.ts).')
+
+const calls = new Map<string, BridgeCall>()
+
+function errorShape(e: unknown): NonNullable<WorkerReply['error']> {
+  const x = e as { name?: string; code?: string; subcode?: string; message?: string; reason?: BridgeFault['reason']; declineReason?: string }
+  return { name: x.name ?? 'Error', code: x.code ?? 'LocalFailure', ...(x.subcode && { subcode: x.subcode }), message: x.message ?? String(e), ...(x.reason && { reason: x.reason }), ...(x.declineReason && { declineReason: x.declineReason }) }
+}
+
+async function handle(r: WorkerRequest): Promise<unknown> {
+  switch (r.op) {
+    case 'answer': {
+      const call = new BridgeCall({ measure: r.measure ?? false })
+      calls.set(r.call, call)
+      call.ended((fault) => {
+        calls.delete(r.call)
+        if (fault) port!.postMessage({ ended: r.call, reason: fault.reason, message: fault.message } satisfies WorkerEvent)
+      })
+      const a = await call.answer(r.offer)
+      return { sfbAnswer: a.sfbAnswer, processedOfferId: a.processedOfferId, webrtcOffer: a.webrtcOffer, payloadMap: a.descriptions.payloadMap, ssrcMap: a.descriptions.ssrcMap }
+    }
+    case 'rendererAnswered':
+      return await callOf(r.call).rendererAnswered(r.sdp)
+    case 'timings':
+      return callOf(r.call).timings
+    case 'close':
+      await calls.get(r.call)?.close()
+      return null
+  }
+}
+
+function callOf(id: string): BridgeCall {
+  const c = calls.get(id)
+  if (!c) throw new BridgeFault('RelayCrashed', 'That call\'s media has already ended.')
+  return c
+}
+
+port.on('message', (r: WorkerRequest) => {
+  handle(r).then(
+    (result) => port.postMessage({ id: r.id, result } satisfies WorkerReply),
+    (e: unknown) => port.postMessage({ id: r.id, error: errorShape(e) } satisfies WorkerReply),
+  )
+})

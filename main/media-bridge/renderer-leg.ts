@@ -1,0 +1,137 @@
+// The renderer leg: a werift RTCPeerConnection on loopback that speaks DTLS-SRTP to Chromium with the WebRTC SDP step 1 writes.
+import { parse } from 'sdp-transform'
+import { RTCPeerConnection, RTCRtpCodecParameters, type RtcpPacket, type RtpPacket, type RTCRtpTransceiver } from 'werift'
+import { codecs, type BridgeCodec } from './codecs'
+import { BridgeFault } from './fault'
+import type { IceCandidate } from './ice'
+import type { BridgeLocal } from './translate'
+
+type Kind = 'audio' | 'video'
+
+export interface RendererLegEvents {
+  rtp(kind: Kind, packet: RtpPacket): void
+  rtcp(kind: Kind, packet: RtcpPacket): void
+  /** the connection, once up, failed or was closed by the renderer */
+  fault(fault: BridgeFault): void
+}
+
+/**
+ * Terminates the renderer's WebRTC on loopback. `prepare` builds one transceiver per kind (mids 0, 1 as step 1
+ * writes them; the codecs with their WebRTC payload types), makes werift's own offer and gathers, and returns
+ * what BridgeLocal.webrtc needs (ufrag/pwd, candidates on `host`, the DTLS fingerprint, the SSRCs it sends from),
+ * so step 1's offer describes exactly this endpoint. `answered` takes the renderer's answer (RFC 8829).
+ */
+export class RendererLeg {
+  readonly pc: RTCPeerConnection
+  readonly #transceivers = new Map<Kind, RTCRtpTransceiver>()
+  #closing = false
+
+  constructor(
+    readonly host: string,
+    readonly sections: { kind: Kind; codecs: BridgeCodec[] }[],
+    readonly events: RendererLegEvents,
+  ) {
+    const toParams = (c: BridgeCodec) =>
+      new RTCRtpCodecParameters({
+        mimeType: `${codecs[c].kind}/${codecs[c].webrtcName}`,
+        clockRate: codecs[c].clockRate,
+        payloadType: codecs[c].webrtcPayloadType,
+        ...(codecs[c].kind === 'audio' && { channels: 1 }),
+        ...(codecs[c].webrtcFmtp && { parameters: codecs[c].webrtcFmtp }),
+        ...(c === 'H264' && { rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }),
+      })
+    const byKind = (k: Kind) => sections.filter((s) => s.kind === k).flatMap((s) => s.codecs.map(toParams))
+    // TOOLCHAIN.md: loopback needs the address added and a pair filter; max-bundle so no socket leaks
+    this.pc = new RTCPeerConnection({
+      iceServers: [],
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: [host],
+      iceInterfaceAddresses: { udp4: host },
+      iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === host,
+      bundlePolicy: 'max-bundle',
+      codecs: { audio: byKind('audio'), video: byKind('video') },
+    })
+  }
+
+  /** Offers to itself and gathers; returns BridgeLocal['webrtc'] for bridgeDescriptions. */
+  async prepare(stream: string): Promise<BridgeLocal['webrtc']> {
+    for (const s of this.sections) {
+      const t = this.pc.addTransceiver(s.kind, { direction: 'sendrecv' })
+      this.#transceivers.set(s.kind, t)
+      t.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => this.events.rtp(s.kind, rtp)))
+      t.receiver.onRtcp.subscribe((p) => this.events.rtcp(s.kind, p))
+      t.sender.onRtcp.subscribe((p) => this.events.rtcp(s.kind, p))
+    }
+    await this.pc.setLocalDescription(await this.pc.createOffer())
+    await gathered(this.pc)
+    const sdp = parse(this.pc.localDescription!.sdp)
+    const m = sdp.media[0]!
+    const fp = m.fingerprint ?? sdp.fingerprint
+    const candidates: IceCandidate[] = (m.candidates ?? [])
+      .filter((c) => c.ip === this.host && c.transport.toLowerCase() === 'udp' && c.component === 1)
+      .map((c) => ({ foundation: String(c.foundation), component: 1, transport: 'udp', priority: Number(c.priority), address: c.ip, port: c.port, type: 'host' }))
+    if (!fp || !m.iceUfrag || !m.icePwd || !candidates.length) throw new BridgeFault('RendererConnectionFailed', 'The bridge could not open its connection to the window.')
+    const ssrcs = { audio: this.#transceivers.get('audio')?.sender.ssrc ?? 0, video: this.#transceivers.get('video')?.sender.ssrc ?? 0 }
+    return { ice: { ufrag: m.iceUfrag, pwd: m.icePwd }, candidates, fingerprint: { hash: 'sha-256', value: fp.hash }, ssrcs, stream }
+  }
+
+  /** The renderer's answer to step 1's offer; resolves when DTLS-SRTP is up, else BridgeFault RendererConnectionFailed. */
+  async answered(sdp: string, timeoutMs = 15_000): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'answer', sdp })
+    await new Promise<void>((resolve, reject) => {
+      const fail = () => reject(new BridgeFault('RendererConnectionFailed', 'The window\'s media connection to the bridge did not come up.'))
+      const timer = setTimeout(fail, timeoutMs)
+      const check = (state: string) => {
+        if (state === 'connected') {
+          clearTimeout(timer)
+          this.#watch()
+          resolve()
+        } else if (state === 'failed' || state === 'closed') {
+          clearTimeout(timer)
+          fail()
+        }
+      }
+      const sub = this.pc.connectionStateChange.subscribe((state) => {
+        check(state)
+        if (state === 'connected' || state === 'failed' || state === 'closed') sub.unSubscribe()
+      })
+      check(this.pc.connectionState)
+    })
+  }
+
+  /** Sends `packet` on the kind's sender with the codec its payload type names (werift stamps the sender's codec and SSRC). */
+  sendRtp(kind: Kind, packet: RtpPacket): void {
+    const t = this.#transceivers.get(kind)
+    if (!t) return
+    const codec = t.codecs.find((c) => c.payloadType === packet.header.payloadType)
+    if (!codec) return
+    t.sender.codec = codec
+    void t.sender.sendRtp(packet).catch(() => undefined)
+  }
+
+  /** RFC 4585 6.3.1 PLI to the renderer's sender of `kind`: it then sends a key frame. */
+  requestKeyFrame(kind: Kind): void {
+    const r = this.#transceivers.get(kind)?.receiver
+    const ssrc = r?.trackBySSRC && Object.keys(r.trackBySSRC)[0]
+    if (r && ssrc) void r.sendRtcpPLI(Number(ssrc)).catch(() => undefined)
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true
+    await this.pc.close().catch(() => undefined)
+  }
+
+  /** After connected: a failed or closed connection we did not close ends the call. */
+  #watch(): void {
+    const sub = this.pc.connectionStateChange.subscribe((state) => {
+      if (this.#closing || (state !== 'failed' && state !== 'closed')) return
+      sub.unSubscribe()
+      this.events.fault(new BridgeFault('RendererConnectionFailed', `The window's media connection to the bridge ${state === 'failed' ? 'failed' : 'was closed'}.`))
+    })
+  }
+}
+
+function gathered(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve()
+  return new Promise((resolve) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve()))
+}

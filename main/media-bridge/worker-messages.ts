@@ -1,0 +1,14 @@
+// The media worker's small message API (host ↔ worker), shared by both sides.
+import type { BridgeFaultReason } from './fault'
+
+export type WorkerRequest =
+  | { id: number; op: 'answer'; call: string; offer: { contentType: string; body: string }; measure?: boolean }
+  | { id: number; op: 'rendererAnswered'; call: string; sdp: string }
+  | { id: number; op: 'timings'; call: string }
+  | { id: number; op: 'close'; call: string }
+
+/** A request's outcome: `error` is a UcwaError's shape (MediaRefusal, BridgeFault) so the host can rebuild it. */
+export type WorkerReply = { id: number; result?: unknown; error?: { name: string; code: string; subcode?: string; message: string; reason?: BridgeFaultReason; declineReason?: string } }
+
+/** A call's media ended on its own (a fault), never asked for by the host. */
+export type WorkerEvent = { ended: string; reason: BridgeFaultReason; message: string }
