@@ -9,6 +9,7 @@ import { recordSecrets, type SecretSeen } from './secrets-seen'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
 import { checkCrossDomainOrigin } from '../routes/xframe'
+import { refuseGuest } from '../routes/meetings'
 import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, ucwaJson, type EventsBody, type Res } from './resource'
 
 export interface Pool {
@@ -133,6 +134,7 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
     if (config.auth) {
       req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id)
       if (!req.grant) return challenge(ctx, reply)
+      if (req.grant.guest) refuseGuest(config.resource ?? '', req.routeOptions.url ?? '')
     }
     // after the challenge: a raw answer replaces what a signed-in request would have got
     if (ctx.raw.answer(config.resource ?? '', req.method, reply)) return reply

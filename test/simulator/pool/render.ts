@@ -3,6 +3,7 @@ import { sdpDataUrl, UcwaDate, type Link, type Res } from '../http/resource'
 import type { Application } from './application'
 import type { Conversation, Invitation, ParticipantInvitation, Renegotiation } from './conversation'
 import type { User } from './directory'
+import { onlineMeetingsRes } from './meeting-render'
 
 const l = (href: string): Link => ({ href })
 
@@ -99,7 +100,7 @@ export function applicationRes(app: Application): Res {
       batch: l(app.href('/batch')),
       events: l(app.channel.currentLink),
     },
-    embedded: { me: meRes(app), people: peopleRes(app), communication: communicationRes(app) },
+    embedded: { me: meRes(app), people: peopleRes(app), communication: communicationRes(app), onlineMeetings: onlineMeetingsRes(app) },
   }
 }
 

@@ -9,6 +9,7 @@ import { MediaUnit } from '../conference/unit'
 import { PresenceSubscriptions } from './presence'
 import type { Directory, User } from './directory'
 import { Tokens } from './tokens'
+import { Meetings } from './meetings'
 
 export interface WorldConfig {
   /** an application with no P-GET and no request for this long is deleted (InactiveApplicationExpired) */
@@ -39,6 +40,7 @@ export class World {
   readonly calls: Calls
   readonly conferencing: Conferencing
   readonly presence: PresenceSubscriptions
+  readonly meetings: Meetings
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null
@@ -65,6 +67,7 @@ export class World {
     this.calls = new Calls(callWorld)
     this.conferencing = new Conferencing(callWorld, this.calls, mediaUnit)
     this.presence = new PresenceSubscriptions(callWorld)
+    this.meetings = new Meetings(clock, ids)
     this.#scheduleSweep()
   }
 
