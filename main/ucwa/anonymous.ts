@@ -1,7 +1,6 @@
 // A guest's way into one meeting (RootURL.md "Anonymous meeting join flow", AuthenticationInUCWA.md's
 // urn:microsoft.rtc:anonmeeting grant, anonApplications_ref.md): discovery from the organizer's address, the
 // anonmeeting grant with the conference URI and key, then an anonymous application on the organizer's pool.
-import { randomUUID } from 'node:crypto'
 import { readToken, type Challenge, type Token } from './auth'
 import { UcwaError, userMessage } from './errors'
 import { UcwaHttp, type HttpOptions } from './http'
@@ -38,7 +37,7 @@ export async function anonMeetingGrant(http: UcwaHttp, challenge: Challenge, mee
 export interface GuestOptions {
   /** the join link as pasted or clicked (meeting-url.ts reads it) */
   meetingUrl: string
-  /** the name the others see (1–256 characters) */
+  /** the name the others see (1–250 characters): joinOnlineMeeting's anonymousDisplayName (onlineMeetingInvitation_ref.md) */
   displayName: string
   /** a discovery URL to use instead of lyncdiscover(internal).<organizer's domain> (a test pool) */
   discoveryUrl?: string
@@ -50,12 +49,13 @@ export interface GuestOptions {
 
 export interface GuestApplication {
   meeting: MeetingAddress
+  /** for joinOnlineMeeting's anonymousDisplayName, "required for anonymous users" (onlineMeetingInvitation_ref.md) */
   displayName: string
   /** the organizer's pool, where UCWA runs for a guest (RootURL.md) */
   poolOrigin: string
   /** the guest's token: for that pool only; never logged, never leaves main */
   token: Token
-  /** the anonymous application (anonApplications_ref.md's response): me with only name and URI, communication */
+  /** the anonymous application (anonApplications_ref.md's response): me with only its URI until it joins, communication */
   application: Resource
   /** requests as this guest (its token, to its pool only) */
   http: UcwaHttp
@@ -63,17 +63,16 @@ export interface GuestApplication {
 
 /**
  * Signs a guest in for one meeting: meeting URL → conference URI (meeting-url.ts) → discovery from the organizer's
- * SIP address → the anonmeeting grant → POST anonApplications { culture, userAgent, displayName }.
- * The pages name no field for the guest's name; `displayName` is what the project's simulator takes (see
- * test/simulator/routes/anonymous.ts) and is to be checked against a real pool.
+ * SIP address → the anonmeeting grant → POST anonApplications { culture, userAgent } (the page's whole body). The
+ * display name is checked here and kept for joinOnlineMeeting, which carries it (anonymousDisplayName, ≤ 250).
  * @throws UcwaError BadRequest/InvalidMeetingUrl (the link), BadRequest/ParameterValidationFailure (the name),
  *   InvalidGrant/MeetingNotFound, and the discovery errors of sign-in.ts (with debugInfo.step and .host).
  */
 export async function signInAsGuest(o: GuestOptions): Promise<GuestApplication> {
   const meeting = meetingAddressFromUrl(o.meetingUrl)
   const displayName = o.displayName.trim()
-  if (!displayName || displayName.length > 256) {
-    throw new UcwaError({ status: 0, code: 'BadRequest', subcode: 'ParameterValidationFailure', message: 'Enter the name the others will see (up to 256 characters).' })
+  if (!displayName || displayName.length > 250) {
+    throw new UcwaError({ status: 0, code: 'BadRequest', subcode: 'ParameterValidationFailure', message: 'Enter the name the others will see (up to 250 characters).' })
   }
   let token: Token | null = null
   let poolOrigin = ''
@@ -93,12 +92,7 @@ export async function signInAsGuest(o: GuestOptions): Promise<GuestApplication> 
   }, undefined, now)
   token = found.token
   poolOrigin = found.poolOrigin
-  const application = await http.post(found.applicationsHref, {
-    culture: o.culture ?? 'en-US',
-    userAgent: o.userAgent ?? 'Parley',
-    endpointId: randomUUID(),
-    displayName,
-  })
+  const application = await http.post(found.applicationsHref, { culture: o.culture ?? 'en-US', userAgent: o.userAgent ?? 'Parley' })
   if (!application) throw new UcwaError({ status: 201, code: 'BadResponse', message: userMessage('BadResponse') })
   return { meeting, displayName, poolOrigin, token, application, http }
 }

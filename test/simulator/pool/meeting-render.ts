@@ -54,7 +54,7 @@ export function onlineMeetingsRes(app: Application): Res {
 
 /** A guest's me: "If an application is created with anonymous credentials, only the user's URI and name are exposed." (MeDashboard.md) */
 export function guestMeRes(app: Application): Res {
-  return { rel: 'me', href: app.href('/me'), props: { name: app.user.name, uri: app.user.uri } }
+  return { rel: 'me', href: app.href('/me'), props: { name: app.user.name || undefined, uri: app.user.uri } }
 }
 
 /** A guest's application (anonApplications_ref.md): communication and me, no people, no meetings of its own. */

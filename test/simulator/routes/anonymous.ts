@@ -1,6 +1,6 @@
 // Guests: the urn:microsoft.rtc:anonmeeting grant (AuthenticationInUCWA.md) and anonApplications (anonApplications_ref.md).
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { errors, SimError } from '../http/errors'
+import { SimError } from '../http/errors'
 import { input, sendRes, type Ctx, type RouteConfig } from '../http/server'
 import type { User } from '../pool/directory'
 import { guestApplicationRes } from '../pool/meeting-render'
@@ -21,7 +21,7 @@ export function anonMeetingGrant(ctx: Ctx, form: Record<string, unknown>, reply:
   const meeting = ctx.world.meetings.byUri(uri)
   if (!meeting || meeting.id.toUpperCase() !== key.toUpperCase()) return oauthError('invalid_grant', 'The conference could not be found or the conference key is wrong.')
   const id = ctx.world.ids.id()
-  // a guest has no directory entry; its name comes with its application (anonApplications below)
+  // a guest has no directory entry; its name comes with joinOnlineMeeting (anonymousDisplayName)
   const guest: User = {
     sip: `guest-${id}@${ctx.options.domain}`,
     uri: `sip:guest-${id}@${ctx.options.domain}`,
@@ -46,16 +46,9 @@ export function registerAnonymous(server: FastifyInstance, ctx: Ctx): void {
     const { props } = input(req, ['json', 'xml'])
     const culture = limited(props.culture, 'culture', 100, true)!
     const userAgent = limited(props.useragent, 'userAgent', 100, true)!
-    // The pages name no field for the guest's name (anonApplications_ref.md lists culture and userAgent only); the
-    // simulator takes it here, with the application. Unverified against a real pool: to settle with joinOnlineMeeting.
-    const displayName = limited(props.displayname, 'displayName', 256, true)!.trim()
-    if (!displayName) throw errors.parameter('displayName is required.')
-    if (!grant.user.name) grant.user.name = displayName
-    const { app, created } = ctx.world.createApplication(grant.user, ctx.pool.id, {
-      culture,
-      userAgent,
-      endpointId: limited(props.endpointid, 'endpointId', 100, false) ?? grant.user.key,
-    })
+    // the guest's name comes later, with joinOnlineMeeting (onlineMeetingInvitation_ref.md's anonymousDisplayName,
+    // "required for anonymous users"); until then its me has only its URI. One grant, one application.
+    const { app, created } = ctx.world.createApplication(grant.user, ctx.pool.id, { culture, userAgent, endpointId: grant.user.key })
     app.guest = grant.guest
     app.channelReset = false
     if (created) reply.header('Location', app.href())

@@ -166,7 +166,7 @@ describe('guests: the anonmeeting grant and anonApplications', () => {
     expect(r.json.error).toBe('invalid_request')
   })
 
-  it('a guest gets a token, the user resource leads to anonApplications, and POST makes an application with only its name and URI', async () => {
+  it('a guest gets a token, the user resource leads to anonApplications, and POST makes an application whose me has only its URI', async () => {
     const t = await anonToken(pool(), { password: meeting.onlineMeetingId, ms_rtc_conferenceuri: meeting.onlineMeetingUri })
     expect(t.status).toBe(200)
     expect(t.json).toMatchObject({ token_type: 'Bearer' })
@@ -176,25 +176,25 @@ describe('guests: the anonmeeting grant and anonApplications', () => {
     expect(user.json._links.applications).toBeUndefined()
     const anon = user.json._links.anonApplications.href as string
 
-    const noName = await http(anon, { method: 'POST', token, type: 'application/json', body: JSON.stringify({ culture: 'en-us', userAgent: 'Guest/1.0' }) })
-    expect(noName.status).toBe(400)
-    expect(noName.json.subcode).toBe('ParameterValidationFailure')
+    const noAgent = await http(anon, { method: 'POST', token, type: 'application/json', body: JSON.stringify({ culture: 'en-us' }) })
+    expect(noAgent.status).toBe(400)
+    expect(noAgent.json.subcode).toBe('ParameterValidationFailure')
 
-    const created = await http(anon, { method: 'POST', token, type: 'application/json', body: JSON.stringify({ culture: 'en-us', userAgent: 'Guest/1.0', displayName: 'Gina Guest' }) })
+    const created = await http(anon, { method: 'POST', token, type: 'application/json', body: JSON.stringify({ culture: 'en-us', userAgent: 'Guest/1.0' }) })
     expect(created.status).toBe(201)
     const app = created.json
     expect(app.rel).toBe('application')
     expect(Object.keys(app._embedded).sort()).toEqual(['communication', 'me'])
-    // MeDashboard.md: "only the user's URI and name are exposed"
+    // MeDashboard.md: "only the user's URI and name are exposed"; the name comes with joinOnlineMeeting (anonymousDisplayName)
     const me = app._embedded.me
-    expect(Object.keys(me).filter((k) => !['rel', '_links'].includes(k)).sort()).toEqual(['name', 'uri'])
-    expect(me.name).toBe('Gina Guest')
+    expect(Object.keys(me).filter((k) => !['rel', '_links'].includes(k))).toEqual(['uri'])
+    expect(me.uri).toMatch(/^sip:guest-\w+@contoso\.test$/)
     expect(app._embedded.communication._links.joinOnlineMeeting).toBeDefined()
     expect(app._embedded.communication._links.startAudioVideo).toBeUndefined()
 
     const get = (href: string) => http(new URL(href, pool()).toString(), { token })
     expect((await get(app._links.self.href)).status).toBe(200)
-    expect((await get(me._links.self.href)).json.name).toBe('Gina Guest')
+    expect((await get(me._links.self.href)).json.uri).toBe(me.uri)
     // nothing of the directory: people, search, a contact, photos, meetings; and no ordinary application
     const base = app._links.self.href as string
     for (const path of ['/people', '/people/search?query=bob', '/people/u2', '/people/u2/presence', '/photos/bob@contoso.test', '/onlineMeetings/myOnlineMeetings']) {
@@ -207,16 +207,16 @@ describe('guests: the anonmeeting grant and anonApplications', () => {
     const call = await http(new URL(`${base}/communication/startAudioVideo`, pool()).toString(), { method: 'POST', token, type: 'application/json', body: '{"to":"sip:bob@contoso.test"}' })
     expect(call.status).toBe(403)
     // an ordinary user's token creates no anonymous application
-    const asAlice = await http(anon, { method: 'POST', token: alice.token, type: 'application/json', body: JSON.stringify({ culture: 'en-us', userAgent: 'x', displayName: 'A' }) })
+    const asAlice = await http(anon, { method: 'POST', token: alice.token, type: 'application/json', body: JSON.stringify({ culture: 'en-us', userAgent: 'x' }) })
     expect(asAlice.status).toBe(403)
   })
 
   it('anonApplications answers XML as asked', async () => {
     const token = (await anonToken(pool(), { password: meeting.onlineMeetingId, ms_rtc_conferenceuri: meeting.onlineMeetingUri })).json.access_token
-    const body = `<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="culture">en-us</property><property name="userAgent">Guest/1.0</property><property name="displayName">Xavier</property></input>`
+    const body = `<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="culture">en-us</property><property name="userAgent">Guest/1.0</property></input>`
     const r = await http(`${pool()}/ucwa/oauth/v1/anonApplications`, { method: 'POST', token, accept: 'xml', type: 'application/xml', body })
     expect(r.status).toBe(201)
     expect(r.text).toContain('<resource rel="application"')
-    expect(r.text).toContain('<property name="name">Xavier</property>')
+    expect(r.text).toMatch(/<property name="uri">sip:guest-\w+@contoso\.test<\/property>/)
   })
 })
