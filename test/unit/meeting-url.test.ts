@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { UcwaError } from '../../main/ucwa/errors'
 import { joinUrlFor, meetingAddressFromUrl } from '../../main/ucwa/meeting-url'
@@ -62,5 +63,30 @@ describe('meeting URL → conference URI (simple URL rule; myOnlineMeetings_ref.
     expect(joinUrlFor(URI)).toBe('https://meet.contoso.com/bmauldin/IB88RLLY')
     expect(meetingAddressFromUrl(joinUrlFor(URI)).onlineMeetingUri).toBe(URI)
     expect(() => joinUrlFor('sip:bmauldin@contoso.com')).toThrow(UcwaError)
+  })
+})
+
+describe('meeting URL: any text a person pastes', () => {
+  // as many cases as the other properties (npm run fuzz sets PARLEY_FUZZ_RUNS high)
+  const runs = Number(process.env.PARLEY_FUZZ_RUNS ?? 300)
+  const part = fc.stringMatching(/^[A-Za-z0-9._%+;:@-]{0,12}$/)
+  const urlish = fc
+    .tuple(fc.constantFrom('https://', 'http://', 'HTTPS://', 'sip:', ''), fc.constantFrom('meet.', 'lync.', 'dialin.', 'www.', ''), fc.domain(), fc.array(part, { maxLength: 4 }), fc.constantFrom('', '/', '?sl=1', '#x'))
+    .map(([scheme, sub, host, path, tail]) => `${scheme}${sub}${host}/${path.join('/')}${tail}`)
+
+  it('gives a conference URI in the RootURL.md format, or a typed InvalidMeetingUrl error; nothing else', () => {
+    fc.assert(
+      fc.property(fc.oneof(urlish, fc.string(), fc.webUrl()), (text) => {
+        try {
+          const a = meetingAddressFromUrl(text)
+          expect(a.onlineMeetingUri).toMatch(/^sip:[a-z0-9._+-]+@[a-z0-9.-]+;gruu;opaque=app:conf:focus:id:[A-Za-z0-9]+$/)
+          expect(a.onlineMeetingUri.startsWith(`${a.organizerUri};`)).toBe(true)
+        } catch (e) {
+          expect(e).toBeInstanceOf(UcwaError)
+          expect((e as UcwaError).subcode).toBe('InvalidMeetingUrl')
+        }
+      }),
+      { numRuns: runs },
+    )
   })
 })
