@@ -67,7 +67,7 @@ describe('meeting URL → conference URI (simple URL rule; myOnlineMeetings_ref.
 })
 
 describe('meeting URL: any text a person pastes', () => {
-  // as many cases as the other properties (npm run fuzz sets PARLEY_FUZZ_RUNS high)
+  // as many cases as the other properties (PARLEY_FUZZ_RUNS)
   const runs = Number(process.env.PARLEY_FUZZ_RUNS ?? 300)
   const part = fc.stringMatching(/^[A-Za-z0-9._%+;:@-]{0,12}$/)
   const urlish = fc
