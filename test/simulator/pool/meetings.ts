@@ -50,6 +50,32 @@ export function joinUrl(m: Meeting, domain: string): string {
   return `https://meet.${domain}/${m.organizer.sip.split('@')[0]}/${m.id}`
 }
 
+/** Who joins: a directory user of this organization (by SIP URI) or a guest (anonmeeting grant). */
+export interface Joiner {
+  uri: string
+  guest: boolean
+}
+
+/**
+ * Whether a joiner goes straight in or waits in the lobby (AccessLevel_ref.md): Everyone admits all, guests too;
+ * SameEnterprise the organization's people; Invited the organization's people the meeting lists (attendees, leaders);
+ * Locked only the organizer. The organizer is always admitted. The simulator's users are all of one organization.
+ */
+export function bypassesLobby(m: Meeting, who: Joiner): boolean {
+  const uri = who.uri.toLowerCase()
+  if (!who.guest && uri === m.organizer.uri) return true
+  switch (m.accessLevel) {
+    case 'Everyone':
+      return true
+    case 'SameEnterprise':
+      return !who.guest
+    case 'Invited':
+      return !who.guest && [...m.attendees, ...m.leaders].includes(uri)
+    case 'Locked':
+      return false
+  }
+}
+
 export class Meetings {
   readonly #byId = new Map<string, Meeting>()
   #next = 1

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../index'
 import { http, signIn, withSimulator, type Format, type Session } from './helpers'
 import { enumerations, pageNames, xmlProperties } from './pages'
+import type { User } from '../pool/directory'
+import { bypassesLobby, type AccessLevel, type Meeting } from '../pool/meetings'
 
 let sim: Simulator
 let alice: Session
@@ -218,5 +220,32 @@ describe('guests: the anonmeeting grant and anonApplications', () => {
     expect(r.status).toBe(201)
     expect(r.text).toContain('<resource rel="application"')
     expect(r.text).toMatch(/<property name="uri">sip:guest-\w+@contoso\.test<\/property>/)
+  })
+})
+
+describe('who bypasses the lobby (AccessLevel_ref.md)', () => {
+  const organizerUser = { sip: 'alice@contoso.test', uri: 'sip:alice@contoso.test' } as User
+  const at = (accessLevel: AccessLevel, lists: Partial<Pick<Meeting, 'attendees' | 'leaders'>> = {}): Meeting =>
+    ({ organizer: organizerUser, accessLevel, attendees: [], leaders: [], ...lists }) as Meeting
+  const organizerJoins = { uri: 'SIP:Alice@contoso.test', guest: false }
+  const colleague = { uri: 'sip:bob@contoso.test', guest: false }
+  const invitedColleague = { uri: 'sip:carol@contoso.test', guest: false }
+  const guest = { uri: 'sip:guest-1@contoso.test', guest: true }
+
+  it.each([
+    // level, organizer, a colleague not listed, a listed colleague, a guest
+    ['Everyone', true, true, true, true],
+    ['SameEnterprise', true, true, true, false],
+    ['Invited', true, false, true, false],
+    ['Locked', true, false, false, false],
+  ] as const)('%s: organizer %s, colleague %s, invited colleague %s, guest %s', (level, o, c, i, g) => {
+    const m = at(level, { attendees: ['sip:carol@contoso.test'] })
+    expect([organizerJoins, colleague, invitedColleague, guest].map((j) => bypassesLobby(m, j))).toEqual([o, c, i, g])
+  })
+
+  it('Invited counts leaders as invited; a guest whose URI happens to be listed is still a guest', () => {
+    const m = at('Invited', { leaders: ['sip:bob@contoso.test'], attendees: ['sip:guest-1@contoso.test'] })
+    expect(bypassesLobby(m, colleague)).toBe(true)
+    expect(bypassesLobby(m, guest)).toBe(false)
   })
 })
