@@ -19,6 +19,7 @@ import { registerPeople } from './routes/people'
 import { registerXFrame } from './routes/xframe'
 import { registerMeetings } from './routes/meetings'
 import { registerAnonymous } from './routes/anonymous'
+import { registerMeetingJoins } from './routes/meeting-joins'
 
 export interface SimulatorOptions {
   /** port of the first pool (the one autodiscovery answers on); 0 picks a free one */
@@ -94,6 +95,7 @@ function routes(server: FastifyInstance, ctx: Ctx): void {
   registerCommunication(server, ctx)
   registerMeetings(server, ctx)
   registerAnonymous(server, ctx)
+  registerMeetingJoins(server, ctx)
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

@@ -1,6 +1,7 @@
 // Online meeting resources as myOnlineMeetings_ref.md, myOnlineMeeting_ref.md and the anonApplications sample show them.
 import { UcwaDate, type Link, type Res } from '../http/resource'
 import type { Application } from './application'
+import type { MeetingInvitation } from './meeting-joins'
 import { joinUrl, meetingUri, type Meeting } from './meetings'
 import { communicationRes } from './render'
 
@@ -68,5 +69,27 @@ export function guestApplicationRes(app: Application): Res {
     props: { culture: app.culture, userAgent: app.userAgent, endpointId: app.endpointId, id: app.id, type: 'Browser' },
     links: { batch: l(app.href('/batch')), events: l(app.channel.currentLink) },
     embedded: { me: guestMeRes(app), communication: { ...communication, links } },
+  }
+}
+
+/** onlineMeetingInvitation_ref.md: the application's own join, Outgoing, to the meeting's URI. */
+export function onlineMeetingInvitationRes(app: Application, i: MeetingInvitation): Res {
+  const conv = app.href(`/communication/conversations/${i.conversation.id}`)
+  return {
+    rel: 'onlineMeetingInvitation',
+    href: app.href(`/communication/invitations/${i.id}`),
+    props: {
+      anonymousDisplayName: i.anonymousDisplayName,
+      availableModalities: ['Audio', 'Video'],
+      direction: 'Outgoing',
+      importance: i.importance,
+      onlineMeetingUri: i.onlineMeetingUri,
+      operationId: i.operationId,
+      state: i.state,
+      subject: i.subject,
+      threadId: i.threadId,
+      to: i.onlineMeetingUri,
+    },
+    links: { conversation: l(conv) },
   }
 }

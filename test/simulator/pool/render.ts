@@ -190,13 +190,16 @@ export function participantHref(app: Application, c: Conversation, u: User): str
 export function participantRes(app: Application, c: Conversation, u: User): Res {
   const local = u.sip === c.local.sip
   const href = participantHref(app, c, u)
+  const meeting = c.participant?.(u) // an online meeting says role, lobby and the viewer's admit/reject (meeting-joins.ts)
   return {
     rel: local ? 'localParticipant' : 'participant',
     href,
-    props: { name: u.name, uri: u.uri, local, anonymous: false, inLobby: false, organizer: false, role: 'Attendee', sourceNetwork: 'SameEnterprise' },
+    props: { name: u.name, uri: u.uri, local, anonymous: false, inLobby: false, organizer: false, role: 'Attendee', sourceNetwork: 'SameEnterprise', ...meeting?.props },
     links: {
+      ...meeting?.links,
       conversation: l(app.href(convPath(c))),
-      ...(local ? { me: l(app.href('/me')) } : { contact: l(app.href(`/people/${u.key}`)), contactPresence: l(app.href(`/people/${u.key}/presence`)) }),
+      // a guest is no contact of the directory, and a guest's view names none
+      ...(local ? { me: l(app.href('/me')) } : meeting?.guest || app.guest ? {} : { contact: l(app.href(`/people/${u.key}`)), contactPresence: l(app.href(`/people/${u.key}/presence`)) }),
       participantAudio: l(`${href}/participantAudio`),
       participantVideo: l(`${href}/participantVideo`),
     },

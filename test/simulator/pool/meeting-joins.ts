@@ -1,0 +1,226 @@
+// Joining an online meeting (joinOnlineMeeting_ref.md, onlineMeetingInvitation_ref.md), its lobby (lobby_ref.md,
+// admit_ref.md, reject_ref.md) and roles (participant_ref.md: role, inLobby). Signalling only: media joins through
+// addAudioVideo on the meeting's conversation, the next step.
+import { errors, SimError, type Reason } from '../http/errors'
+import type { Link, Prop } from '../http/resource'
+import type { Application } from './application'
+import type { Conversation, Invitation } from './conversation'
+import type { User } from './directory'
+import { onlineMeetingInvitationRes } from './meeting-render'
+import { bypassesLobby, meetingUri, type Meeting, type Meetings } from './meetings'
+import { conversationRes, participantRes } from './render'
+
+/** ErrorSubcode_ref.md: "Denied — The lobby participant was denied from the conference." */
+export const denied: Reason = { code: 'Forbidden', subcode: 'Denied', message: 'The lobby participant was denied from the conference.' }
+
+export interface MeetingInvitation {
+  id: string
+  operationId?: string
+  threadId: string
+  importance: string
+  state: 'Connecting' | 'Connected' | 'Failed'
+  onlineMeetingUri: string
+  subject: string
+  anonymousDisplayName?: string
+  conversation: Conversation
+}
+
+interface Member {
+  app: Application
+  c: Conversation
+  role: 'Leader' | 'Attendee'
+  inLobby: boolean
+  invitation: MeetingInvitation
+}
+
+interface Room {
+  meeting: Meeting
+  members: Map<string, Member>
+}
+
+export interface JoinInput {
+  onlineMeetingUri: string
+  operationId?: string
+  subject?: string
+  threadId?: string
+  importance?: string
+  anonymousDisplayName?: string
+}
+
+export class MeetingJoins {
+  readonly #rooms = new Map<string, Room>()
+  /** onlineMeetingInvitations by id, per application (the event channel embeds them) */
+  readonly invitations = new Map<string, MeetingInvitation>()
+
+  constructor(
+    private readonly meetings: Meetings,
+    private readonly ids: { id(): string },
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * POST joinOnlineMeeting: 404 DestinationNotFound for a meeting the pool does not know; 403 for a guest whose grant
+   * names another meeting ("The target conference URI does not match the conference URI provisioned in anonymous web
+   * ticket."); a guest must give anonymousDisplayName. The joiner is admitted or waits in the lobby (AccessLevel_ref.md).
+   */
+  join(app: Application, input: JoinInput): MeetingInvitation {
+    const meeting = this.meetings.byUri(input.onlineMeetingUri)
+    if (!meeting) throw new SimError(404, 'DestinationNotFound', 'The meeting could not be found.', 'NotFound')
+    if (app.guest && app.guest.meetingUri.toLowerCase() !== meetingUri(meeting).toLowerCase()) {
+      throw new SimError(403, undefined, 'The target conference URI does not match the conference URI provisioned in anonymous web ticket.', 'Forbidden')
+    }
+    if (app.guest && !input.anonymousDisplayName) throw errors.parameter('anonymousDisplayName is required for anonymous users.')
+    if (app.guest) app.user.name = input.anonymousDisplayName!
+    const room = this.#room(meeting)
+    if (room.members.has(app.id)) throw errors.conflict('AlreadyExists', 'This application is already in the meeting.')
+    const c = this.#view(app, room, input)
+    const invitation: MeetingInvitation = {
+      id: this.ids.id(),
+      operationId: input.operationId,
+      threadId: c.threadId,
+      importance: c.importance,
+      state: 'Connecting',
+      onlineMeetingUri: meetingUri(meeting),
+      subject: meeting.subject,
+      anonymousDisplayName: app.guest ? input.anonymousDisplayName : undefined,
+      conversation: c,
+    }
+    this.invitations.set(invitation.id, invitation)
+    const member: Member = { app, c, role: this.#roleOf(meeting, app), inLobby: !bypassesLobby(meeting, { uri: app.user.uri, guest: !!app.guest }), invitation }
+    app.emitResource(app.communicationSender(), 'started', onlineMeetingInvitationRes(app, invitation))
+    app.conversations.set(c.id, c)
+    room.members.set(app.id, member)
+    app.emitResource(app.communicationSender(), 'added', conversationRes(app, c))
+    app.emitResource(sender(app, c), 'added', participantRes(app, c, app.user))
+    if (member.inLobby) {
+      // leaders see who waits, with admit and reject (lobby_ref.md: "admitted by another participant in the organizer or presenter role")
+      for (const leader of this.#admitted(room).filter((m) => m.role === 'Leader')) leader.app.emitResource(sender(leader.app, leader.c), 'added', participantRes(leader.app, leader.c, app.user))
+    } else this.#enter(room, member)
+    return invitation
+  }
+
+  /** POST admit on a lobby participant (admit_ref.md): 204; the participant joins. Leaders only. */
+  admit(app: Application, c: Conversation, sip: string): void {
+    const { room, target } = this.#lobbyAction(app, c, sip)
+    target.inLobby = false
+    for (const leader of this.#admitted(room).filter((m) => m.role === 'Leader')) leader.app.emitResource(sender(leader.app, leader.c), 'deleted', participantRes(leader.app, leader.c, target.app.user))
+    this.#enter(room, target)
+  }
+
+  /** POST reject on a lobby participant (reject_ref.md): 204; the participant's invitation fails with Denied. */
+  reject(app: Application, c: Conversation, sip: string): void {
+    const { room, target } = this.#lobbyAction(app, c, sip)
+    room.members.delete(target.app.id)
+    for (const leader of this.#admitted(room).filter((m) => m.role === 'Leader')) leader.app.emitResource(sender(leader.app, leader.c), 'deleted', participantRes(leader.app, leader.c, target.app.user))
+    const { app: who, c: view, invitation } = target
+    invitation.state = 'Failed'
+    view.state = 'Disconnected'
+    who.emitResource(who.communicationSender(), 'completed', onlineMeetingInvitationRes(who, invitation), { status: 'Failure', reason: denied })
+    who.emit(who.communicationSender(), { type: 'deleted', link: { rel: 'conversation', href: who.href(`/communication/conversations/${view.id}`) } })
+    who.conversations.delete(view.id)
+  }
+
+  /** An application is gone (signed out, expired): it leaves every room without a word (media leaving comes with addAudioVideo). */
+  dropApplication(app: Application): void {
+    for (const room of this.#rooms.values()) room.members.delete(app.id)
+  }
+
+  #lobbyAction(app: Application, c: Conversation, sip: string): { room: Room; target: Member } {
+    const room = [...this.#rooms.values()].find((r) => r.members.get(app.id)?.c === c)
+    const me = room?.members.get(app.id)
+    if (!room || !me || me.inLobby) throw errors.notFound('No such participant.')
+    if (me.role !== 'Leader') throw new SimError(403, undefined, 'Only a leader admits or rejects people in the lobby.', 'Forbidden')
+    const target = [...room.members.values()].find((m) => m.app.user.sip === sip.toLowerCase() && m.inLobby)
+    if (!target) throw errors.notFound('No such participant in the lobby.')
+    return { room, target }
+  }
+
+  #room(meeting: Meeting): Room {
+    let room = this.#rooms.get(meeting.id)
+    if (!room) this.#rooms.set(meeting.id, (room = { meeting, members: new Map() }))
+    return room
+  }
+
+  #admitted(room: Room): Member[] {
+    return [...room.members.values()].filter((m) => !m.inLobby)
+  }
+
+  /** myOnlineMeeting_ref.md: leaders are the organizer and the leaders list; automaticLeaderAssignment promotes more. */
+  #roleOf(m: Meeting, app: Application): Member['role'] {
+    if (app.guest) return m.automaticLeaderAssignment === 'Everyone' ? 'Leader' : 'Attendee'
+    if (app.user === m.organizer || m.leaders.includes(app.user.uri) || m.automaticLeaderAssignment !== 'Disabled') return 'Leader'
+    return 'Attendee'
+  }
+
+  /** Admitted: each side learns of the other, the invitation completes and the conversation is a conference. */
+  #enter(room: Room, member: Member): void {
+    const { app, c } = member
+    for (const other of this.#admitted(room).filter((m) => m !== member)) {
+      other.app.emitResource(sender(other.app, other.c), 'added', participantRes(other.app, other.c, app.user))
+      app.emitResource(sender(app, c), 'added', participantRes(app, c, other.app.user))
+    }
+    if (member.role === 'Leader') for (const waiting of [...room.members.values()].filter((m) => m.inLobby)) app.emitResource(sender(app, c), 'added', participantRes(app, c, waiting.app.user))
+    member.invitation.state = 'Connected'
+    c.state = 'Conferenced'
+    app.emitResource(sender(app, c), 'updated', participantRes(app, c, app.user))
+    app.emitResource(app.communicationSender(), 'completed', onlineMeetingInvitationRes(app, member.invitation), { status: 'Success' })
+    app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
+  }
+
+  /** The joiner's view of the meeting conversation; participants are what the room says, seen as this member may. */
+  #view(app: Application, room: Room, input: JoinInput): Conversation {
+    const meeting = room.meeting
+    const member = (u: User): Member | undefined => [...room.members.values()].find((m) => m.app.user.sip === u.sip)
+    const self = (): Member | undefined => room.members.get(app.id)
+    const c: Conversation = {
+      id: this.ids.id(),
+      threadId: input.threadId ?? this.ids.id(),
+      subject: input.subject ?? meeting.subject,
+      importance: input.importance ?? 'Normal',
+      state: 'Connecting',
+      created: this.now(),
+      local: app.user,
+      remote: meeting.organizer,
+      participantKeys: { local: app.user.sip, remote: meeting.organizer.sip },
+      remoteJoined: false,
+      audioVideo: { state: 'Disconnected' },
+      // a meeting conversation has no audio/video invitation until addAudioVideo
+      invitation: undefined as unknown as Invitation,
+      conference: {
+        focusUri: meetingUri(meeting),
+        // a member in the lobby sees only itself; leaders also see who waits
+        members: () => {
+          const me = self()
+          if (!me || me.inLobby) return [app.user]
+          return [...room.members.values()].filter((m) => !m.inLobby || me.role === 'Leader').map((m) => m.app.user)
+        },
+        muted: () => false,
+        source: () => undefined,
+      },
+      participant: (u) => {
+        const m = member(u)
+        const me = self()
+        const props: Record<string, Prop> = {
+          role: m?.role ?? 'Attendee',
+          inLobby: !!m?.inLobby,
+          organizer: u === meeting.organizer,
+          anonymous: !!m?.app.guest,
+          // SourceNetwork_ref.md has no member for a guest: Unknown
+          sourceNetwork: m?.app.guest ? 'Unknown' : 'SameEnterprise',
+        }
+        const waiting = !!m?.inLobby && u.sip !== app.user.sip && me?.role === 'Leader' && !me.inLobby
+        const href = app.href(`/communication/conversations/${c.id}/participants/${u.sip}`)
+        const links: Record<string, Link | undefined> = {
+          admit: waiting ? { href: `${href}/admit` } : undefined,
+          reject: waiting ? { href: `${href}/reject` } : undefined,
+        }
+        return { props, links, guest: !!m?.app.guest }
+      },
+    }
+    return c
+  }
+}
+
+function sender(app: Application, c: Conversation): { rel: string; href: string } {
+  return { rel: 'conversation', href: app.href(`/communication/conversations/${c.id}`) }
+}

@@ -1,0 +1,45 @@
+// joinOnlineMeeting (joinOnlineMeeting_ref.md) and the lobby's admit and reject (admit_ref.md, reject_ref.md).
+import type { FastifyInstance } from 'fastify'
+import { errors, SimError } from '../http/errors'
+import { appOf, input, type Ctx, type RouteConfig } from '../http/server'
+import { APPS_ROOT } from '../pool/application'
+import { limited } from './communication'
+
+const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
+const importances = ['Normal', 'Urgent', 'Emergency']
+
+export function registerMeetingJoins(server: FastifyInstance, ctx: Ctx): void {
+  const base = `${APPS_ROOT}/:appId/communication`
+
+  server.post(`${base}/onlineMeetingInvitations`, cfg('joinOnlineMeeting'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const { props } = input(req, ['json', 'xml', 'none'])
+    const q = req.query as Record<string, unknown>
+    const uri = limited(props.onlinemeetinguri ?? q.onlineMeetingUri, 'onlineMeetingUri', 1024, true)!
+    if (uri === 'adhoc') throw errors.parameter('startOnlineMeeting is not simulated: create a meeting (myOnlineMeetings) and join it.')
+    const importance = limited(props.importance, 'importance', 20, false)
+    if (importance && !importances.includes(importance)) throw errors.parameter(`Unknown importance ${importance}.`)
+    const invitation = ctx.world.joins.join(app, {
+      onlineMeetingUri: uri,
+      operationId: limited(props.operationid, 'operationId', 50, false),
+      subject: limited(props.subject, 'subject', 250, false),
+      threadId: limited(props.threadid, 'threadId', 100, false),
+      importance,
+      anonymousDisplayName: limited(props.anonymousdisplayname, 'anonymousDisplayName', 250, false)?.trim() || undefined,
+    })
+    // the page's sample: 201 with the invitation's Location and no body; the invitation comes on the event channel
+    return reply.code(201).header('Location', app.href(`/communication/invitations/${invitation.id}`)).send()
+  })
+
+  for (const op of ['admit', 'reject'] as const) {
+    server.post(`${base}/conversations/:convId/participants/:sip/${op}`, cfg(op), (req, reply) => {
+      const app = appOf(ctx, req)
+      const { convId, sip } = req.params as { convId: string; sip: string }
+      const c = app.conversations.get(convId)
+      if (!c) throw new SimError(404, 'ConversationNotFound', 'The conversation does not exist.')
+      input(req, ['json', 'xml', 'none'])
+      ctx.world.joins[op](app, c, sip)
+      return reply.code(204).send()
+    })
+  }
+}
