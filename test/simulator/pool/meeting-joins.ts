@@ -3,6 +3,8 @@
 // addAudioVideo on the meeting's conversation, the next step.
 import { errors, SimError, type Reason } from '../http/errors'
 import type { Link, Prop } from '../http/resource'
+import type { MediaSources } from '../conference/forwarding'
+import type { ConferenceMedia } from '../conference/mcu'
 import type { Application } from './application'
 import type { Conversation, Invitation } from './conversation'
 import type { User } from './directory'
@@ -25,7 +27,7 @@ export interface MeetingInvitation {
   conversation: Conversation
 }
 
-interface Member {
+export interface Member {
   app: Application
   c: Conversation
   role: 'Leader' | 'Attendee'
@@ -33,9 +35,13 @@ interface Member {
   invitation: MeetingInvitation
 }
 
-interface Room {
+export interface Room {
   meeting: Meeting
   members: Map<string, Member>
+  /** the meeting's media (meeting-media.ts): opened by the first addAudioVideo */
+  media?: ConferenceMedia
+  /** each member's media source ids (MSIs), by application id, once its media joined */
+  sources: Map<string, MediaSources>
 }
 
 export interface JoinInput {
@@ -120,9 +126,21 @@ export class MeetingJoins {
     who.conversations.delete(view.id)
   }
 
+  /** The room and the member an application's meeting conversation belongs to, if any. */
+  roomOf(app: Application, c: Conversation): { room: Room; member: Member } | undefined {
+    for (const room of this.#rooms.values()) {
+      const member = room.members.get(app.id)
+      if (member?.c === c) return { room, member }
+    }
+    return undefined
+  }
+
   /** An application is gone (signed out, expired): it leaves every room without a word (media leaving comes with addAudioVideo). */
   dropApplication(app: Application): void {
-    for (const room of this.#rooms.values()) room.members.delete(app.id)
+    for (const room of this.#rooms.values()) {
+      room.members.delete(app.id)
+      if (room.sources.delete(app.id)) void room.media?.leave(app.id).catch(() => {})
+    }
   }
 
   #lobbyAction(app: Application, c: Conversation, sip: string): { room: Room; target: Member } {
@@ -137,7 +155,7 @@ export class MeetingJoins {
 
   #room(meeting: Meeting): Room {
     let room = this.#rooms.get(meeting.id)
-    if (!room) this.#rooms.set(meeting.id, (room = { meeting, members: new Map() }))
+    if (!room) this.#rooms.set(meeting.id, (room = { meeting, members: new Map(), sources: new Map() }))
     return room
   }
 
@@ -195,7 +213,10 @@ export class MeetingJoins {
           return [...room.members.values()].filter((m) => !m.inLobby || me.role === 'Leader').map((m) => m.app.user)
         },
         muted: () => false,
-        source: () => undefined,
+        source: (u, kind) => {
+          const m = member(u)
+          return m && room.sources.get(m.app.id)?.[kind]
+        },
       },
       participant: (u) => {
         const m = member(u)

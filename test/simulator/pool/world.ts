@@ -11,6 +11,7 @@ import type { Directory, User } from './directory'
 import { Tokens } from './tokens'
 import { Meetings } from './meetings'
 import { MeetingJoins } from './meeting-joins'
+import { MeetingMedia } from './meeting-media'
 
 export interface WorldConfig {
   /** an application with no P-GET and no request for this long is deleted (InactiveApplicationExpired) */
@@ -43,6 +44,7 @@ export class World {
   readonly presence: PresenceSubscriptions
   readonly meetings: Meetings
   readonly joins: MeetingJoins
+  readonly meetingMedia: MeetingMedia
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null
@@ -71,6 +73,7 @@ export class World {
     this.presence = new PresenceSubscriptions(callWorld)
     this.meetings = new Meetings(clock, ids)
     this.joins = new MeetingJoins(this.meetings, ids, () => clock.now())
+    this.meetingMedia = new MeetingMedia(this.joins, mediaUnit, ids)
     this.#scheduleSweep()
   }
 

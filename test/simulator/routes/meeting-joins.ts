@@ -1,7 +1,11 @@
-// joinOnlineMeeting (joinOnlineMeeting_ref.md) and the lobby's admit and reject (admit_ref.md, reject_ref.md).
+// joinOnlineMeeting (joinOnlineMeeting_ref.md), addAudioVideo on its conversation (addAudioVideo_ref.md) and the
+// lobby's admit and reject (admit_ref.md, reject_ref.md).
 import type { FastifyInstance } from 'fastify'
 import { errors, SimError } from '../http/errors'
-import { appOf, input, type Ctx, type RouteConfig } from '../http/server'
+import { str } from '../http/input'
+import { decodeDataUrl } from '../http/resource'
+import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/server'
+import { invitationRes } from '../pool/render'
 import { APPS_ROOT } from '../pool/application'
 import { limited } from './communication'
 
@@ -29,6 +33,20 @@ export function registerMeetingJoins(server: FastifyInstance, ctx: Ctx): void {
     })
     // the page's sample: 201 with the invitation's Location and no body; the invitation comes on the event channel
     return reply.code(201).header('Location', app.href(`/communication/invitations/${invitation.id}`)).send()
+  })
+
+  server.post(`${base}/conversations/:convId/audioVideo/addAudioVideo`, cfg('addAudioVideo'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const c = app.conversations.get((req.params as { convId: string }).convId)
+    if (!c) throw new SimError(404, 'ConversationNotFound', 'The conversation does not exist.')
+    const { props, links } = input(req, ['json', 'xml'])
+    const offerHref = links.mediaOffer ?? str(props.mediaoffer)
+    const offer = offerHref ? decodeDataUrl(offerHref, 'application/sdp') : undefined
+    if (!offer || !/^v=0\r?\n/.test(offer)) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
+    if (!ctx.world.joins.roomOf(app, c)) throw new SimError(409, undefined, 'addAudioVideo is simulated on online meetings only.', 'Conflict')
+    const inv = ctx.world.meetingMedia.add(app, c, offer, limited(props.operationid, 'operationId', 50, false), limited(props.sessioncontext, 'sessionContext', 50, false))
+    reply.header('Location', app.href(`/communication/invitations/${inv.id}`))
+    return sendRes(req, reply, invitationRes(app, inv), 201)
   })
 
   for (const op of ['admit', 'reject'] as const) {
