@@ -70,6 +70,8 @@ export interface Conversation {
   }
   /** an online meeting's view (meeting-joins.ts): each participant's role, lobby state and the viewer's links on it */
   participant?: (u: User) => { props: Record<string, Prop>; links: Record<string, Link | undefined>; guest: boolean }
+  /** an online meeting's leader may mute another member (meeting-joins.ts) */
+  mayMute?: (u: User) => boolean
 }
 
 /** A mid-call offer (hold, resume, video on or off) from one side of a P2P call to the other. */

@@ -42,6 +42,8 @@ export interface Room {
   media?: ConferenceMedia
   /** each member's media source ids (MSIs), by application id, once its media joined */
   sources: Map<string, MediaSources>
+  /** what the server mutes (muteAudio/muteVideo by the member or a leader), by application id */
+  muted: Map<string, Set<'audio' | 'video'>>
 }
 
 export interface JoinInput {
@@ -126,6 +128,35 @@ export class MeetingJoins {
     who.conversations.delete(view.id)
   }
 
+  /** POST promote or demote (promote_ref.md, demote_ref.md): 204; every member sees the new role. */
+  setRole(app: Application, c: Conversation, sip: string, role: Member['role']): void {
+    const { room, target } = this.#leaderAction(app, c, sip)
+    if (target.role === role) throw new SimError(409, undefined, `That participant is already ${role === 'Leader' ? 'a leader' : 'an attendee'}.`, 'Conflict')
+    target.role = role
+    for (const m of this.#admitted(room)) m.app.emitResource(sender(m.app, m.c), 'updated', participantRes(m.app, m.c, target.app.user))
+  }
+
+  /** POST eject (eject_ref.md): 204; its media leaves first (`leaveMedia`), then the others see it go and its conversation ends. */
+  eject(app: Application, c: Conversation, sip: string, leaveMedia: (room: Room, target: Member) => void): void {
+    const { room, target } = this.#leaderAction(app, c, sip)
+    leaveMedia(room, target)
+    for (const m of this.#admitted(room).filter((x) => x !== target)) m.app.emitResource(sender(m.app, m.c), 'deleted', participantRes(m.app, m.c, target.app.user))
+    room.members.delete(target.app.id)
+    const { app: who, c: view } = target
+    view.state = 'Disconnected'
+    who.emit(who.communicationSender(), { type: 'deleted', link: { rel: 'conversation', href: who.href(`/communication/conversations/${view.id}`) } })
+    who.conversations.delete(view.id)
+  }
+
+  #leaderAction(app: Application, c: Conversation, sip: string): { room: Room; target: Member } {
+    const found = this.roomOf(app, c)
+    if (!found || found.member.inLobby) throw errors.notFound('No such participant.')
+    if (found.member.role !== 'Leader') throw new SimError(403, undefined, 'Only a leader does that.', 'Forbidden')
+    const target = [...found.room.members.values()].find((m) => m.app.user.sip === sip.toLowerCase() && !m.inLobby)
+    if (!target || target === found.member || target.app.user === found.room.meeting.organizer) throw errors.notFound('No such participant a leader can change.')
+    return { room: found.room, target }
+  }
+
   /** The room and the member an application's meeting conversation belongs to, if any. */
   roomOf(app: Application, c: Conversation): { room: Room; member: Member } | undefined {
     for (const room of this.#rooms.values()) {
@@ -155,7 +186,7 @@ export class MeetingJoins {
 
   #room(meeting: Meeting): Room {
     let room = this.#rooms.get(meeting.id)
-    if (!room) this.#rooms.set(meeting.id, (room = { meeting, members: new Map(), sources: new Map() }))
+    if (!room) this.#rooms.set(meeting.id, (room = { meeting, members: new Map(), sources: new Map(), muted: new Map() }))
     return room
   }
 
@@ -212,7 +243,10 @@ export class MeetingJoins {
           if (!me || me.inLobby) return [app.user]
           return [...room.members.values()].filter((m) => !m.inLobby || me.role === 'Leader').map((m) => m.app.user)
         },
-        muted: () => false,
+        muted: (u, kind) => {
+          const m = member(u)
+          return !!m && !!room.muted.get(m.app.id)?.has(kind)
+        },
         source: (u, kind) => {
           const m = member(u)
           return m && room.sources.get(m.app.id)?.[kind]
@@ -231,11 +265,21 @@ export class MeetingJoins {
         }
         const waiting = !!m?.inLobby && u.sip !== app.user.sip && me?.role === 'Leader' && !me.inLobby
         const href = app.href(`/communication/conversations/${c.id}/participants/${u.sip}`)
+        // participant_ref.md: a leader promotes an attendee, demotes a leader, ejects anyone but the organizer
+        const leads = !!m && !m.inLobby && u.sip !== app.user.sip && me?.role === 'Leader' && !me.inLobby && u !== meeting.organizer
         const links: Record<string, Link | undefined> = {
           admit: waiting ? { href: `${href}/admit` } : undefined,
           reject: waiting ? { href: `${href}/reject` } : undefined,
+          promote: leads && m.role === 'Attendee' ? { href: `${href}/promote` } : undefined,
+          demote: leads && m.role === 'Leader' ? { href: `${href}/demote` } : undefined,
+          eject: leads ? { href: `${href}/eject` } : undefined,
         }
         return { props, links, guest: !!m?.app.guest }
+      },
+      // muteAudio_ref.md on another's participantAudio: a leader's (lobby_ref.md's "organizer or presenter role")
+      mayMute: (u) => {
+        const me = self()
+        return !!me && !me.inLobby && me.role === 'Leader' && !!member(u) && !member(u)!.inLobby
       },
     }
     return c

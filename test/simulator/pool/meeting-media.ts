@@ -9,6 +9,9 @@ import { meetingUri } from './meetings'
 import { reasons } from './reasons'
 import { audioVideoRes, audioVideoSessionRes, conversationRes, invitationRes, negotiationRes, participantMediaRes } from './render'
 
+/** what an ejected member's audioVideo says (ErrorSubcode_ref.md has no subcode for it: CallTerminated, as a hang-up) */
+const ejectedReason = { code: 'Informational', subcode: 'CallTerminated', message: 'A leader removed you from the meeting.' }
+
 export class MeetingMedia {
   #next = 1
 
@@ -60,6 +63,37 @@ export class MeetingMedia {
         other.app.emit(sender(other.app, other.c), { type: 'deleted', link: { rel: `participant${kind === 'audio' ? 'Audio' : 'Video'}`, href: participantMediaRes(other.app, other.c, app.user, kind).href } })
       }
     }
+  }
+
+  /** muteAudio/muteVideo in a meeting: the member itself or a leader; every member in media sees it (participantAudio/Video). */
+  setMuted(app: Application, c: Conversation, sip: string, kind: 'audio' | 'video', muted: boolean): void {
+    const found = this.joins.roomOf(app, c)
+    const target = found && [...found.room.members.values()].find((m) => m.app.user.sip === sip && found.room.sources.has(m.app.id))
+    if (!found || !target) throw new SimError(404, undefined, 'No such participant media.')
+    if (target !== found.member && !c.mayMute?.(target.app.user)) throw new SimError(403, undefined, 'Only a leader mutes someone else.', 'Forbidden')
+    const { room } = found
+    const set = room.muted.get(target.app.id) ?? new Set()
+    if (set.has(kind) === muted) return
+    if (muted) set.add(kind)
+    else set.delete(kind)
+    room.muted.set(target.app.id, set)
+    // video keeps flowing (black frames), as in escalated conferences: only audio stops at the unit
+    if (kind === 'audio') room.media?.setMuted(target.app.id, kind, muted)
+    for (const m of this.#inMedia(room)) m.app.emitResource(sender(m.app, m.c), 'updated', participantMediaRes(m.app, m.c, target.app.user, kind))
+  }
+
+  /** A member ejected (meeting-joins.ts): its media leaves the unit and the others' rosters. */
+  ejected(room: Room, member: Member): void {
+    if (!room.sources.delete(member.app.id)) return
+    void room.media?.leave(member.app.id).catch(() => {})
+    member.c.audioVideo.state = 'Disconnected'
+    member.app.emitResource(sender(member.app, member.c), 'updated', audioVideoRes(member.app, member.c), { reason: ejectedReason })
+    for (const other of this.#inMedia(room)) {
+      for (const kind of ['audio', 'video'] as const) {
+        other.app.emit(sender(other.app, other.c), { type: 'deleted', link: { rel: `participant${kind === 'audio' ? 'Audio' : 'Video'}`, href: participantMediaRes(other.app, other.c, member.app.user, kind).href } })
+      }
+    }
+    member.c.session = undefined
   }
 
   async #connect(room: Room, member: Member, inv: Invitation): Promise<void> {

@@ -306,8 +306,8 @@ export function participantMediaRes(app: Application, c: Conversation, u: User, 
   const href = `${participantHref(app, c, u)}/participant${Kind}`
   const muted = c.conference?.muted(u, kind) ?? false
   const source = c.conference?.source(u, kind)
-  // a member mutes itself on the server (muteAudio_ref.md); muting others needs a presenter role we do not model
-  const self = u.sip === c.local.sip ? { [muted ? `unmute${Kind}` : `mute${Kind}`]: l(`${href}/${muted ? 'unmute' : 'mute'}${Kind}`) } : {}
+  // a member mutes itself on the server (muteAudio_ref.md); in an online meeting a leader mutes others too
+  const self = u.sip === c.local.sip || c.mayMute?.(u) ? { [muted ? `unmute${Kind}` : `mute${Kind}`]: l(`${href}/${muted ? 'unmute' : 'mute'}${Kind}`) } : {}
   return {
     rel: `participant${Kind}`,
     href,

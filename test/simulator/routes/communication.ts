@@ -211,7 +211,10 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
       const op = `${mute ? 'mute' : 'unmute'}${Kind}`
       server.post(`${conv}/participants/:sip/participant${Kind}/${op}`, cfg(op), (req, reply) => {
         const app = appOf(ctx, req)
-        ctx.world.conferencing.setMuted(app, conversation(app, req), (req.params as { sip: string }).sip.toLowerCase(), kind, mute)
+        const c = conversation(app, req)
+        const sip = (req.params as { sip: string }).sip.toLowerCase()
+        if (ctx.world.joins.roomOf(app, c)) ctx.world.meetingMedia.setMuted(app, c, sip, kind, mute)
+        else ctx.world.conferencing.setMuted(app, c, sip, kind, mute)
         return reply.code(204).send()
       })
     }

@@ -93,6 +93,52 @@ describe('audio and video in an online meeting', () => {
     expect(av._links.addAudioVideo).toBeUndefined()
   })
 
+  it('leading: a leader mutes the guest (the others stop hearing it and see it muted), promotes and demotes Bob, ejects the guest', async () => {
+    const guestUri = (await guest.waitFor((e) => e.rel === 'localParticipant')).embedded.uri as string
+    const guestSip = guestUri.slice(4)
+    const aliceConv = await conversationOf(alice)
+    const bobConv = await conversationOf(bob)
+    // what each one may do to the others, as links (participant_ref.md, participantAudio_ref.md)
+    const asAlice = (await alice.get(`${aliceConv}/participants/${guestSip}`)).json
+    expect(Object.keys(asAlice._links).filter((k) => ['promote', 'demote', 'eject', 'admit', 'reject'].includes(k)).sort()).toEqual(['eject', 'promote'])
+    const asBob = (await bob.get(`${bobConv}/participants/${guestSip}`)).json
+    expect(Object.keys(asBob._links).filter((k) => ['promote', 'demote', 'eject'].includes(k))).toEqual([])
+    expect((await bob.get(`${bobConv}/participants/${guestSip}/participantAudio`)).json._links.muteAudio).toBeUndefined()
+    expect((await bob.post(`${bobConv}/participants/${guestSip}/participantAudio/muteAudio`)).status).toBe(403)
+    expect((await bob.post(`${bobConv}/participants/${guestSip}/eject`)).status).toBe(403)
+
+    const audio = (await alice.get(`${aliceConv}/participants/${guestSip}/participantAudio`)).json
+    const bobMark = bob.events.length
+    expect((await alice.post(audio._links.muteAudio.href)).status).toBe(204)
+    const seen = await bob.waitFor((e) => e.rel === 'participantAudio' && e.type === 'updated' && e.href.includes(guestSip), { after: bobMark })
+    expect(seen.embedded.audioMuted).toBe(true)
+    const b = peers.find((p) => p.tag === 'bob')!
+    await new Promise((r) => setTimeout(r, 300)) // packets already on their way
+    const [heardGuest, heardAlice] = [b.count('guest', 'audio'), b.count('alice', 'audio')]
+    await new Promise((r) => setTimeout(r, 500))
+    expect(b.count('guest', 'audio')).toBe(heardGuest)
+    // Alice still comes through meanwhile (20 ms packets: ~25 in 500 ms)
+    expect(b.count('alice', 'audio') - heardAlice).toBeGreaterThan(10)
+
+    const bobAsAlice = (await alice.get(`${aliceConv}/participants/bob@contoso.test`)).json
+    expect(bobAsAlice._links.demote).toBeUndefined()
+    expect((await alice.post(bobAsAlice._links.promote.href)).status).toBe(204)
+    expect((await bob.waitFor((e) => e.rel === 'localParticipant' && e.type === 'updated' && e.embedded.role === 'Leader')).embedded.uri).toBe('sip:bob@contoso.test')
+    expect((await guest.waitFor((e) => e.rel === 'participant' && e.type === 'updated' && e.embedded.uri === 'sip:bob@contoso.test')).embedded.role).toBe('Leader')
+    expect((await alice.get(`${aliceConv}/participants/bob@contoso.test`)).json._links.demote).toBeDefined()
+    expect((await alice.post(`${aliceConv}/participants/bob@contoso.test/demote`)).status).toBe(204)
+    expect((await alice.post(`${aliceConv}/participants/bob@contoso.test/demote`)).status).toBe(409)
+    // nobody ejects or demotes the organizer
+    expect((await alice.post(`${aliceConv}/participants/alice@contoso.test/eject`)).status).toBe(404)
+
+    const guestMark = guest.events.length
+    expect((await alice.post(asAlice._links.eject.href)).status).toBe(204)
+    const av = await guest.waitFor((e) => e.rel === 'audioVideo' && e.type === 'updated', { after: guestMark })
+    expect(av.embedded.state).toBe('Disconnected')
+    await guest.waitFor((e) => e.rel === 'conversation' && e.type === 'deleted', { after: guestMark })
+    await bob.waitFor((e) => e.rel === 'participant' && e.type === 'deleted' && e.href.includes(guestSip))
+  })
+
   it('adding twice is 409; stopAudioVideo takes one member out and the others see its media go', async () => {
     const extra = new TestPeer('x')
     peers.push(extra)
