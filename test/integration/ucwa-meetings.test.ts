@@ -8,7 +8,10 @@ import { UcwaClient } from '../../main/ucwa/client'
 import { UcwaError } from '../../main/ucwa/errors'
 import { meetingAddressFromUrl } from '../../main/ucwa/meeting-url'
 import { createMeeting, deleteMeeting, listMeetings, updateMeeting } from '../../main/ucwa/meetings'
-import { embedded, prop } from '../../main/ucwa/resource'
+import { joinOnlineMeeting, MeetingJoin, type MeetingJoinState } from '../../main/ucwa/meeting-join'
+import type { UcwaEvent } from '../../main/ucwa/events'
+import type { GuestApplication } from '../../main/ucwa/anonymous'
+import { embedded, link, prop } from '../../main/ucwa/resource'
 import { startSimulator, type Simulator } from '../simulator/index'
 
 let sim: Simulator
@@ -112,5 +115,58 @@ describe('a guest signs in for one meeting', () => {
       subcode: 'ParameterValidationFailure',
     })
     expect(sim.control.secretsSeen()).toEqual([])
+  })
+})
+
+/** The guest's own event channel, P-GET by P-GET (no engine yet), until the join reaches one of `states`. */
+async function follow(guest: GuestApplication, join: MeetingJoin, states: MeetingJoinState[], from: { next: string }): Promise<void> {
+  while (!states.includes(join.state)) {
+    const page = guest.http.parseEvents(guest.http.check(await guest.http.send(from.next)))
+    for (const e of page.events) join.apply(e)
+    from.next = page.next ?? page.resume ?? page.resync ?? from.next
+  }
+}
+
+describe('joining a meeting and its lobby, with the client pieces', () => {
+  it('the organizer is in; a guest waits in the lobby and is admitted; another is rejected and told Denied', async () => {
+    sim = await startSimulator()
+    const alice = await organizer('alice@contoso.test', 'alice-pass')
+    const seen: UcwaEvent[] = []
+    alice.on('events', (events) => void seen.push(...events))
+    const m = await createMeeting(alice.http, alice.app!, { subject: 'Review' })
+    const aliceInv = await joinOnlineMeeting(alice.http, alice.app!, { onlineMeetingUri: m.onlineMeetingUri, operationId: 'join-a' })
+    const aliceJoin = new MeetingJoin(aliceInv)
+    await expect.poll(() => (seen.forEach((e) => aliceJoin.apply(e)), aliceJoin.state)).toBe('in')
+
+    const gina = await signInAsGuest({ meetingUrl: m.joinUrl, displayName: 'Gina Guest', discoveryUrl: sim.url })
+    const ginaJoin = new MeetingJoin(await joinOnlineMeeting(gina.http, gina.application, { onlineMeetingUri: gina.meeting.onlineMeetingUri, anonymousDisplayName: gina.displayName, operationId: 'join-g' }))
+    const ginaChannel = { next: link(gina.application, 'events')! }
+    await follow(gina, ginaJoin, ['lobby', 'in', 'denied', 'failed', 'removed'], ginaChannel)
+    expect(ginaJoin.state).toBe('lobby')
+
+    const waiting = () => seen.find((e) => e.link.rel === 'participant' && prop(e.embedded, 'name') === 'Gina Guest' && link(e.embedded, 'admit'))
+    await expect.poll(() => waiting()).toBeTruthy()
+    await alice.http.post(link(waiting()!.embedded, 'admit')!)
+    await follow(gina, ginaJoin, ['in', 'denied', 'failed', 'removed'], ginaChannel)
+    expect(ginaJoin.state).toBe('in')
+
+    const rex = await signInAsGuest({ meetingUrl: m.joinUrl, displayName: 'Rex', discoveryUrl: sim.url })
+    const rexJoin = new MeetingJoin(await joinOnlineMeeting(rex.http, rex.application, { onlineMeetingUri: rex.meeting.onlineMeetingUri, anonymousDisplayName: 'Rex', operationId: 'join-r' }))
+    const rexChannel = { next: link(rex.application, 'events')! }
+    await follow(rex, rexJoin, ['lobby'], rexChannel)
+    const rexWaiting = () => seen.find((e) => e.link.rel === 'participant' && prop(e.embedded, 'name') === 'Rex' && link(e.embedded, 'reject'))
+    await expect.poll(() => rexWaiting()).toBeTruthy()
+    await alice.http.post(link(rexWaiting()!.embedded, 'reject')!)
+    await follow(rex, rexJoin, ['in', 'denied', 'failed', 'removed'], rexChannel)
+    expect(rexJoin.state).toBe('denied')
+    expect(rexJoin.reason).toMatchObject({ subcode: 'Denied' })
+  })
+
+  it('a signed-in user joining what the URL rule guessed wrong: the pool answers 404 DestinationNotFound', async () => {
+    sim = await startSimulator()
+    const bob = await organizer('bob@contoso.test', 'bob-pass')
+    const guessed = meetingAddressFromUrl('https://meet.contoso.test/alice/NOSUCH01')
+    const e = await refusal(joinOnlineMeeting(bob.http, bob.app!, { onlineMeetingUri: guessed.onlineMeetingUri, operationId: 'j' }))
+    expect(e).toMatchObject({ status: 404, code: 'NotFound', subcode: 'DestinationNotFound' })
   })
 })
