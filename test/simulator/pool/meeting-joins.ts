@@ -2,15 +2,14 @@
 // admit_ref.md, reject_ref.md) and roles (participant_ref.md: role, inLobby). Signalling only: media joins through
 // addAudioVideo on the meeting's conversation, the next step.
 import { errors, SimError, type Reason } from '../http/errors'
-import type { Link, Prop } from '../http/resource'
 import type { MediaSources } from '../conference/forwarding'
 import type { ConferenceMedia } from '../conference/mcu'
 import type { Application } from './application'
-import type { Conversation, Invitation } from './conversation'
-import type { User } from './directory'
+import type { Conversation } from './conversation'
 import { onlineMeetingInvitationRes } from './meeting-render'
 import { bypassesLobby, meetingUri, type Meeting, type Meetings } from './meetings'
 import { conversationRes, participantRes } from './render'
+import { meetingView } from './meeting-view'
 
 /** ErrorSubcode_ref.md: "Denied — The lobby participant was denied from the conference." */
 export const denied: Reason = { code: 'Forbidden', subcode: 'Denied', message: 'The lobby participant was denied from the conference.' }
@@ -81,7 +80,7 @@ export class MeetingJoins {
     if (app.guest) app.user.name = input.anonymousDisplayName!
     const room = this.#room(meeting)
     if (room.members.has(app.id)) throw errors.conflict('AlreadyExists', 'This application is already in the meeting.')
-    const c = this.#view(app, room, input)
+    const c = meetingView(app, room, input, this.ids, this.now)
     const invitation: MeetingInvitation = {
       id: this.ids.id(),
       operationId: input.operationId,
@@ -216,74 +215,6 @@ export class MeetingJoins {
     app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
   }
 
-  /** The joiner's view of the meeting conversation; participants are what the room says, seen as this member may. */
-  #view(app: Application, room: Room, input: JoinInput): Conversation {
-    const meeting = room.meeting
-    const member = (u: User): Member | undefined => [...room.members.values()].find((m) => m.app.user.sip === u.sip)
-    const self = (): Member | undefined => room.members.get(app.id)
-    const c: Conversation = {
-      id: this.ids.id(),
-      threadId: input.threadId ?? this.ids.id(),
-      subject: input.subject ?? meeting.subject,
-      importance: input.importance ?? 'Normal',
-      state: 'Connecting',
-      created: this.now(),
-      local: app.user,
-      remote: meeting.organizer,
-      participantKeys: { local: app.user.sip, remote: meeting.organizer.sip },
-      remoteJoined: false,
-      audioVideo: { state: 'Disconnected' },
-      // a meeting conversation has no audio/video invitation until addAudioVideo
-      invitation: undefined as unknown as Invitation,
-      conference: {
-        focusUri: meetingUri(meeting),
-        // a member in the lobby sees only itself; leaders also see who waits
-        members: () => {
-          const me = self()
-          if (!me || me.inLobby) return [app.user]
-          return [...room.members.values()].filter((m) => !m.inLobby || me.role === 'Leader').map((m) => m.app.user)
-        },
-        muted: (u, kind) => {
-          const m = member(u)
-          return !!m && !!room.muted.get(m.app.id)?.has(kind)
-        },
-        source: (u, kind) => {
-          const m = member(u)
-          return m && room.sources.get(m.app.id)?.[kind]
-        },
-      },
-      participant: (u) => {
-        const m = member(u)
-        const me = self()
-        const props: Record<string, Prop> = {
-          role: m?.role ?? 'Attendee',
-          inLobby: !!m?.inLobby,
-          organizer: u === meeting.organizer,
-          anonymous: !!m?.app.guest,
-          // SourceNetwork_ref.md has no member for a guest: Unknown
-          sourceNetwork: m?.app.guest ? 'Unknown' : 'SameEnterprise',
-        }
-        const waiting = !!m?.inLobby && u.sip !== app.user.sip && me?.role === 'Leader' && !me.inLobby
-        const href = app.href(`/communication/conversations/${c.id}/participants/${u.sip}`)
-        // participant_ref.md: a leader promotes an attendee, demotes a leader, ejects anyone but the organizer
-        const leads = !!m && !m.inLobby && u.sip !== app.user.sip && me?.role === 'Leader' && !me.inLobby && u !== meeting.organizer
-        const links: Record<string, Link | undefined> = {
-          admit: waiting ? { href: `${href}/admit` } : undefined,
-          reject: waiting ? { href: `${href}/reject` } : undefined,
-          promote: leads && m.role === 'Attendee' ? { href: `${href}/promote` } : undefined,
-          demote: leads && m.role === 'Leader' ? { href: `${href}/demote` } : undefined,
-          eject: leads ? { href: `${href}/eject` } : undefined,
-        }
-        return { props, links, guest: !!m?.app.guest }
-      },
-      // muteAudio_ref.md on another's participantAudio: a leader's (lobby_ref.md's "organizer or presenter role")
-      mayMute: (u) => {
-        const me = self()
-        return !!me && !me.inLobby && me.role === 'Leader' && !!member(u) && !member(u)!.inLobby
-      },
-    }
-    return c
-  }
 }
 
 function sender(app: Application, c: Conversation): { rel: string; href: string } {
