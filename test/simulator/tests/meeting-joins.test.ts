@@ -144,3 +144,19 @@ describe('access levels at the door', () => {
     expect(await g.waitFor(completed)).toMatchObject({ status: 'Success' })
   })
 })
+
+describe('the join in XML (PayloadFormat.md)', () => {
+  it('joinOnlineMeeting takes XML input, and the events come in XML with the invitation under the communication sender', async () => {
+    const carol = await signIn(sim, 'carol@contoso.test', { endpointId: 'ep-xml' })
+    const body = `<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="onlineMeetingUri">${meeting.onlineMeetingUri}</property><property name="operationId">op-xml</property></input>`
+    const r = await carol.post(carol.app._embedded.communication._links.joinOnlineMeeting.href, body, { type: 'application/xml', accept: 'xml' })
+    expect(r.status).toBe(201)
+    const events = await carol.poll({ accept: 'xml' })
+    expect(events.status).toBe(200)
+    // the started event inside a communication sender block (EventChannelDetails.md's XML form)
+    const started = /<sender rel="communication"[^>]*>(?:(?!<\/sender>)[\s\S])*?(<started rel="onlineMeetingInvitation"[\s\S]*?<\/started>)/.exec(events.text)?.[1] ?? ''
+    expect(started).toContain(`<property name="onlineMeetingUri">${meeting.onlineMeetingUri}</property>`)
+    expect(started).toContain('<property name="operationId">op-xml</property>')
+    expect(started).toContain('<property name="direction">Outgoing</property>')
+  })
+})
