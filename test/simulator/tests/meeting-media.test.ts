@@ -113,9 +113,17 @@ describe('audio and video in an online meeting', () => {
     const seen = await bob.waitFor((e) => e.rel === 'participantAudio' && e.type === 'updated' && e.href.includes(guestSip), { after: bobMark })
     expect(seen.embedded.audioMuted).toBe(true)
     const b = peers.find((p) => p.tag === 'bob')!
-    await new Promise((r) => setTimeout(r, 300)) // packets already on their way
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+    // packets already on their way may still land (a loaded machine): wait until the guest's audio stops arriving
+    await expect
+      .poll(async () => {
+        const before = b.count('guest', 'audio')
+        await sleep(200)
+        return b.count('guest', 'audio') === before
+      }, { timeout: 5000 })
+      .toBe(true)
     const [heardGuest, heardAlice] = [b.count('guest', 'audio'), b.count('alice', 'audio')]
-    await new Promise((r) => setTimeout(r, 500))
+    await sleep(500)
     expect(b.count('guest', 'audio')).toBe(heardGuest)
     // Alice still comes through meanwhile (20 ms packets: ~25 in 500 ms)
     expect(b.count('alice', 'audio') - heardAlice).toBeGreaterThan(10)
