@@ -40,7 +40,11 @@ export async function passwordGrant(http: UcwaHttp, challenge: Challenge, userna
   }
   requireSecure(new URL(challenge.href), 'password')
   const form = new URLSearchParams({ grant_type: 'password', username, password }).toString()
-  const res = await http.send(challenge.href, { method: 'POST', body: form, type: 'form', auth: false })
+  return readToken(await http.send(challenge.href, { method: 'POST', body: form, type: 'form', auth: false }), now)
+}
+
+/** A token endpoint's answer (AuthenticationInUCWA.md): the token, or InvalidGrant / the OAuth error as a UcwaError. */
+export function readToken(res: { status: number; body: string }, now: number): Token {
   let body: Record<string, unknown> = {}
   try {
     body = JSON.parse(res.body)

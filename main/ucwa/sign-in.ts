@@ -1,5 +1,5 @@
 // Sign-in to the user's pool (RootURL.md, CreateAnApplication.md): root → user (401 → token) → redirect* → applications.
-import { parseChallenge, passwordGrant, type Token } from './auth'
+import { parseChallenge, passwordGrant, type Challenge, type Token } from './auth'
 import { checkHop, discoveryCandidates, findRoot, MAX_REDIRECTS, withStep, type DiscoveryStep, type Trust } from './autodiscovery'
 import { UcwaError, userMessage } from './errors'
 import type { UcwaHttp } from './http'
@@ -15,6 +15,8 @@ export interface Credentials {
   discoveryUrl?: string
   /** hosts outside the SIP domain the person confirmed for it (RootURL.md step 6 answered by them), asked at each discovery */
   confirmedHosts?: (domain: string) => readonly string[]
+  /** another grant than the password grant (a guest's urn:microsoft.rtc:anonmeeting, anonymous.ts); password is then unused */
+  grant?: (http: UcwaHttp, challenge: Challenge, now: number) => Promise<Token>
 }
 
 export interface Discovered {
@@ -72,13 +74,14 @@ export async function discover(
         if (new URL(challenge.href).origin !== origin) {
           throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
         }
-        const grant = passwordGrant(http, challenge, creds.sipAddress.replace(/^sip:/i, ''), creds.password, now())
+        const grant = creds.grant ? creds.grant(http, challenge, now()) : passwordGrant(http, challenge, creds.sipAddress.replace(/^sip:/i, ''), creds.password, now())
         tokens.set(origin, await grant.catch((e: unknown) => Promise.reject(withStep(e, 'token', host))))
         res = await http.send(userHref, { auth: false, bearer: tokens.get(origin)!.accessToken })
       }
       return http.parse(http.check(res))
     })
-    const applications = link(user, 'applications')
+    // a guest's token leads to anonApplications (anonApplications_ref.md) where a user's leads to applications
+    const applications = link(user, creds.grant ? 'anonApplications' : 'applications') ?? (creds.grant && link(user, 'applications'))
     if (applications) {
       const href = requireSecure(checkHop(applications, userHref, trust, 'applications'), 'token', 'applications')
       if (href.origin !== origin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin'), debugInfo: { step: 'applications', host } })

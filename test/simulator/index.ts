@@ -20,6 +20,9 @@ import { registerDiscovery } from './routes/discovery'
 import { registerMe } from './routes/me'
 import { registerPeople } from './routes/people'
 import { registerXFrame } from './routes/xframe'
+import { registerMeetings } from './routes/meetings'
+import { registerAnonymous } from './routes/anonymous'
+import { registerMeetingJoins } from './routes/meeting-joins'
 
 export interface SimulatorOptions {
   /** port of the first pool (the one autodiscovery answers on); 0 picks a free one */
@@ -117,6 +120,9 @@ function routes(server: FastifyInstance, ctx: Ctx): void {
   registerMe(server, ctx)
   registerPeople(server, ctx)
   registerCommunication(server, ctx)
+  registerMeetings(server, ctx)
+  registerAnonymous(server, ctx)
+  registerMeetingJoins(server, ctx)
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

@@ -9,6 +9,7 @@ import { malformed, seedErrors, type Faults, type MalformRule } from '../faults'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
 import { checkCrossDomainOrigin } from '../routes/xframe'
+import { refuseGuest } from '../routes/meetings'
 import { eventsToJson, eventsToXml, reasonToXml, resourceToJson, resourceToXml, ucwaJson, type EventsBody, type Res } from './resource'
 
 /** how a pool sends an event's resource: in `_embedded` (JSON) / a `<resource>` child (XML), or only its link, as real
@@ -179,6 +180,7 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
     if (config.auth) {
       req.grant = ctx.world.tokens.check(req.headers.authorization, ctx.pool.id, !discoveryResources.has(config.resource ?? ''))
       if (!req.grant) return ctx.world.tokens.refusal(req.headers.authorization) === 403 ? invalidToken(ctx, reply) : challenge(ctx, reply)
+      if (req.grant.guest) refuseGuest(config.resource ?? '', req.routeOptions.url ?? '')
     }
     // after the challenge: a raw answer replaces what a signed-in request would have got
     if (ctx.raw.answer(config.resource ?? '', req.method, reply)) return reply

@@ -24,6 +24,8 @@ export class Application {
   channelReset = false
   /** minutes without reportMyActivity before the user shows Away */
   inactiveTimeoutMinutes = 5
+  /** set for a guest's application (anonApplications): the meeting its grant names */
+  guest?: { meetingUri: string }
 
   constructor(
     readonly id: string,

@@ -1,6 +1,7 @@
 // One application's view of a conversation and its invitations; the call (calls.ts) ties two views together.
 import type { Application } from './application'
 import type { User } from './directory'
+import type { Link, Prop } from '../http/resource'
 
 export type ConversationState = 'Connecting' | 'Connected' | 'Conferencing' | 'Conferenced' | 'Disconnected' | 'Incoming'
 export type ModalityState = 'Connecting' | 'Connected' | 'Disconnected'
@@ -67,6 +68,10 @@ export interface Conversation {
     /** the member's media source id (MSI) of that kind, stamped on its forwarded packets */
     source: (u: User, kind: 'audio' | 'video') => number | undefined
   }
+  /** an online meeting's view (meeting-joins.ts): each participant's role, lobby state and the viewer's links on it */
+  participant?: (u: User) => { props: Record<string, Prop>; links: Record<string, Link | undefined>; guest: boolean }
+  /** an online meeting's leader may mute another member (meeting-joins.ts) */
+  mayMute?: (u: User) => boolean
 }
 
 /** A mid-call offer (hold, resume, video on or off) from one side of a P2P call to the other. */

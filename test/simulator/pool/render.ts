@@ -3,6 +3,7 @@ import { sdpDataUrl, UcwaDate, type Link, type Res } from '../http/resource'
 import type { Application } from './application'
 import type { Conversation, Invitation, ParticipantInvitation, Renegotiation } from './conversation'
 import type { User } from './directory'
+import { onlineMeetingsRes } from './meeting-render'
 
 const l = (href: string): Link => ({ href })
 
@@ -99,7 +100,7 @@ export function applicationRes(app: Application): Res {
       batch: l(app.href('/batch')),
       events: l(app.channel.currentLink),
     },
-    embedded: { me: meRes(app), people: peopleRes(app), communication: communicationRes(app) },
+    embedded: { me: meRes(app), people: peopleRes(app), communication: communicationRes(app), onlineMeetings: onlineMeetingsRes(app) },
   }
 }
 
@@ -177,7 +178,8 @@ export function conversationRes(app: Application, c: Conversation): Res {
       messaging: p('/messaging'),
       participants: p('/participants'),
       localParticipant: l(participantHref(app, c, c.local)),
-      addParticipant: c.audioVideo.state === 'Connected' ? p('/addParticipant') : undefined,
+      // inviting people into an online meeting is not simulated yet: no link where it would fail
+      addParticipant: c.audioVideo.state === 'Connected' && !c.participant ? p('/addParticipant') : undefined,
     },
   }
 }
@@ -189,13 +191,16 @@ export function participantHref(app: Application, c: Conversation, u: User): str
 export function participantRes(app: Application, c: Conversation, u: User): Res {
   const local = u.sip === c.local.sip
   const href = participantHref(app, c, u)
+  const meeting = c.participant?.(u) // an online meeting says role, lobby and the viewer's admit/reject (meeting-joins.ts)
   return {
     rel: local ? 'localParticipant' : 'participant',
     href,
-    props: { name: u.name, uri: u.uri, local, anonymous: false, inLobby: false, organizer: false, role: 'Attendee', sourceNetwork: 'SameEnterprise' },
+    props: { name: u.name, uri: u.uri, local, anonymous: false, inLobby: false, organizer: false, role: 'Attendee', sourceNetwork: 'SameEnterprise', ...meeting?.props },
     links: {
+      ...meeting?.links,
       conversation: l(app.href(convPath(c))),
-      ...(local ? { me: l(app.href('/me')) } : { contact: l(app.href(`/people/${u.key}`)), contactPresence: l(app.href(`/people/${u.key}/presence`)) }),
+      // a guest is no contact of the directory, and a guest's view names none
+      ...(local ? { me: l(app.href('/me')) } : meeting?.guest || app.guest ? {} : { contact: l(app.href(`/people/${u.key}`)), contactPresence: l(app.href(`/people/${u.key}/presence`)) }),
       participantAudio: l(`${href}/participantAudio`),
       participantVideo: l(`${href}/participantVideo`),
     },
@@ -303,8 +308,8 @@ export function participantMediaRes(app: Application, c: Conversation, u: User, 
   const href = `${participantHref(app, c, u)}/participant${Kind}`
   const muted = c.conference?.muted(u, kind) ?? false
   const source = c.conference?.source(u, kind)
-  // a member mutes itself on the server (muteAudio_ref.md); muting others needs a presenter role we do not model
-  const self = u.sip === c.local.sip ? { [muted ? `unmute${Kind}` : `mute${Kind}`]: l(`${href}/${muted ? 'unmute' : 'mute'}${Kind}`) } : {}
+  // a member mutes itself on the server (muteAudio_ref.md); in an online meeting a leader mutes others too
+  const self = u.sip === c.local.sip || c.mayMute?.(u) ? { [muted ? `unmute${Kind}` : `mute${Kind}`]: l(`${href}/${muted ? 'unmute' : 'mute'}${Kind}`) } : {}
   return {
     rel: `participant${Kind}`,
     href,

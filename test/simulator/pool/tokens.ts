@@ -10,6 +10,8 @@ export interface Grant {
   user: User
   pool: string
   expiresAt: number
+  /** a guest's grant (urn:microsoft.rtc:anonmeeting): the one meeting it may join */
+  guest?: { meetingUri: string }
 }
 
 export class Tokens {
@@ -25,9 +27,9 @@ export class Tokens {
     public lifetimeSeconds = 8 * 3600,
   ) {}
 
-  issue(user: User, pool: string): { access_token: string; expires_in: number; token_type: 'Bearer'; ms_rtc_identityscope: 'local' } {
+  issue(user: User, pool: string, guest?: Grant['guest']): { access_token: string; expires_in: number; token_type: 'Bearer'; ms_rtc_identityscope: 'local' } {
     const token = `cwt=${this.ids.token()}`
-    this.#grants.set(token, { user, pool, expiresAt: this.clock.now() + this.lifetimeSeconds * 1000 })
+    this.#grants.set(token, { user, pool, expiresAt: this.clock.now() + this.lifetimeSeconds * 1000, ...(guest && { guest }) })
     return { access_token: token, expires_in: this.lifetimeSeconds, token_type: 'Bearer', ms_rtc_identityscope: 'local' }
   }
 

@@ -11,6 +11,9 @@ import { MediaUnit } from '../conference/unit'
 import { PresenceSubscriptions } from './presence'
 import type { Directory, User } from './directory'
 import { Tokens } from './tokens'
+import { Meetings } from './meetings'
+import { MeetingJoins } from './meeting-joins'
+import { MeetingMedia } from './meeting-media'
 
 export interface WorldConfig {
   /** an application with no P-GET and no request for this long is deleted (InactiveApplicationExpired) */
@@ -41,6 +44,9 @@ export class World {
   readonly calls: Calls
   readonly conferencing: Conferencing
   readonly presence: PresenceSubscriptions
+  readonly meetings: Meetings
+  readonly joins: MeetingJoins
+  readonly meetingMedia: MeetingMedia
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null
@@ -69,6 +75,9 @@ export class World {
     this.calls = new Calls(callWorld)
     this.conferencing = new Conferencing(callWorld, this.calls, mediaUnit)
     this.presence = new PresenceSubscriptions(callWorld)
+    this.meetings = new Meetings(clock, ids)
+    this.joins = new MeetingJoins(this.meetings, ids, () => clock.now())
+    this.meetingMedia = new MeetingMedia(this.joins, mediaUnit, ids)
     this.#scheduleSweep()
   }
 
@@ -103,6 +112,7 @@ export class World {
     this.calls.dropApplication(app)
     void this.conferencing.dropApplication(app)
     this.presence.dropApplication(app)
+    this.joins.dropApplication(app)
     this.presence.noteChange() // signed out: Offline to those who watch
     app.channel.fail(cause === 'expired' ? errors.applicationExpired() : errors.applicationNotFound())
   }

@@ -5,6 +5,7 @@ import { str } from '../http/input'
 import { appOf, input, sendError, sendEvents, sendRes, type Ctx, type RouteConfig } from '../http/server'
 import { APPS_ROOT } from '../pool/application'
 import { applicationRes } from '../pool/render'
+import { guestApplicationRes } from '../pool/meeting-render'
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
 
@@ -32,7 +33,10 @@ export function registerApplications(server: FastifyInstance, ctx: Ctx): void {
     return sendRes(req, reply, applicationRes(app), created ? 201 : 200)
   })
 
-  server.get(`${APPS_ROOT}/:appId`, cfg('application'), (req, reply) => sendRes(req, reply, applicationRes(appOf(ctx, req))))
+  server.get(`${APPS_ROOT}/:appId`, cfg('application'), (req, reply) => {
+    const app = appOf(ctx, req)
+    return sendRes(req, reply, app.guest ? guestApplicationRes(app) : applicationRes(app))
+  })
 
   server.delete(`${APPS_ROOT}/:appId`, cfg('application'), (req, reply) => {
     ctx.world.deleteApplication(appOf(ctx, req), 'deleted')

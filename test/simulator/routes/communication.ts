@@ -165,7 +165,8 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     const app = appOf(ctx, req)
     const c = conversation(app, req)
     input(req, ['json', 'xml', 'none'])
-    if (c.conference) await ctx.world.conferencing.leave(app, c)
+    if (ctx.world.joins.roomOf(app, c)) await ctx.world.meetingMedia.stop(app, c)
+    else if (c.conference) await ctx.world.conferencing.leave(app, c)
     else ctx.world.calls.hangUp(app, c)
     return reply.code(204).send()
   })
@@ -210,7 +211,10 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
       const op = `${mute ? 'mute' : 'unmute'}${Kind}`
       server.post(`${conv}/participants/:sip/participant${Kind}/${op}`, cfg(op), (req, reply) => {
         const app = appOf(ctx, req)
-        ctx.world.conferencing.setMuted(app, conversation(app, req), (req.params as { sip: string }).sip.toLowerCase(), kind, mute)
+        const c = conversation(app, req)
+        const sip = (req.params as { sip: string }).sip.toLowerCase()
+        if (ctx.world.joins.roomOf(app, c)) ctx.world.meetingMedia.setMuted(app, c, sip, kind, mute)
+        else ctx.world.conferencing.setMuted(app, c, sip, kind, mute)
         return reply.code(204).send()
       })
     }

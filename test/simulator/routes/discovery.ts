@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { SimError } from '../http/errors'
 import { input, sendError, sendRes, type Ctx, type DiscoveryMode, type RouteConfig } from '../http/server'
 import { XFRAME } from './xframe'
+import { ANON_APPLICATIONS, anonMeetingGrant } from './anonymous'
 
 export const ROOT = '/autodiscover/autodiscoverservice.svc/root'
 export const USER = `${ROOT}/oauth/user`
@@ -39,7 +40,11 @@ export function registerDiscovery(server: FastifyInstance, ctx: Ctx): void {
     return sendRes(req, reply, {
       rel: 'user',
       href: `${origin()}${USER}`,
-      links: { applications: { href: `${origin()}/ucwa/oauth/v1/applications` }, xframe: { href: `${origin()}${XFRAME}` } },
+      // a guest's token leads to anonApplications only (anonApplications_ref.md); the rel is the resource's name
+      links: {
+        ...(req.grant!.guest ? { anonApplications: { href: `${origin()}${ANON_APPLICATIONS}` } } : { applications: { href: `${origin()}/ucwa/oauth/v1/applications` } }),
+        xframe: { href: `${origin()}${XFRAME}` },
+      },
     })
   })
 
@@ -64,6 +69,7 @@ export function registerDiscovery(server: FastifyInstance, ctx: Ctx): void {
       return oauthError('invalid_request', 'The body must be application/x-www-form-urlencoded.')
     }
     const grantType = String(form.grant_type ?? '')
+    if (grantType === 'urn:microsoft.rtc:anonmeeting') return anonMeetingGrant(ctx, form, reply, oauthError)
     if (grantType !== 'password') {
       return oauthError(grantType ? 'unsupported_grant_type' : 'invalid_request', grantType ? `Grant type ${grantType} is not supported here.` : 'grant_type is required.')
     }

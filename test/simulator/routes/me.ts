@@ -6,6 +6,7 @@ import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/serve
 import { APPS_ROOT, type Availability } from '../pool/application'
 import { photoPng, photoSize } from '../pool/photos'
 import { communicationRes, meRes, presenceRes } from '../pool/render'
+import { guestMeRes } from '../pool/meeting-render'
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
 // makeMeAvailable_ref.md's list ("AudioVideo" is a telephonyMode in policies_ref.md, not a modality)
@@ -28,7 +29,10 @@ export function registerMe(server: FastifyInstance, ctx: Ctx): void {
     if ((req.params as { sip: string }).sip.toLowerCase() !== app.user.sip) throw errors.notFound('No such photo.')
     return reply.type('image/png').send(photoPng(app.user, photoSize((req.query as { size?: string }).size)))
   })
-  server.get(base, cfg('me'), (req, reply) => sendRes(req, reply, meRes(appOf(ctx, req))))
+  server.get(base, cfg('me'), (req, reply) => {
+    const app = appOf(ctx, req)
+    return sendRes(req, reply, app.guest ? guestMeRes(app) : meRes(app))
+  })
 
   server.post(`${base}/makeMeAvailable`, cfg('makeMeAvailable'), (req, reply) => {
     const app = appOf(ctx, req)

@@ -17,7 +17,7 @@ describe('applications (applications_ref.md, application_ref.md)', () => {
     expect(r.headers.get('location')).toBe(r.json._links.self.href)
     expect(r.json).toMatchObject({ rel: 'application', userAgent: 'Parley/1.0', culture: 'en-US', endpointId: 'e1' })
     expect(r.json._links.events.href).toMatch(/\/events\?ack=1$/)
-    expect(Object.keys(r.json._embedded).sort()).toEqual(['communication', 'me', 'people'])
+    expect(Object.keys(r.json._embedded).sort()).toEqual(['communication', 'me', 'onlineMeetings', 'people'])
     expect(r.json._embedded.me).toMatchObject({ name: 'Alice Ahlberg', uri: 'sip:alice@contoso.test' })
     expect(r.json._embedded.me._links.makeMeAvailable).toBeDefined()
     // the same endpoint again is the same application
@@ -35,7 +35,7 @@ describe('applications (applications_ref.md, application_ref.md)', () => {
     const res = r.xml.resource[0]
     expect(res['@_rel']).toBe('application')
     expect(res.property.find((p: { '@_name': string }) => p['@_name'] === 'culture')['#text']).toBe('en-GB')
-    expect(res.resource.map((e: { '@_rel': string }) => e['@_rel']).sort()).toEqual(['communication', 'me', 'people'])
+    expect(res.resource.map((e: { '@_rel': string }) => e['@_rel']).sort()).toEqual(['communication', 'me', 'onlineMeetings', 'people'])
   })
 
   it('validates input: required fields, lengths, media type, malformed and oversized bodies', async () => {

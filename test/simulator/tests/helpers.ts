@@ -175,3 +175,45 @@ export async function signIn(sim: Simulator, sip: string, opts: { endpointId?: s
   }
   return session
 }
+
+/** A guest's own session: the anonmeeting grant and anonApplications, then its event channel. */
+export async function guestSession(sim: Simulator, m: { onlineMeetingUri: string; onlineMeetingId: string }): Promise<Session> {
+  const origin = sim.pools[0]!.origin
+  const t = await http(`${origin}/WebTicket/oauthtoken`, {
+    method: 'POST',
+    type: 'application/x-www-form-urlencoded',
+    body: new URLSearchParams({ grant_type: 'urn:microsoft.rtc:anonmeeting', password: m.onlineMeetingId, ms_rtc_conferenceuri: m.onlineMeetingUri }).toString(),
+  })
+  const token = t.json.access_token as string
+  const created = await http(`${origin}/ucwa/oauth/v1/anonApplications`, { method: 'POST', token, type: 'application/json', body: JSON.stringify({ culture: 'en-us', userAgent: 'Guest/1.0' }) })
+  const s: Session = {
+    sip: created.json._embedded.me.uri.replace(/^sip:/, ''),
+    token,
+    origin,
+    app: created.json,
+    appHref: created.json._links.self.href,
+    next: created.json._links.events.href,
+    events: [],
+    url: (href) => new URL(href, origin).toString(),
+    get: (href, accept) => http(s.url(href), { token, accept }),
+    delete: (href) => http(s.url(href), { token, method: 'DELETE' }),
+    post: (href, body, o = {}) => http(s.url(href), { method: 'POST', token, accept: o.accept, type: body === undefined ? undefined : (o.type ?? 'application/json'), body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }),
+    async poll() {
+      const r = await http(s.url(s.next), { token })
+      if (r.status === 200) {
+        s.next = (r.json._links.next ?? r.json._links.resume ?? r.json._links.resync).href
+        s.events.push(...flatten(r.json))
+      }
+      return r
+    },
+    async waitFor(pred, o = {}) {
+      for (let i = 0; i < (o.polls ?? 40); i++) {
+        const hit = s.events.slice(o.after ?? 0).find(pred)
+        if (hit) return hit
+        await s.poll()
+      }
+      throw new Error('event never came')
+    },
+  }
+  return s
+}

@@ -197,7 +197,7 @@ function checkShape(rel: string, s: Served): void {
   ).toEqual([])
 }
 
-const callResources = ['application', 'me', 'people', 'communication', 'conversation', 'audioVideo', 'audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoSession', 'participant', 'localParticipant', 'search', 'contact', 'contactPresence', 'presence', 'presenceSubscription', 'audioVideoRenegotiation']
+const callResources = ['application', 'me', 'people', 'communication', 'conversation', 'audioVideo', 'audioVideoInvitation', 'audioVideoNegotiation', 'audioVideoSession', 'participant', 'localParticipant', 'search', 'contact', 'contactPresence', 'presence', 'presenceSubscription', 'audioVideoRenegotiation', 'onlineMeetings']
 const conferenceResources = ['conversation', 'participantInvitation', 'participant', 'participantAudio', 'participantVideo']
 
 describe('names match the reference pages', () => {
