@@ -117,7 +117,9 @@ export class EventChannelLoop {
           this.#kicked = false // woken up: ask again at once, same URL, nothing lost
           continue
         }
-        await this.#backoff(e as UcwaError)
+        // a page over the cap is a page Parley cannot read, not a network fault: it counts toward the end
+        if (e instanceof UcwaError && e.subcode === 'ResponseTooLarge') await this.#unreadable(href, e)
+        else await this.#backoff(e as UcwaError)
         continue
       } finally {
         this.#abort.signal.removeEventListener('abort', stopAll)

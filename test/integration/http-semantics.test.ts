@@ -85,6 +85,23 @@ describe('HTTP semantics', () => {
     expect(c.state).toBe('signed-in')
   })
 
+  it('a pool whose every event page is over the cap ends the session with a typed error instead of asking forever', async () => {
+    sim = await startSimulator()
+    const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 40 } } })
+    clients.push(c)
+    await c.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })
+    const app = sim.control.world.apps.get(sim.control.applications('alice@contoso.test')[0]!.id)!
+    await expect.poll(() => app.channel.parked, { timeout: 5000 }).toBe(true)
+    // every page from now on is 8 MiB (each cut at 4 MiB by the client)
+    sim.control.rawAnswer({ resource: 'events', times: 50, stream: { bytes: 8 * MiB, chunkBytes: 512 * 1024, everyMs: 1 } })
+    app.emit({ rel: 'me', href: app.href('/me') }, { type: 'updated', link: { rel: 'note', href: app.href('/me/note') } })
+    await expect.poll(() => c.state, { timeout: 30_000 }).toBe('signed-out')
+    expect(c.lastError).toMatchObject({ code: 'BadResponse', subcode: 'MalformedEvents' })
+    const asked = sim.control.requests().filter((r) => r.resource === 'events').length
+    await new Promise((r) => setTimeout(r, 500))
+    expect(sim.control.requests().filter((r) => r.resource === 'events').length).toBe(asked) // and it stopped asking
+  })
+
   it('a discovery root over the cap fails the sign-in with ResponseTooLarge', async () => {
     sim = await startSimulator()
     const body = sim.control.rawAnswer({ resource: 'root', stream: { bytes: 32 * MiB, chunkBytes: 64 * 1024, everyMs: 10 } })
