@@ -3,7 +3,8 @@
 /** 127.0.0.0/8, ::1 and localhost: traffic that never leaves this machine (RFC 6890, RFC 6761 §6.3). */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+  // exactly these: a name under .localhost may be sent to DNS by some resolvers, so it is not trusted with a secret
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 
 /** https anywhere, http only on loopback: the only URLs sign-in may send a password or a bearer token to. */

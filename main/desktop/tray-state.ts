@@ -1,5 +1,6 @@
 // What the tray shows for the app's state: the icon, the tooltip, whether it flashes, the menu.
 import type { Availability, CallSnapshot, SessionInfo } from '../../preload/contract'
+import { plainText } from './notification-text'
 
 /** my presence as a person sets it (the six of presence.set; Offline is what others see of a signed-out person) */
 export type MyAvailability = Exclude<Availability, 'Offline'>
@@ -65,14 +66,14 @@ export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windo
     tooltip = 'Parley — reconnecting…'
   } else if (ringing) {
     icon = 'incoming'
-    tooltip = `Parley — ${ringing.remote.name} is calling`
+    tooltip = `Parley — ${plainText(ringing.remote.name, 64)} is calling`
   } else if (active) {
     // in a call the pool shows me as Busy ("In a call"), unless I chose Do not disturb, which it keeps
     icon = availability === 'DoNotDisturb' ? 'dnd' : 'busy'
-    tooltip = `Parley — in a call with ${active.conference ? 'a conference' : active.remote.name}${active.audioMuted ? ' (muted)' : ''}${availability === 'DoNotDisturb' ? ` · ${presence}` : ''}`
+    tooltip = `Parley — in a call with ${active.conference ? 'a conference' : plainText(active.remote.name, 64)}${active.audioMuted ? ' (muted)' : ''}${availability === 'DoNotDisturb' ? ` · ${presence}` : ''}`
   } else if (signedIn) {
     icon = PRESENCE_ICON[availability]
-    tooltip = `Parley — ${session.user?.name ?? 'signed in'} · ${presence}`
+    tooltip = `Parley — ${session.user?.name ? plainText(session.user.name, 64) : 'signed in'} · ${presence}`
   }
   return {
     icon,

@@ -35,8 +35,10 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // a refused peer may reset the connection while we answer 403 (ECONNRESET, EPIPE)
     socket.on('error', (e) => log(`WebSocket upgrade socket error: ${e.message}`))
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    // a request target that is no URL path ("//", "/\\") is refused like any other stranger
+    const url = URL.canParse(req.url ?? '/', 'http://localhost') ? new URL(req.url ?? '/', 'http://localhost') : null
     const allowed =
+      url !== null &&
       url.pathname === WS_PATH && req.headers.origin === options.origin() && sameSecret(url.searchParams.get('key') ?? '', options.key)
     if (!allowed) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')

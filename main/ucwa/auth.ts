@@ -52,7 +52,8 @@ export function readToken(res: { status: number; body: string }, now: number): T
     // not JSON: judged by status below
   }
   if (res.status === 400 && body.error === 'invalid_grant') throw new UcwaError({ status: 400, code: 'InvalidGrant', message: userMessage('InvalidGrant') })
-  if (res.status >= 400 || typeof body.access_token !== 'string') {
+  // only a 200 grants (RFC 6749 §5.1): a redirect or any other status carrying a token is refused
+  if (res.status !== 200 || typeof body.access_token !== 'string') {
     const code = typeof body.error === 'string' ? body.error : 'ServiceFailure'
     throw new UcwaError({ status: res.status, code, message: res.status >= 500 ? userMessage('ServiceFailure') : 'The server refused the sign-in request.' })
   }

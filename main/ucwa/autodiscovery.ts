@@ -67,7 +67,7 @@ export function checkHop(href: string, base: string, trust: Trust, step: Discove
 /** Why one discovery name gave no root; the next name is tried (RootURL.md step 3). */
 interface Miss {
   host: string
-  why: 'no-answer' | 'not-found' | 'elsewhere'
+  why: 'no-answer' | 'not-found' | 'elsewhere' | 'unreadable'
   to?: string
 }
 
@@ -101,6 +101,7 @@ async function tryName(http: UcwaHttp, start: string, trust: Trust, timeoutMs: n
     if (res.status === 404) return { host, why: 'not-found' }
     if (res.status >= 300 && res.status < 400 && res.headers.location) {
       // step 3: a 3xx to another domain is no answer; within the domain it is followed like any hop
+      if (!URL.canParse(String(res.headers.location), url.toString())) return { host, why: 'unreadable' }
       const to = new URL(String(res.headers.location), url)
       if (!trusted(to.hostname, trust)) return { host, why: 'elsewhere', to: to.hostname }
       url = to
@@ -134,7 +135,7 @@ function noRoot(misses: Miss[]): UcwaError {
     return new UcwaError({ status: 0, code: 'NetworkError', subcode: 'AutodiscoveryFailed', message: `${hosts.join(' and ')} did not answer. Check your connection and the sign-in address.`, debugInfo })
   }
   const phrase = (m: Miss) =>
-    m.why === 'no-answer' ? `${m.host} did not answer` : m.why === 'not-found' ? `${m.host} has no sign-in service (HTTP 404)` : `${m.host} sent the sign-in to ${m.to}, outside your domain`
+    m.why === 'no-answer' ? `${m.host} did not answer` : m.why === 'not-found' ? `${m.host} has no sign-in service (HTTP 404)` : m.why === 'unreadable' ? `${m.host} redirected to an address that is not a URL` : `${m.host} sent the sign-in to ${m.to}, outside your domain`
   const text = misses.map(phrase).join('; ')
   return new UcwaError({ status: 0, code: 'NotFound', subcode: 'AutodiscoveryFailed', message: `Parley could not find your server: ${text}.`, debugInfo })
 }

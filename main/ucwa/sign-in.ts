@@ -85,7 +85,10 @@ export async function discover(
     if (applications) {
       const href = requireSecure(checkHop(applications, userHref, trust, 'applications'), 'token', 'applications')
       if (href.origin !== origin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin'), debugInfo: { step: 'applications', host } })
-      return { poolOrigin: origin, applicationsHref: href.toString(), token: tokens.get(origin)! }
+      const token = tokens.get(origin)
+      // a pool that hands out its applications without ever asking who we are has given us nothing to sign in with
+      if (!token) throw new UcwaError({ status: 0, code: 'Unauthorized', subcode: 'NoChallenge', message: `${host} did not ask Parley to sign in, so there is no session to use.`, debugInfo: { step: 'applications', host } })
+      return { poolOrigin: origin, applicationsHref: href.toString(), token }
     }
     const redirect = link(user, 'redirect')
     if (!redirect) throw new UcwaError({ status: 200, code: 'BadResponse', message: `${host} answered without a way to sign in.`, debugInfo: { step: 'user', host } })

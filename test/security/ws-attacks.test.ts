@@ -108,6 +108,17 @@ describe('the browser-mode core under attack from a local process', () => {
       socket.resetAndDestroy() // RST while the core answers 403
       await new Promise((r) => setTimeout(r, 30))
     }
+    // a request target that is not a URL path, with no key at all
+    for (const target of ['//', '/\\', '//[']) {
+      const raw = connect(port, '127.0.0.1')
+      let answer = ''
+      raw.on('data', (d) => (answer += d.toString()))
+      raw.on('error', () => {})
+      await new Promise<void>((ok) => raw.once('connect', ok))
+      raw.write(upgradeRequest('x').replace(/^GET \S+ /, `GET ${target} `))
+      await expect.poll(() => answer, { timeout: 10_000 }).toMatch(/^HTTP\/1\.1 403 /)
+      raw.destroy()
+    }
     // and a refused one that stays to read its answer gets 403
     const socket = connect(port, '127.0.0.1')
     let answer = ''
