@@ -7,6 +7,7 @@ import { Application } from './application'
 import type { Priority } from './event-channel'
 import { Calls } from './calls'
 import { Conferencing } from './conferencing'
+import { Messaging } from './messaging'
 import { MediaUnit } from '../conference/unit'
 import { PresenceSubscriptions } from './presence'
 import type { Directory, User } from './directory'
@@ -40,6 +41,7 @@ export class World {
   readonly tokens: Tokens
   readonly calls: Calls
   readonly conferencing: Conferencing
+  readonly messaging: Messaging
   readonly presence: PresenceSubscriptions
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
@@ -69,6 +71,7 @@ export class World {
     this.calls = new Calls(callWorld)
     this.conferencing = new Conferencing(callWorld, this.calls, mediaUnit)
     this.presence = new PresenceSubscriptions(callWorld)
+    this.messaging = new Messaging(Object.assign(Object.create(callWorld) as typeof callWorld, { apps: () => [...this.apps.values()] }), this.calls)
     this.#scheduleSweep()
   }
 
@@ -100,6 +103,7 @@ export class World {
   deleteApplication(app: Application, cause: 'deleted' | 'expired' | 'restart'): void {
     if (!this.apps.delete(app.id)) return
     if (cause === 'expired') this.expired.add(app.id)
+    this.messaging.dropApplication(app)
     this.calls.dropApplication(app)
     void this.conferencing.dropApplication(app)
     this.presence.dropApplication(app)
@@ -109,6 +113,7 @@ export class World {
 
   /** Transient state is gone (EventsInUCWA.md, Resume): calls end, the next channel answer says `resume`. */
   resetTransientState(app: Application): void {
+    this.messaging.dropApplication(app)
     this.calls.dropApplication(app)
     void this.conferencing.dropApplication(app)
     app.channel.recreate()
