@@ -1,4 +1,4 @@
-// Every event the simulator sends during a call, a hold, an escalation, a conference and presence changes is one its resource's
+// Every event the simulator sends during a call, a hold, an escalation, a conference, presence changes and a chat is one its resource's
 // reference page lists in its "Events" table (Resource | Priority | Sender | Reason), from that sender, at that
 // priority; and in link-only mode every event names a resource a GET finds.
 import { readFileSync } from 'node:fs'
@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { embedded, link } from '../../../main/ucwa/resource'
 import { connectedCall, engineUser, ringing } from '../../support/engine-user'
 import { startSimulator, type SentEvent, type Simulator } from '../index'
+import { signIn, type Ev, type Session } from './helpers'
 
 const docs = resolve(import.meta.dirname, '../../../../shared/ucwa-docs')
 
@@ -103,6 +104,48 @@ describe('events as the reference pages list them', () => {
     const kinds = new Set(sent.map((s) => `${s.event.link.rel} ${s.event.type}`))
     for (const k of ['audioVideoNegotiation updated', 'audioVideoRenegotiation started', 'participantInvitation completed', 'participantAudio updated', 'participantVideo added', 'conversation deleted', 'contactPresence updated']) {
       expect(kinds).toContain(k) // the run covered it
+    }
+    const wrong = [...new Set(sent.map((s) => allowed(s)).filter((w): w is string => w !== null))]
+    expect(wrong).toEqual([])
+  }, 60_000)
+
+  it('a chat (first message, accept, typing, plain and html messages, a failed delivery, a declined chat, stop) sends only listed events', async () => {
+    sim = await startSimulator({ events: 'link-only' })
+    const sent = sim.control.recordEvents()
+    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(sim, `${u}@contoso.test`)))
+    const is = (rel: string, type: string) => (e: Ev) => e.rel === rel && e.type === type
+    const start = (from: Session, to: string) =>
+      from.post(from.app._embedded.communication._links.startMessaging.href, { to, _links: { message: { href: 'data:text/plain;charset=utf-8,hi' } } })
+    const started = await start(alice, 'sip:bob@contoso.test')
+    const inv = await bob.get((await bob.waitFor(is('messagingInvitation', 'started'))).href)
+    await bob.post(inv.json._links.accept.href)
+    await alice.waitFor(is('messagingInvitation', 'completed'))
+    const mine = (await alice.get(started.json._links.messaging.href)).json
+    await alice.post(mine._links.setIsTyping.href)
+    await bob.waitFor(is('participant', 'added'), { after: bob.events.length })
+    await alice.post(mine._links.sendMessage.href, 'plain', { type: 'text/plain' })
+    await alice.post(mine._links.sendMessage.href, '<b>html</b>', { type: 'text/html' })
+    sim.control.failMessageDelivery('bob@contoso.test')
+    await alice.post(mine._links.sendMessage.href, 'lost', { type: 'text/plain' })
+    await bob.waitFor(is('message', 'completed'))
+    await alice.waitFor((e) => is('message', 'completed')(e) && e.status === 'Failure')
+    // every event so far names a resource a GET finds (what a link-only event's reader needs)
+    const gone: string[] = []
+    for (const s of sent.filter((x) => x.event.type !== 'deleted')) {
+      const r = await { alice, bob, carol }[s.user.split('@')[0] as 'alice' | 'bob' | 'carol'].get(s.event.link.href)
+      if (r.status !== 200) gone.push(`${s.event.type} ${s.event.link.rel} ${r.status}`)
+    }
+    expect(gone).toEqual([])
+
+    await start(alice, 'sip:carol@contoso.test')
+    const carolInv = await carol.get((await carol.waitFor(is('messagingInvitation', 'started'))).href)
+    await carol.post(carolInv.json._links.decline.href)
+    await alice.waitFor((e) => is('messagingInvitation', 'completed')(e) && e.status === 'Failure')
+    await alice.post(mine._links.stopMessaging.href)
+    await bob.waitFor(is('conversation', 'deleted'))
+    const kinds = new Set(sent.map((s) => `${s.event.link.rel} ${s.event.type}`))
+    for (const k of ['messagingInvitation started', 'messagingInvitation completed', 'messaging updated', 'message started', 'message completed', 'participant added', 'participant deleted', 'conversation deleted']) {
+      expect(kinds).toContain(k)
     }
     const wrong = [...new Set(sent.map((s) => allowed(s)).filter((w): w is string => w !== null))]
     expect(wrong).toEqual([])
