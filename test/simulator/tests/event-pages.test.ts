@@ -112,7 +112,7 @@ describe('events as the reference pages list them', () => {
   it('a chat (first message, accept, typing, plain and html messages, a failed delivery, a declined chat, stop) sends only listed events', async () => {
     sim = await startSimulator({ events: 'link-only' })
     const sent = sim.control.recordEvents()
-    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(sim, `${u}@contoso.test`)))
+    const [alice, bob, carol] = [await signIn(sim, 'alice@contoso.test'), await signIn(sim, 'bob@contoso.test'), await signIn(sim, 'carol@contoso.test')]
     const is = (rel: string, type: string) => (e: Ev) => e.rel === rel && e.type === type
     const start = (from: Session, to: string) =>
       from.post(from.app._embedded.communication._links.startMessaging.href, { to, _links: { message: { href: 'data:text/plain;charset=utf-8,hi' } } })
