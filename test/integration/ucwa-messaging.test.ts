@@ -153,3 +153,17 @@ describe.each(['embedded', 'link-only'] as const)('messaging (%s events)', (even
     await expect.poll(() => chats[0]!.snapshot().messages[0]!.status, poll).toBe('delivered')
   }, 60_000)
 })
+
+describe('messaging in XML', () => {
+  it('a chat, typing and a sanitised HTML message read from XML resources and events', async () => {
+    sim = await startSimulator({ events: 'link-only' })
+    const [alice, bob] = [await chatUser(sim, 'alice', cleanup, undefined, 'xml'), await chatUser(sim, 'bob', cleanup, undefined, 'xml')]
+    const { mine, theirs } = await chatting(alice, bob)
+    expect(texts(bob)).toEqual(['incoming sip:alice@contoso.test Got a minute? delivered'])
+    expect(await theirs.typing()).toBe(true)
+    await expect.poll(() => mine.snapshot().typing.map((p) => p.uri), poll).toEqual(['sip:bob@contoso.test'])
+    await theirs.send('see https://example.com')
+    await expect.poll(() => texts(alice).at(-1), poll).toBe('incoming sip:bob@contoso.test see <a href="https://example.com">https://example.com</a> delivered')
+    await expect.poll(() => mine.snapshot().typing, poll).toEqual([])
+  }, 30_000)
+})

@@ -3,13 +3,14 @@
 import { randomUUID } from 'node:crypto'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { UcwaClient } from '../../main/ucwa/client'
+import type { Format } from '../../main/ucwa/http'
 import { Messaging } from '../../main/ucwa/messaging'
 import type { Simulator } from '../simulator/index'
 
 export type ChatUser = Awaited<ReturnType<typeof chatUser>>
 
-export async function chatUser(sim: Simulator, name: string, cleanup: Array<() => Promise<unknown>>, given?: UcwaClient) {
-  const client = given ?? new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
+export async function chatUser(sim: Simulator, name: string, cleanup: Array<() => Promise<unknown>>, given?: UcwaClient, format?: Format) {
+  const client = given ?? new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), format, channel: { backoff: { baseMs: 5, capMs: 50 } } })
   const chats: Messaging[] = []
   let me = { name, uri: `sip:${name}@contoso.test` }
   const host = { http: client.http, communicationLink: (rel: string) => client.communicationLink(rel) }
