@@ -113,11 +113,11 @@ describe.each(['embedded', 'link-only'] as const)('messaging (%s events)', (even
     expect(got.content).toEqual({ format: 'html', html: '<b>bold</b><a>x</a><a href="https://ok.example/">ok</a>', text: 'boldxok' })
   }, 30_000)
 
-  it('messaging added to a running call reaches the other side, who accepts', async () => {
+  it('messaging added to a running call reaches the other side, who accepts; the chat outlives the call', async () => {
     sim = await startSimulator({ events })
     const [a, b] = [await engineUser(sim, 'alice', cleanup), await engineUser(sim, 'bob', cleanup)]
     const [alice, bob] = [await chatUser(sim, 'alice', cleanup, a.client), await chatUser(sim, 'bob', cleanup, b.client)]
-    await connectedCall(a, b, 'bob@contoso.test')
+    const { callId, calleeCallId } = await connectedCall(a, b, 'bob@contoso.test')
     const list = await a.client.http.get(a.client.communicationLink('conversations'))
     const conversation = list.embedded.conversation![0]!.href
     const mine = alice.chat()
@@ -128,6 +128,12 @@ describe.each(['embedded', 'link-only'] as const)('messaging (%s events)', (even
     expect(texts(bob)).toEqual(['incoming sip:alice@contoso.test notes in chat delivered'])
     await bob.invited()[0]!.send('got them')
     await expect.poll(() => texts(alice).at(-1), poll).toBe('incoming sip:bob@contoso.test got them delivered')
+    // hanging up ends audio/video, not the chat
+    await a.engine.hangUp(callId)
+    await expect.poll(() => b.last((s) => s.id === calleeCallId)?.state, poll).toBe('ended')
+    await mine.send('still here')
+    await expect.poll(() => texts(bob).at(-1), poll).toBe('incoming sip:alice@contoso.test still here delivered')
+    expect(mine.snapshot().state).toBe('connected')
   }, 30_000)
 
   it('a conference chat reaches everyone who added messaging', async () => {
