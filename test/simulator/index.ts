@@ -216,7 +216,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       for (const pool of pools) if (!poolId || pool.id === poolId) pool.events = mode
     },
     failMessageDelivery(sip, times = 1) {
-      world.messaging.undeliverable.set(sip.replace(/^sip:/i, '').toLowerCase(), times)
+      world.messaging.messages.undeliverable.set(sip.replace(/^sip:/i, '').toLowerCase(), times)
     },
     applications: (sip) =>
       [...world.apps.values()]

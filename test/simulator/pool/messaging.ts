@@ -7,7 +7,8 @@ import type { Application } from './application'
 import type { CallWorld, Calls } from './calls'
 import type { Conversation, Invitation } from './conversation'
 import type { User } from './directory'
-import { messageRes, messagingInvitationRes, messagingRes, type Message, type MessageBody, type MessagingInvitation } from './messaging-render'
+import { messagingInvitationRes, messagingRes, type Message, type MessageBody, type MessagingInvitation } from './messaging-render'
+import { Messages } from './messages'
 import { reasons } from './reasons'
 import { conversationRes, participantRes } from './render'
 import { Typing } from './typing'
@@ -18,7 +19,6 @@ export const INVITE_TIMEOUT_MS = 30_000
 const imReasons = {
   ...reasons,
   declined: { code: 'RemoteFailure', subcode: 'Declined', message: 'The invitation was declined.' },
-  undelivered: { code: 'RemoteFailure', subcode: 'DeliveryFailed', message: 'The message could not be delivered.' },
 } satisfies Record<string, Reason>
 
 interface View {
@@ -44,16 +44,15 @@ export interface StartMessagingInput {
 export class Messaging {
   readonly invitations = new Map<string, { app: Application; invitation: MessagingInvitation; chat: Chat }>()
   readonly #chats = new Map<Conversation, Chat>()
-  readonly #messages = new Map<Conversation, Map<string, Message>>()
   readonly typing: Typing
-  /** recipients (sip) whose next n messages the pool fails to deliver (a test's fault scenario) */
-  readonly undeliverable = new Map<string, number>()
+  readonly messages: Messages
 
   constructor(
     private readonly world: CallWorld & { apps(): Application[] },
     private readonly calls: Calls,
   ) {
     this.typing = new Typing(world.clock)
+    this.messages = new Messages(world.ids, () => world.clock.now())
   }
 
   start(app: Application, input: StartMessagingInput): MessagingInvitation {
@@ -137,33 +136,12 @@ export class Messaging {
   send(app: Application, c: Conversation, input: { body: MessageBody; operationId?: string }): Message {
     const chat = this.#chats.get(c)
     if (!chat || c.messaging?.state !== 'Connected') throw new SimError(409, undefined, 'Messaging is not connected in this conversation.', 'Conflict')
-    const now = this.world.clock.now()
-    const out: Message = { id: this.world.ids.id(), direction: 'Outgoing', operationId: input.operationId, status: 'Pending', timeStamp: now, body: input.body, from: app.user, failed: [] }
-    this.#store(c, out)
-    const sender = { app, conversation: c }
-    app.emitResource(this.#sender(sender), 'started', messageRes(app, c, out))
-    for (const v of chat.views.filter((x) => x.conversation !== c && x.conversation.messaging?.state === 'Connected')) {
-      const left = this.undeliverable.get(v.app.user.sip) ?? 0
-      if (left > 0) {
-        this.undeliverable.set(v.app.user.sip, left - 1)
-        if (!out.failed.includes(v.app.user)) out.failed.push(v.app.user)
-        continue
-      }
-      const inc: Message = { ...out, id: this.world.ids.id(), direction: 'Incoming', operationId: undefined, status: 'Succeeded', failed: [] }
-      this.#store(v.conversation, inc)
-      // message_ref.md: started for an incoming message; ReceiveAnIM.md step 16 then shows it completed with Success
-      v.app.emitResource(this.#sender(v), 'started', messageRes(v.app, v.conversation, inc))
-      v.app.emitResource(this.#sender(v), 'completed', messageRes(v.app, v.conversation, inc), { status: 'Success' })
-      this.typing.stopped(app.user, v)
-    }
-    out.status = out.failed.length ? 'Failed' : 'Succeeded'
-    const failure = out.failed.length ? { status: 'Failure' as const, reason: imReasons.undelivered } : { status: 'Success' as const }
-    app.emitResource(this.#sender(sender), 'completed', messageRes(app, c, out), failure)
-    return out
+    const to = chat.views.filter((x) => x.conversation !== c && x.conversation.messaging?.state === 'Connected')
+    return this.messages.deliver({ app, conversation: c }, to, input, (v) => this.typing.stopped(app.user, v))
   }
 
   message(c: Conversation, id: string): Message | undefined {
-    return this.#messages.get(c)?.get(id)
+    return this.messages.get(c, id)
   }
 
   /** setIsTyping: the others see me in typingParticipants until TYPING_MS pass without another. */
@@ -302,13 +280,7 @@ export class Messaging {
     c.state = 'Disconnected'
     app.emit(app.communicationSender(), { type: 'deleted', link: { rel: 'conversation', href: app.href(`/communication/conversations/${c.id}`) } })
     app.conversations.delete(c.id)
-    this.#messages.delete(c)
-  }
-
-  #store(c: Conversation, m: Message): void {
-    const all = this.#messages.get(c) ?? new Map<string, Message>()
-    all.set(m.id, m)
-    this.#messages.set(c, all)
+    this.messages.forget(c)
   }
 
   #sender(v: { app: Application; conversation: Conversation }): { rel: string; href: string } {
