@@ -1,7 +1,7 @@
 // Instant messaging as SendAnIM.md, ReceiveAnIM.md and the messaging pages describe it, in JSON and XML.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Simulator } from '../index'
-import { signIn, withSimulator, type Ev, type Session } from './helpers'
+import { dataUrl, sdp, signIn, withSimulator, type Ev, type Session } from './helpers'
 
 let sim: Simulator
 afterEach(() => sim?.close())
@@ -170,5 +170,48 @@ describe('instant messaging (simulator)', () => {
       const replies = alice.events.slice(n).filter((e) => is('message', 'completed')(e) && e.senderHref === conv && e.embedded?.direction === 'Incoming')
       expect(replies.map((e) => bodyOf(e.embedded._links.plainMessage.href))).toEqual(expected)
     }
+  })
+
+  it('cancel: the callee\'s invitation completes Cancelled and its conversation goes', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    const { started } = await chat(alice, bob)
+    expect((await alice.post(started.json._links.cancel.href)).status).toBe(204)
+    const theirs = await bob.waitFor(is('messagingInvitation', 'completed'))
+    expect(theirs).toMatchObject({ status: 'Failure', reason: { subcode: 'Canceled' } })
+    expect(theirs.embedded.state).toBe('Cancelled')
+    await bob.waitFor(is('conversation', 'deleted'))
+    expect((await alice.waitFor(is('messagingInvitation', 'completed'))).embedded.state).toBe('Cancelled')
+  })
+
+  it('addMessaging to a connected call invites the other side in the same conversation; hanging up leaves the chat', async () => {
+    sim = await withSimulator({ events: 'link-only' })
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    const call = await alice.post(alice.app._embedded.communication._links.startAudioVideo.href, { to: 'sip:bob@contoso.test', _links: { mediaOffer: { href: dataUrl(sdp('offer')) } } })
+    const av = (await bob.get((await bob.waitFor((e) => e.rel === 'audioVideoInvitation' && e.type === 'started')).href)).json
+    await bob.post(`${av._links.acceptWithAnswer.href}?sessionContext=b`, sdp('answer'), { type: 'application/sdp' })
+    await alice.waitFor((e) => e.rel === 'audioVideoInvitation' && e.type === 'completed')
+    const conv = call.json._links.conversation.href
+    const messaging = (await alice.get(`${conv}/messaging`)).json
+    expect(messaging).toMatchObject({ state: 'Disconnected' })
+    const added = await alice.post(messaging._links.addMessaging.href, { operationId: 'add-1', _links: { message: { href: text('notes') } } })
+    expect(added.status).toBe(201)
+    expect(added.json).toMatchObject({ rel: 'messagingInvitation', direction: 'Outgoing', operationId: 'add-1' })
+    expect(added.json._links.conversation.href).toBe(conv)
+    const n = bob.events.length
+    const inv = (await bob.get((await bob.waitFor(is('messagingInvitation', 'started'))).href)).json
+    expect(inv._links.conversation.href).toBe(av._links.conversation.href) // no new conversation for Bob
+    expect(bob.events.slice(n).filter(is('conversation', 'added'))).toEqual([])
+    expect(bodyOf(inv._links.message.href)).toBe('notes')
+    await bob.post(inv._links.accept.href)
+    await alice.waitFor((e) => is('messagingInvitation', 'completed')(e) && e.status === 'Success')
+    expect((await alice.get(conv)).json.activeModalities).toEqual(['Messaging', 'Audio', 'Video'])
+    expect((await alice.post(`${conv}/audioVideo/stopAudioVideo`)).status).toBe(204)
+    await alice.waitFor((e) => e.rel === 'audioVideo' && e.type === 'updated' && e.href.startsWith(conv))
+    expect((await alice.get(conv)).json).toMatchObject({ state: 'Connected', activeModalities: ['Messaging'] })
+    expect((await alice.post(`${conv}/messaging/messages`, 'after the call', { type: 'text/plain' })).status).toBe(201)
+    await bob.waitFor(is('message', 'completed'))
   })
 })
