@@ -73,6 +73,33 @@ describe.each(['embedded', 'link-only'] as const)('messaging (%s events)', (even
     await expect(carol.invited()[0]!.accept()).rejects.toMatchObject({ code: 'IllegalTransition' })
   }, 30_000)
 
+  it('a chat to someone not signed in ends Unreachable; a bad address is refused with the pool\'s typed error', async () => {
+    sim = await startSimulator({ events })
+    const alice = await chatUser(sim, 'alice', cleanup)
+    const mine = alice.chat()
+    await mine.start('sip:dave@contoso.test', 'anyone?')
+    await expect.poll(() => mine.snapshot().state, poll).toBe('ended')
+    expect(mine.snapshot().ended).toMatchObject({ code: 'RemoteFailure', subcode: 'Unreachable' })
+    expect(mine.snapshot().messages.map((m) => m.status)).toEqual(['failed'])
+    const bad = alice.chat()
+    await expect(bad.start('not an address')).rejects.toMatchObject({ status: 400, subcode: 'ParameterValidationFailure' })
+    expect(bad.snapshot()).toMatchObject({ state: 'ended', ended: { subcode: 'ParameterValidationFailure' } })
+    await expect(bad.send('x')).rejects.toMatchObject({ status: 409, code: 'Conflict' })
+  }, 30_000)
+
+  it('the echo contact accepts and sends each message back', async () => {
+    sim = await startSimulator({ events })
+    const alice = await chatUser(sim, 'alice', cleanup)
+    const mine = alice.chat()
+    await mine.start('sip:echo@contoso.test', 'ping')
+    await expect.poll(() => mine.snapshot().state, poll).toBe('connected')
+    await mine.send('pong?')
+    await expect.poll(() => texts(alice).filter((t) => t.startsWith('incoming')), poll).toEqual([
+      'incoming sip:echo@contoso.test ping delivered',
+      'incoming sip:echo@contoso.test pong? delivered',
+    ])
+  }, 30_000)
+
   it('a message the pool fails to deliver is shown failed with the reason; retry delivers it once', async () => {
     sim = await startSimulator({ events })
     const [alice, bob] = [await chatUser(sim, 'alice', cleanup), await chatUser(sim, 'bob', cleanup)]
