@@ -51,6 +51,8 @@ export interface MessagingOptions {
   changed: () => void
   me: Person
   now?: () => number
+  /** each state transition is logged here (no message text: it may be private) */
+  log?: (line: string) => void
 }
 
 export class Messaging {
@@ -81,7 +83,10 @@ export class Messaging {
     private readonly options: MessagingOptions,
   ) {
     this.#log = new ChatLog(options.changed)
-    this.machine.onChange(() => options.changed())
+    this.machine.onChange((to, from) => {
+      options.log?.(`messaging ${this.conversationHref ?? '(new)'}: ${from} → ${to}`)
+      options.changed()
+    })
   }
 
   /** An incoming messagingInvitation (started, direction Incoming) becomes a messaging modality that can be accepted. */

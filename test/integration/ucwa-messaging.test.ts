@@ -71,6 +71,10 @@ describe.each(['embedded', 'link-only'] as const)('messaging (%s events)', (even
     expect(mine.snapshot().ended).toMatchObject({ code: 'RemoteFailure', subcode: 'Declined' })
     expect(mine.snapshot().messages.map((m) => m.status)).toEqual(['failed'])
     await expect(carol.invited()[0]!.accept()).rejects.toMatchObject({ code: 'IllegalTransition' })
+    // each transition logged, never the message text
+    expect(alice.log.map((l) => l.replace(/^messaging \S+: /, ''))).toEqual(['idle → inviting', 'inviting → ended'])
+    expect(carol.log.map((l) => l.replace(/^messaging \S+: /, ''))).toEqual(['idle → invited', 'invited → ended'])
+    expect([...alice.log, ...carol.log].join('\n')).not.toContain('lunch')
   }, 30_000)
 
   it('a chat to someone not signed in ends Unreachable; a bad address is refused with the pool\'s typed error', async () => {

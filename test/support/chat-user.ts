@@ -14,7 +14,8 @@ export async function chatUser(sim: Simulator, name: string, cleanup: Array<() =
   const chats: Messaging[] = []
   let me = { name, uri: `sip:${name}@contoso.test` }
   const host = { http: client.http, communicationLink: (rel: string) => client.communicationLink(rel) }
-  const options = () => ({ me, changed: () => {} })
+  const log: string[] = []
+  const options = () => ({ me, changed: () => {}, log: (line: string) => log.push(line) })
   client.eventResources.read(Messaging.reads)
   client.on('events', async (events) => {
     for (const e of events) {
@@ -33,5 +34,5 @@ export async function chatUser(sim: Simulator, name: string, cleanup: Array<() =
     chats.push(m)
     return m
   }
-  return { client, chats, chat, invited: () => chats.filter((m) => m.snapshot().from) }
+  return { client, chats, chat, log, invited: () => chats.filter((m) => m.snapshot().from) }
 }
