@@ -128,39 +128,28 @@ export class Messaging {
    * Throws UcwaError (the pool's: 404 NotFound, 409 Conflict…); IllegalTransition when already started.
    */
   async start(to: string, first?: string, o: { subject?: string; importance?: 'Normal' | 'Urgent' | 'Emergency' } = {}): Promise<void> {
-    this.machine.go('inviting')
-    const operationId = randomUUID()
-    this.#operationId = operationId
-    if (first !== undefined) this.#first = this.#log.outgoing(this.options.me, textContent(first), { type: 'plain', body: first }, operationId, this.#now())
-    try {
-      const inv = await this.host.http.post(this.host.communicationLink('startMessaging'), {
-        to,
-        operationId,
-        ...o,
-        ...(first !== undefined && { _links: { message: { href: textDataUrl(first) } } }),
-      })
-      this.#outgoing(inv)
-    } catch (e) {
-      this.#end(e instanceof UcwaError ? e : reasonError(undefined))
-      throw e
-    }
+    await this.#invite(first, (body) => this.host.http.post(this.host.communicationLink('startMessaging'), { to, ...o, ...body }))
   }
 
   /** addMessaging (addMessaging_ref.md) to a conversation that has another modality (a call, a conference). */
   async add(conversationHref: string, first?: string): Promise<void> {
+    await this.#invite(first, async (body) => {
+      this.conversationHref = conversationHref
+      this.#messaging = await this.host.http.get(need(link(await this.host.http.get(conversationHref), 'messaging'), 'messaging'))
+      return this.host.http.post(need(link(this.#messaging, 'addMessaging'), 'addMessaging'), body)
+    })
+  }
+
+  /** Both ways of inviting: my first message logged, the invitation posted with an operationId its events carry. */
+  async #invite(first: string | undefined, post: (body: Record<string, unknown>) => Promise<Resource | null>): Promise<void> {
     this.machine.go('inviting')
-    this.conversationHref = conversationHref
     const operationId = randomUUID()
     this.#operationId = operationId
     if (first !== undefined) this.#first = this.#log.outgoing(this.options.me, textContent(first), { type: 'plain', body: first }, operationId, this.#now())
     try {
-      const conversation = await this.host.http.get(conversationHref)
-      this.#messaging = await this.host.http.get(need(link(conversation, 'messaging'), 'messaging'))
-      const inv = await this.host.http.post(need(link(this.#messaging, 'addMessaging'), 'addMessaging'), {
-        operationId,
-        ...(first !== undefined && { _links: { message: { href: textDataUrl(first) } } }),
-      })
-      this.#outgoing(inv)
+      const inv = await post({ operationId, ...(first !== undefined && { _links: { message: { href: textDataUrl(first) } } }) })
+      if (inv) this.#invitation = inv
+      this.conversationHref ??= link(inv ?? undefined, 'conversation')
     } catch (e) {
       this.#end(e instanceof UcwaError ? e : reasonError(undefined))
       throw e
@@ -258,12 +247,6 @@ export class Messaging {
     if (state === 'Connected' && this.machine.state !== 'connected' && this.machine.can('connected')) this.machine.go('connected')
     else if (state === 'Disconnected' && this.machine.state === 'connected') this.#end(e.reason)
     this.options.changed()
-  }
-
-  #outgoing(inv: Resource | null): void {
-    if (!inv) return
-    this.#invitation = inv
-    this.conversationHref ??= link(inv, 'conversation')
   }
 
   async #post(m: ChatMessage, operationId: string): Promise<void> {
