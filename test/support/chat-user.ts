@@ -12,7 +12,7 @@ export type ChatUser = Awaited<ReturnType<typeof chatUser>>
 export async function chatUser(sim: Simulator, name: string, cleanup: Array<() => Promise<unknown>>, given?: UcwaClient, format?: Format) {
   const client = given ?? new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), format, channel: { backoff: { baseMs: 5, capMs: 50 } } })
   const chats: Messaging[] = []
-  let me = { name, uri: `sip:${name}@contoso.test` }
+  let me = given?.me ? { name: given.me.name, uri: given.me.uri } : { name, uri: `sip:${name}@contoso.test` }
   const host = { http: client.http, communicationLink: (rel: string) => client.communicationLink(rel) }
   const log: string[] = []
   const options = () => ({ me, changed: () => {}, log: (line: string) => log.push(line) })

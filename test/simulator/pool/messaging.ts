@@ -136,7 +136,8 @@ export class Messaging {
   send(app: Application, c: Conversation, input: { body: MessageBody; operationId?: string }): Message {
     const chat = this.#chats.get(c)
     if (!chat || c.messaging?.state !== 'Connected') throw new SimError(409, undefined, 'Messaging is not connected in this conversation.', 'Conflict')
-    const to = chat.views.filter((x) => x.conversation !== c && x.conversation.messaging?.state === 'Connected')
+    // a view whose conversation went (its member left the conference) hears nothing more
+    const to = chat.views.filter((x) => x.conversation !== c && x.conversation.messaging?.state === 'Connected' && x.app.conversations.get(x.conversation.id) === x.conversation)
     return this.messages.deliver({ app, conversation: c }, to, input, (v) => this.typing.stopped(app.user, v))
   }
 

@@ -8,6 +8,8 @@ import { embedded, link } from '../../../main/ucwa/resource'
 import { connectedCall, engineUser, ringing } from '../../support/engine-user'
 import { startSimulator, type SentEvent, type Simulator } from '../index'
 import { signIn, type Ev, type Session } from './helpers'
+import { chatUser } from '../../support/chat-user'
+import type { Messaging } from '../../../main/ucwa/messaging'
 
 const docs = resolve(import.meta.dirname, '../../../../shared/ucwa-docs')
 
@@ -65,7 +67,7 @@ describe('events as the reference pages list them', () => {
     expect(pageEvents('audioVideoSession')).toEqual([])
   })
 
-  it('a call, a hold, an escalation and a conference send only listed events, from the listed sender, and each href is a resource', async () => {
+  it('a call, a hold, an escalation and a conference (with its chat) send only listed events, from the listed sender, and each href is a resource', async () => {
     sim = await startSimulator({ events: 'link-only' })
     const sent = sim.control.recordEvents()
     const [alice, bob, carol] = [await engineUser(sim, 'alice', cleanup), await engineUser(sim, 'bob', cleanup), await engineUser(sim, 'carol', cleanup)]
@@ -84,6 +86,20 @@ describe('events as the reference pages list them', () => {
     await expect.poll(() => carol.engine.get(carolCall.id)?.state, { timeout: 10_000 }).toBe('conference')
     await bob.engine.setMuted(calleeCallId, { audio: true })
     await expect.poll(() => alice.engine.get(callId)?.participants.find((p) => p.uri === 'sip:bob@contoso.test')?.audio).toBe('muted')
+    // everyone adds messaging to the conference; Alice types and writes to all
+    const chats: Messaging[] = []
+    for (const [name, u] of Object.entries({ alice, bob, carol })) {
+      const host = await chatUser(sim, name, cleanup, u.client)
+      const list = await u.client.http.get(u.client.communicationLink('conversations'))
+      const m = host.chat()
+      await m.add(list.embedded.conversation!.find((c) => c.props.state === 'Conferenced')!.href)
+      await expect.poll(() => m.snapshot().state, { timeout: 10_000 }).toBe('connected')
+      chats.push(m)
+    }
+    await chats[0]!.typing()
+    await expect.poll(() => chats.slice(1).map((m) => m.snapshot().typing.length)).toEqual([1, 1])
+    await chats[0]!.send('to all')
+    await expect.poll(() => chats.slice(1).map((m) => m.snapshot().messages.at(-1)?.content)).toEqual([{ format: 'text', text: 'to all' }, { format: 'text', text: 'to all' }])
     // every event sent so far names a resource a GET finds (what a link-only event's reader needs)
     const gone: string[] = []
     for (const s of sent.filter((x) => x.event.type !== 'deleted')) {
@@ -102,7 +118,7 @@ describe('events as the reference pages list them', () => {
     await expect.poll(() => alice.last((s) => s.id === callId)?.state).toBe('ended')
 
     const kinds = new Set(sent.map((s) => `${s.event.link.rel} ${s.event.type}`))
-    for (const k of ['audioVideoNegotiation updated', 'audioVideoRenegotiation started', 'participantInvitation completed', 'participantAudio updated', 'participantVideo added', 'conversation deleted', 'contactPresence updated']) {
+    for (const k of ['audioVideoNegotiation updated', 'audioVideoRenegotiation started', 'participantInvitation completed', 'participantAudio updated', 'participantVideo added', 'conversation deleted', 'contactPresence updated', 'messagingInvitation completed', 'messaging updated', 'message started', 'message completed']) {
       expect(kinds).toContain(k) // the run covered it
     }
     const wrong = [...new Set(sent.map((s) => allowed(s)).filter((w): w is string => w !== null))]
