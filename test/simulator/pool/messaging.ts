@@ -165,7 +165,12 @@ export class Messaging {
   /** An application went away: its chats end as if it stopped them. */
   dropApplication(app: Application): void {
     for (const c of [...app.conversations.values()]) {
-      if (c.messaging && c.messaging.state !== 'Disconnected') this.stop(app, c)
+      if (!c.messaging || c.messaging.state === 'Disconnected') continue
+      try {
+        this.stop(app, c)
+      } catch {
+        // already ended: nothing to tell anyone
+      }
     }
   }
 

@@ -145,6 +145,17 @@ describe('instant messaging (simulator)', () => {
     await bob.waitFor(is('conversation', 'deleted'))
   })
 
+  it('an application that goes (sign-out) ends its chats: the other side is told', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    await connected(alice, bob)
+    expect((await alice.delete(alice.appHref)).status).toBe(204)
+    const ended = await bob.waitFor((e) => e.rel === 'messaging' && e.embedded?.state === 'Disconnected')
+    expect(ended.reason).toMatchObject({ subcode: 'CallTerminated' })
+    await bob.waitFor(is('conversation', 'deleted'))
+  })
+
   it('XML: startMessaging as <input>, the invitation and message read as XML', async () => {
     sim = await withSimulator()
     const alice = await signIn(sim, 'alice@contoso.test')
