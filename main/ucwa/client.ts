@@ -311,7 +311,7 @@ export class UcwaClient {
     const available = link(me, 'makeMeAvailable')
     if (available) {
       try {
-        await this.http.post(available, { SupportedModalities: ['Audio', 'Video', 'Messaging'], SupportedMessageFormats: ['Plain'] })
+        await this.http.post(available, { SupportedModalities: ['Audio', 'Video', 'Messaging'], SupportedMessageFormats: ['Plain', 'Html'] })
       } catch (e) {
         if (!(e instanceof UcwaError && e.is('Conflict', 'AlreadyExists'))) throw e
       }

@@ -10,6 +10,8 @@ export interface UcwaEvent {
   type: EventType
   sender: { rel: string; href: string }
   link: { rel: string; href: string; title?: string }
+  /** the collection the resource was added to or deleted from (typingParticipants_ref.md's events) */
+  in?: { rel: string; href: string }
   embedded?: Resource
   status?: 'Success' | 'Failure'
   reason?: { code: string; subcode?: string; message?: string }
@@ -51,6 +53,7 @@ export function eventsFromJson(json: unknown): EventsPage {
         type: e.type,
         sender,
         link: { rel, href: e.link.href, ...(typeof e.link.title === 'string' && { title: e.link.title }) },
+        ...(typeof e.in?.href === 'string' && { in: { rel: String(e.in.rel ?? ''), href: e.in.href } }),
         ...(emb && { embedded: fromJson(emb) }),
         ...((e.status === 'Success' || e.status === 'Failure') && { status: e.status }),
         ...(reasonOf(e.reason) && { reason: reasonOf(e.reason) }),
@@ -114,10 +117,13 @@ export function eventsFromXml(text: string): EventsPage {
       const inner = grouped(e[type] as OrderedNode[])
       const res = (inner.resource as Array<Record<string, unknown>> | undefined)?.[0]
       const reason = reasonOf((inner.reason as unknown[] | undefined)?.[0])
+      const into = (inner.link as Array<Record<string, string>> | undefined)?.find((l) => l['@_rel'] === 'in')
       page.events.push({
         type,
         sender,
         link: { rel: a['@_rel'] ?? '', href: a['@_href'] ?? '', ...(a['@_title'] && { title: a['@_title'] }) },
+        // XML names the collection by its href alone (<link rel="in" href=…/>)
+        ...(into?.['@_href'] && { in: { rel: '', href: into['@_href'] } }),
         ...(res && { embedded: fromXmlNode(res) }),
         ...((a['@_status'] === 'Success' || a['@_status'] === 'Failure') && { status: a['@_status'] }),
         ...(reason && { reason }),

@@ -25,9 +25,10 @@ export interface HttpResult {
 
 export interface RequestOptions {
   method?: Method
-  /** JSON object (sent as JSON or XML input), SDP or form text */
+  /** JSON object (sent as JSON or XML input), SDP, form or message text */
   body?: Record<string, unknown> | string
-  type?: 'json' | 'sdp' | 'form'
+  /** plain, html: a message body (sendMessage_ref.md: text/plain; text/html for an HTML message) */
+  type?: 'json' | 'sdp' | 'form' | 'plain' | 'html'
   query?: Record<string, string | number | undefined>
   /** send the bearer token (default true) */
   auth?: boolean
@@ -74,6 +75,14 @@ function toXmlInput(body: Record<string, unknown>): string {
   parts.push('</input>')
   return parts.join('')
 }
+
+const contentTypes = {
+  json: 'application/json',
+  sdp: 'application/sdp',
+  form: 'application/x-www-form-urlencoded;charset=UTF-8',
+  plain: 'text/plain;charset=UTF-8',
+  html: 'text/html;charset=UTF-8',
+} as const
 
 export class UcwaHttp {
   readonly format: Format
@@ -124,7 +133,7 @@ export class UcwaHttp {
     if (o.body !== undefined) {
       if (typeof o.body === 'string') {
         body = o.body
-        headers['content-type'] = o.type === 'sdp' ? 'application/sdp' : o.type === 'form' ? 'application/x-www-form-urlencoded;charset=UTF-8' : 'application/json'
+        headers['content-type'] = contentTypes[o.type ?? 'json']
       } else if (this.format === 'xml') {
         body = toXmlInput(o.body)
         headers['content-type'] = 'application/vnd.microsoft.com.ucwa+xml'

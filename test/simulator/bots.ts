@@ -1,5 +1,6 @@
 // Simulated people who answer calls by themselves, as in-process UCWA clients with werift media:
 // "echo" answers P2P calls and sends your own media back; "answer" also joins conferences it is invited to.
+// Chats: "echo" accepts and sends each text back as it came; "answer" (Erin) accepts and replies once.
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift'
 import { answerOffer, loopbackPeer } from './conference/media-peer'
 import type { EventsBody } from './http/resource'
@@ -23,7 +24,7 @@ export class Bot {
   start(): void {
     const { app } = this.world.createApplication(this.user, this.user.pool, { userAgent: 'ParleySimulatorBot/1.0', endpointId: `bot-${this.user.key}`, culture: 'en-US' })
     app.available = true
-    app.modalities = ['Audio', 'Video']
+    app.modalities = ['Audio', 'Video', 'Messaging']
     this.app = app
     void this.#loop(app, 1)
   }
@@ -52,6 +53,7 @@ export class Bot {
 
   #on(app: Application, type: string, rel: string, href: string): void {
     const id = href.split('/').at(-1)!
+    if (rel === 'messagingInvitation' || rel === 'message') return this.#onChat(app, type, rel, href)
     if (rel === 'audioVideoInvitation' && type === 'started') {
       const inv = app.invitations.get(id)
       if (!inv || inv.direction !== 'Incoming') return
@@ -65,6 +67,33 @@ export class Bot {
       void this.#peers.get(id)?.close()
       this.#peers.delete(id)
     }
+  }
+
+  readonly #replied = new Set<string>()
+
+  #onChat(app: Application, type: string, rel: string, href: string): void {
+    const im = this.world.messaging
+    if (rel === 'messagingInvitation' && type === 'started') {
+      const inv = im.invitations.get(href.split('/').at(-1)!)?.invitation
+      if (!inv || inv.direction !== 'Incoming') return
+      im.accept(app, inv)
+      if (inv.message) this.#reply(app, inv.conversation.id, inv.message)
+      return
+    }
+    // an incoming message completed: /communication/conversations/{id}/messaging/messages/{id}
+    const m = /\/conversations\/([^/]+)\/messaging\/messages\/([^/]+)$/.exec(href)
+    const c = m && app.conversations.get(m[1]!)
+    const message = c && im.message(c, m[2]!)
+    if (c && type === 'completed' && message?.direction === 'Incoming') this.#reply(app, c.id, message.body)
+  }
+
+  #reply(app: Application, conversationId: string, body: { type: 'text/plain' | 'text/html'; text: string }): void {
+    const c = app.conversations.get(conversationId)
+    if (!c || c.messaging?.state !== 'Connected') return
+    if (this.kind === 'echo') return void this.world.messaging.send(app, c, { body })
+    if (this.#replied.has(c.threadId)) return
+    this.#replied.add(c.threadId)
+    this.world.messaging.send(app, c, { body: { type: 'text/plain', text: `Hi, this is ${this.user.name}. I got your message.` } })
   }
 
   /** Answers with every section it can send on, and reflects whatever arrives on each main section. */

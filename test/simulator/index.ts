@@ -16,6 +16,7 @@ import type { Refusal } from './pool/tokens'
 import { defaultWorldConfig, World, type WorldConfig } from './pool/world'
 import { registerApplications } from './routes/applications'
 import { registerCommunication } from './routes/communication'
+import { registerMessaging } from './routes/messaging'
 import { registerDiscovery } from './routes/discovery'
 import { registerMe } from './routes/me'
 import { registerPeople } from './routes/people'
@@ -85,6 +86,9 @@ export interface SimulatorControl {
   discoveryAsked(): string[]
   /** from the next event package on, this pool (default: every pool) sends events embedded or link-only */
   setEvents(mode: EventsMode, poolId?: string): void
+  /** the pool fails to deliver the next `times` instant messages sent to this user (message_ref.md: status Failed,
+   *  failedDeliveryParticipant naming them), as when their client does not fetch it in time */
+  failMessageDelivery(sip: string, times?: number): void
   applications(sip?: string): Array<{ id: string; user: string; pool: string; available: boolean; endpointId: string }>
   eventStats(): { queued: number; acknowledged: number; pgets: number }
   /** from now on, every package of events sent to any application: self link → number of events */
@@ -123,6 +127,7 @@ function routes(server: FastifyInstance, ctx: Ctx): void {
   registerMeetings(server, ctx)
   registerAnonymous(server, ctx)
   registerMeetingJoins(server, ctx)
+  registerMessaging(server, ctx)
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -215,6 +220,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     secretsSeen: () => [...secrets],
     setEvents(mode, poolId) {
       for (const pool of pools) if (!poolId || pool.id === poolId) pool.events = mode
+    },
+    failMessageDelivery(sip, times = 1) {
+      world.messaging.messages.undeliverable.set(sip.replace(/^sip:/i, '').toLowerCase(), times)
     },
     applications: (sip) =>
       [...world.apps.values()]

@@ -50,6 +50,15 @@ describe('event responses', () => {
     expect(page.events[0]).toMatchObject({ type: 'updated', sender: { rel: 'conversation' }, embedded: { props: { state: 'Connected' } } })
     expect(eventsFromJson({ _links: { self: { href: '/e?ack=9' }, resync: { href: '/e?ack=3' } } })).toMatchObject({ resync: '/e?ack=3', events: [] })
   })
+
+  it('an event\'s `in` link (typingParticipants_ref.md): its rel and href in JSON, its href in XML', () => {
+    const json = eventsFromJson({
+      sender: [{ rel: 'conversation', href: '/c/1', events: [{ link: { rel: 'participant', href: '/c/1/p/bob' }, in: { rel: 'typingParticipants', href: '/c/1/p/typingParticipants' }, type: 'added' }] }],
+    })
+    expect(json.events[0]!.in).toEqual({ rel: 'typingParticipants', href: '/c/1/p/typingParticipants' })
+    const xml = eventsFromXml(`<?xml version="1.0" encoding="utf-8"?><events href="/e?ack=1" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><sender rel="conversation" href="/c/1"><deleted rel="participant" href="/c/1/p/bob"><link rel="in" href="/c/1/p/typingParticipants" /></deleted><added rel="participant" href="/c/1/p/carol" /></sender></events>`)
+    expect(xml.events.map((e) => e.in)).toEqual([{ rel: '', href: '/c/1/p/typingParticipants' }, undefined])
+  })
 })
 
 describe('errors', () => {

@@ -352,6 +352,12 @@ export class Calls {
     c.audioVideo.state = 'Disconnected'
     app.emitResource(conv, 'updated', audioVideoRes(app, c), pending ? {} : { reason: opts.reason })
     c.session = undefined // without an event (audioVideoSession_ref.md lists none): audioVideo's update says it
+    if (c.messaging && c.messaging.state !== 'Disconnected') {
+      // a chat outlives the call: the conversation stays while a modality is in it (SendAnIM.md: stopMessaging ends it)
+      this.#byConversation.delete(c)
+      app.emitResource(comm, 'updated', conversationRes(app, c))
+      return
+    }
     if (c.remoteJoined) {
       app.emitResource(conv, 'deleted', participantRes(app, c, c.remote))
       c.remoteJoined = false

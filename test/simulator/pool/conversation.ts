@@ -54,6 +54,8 @@ export interface Conversation {
   participantKeys: { local: string; remote: string }
   remoteJoined: boolean
   audioVideo: { state: ModalityState; sessionContext?: string }
+  /** the messaging modality of this view (pool/messaging.ts), absent until it is started or invited */
+  messaging?: { state: ModalityState }
   session?: { id: string; state: 'Establishing' | 'Established'; remoteEndpoint: string; sessionContext: string }
   invitation: Invitation
   /** addParticipant asked for escalation: audioVideo offers the escalateAudioVideo link */

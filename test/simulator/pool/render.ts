@@ -71,7 +71,7 @@ export function communicationRes(app: Application): Res {
     href: app.href('/communication'),
     props: {
       supportedModalities: app.modalities,
-      supportedMessageFormats: ['Plain'],
+      supportedMessageFormats: ['Plain', 'Html'],
       audioPreference: 'VoipAudio',
       conversationHistory: 'Disabled',
       publishEndpointLocation: false,
@@ -163,7 +163,7 @@ export function conversationRes(app: Application, c: Conversation): Res {
       subject: c.subject,
       importance: c.importance,
       // ConversationModalityType_ref.md: audio and video are two modalities
-      activeModalities: c.audioVideo.state === 'Connected' ? ['Audio', 'Video'] : [],
+      activeModalities: [...(c.messaging?.state === 'Connected' ? ['Messaging'] : []), ...(c.audioVideo.state === 'Connected' ? ['Audio', 'Video'] : [])],
       participantCount: remoteUsers(c).length + 1,
       // AudienceMuteLock_ref.md, AudienceMessaging_ref.md: a conference has the lock off and messaging on until a
       // leader changes them (we model no leader); a two-party conversation has no audience, so neither applies

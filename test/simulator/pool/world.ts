@@ -7,6 +7,7 @@ import { Application } from './application'
 import type { Priority } from './event-channel'
 import { Calls } from './calls'
 import { Conferencing } from './conferencing'
+import { Messaging } from './messaging'
 import { MediaUnit } from '../conference/unit'
 import { PresenceSubscriptions } from './presence'
 import type { Directory, User } from './directory'
@@ -43,6 +44,7 @@ export class World {
   readonly tokens: Tokens
   readonly calls: Calls
   readonly conferencing: Conferencing
+  readonly messaging: Messaging
   readonly presence: PresenceSubscriptions
   readonly meetings: Meetings
   readonly joins: MeetingJoins
@@ -78,6 +80,7 @@ export class World {
     this.meetings = new Meetings(clock, ids)
     this.joins = new MeetingJoins(this.meetings, ids, () => clock.now())
     this.meetingMedia = new MeetingMedia(this.joins, mediaUnit, ids)
+    this.messaging = new Messaging(Object.assign(Object.create(callWorld) as typeof callWorld, { apps: () => [...this.apps.values()] }), this.calls)
     this.#scheduleSweep()
   }
 
@@ -109,6 +112,7 @@ export class World {
   deleteApplication(app: Application, cause: 'deleted' | 'expired' | 'restart'): void {
     if (!this.apps.delete(app.id)) return
     if (cause === 'expired') this.expired.add(app.id)
+    this.messaging.dropApplication(app)
     this.calls.dropApplication(app)
     void this.conferencing.dropApplication(app)
     this.presence.dropApplication(app)
@@ -119,6 +123,7 @@ export class World {
 
   /** Transient state is gone (EventsInUCWA.md, Resume): calls end, the next channel answer says `resume`. */
   resetTransientState(app: Application): void {
+    this.messaging.dropApplication(app)
     this.calls.dropApplication(app)
     void this.conferencing.dropApplication(app)
     app.channel.recreate()
