@@ -1,4 +1,5 @@
 // Everything the pools share: users, tokens, applications, calls, and the timers that expire them.
+import type { MediaDialect } from '../sfb/dialect'
 import type { Clock } from '../clock'
 import { errors, SimError } from '../http/errors'
 import type { IdSource } from '../ids'
@@ -47,6 +48,8 @@ export class World {
   readonly meetings: Meetings
   readonly joins: MeetingJoins
   readonly meetingMedia: MeetingMedia
+  /** the media dialect the pool's own endpoints (bots, conference unit) speak; control.setMedia changes it */
+  media: MediaDialect = 'webrtc'
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null
