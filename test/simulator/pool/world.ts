@@ -49,7 +49,14 @@ export class World {
   readonly joins: MeetingJoins
   readonly meetingMedia: MeetingMedia
   /** the media dialect the pool's own endpoints (bots, conference unit) speak; control.setMedia changes it */
-  media: MediaDialect = 'webrtc'
+  get media(): MediaDialect {
+    return this.mediaUnit.dialect
+  }
+
+  set media(media: MediaDialect) {
+    this.mediaUnit.dialect = media
+  }
+
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null

@@ -1,10 +1,13 @@
 // A pool in the SfB 2015 media dialect: multipart offers, answers naming the part taken, SDES-SRTP media through loopback.
 import { afterEach, describe, expect, it } from 'vitest'
 import { readDataUrl, toDataUrl } from '../../../main/media-bridge/body'
+import { formatCrypto, newSdesKey } from '../../../main/media-bridge/sdes'
 import { readSfbSdp } from '../../../main/media-bridge/sfb-read'
+import { TestPeer } from '../conference/test-peer'
 import type { Simulator } from '../index'
 import { SfbAnswerer } from '../sfb/answerer'
 import { SfbEndpoint } from '../sfb/endpoint'
+import { p2pCall } from './flows'
 import { fromDataUrl, signIn, withSimulator, type Ev, type Session } from './helpers'
 
 let sim: Simulator
@@ -90,5 +93,48 @@ describe('the sfb2015 media dialect', () => {
     expect(taken.status).toBe(201)
     const neg = await alice.waitFor((e) => e.rel === 'audioVideoNegotiation' && !!e.embedded._links.mediaAnswer)
     expect(neg.embedded.msAcceptedContentId).toBe(ice19)
+  })
+})
+
+/** An SDES-keyed ICE-19 offer whose only voice codec is SILK, which the AVMCU's answer never carries (X-H264UC video beside it). */
+function silkOnlyOffer(): string {
+  return [
+    'v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=session', 'c=IN IP4 127.0.0.1', 'b=CT:99980', 't=0 0',
+    'm=audio 50010 RTP/SAVP 103 104', 'a=ice-ufrag:Abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+    'a=candidate:1 1 UDP 2130706431 127.0.0.1 50010 typ host', 'a=candidate:1 2 UDP 2130705918 127.0.0.1 50011 typ host',
+    `a=crypto:${formatCrypto(newSdesKey(2))}`, 'a=rtcp:50011', 'a=label:main-audio', 'a=x-ssrc-range:1000-1000',
+    'a=rtpmap:103 SILK/16000', 'a=rtpmap:104 SILK/8000', 'a=rtpmap:13 CN/8000', 'a=rtpmap:101 telephone-event/8000',
+    // escalateAudioVideo_ref.md: sdp for both modalities
+    'm=video 50012 RTP/SAVP 122', 'a=ice-ufrag:Efgh', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+    'a=candidate:1 1 UDP 2130706431 127.0.0.1 50012 typ host', 'a=candidate:1 2 UDP 2130705918 127.0.0.1 50013 typ host',
+    `a=crypto:${formatCrypto(newSdesKey(2))}`, 'a=rtcp:50013', 'a=label:main-video', 'a=x-ssrc-range:2000-2099', 'a=rtpmap:122 X-H264UC/90000', '',
+  ].join('\r\n')
+}
+
+describe('the conference unit in the sfb2015 dialect', () => {
+  it('refuses a DTLS-only escalation offer (MediaEncryptionRequired) and one with no codec in common (CodecMismatch); the P2P call goes on', { timeout: 40_000 }, async () => {
+    sim = await withSimulator({ media: 'sfb2015' })
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    const p2p = await p2pCall(alice, bob)
+    closers.push(p2p.a, p2p.b)
+    const escalateWith = async (offer: string): Promise<Ev> => {
+      const mark = alice.events.length
+      const esc = await alice.post(`${p2p.aliceConv}/audioVideo/escalateAudioVideo?operationId=esc&sessionContext=esc`, offer, { type: 'application/sdp' })
+      expect(esc.status).toBe(201)
+      return alice.waitFor((e) => isInv(e) && e.type === 'completed' && e.href === esc.json._links.self.href, { after: mark })
+    }
+    const dtls = new TestPeer('alice')
+    closers.push(dtls)
+    const refusedDtls = await escalateWith(await dtls.offer())
+    expect(refusedDtls.status).toBe('Failure')
+    expect(refusedDtls.reason).toMatchObject({ code: 'RemoteFailure', subcode: 'MediaEncryptionRequired' })
+    const refusedCodec = await escalateWith(silkOnlyOffer())
+    expect(refusedCodec.status).toBe('Failure')
+    expect(refusedCodec.reason).toMatchObject({ code: 'RemoteFailure', subcode: 'MediaNegotiationFailure' })
+    expect(refusedCodec.reason!.message).toMatch(/^CodecMismatch: .*SILK/)
+    // make before break: the refused escalations left the P2P call as it was, media still flowing
+    p2p.a.startSending()
+    await expect.poll(() => p2p.b.count('caller-p2p', 'audio'), { timeout: 8000 }).toBeGreaterThan(10)
   })
 })
