@@ -72,6 +72,12 @@ describe('the sfb2015 media dialect', () => {
     closers.push(bobMedia)
     const answer = await bobMedia.answer(offer)
     expect(answer.processedOfferId).toBe(ice19)
+    // while ringing, the provisional answer names its part too (sendProvisionalAnswer_ref.md)
+    const early = await bob.post(`${incoming._links.sendProvisionalAnswer.href}?sessionContext=b&processedOfferId=${encodeURIComponent(ice19)}`, answer.sdp, { type: 'application/sdp' })
+    expect(early.status).toBe(204)
+    const provisional = await alice.waitFor((e) => e.rel === 'audioVideoNegotiation' && !!e.embedded._links.mediaProvisionalAnswer)
+    expect(provisional.embedded.msAcceptedContentId).toBe(ice19)
+    expect(provisional.embedded._links.mediaAnswer).toBeUndefined()
     const accepted = await bob.post(`${incoming._links.acceptWithAnswer.href}?sessionContext=b&processedOfferId=${encodeURIComponent(ice19)}`, answer.sdp, { type: 'application/sdp' })
     expect(accepted.status).toBe(204)
     const neg = await alice.waitFor((e) => e.rel === 'audioVideoNegotiation' && !!e.embedded._links.mediaAnswer)
@@ -80,6 +86,22 @@ describe('the sfb2015 media dialect', () => {
     ep.sendTone(440)
     await expect.poll(() => bobMedia.echoed.audio, { timeout: 10_000 }).toBeGreaterThan(20)
     await expect.poll(() => ep.receivedEnergy(), { timeout: 10_000 }).toBeGreaterThan(2000)
+  })
+
+  it('the echo contact, an SfB client, declines a DTLS-only WebRTC offer', { timeout: 30_000 }, async () => {
+    sim = await withSimulator({ media: 'sfb2015' })
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const peer = new TestPeer('alice')
+    closers.push(peer)
+    const r = await alice.post(alice.app._embedded.communication._links.startAudioVideo.href, {
+      to: 'sip:echo@contoso.test',
+      _links: { mediaOffer: { href: toDataUrl('application/sdp', await peer.offer(0)) } },
+    })
+    expect(r.status).toBe(201)
+    const done = await alice.waitFor((e) => isInv(e) && e.type === 'completed')
+    expect(done.status).toBe('Failure')
+    expect(done.reason).toMatchObject({ code: 'RemoteFailure', subcode: 'Declined' })
+    expect(alice.events.some((e) => e.rel === 'audioVideoNegotiation' && !!e.embedded?._links.mediaAnswer)).toBe(false)
   })
 
   it("in 'webrtc' (the default) a multipart offer is not taken; control.setMedia switches the pool", { timeout: 30_000 }, async () => {
