@@ -159,4 +159,21 @@ describe('the conference unit in the sfb2015 dialect', () => {
     p2p.a.startSending()
     await expect.poll(() => p2p.b.count('caller-p2p', 'audio'), { timeout: 8000 }).toBeGreaterThan(10)
   })
+
+  it("refuses a DTLS-only addAudioVideo in an online meeting with MediaEncryptionRequired", { timeout: 30_000 }, async () => {
+    sim = await withSimulator({ media: 'sfb2015' })
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const m = (await alice.post(alice.app._embedded.onlineMeetings._links.myOnlineMeetings.href, { subject: 'Stand-up' })).json
+    expect((await alice.post(alice.app._embedded.communication._links.joinOnlineMeeting.href, { onlineMeetingUri: m.onlineMeetingUri })).status).toBe(201)
+    const conversation = (await alice.waitFor((e) => e.rel === 'conversation' && e.type === 'added')).href
+    const peer = new TestPeer('alice')
+    closers.push(peer)
+    const audioVideo = (await alice.get(`${conversation}/audioVideo`)).json
+    const mark = alice.events.length
+    const r = await alice.post(audioVideo._links.addAudioVideo.href, { operationId: 'av', sessionContext: 'av', _links: { mediaOffer: { href: toDataUrl('application/sdp', await peer.offer()) } } })
+    expect(r.status).toBe(201)
+    const done = await alice.waitFor((e) => isInv(e) && e.type === 'completed', { after: mark })
+    expect(done.status).toBe('Failure')
+    expect(done.reason).toMatchObject({ code: 'RemoteFailure', subcode: 'MediaEncryptionRequired' })
+  })
 })
