@@ -7,11 +7,15 @@ import type { EventsBody } from './http/resource'
 import type { Application } from './pool/application'
 import type { User } from './pool/directory'
 import type { World } from './pool/world'
+import type { Invitation } from './pool/conversation'
+import { SfbAnswerer } from './sfb/answerer'
+import { MediaRefusal } from '../../main/media-bridge/refusal'
 
 export type BotKind = 'echo' | 'answer'
 
 export class Bot {
   readonly #peers = new Map<string, RTCPeerConnection>()
+  readonly #sfbPeers = new Map<string, SfbAnswerer>()
   #stopped = false
   app: Application | null = null
 
@@ -32,6 +36,7 @@ export class Bot {
   async stop(): Promise<void> {
     this.#stopped = true
     await Promise.all([...this.#peers.values()].map((pc) => pc.close()))
+    await Promise.all([...this.#sfbPeers.values()].map((p) => p.close()))
   }
 
   /** The same event channel a remote client reads, read in process. */
@@ -58,6 +63,8 @@ export class Bot {
       const inv = app.invitations.get(id)
       if (!inv || inv.direction !== 'Incoming') return
       if (inv.handlers && this.kind !== 'answer') return inv.handlers.decline('Local') // echo stays P2P
+      // an SfB 2015 pool's people are SfB clients: a P2P offer is answered in that dialect (conferences: see conference/sfb-admission.ts)
+      if (this.world.media === 'sfb2015' && !inv.handlers) return void this.#answerSfb(app, inv)
       void this.#answer(app, inv.conversation.id, inv.mediaOffer).then((sdp) => {
         if (inv.handlers) inv.handlers.accept(sdp, `bot-${id}`)
         else this.world.calls.accept(app, inv, sdp, `bot-${id}`)
@@ -66,6 +73,30 @@ export class Bot {
     if (rel === 'conversation' && type === 'deleted') {
       void this.#peers.get(id)?.close()
       this.#peers.delete(id)
+      void this.#sfbPeers.get(id)?.close()
+      this.#sfbPeers.delete(id)
+    }
+  }
+
+  /**
+   * As an SfB client: the answer names the part it took (processedOfferId, acceptWithAnswer_ref.md) and echoes
+   * the media; an offer it cannot take is declined with the reason an SfB client gives (CallDeclineReason_ref.md).
+   */
+  async #answerSfb(app: Application, inv: Invitation): Promise<void> {
+    const answerer = new SfbAnswerer()
+    this.#sfbPeers.set(inv.conversation.id, answerer)
+    try {
+      const { sdp, processedOfferId } = await answerer.answer({ contentType: inv.mediaOfferType ?? 'application/sdp', body: inv.mediaOffer })
+      this.world.calls.accept(app, inv, sdp, `bot-${inv.id}`, processedOfferId ?? undefined)
+    } catch (e) {
+      await answerer.close()
+      this.#sfbPeers.delete(inv.conversation.id)
+      if (inv.state !== 'Connecting' && inv.state !== 'Alerting') return // cancelled meanwhile
+      try {
+        this.world.calls.decline(app, inv, e instanceof MediaRefusal ? e.declineReason : 'Unknown')
+      } catch {
+        // the call ended while we looked at its offer
+      }
     }
   }
 

@@ -1,7 +1,8 @@
 // `npm run simulator`: a UCWA pool on loopback for the app, the demo and any UCWA client.
 // Config (optional): simulator.config.json beside package.json, or the file named by --config:
 //   { "port": 4080, "users": [{ "sip": "frank@contoso.test", "name": "Frank", "password": "…", "pool": "pool1" }],
-//     "replaceDefaultUsers": false, "config": { "ringTimeoutMs": 30000 } }
+//     "replaceDefaultUsers": false, "config": { "ringTimeoutMs": 30000 }, "media": "webrtc" }
+// ("media": "sfb2015" makes the pool's own endpoints speak the SfB 2015 media dialect: index.ts, SimulatorOptions.media)
 // Its users are added to the demo users (one with a demo user's address takes that user's place); with
 // "replaceDefaultUsers": true (or --replace-users) they are the only users.
 import { existsSync, readFileSync } from 'node:fs'

@@ -24,6 +24,7 @@ import { registerXFrame } from './routes/xframe'
 import { registerMeetings } from './routes/meetings'
 import { registerAnonymous } from './routes/anonymous'
 import { registerMeetingJoins } from './routes/meeting-joins'
+import type { MediaDialect } from './sfb/dialect'
 
 export interface SimulatorOptions {
   /** port of the first pool (the one autodiscovery answers on); 0 picks a free one */
@@ -37,6 +38,11 @@ export interface SimulatorOptions {
   seed?: number
   config?: Partial<WorldConfig>
   bodyLimit?: number
+  /**
+   * the media dialect of the pool's own endpoints (default 'webrtc'): 'sfb2015' makes the bots answer and the conference
+   * unit judge offers as SfB 2015 does (sfb/dialect.ts). Default 'webrtc' until the client speaks through main/media-bridge.
+   */
+  media?: MediaDialect
   /** how every pool sends events' resources (default embedded; 'link-only' as real pools mostly do); per pool: setEvents */
   events?: EventsMode
   /** the conference unit's bundled runner, run on a thread (the app's demo); default, its source as a process of its own */
@@ -84,6 +90,8 @@ export interface SimulatorControl {
   secretsSeen(): SecretSeen[]
   /** the discovery names asked so far (tls mode), in order, e.g. ["lyncdiscoverinternal.contoso.test"] */
   discoveryAsked(): string[]
+  /** from now on, the pool's endpoints speak this media dialect (new calls; a call under way keeps its own) */
+  setMedia(media: MediaDialect): void
   /** from the next event package on, this pool (default: every pool) sends events embedded or link-only */
   setEvents(mode: EventsMode, poolId?: string): void
   /** the pool fails to deliver the next `times` instant messages sent to this user (message_ref.md: status Failed,
@@ -137,6 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const users = options.users ?? defaultUsers()
   const directory = new Directory(users, poolIds[0]!)
   const world = new World(clock, ids, directory, { ...defaultWorldConfig, ...options.config }, new MediaUnit(options.conferenceUnitScript))
+  world.media = options.media ?? 'webrtc'
   const faults = new Faults()
   const domain = options.domain ?? 'contoso.test'
   const shared: Ctx['options'] = { redirectLoop: false, bodyLimit: options.bodyLimit ?? 256 * 1024, domain, discovery: { internal: 'answer', external: 'answer' }, asked: [] }
@@ -218,6 +227,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rawAnswer: (input) => raw.add(input),
     discoveryAsked: () => [...shared.asked],
     secretsSeen: () => [...secrets],
+    setMedia(media) {
+      world.media = media
+    },
     setEvents(mode, poolId) {
       for (const pool of pools) if (!poolId || pool.id === poolId) pool.events = mode
     },

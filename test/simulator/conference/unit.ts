@@ -3,6 +3,8 @@
 // channels, or the garbage of whatever else shares the pool's process (the app's core, the tests).
 import type { Kind, MediaSources } from './forwarding'
 import { MediaNegotiationError, type ConferenceMedia } from './mcu'
+import type { MediaDialect } from '../sfb/dialect'
+import { sfbRefusal } from './sfb-admission'
 import { unitProcess, unitThread, type UnitPort } from './unit-port'
 
 /** A request to the unit (without its seq); each is answered by a Reply with the same seq. */
@@ -52,12 +54,18 @@ export class MediaUnit {
   /** `script`: the app's bundled runner, run on a thread; without it, the source runs as a process of its own */
   constructor(private readonly script?: string) {}
 
+  /** the dialect joins are judged in: in 'sfb2015' what an AVMCU refuses fails before the unit sees it (sfb-admission.ts) */
+  dialect: MediaDialect = 'webrtc'
+
   open(id: string): ConferenceMedia {
     const call = <O extends Ask['op']>(r: Extract<Ask, { op: O }>) => this.#call(r)
+    const refusal = (offer: string) => (this.dialect === 'sfb2015' ? sfbRefusal(offer) : null)
     const connected = (key: number) => this.#connected(key)
     return {
       id,
       async joinWithOffer(member, offer, sources) {
+        const refused = refusal(offer)
+        if (refused) throw refused
         const joined = await call({ op: 'join', conf: id, member, offer, sources })
         return { answer: joined.answer, connected: connected(joined.connected) }
       },

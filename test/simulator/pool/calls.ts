@@ -53,6 +53,8 @@ export class P2PCall {
 export interface StartAudioVideoInput {
   to: string
   offer: string
+  /** the offer's Content-Type when not application/sdp (sfb-dialect pools: multipart/alternative;boundary=…) */
+  offerType?: string
   operationId?: string
   sessionContext?: string
   subject?: string
@@ -99,16 +101,16 @@ export class Calls {
     return leg.invitation
   }
 
-  provisionalAnswer(app: Application, inv: Invitation, sdp: string, sessionContext: string): void {
+  provisionalAnswer(app: Application, inv: Invitation, sdp: string, sessionContext: string, processedOfferId?: string): void {
     const { call } = this.#ringingIncoming(app, inv)
     inv.sessionContext = sessionContext
     const callerInv = call.caller.invitation
-    callerInv.negotiation = { ...(callerInv.negotiation ?? this.#negotiation(app, callerInv)), provisionalAnswer: sdp }
+    callerInv.negotiation = { ...(callerInv.negotiation ?? this.#negotiation(app, callerInv)), provisionalAnswer: sdp, ...accepted(processedOfferId) }
     if (callerInv.state === 'Connecting') callerInv.state = 'Alerting'
     this.#emitNegotiation(call.caller)
   }
 
-  accept(app: Application, inv: Invitation, sdp: string, sessionContext: string): void {
+  accept(app: Application, inv: Invitation, sdp: string, sessionContext: string, processedOfferId?: string): void {
     const { call, leg } = this.#ringingIncoming(app, inv)
     call.ringTimer?.cancel()
     call.state = 'connected'
@@ -120,7 +122,7 @@ export class Calls {
 
     const callerLeg = call.caller
     const callerInv = callerLeg.invitation
-    callerInv.negotiation = { ...(callerInv.negotiation ?? this.#negotiation(app, callerInv)), answer: sdp }
+    callerInv.negotiation = { ...(callerInv.negotiation ?? this.#negotiation(app, callerInv)), answer: sdp, ...accepted(processedOfferId) }
     for (const side of [callerLeg, leg]) {
       const peer = side === callerLeg ? leg : callerLeg
       side.conversation.session = {
@@ -286,6 +288,7 @@ export class Calls {
       threadId: input.threadId,
       importance: input.importance ?? 'Normal',
       mediaOffer: input.offer,
+      mediaOfferType: input.offerType,
       from,
       conversation,
     }
@@ -368,4 +371,9 @@ export class Calls {
     this.#byConversation.delete(c)
     // the invitation stays readable (its final state) until the application goes
   }
+}
+
+/** The part an answer names (acceptWithAnswer_ref.md, sendProvisionalAnswer_ref.md: processedOfferId), kept for msAcceptedContentId. */
+function accepted(processedOfferId: string | undefined): { acceptedContentId?: string } {
+  return processedOfferId ? { acceptedContentId: processedOfferId } : {}
 }

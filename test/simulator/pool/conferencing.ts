@@ -3,6 +3,7 @@
 // (conference/mcu.ts, run apart from the pool through conference/unit.ts).
 import type { MediaSources } from '../conference/forwarding'
 import { MediaNegotiationError, type ConferenceMedia } from '../conference/mcu'
+import { UnitRefusal } from '../conference/sfb-admission'
 import type { MediaUnit } from '../conference/unit'
 import { errors, SimError, type Reason } from '../http/errors'
 import { reasons } from './reasons'
@@ -240,7 +241,8 @@ export class Conferencing {
     } catch (e) {
       await session.conference.close()
       inv.onCancel = undefined
-      const reason = e instanceof Cancelled ? reasons.canceledLocally : e instanceof MediaNegotiationError || e instanceof SimError ? { ...reasons.escalationFailed, message: `${reasons.escalationFailed.message} ${e.message}` } : reasons.escalationFailed
+      // what the unit refuses in the sfb2015 dialect comes back as its own reason (MediaEncryptionRequired, …)
+      const reason = e instanceof Cancelled ? reasons.canceledLocally : e instanceof UnitRefusal ? e.reason : e instanceof MediaNegotiationError || e instanceof SimError ? { ...reasons.escalationFailed, message: `${reasons.escalationFailed.message} ${e.message}` } : reasons.escalationFailed
       this.#escalationFailed(app, c, inv, peerInvitation, peer, reason)
     }
   }

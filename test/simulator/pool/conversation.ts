@@ -10,6 +10,8 @@ export type InvitationState = 'Connecting' | 'Alerting' | 'Connected' | 'Decline
 export interface Negotiation {
   provisionalAnswer?: string
   answer?: string
+  /** the Content-ID of the offer part the answer took (processedOfferId), shown as msAcceptedContentId */
+  acceptedContentId?: string
   remoteEndpoint: string
   sessionContext: string
 }
@@ -36,6 +38,8 @@ export interface Invitation {
   threadId: string
   importance: string
   mediaOffer: string
+  /** the offer's Content-Type when it is not application/sdp (a multipart/alternative SfB offer) */
+  mediaOfferType?: string
   from: User
   conversation: Conversation
   negotiation?: Negotiation

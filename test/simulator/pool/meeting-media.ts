@@ -1,5 +1,6 @@
 // Audio and video in an online meeting (addAudioVideo_ref.md): the member's offer goes to the conference unit, the
 // answer comes back as audioVideoNegotiation, as escalation does (conferencing.ts); the unit runs apart (conference/unit.ts).
+import { UnitRefusal } from '../conference/sfb-admission'
 import type { MediaUnit } from '../conference/unit'
 import { SimError } from '../http/errors'
 import type { Application } from './application'
@@ -127,7 +128,7 @@ export class MeetingMedia {
       await room.media?.leave(app.id).catch(() => {})
       app.emitResource(app.communicationSender(), 'completed', invitationRes(app, inv), {
         status: 'Failure',
-        reason: { code: 'ServiceFailure', subcode: 'InvalidMediaDescription', message: `The meeting could not take this media description. ${(e as Error).message}` },
+        reason: e instanceof UnitRefusal ? e.reason : { code: 'ServiceFailure', subcode: 'InvalidMediaDescription', message: `The meeting could not take this media description. ${(e as Error).message}` },
       })
     }
   }

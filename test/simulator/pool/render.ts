@@ -1,4 +1,5 @@
 // Resources as the reference pages name their properties and links.
+import { toDataUrl } from '../../../main/media-bridge/body'
 import { sdpDataUrl, UcwaDate, type Link, type Res } from '../http/resource'
 import type { Application } from './application'
 import type { Conversation, Invitation, ParticipantInvitation, Renegotiation } from './conversation'
@@ -271,7 +272,7 @@ export function invitationRes(app: Application, i: Invitation): Res {
       joinVideoMuted: false,
     },
     links: {
-      mediaOffer: { href: sdpDataUrl(i.mediaOffer) },
+      mediaOffer: { href: i.mediaOfferType ? toDataUrl(i.mediaOfferType, i.mediaOffer) : sdpDataUrl(i.mediaOffer) },
       conversation: l(app.href(convPath(c))),
       audioVideo: l(app.href(`${convPath(c)}/audioVideo`)),
       from: l(participantHref(app, c, i.from)),
@@ -293,7 +294,7 @@ export function negotiationRes(app: Application, i: Invitation): Res {
   return {
     rel: 'audioVideoNegotiation',
     href: app.href(`${invPath(i)}/audioVideoNegotiation`),
-    props: { msAcceptedContentId: n.answer ? 'proposal' : undefined, remoteEndpoint: n.remoteEndpoint, sessionContext: n.sessionContext },
+    props: { msAcceptedContentId: n.acceptedContentId ?? (n.answer ? 'proposal' : undefined), remoteEndpoint: n.remoteEndpoint, sessionContext: n.sessionContext },
     links: {
       mediaAnswer: n.answer ? { href: sdpDataUrl(n.answer) } : undefined,
       mediaProvisionalAnswer: n.provisionalAnswer ? { href: sdpDataUrl(n.provisionalAnswer) } : undefined,

@@ -1,4 +1,5 @@
 // Everything the pools share: users, tokens, applications, calls, and the timers that expire them.
+import type { MediaDialect } from '../sfb/dialect'
 import type { Clock } from '../clock'
 import { errors, SimError } from '../http/errors'
 import type { IdSource } from '../ids'
@@ -49,6 +50,15 @@ export class World {
   readonly meetings: Meetings
   readonly joins: MeetingJoins
   readonly meetingMedia: MeetingMedia
+  /** the media dialect the pool's own endpoints (bots, conference unit) speak; control.setMedia changes it */
+  get media(): MediaDialect {
+    return this.mediaUnit.dialect
+  }
+
+  set media(media: MediaDialect) {
+    this.mediaUnit.dialect = media
+  }
+
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null

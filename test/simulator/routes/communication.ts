@@ -9,6 +9,7 @@ import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/serve
 import { APPS_ROOT, type Application } from '../pool/application'
 import type { Conversation, Invitation } from '../pool/conversation'
 import { mediaKinds } from '../conference/mcu'
+import { readMultipartOffer } from '../sfb/dialect'
 import {
   audioVideoRes,
   audioVideoSessionRes,
@@ -42,10 +43,10 @@ export function limited(value: unknown, name: string, max: number, isRequired: b
 }
 
 /** ?sessionContext=… (required, ≤ 50) and ?processedOfferId=… (≤ 100) of the answer operations. */
-export function answerQuery(req: FastifyRequest): { sessionContext: string } {
+export function answerQuery(req: FastifyRequest): { sessionContext: string; processedOfferId?: string } {
   const q = req.query as Record<string, unknown>
-  limited(q.processedOfferId, 'processedOfferId', 100, false)
-  return { sessionContext: limited(q.sessionContext, 'sessionContext', 50, true)! }
+  const processedOfferId = limited(q.processedOfferId, 'processedOfferId', 100, false)
+  return { sessionContext: limited(q.sessionContext, 'sessionContext', 50, true)!, processedOfferId }
 }
 
 export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
@@ -83,11 +84,14 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     if (importance && !importances.includes(importance)) throw errors.parameter(`Unknown importance ${importance}.`)
     const offerHref = links.mediaOffer ?? str(props.mediaoffer)
     if (!offerHref) throw errors.parameter('mediaOffer is required for an audio/video call.')
-    const offer = decodeDataUrl(offerHref, 'application/sdp')
-    if (!offer || !/^v=0\r?\n/.test(offer)) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
+    // an SfB 2015 pool also takes its clients' multipart/alternative offers ([MS-SIPRE] 3.15.4.1) and passes them on as they came
+    const multipart = ctx.world.media === 'sfb2015' ? readMultipartOffer(offerHref) : null
+    const offer = multipart?.body ?? decodeDataUrl(offerHref, 'application/sdp')
+    if (!offer || (!multipart && !/^v=0\r?\n/.test(offer))) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
     const inv = ctx.world.calls.start(app, {
       to,
       offer,
+      offerType: multipart?.contentType,
       operationId: limited(props.operationid, 'operationId', 50, false),
       sessionContext: limited(props.sessioncontext, 'sessionContext', 50, false),
       subject: limited(props.subject, 'subject', 250, false),
@@ -115,15 +119,15 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
 
   // conference invitations carry their own handlers; a provisional answer to the unit changes nothing
   for (const [name, run] of [
-    ['sendProvisionalAnswer', (app: Application, i: Invitation, sdp: string, sc: string) => (i.handlers ? undefined : ctx.world.calls.provisionalAnswer(app, i, sdp, sc))],
-    ['acceptWithAnswer', (app: Application, i: Invitation, sdp: string, sc: string) => (i.handlers ? i.handlers.accept(sdp, sc) : ctx.world.calls.accept(app, i, sdp, sc))],
+    ['sendProvisionalAnswer', (app: Application, i: Invitation, sdp: string, sc: string, part?: string) => (i.handlers ? undefined : ctx.world.calls.provisionalAnswer(app, i, sdp, sc, part))],
+    ['acceptWithAnswer', (app: Application, i: Invitation, sdp: string, sc: string, part?: string) => (i.handlers ? i.handlers.accept(sdp, sc) : ctx.world.calls.accept(app, i, sdp, sc, part))],
   ] as const) {
     server.post(`${inv}/${name}`, cfg(name), (req, reply) => {
       const app = appOf(ctx, req)
-      const { sessionContext } = answerQuery(req)
+      const { sessionContext, processedOfferId } = answerQuery(req)
       const i = invitation(app, req)
       const { text } = input(req, ['sdp'])
-      run(app, i, text, sessionContext)
+      run(app, i, text, sessionContext, processedOfferId)
       return reply.code(204).send()
     })
   }

@@ -1,0 +1,83 @@
+// A simulated SfB 2015 endpoint's answering side: takes a (multipart) offer's best part, answers it in the SfB dialect, and echoes the media it gets.
+import type { BridgeCodec } from '../../../main/media-bridge/codecs'
+import { parseMediaBody } from '../../../main/media-bridge/body'
+import { chooseOfferPart } from '../../../main/media-bridge/choose-part'
+import type { SfbLegSection } from '../../../main/media-bridge/leg'
+import { planBridge, type PlannedSection } from '../../../main/media-bridge/plan'
+import { PoolLeg } from '../../../main/media-bridge/pool-leg'
+import { MediaRefusal } from '../../../main/media-bridge/refusal'
+import { newSdesKey } from '../../../main/media-bridge/sdes'
+import { writeSfbSdp } from '../../../main/media-bridge/sfb-write'
+import type { MediaOfferBody } from './dialect'
+
+/** An SfB answer: its SDP (application/sdp) and the Content-ID of the part it answers (null for a plain offer). */
+export interface SfbAnswer {
+  sdp: string
+  processedOfferId: string | null
+}
+
+/**
+ * Answers as an SfB 2015 client does: the ICE-19 part over the ICE-6 fallback ([MS-SIPRE] 3.15.4.1, choose-part.ts),
+ * every m= line kept (RFC 3264 6), the offer's payload types, a fresh SDES key tagged as the offer's line (RFC 4568
+ * 6.1), RTCP on component 2 unless the offer muxed; ICE ([MS-ICE2], draft 19) as the controlled agent. Everything
+ * that arrives is sent back on its own section (an echo). Throws the MediaRefusal (its declineReason, CallDeclineReason_ref.md)
+ * for an offer an SfB client cannot take, e.g. a DTLS-only WebRTC offer (EncryptionMismatch).
+ */
+export class SfbAnswerer {
+  readonly #legs: PoolLeg[] = []
+  /** RTP packets echoed so far, per kind */
+  readonly echoed = { audio: 0, video: 0 }
+
+  constructor(readonly host = '127.0.0.1') {}
+
+  async answer(offer: MediaOfferBody): Promise<SfbAnswer> {
+    const chosen = chooseOfferPart(parseMediaBody(offer.body, offer.contentType).parts)
+    const plan = planBridge(chosen.session)
+    if (plan instanceof MediaRefusal) throw plan
+    const planned = new Map([plan.audio, plan.video].filter((p): p is PlannedSection => p !== null).map((p) => [p.index, p]))
+    const ssrcBase = 0x5fa00000 + Math.floor(Math.random() * 0xffff)
+    const sections: SfbLegSection[] = []
+    const starts: Array<() => Promise<void>> = []
+    for (const [i, s] of chosen.session.sections.entries()) {
+      const kind = s.kind === 'video' ? 'video' : 'audio'
+      const ssrcs = kind === 'audio' ? { first: ssrcBase, last: ssrcBase } : { first: ssrcBase + 0x100, last: ssrcBase + 0x100 + 99 }
+      const p = planned.get(i)
+      if (!p) {
+        sections.push({ kind, codecs: [], ssrcs, ice: { ufrag: 'none', pwd: 'none' }, candidates: [], rtcpMux: false, rejected: { type: s.kind, protocol: s.profile, formats: s.formats.join(' ') || '0' }, key: newSdesKey(1) })
+        continue
+      }
+      const leg: PoolLeg = new PoolLeg(this.host, {
+        rtp: (packet) => {
+          this.echoed[kind]++
+          leg.sendRtp(packet)
+        },
+        rtcp: () => {},
+        fault: () => {},
+      })
+      this.#legs.push(leg)
+      const local = await leg.open({ mux: p.section.rtcpMux, controlling: false })
+      const send = newSdesKey(p.key.tag, p.key.suite)
+      sections.push({ kind, codecs: codecsOf(p), payloadTypes: payloadTypesOf(p), ssrcs, ice: local.ice, candidates: local.candidates, rtcpMux: p.section.rtcpMux, key: send })
+      starts.push(() => leg.start({ ice: p.ice, candidates: p.candidates, rtcpMux: p.section.rtcpMux }, { send, receive: p.key }))
+    }
+    // the controlled agent answers checks once it has the offerer's credentials; the offerer starts checking on our answer
+    for (const start of starts) void start().catch(() => {})
+    return { sdp: writeSfbSdp({ sections }).sdp, processedOfferId: chosen.processedOfferId }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#legs.map((l) => l.close()))
+  }
+}
+
+/** The planned codecs as BridgeCodecs, each once, in the offer's order. */
+function codecsOf(p: PlannedSection): BridgeCodec[] {
+  return [...new Set(p.codecs.map((c) => c.bridge!))]
+}
+
+/** The offer's payload type for each codec (its first line of that codec): an answer uses the offer's numbers. */
+function payloadTypesOf(p: PlannedSection): Partial<Record<BridgeCodec, number>> {
+  const out: Partial<Record<BridgeCodec, number>> = {}
+  for (const c of p.codecs) out[c.bridge!] ??= c.payloadType
+  return out
+}
