@@ -48,6 +48,8 @@ export async function joinOnlineMeeting(http: UcwaHttp, app: Resource, request: 
 
 /** One join followed through its events: the invitation by its href, the conversation it names, our participant. */
 export class MeetingJoin {
+  /** the event rels whose resource apply() reads: a host registers them (EventResources.read) so link-only pools work too */
+  static readonly reads = ['onlineMeetingInvitation', 'localParticipant'] as const
   readonly machine = new StateMachine<MeetingJoinState>('meeting join', 'joining', table)
   conversationHref: string | null = null
   /** why it ended (denied, failed, removed), as the pool said */
