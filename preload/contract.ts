@@ -72,7 +72,9 @@ const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
 export const Person = v.object({ name: v.string(), uri: v.string() })
 export type Person = v.InferOutput<typeof Person>
 
-const ParticipantMedia = v.picklist(['on', 'muted', 'off'])
+/** in that modality and heard/seen, muted there, or not in it at all */
+export const ParticipantMedia = v.picklist(['on', 'muted', 'off'])
+export type ParticipantMedia = v.InferOutput<typeof ParticipantMedia>
 const SourceId = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff)))
 /** someone else in the call; in a conference, whether they are heard and seen (participantAudio/participantVideo), and the
  * source ids their forwarded media carries as its CSRC (audioSourceId/videoSourceId) */
