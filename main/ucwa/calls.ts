@@ -101,8 +101,10 @@ export class CallEngine {
     const call = this.#book.need(id)
     if (call.invitation.direction !== 'incoming') return Promise.reject(notIncoming('answered'))
     if (!call.accepting) {
+      const { offer, accept } = call.invitation
+      if (!accept) return Promise.reject(new UcwaError({ status: 0, code: 'Conflict', message: 'The server no longer offers answering this call.' }))
       this.#book.go(call, 'answering')
-      call.accepting = this.#answer(call, call.invitation.offer, call.invitation.accept)
+      call.accepting = this.#answer(call, offer, accept)
     }
     return call.accepting
   }

@@ -51,8 +51,9 @@ export class EscalationFlow {
       await this.ctx.client.http.post(accept, answer, { type: 'sdp', query: { sessionContext: call.sessionContext } })
     } catch (error) {
       if (call.escalation.operationId !== operationId) return
+      // the answer came too late (Gone: the escalating side gave up) or was refused: the P2P call goes on
       this.ctx.log(`call ${call.id}: joining the conference failed: ${describe(error)}`)
-      call.notice = error instanceof UcwaError ? error.message : userMessage('ServiceFailure', 'EscalationFailed')
+      call.notice = userMessage('ServiceFailure', 'EscalationFailed')
       call.escalation.abandon('post-error')
     }
   }

@@ -76,7 +76,7 @@ export class CallEvents {
     const moving = this.ctx.book.byAudioVideo(link(inv, 'replacesAudioVideo'))
     if (moving && offer) return this.escalation.join(moving, inv, offer)
     const incoming = incomingInvitation(inv)
-    if (!incoming) return this.#drop(e, 'an incoming invitation without an offer or acceptWithAnswer')
+    if (!incoming) return this.#drop(e, 'an incoming invitation without an offer')
     const from = inv.embedded.from?.[0]
     const remote = { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' }
     const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: 'ringing' }, (c) => learnInvitation(this.ctx, c, inv))
@@ -112,6 +112,7 @@ export class CallEvents {
     const call = this.ctx.book.byInvitation(e.link.href)
     if (!call) return this.#drop(e, 'no invitation of ours')
     if (call.escalation.owns(e.link.href)) return this.escalation.completed(call, e)
+    if (call.invitation.href !== e.link.href) return this.#drop(e, 'an escalation already given up')
     this.ctx.ops.settle(call.operationId)
     if (e.status !== 'Success') return this.ctx.book.end(call, reasonError(e.reason, 'RemoteFailure'))
     if (call.machine.state !== 'connected' && call.machine.state !== 'conference') this.ctx.book.go(call, call.conversation.conferenced ? 'conference' : 'connected')

@@ -8,7 +8,8 @@ export interface IncomingInvitation {
   readonly direction: 'incoming'
   readonly href: string
   readonly offer: string
-  readonly accept: string
+  /** absent when the invitation was read after it ended (link-only events): the call still shows, as missed */
+  readonly accept?: string
   readonly decline?: string
   readonly sendProvisionalAnswer?: string
 }
@@ -22,12 +23,11 @@ export interface OutgoingInvitation {
 
 export type Invitation = IncomingInvitation | OutgoingInvitation
 
-/** An incoming invitation we can answer: null when it carries no SDP offer or no acceptWithAnswer link. */
+/** An incoming invitation: null when it carries no SDP offer (nothing we could answer). */
 export function incomingInvitation(inv: Resource): IncomingInvitation | null {
   const offer = decodeData(link(inv, 'mediaOffer'))
-  const accept = link(inv, 'acceptWithAnswer')
-  if (!offer || !accept) return null
-  return { direction: 'incoming', href: inv.href, offer, accept, decline: link(inv, 'decline'), sendProvisionalAnswer: link(inv, 'sendProvisionalAnswer') }
+  if (!offer) return null
+  return { direction: 'incoming', href: inv.href, offer, accept: link(inv, 'acceptWithAnswer'), decline: link(inv, 'decline'), sendProvisionalAnswer: link(inv, 'sendProvisionalAnswer') }
 }
 
 export function outgoingInvitation(): OutgoingInvitation {
