@@ -13,6 +13,7 @@ import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
 import { refusedAgainError, type Refusal } from './token-refusal'
 import { TokenRenewal } from './token-renewal'
+import { describe } from './log'
 import { availabilityOf, type Availability, type Contact, type Me } from './types'
 
 export type SessionState = 'signed-out' | 'discovering' | 'authenticating' | 'creating-application' | 'signed-in' | 'reconnecting' | 'replaced' | 'signing-out'
@@ -359,7 +360,7 @@ export class UcwaClient {
           void this.eventResources.accept(page.events, async (events) => {
             if (events.length > 0) this.#emit('page', { self: page.self ?? '', count: events.length })
             for (const l of this.#listeners.events) await l(events)
-          }).catch(() => {}) // a listener's failure is its own: the pages after it are still delivered
+          }).catch((e: unknown) => this.options.log?.(`event page delivery failed: ${describe(e)}`)) // a listener's failure is its own: the pages after it are still delivered
         },
         onTransientStateLost: (_why, cause) =>
           this.eventResources.inOrder(async () => {

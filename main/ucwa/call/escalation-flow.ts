@@ -2,6 +2,7 @@
 // when the other side moves us (replacesAudioVideo), the completion, and the one rollback every abandon leads to.
 import { reasonError, UcwaError, userMessage } from '../errors'
 import type { UcwaEvent } from '../events'
+import { describe } from '../log'
 import { link, type Resource } from '../resource'
 import { shortId } from './book'
 import type { Call } from './call'
@@ -98,10 +99,4 @@ export class EscalationFlow {
     if (call.machine.state === 'escalating') this.ctx.book.go(call, 'connected')
     else this.ctx.book.changed(call)
   }
-}
-
-/** An error as the log shows it: code/subcode and message (UcwaError messages carry no token). */
-export function describe(e: unknown): string {
-  if (e instanceof UcwaError) return `${e.code}${e.subcode ? `/${e.subcode}` : ''}: ${e.message}`
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e)
 }

@@ -2,7 +2,7 @@
 import { link, prop, type Resource } from '../resource'
 import type { Call } from './call'
 import type { CallContext } from './context'
-import { describe } from './escalation-flow'
+import { describe } from '../log'
 
 /** audioVideoInvitation_ref.md: the invitation's own links; an outgoing one also names who we called, once. */
 export function learnInvitation(ctx: CallContext, call: Call, inv: Resource): void {

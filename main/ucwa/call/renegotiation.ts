@@ -4,7 +4,7 @@ import type { UcwaEvent } from '../events'
 import { link, prop, type Resource } from '../resource'
 import type { Call } from './call'
 import type { CallContext } from './context'
-import { describe } from './escalation-flow'
+import { describe } from '../log'
 import { timedOut } from './notices'
 import { decodeData, isHold } from './sdp'
 
