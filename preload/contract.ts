@@ -49,6 +49,7 @@ export const UpdateStatus = v.object({
   percent: v.optional(v.number()),
   message: v.optional(v.string()),
 })
+export type UpdateStatus = v.InferOutput<typeof UpdateStatus>
 
 export const AppInfo = v.object({
   name: v.string(),
@@ -82,6 +83,7 @@ export const Participant = v.object({ ...Person.entries, audio: v.optional(Parti
 export type Participant = v.InferOutput<typeof Participant>
 
 export const SessionState = v.picklist(['signed-out', 'discovering', 'authenticating', 'creating-application', 'signed-in', 'reconnecting', 'replaced', 'signing-out'])
+export type SessionState = v.InferOutput<typeof SessionState>
 
 /** RootURL.md step 6 failed: the sign-in for sipAddress (domain) was sent to host; only the person can say it is theirs */
 export const ServerToConfirm = v.object({ host: v.string(), domain: v.string(), sipAddress: v.string() })

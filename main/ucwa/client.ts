@@ -14,9 +14,11 @@ import { StateMachine } from './state-machine'
 import { refusedAgainError, type Refusal } from './token-refusal'
 import { TokenRenewal } from './token-renewal'
 import { describe } from './log'
+import type { SessionState } from '../../preload/contract'
 import { availabilityOf, type Availability, type Contact, type Me } from './types'
 
-export type SessionState = 'signed-out' | 'discovering' | 'authenticating' | 'creating-application' | 'signed-in' | 'reconnecting' | 'replaced' | 'signing-out'
+/** the session's states are the contract's (preload/contract.ts SessionState), declared once there */
+export type { SessionState } from '../../preload/contract'
 
 const table: Record<SessionState, SessionState[]> = {
   'signed-out': ['discovering', 'creating-application'],
