@@ -8,6 +8,8 @@ import type { Call } from './call'
 /** A modality of a conversation: the rels of the events the conversation sends about it, and its handler. */
 export interface Modality {
   readonly rels: ReadonlySet<string>
+  /** the rels whose resource it reads (event-resources.ts fetches them when an event only links them) */
+  readonly reads: readonly string[]
   onEvent(e: UcwaEvent): Promise<void> | void
 }
 
@@ -23,7 +25,7 @@ export class Conversation {
 
   constructor(http: Pick<UcwaHttp, 'get' | 'post'>, changed: () => void) {
     this.roster = new Roster(http, changed)
-    this.modalities = [{ rels: Roster.rels, onEvent: (e) => this.roster.onEvent(e) }]
+    this.modalities = [{ rels: Roster.rels, reads: Roster.reads, onEvent: (e) => this.roster.onEvent(e) }]
   }
 
   /** The modality that handles an event of this rel, if one of this conversation's does. */

@@ -130,13 +130,13 @@ export class CallEvents {
     const call = this.ctx.book.byAudioVideo(e.link.href)
     if (!call) return this.#drop(e, 'no call of ours')
     const av = e.embedded
-    const ending = call.machine.state === 'ending'
-    // a link-only update whose resource could not be read (the conversation already gone): its reason ends the call
-    if (!av) return void (e.reason && !ending && this.ctx.book.end(call, reasonError(e.reason, 'Informational')))
-    learnLinks(call, av)
     const escalate = link(av, 'escalateAudioVideo')
+    if (av) learnLinks(call, av)
     if (escalate && call.escalation.state === 'awaiting-link') return this.escalation.offer(call, escalate)
-    if (prop(av, 'state') === 'Disconnected' && e.reason && !ending) this.ctx.book.end(call, reasonError(e.reason, 'Informational'))
+    // Disconnected with a reason, or a link-only update whose resource could not be read (the conversation already
+    // gone): the reason ends the call, unless we are ending it ourselves
+    const gone = !av || prop(av, 'state') === 'Disconnected'
+    if (gone && e.reason && call.machine.state !== 'ending') this.ctx.book.end(call, reasonError(e.reason, 'Informational'))
   }
 
   /** conversation or audioVideoSession: the links they offer now */
