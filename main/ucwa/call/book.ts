@@ -109,6 +109,11 @@ export class CallBook {
     return href === undefined ? undefined : this.#index.audioVideo.get(href)
   }
 
+  /** The conversation (conversation_ref.md) an event's sender names: its href, or that of one of its resources. */
+  conversation(href: string | undefined): Conversation | undefined {
+    return this.byConversation(href)?.conversation
+  }
+
   /** The call of a conversation, by its href or the href of one of its resources (…/conversations/{id}/…). */
   byConversation(href: string | undefined): Call | undefined {
     for (let h = href; h; h = h.slice(0, Math.max(0, h.lastIndexOf('/')))) {

@@ -27,8 +27,7 @@ export class CallEvents {
     private readonly escalation: EscalationFlow,
   ) {
     const modality: Handler = (e) => {
-      const call = this.ctx.book.byConversation(e.sender.href)
-      const m = call?.conversation.modalityFor(e.link.rel)
+      const m = this.ctx.book.conversation(e.sender.href)?.modalityFor(e.link.rel)
       return m ? m.onEvent(e) : this.#drop(e, 'no conversation of ours')
     }
     this.#handlers = new Map<string, Handler>([
