@@ -17,6 +17,7 @@ import { utilityProbeLauncher } from './desktop/utility-probe-launcher'
 import { createMainWindow } from './desktop/main-window'
 import { APP_SCHEME, lockSession, lockWebContents } from './desktop/security'
 import { appVersion } from './version'
+import { localDispatch } from './core/local-dispatch'
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -80,7 +81,7 @@ if (!app.requestSingleInstanceLock()) {
     window.on('closed', () => (window = null))
     life = desktop = startDesktopLife({ core, window: () => window, iconsDir: join(import.meta.dirname, '../../build/icons'), preloadDir, links, log: logging.log })
     wireIpc(ipcMain, core, () => [window?.webContents, life?.callWindow.webContents].filter((w) => !!w))
-    installAppMenu({ checkForUpdates: () => void life?.updates.check(), exportDiagnostics: () => void core?.dispatch('diagnostics.export', undefined) })
+    installAppMenu({ checkForUpdates: () => void life?.updates.check(), exportDiagnostics: () => void (core && localDispatch(core.dispatch)('diagnostics.export')) })
     life.handleArgv(process.argv)
   })
 

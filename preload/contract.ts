@@ -49,6 +49,7 @@ export const UpdateStatus = v.object({
   percent: v.optional(v.number()),
   message: v.optional(v.string()),
 })
+export type UpdateStatus = v.InferOutput<typeof UpdateStatus>
 
 export const AppInfo = v.object({
   name: v.string(),
@@ -72,7 +73,9 @@ const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
 export const Person = v.object({ name: v.string(), uri: v.string() })
 export type Person = v.InferOutput<typeof Person>
 
-const ParticipantMedia = v.picklist(['on', 'muted', 'off'])
+/** in that modality and heard/seen, muted there, or not in it at all */
+export const ParticipantMedia = v.picklist(['on', 'muted', 'off'])
+export type ParticipantMedia = v.InferOutput<typeof ParticipantMedia>
 const SourceId = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff)))
 /** someone else in the call; in a conference, whether they are heard and seen (participantAudio/participantVideo), and the
  * source ids their forwarded media carries as its CSRC (audioSourceId/videoSourceId) */
@@ -80,6 +83,7 @@ export const Participant = v.object({ ...Person.entries, audio: v.optional(Parti
 export type Participant = v.InferOutput<typeof Participant>
 
 export const SessionState = v.picklist(['signed-out', 'discovering', 'authenticating', 'creating-application', 'signed-in', 'reconnecting', 'replaced', 'signing-out'])
+export type SessionState = v.InferOutput<typeof SessionState>
 
 /** RootURL.md step 6 failed: the sign-in for sipAddress (domain) was sent to host; only the person can say it is theirs */
 export const ServerToConfirm = v.object({ host: v.string(), domain: v.string(), sipAddress: v.string() })

@@ -79,9 +79,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log: (m) => log(m), // an event delivered without its resource (event-resources.ts)
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
-  const calls = new CallEngine(client, media)
+  const calls = new CallEngine(client, media, { log: (m) => log(m) }) // transitions, dropped and failed events
   const photos = new Photos(client)
-  const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }))
+  const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }), (m) => log(m))
 
   let availability: Availability = 'Online'
   const desktopOnly = (what: string) => new UcwaError({ status: 0, code: 'NotAvailable', message: `${what} is part of the installed app, not the browser mode.` })

@@ -3,6 +3,7 @@
 import { app, globalShortcut, type BrowserWindow } from 'electron'
 import { autoUpdater } from 'electron-updater'
 import type { Core } from '../core/core'
+import { localDispatch } from '../core/local-dispatch'
 import { LINK_SCHEMES, linkFromArgv, type LinkInbox } from './deep-link'
 import { DesktopState, onTrayCommand } from './desktop-state'
 import { ElectronCallWindow, ElectronNotifier } from './electron-alerts'
@@ -23,7 +24,8 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
   const { core } = o
   let quitting = false
   let closeToTray = true
-  const settings = () => core.dispatch('settings.get', undefined).then((r) => (r.ok ? (r.value as { closeToTray: boolean; incomingCallAlert: 'auto' | 'notification' | 'window'; startAtLogin: boolean }) : null))
+  const dispatch = localDispatch(core.dispatch)
+  const settings = () => dispatch('settings.get').then((r) => (r.ok ? r.value : null))
 
   const show = () => {
     const w = o.window()
@@ -35,8 +37,8 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
   const callWindow = new ElectronCallWindow(o.preloadDir)
   let alertMode: 'auto' | 'notification' | 'window' = 'auto'
   const toasts = new ToastLinks()
-  const accept = (callId: string) => void core.dispatch('calls.accept', { callId }).then(show)
-  const decline = (callId: string) => void core.dispatch('calls.decline', { callId })
+  const accept = (callId: string) => void dispatch('calls.accept', { callId }).then(show)
+  const decline = (callId: string) => void dispatch('calls.decline', { callId })
   const alerts = new IncomingCallAlerts({
     notifier: new ElectronNotifier(toasts),
     window: callWindow,

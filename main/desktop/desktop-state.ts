@@ -2,6 +2,7 @@
 // No Electron here: desktop-life.ts wires these to the real tray, window and app.
 import type { CallSnapshot, SessionInfo } from '../../preload/contract'
 import type { Core } from '../core/core'
+import { localDispatch } from '../core/local-dispatch'
 import type { TrayMenuItem } from './tray-state'
 import { activeCall, PRESENCE_ITEMS, trayView, type MyAvailability, type TrayView } from './tray-state'
 
@@ -58,6 +59,7 @@ export function onTrayCommand(id: TrayMenuItem['id'], core: Pick<Core, 'events' 
   // the renderer owns the microphone: it mutes and tells main back (calls.setMuted), which redraws the tray
   if (id === 'mute') core.events.emit('app.command', { command: 'toggle-mute' })
   const active = state.active
-  if (id === 'hang-up' && active) void core.dispatch('calls.hangUp', { callId: active.id })
-  if (id in PRESENCE_ITEMS) void core.dispatch('presence.set', { availability: PRESENCE_ITEMS[id as keyof typeof PRESENCE_ITEMS] })
+  const dispatch = localDispatch(core.dispatch)
+  if (id === 'hang-up' && active) void dispatch('calls.hangUp', { callId: active.id })
+  if (id in PRESENCE_ITEMS) void dispatch('presence.set', { availability: PRESENCE_ITEMS[id as keyof typeof PRESENCE_ITEMS] })
 }

@@ -1,5 +1,6 @@
 // The update channel the person chose in settings (Stable or Beta) is the one the updater reads.
 import type { Core } from '../core/core'
+import { localDispatch } from '../core/local-dispatch'
 import type { Settings } from '../../preload/contract'
 import type { UpdateController } from './updater'
 
@@ -12,7 +13,7 @@ export async function followUpdateChannel(core: Pick<Core, 'dispatch' | 'events'
   const stop = core.events.subscribe((name, payload) => {
     if (name === 'settings.changed') updates.setChannel((payload as Settings).updateChannel)
   })
-  const current = await core.dispatch('settings.get', undefined)
-  if (current.ok) updates.setChannel((current.value as Settings).updateChannel)
+  const current = await localDispatch(core.dispatch)('settings.get')
+  if (current.ok) updates.setChannel(current.value.updateChannel)
   return stop
 }

@@ -13,16 +13,12 @@
 // - Linux (AppImage, deb): the release signature is the only publisher check; electron-updater checks no
 //   signature of its own there.
 // Not covered: a stolen release key; a server that withholds updates (freeze) goes unnoticed.
+import type { UpdateStatus } from '../../preload/contract'
 import { RELEASE_PUBLIC_KEY, UpdateSignatureError, verifyUpdateInfo } from './update-signature'
 
-export type UpdateState = 'idle' | 'checking' | 'up-to-date' | 'available' | 'downloading' | 'ready' | 'deferred' | 'error'
-
-export interface UpdateStatus {
-  state: UpdateState
-  version?: string
-  percent?: number
-  message?: string
-}
+// the update status is the contract's (preload/contract.ts UpdateStatus), declared once there
+export type { UpdateStatus } from '../../preload/contract'
+export type UpdateState = UpdateStatus['state']
 
 /** The slice of electron-updater's AppUpdater this uses (so tests can give a fake, or the real DebUpdater). */
 export interface UpdaterLike {

@@ -1,17 +1,12 @@
 // One call's life as a state machine: every move the engine makes goes through this table.
+// The states are the contract's (preload/contract.ts CallState), declared once there:
+// preparing (asking the renderer for an offer), calling (startAudioVideo sent), early-media (a provisional answer
+// arrived), ringing (incoming), answering (accepted, the answer on its way), connected (P2P media), escalating
+// (moving into a conference, P2P media still up), conference (media through the conference), ending, ended.
+import type { CallState } from '../../preload/contract'
 import { StateMachine } from './state-machine'
 
-export type CallState =
-  | 'preparing' // asking the renderer for an offer
-  | 'calling' // startAudioVideo sent, ringing at the other end
-  | 'early-media' // a provisional answer arrived
-  | 'ringing' // incoming, waiting for the person
-  | 'answering' // accepted, the answer on its way
-  | 'connected' // P2P media
-  | 'escalating' // moving into a conference (P2P media still up)
-  | 'conference' // media through the conference
-  | 'ending'
-  | 'ended'
+export type { CallState } from '../../preload/contract'
 
 export const callTransitions: Record<CallState, CallState[]> = {
   preparing: ['calling', 'ending', 'ended'],

@@ -13,9 +13,12 @@ import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
 import { refusedAgainError, type Refusal } from './token-refusal'
 import { TokenRenewal } from './token-renewal'
+import { describe } from './log'
+import type { SessionState } from '../../preload/contract'
 import { availabilityOf, type Availability, type Contact, type Me } from './types'
 
-export type SessionState = 'signed-out' | 'discovering' | 'authenticating' | 'creating-application' | 'signed-in' | 'reconnecting' | 'replaced' | 'signing-out'
+/** the session's states are the contract's (preload/contract.ts SessionState), declared once there */
+export type { SessionState } from '../../preload/contract'
 
 const table: Record<SessionState, SessionState[]> = {
   'signed-out': ['discovering', 'creating-application'],
@@ -358,8 +361,15 @@ export class UcwaClient {
           // not awaited: the next page's reads start when it arrives; delivery keeps channel order
           void this.eventResources.accept(page.events, async (events) => {
             if (events.length > 0) this.#emit('page', { self: page.self ?? '', count: events.length })
-            for (const l of this.#listeners.events) await l(events)
-          }).catch(() => {}) // a listener's failure is its own: the pages after it are still delivered
+            for (const l of this.#listeners.events) {
+              try {
+                await l(events)
+              } catch (e) {
+                // a listener's failure is its own: the other listeners get the page, and the pages after it come
+                this.options.log?.(`an event listener failed on a page: ${describe(e)}`)
+              }
+            }
+          }).catch((e: unknown) => this.options.log?.(`event page delivery failed: ${describe(e)}`))
         },
         onTransientStateLost: (_why, cause) =>
           this.eventResources.inOrder(async () => {

@@ -2,6 +2,7 @@
 // one subscription for the people the person sees, extended when the pool warns, made again for a new application.
 import type { UcwaClient } from './client'
 import { UcwaError } from './errors'
+import { describe } from './log'
 import type { UcwaEvent } from './events'
 import { embedded, link, prop } from './resource'
 import { availabilityOf, type Availability, type Contact } from './types'
@@ -18,6 +19,7 @@ export class PresenceWatch {
   constructor(
     private readonly client: Pick<UcwaClient, 'http' | 'app' | 'on' | 'eventResources'>,
     private readonly onPresence: (uri: string, availability: Availability) => void,
+    private readonly log: (message: string) => void = () => {},
   ) {
     client.eventResources.read(['contactPresence'])
     client.on('events', (events) => this.#onEvents(events))
@@ -56,8 +58,9 @@ export class PresenceWatch {
           const availability = availabilityOf(prop(e.embedded, 'availability'))
           if (availability) this.onPresence(uri, availability)
         }
-      } catch {
+      } catch (error) {
         // one presence lost is shown at the next change or load; the channel goes on
+        this.log(`presence event ${e.type} ${e.link.rel} failed (${e.link.href}): ${describe(error)}`)
       }
     }
   }

@@ -1,25 +1,12 @@
 // Who is in a call and how: participant, participantAudio and participantVideo events (participant_ref.md,
 // participantAudio_ref.md, participantVideo_ref.md), and my own mute on the conference server (muteAudio_ref.md).
+import type { Participant, ParticipantMedia, Person } from '../../preload/contract'
 import type { UcwaEvent } from './events'
 import type { UcwaHttp } from './http'
 import { link, prop, type Resource } from './resource'
 
 export type MediaKind = 'audio' | 'video'
-/** in that modality and heard/seen, muted there, or not in it at all */
-export type ParticipantMedia = 'on' | 'muted' | 'off'
-
-export interface Person {
-  name: string
-  uri: string
-}
-
-export interface Participant extends Person {
-  audio?: ParticipantMedia
-  video?: ParticipantMedia
-  /** the conference's media source ids (audioSourceId/videoSourceId): forwarded media carries them as its CSRC */
-  audioSource?: number
-  videoSource?: number
-}
+export type { Participant, ParticipantMedia, Person } from '../../preload/contract'
 
 type MediaOf = Pick<Participant, MediaKind | 'audioSource' | 'videoSource'>
 

@@ -1,5 +1,5 @@
 // A lost session ends its calls: the one place that decides when, and with which typed reason per cause.
-import type { CallSnapshot } from './calls'
+import type { CallSnapshot } from '../../preload/contract'
 import type { UcwaClient } from './client'
 import type { UcwaError } from './errors'
 

@@ -1,7 +1,10 @@
 // UCWA resources Parley reads, named as the reference pages name them (me_ref.md, contact_ref.md, …).
-/** presence_ref.md / contactPresence_ref.md availability values */
-export const availabilities = ['Online', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offwork', 'Offline'] as const
-export type Availability = (typeof availabilities)[number]
+import { Availability as AvailabilitySchema, type Availability } from '../../preload/contract'
+
+export type { Availability } from '../../preload/contract'
+
+/** presence_ref.md / contactPresence_ref.md availability values (declared once, in the contract) */
+export const availabilities: readonly Availability[] = AvailabilitySchema.options
 
 /** A resource's availability property, or undefined when the pool sent none or a value the pages do not name. */
 export function availabilityOf(value: unknown): Availability | undefined {

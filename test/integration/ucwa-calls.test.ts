@@ -124,6 +124,23 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
       await expect.poll(() => alice.last((s) => s.id === c4.id)?.endReason).toMatchObject({ subcode: 'Unreachable', message: 'That person is not signed in.' })
     })
 
+    it('decline is for a call that rings here: on my own outgoing call it is a typed error, the far end rings on until I cancel', async () => {
+      sim = await startSimulator({ events })
+      const alice = await user('alice')
+      const bob = await user('bob')
+      const { callId, calleeCallId } = await ringingCall(alice, bob, 'bob@contoso.test')
+      const before = sim.control.requests().length
+      await expect(alice.engine.decline(callId)).rejects.toMatchObject({ code: 'Conflict', subcode: 'NotIncoming' })
+      // nothing went to the pool (no POST to a link the call does not have), and both sides still ring
+      expect(sim.control.requests().slice(before).filter((r) => r.method === 'POST')).toEqual([])
+      expect(alice.engine.get(callId)?.state).toBe('calling')
+      expect(bob.engine.get(calleeCallId)?.state).toBe('ringing')
+      // hanging up is how the caller gives up: the pool's cancel reaches Bob, who stops ringing
+      await alice.engine.hangUp(callId)
+      await expect.poll(() => bob.last((s) => s.id === calleeCallId)?.state).toBe('ended')
+      expect(bob.last((s) => s.id === calleeCallId)?.endReason).toMatchObject({ subcode: 'Canceled' })
+    })
+
     it('escalation: add a third person to a P2P call; all three get each other’s media through the conference', async () => {
       sim = await startSimulator({ events })
       const alice = await user('alice')
@@ -228,7 +245,7 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
       expect(bob.media.changes).toEqual([`${bobCall.id}:answer:held`])
       await alice.engine.change(call.id, 'resume')
       await expect.poll(() => bob.engine.get(bobCall.id)?.remoteHeld).toBe(false)
-      // Alice hears that Bob took it on her own channel, which may come a moment after Bob's answer
+      // Alice hears of it through her own event (read separately when link-only): wait for it, not for Bob
       await expect.poll(() => alice.engine.get(call.id)?.held).toBe(false)
       await alice.engine.change(call.id, 'video-off')
       await expect.poll(() => alice.engine.get(call.id)?.sendingVideo).toBe(false)

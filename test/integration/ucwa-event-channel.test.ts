@@ -37,6 +37,27 @@ function inject(app: ReturnType<Awaited<ReturnType<typeof signedIn>>['app']>, fr
 }
 
 describe('event channel loop', () => {
+  it('a listener that fails on a page is logged; the other listeners still get that page, and the pages after it', async () => {
+    sim = await startSimulator()
+    const log: string[] = []
+    const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 40 } }, log: (m) => log.push(m) })
+    clients.push(c)
+    const seen: string[] = []
+    let fail = true
+    c.on('events', () => {
+      if (fail) throw new Error('boom')
+    })
+    c.on('events', (events) => void seen.push(...events.map((e) => e.link.href)))
+    await c.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })
+    const app = sim.control.world.apps.get(sim.control.applications('alice@contoso.test').at(-1)!.id)!
+    const first = inject(app, 0, 1)
+    await expect.poll(() => log).toContain('an event listener failed on a page: Error: boom')
+    fail = false
+    const second = inject(app, 1, 1)
+    await expect.poll(() => seen).toEqual(expect.arrayContaining(second))
+    expect(seen).toContain(first[0]) // the failing listener came first: the one after it still heard the page
+  })
+
   it('delivers every event once and in order through 5xx, dropped connections and delays', async () => {
     sim = await startSimulator()
     const { seen, app } = await signedIn('alice@contoso.test')

@@ -38,7 +38,7 @@ function fakeClient(expired: boolean) {
     http,
     on: (name: 'events' | 'application', l: never) => void (listeners[name] = l),
   }
-  const deliver = (e: UcwaEvent) => client.eventResources.accept([e], (events) => listeners.events!(events))
+  const deliver = (...page: UcwaEvent[]) => client.eventResources.accept(page, (events) => listeners.events!(events))
   return { client, posts, deliver }
 }
 const warned = (n: number): UcwaEvent => ({ type: 'updated', sender: { rel: 'people', href: `${app}/people` }, link: { rel: 'presenceSubscription', href: `${app}/people/presenceSubscriptions/${n}` } })
@@ -64,5 +64,21 @@ describe('presence watch', () => {
     expect(posts).toEqual([`${app}/people/presenceSubscriptions`, `${app}/people/presenceSubscriptions/1?duration=30`, `${app}/people/presenceSubscriptions`])
     await deliver(warned(1)) // the old one: not ours any more
     expect(posts).toHaveLength(3)
+  })
+
+  it('an event it fails on is logged, and the events after it are still heard', async () => {
+    const { client, deliver } = fakeClient(false)
+    client.http.post = async (href: string) => {
+      if (href.includes('/presenceSubscriptions/')) throw new UcwaError({ status: 500, code: 'ServiceFailure', message: 'The server failed.' })
+      return res(`${app}/people/presenceSubscriptions/1`)
+    }
+    const heard: string[] = []
+    const log: string[] = []
+    const watch = new PresenceWatch(client as never, (uri, a) => heard.push(`${uri} ${a}`), (m) => log.push(m))
+    await watch.watch([bob])
+    // one page: the failing extension first, then Bob's presence
+    await deliver(warned(1), { type: 'updated', sender: { rel: 'people', href: `${app}/people` }, link: { rel: 'contactPresence', href: bob.presenceHref } })
+    expect(log).toEqual([`presence event updated presenceSubscription failed (${app}/people/presenceSubscriptions/1): ServiceFailure: The server failed.`])
+    expect(heard).toEqual(['sip:bob@contoso.test Busy'])
   })
 })

@@ -4,6 +4,7 @@
 import { reactive, shallowRef, type ShallowRef } from 'vue'
 import type { EventPayload } from '../../../preload/contract'
 import { api } from '../api/current'
+import { CallClosed, CallQueues } from './call-queues'
 import { assertAudioAndVideo, capVideoBitrate } from './sdp'
 import { newestSource } from './tiles'
 
@@ -62,11 +63,16 @@ function gathered(pc: RTCPeerConnection): Promise<void> {
   })
 }
 
+/** an answer for a call that ended meanwhile has nothing to apply to */
+function ignoreClosed(e: unknown): void {
+  if (!(e instanceof CallClosed)) throw e
+}
+
 export class MediaEngine {
   readonly local = shallowRef<MediaStream | null>(null)
   readonly state = reactive({ microphoneOn: true, cameraOn: true, error: null as string | null })
   readonly calls = new Map<string, CallMedia>()
-  readonly #queues = new Map<string, Promise<unknown>>()
+  readonly #queues = new CallQueues()
   #wantVideo = true
   /** chosen devices ('' = default), from settings */
   devices = { cameraId: '', microphoneId: '' }
@@ -78,7 +84,7 @@ export class MediaEngine {
     this.#warm()
     this.#unsubscribe.push(
       api().on('media.request', (r) => void this.#answerRequest(r)),
-      api().on('media.answer', (a) => void this.#queue(a.callId, () => this.#applyAnswer(a))),
+      api().on('media.answer', (a) => void this.#queue(a.callId, () => this.#applyAnswer(a)).catch(ignoreClosed)),
       api().on('media.close', (c) => this.close(c.callId, c.what)),
     )
   }
@@ -151,6 +157,7 @@ export class MediaEngine {
   }
 
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
+    if (what === 'all') this.#queues.close(callId) // its steps still waiting are refused: nothing reopens the call
     const m = this.calls.get(callId)
     if (!m) return
     if (what === 'p2p' && m.conference && m.p2p) return void this.#closeWhenCarried(callId, m.p2p, m.conference)
@@ -232,9 +239,7 @@ export class MediaEngine {
   }
 
   #queue<T>(callId: string, step: () => Promise<T>): Promise<T> {
-    const next = (this.#queues.get(callId) ?? Promise.resolve()).then(step, step)
-    this.#queues.set(callId, next.catch(() => {}))
-    return next
+    return this.#queues.run(callId, step)
   }
 
   async #answerRequest(r: EventPayload<'media.request'>): Promise<void> {

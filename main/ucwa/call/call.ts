@@ -1,0 +1,64 @@
+// One audio/video call as the engine keeps it, and the snapshot (preload/contract.ts CallSnapshot) it shows.
+import type { CallSnapshot, CallState, Person } from '../../../preload/contract'
+import type { StateMachine } from '../state-machine'
+import type { Conversation } from './conversation'
+import type { Escalation } from './escalation'
+import type { Invitation } from './invitation'
+import type { CallChange } from './media-agent'
+
+export type EndReason = NonNullable<CallSnapshot['endReason']>
+
+export interface Call {
+  readonly id: string
+  readonly machine: StateMachine<CallState>
+  readonly invitation: Invitation
+  readonly conversation: Conversation
+  readonly escalation: Escalation
+  remote: Person
+  readonly subject: string
+  readonly operationId: string
+  readonly sessionContext: string
+  readonly startedAt: number
+  connectedAt?: number
+  audioVideoHref?: string
+  /** our provisional answer on its way (sendProvisionalAnswer); the final one follows it */
+  early?: Promise<void>
+  /** Accept under way: one answer per call, however many times the person clicks */
+  accepting?: Promise<void>
+  endReason?: EndReason
+  notice?: string
+  /** links learnt from the call's resources, by `${resource href} ${rel}` (hrefs are followed, never built) */
+  readonly links: Record<string, string>
+  /** invitations whose final answer was applied: a link-only negotiation event read later shows the same answer */
+  readonly answeredBy: Set<string>
+  held: boolean
+  remoteHeld: boolean
+  sendingVideo: boolean
+  /** our renegotiation waiting for its answer */
+  renegotiation?: { href?: string; operationId: string; change: CallChange }
+  /** resolves when the call ends: nothing waits on media for a call that is over */
+  readonly ended: Promise<null>
+  readonly markEnded: () => void
+}
+
+export function snapshot(c: Call): CallSnapshot {
+  const roster = c.conversation.roster
+  return {
+    id: c.id,
+    state: c.machine.state,
+    direction: c.invitation.direction,
+    remote: c.remote,
+    subject: c.subject,
+    participants: roster.list(),
+    conference: c.conversation.conferenced,
+    startedAt: c.startedAt,
+    ...(c.connectedAt && { connectedAt: c.connectedAt }),
+    ...(c.endReason && { endReason: c.endReason }),
+    ...(c.notice && { notice: c.notice }),
+    held: c.held,
+    remoteHeld: c.remoteHeld,
+    sendingVideo: c.sendingVideo,
+    audioMuted: roster.muted.audio,
+    videoMuted: roster.muted.video,
+  }
+}

@@ -1,0 +1,35 @@
+// A conversation (conversation_ref.md), keyed by its href once the pool names it: it owns its modalities, each
+// declaring the event rels it handles. Today: the roster and audio/video (the call); messaging joins here (issue #21).
+import type { UcwaEvent } from '../events'
+import type { UcwaHttp } from '../http'
+import { Roster } from '../roster'
+import type { Call } from './call'
+
+/** A modality of a conversation: the rels of the events the conversation sends about it, and its handler. */
+export interface Modality {
+  readonly rels: ReadonlySet<string>
+  /** the rels whose resource it reads (event-resources.ts fetches them when an event only links them) */
+  readonly reads: readonly string[]
+  onEvent(e: UcwaEvent): Promise<void> | void
+}
+
+export class Conversation {
+  href?: string
+  /** conversation state Conferenced seen (conversation_ref.md) */
+  conferenced = false
+  readonly roster: Roster
+  /** the audio/video modality; its events go through the call engine's handlers (they need the media agent) */
+  audioVideo?: Call
+  /** the modalities whose events this conversation routes itself (roster now; messaging next) */
+  readonly modalities: Modality[]
+
+  constructor(http: Pick<UcwaHttp, 'get' | 'post'>, changed: () => void) {
+    this.roster = new Roster(http, changed)
+    this.modalities = [{ rels: Roster.rels, reads: Roster.reads, onEvent: (e) => this.roster.onEvent(e) }]
+  }
+
+  /** The modality that handles an event of this rel, if one of this conversation's does. */
+  modalityFor(rel: string): Modality | undefined {
+    return this.modalities.find((m) => m.rels.has(rel))
+  }
+}

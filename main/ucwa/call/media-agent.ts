@@ -1,0 +1,17 @@
+// What the call engine needs from whoever owns the RTCPeerConnections (the renderer, through main/core/media-bridge.ts).
+export type MediaPurpose = 'call' | 'escalation' | 'conference'
+export type CallChange = 'hold' | 'resume' | 'video-off' | 'video-on'
+
+export interface MediaAgent {
+  createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string>
+  createAnswer(callId: string, offer: string, purpose: 'call' | 'conference'): Promise<string>
+  /** an early answer while the call rings: connectivity without camera or microphone, so Accept connects at once */
+  createProvisionalAnswer?(callId: string, offer: string): Promise<string>
+  applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void
+  /** a mid-call change (hold, resume, camera off or on) on the P2P connection: a new offer, then its answer */
+  reoffer(callId: string, change: CallChange): Promise<string>
+  answerReoffer(callId: string, offer: string): Promise<string>
+  applyReanswer(callId: string, sdp: string): void
+  /** drop a connection: the P2P one once the conference carries the call, the conference one if the move failed, or all */
+  close(callId: string, what: 'p2p' | 'conference' | 'all'): void
+}

@@ -1,0 +1,20 @@
+// SDP as UCWA carries it: data: URLs in mediaOffer/mediaAnswer links (audioVideoInvitation_ref.md, PayloadFormat.md).
+import sdpTransform from 'sdp-transform'
+
+/** The SDP inside a `data:application/sdp[;base64],…` link, or null when the link carries none. */
+export function decodeData(href: string | undefined): string | null {
+  const m = /^data:application\/sdp(;base64)?,(.*)$/s.exec(href ?? '')
+  if (!m) return null
+  return m[1] ? Buffer.from(m[2]!, 'base64').toString('utf8') : decodeURIComponent(m[2]!)
+}
+
+/** An SDP as the `data:` URL startAudioVideo's mediaOffer link takes (startAudioVideo_ref.md). */
+export function encodeData(sdp: string): string {
+  return `data:application/sdp;base64,${Buffer.from(sdp).toString('base64')}`
+}
+
+/** An offer that sends nothing (every section inactive or receive-only from us): the other side is holding. */
+export function isHold(offer: string): boolean {
+  const media = sdpTransform.parse(offer).media.filter((m) => m.port !== 0)
+  return media.length > 0 && media.every((m) => m.direction === 'inactive' || m.direction === 'sendonly')
+}
