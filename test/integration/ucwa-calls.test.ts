@@ -1,6 +1,7 @@
 // The call engine end to end against the simulator with werift media: P2P calls, every ending, escalation.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock, startSimulator, type Simulator } from '../simulator/index'
+import { MAX_RINGING } from '../../main/ucwa/call/events'
 import { connectedCall, engineUser, ringing, ringingCall } from '../support/engine-user'
 
 let sim: Simulator
@@ -225,6 +226,28 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
       expect(alice.media.peers.get(callId)?.p2p).toBeDefined()
       expect(alice.media.peers.get(callId)?.conference).toBeUndefined()
     })
+  })
+
+  describe('a flood of invitations', () => {
+    it(`more calls ringing at once than ${MAX_RINGING} are declined before any media is made for them; the callers hear Declined`, async () => {
+      sim = await startSimulator({ events })
+      const alice = await user('alice')
+      const bob = await user('bob')
+      const early: string[] = [] // a provisional answer is where a ringing call's peer connection begins
+      bob.media.createProvisionalAnswer = async (callId) => {
+        early.push(callId)
+        throw new Error('not needed here')
+      }
+      const calls = await Promise.all(Array.from({ length: MAX_RINGING + 6 }, () => alice.engine.start('bob@contoso.test')))
+      const ended = () => calls.filter((c) => alice.last((s) => s.id === c.id)?.state === 'ended')
+      await expect.poll(() => ended().length, { timeout: 20_000 }).toBe(6)
+      for (const c of ended()) expect(alice.last((s) => s.id === c.id)?.endReason).toMatchObject({ subcode: 'Declined' })
+      expect(bob.engine.list().filter((c) => c.state === 'ringing')).toHaveLength(MAX_RINGING)
+      expect(early).toHaveLength(MAX_RINGING)
+      // the ones ringing are real calls: one is answered as usual
+      await bob.engine.accept(bob.engine.list()[0]!.id)
+      await expect.poll(() => calls.filter((c) => alice.engine.get(c.id)?.state === 'connected').length, { timeout: 10_000 }).toBe(1)
+    }, 40_000)
   })
 
   describe('mid-call changes', () => {

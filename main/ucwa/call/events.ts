@@ -14,6 +14,9 @@ import { learnLinks } from './links'
 import { onRenegotiation } from './renegotiation'
 import { decodeData } from './sdp'
 
+/** calls ringing at once, at most: beyond it an invitation is declined before any media is made for it */
+export const MAX_RINGING = 4
+
 type Handler = (e: UcwaEvent) => Promise<void> | void
 
 export class CallEvents {
@@ -79,8 +82,19 @@ export class CallEvents {
     if (!incoming) return this.#drop(e, 'an incoming invitation without an offer')
     const from = inv.embedded.from?.[0]
     const remote = { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' }
+    if (this.ctx.book.all().filter((c) => c.machine.state === 'ringing').length >= MAX_RINGING) return this.#declineBusy(e, incoming.decline)
     const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: 'ringing' }, (c) => learnInvitation(this.ctx, c, inv))
     if (incoming.sendProvisionalAnswer && this.ctx.media.createProvisionalAnswer) call.early = this.#sendEarly(call, incoming.sendProvisionalAnswer, incoming.offer)
+  }
+
+  /**
+   * More calls ringing than a person can answer (a flood from a broken or hostile pool): declined at once, no call,
+   * no peer connection. Reason Local (CallDeclineReason_ref.md: "declined only on the local endpoint") — the list has
+   * no Busy; Local leaves the person's other endpoints free to ring.
+   */
+  async #declineBusy(e: UcwaEvent, href: string | undefined): Promise<void> {
+    this.#drop(e, `${MAX_RINGING} calls already ringing: declined`)
+    if (href) await this.ctx.client.http.post(href, { reason: 'Local' }).catch((error: unknown) => this.ctx.log(`declining a call over the ringing limit failed: ${describe(error)}`))
   }
 
   /** sendProvisionalAnswer_ref.md: early media negotiation while ringing; a failure only loses the head start. */
