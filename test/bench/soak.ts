@@ -91,7 +91,10 @@ async function coreSoak(): Promise<Row[]> {
   for (let i = 1; i <= SIZES.presence; i++) {
     const r = await bob.dispatch('presence.set', { availability: choices[i % choices.length]! })
     if (!r.ok) throw new Error(`presence change ${i} failed`)
-    if (i % every(SIZES.presence) === 0) sample(i)
+    if (i % every(SIZES.presence) === 0) {
+      sample(i)
+      console.error(`[bench] soak: ${i}/${SIZES.presence} presence changes`)
+    }
   }
   const presenceRows = [growthRow(`soak: ${SIZES.presence} presence changes`, 'JS heap of the process running the pool and two cores', heap.splice(0), 2), growthRow(`soak: ${SIZES.presence} presence changes`, '  its RSS', rss.splice(0), null)]
   const appId = () => sim.control.applications('alice@contoso.test').at(-1)!.id
@@ -104,7 +107,10 @@ async function coreSoak(): Promise<Row[]> {
     for (const end = Date.now() + 20_000; sim.control.faults.fired.drop === before; await new Promise((r) => setTimeout(r, 2))) {
       if (Date.now() > end) throw new Error(`reconnection ${i}: the drop never fired`)
     }
-    if (i % every(SIZES.reconnects) === 0) sample(i)
+    if (i % every(SIZES.reconnects) === 0) {
+      sample(i)
+      console.error(`[bench] soak: ${i}/${SIZES.reconnects} event-channel reconnections`)
+    }
   }
   await Promise.all([alice.close(), bob.close()])
   await sim.close()
