@@ -5,6 +5,7 @@ import { conferenceBench } from './conference'
 import { footprintBench } from './footprint'
 import { parsingBench } from './parsing'
 import { printTable, writeResults, type Row } from './report'
+import { soakBench } from './soak'
 
 // footprint first: it measures RSS growth, which a process that already ran the browser suite hides (freed heap is reused)
 const suites: Record<string, () => Promise<Row[]>> = {
@@ -13,9 +14,12 @@ const suites: Record<string, () => Promise<Row[]>> = {
   parsing: parsingBench,
   channel: channelBench,
   conference: conferenceBench,
+  // not in the default run: `npm run bench -- soak` (add --full for the working-day sizes)
+  soak: soakBench,
 }
 
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites)
+const named = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const wanted = named.length ? named : Object.keys(suites).filter((s) => s !== 'soak')
 const all: Row[] = []
 for (const name of wanted) {
   const run = suites[name]

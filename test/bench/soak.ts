@@ -1,0 +1,127 @@
+// Memory over a working day (issue #24): calls in a row between browser-mode clients (an escalation every tenth),
+// presence changes, and event-channel reconnections; memory sampled after every tenth of the run.
+// Default sizes run in a few minutes; `npm run bench -- soak --full` (or BENCH_FULL=1) runs 100 calls, 1,000 of the others.
+import type { Page } from 'playwright-core'
+import { startSimulator } from '../simulator/index'
+import { testCore } from '../support/core'
+import { autoAnswer, escalateOnce, threeClients, timedCall } from './browser'
+import { startCanary } from './canary'
+import { growthRow, pageHeap, processMemory, type Sample } from './growth'
+import type { Marks } from './page-probes'
+import type { Row } from './report'
+
+const full = process.argv.includes('--full') || process.env.BENCH_FULL === '1'
+const SIZES = full ? { calls: 100, presence: 1000, reconnects: 1000 } : { calls: 20, presence: 200, reconnects: 200 }
+const every = (n: number) => Math.max(1, Math.round(n / 10))
+
+/** The bench's own probes keep every connection and mark (page-probes.ts): dropped before sampling, so the heap is the app's. */
+const forgetProbes = `window.__pcs = window.__pcs.filter((pc) => pc.connectionState !== 'closed'); window.__marks.splice(0); window.__heard.splice(0)`
+
+async function callSoak(): Promise<Row[]> {
+  const sim = await startSimulator()
+  const clients = await threeClients(sim)
+  const [alice, bob, carol] = clients.map((c) => c.page) as [Page, Page, Page]
+  await bob.evaluate(autoAnswer)
+  await carol.evaluate(autoAnswer)
+  await carol.evaluate('window.__autoAnswer = false')
+  const canary = startCanary()
+  const cores = { callerCore: [] as Marks, calleeCore: [] as Marks }
+  const heaps: Record<'alice' | 'bob' | 'process', Sample[]> = { alice: [], bob: [], process: [] }
+  const rss: Sample[] = []
+  const sample = async (ops: number) => {
+    for (const p of [alice, bob, carol]) await p.evaluate(forgetProbes)
+    heaps.alice.push({ ops, bytes: await pageHeap(alice) })
+    heaps.bob.push({ ops, bytes: await pageHeap(bob) })
+    const m = processMemory()
+    heaps.process.push({ ops, bytes: m.heap })
+    rss.push({ ops, bytes: m.rss })
+  }
+  for (let i = 1; i <= SIZES.calls; i++) {
+    if (i % 10 === 0) {
+      // Bob answers by hand in an escalation; Carol, added to the conference, at once
+      await bob.evaluate('window.__autoAnswer = false')
+      await carol.evaluate('window.__autoAnswer = true')
+      await escalateOnce(alice, bob, carol, canary, sim.control.world.mediaUnit)
+      await carol.evaluate('window.__autoAnswer = false')
+      await bob.evaluate('window.__autoAnswer = true')
+    } else {
+      await timedCall(alice, bob, 'Bob Brennan', cores)
+      // clear the marks the core listeners gather: they are the bench's, not the product's
+      cores.callerCore.splice(0)
+      cores.calleeCore.splice(0)
+    }
+    if (i % every(SIZES.calls) === 0) {
+      await sample(i)
+      console.error(`[bench] soak: ${i}/${SIZES.calls} calls; renderer heaps ${(heaps.alice.at(-1)!.bytes / 2 ** 20).toFixed(1)} / ${(heaps.bob.at(-1)!.bytes / 2 ** 20).toFixed(1)} MiB`)
+    }
+  }
+  canary.close()
+  await Promise.all(clients.map((c) => c.close()))
+  await sim.close()
+  const suite = `soak: ${SIZES.calls} calls (an escalation every tenth)`
+  return [
+    growthRow(suite, 'caller’s renderer JS heap (CDP Runtime.getHeapUsage)', heaps.alice, 10),
+    growthRow(suite, 'callee’s renderer JS heap', heaps.bob, 10),
+    growthRow(suite, 'the bench process’s JS heap (the pool and the three cores)', heaps.process, 10),
+    growthRow(suite, 'the bench process’s RSS (the pool and the three cores; noisy: freed heap is kept)', rss, null),
+  ]
+}
+
+/** Bob changes his presence N times while Alice's core watches him; then Alice's event channel is cut N times. */
+async function coreSoak(): Promise<Row[]> {
+  const sim = await startSimulator()
+  const fast = { channel: { backoff: { baseMs: 5, capMs: 50 } } }
+  const [alice, bob] = await Promise.all([testCore({ ucwa: fast }), testCore({ ucwa: fast })])
+  for (const [core, sip] of [
+    [alice, 'alice@contoso.test'],
+    [bob, 'bob@contoso.test'],
+  ] as const) {
+    const r = await core.dispatch('session.signIn', { sipAddress: sip, password: `${sip.split('@')[0]}-pass`, remember: false, discoveryUrl: sim.url })
+    if (!r.ok) throw new Error(`${sip} could not sign in`)
+  }
+  await alice.dispatch('people.contacts', undefined) // Alice's core subscribes to her contacts' presence, Bob's included
+  const heap: Sample[] = []
+  const rss: Sample[] = []
+  const sample = (ops: number) => {
+    const m = processMemory()
+    heap.push({ ops, bytes: m.heap })
+    rss.push({ ops, bytes: m.rss })
+  }
+  const choices = ['Busy', 'Online', 'DoNotDisturb', 'Away'] as const
+  for (let i = 1; i <= SIZES.presence; i++) {
+    const r = await bob.dispatch('presence.set', { availability: choices[i % choices.length]! })
+    if (!r.ok) throw new Error(`presence change ${i} failed`)
+    if (i % every(SIZES.presence) === 0) {
+      sample(i)
+      console.error(`[bench] soak: ${i}/${SIZES.presence} presence changes`)
+    }
+  }
+  const presenceRows = [growthRow(`soak: ${SIZES.presence} presence changes`, 'JS heap of the process running the pool and two cores', heap.splice(0), 2), growthRow(`soak: ${SIZES.presence} presence changes`, '  its RSS', rss.splice(0), null)]
+  const appId = () => sim.control.applications('alice@contoso.test').at(-1)!.id
+  for (let i = 1; i <= SIZES.reconnects; i++) {
+    const before = sim.control.faults.fired.drop
+    sim.control.fault({ kind: 'drop', resource: 'events' })
+    const app = sim.control.world.apps.get(appId())!
+    // an event to carry: the next P-GET answers at once and the drop hits it
+    app.emit({ rel: 'me', href: app.href('/me') }, { type: 'updated', link: { rel: 'note', href: app.href('/me/note') } })
+    for (const end = Date.now() + 20_000; sim.control.faults.fired.drop === before; await new Promise((r) => setTimeout(r, 2))) {
+      if (Date.now() > end) throw new Error(`reconnection ${i}: the drop never fired`)
+    }
+    if (i % every(SIZES.reconnects) === 0) {
+      sample(i)
+      console.error(`[bench] soak: ${i}/${SIZES.reconnects} event-channel reconnections`)
+    }
+  }
+  await Promise.all([alice.close(), bob.close()])
+  await sim.close()
+  return [
+    ...presenceRows,
+    growthRow(`soak: ${SIZES.reconnects} event-channel reconnections`, 'JS heap of the process running the pool and two cores', heap, 2),
+    growthRow(`soak: ${SIZES.reconnects} event-channel reconnections`, '  its RSS', rss, null),
+  ]
+}
+
+export async function soakBench(): Promise<Row[]> {
+  const only = process.env.BENCH_SOAK // 'core' or 'calls': one half, while chasing a leak
+  return [...(only === 'calls' ? [] : await coreSoak()), ...(only === 'core' ? [] : await callSoak())]
+}
