@@ -2,7 +2,7 @@
 // timeouts, retries only for idempotent GETs, keep-alive, a size cap on every body. Every failure becomes a UcwaError.
 import got, { RequestError, type Got, type Method } from 'got'
 import { sessionAgents, type ConnectTo } from './agents'
-import { errorFromBody, UcwaError, userMessage } from './errors'
+import { errorFromBody, foreignOriginError, UcwaError, userMessage } from './errors'
 import { eventsFromJson, eventsFromXml, type EventsPage } from './events'
 import { checkXmlNesting } from './nesting'
 import { fromJson, fromXml, parseXml, type Resource } from './resource'
@@ -123,7 +123,7 @@ export class UcwaHttp {
     if (o.bearer) headers.authorization = `Bearer ${o.bearer}`
     else if (o.auth !== false) {
       if (!this.options.allowedOrigins().has(url.origin)) {
-        throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+        throw foreignOriginError()
       }
       const token = this.options.token()
       if (token) headers.authorization = `Bearer ${token}`
