@@ -7,6 +7,7 @@ import { eventsFromJson, eventsFromXml, type EventsPage } from './events'
 import { checkXmlNesting } from './nesting'
 import { fromJson, fromXml, parseXml, type Resource } from './resource'
 import { requireSecure } from './secure-transport'
+import { escapeXml } from './xml-escape'
 import { refusalOf, type Refusal } from './token-refusal'
 
 export type Format = 'json' | 'xml'
@@ -64,13 +65,12 @@ export interface HttpOptions {
 }
 
 function toXmlInput(body: Record<string, unknown>): string {
-  const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!)
   const parts = ['<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">']
   for (const [k, v] of Object.entries(body)) {
     if (k === '_links' && v && typeof v === 'object') {
-      for (const [rel, l] of Object.entries(v)) parts.push(`<link rel="${esc(rel)}" href="${esc(String((l as { href: string }).href))}" />`)
-    } else if (Array.isArray(v)) parts.push(`<propertyList name="${esc(k)}">${v.map((i) => `<item>${esc(String(i))}</item>`).join('')}</propertyList>`)
-    else if (v !== undefined && v !== null) parts.push(`<property name="${esc(k)}">${esc(typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v))}</property>`)
+      for (const [rel, l] of Object.entries(v)) parts.push(`<link rel="${escapeXml(rel)}" href="${escapeXml(String((l as { href: string }).href))}" />`)
+    } else if (Array.isArray(v)) parts.push(`<propertyList name="${escapeXml(k)}">${v.map((i) => `<item>${escapeXml(String(i))}</item>`).join('')}</propertyList>`)
+    else if (v !== undefined && v !== null) parts.push(`<property name="${escapeXml(k)}">${escapeXml(typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v))}</property>`)
   }
   parts.push('</input>')
   return parts.join('')
