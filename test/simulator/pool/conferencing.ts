@@ -9,7 +9,7 @@ import { errors, SimError, type Reason } from '../http/errors'
 import { reasons } from './reasons'
 import type { Application } from './application'
 import type { Calls, CallWorld, Leg, P2PCall } from './calls'
-import type { Conversation, Invitation, ParticipantInvitation } from './conversation'
+import { outgoingInvitation, type Conversation, type Invitation, type ParticipantInvitation } from './conversation'
 import type { User } from './directory'
 import {
   audioVideoRes,
@@ -121,21 +121,7 @@ export class Conferencing {
     if (c.conference) throw errors.conflict('AlreadyExists', 'This conversation is already a conference.')
     const p2p = this.calls.connectedPeer(c)
     if (!p2p) throw new SimError(409, undefined, 'Only a connected peer-to-peer call can be escalated.', 'Conflict')
-    const inv: Invitation = {
-      id: this.world.ids.id(),
-      direction: 'Outgoing',
-      state: 'Connecting',
-      operationId,
-      sessionContext,
-      to: app.user.uri,
-      subject: c.subject,
-      threadId: c.threadId,
-      importance: c.importance,
-      mediaOffer: offer,
-      from: app.user,
-      conversation: c,
-    }
-    app.invitations.set(inv.id, inv)
+    const inv = outgoingInvitation(this.world.ids.id(), app, c, app.user.uri, offer, operationId, sessionContext)
     c.state = 'Conferencing'
     app.emitResource(app.communicationSender(), 'started', invitationRes(app, inv))
     void this.#runEscalation(app, c, inv, p2p.peer, p2p.call)
