@@ -9,7 +9,7 @@ import { errors, SimError, type Reason } from '../http/errors'
 import { reasons } from './reasons'
 import type { Application } from './application'
 import type { Calls, CallWorld, Leg, P2PCall } from './calls'
-import { outgoingInvitation, type Conversation, type Invitation, type ParticipantInvitation } from './conversation'
+import { newConversation, outgoingInvitation, type Conversation, type Invitation, type ParticipantInvitation } from './conversation'
 import type { User } from './directory'
 import {
   audioVideoRes,
@@ -330,21 +330,16 @@ export class Conferencing {
   }
 
   #conferenceView(app: Application, session: Session, inviter: User): Conversation {
-    const c: Conversation = {
+    const c = newConversation(app, inviter, {
       id: this.world.ids.id(),
       threadId: this.world.ids.id(),
       subject: '',
       importance: 'Normal',
       state: 'Incoming',
       created: this.world.clock.now(),
-      local: app.user,
-      remote: inviter,
-      participantKeys: { local: app.user.sip, remote: inviter.sip },
-      remoteJoined: false,
-      audioVideo: { state: 'Connecting' },
-      invitation: undefined as unknown as Invitation,
+      audioVideo: 'Connecting',
       conference: session.view(),
-    }
+    })
     app.conversations.set(c.id, c)
     app.emitResource(app.communicationSender(), 'added', conversationRes(app, c))
     app.emitResource(this.#sender(app, c), 'added', participantRes(app, c, c.local))
