@@ -20,6 +20,7 @@ export function plainText(s: string, max = 200): string {
  * Text for a freedesktop notification body: `&`, `<` and `>` as entities. The Desktop Notifications spec
  * lets a server with the "body-markup" capability read the body as a subset of HTML (b, i, u, a href, img),
  * and Electron hands the body to libnotify unchanged (shell/browser/notifications/linux/libnotify_notification.cc).
+ * Not escapeXml: that markup is HTML-like, where `&apos;` is no entity, and quotes need none outside attributes.
  */
 export function libnotifyBody(s: string): string {
   return plainText(s).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)

@@ -3,6 +3,7 @@
 // it to the running one. Each link carries a one-time key, so no web page can answer a call for you.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Alert } from './incoming-alerts'
+import { escapeXml } from '../ucwa/xml-escape'
 import { plainText } from './notification-text'
 
 export type AlertAction = 'accept' | 'decline' | 'open'
@@ -39,7 +40,7 @@ export class ToastLinks {
 
 /** XML 1.0 text: markup escaped, characters XML cannot carry dropped, long names cut (toasts have a size limit). */
 function xmlText(s: string, max = 200): string {
-  return plainText(s, max).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+  return escapeXml(plainText(s, max))
 }
 
 /** An incoming-call toast: stays up and rings like a phone (scenario incomingCall), Accept and Decline buttons. */

@@ -1,12 +1,11 @@
 // A guest's way into one meeting (RootURL.md "Anonymous meeting join flow", AuthenticationInUCWA.md's
 // urn:microsoft.rtc:anonmeeting grant, anonApplications_ref.md): discovery from the organizer's address, the
 // anonmeeting grant with the conference URI and key, then an anonymous application on the organizer's pool.
-import { readToken, type Challenge, type Token } from './auth'
+import { grant, type Challenge, type Token } from './auth'
 import { UcwaError, userMessage } from './errors'
 import { UcwaHttp, type HttpOptions } from './http'
 import { meetingAddressFromUrl, type MeetingAddress } from './meeting-url'
 import type { Resource } from './resource'
-import { requireSecure } from './secure-transport'
 import { discover } from './sign-in'
 
 export const ANON_MEETING_GRANT = 'urn:microsoft.rtc:anonmeeting'
@@ -19,13 +18,9 @@ export const ANON_MEETING_GRANT = 'urn:microsoft.rtc:anonmeeting'
  *   before sending to a URL without TLS (loopback excepted).
  */
 export async function anonMeetingGrant(http: UcwaHttp, challenge: Challenge, meeting: MeetingAddress, now = Date.now()): Promise<Token> {
-  if (!challenge.grantTypes.includes(ANON_MEETING_GRANT)) {
-    throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'GrantNotOffered', message: 'This meeting server does not let guests join. Ask the organizer to invite you.' })
-  }
-  requireSecure(new URL(challenge.href), 'password')
-  const form = new URLSearchParams({ grant_type: ANON_MEETING_GRANT, password: meeting.conferenceId, ms_rtc_conferenceuri: meeting.onlineMeetingUri }).toString()
+  const fields = { grant_type: ANON_MEETING_GRANT, password: meeting.conferenceId, ms_rtc_conferenceuri: meeting.onlineMeetingUri }
   try {
-    return readToken(await http.send(challenge.href, { method: 'POST', body: form, type: 'form', auth: false }), now)
+    return await grant(http, challenge, fields, 'This meeting server does not let guests join. Ask the organizer to invite you.', now)
   } catch (e) {
     if (e instanceof UcwaError && e.code === 'InvalidGrant') {
       throw new UcwaError({ status: 400, code: 'InvalidGrant', subcode: 'MeetingNotFound', message: 'The meeting server does not know this meeting: check the link, or the meeting may have ended.' })

@@ -35,11 +35,21 @@ export interface Token {
 
 /** The password grant at the challenge's token URL (AuthenticationInUCWA.md); Forbidden/InsecureTransport before sending to a URL without TLS. */
 export async function passwordGrant(http: UcwaHttp, challenge: Challenge, username: string, password: string, now = Date.now()): Promise<Token> {
-  if (!challenge.grantTypes.includes('password')) {
-    throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'GrantNotOffered', message: 'This server does not accept password sign-in.' })
+  return grant(http, challenge, { grant_type: 'password', username, password }, 'This server does not accept password sign-in.', now)
+}
+
+/**
+ * One OAuth grant at the challenge's token URL (AuthenticationInUCWA.md): `fields` as the form body (its grant_type
+ * must be one the challenge offers), the answer read by readToken.
+ * @throws UcwaError Forbidden/GrantNotOffered (with `notOffered` as its message) when the challenge lacks the grant type;
+ *   Forbidden/InsecureTransport before sending to a URL without TLS (loopback excepted); readToken's errors.
+ */
+export async function grant(http: UcwaHttp, challenge: Challenge, fields: { grant_type: string } & Record<string, string>, notOffered: string, now: number): Promise<Token> {
+  if (!challenge.grantTypes.includes(fields.grant_type)) {
+    throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'GrantNotOffered', message: notOffered })
   }
   requireSecure(new URL(challenge.href), 'password')
-  const form = new URLSearchParams({ grant_type: 'password', username, password }).toString()
+  const form = new URLSearchParams(fields).toString()
   return readToken(await http.send(challenge.href, { method: 'POST', body: form, type: 'form', auth: false }), now)
 }
 

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto'
 import type { StoredToken, TokenStore } from '../credentials/token-store'
 import { tokenAccount } from '../credentials/token-store'
 import type { Token } from './auth'
-import { UcwaError, userMessage } from './errors'
+import { couldNotReachPool, UcwaError, userMessage } from './errors'
 import { EventChannelLoop, type ChannelOptions, type ChannelState } from './event-channel'
 import { EventResources, type EventResourceWarning } from './event-resources'
 import type { UcwaEvent } from './events'
-import { UcwaHttp, type Format, type HttpOptions } from './http'
+import { MAX_BYTES, UcwaHttp, type Format, type HttpOptions } from './http'
 import { embedded, link, prop, type Resource } from './resource'
 import { discover, type Credentials } from './sign-in'
 import { StateMachine } from './state-machine'
@@ -79,9 +79,6 @@ export interface ClientEvents {
   warning(warning: EventResourceWarning): void
 }
 
-/** a photo bigger than this is not a contact picture: shown as initials instead */
-const MAX_PHOTO_BYTES = 256 * 1024
-
 export class UcwaClient {
   readonly machine = new StateMachine<SessionState>('session', 'signed-out', table)
   readonly http: UcwaHttp
@@ -133,7 +130,7 @@ export class UcwaClient {
         } catch (e) {
           // nothing to sign in with, or the pool refused the renewal: the session is over, not retried
           // (a renewal that could not reach the pool fails this request only; the next refusal tries again)
-          if (!(e instanceof UcwaError && (e.code === 'NetworkError' || e.status >= 500))) this.#lose(e)
+          if (!couldNotReachPool(e)) this.#lose(e)
           return false
         }
       },
@@ -278,7 +275,7 @@ export class UcwaClient {
   /** A photo as a data: URL the page can show (the page never fetches from the pool: the token stays here). */
   async photo(href: string): Promise<string | null> {
     const { type, bytes } = await this.http.image(href, { size: 'HR96X96' })
-    if (!/^image\/(jpeg|png)$/.test(type) || bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) return null
+    if (!/^image\/(jpeg|png)$/.test(type) || bytes.length === 0 || bytes.length > MAX_BYTES.photo) return null
     return `data:${type};base64,${bytes.toString('base64')}`
   }
 

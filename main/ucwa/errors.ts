@@ -118,3 +118,13 @@ export function reasonError(reason: { code?: string; subcode?: string; message?:
   const subcode = reason?.subcode && reason.subcode !== 'None' ? reason.subcode : undefined
   return new UcwaError({ status: 0, code, subcode, message: userMessage(code, subcode) })
 }
+
+/** Forbidden/ForeignOrigin: the client refused to send a token or credential to an origin other than the pool's. */
+export function foreignOriginError(debugInfo?: Record<string, string>): UcwaError {
+  return new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin'), ...(debugInfo && { debugInfo }) })
+}
+
+/** True when an attempt (such as a token renewal) never got the pool's answer: NetworkError or a 5xx, worth trying again later. */
+export function couldNotReachPool(e: unknown): e is UcwaError {
+  return e instanceof UcwaError && (e.code === 'NetworkError' || e.status >= 500)
+}

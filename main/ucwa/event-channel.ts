@@ -3,7 +3,7 @@
 // a lost application is recreated; network failures and 5xx back off (capped, jittered) and retry the
 // same URL, so the pool resends what was not acknowledged and nothing is lost. A page Parley cannot read is
 // such a failure too (counted, warned), until MAX_MALFORMED_PAGES in a row; a refused token is renewed once.
-import { UcwaError, userMessage } from './errors'
+import { couldNotReachPool, UcwaError, userMessage } from './errors'
 import type { EventsPage } from './events'
 import { MAX_BYTES, type UcwaHttp } from './http'
 import { StateMachine } from './state-machine'
@@ -194,7 +194,7 @@ export class EventChannelLoop {
         try {
           await this.handlers.reauthenticate(refusal)
         } catch (e) {
-          if (e instanceof UcwaError && (e.code === 'NetworkError' || e.status >= 500)) {
+          if (couldNotReachPool(e)) {
             this.#renewed = false // the renewal itself could not reach the pool: try it again later
             await this.#backoff(e)
             continue

@@ -2,11 +2,12 @@
 // timeouts, retries only for idempotent GETs, keep-alive, a size cap on every body. Every failure becomes a UcwaError.
 import got, { RequestError, type Got, type Method } from 'got'
 import { sessionAgents, type ConnectTo } from './agents'
-import { errorFromBody, UcwaError, userMessage } from './errors'
+import { errorFromBody, foreignOriginError, UcwaError, userMessage } from './errors'
 import { eventsFromJson, eventsFromXml, type EventsPage } from './events'
 import { checkXmlNesting } from './nesting'
 import { fromJson, fromXml, parseXml, type Resource } from './resource'
 import { requireSecure } from './secure-transport'
+import { escapeXml } from './xml-escape'
 import { refusalOf, type Refusal } from './token-refusal'
 
 export type Format = 'json' | 'xml'
@@ -64,13 +65,12 @@ export interface HttpOptions {
 }
 
 function toXmlInput(body: Record<string, unknown>): string {
-  const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!)
   const parts = ['<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">']
   for (const [k, v] of Object.entries(body)) {
     if (k === '_links' && v && typeof v === 'object') {
-      for (const [rel, l] of Object.entries(v)) parts.push(`<link rel="${esc(rel)}" href="${esc(String((l as { href: string }).href))}" />`)
-    } else if (Array.isArray(v)) parts.push(`<propertyList name="${esc(k)}">${v.map((i) => `<item>${esc(String(i))}</item>`).join('')}</propertyList>`)
-    else if (v !== undefined && v !== null) parts.push(`<property name="${esc(k)}">${esc(typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v))}</property>`)
+      for (const [rel, l] of Object.entries(v)) parts.push(`<link rel="${escapeXml(rel)}" href="${escapeXml(String((l as { href: string }).href))}" />`)
+    } else if (Array.isArray(v)) parts.push(`<propertyList name="${escapeXml(k)}">${v.map((i) => `<item>${escapeXml(String(i))}</item>`).join('')}</propertyList>`)
+    else if (v !== undefined && v !== null) parts.push(`<property name="${escapeXml(k)}">${escapeXml(typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v))}</property>`)
   }
   parts.push('</input>')
   return parts.join('')
@@ -123,7 +123,7 @@ export class UcwaHttp {
     if (o.bearer) headers.authorization = `Bearer ${o.bearer}`
     else if (o.auth !== false) {
       if (!this.options.allowedOrigins().has(url.origin)) {
-        throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+        throw foreignOriginError()
       }
       const token = this.options.token()
       if (token) headers.authorization = `Bearer ${token}`

@@ -1,7 +1,7 @@
 // Sign-in to the user's pool (RootURL.md, CreateAnApplication.md): root → user (401 → token) → redirect* → applications.
 import { parseChallenge, passwordGrant, type Challenge, type Token } from './auth'
 import { checkHop, discoveryCandidates, findRoot, MAX_REDIRECTS, withStep, type DiscoveryStep, type Trust } from './autodiscovery'
-import { UcwaError, userMessage } from './errors'
+import { foreignOriginError, UcwaError, userMessage } from './errors'
 import type { UcwaHttp } from './http'
 import { link } from './resource'
 import { requireSecure } from './secure-transport'
@@ -72,7 +72,7 @@ export async function discover(
         const challenge = parseChallenge(res.headers['www-authenticate'])
         if (!challenge) throw new UcwaError({ status: 401, code: 'Unauthorized', message: `${host} asked for a sign-in method Parley does not support.` })
         if (new URL(challenge.href).origin !== origin) {
-          throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+          throw foreignOriginError()
         }
         const grant = creds.grant ? creds.grant(http, challenge, now()) : passwordGrant(http, challenge, creds.sipAddress.replace(/^sip:/i, ''), creds.password, now())
         tokens.set(origin, await grant.catch((e: unknown) => Promise.reject(withStep(e, 'token', host))))
@@ -84,7 +84,7 @@ export async function discover(
     const applications = link(user, creds.grant ? 'anonApplications' : 'applications') ?? (creds.grant && link(user, 'applications'))
     if (applications) {
       const href = requireSecure(checkHop(applications, userHref, trust, 'applications'), 'token', 'applications')
-      if (href.origin !== origin) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin'), debugInfo: { step: 'applications', host } })
+      if (href.origin !== origin) throw foreignOriginError({ step: 'applications', host })
       const token = tokens.get(origin)
       // a pool that hands out its applications without ever asking who we are has given us nothing to sign in with
       if (!token) throw new UcwaError({ status: 0, code: 'Unauthorized', subcode: 'NoChallenge', message: `${host} did not ask Parley to sign in, so there is no session to use.`, debugInfo: { step: 'applications', host } })

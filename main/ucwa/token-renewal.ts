@@ -2,7 +2,7 @@
 // 401 → the password grant where the pool's own challenge says; 403 InvalidToken (or no usable challenge) →
 // autodiscovery again. One renewal at a time: the channel and commands refused together share it.
 import { parseChallenge, passwordGrant, type Token } from './auth'
-import { UcwaError, userMessage } from './errors'
+import { foreignOriginError } from './errors'
 import type { UcwaHttp } from './http'
 import { discover, type Credentials } from './sign-in'
 import { signInAgainError, type Refusal } from './token-refusal'
@@ -40,7 +40,7 @@ export class TokenRenewal {
     const token = refusal?.status === 401 ? await this.#fromChallenge(refusal, creds) : null
     if (token) return this.deps.renewed(token)
     const found = await discover(this.deps.http, creds, undefined, undefined, this.deps.discoveryTimeoutMs)
-    if (found.poolOrigin !== this.deps.poolOrigin()) throw new UcwaError({ status: 0, code: 'Forbidden', subcode: 'ForeignOrigin', message: userMessage('Forbidden', 'ForeignOrigin') })
+    if (found.poolOrigin !== this.deps.poolOrigin()) throw foreignOriginError()
     await this.deps.renewed(found.token, found.applicationsHref) // the cached UCWA URL is replaced too (RootURL.md)
   }
 

@@ -24,22 +24,13 @@ export async function playwrightDisabledFeatures(): Promise<string[]> {
   return [...block.matchAll(/^\s*"([^"]+)"/gm)].map((m) => m[1]!)
 }
 
-export interface Client {
-  page: Page
-  context: BrowserContext
-  core: Core
-  host: BrowserHost
-  close(): Promise<void>
-}
-
-export async function launchClient(options: { core?: Core; beforeLoad?: (context: BrowserContext) => Promise<void> } = {}): Promise<Client> {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('Build the renderer first: npm run build')
-  const core = options.core ?? (await testCore())
-  const host = await startBrowserHost({ core, rendererDir })
+/**
+ * Chromium (headless, fresh profile in a temp dir named from `profilePrefix`) with fake camera and microphone,
+ * loopback WebRTC allowed and mDNS host candidates off; `args` are added to those.
+ */
+export async function launchChromium(profilePrefix: string, options: { args?: string[]; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
   const ours = await playwrightDisabledFeatures()
-  const features = [...ours, 'WebRtcHideLocalIpsWithMdns']
-  const profile = await mkdtemp(join(tmpdir(), 'parley-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
+  return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), profilePrefix)), {
     executablePath: chromiumAsUser,
     headless: true,
     ignoreDefaultArgs: [`--disable-features=${ours.join(',')}`],
@@ -54,10 +45,26 @@ export async function launchClient(options: { core?: Core; beforeLoad?: (context
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
       '--allow-loopback-in-peer-connection',
-      `--disable-features=${features.join(',')}`,
+      ...(options.args ?? []),
+      `--disable-features=${[...ours, 'WebRtcHideLocalIpsWithMdns'].join(',')}`,
     ],
-    viewport: { width: 1100, height: 760 },
+    ...(options.viewport && { viewport: options.viewport }),
   })
+}
+
+export interface Client {
+  page: Page
+  context: BrowserContext
+  core: Core
+  host: BrowserHost
+  close(): Promise<void>
+}
+
+export async function launchClient(options: { core?: Core; beforeLoad?: (context: BrowserContext) => Promise<void> } = {}): Promise<Client> {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('Build the renderer first: npm run build')
+  const core = options.core ?? (await testCore())
+  const host = await startBrowserHost({ core, rendererDir })
+  const context = await launchChromium('parley-chromium-', { viewport: { width: 1100, height: 760 } })
   await options.beforeLoad?.(context)
   const page = context.pages()[0] ?? (await context.newPage())
   await page.goto(host.url)

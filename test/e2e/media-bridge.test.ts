@@ -1,13 +1,10 @@
 // Chromium ↔ media bridge ↔ simulated SfB endpoint: a page's RTCPeerConnection (fake microphone) takes the bridge's WebRTC offer; audio flows both ways.
 import { createServer, type Server } from 'node:http'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BridgeCall } from '../../main/media-bridge/bridge-call'
 import { SfbEndpoint } from '../simulator/sfb/endpoint'
-import { playwrightDisabledFeatures } from './harness'
+import { launchChromium } from './harness'
 
 let context: BrowserContext
 let page: Page
@@ -17,26 +14,7 @@ beforeAll(async () => {
   // a page on http://127.0.0.1 is a secure context: getUserMedia works there
   server = createServer((_, res) => res.end('<!doctype html><title>bridge</title>'))
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const ours = await playwrightDisabledFeatures()
-  context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'parley-bridge-')), {
-    executablePath: resolve(import.meta.dirname, 'chromium-as-user.sh'),
-    headless: true,
-    ignoreDefaultArgs: [`--disable-features=${ours.join(',')}`],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-      `--disable-features=${[...ours, 'WebRtcHideLocalIpsWithMdns'].join(',')}`,
-    ],
-  })
+  context = await launchChromium('parley-bridge-', { args: ['--autoplay-policy=no-user-gesture-required'] })
   page = context.pages()[0] ?? (await context.newPage())
   const address = server.address() as { port: number }
   await page.goto(`http://127.0.0.1:${address.port}/`)

@@ -1,30 +1,22 @@
 // Autodiscovery as RootURL.md describes it, against the simulator serving HTTPS under named hosts (lyncdiscover.contoso.test…).
 import { randomUUID } from 'node:crypto'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { UcwaClient } from '../../main/ucwa/client'
 import { UcwaError } from '../../main/ucwa/errors'
-import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator/index'
+import type { Simulator, SimulatorOptions } from '../simulator/index'
 import { ROOT } from '../simulator/routes/discovery'
 import { testCore } from '../support/core'
-import { makeTestTls, type TestTls } from '../support/test-tls'
+import { useTlsPools } from '../support/tls-pools'
 
 const INTERNAL = 'lyncdiscoverinternal.contoso.test'
 const EXTERNAL = 'lyncdiscover.contoso.test'
 
-let tls: TestTls
+const pools = useTlsPools()
 let sim: Simulator
-const clients: UcwaClient[] = []
-beforeAll(() => {
-  tls = makeTestTls('contoso.test')
-})
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.signOut().catch(() => {})))
-  await sim?.close()
-})
 
 async function pool(options: SimulatorOptions = {}): Promise<Simulator> {
-  sim = await startSimulator({ tls: { key: tls.key, cert: tls.cert }, ...options })
+  sim = await pools.start(options)
   return sim
 }
 
@@ -37,9 +29,8 @@ function client(discoveryTimeoutMs = 10_000): UcwaClient {
     if (!dialed.includes(host)) dialed.push(host)
     return sim.connectTo(host, port)
   }
-  const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), connectTo, ca: tls.ca, discoveryTimeoutMs })
-  clients.push(c)
-  return c
+  const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), connectTo, ca: pools.tls.ca, discoveryTimeoutMs })
+  return pools.keep(c)
 }
 
 const signIn = (c: UcwaClient, sipAddress = 'alice@contoso.test', password = 'alice-pass') => c.signIn({ sipAddress, password, remember: false })
@@ -155,7 +146,7 @@ describe('autodiscovery (RootURL.md)', () => {
   it('the pool refusing the token request names the pool in what the person reads', async () => {
     await pool()
     sim.control.fault({ kind: 'fail', resource: 'oauthtoken', status: 503, code: 'ServiceUnavailable' })
-    const core = await testCore({ ucwa: { connectTo: sim.connectTo, ca: tls.ca } })
+    const core = await testCore({ ucwa: { connectTo: sim.connectTo, ca: pools.tls.ca } })
     try {
       const res = await core.dispatch('session.signIn', { sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false })
       expect(res).toMatchObject({ ok: false, error: { kind: 'ucwa', code: 'ServiceFailure', status: 503 } })
@@ -172,7 +163,7 @@ describe('autodiscovery (RootURL.md)', () => {
     await pool()
     sim.control.setDiscovery('internal', 'refused')
     sim.control.setDiscovery('external', 'refused')
-    const core = await testCore({ ucwa: { connectTo: sim.connectTo, ca: tls.ca } })
+    const core = await testCore({ ucwa: { connectTo: sim.connectTo, ca: pools.tls.ca } })
     try {
       const res = await core.dispatch('session.signIn', { sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false })
       expect(res).toMatchObject({ ok: false, error: { kind: 'ucwa', code: 'NetworkError', subcode: 'AutodiscoveryFailed', message: `Finding your server: ${INTERNAL} and ${EXTERNAL} did not answer. Check your connection and the sign-in address.` } })

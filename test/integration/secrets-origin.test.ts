@@ -1,30 +1,17 @@
 // A token goes only to the origin that issued it; a redirect to another origin starts that origin's own challenge (issue #19).
 import { randomUUID } from 'node:crypto'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { UcwaClient } from '../../main/ucwa/client'
 import { startSimulator, type SecretSeen, type Simulator } from '../simulator/index'
-import { startSecretCatcher, type SecretCatcher } from '../support/secret-catcher'
-import { makeTestTls, type TestTls } from '../support/test-tls'
+import { startSecretCatcher } from '../support/secret-catcher'
+import { useTlsPools } from '../support/tls-pools'
 
-let tls: TestTls
+const pools = useTlsPools()
 let sim: Simulator
-let catcher: SecretCatcher | undefined
-const clients: UcwaClient[] = []
-beforeAll(() => {
-  tls = makeTestTls('contoso.test')
-})
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.signOut().catch(() => {})))
-  await sim?.close()
-  await catcher?.close()
-  catcher = undefined
-})
 
 function client(o: { tls?: boolean } = {}): UcwaClient {
-  const c = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), ...(o.tls !== false && { connectTo: sim.connectTo, ca: tls.ca }) })
-  clients.push(c)
-  return c
+  return pools.keep(new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), ...(o.tls !== false && { connectTo: sim.connectTo, ca: pools.tls.ca }) }))
 }
 
 /** the bearer tokens a pool received */
@@ -32,7 +19,7 @@ const bearers = (seen: SecretSeen[], pool: string) => new Set(seen.filter((s) =>
 
 describe('a token goes only to the origin that issued it', () => {
   it('a sign-in sent from pool1 to pool2 (another origin) meets pool2’s own challenge and gets its own token; pool2 never sees pool1’s', async () => {
-    sim = await startSimulator({ tls: { key: tls.key, cert: tls.cert } })
+    sim = await pools.start()
     const c = client()
     await c.signIn({ sipAddress: 'dave@contoso.test', password: 'dave-pass', remember: false })
     expect(c.poolOrigin).toBe(sim.pools[1]!.origin)
@@ -57,7 +44,7 @@ describe('a token goes only to the origin that issued it', () => {
   })
 
   it('renewing the token of a redirected session: each pool still sees only its own tokens', async () => {
-    sim = await startSimulator({ tls: { key: tls.key, cert: tls.cert } })
+    sim = await pools.start()
     const c = client()
     await c.signIn({ sipAddress: 'dave@contoso.test', password: 'dave-pass', remember: true })
     expect(sim.control.expireTokens('dave@contoso.test')).toBe(2)
@@ -72,8 +59,8 @@ describe('a token goes only to the origin that issued it', () => {
   })
 
   it('a challenge naming a token service on another origin gets no password there (ForeignOrigin)', async () => {
-    sim = await startSimulator() // plain http on loopback: the catcher and pool2 are other origins on the same host
-    catcher = await startSecretCatcher({ tokenHref: `${sim.pools[1]!.origin}/WebTicket/oauthtoken` })
+    sim = pools.closeAfter(await startSimulator()) // plain http on loopback: the catcher and pool2 are other origins on the same host
+    const catcher = pools.closeAfter(await startSecretCatcher({ tokenHref: `${sim.pools[1]!.origin}/WebTicket/oauthtoken` }))
     sim.control.rawAnswer({ resource: 'root', json: { _links: { user: { href: `http://127.0.0.1:${catcher.port}/user` } } } })
     const e = await client({ tls: false })
       .signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })

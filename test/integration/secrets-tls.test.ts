@@ -1,43 +1,32 @@
 // Passwords and tokens only over TLS (issue #19): after an https discovery, an http link gets neither; loopback is the one exception.
 import { randomUUID } from 'node:crypto'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MemoryTokenStore, tokenAccount } from '../../main/credentials/token-store'
 import { passwordGrant } from '../../main/ucwa/auth'
 import { UcwaClient } from '../../main/ucwa/client'
 import { UcwaError } from '../../main/ucwa/errors'
 import { UcwaHttp } from '../../main/ucwa/http'
-import { startSimulator, type Simulator } from '../simulator/index'
+import type { Simulator } from '../simulator/index'
 import { startSecretCatcher, type SecretCatcher } from '../support/secret-catcher'
-import { makeTestTls, type TestTls } from '../support/test-tls'
+import { useTlsPools } from '../support/tls-pools'
 
 /** a name in the SIP domain (the step-6 check passes) that the catcher answers on plain http */
 const PLAIN = 'pool9.contoso.test'
 
-let tls: TestTls
+const pools = useTlsPools()
 let sim: Simulator
 let catcher: SecretCatcher
-const clients: UcwaClient[] = []
-beforeAll(() => {
-  tls = makeTestTls('contoso.test')
-})
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.signOut().catch(() => {})))
-  await sim?.close()
-  await catcher?.close()
-})
 
 async function setUp(): Promise<void> {
-  sim = await startSimulator({ tls: { key: tls.key, cert: tls.cert } })
-  catcher = await startSecretCatcher()
+  sim = await pools.start()
+  catcher = pools.closeAfter(await startSecretCatcher())
 }
 
 /** named hosts as the simulator says; PLAIN (and any host on the catcher's port) to the catcher, on loopback */
 const connectTo = (host: string, port: number) => (port === catcher.port ? { host: '127.0.0.1', port: catcher.port } : sim.connectTo(host, port))
 
 function client(tokenStore = new MemoryTokenStore()): UcwaClient {
-  const c = new UcwaClient({ tokenStore, endpointId: randomUUID(), connectTo, ca: tls.ca })
-  clients.push(c)
-  return c
+  return pools.keep(new UcwaClient({ tokenStore, endpointId: randomUUID(), connectTo, ca: pools.tls.ca }))
 }
 
 const plain = (path: string) => `http://${PLAIN}:${catcher.port}${path}`
@@ -96,7 +85,7 @@ describe('secrets only over TLS (sign-in)', () => {
 
   it('a challenge naming an http token URL gets no password (the password grant itself refuses)', async () => {
     await setUp()
-    const http = new UcwaHttp({ token: () => null, allowedOrigins: () => new Set(), connectTo, ca: tls.ca })
+    const http = new UcwaHttp({ token: () => null, allowedOrigins: () => new Set(), connectTo, ca: pools.tls.ca })
     const grant = passwordGrant(http, { href: plain('/WebTicket/oauthtoken'), grantTypes: ['password'] }, 'alice@contoso.test', 'alice-pass')
     await expect(grant).rejects.toMatchObject({ code: 'Forbidden', subcode: 'InsecureTransport', debugInfo: { host: PLAIN, secret: 'password' } })
     expect(catcher.caught).toEqual([])
@@ -116,7 +105,7 @@ describe('secrets only over TLS (every bearer request)', () => {
   })
 
   it('loopback is the exception: http to 127.0.0.1 or localhost carries the token (the simulator)', async () => {
-    catcher = await startSecretCatcher()
+    catcher = pools.closeAfter(await startSecretCatcher())
     const origins = [`http://127.0.0.1:${catcher.port}`, `http://localhost:${catcher.port}`]
     const http = new UcwaHttp({ token: () => 'cwt=local', allowedOrigins: () => new Set(origins), connectTo: (_h, port) => ({ host: '127.0.0.1', port }) })
     for (const origin of origins) await http.get(`${origin}/user`)

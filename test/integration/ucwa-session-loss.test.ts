@@ -1,28 +1,22 @@
 // A lost session ends its calls: for each way a session is lost without the person signing out, a ringing and
 // a connected call end at once with that cause's typed reason; through the core, the ringing alert closes and
 // the tray goes back to the session's icon.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../main/core/core'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { DesktopState } from '../../main/desktop/desktop-state'
 import { IncomingCallAlerts } from '../../main/desktop/incoming-alerts'
 import { MAX_MALFORMED_PAGES } from '../../main/ucwa/event-channel'
 import type { CallSnapshot, SessionInfo } from '../../preload/contract'
-import { startSimulator, type Simulator } from '../simulator/index'
+import type { Simulator } from '../simulator/index'
 import { connectedCall, engineUser, ringing, type EngineUser } from '../support/engine-user'
+import { latestApp, useSessionTest } from '../support/session-test'
 import { weriftRenderer } from '../support/werift-renderer'
 
-// the machine is shared and loaded: every wait is generous, every assertion strict
-vi.setConfig({ testTimeout: 30_000, expect: { poll: { timeout: 10_000 } } })
-
+const { cleanup, start } = useSessionTest()
 let sim: Simulator
-const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await sim?.close()
-})
 
-const appOf = (sip: string) => sim.control.world.apps.get(sim.control.applications(sip).at(-1)!.id)!
+const appOf = (sip: string) => latestApp(sim, sip)
 
 /** an event only the test makes: answers a parked P-GET so the next one meets the fault */
 function poke(sip: string): void {
@@ -75,7 +69,7 @@ const causes: Array<{ cause: string; lose: (sip: string) => void; state: string;
 
 describe('a lost session ends its calls', () => {
   it.each(causes)('$cause: a connected and a ringing call end with a typed reason', async ({ lose, state, session, call, connected, others }) => {
-    sim = await startSimulator()
+    sim = await start()
     const user = (name: string) => engineUser(sim, name, cleanup)
     const alice = await user('alice')
     const bob = await user('bob')
@@ -102,7 +96,7 @@ describe('a lost session ends its calls', () => {
   })
 
   it('a call being placed as the session is lost: start() rejects with the typed reason and the callee is not left ringing', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await engineUser(sim, 'alice', cleanup)
     const bob = await engineUser(sim, 'bob', cleanup)
     await expect.poll(() => appOf('alice@contoso.test').channel.parked).toBe(true)
@@ -124,7 +118,7 @@ describe('a lost session ends its calls', () => {
   })
 
   it('signing out is not a loss: calls hung up by the person end as such, not with a session reason', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await engineUser(sim, 'alice', cleanup)
     const bob = await engineUser(sim, 'bob', cleanup)
     const { callId } = await connectedCall(alice, bob, 'bob@contoso.test')
@@ -133,7 +127,7 @@ describe('a lost session ends its calls', () => {
   })
 
   it('through the core: the ringing alert closes, the tray goes back to signed out, the page reads why', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const core: Core = await createCore({ host: 'browser', version: '1.0.0', tokenStore: new MemoryTokenStore(), settingsFile: null, ucwa: { channel: { backoff: { baseMs: 5, capMs: 40 } } } })
     cleanup.push(() => core.close())
     weriftRenderer(core, 'alice')

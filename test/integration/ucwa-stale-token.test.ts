@@ -2,22 +2,16 @@
 // autodiscovery again, nothing to renew with ends the session typed, and a renewed token refused again ends it too:
 // never a request loop. Counted on the pool's own record of what it answered.
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { CallEngine, type CallSnapshot } from '../../main/ucwa/calls'
 import { UcwaClient } from '../../main/ucwa/client'
-import { startSimulator, type Simulator } from '../simulator/index'
+import type { Simulator } from '../simulator/index'
+import { latestApp, useSessionTest } from '../support/session-test'
 import { WeriftMedia } from '../support/werift-media'
 
-// the machine is shared and loaded: every wait is generous, every assertion strict
-vi.setConfig({ testTimeout: 30_000, expect: { poll: { timeout: 10_000 } } })
-
+const { cleanup, start } = useSessionTest()
 let sim: Simulator
-const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await sim?.close()
-})
 
 async function signedIn(name: string, remember: boolean) {
   const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 40 } } })
@@ -30,7 +24,7 @@ async function signedIn(name: string, remember: boolean) {
   await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember, discoveryUrl: sim.url })
   cleanup.push(() => client.signOut(), () => media.closeAll())
   const sip = `${name}@contoso.test`
-  const app = () => sim.control.world.apps.get(sim.control.applications(sip).at(-1)!.id)!
+  const app = () => latestApp(sim, sip)
   await expect.poll(() => app().channel.parked).toBe(true)
   return { client, engine, calls, seen, app, sip }
 }
@@ -50,7 +44,7 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('a stale token is a stale session', () => {
   it('403 InvalidToken mid-session: autodiscovery again, a new token, the channel resumes and a call still works', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await signedIn('alice', true)
     const bob = await signedIn('bob', false)
     const [roots, grants] = [count('root'), count('oauthtoken')]
@@ -72,7 +66,7 @@ describe('a stale token is a stale session', () => {
   })
 
   it('403 InvalidToken on a command: renewed once through autodiscovery and the command answered', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await signedIn('alice', true)
     const roots = count('root')
     sim.control.expireTokens(alice.sip, { as: 403 })
@@ -83,7 +77,7 @@ describe('a stale token is a stale session', () => {
   })
 
   it('401 with a remembered password: a new token from the challenge (no autodiscovery), the channel resumes', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await signedIn('alice', true)
     const [roots, grants] = [count('root'), count('oauthtoken')]
     sim.control.expireTokens(alice.sip)
@@ -98,7 +92,7 @@ describe('a stale token is a stale session', () => {
   })
 
   it.each([401, 403] as const)('%i with no remembered password: the session ends with a typed error and asks nothing more', async (as) => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await signedIn('alice', false)
     sim.control.expireTokens(alice.sip, { as })
     note(alice, 1)
@@ -111,7 +105,7 @@ describe('a stale token is a stale session', () => {
   })
 
   it('a command refused with no remembered password ends the session too, typed', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await signedIn('alice', false)
     sim.control.expireTokens(alice.sip, { as: 403 })
     await expect(alice.client.search('bob')).rejects.toMatchObject({ status: 403 })
@@ -121,7 +115,7 @@ describe('a stale token is a stale session', () => {
   })
 
   it('the channel: a renewed token refused again ends the session (TokenRefused), no loop', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await signedIn('alice', true)
     const roots = count('root')
     sim.control.refuseTokens(alice.sip, { as: 403 })
@@ -136,7 +130,7 @@ describe('a stale token is a stale session', () => {
   })
 
   it('a command: a renewed token refused again fails it and ends the session, one renewal', async () => {
-    sim = await startSimulator()
+    sim = await start()
     const alice = await signedIn('alice', true)
     const grants = count('oauthtoken')
     sim.control.refuseTokens(alice.sip, { as: 401 })

@@ -5,7 +5,7 @@ import { errors, SimError, type Reason } from '../http/errors'
 import { reasons } from './reasons'
 import type { IdSource } from '../ids'
 import type { Application } from './application'
-import type { Conversation, Invitation, Renegotiation } from './conversation'
+import { newConversation, type Conversation, type Invitation, type Renegotiation } from './conversation'
 import type { Directory, User } from './directory'
 import {
   audioVideoRes,
@@ -263,20 +263,15 @@ export class Calls {
   }
 
   #newLeg(app: Application, remote: User, from: User, direction: 'Incoming' | 'Outgoing', input: StartAudioVideoInput & { threadId: string }): Leg {
-    const conversation: Conversation = {
+    const conversation = newConversation(app, remote, {
       id: this.world.ids.id(),
       threadId: input.threadId,
       subject: input.subject ?? '',
       importance: input.importance ?? 'Normal',
       state: direction === 'Incoming' ? 'Incoming' : 'Connecting',
       created: this.world.clock.now(),
-      local: app.user,
-      remote,
-      participantKeys: { local: app.user.sip, remote: remote.sip },
-      remoteJoined: false,
-      audioVideo: { state: 'Connecting' },
-      invitation: undefined as unknown as Invitation,
-    }
+      audioVideo: 'Connecting',
+    })
     const invitation: Invitation = {
       id: this.world.ids.id(),
       direction,

@@ -9,7 +9,7 @@ import { errors, SimError, type Reason } from '../http/errors'
 import { reasons } from './reasons'
 import type { Application } from './application'
 import type { Calls, CallWorld, Leg, P2PCall } from './calls'
-import type { Conversation, Invitation, ParticipantInvitation } from './conversation'
+import { newConversation, outgoingInvitation, type Conversation, type Invitation, type ParticipantInvitation } from './conversation'
 import type { User } from './directory'
 import {
   audioVideoRes,
@@ -121,21 +121,7 @@ export class Conferencing {
     if (c.conference) throw errors.conflict('AlreadyExists', 'This conversation is already a conference.')
     const p2p = this.calls.connectedPeer(c)
     if (!p2p) throw new SimError(409, undefined, 'Only a connected peer-to-peer call can be escalated.', 'Conflict')
-    const inv: Invitation = {
-      id: this.world.ids.id(),
-      direction: 'Outgoing',
-      state: 'Connecting',
-      operationId,
-      sessionContext,
-      to: app.user.uri,
-      subject: c.subject,
-      threadId: c.threadId,
-      importance: c.importance,
-      mediaOffer: offer,
-      from: app.user,
-      conversation: c,
-    }
-    app.invitations.set(inv.id, inv)
+    const inv = outgoingInvitation(this.world.ids.id(), app, c, app.user.uri, offer, operationId, sessionContext)
     c.state = 'Conferencing'
     app.emitResource(app.communicationSender(), 'started', invitationRes(app, inv))
     void this.#runEscalation(app, c, inv, p2p.peer, p2p.call)
@@ -344,21 +330,16 @@ export class Conferencing {
   }
 
   #conferenceView(app: Application, session: Session, inviter: User): Conversation {
-    const c: Conversation = {
+    const c = newConversation(app, inviter, {
       id: this.world.ids.id(),
       threadId: this.world.ids.id(),
       subject: '',
       importance: 'Normal',
       state: 'Incoming',
       created: this.world.clock.now(),
-      local: app.user,
-      remote: inviter,
-      participantKeys: { local: app.user.sip, remote: inviter.sip },
-      remoteJoined: false,
-      audioVideo: { state: 'Connecting' },
-      invitation: undefined as unknown as Invitation,
+      audioVideo: 'Connecting',
       conference: session.view(),
-    }
+    })
     app.conversations.set(c.id, c)
     app.emitResource(app.communicationSender(), 'added', conversationRes(app, c))
     app.emitResource(this.#sender(app, c), 'added', participantRes(app, c, c.local))

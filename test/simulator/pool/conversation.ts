@@ -45,6 +45,23 @@ export interface Invitation {
   negotiation?: Negotiation
 }
 
+/** A conversation as `app`'s user sees it with `remote`: the remote not joined yet, no audio/video invitation until one is made. */
+export function newConversation(
+  app: Application,
+  remote: User,
+  o: Pick<Conversation, 'id' | 'threadId' | 'subject' | 'importance' | 'state' | 'created' | 'conference' | 'participant' | 'mayMute'> & { audioVideo: ModalityState },
+): Conversation {
+  const { audioVideo, ...rest } = o
+  return { ...rest, local: app.user, remote, participantKeys: { local: app.user.sip, remote: remote.sip }, remoteJoined: false, audioVideo: { state: audioVideo }, invitation: undefined as unknown as Invitation }
+}
+
+/** A new outgoing invitation (Connecting) from `app`'s user in `c` to `to`, carrying `offer`; kept in app.invitations. */
+export function outgoingInvitation(id: string, app: Application, c: Conversation, to: string, offer: string, operationId?: string, sessionContext?: string): Invitation {
+  const inv: Invitation = { id, direction: 'Outgoing', state: 'Connecting', operationId, sessionContext, to, subject: c.subject, threadId: c.threadId, importance: c.importance, mediaOffer: offer, from: app.user, conversation: c }
+  app.invitations.set(inv.id, inv)
+  return inv
+}
+
 export interface Conversation {
   id: string
   threadId: string

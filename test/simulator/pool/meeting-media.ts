@@ -4,7 +4,7 @@ import { UnitRefusal } from '../conference/sfb-admission'
 import type { MediaUnit } from '../conference/unit'
 import { SimError } from '../http/errors'
 import type { Application } from './application'
-import type { Conversation, Invitation } from './conversation'
+import { outgoingInvitation, type Conversation, type Invitation } from './conversation'
 import type { MeetingJoins, Member, Room } from './meeting-joins'
 import { meetingUri } from './meetings'
 import { reasons } from './reasons'
@@ -28,21 +28,7 @@ export class MeetingMedia {
     if (!found || found.member.inLobby) throw new SimError(409, undefined, 'Audio and video join once the meeting has let you in.', 'Conflict')
     if (c.audioVideo.state !== 'Disconnected') throw new SimError(409, 'AlreadyExists', 'Audio and video are already in this meeting.', 'Conflict')
     const { room, member } = found
-    const inv: Invitation = {
-      id: this.ids.id(),
-      direction: 'Outgoing',
-      state: 'Connecting',
-      operationId,
-      sessionContext,
-      to: meetingUri(room.meeting),
-      subject: c.subject,
-      threadId: c.threadId,
-      importance: c.importance,
-      mediaOffer: offer,
-      from: app.user,
-      conversation: c,
-    }
-    app.invitations.set(inv.id, inv)
+    const inv = outgoingInvitation(this.ids.id(), app, c, meetingUri(room.meeting), offer, operationId, sessionContext)
     c.audioVideo.state = 'Connecting'
     app.emitResource(app.communicationSender(), 'started', invitationRes(app, inv))
     void this.#connect(room, member, inv)

@@ -2,7 +2,7 @@
 // state, and the links the viewer may use on them (participant_ref.md, participantAudio_ref.md).
 import type { Link, Prop } from '../http/resource'
 import type { Application } from './application'
-import type { Conversation, Invitation } from './conversation'
+import { newConversation, type Conversation } from './conversation'
 import type { User } from './directory'
 import type { JoinInput, Member, Room } from './meeting-joins'
 import { meetingUri } from './meetings'
@@ -12,20 +12,15 @@ export function meetingView(app: Application, room: Room, input: JoinInput, ids:
   const meeting = room.meeting
   const member = (u: User): Member | undefined => [...room.members.values()].find((m) => m.app.user.sip === u.sip)
   const self = (): Member | undefined => room.members.get(app.id)
-  const c: Conversation = {
+  // a meeting conversation has no audio/video invitation until addAudioVideo
+  const c = newConversation(app, meeting.organizer, {
     id: ids.id(),
     threadId: input.threadId ?? ids.id(),
     subject: input.subject ?? meeting.subject,
     importance: input.importance ?? 'Normal',
     state: 'Connecting',
     created: now(),
-    local: app.user,
-    remote: meeting.organizer,
-    participantKeys: { local: app.user.sip, remote: meeting.organizer.sip },
-    remoteJoined: false,
-    audioVideo: { state: 'Disconnected' },
-    // a meeting conversation has no audio/video invitation until addAudioVideo
-    invitation: undefined as unknown as Invitation,
+    audioVideo: 'Disconnected',
     conference: {
       focusUri: meetingUri(meeting),
       // a member in the lobby sees only itself; leaders also see who waits
@@ -72,6 +67,6 @@ export function meetingView(app: Application, room: Room, input: JoinInput, ids:
       const me = self()
       return !!me && !me.inLobby && me.role === 'Leader' && !!member(u) && !member(u)!.inLobby
     },
-  }
+  })
   return c
 }

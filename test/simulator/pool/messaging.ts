@@ -5,7 +5,7 @@ import type { Timer } from '../clock'
 import { errors, SimError, type Reason } from '../http/errors'
 import type { Application } from './application'
 import type { CallWorld, Calls } from './calls'
-import type { Conversation, Invitation } from './conversation'
+import { newConversation, type Conversation } from './conversation'
 import type { User } from './directory'
 import { messagingInvitationRes, messagingRes, type Message, type MessageBody, type MessagingInvitation } from './messaging-render'
 import { Messages } from './messages'
@@ -175,20 +175,8 @@ export class Messaging {
   }
 
   #conversation(app: Application, remote: User, threadId: string, input: StartMessagingInput, state: Conversation['state']): Conversation {
-    const c: Conversation = {
-      id: this.world.ids.id(),
-      threadId,
-      subject: input.subject ?? '',
-      importance: input.importance ?? 'Normal',
-      state,
-      created: this.world.clock.now(),
-      local: app.user,
-      remote,
-      participantKeys: { local: app.user.sip, remote: remote.sip },
-      remoteJoined: false,
-      audioVideo: { state: 'Disconnected' },
-      invitation: undefined as unknown as Invitation, // a chat has no audio/video invitation
-    }
+    // a chat has no audio/video invitation
+    const c = newConversation(app, remote, { id: this.world.ids.id(), threadId, subject: input.subject ?? '', importance: input.importance ?? 'Normal', state, created: this.world.clock.now(), audioVideo: 'Disconnected' })
     app.conversations.set(c.id, c)
     app.emitResource(app.communicationSender(), 'added', conversationRes(app, c))
     return c

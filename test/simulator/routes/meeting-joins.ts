@@ -49,8 +49,8 @@ export function registerMeetingJoins(server: FastifyInstance, ctx: Ctx): void {
     return sendRes(req, reply, invitationRes(app, inv), 201)
   })
 
-  // promote_ref.md, demote_ref.md, eject_ref.md: 204, leaders only
-  for (const op of ['promote', 'demote', 'eject'] as const) {
+  // promote_ref.md, demote_ref.md, eject_ref.md (leaders only), and admit / reject of a lobby participant: 204
+  for (const op of ['promote', 'demote', 'eject', 'admit', 'reject'] as const) {
     server.post(`${base}/conversations/:convId/participants/:sip/${op}`, cfg(op), (req, reply) => {
       const app = appOf(ctx, req)
       const { convId, sip } = req.params as { convId: string; sip: string }
@@ -58,19 +58,8 @@ export function registerMeetingJoins(server: FastifyInstance, ctx: Ctx): void {
       if (!c) throw new SimError(404, 'ConversationNotFound', 'The conversation does not exist.')
       input(req, ['json', 'xml', 'none'])
       if (op === 'eject') ctx.world.joins.eject(app, c, sip, (room, target) => ctx.world.meetingMedia.ejected(room, target))
+      else if (op === 'admit' || op === 'reject') ctx.world.joins[op](app, c, sip)
       else ctx.world.joins.setRole(app, c, sip, op === 'promote' ? 'Leader' : 'Attendee')
-      return reply.code(204).send()
-    })
-  }
-
-  for (const op of ['admit', 'reject'] as const) {
-    server.post(`${base}/conversations/:convId/participants/:sip/${op}`, cfg(op), (req, reply) => {
-      const app = appOf(ctx, req)
-      const { convId, sip } = req.params as { convId: string; sip: string }
-      const c = app.conversations.get(convId)
-      if (!c) throw new SimError(404, 'ConversationNotFound', 'The conversation does not exist.')
-      input(req, ['json', 'xml', 'none'])
-      ctx.world.joins[op](app, c, sip)
       return reply.code(204).send()
     })
   }

@@ -1,7 +1,11 @@
 // Every fault the control handle offers, observed as a client observes it.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock, type Simulator } from '../index'
-import { dataUrl, http, sdp, signIn, token, withSimulator } from './helpers'
+import { dataUrl, http, sdp, signIn, token, withSimulator, type Session } from './helpers'
+
+/** POST applications again with the session's token (applications_ref.md), as a client does after losing its application */
+const createApplication = (s: Session) =>
+  http(`${s.origin}/ucwa/oauth/v1/applications`, { method: 'POST', token: s.token, type: 'application/json', body: JSON.stringify({ UserAgent: 'x', EndpointId: 'y', Culture: 'en-US' }) })
 
 let sim: Simulator
 afterEach(() => sim?.close())
@@ -123,12 +127,7 @@ describe('fault injection', () => {
     expect(await parked).toBe('reset')
     const after = await alice.get(alice.appHref)
     expect(after.json).toMatchObject({ code: 'NotFound', subcode: 'ApplicationNotFound' })
-    const again = await http(`${alice.origin}/ucwa/oauth/v1/applications`, {
-      method: 'POST',
-      token: alice.token,
-      type: 'application/json',
-      body: JSON.stringify({ UserAgent: 'x', EndpointId: 'y', Culture: 'en-US' }),
-    })
+    const again = await createApplication(alice)
     expect(again.status).toBe(201)
   })
 
@@ -224,12 +223,7 @@ describe('fault injection', () => {
     await settle()
     expect(sim.control.loseApplication('alice@contoso.test')).toBe(1)
     expect((await parked).status).toBe(404)
-    const again = await http(`${alice.origin}/ucwa/oauth/v1/applications`, {
-      method: 'POST',
-      token: alice.token,
-      type: 'application/json',
-      body: JSON.stringify({ UserAgent: 'x', EndpointId: 'y', Culture: 'en-US' }),
-    })
+    const again = await createApplication(alice)
     expect(again.status).toBe(410)
     expect(again.json).toEqual({ code: 'Gone', subcode: 'CannotRedirect', message: 'Cannot redirect since there is no back up pool configured.' })
     const counted = sim.control.requests().filter((r) => r.resource === 'applications' && r.method === 'POST')
