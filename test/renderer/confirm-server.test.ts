@@ -1,14 +1,10 @@
 // The sign-in view asks the person about a server outside their domain (RootURL.md step 6): Continue, Cancel, Remove.
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Core } from '../../main/core/core'
-import App from '../../renderer/src/App.vue'
-import { createApi } from '../../renderer/src/api/client'
-import { setApi } from '../../renderer/src/api/current'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { inProcessBridge } from '../support/in-process-bridge'
+import { mountApp } from '../support/mount-app'
 import { makeTestTls, type TestTls } from '../support/test-tls'
 
 const POOL = 'pool1.fabrikam.test'
@@ -30,11 +26,7 @@ afterEach(async () => {
 async function signInPage(): Promise<VueWrapper> {
   sim = await startSimulator({ tls: { key: tls.key, cert: tls.cert }, poolHosts: { pool1: POOL } })
   core = await testCore({ ucwa: { connectTo: sim.connectTo, ca: tls.ca } })
-  setApi(createApi(inProcessBridge(core)))
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  wrapper = mount(App, { global: { plugins: [pinia] } })
-  await flushPromises()
+  wrapper = await mountApp(core)
   await wrapper.get('input#sip').setValue('alice@contoso.test')
   await wrapper.get('input#password').setValue('alice-pass')
   return wrapper

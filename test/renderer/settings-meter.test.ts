@@ -1,14 +1,10 @@
 // The microphone meter in Settings costs an AudioContext and a 60 fps loop: it runs only while the panel is open (issue #24).
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Core } from '../../main/core/core'
-import App from '../../renderer/src/App.vue'
-import { createApi } from '../../renderer/src/api/client'
-import { setApi } from '../../renderer/src/api/current'
 import { media } from '../../renderer/src/media/engine'
 import { testCore } from '../support/core'
-import { inProcessBridge } from '../support/in-process-bridge'
+import { mountApp } from '../support/mount-app'
 
 /** Web Audio as far as the meter uses it (happy-dom has none), counting the contexts opened and closed. */
 const audio = { opened: 0, closed: 0 }
@@ -39,11 +35,7 @@ describe('settings microphone meter', () => {
   it('opens no AudioContext while Settings is closed, even with the camera and microphone open; opens one when shown and closes it when hidden', async () => {
     vi.stubGlobal('AudioContext', CountingAudioContext)
     core = await testCore()
-    setApi(createApi(inProcessBridge(core)))
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    const wrapper = mount(App, { global: { plugins: [pinia] } })
-    await flushPromises()
+    const wrapper = await mountApp(core)
     // a call opens the camera and microphone
     media.local.value = { getAudioTracks: () => [{}], getVideoTracks: () => [{}], getTracks: () => [] } as unknown as MediaStream
     await flushPromises()
