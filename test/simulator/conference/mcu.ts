@@ -39,8 +39,11 @@ export function missingCodecs(offer: string | Sections | null): string | null {
 /** What the pool asks of one conference's media: the Conference below, or MediaUnit's handle on one run apart (unit.ts). */
 export interface ConferenceMedia {
   readonly id: string
-  /** A member offers (escalateAudioVideo): the answer, and `connected` settling when its media flows. `sources`: the MSIs its media is forwarded with. */
-  joinWithOffer(member: string, offer: string, sources: MediaSources): Promise<{ answer: string; connected: Promise<void> }>
+  /**
+   * A member offers (escalateAudioVideo): the answer, and `connected` settling when its media flows. `sources`: the MSIs its
+   * media is forwarded with; `offerType`: the offer's Content-Type when multipart (sfb2015), `processedOfferId` the part taken.
+   */
+  joinWithOffer(member: string, offer: string, sources: MediaSources, offerType?: string): Promise<{ answer: string; connected: Promise<void>; processedOfferId?: string | null }>
   /** The unit offers (a moved or invited member): `complete` takes the member's answer. */
   offerTo(member: string, sources: MediaSources): Promise<{ offer: string; complete(answer: string): Promise<{ connected: Promise<void> }>; cancel(): Promise<void> }>
   /** muted on the server: the member's packets of that kind reach nobody */

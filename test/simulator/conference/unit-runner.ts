@@ -1,20 +1,23 @@
 // The conference unit, apart from the pool (a process or a thread, see unit-port.ts): every conference's
 // werift peers and forwarder live here.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { MediaDialect } from '../sfb/dialect'
 import { Conference, MediaNegotiationError, type ConferenceMedia } from './mcu'
+import { SfbConference } from './sfb-conference'
 import { errorOf, type Answers, type Ask, type Reply, type Request, type Settled } from './unit'
 import { parentOfUnit } from './unit-port'
 
 const port = parentOfUnit()
-const conferences = new Map<string, Conference>()
+const conferences = new Map<string, ConferenceMedia>()
 /** the unit's pending offers, by handle, with their conference (closing it withdraws them) */
 const offers = new Map<number, { conf: string; offer: Awaited<ReturnType<ConferenceMedia['offerTo']>> }>()
 let keys = 0
 const loop = monitorEventLoopDelay({ resolution: 5 })
 
-function conference(id: string): Conference {
+/** The conference `id`, made in `dialect` when it is new (WebRTC's werift peers, or SfB-dialect legs). */
+function conference(id: string, dialect: MediaDialect): ConferenceMedia {
   let c = conferences.get(id)
-  if (!c) conferences.set(id, (c = new Conference(id)))
+  if (!c) conferences.set(id, (c = dialect === 'sfb2015' ? new SfbConference(id) : new Conference(id)))
   return c
 }
 
@@ -31,11 +34,11 @@ function watch(connected: Promise<void>): number {
 async function handle(r: Ask): Promise<Answers[Ask['op']]> {
   switch (r.op) {
     case 'join': {
-      const joined = await conference(r.conf).joinWithOffer(r.member, r.offer, r.sources)
-      return { answer: joined.answer, connected: watch(joined.connected) }
+      const joined = await conference(r.conf, r.dialect).joinWithOffer(r.member, r.offer, r.sources, r.offerType)
+      return { answer: joined.answer, connected: watch(joined.connected), processedOfferId: joined.processedOfferId ?? null }
     }
     case 'offer': {
-      const offer = await conference(r.conf).offerTo(r.member, r.sources)
+      const offer = await conference(r.conf, r.dialect).offerTo(r.member, r.sources)
       const handle = ++keys
       offers.set(handle, { conf: r.conf, offer })
       return { offer: offer.offer, handle }

@@ -4,13 +4,13 @@
 import type { Kind, MediaSources } from './forwarding'
 import { MediaNegotiationError, type ConferenceMedia } from './mcu'
 import type { MediaDialect } from '../sfb/dialect'
-import { sfbRefusal } from './sfb-admission'
+import { sfbRefusal, UnitRefusal } from './sfb-admission'
 import { unitProcess, unitThread, type UnitPort } from './unit-port'
 
 /** A request to the unit (without its seq); each is answered by a Reply with the same seq. */
 export type Ask =
-  | { op: 'join'; conf: string; member: string; offer: string; sources: MediaSources }
-  | { op: 'offer'; conf: string; member: string; sources: MediaSources }
+  | { op: 'join'; conf: string; dialect: MediaDialect; member: string; offer: string; offerType?: string; sources: MediaSources }
+  | { op: 'offer'; conf: string; dialect: MediaDialect; member: string; sources: MediaSources }
   | { op: 'complete'; handle: number; answer: string }
   | { op: 'cancel'; handle: number }
   | { op: 'mute'; conf: string; member: string; kind: Kind; muted: boolean }
@@ -22,7 +22,7 @@ export type Request = Ask & { seq: number }
 
 /** what each request is answered with; `connected` is a key the unit settles later (a Settled message) when media flows */
 export interface Answers {
-  join: { answer: string; connected: number }
+  join: { answer: string; connected: number; processedOfferId?: string | null }
   offer: { offer: string; handle: number }
   complete: { connected: number }
   cancel: void
@@ -33,15 +33,18 @@ export interface Answers {
   'loop-stall': { longestMs: number }
 }
 
-export type UnitError = { name: string; message: string }
+/** `reason`: a UnitRefusal's reason block, which crosses to the pool with it */
+export type UnitError = { name: string; message: string; reason?: UnitRefusal['reason'] }
 export type Reply = { seq: number } & ({ ok: true; value: Answers[Ask['op']] } | { ok: false; error: UnitError })
 export type Settled = { connected: number; error?: UnitError }
 
 export function errorOf(e: unknown): UnitError {
+  if (e instanceof UnitRefusal) return { name: 'UnitRefusal', message: e.message, reason: e.reason }
   return { name: e instanceof MediaNegotiationError ? 'MediaNegotiationError' : 'Error', message: (e as Error)?.message ?? String(e) }
 }
 
 function rebuild(e: UnitError): Error {
+  if (e.name === 'UnitRefusal' && e.reason) return new UnitRefusal(e.reason)
   return e.name === 'MediaNegotiationError' ? new MediaNegotiationError(e.message) : new Error(e.message)
 }
 
@@ -59,18 +62,19 @@ export class MediaUnit {
 
   open(id: string): ConferenceMedia {
     const call = <O extends Ask['op']>(r: Extract<Ask, { op: O }>) => this.#call(r)
-    const refusal = (offer: string) => (this.dialect === 'sfb2015' ? sfbRefusal(offer) : null)
+    const dialect = this.dialect // a conference keeps the dialect it started in
+    const refusal = (offer: string, offerType?: string) => (dialect === 'sfb2015' ? sfbRefusal(offer, offerType) : null)
     const connected = (key: number) => this.#connected(key)
     return {
       id,
-      async joinWithOffer(member, offer, sources) {
-        const refused = refusal(offer)
+      async joinWithOffer(member, offer, sources, offerType) {
+        const refused = refusal(offer, offerType)
         if (refused) throw refused
-        const joined = await call({ op: 'join', conf: id, member, offer, sources })
-        return { answer: joined.answer, connected: connected(joined.connected) }
+        const joined = await call({ op: 'join', conf: id, dialect, member, offer, offerType, sources })
+        return { answer: joined.answer, connected: connected(joined.connected), processedOfferId: joined.processedOfferId }
       },
       async offerTo(member, sources) {
-        const { offer, handle } = await call({ op: 'offer', conf: id, member, sources })
+        const { offer, handle } = await call({ op: 'offer', conf: id, dialect, member, sources })
         return {
           offer,
           complete: async (answer) => ({ connected: connected((await call({ op: 'complete', handle, answer })).connected) }),

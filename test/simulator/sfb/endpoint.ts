@@ -147,7 +147,7 @@ function packetSsrcOf(received: ReceivedRtp[]): number {
 }
 
 /** The OCS 2007 fallback part: the same sections with ICE 6 candidates (`<user> <component> <password> UDP <q> <address> <port>`) and no ice-ufrag/pwd. */
-function ice6Part(ice19: string, locals: PoolLegLocal[]): string {
+export function ice6Part(ice19: string, locals: PoolLegLocal[]): string {
   let section = -1
   const out: string[] = []
   const flush = () => {

@@ -36,3 +36,45 @@ export function mulawRms(bytes: Buffer): number {
   for (const b of bytes) sum += mulawToLinear(b) ** 2
   return Math.sqrt(sum / bytes.length)
 }
+
+/** A-law segment ends for 13-bit magnitudes (the Sun reference's seg_aend). */
+const alawSegmentEnds = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff]
+
+/** One 16-bit linear sample → one A-law byte (G.711, even bits inverted). */
+export function linearToAlaw(sample: number): number {
+  let s = Math.max(-32768, Math.min(32767, Math.round(sample))) >> 3
+  let mask = 0xd5
+  if (s < 0) {
+    mask = 0x55
+    s = -s - 1
+  }
+  const segment = alawSegmentEnds.findIndex((end) => s <= end)
+  if (segment < 0) return 0x7f ^ mask
+  const a = (segment << 4) | ((segment < 2 ? s >> 1 : s >> segment) & 0x0f)
+  return a ^ mask
+}
+
+/** One A-law byte → a 16-bit linear sample. */
+export function alawToLinear(byte: number): number {
+  const a = byte ^ 0x55
+  let t = (a & 0x0f) << 4
+  const segment = (a & 0x70) >> 4
+  if (segment === 0) t += 8
+  else t = (t + 0x108) << (segment - 1)
+  return a & 0x80 ? t : -t
+}
+
+/** Amplitude (0..32767) of the `hz` component of 8 kHz samples (Goertzel): a tone of amplitude A gives about A. */
+export function toneAmplitude(samples: ArrayLike<number>, hz: number): number {
+  const n = samples.length
+  if (n === 0) return 0
+  const coeff = 2 * Math.cos((2 * Math.PI * hz) / 8000)
+  let s1 = 0
+  let s2 = 0
+  for (let i = 0; i < n; i++) {
+    const s = samples[i]! + coeff * s1 - s2
+    s2 = s1
+    s1 = s
+  }
+  return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - coeff * s1 * s2))) / n
+}
