@@ -23,12 +23,13 @@ export class MeetingMedia {
   ) {}
 
   /** POST addAudioVideo on a meeting conversation: an outgoing audioVideoInvitation to the meeting; 409 when not admitted or already in. */
-  add(app: Application, c: Conversation, offer: string, operationId?: string, sessionContext?: string): Invitation {
+  add(app: Application, c: Conversation, offer: string, operationId?: string, sessionContext?: string, offerType?: string): Invitation {
     const found = this.joins.roomOf(app, c)
     if (!found || found.member.inLobby) throw new SimError(409, undefined, 'Audio and video join once the meeting has let you in.', 'Conflict')
     if (c.audioVideo.state !== 'Disconnected') throw new SimError(409, 'AlreadyExists', 'Audio and video are already in this meeting.', 'Conflict')
     const { room, member } = found
     const inv = outgoingInvitation(this.ids.id(), app, c, meetingUri(room.meeting), offer, operationId, sessionContext)
+    inv.mediaOfferType = offerType
     c.audioVideo.state = 'Connecting'
     app.emitResource(app.communicationSender(), 'started', invitationRes(app, inv))
     void this.#connect(room, member, inv)
@@ -89,8 +90,9 @@ export class MeetingMedia {
       room.media ??= this.unit.open(`meeting-${room.meeting.id}`)
       const n = this.#next++
       const sources = { audio: n * 100, video: n * 100 + 1 }
-      const joined = await room.media.joinWithOffer(app.id, inv.mediaOffer, sources)
-      inv.negotiation = { answer: joined.answer, remoteEndpoint: meetingUri(room.meeting), sessionContext: inv.sessionContext ?? '' }
+      const joined = await room.media.joinWithOffer(app.id, inv.mediaOffer, sources, inv.mediaOfferType)
+      // the part the unit took of a multipart offer, shown as msAcceptedContentId (audioVideoNegotiation)
+      inv.negotiation = { answer: joined.answer, remoteEndpoint: meetingUri(room.meeting), sessionContext: inv.sessionContext ?? '', ...(joined.processedOfferId && { acceptedContentId: joined.processedOfferId }) }
       app.emitResource({ rel: 'audioVideoInvitation', href: app.href(`/communication/invitations/${inv.id}`) }, 'updated', negotiationRes(app, inv))
       await joined.connected
       room.sources.set(app.id, sources)

@@ -8,6 +8,7 @@ import { appOf, input, sendRes, type Ctx, type RouteConfig } from '../http/serve
 import { invitationRes } from '../pool/render'
 import { APPS_ROOT } from '../pool/application'
 import { limited } from './communication'
+import { readMultipartOffer } from '../sfb/dialect'
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
 const importances = ['Normal', 'Urgent', 'Emergency']
@@ -41,10 +42,12 @@ export function registerMeetingJoins(server: FastifyInstance, ctx: Ctx): void {
     if (!c) throw new SimError(404, 'ConversationNotFound', 'The conversation does not exist.')
     const { props, links } = input(req, ['json', 'xml'])
     const offerHref = links.mediaOffer ?? str(props.mediaoffer)
-    const offer = offerHref ? decodeDataUrl(offerHref, 'application/sdp') : undefined
-    if (!offer || !/^v=0\r?\n/.test(offer)) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
+    // an SfB 2015 pool takes its clients' multipart/alternative offers here too ([MS-SIPRE] 3.15.4.1), as startAudioVideo does
+    const multipart = offerHref && ctx.world.media === 'sfb2015' ? readMultipartOffer(offerHref) : null
+    const offer = multipart?.body ?? (offerHref ? decodeDataUrl(offerHref, 'application/sdp') : undefined)
+    if (!offer || (!multipart && !/^v=0\r?\n/.test(offer))) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
     if (!ctx.world.joins.roomOf(app, c)) throw new SimError(409, undefined, 'addAudioVideo is simulated on online meetings only.', 'Conflict')
-    const inv = ctx.world.meetingMedia.add(app, c, offer, limited(props.operationid, 'operationId', 50, false), limited(props.sessioncontext, 'sessionContext', 50, false))
+    const inv = ctx.world.meetingMedia.add(app, c, offer, limited(props.operationid, 'operationId', 50, false), limited(props.sessioncontext, 'sessionContext', 50, false), multipart?.contentType)
     reply.header('Location', app.href(`/communication/invitations/${inv.id}`))
     return sendRes(req, reply, invitationRes(app, inv), 201)
   })
