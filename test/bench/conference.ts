@@ -62,7 +62,7 @@ async function simulatorProcess(n: number): Promise<{ url: string; stop(): void;
 }
 
 /** CPU seconds used so far by a process and its children (tsx runs the simulator in a child node). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
     const own = (Number(fields[11]) + Number(fields[12])) / 100

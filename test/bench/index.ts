@@ -3,6 +3,7 @@ import { browserBench } from './browser'
 import { channelBench } from './channel'
 import { conferenceBench } from './conference'
 import { footprintBench } from './footprint'
+import { mediaBridgeBench } from './media-bridge'
 import { parsingBench } from './parsing'
 import { printTable, writeResults, type Row } from './report'
 import { soakBench } from './soak'
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   parsing: parsingBench,
   channel: channelBench,
   conference: conferenceBench,
+  'media-bridge': () => mediaBridgeBench(),
   // not in the default run: `npm run bench -- soak` (add --full for the working-day sizes)
   soak: soakBench,
 }

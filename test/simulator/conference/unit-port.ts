@@ -8,6 +8,8 @@ import type { Request } from './unit'
 export interface UnitPort {
   post(message: unknown): void
   onMessage(listener: (message: unknown) => void): void
+  /** the unit's process id when it runs as a process of its own (the bench reads its CPU time) */
+  readonly pid?: number
   /** the unit stopped (crashed, or was stopped): what waits on it fails */
   onStop(listener: (why: string) => void): void
   /** whether an answer on its way keeps this process alive (an idle unit does not) */
@@ -28,6 +30,7 @@ export function unitProcess(): UnitPort {
   }
   hold(false)
   return {
+    pid: child.pid,
     post: (m) => void child.send(m as never),
     onMessage: (f) => void child.on('message', f),
     onStop: (f) => {

@@ -88,6 +88,11 @@ export class MediaUnit {
     }
   }
 
+  /** The unit's process id while it runs as a process of its own (from source); undefined on a thread or before it starts. */
+  get pid(): number | undefined {
+    return this.#port?.pid
+  }
+
   /** Starts the unit ahead of the first conference (loading werift takes ~0.6 s of CPU); no-op when running. */
   start(): void {
     this.#running()
