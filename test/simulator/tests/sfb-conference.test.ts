@@ -90,7 +90,9 @@ describe('the conference unit in the sfb2015 dialect', () => {
     await expect.poll(() => a.videoFrom(201).frames, { timeout: 15_000, interval: 100 }).toBeGreaterThan(10)
     expect(b.plis).toBeGreaterThan(plisBefore)
     expect(a.videoFrom(201).idr).toBeGreaterThan(0)
-    expect(a.videoFrom(201).pacsi).toBe(a.videoFrom(201).frames) // one PACSI packet before every frame (or one fewer, mid-frame start)
+    // X-H264UC as Bob sent it: a PACSI packet before every frame (one more or fewer: the route opened, or the count ran, mid-frame)
+    const bobs = a.videoFrom(201)
+    expect(Math.abs(bobs.pacsi - bobs.frames)).toBeLessThanOrEqual(1)
     expect(a.video.every((h) => h.payloadType === 122)).toBe(true)
     expect(a.videoFrom(301).packets).toBe(0) // Carol's video was not asked for
     expect([b.video.length, c.video.length]).toEqual([0, 0])
