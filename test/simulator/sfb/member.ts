@@ -12,7 +12,7 @@ import { readSfbSdp } from '../../../main/media-bridge/sfb-read'
 import { writeSfbSdp } from '../../../main/media-bridge/sfb-write'
 import type { MediaOfferBody } from './dialect'
 import { ice6Part } from './endpoint'
-import { alawToLinear, mulawToLinear, mulawTone, toneAmplitude } from './g711'
+import { alawToLinear, linearToAlaw, mulawToLinear, mulawTone, toneAmplitude } from './g711'
 import { videoSourceRequest } from './vsr'
 
 type Kind = 'audio' | 'video'
@@ -36,9 +36,9 @@ interface Section {
 
 /**
  * Offers (single ICE-19 SDP, or multipart with the ICE-6 fallback first) or answers the unit's offer with audio
- * (G.722 9 and PCMU 0, SfB's order) and, with `video`, X-H264UC 122; RTCP on component 2 unless `mux`. It sends
- * PCMU only (the tone at `hz`), and with video a frame every 66 ms, each led by a PACSI packet, an IDR when a
- * PLI asked for one.
+ * (G.722 9 and PCMU 0, SfB's order; PCMA 8 instead of PCMU with `pcma`) and, with `video`, X-H264UC 122; RTCP on
+ * component 2 unless `mux`. It sends G.711 only (the tone at `hz`), and with video a frame every 66 ms, each led
+ * by a PACSI packet, an IDR when a PLI asked for one.
  */
 export class SfbMember {
   readonly audio: Heard[] = []
@@ -52,7 +52,7 @@ export class SfbMember {
 
   constructor(
     readonly tag: string,
-    readonly options: { video?: boolean; mux?: boolean; mki?: number } = {},
+    readonly options: { video?: boolean; mux?: boolean; mki?: number; pcma?: boolean } = {},
   ) {
     const kinds: Kind[] = options.video ? ['audio', 'video'] : ['audio']
     for (const kind of kinds) {
@@ -121,14 +121,15 @@ export class SfbMember {
     return writeSfbSdp({ sections: written }).sdp
   }
 
-  /** Sends a tone at `hz` as PCMU, 20 ms (160 samples) per packet, until close(). */
+  /** Sends a tone at `hz` as PCMU (PCMA with `pcma`), 20 ms (160 samples) per packet, until close(). */
   sendTone(hz: number): void {
     let seq = Math.floor(Math.random() * 0xffff)
     let sample = 0
     this.#timers.push(
       setInterval(() => {
-        const header = new RtpHeader({ version: 2, payloadType: 0, sequenceNumber: seq, timestamp: sample, ssrc: this.ssrc, marker: sample === 0 })
-        this.#section('audio').leg.sendRtp(new RtpPacket(header, mulawTone(hz, sample, 160)).serialize())
+        const header = new RtpHeader({ version: 2, payloadType: this.options.pcma ? 8 : 0, sequenceNumber: seq, timestamp: sample, ssrc: this.ssrc, marker: sample === 0 })
+        const payload = this.options.pcma ? Buffer.from(Array.from({ length: 160 }, (_, i) => linearToAlaw(8000 * Math.sin((2 * Math.PI * hz * (sample + i)) / 8000)))) : mulawTone(hz, sample, 160)
+        this.#section('audio').leg.sendRtp(new RtpPacket(header, payload).serialize())
         seq = (seq + 1) & 0xffff
         sample += 160
       }, 20),
@@ -179,7 +180,7 @@ export class SfbMember {
   }
 
   #written(s: Section, local: PoolLegLocal): SfbLegSection {
-    const codecs: BridgeCodec[] = s.kind === 'audio' ? ['G722', 'PCMU'] : ['H264']
+    const codecs: BridgeCodec[] = s.kind === 'audio' ? ['G722', this.options.pcma ? 'PCMA' : 'PCMU'] : ['H264']
     return { kind: s.kind, codecs, ssrcs: s.ssrcs, ice: local.ice, candidates: local.candidates, rtcpMux: !!this.options.mux, key: s.key }
   }
 

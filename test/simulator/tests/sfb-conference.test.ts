@@ -26,7 +26,7 @@ function sfbUnit(): MediaUnit {
 describe('the conference unit in the sfb2015 dialect', () => {
   it('three SfB clients hear each other mixed, and get a member’s X-H264UC video only after asking for it', { timeout: 90_000 }, async () => {
     const conf = sfbUnit().open('c1')
-    const [a, b, c] = [new SfbMember('alice', { video: true }), new SfbMember('bob', { video: true, mki: 1 }), new SfbMember('carol', { video: true, mux: true })]
+    const [a, b, c] = [new SfbMember('alice', { video: true }), new SfbMember('bob', { video: true, mki: 1 }), new SfbMember('carol', { video: true, mux: true, pcma: true })]
     open.unshift(a, b, c, { close: () => conf.close() })
 
     // Alice escalates with a multipart body: the unit takes the ICE-19 part and names it
@@ -57,7 +57,7 @@ describe('the conference unit in the sfb2015 dialect', () => {
     ])
     await (await o.complete(await b.answer(o.offer))).connected
 
-    // Carol offers a plain ICE-19 SDP with rtcp-mux: both offered it, so the answer muxes (component 1 only)
+    // Carol offers a plain ICE-19 SDP with rtcp-mux and PCMA: both offered mux, so the answer muxes (component 1 only)
     const offerC = await c.offer()
     const joinedC = await conf.joinWithOffer('carol', offerC.body, msi(3), offerC.contentType)
     expect(joinedC.processedOfferId).toBeNull()
@@ -78,7 +78,9 @@ describe('the conference unit in the sfb2015 dialect', () => {
     const hears = (m: SfbMember, others: number[], own: number) => others.every((hz) => m.toneLevel(hz) > 4000) && m.toneLevel(own) < 500
     await expect.poll(() => hears(a, [tones.bob, tones.carol], tones.alice) && hears(b, [tones.alice, tones.carol], tones.bob) && hears(c, [tones.alice, tones.bob], tones.carol), { timeout: 20_000, interval: 200 }).toBe(true)
     expect(new Set(a.audio.slice(-10).flatMap((h) => h.csrc))).toEqual(new Set([200, 300]))
-    expect(a.audio.every((h) => h.payloadType === 0)).toBe(true) // PCMU back, as Alice sends
+    // each gets the mix in the law it sends: PCMU to Alice, PCMA to Carol (Carol's A-law voice reached Alice as μ-law)
+    expect(a.audio.every((h) => h.payloadType === 0)).toBe(true)
+    expect(c.audio.every((h) => h.payloadType === 8)).toBe(true)
 
     // everyone has been sending video for a while: nobody asked, so nobody got any
     await new Promise((r) => setTimeout(r, 1500))
