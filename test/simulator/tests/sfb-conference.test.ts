@@ -98,6 +98,14 @@ describe('the conference unit in the sfb2015 dialect', () => {
     expect(a.video.every((h) => h.payloadType === 122)).toBe(true)
     expect(a.videoFrom(301).packets).toBe(0) // Carol's video was not asked for
     expect([b.video.length, c.video.length]).toEqual([0, 0])
+
+    // muted on the server (muteAudio), Bob's voice reaches nobody; unmuted, it is back; Carol gone, she is out of the mix
+    conf.setMuted('bob', 'audio', true)
+    await expect.poll(() => a.toneLevel(tones.bob, 10) < 500 && c.toneLevel(tones.bob, 10) < 500 && a.toneLevel(tones.carol, 10) > 4000, { timeout: 10_000, interval: 100 }).toBe(true)
+    conf.setMuted('bob', 'audio', false)
+    await expect.poll(() => a.toneLevel(tones.bob, 10) > 4000, { timeout: 10_000, interval: 100 }).toBe(true)
+    await conf.leave('carol')
+    await expect.poll(() => a.toneLevel(tones.carol, 10) < 500 && a.toneLevel(tones.bob, 10) > 4000 && b.toneLevel(tones.alice, 10) > 4000, { timeout: 10_000, interval: 100 }).toBe(true)
   })
 
   it('refuses what an AVMCU refuses with typed reasons: a DTLS-only offer, no codec in common, ICE version 6 only', { timeout: 60_000 }, async () => {
