@@ -67,11 +67,11 @@ export class AudioMixer {
     m.queue = []
   }
 
-  /** One plain RTP packet from member `id`'s audio section. */
+  /** One plain RTP packet from member `id`'s audio section; one that does not parse as RTP is dropped. */
   receive(id: string, plain: Buffer): void {
     const m = this.#members.get(id)
-    if (!m) return
-    const packet = RtpPacket.deSerialize(plain)
+    const packet = m && parseRtp(plain)
+    if (!m || !packet) return
     const codec = m.codecs.get(packet.header.payloadType)
     if (codec === 'PCMU' || codec === 'PCMA' || codec === 'G722') m.sends = codec
     if (m.muted) return
@@ -136,4 +136,14 @@ export class AudioMixer {
 function payloadTypeOf(m: MixerMember, codec: BridgeCodec): number | undefined {
   for (const [pt, c] of m.codecs) if (c === codec) return pt
   return undefined
+}
+
+/** RFC 3550 5.1 bytes as a werift packet, or null when they are not RTP (a member's bytes must not stop the unit). */
+export function parseRtp(plain: Buffer): RtpPacket | null {
+  try {
+    const packet = RtpPacket.deSerialize(plain)
+    return packet.header.version === 2 && packet.payload ? packet : null
+  } catch {
+    return null
+  }
 }

@@ -1,9 +1,9 @@
 // The conference unit's video in the sfb2015 dialect: a member's video goes to another only after that one's video
 // source request (VSR) asks for it by MSI ([MS-RTP]; ../shared/sfb-media.md), each requested source on an SSRC of
 // its own from the unit's x-ssrc-range toward the receiver, with the source's MSI as CSRC.
-import { RtpPacket } from 'werift'
 import { hasPli } from '../../../main/media-bridge/relay'
 import { requestedSources } from '../sfb/vsr'
+import { parseRtp } from './sfb-mixer'
 
 export interface VideoMember {
   id: string
@@ -53,11 +53,11 @@ export class VideoRouter {
     return [...(this.#members.get(id)?.requested.keys() ?? [])]
   }
 
-  /** One plain RTP packet from member `id`'s video section. */
+  /** One plain RTP packet from member `id`'s video section; one that does not parse as RTP is dropped. */
   receive(id: string, plain: Buffer): void {
     const from = this.#members.get(id)
-    if (!from) return
-    const packet = RtpPacket.deSerialize(plain)
+    const packet = from && parseRtp(plain)
+    if (!from || !packet) return
     from.sendingSsrc = packet.header.ssrc
     if (from.muted) return
     for (const to of this.#members.values()) {
