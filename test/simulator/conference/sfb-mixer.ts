@@ -8,6 +8,8 @@ import { alawToLinear, linearToAlaw, linearToMulaw, mulawToLinear } from '../sfb
 const frameSamples = 160
 /** frames kept per member between ticks (200 ms): a member's burst is played out, not piled up */
 const maxQueued = 10
+/** how long after its last packet a member still counts as talking (three packets of 20 ms) */
+const talkingMs = 60
 
 export interface MixerMember {
   id: string
@@ -24,9 +26,13 @@ export interface MixerMember {
 interface Mixed extends MixerMember {
   queue: Int16Array[]
   seq: number
+  /** the RTP timestamp toward the member at `since`: it then follows the clock, 160 a frame (RFC 3550 5.1), silence included */
   timestamp: number
-  /** whether the previous tick sent the member a packet (the next one after silence has the marker, RFC 3551 4.1) */
-  talking: boolean
+  since: number
+  /** the clock frame of the last packet sent to the member (the next one after a gap of silence has the marker, RFC 3551 4.1) */
+  lastFrame: number
+  /** when the member's voice last came in (performance.now()), as G.711 or as G.722 */
+  heardAt: number
   /** the codec the member sends: what it gets back */
   sends?: BridgeCodec
   muted: boolean
@@ -40,18 +46,19 @@ const g711: Partial<Record<BridgeCodec, { decode(b: number): number; encode(s: n
 /**
  * Every 20 ms, each member gets the sum of the others' latest frames in the G.711 law it sends (PCMU or PCMA),
  * from the unit's SSRC toward it, the CSRCs naming who is in it; nobody hears themself. Mixing needs decoding:
- * this unit decodes G.711 only. G.722 is passed through unmixed where there is nothing to mix (one other
- * member, the escalated P2P call); with more it is counted in `unmixed` and not heard, a limit of this
- * simulator, not of a real AVMCU (it mixes G.722: avmcu-answer.txt lists it). CN and DTMF are not mixed.
+ * this unit decodes G.711 only. G.722 is passed through unmixed to each member for whom nobody else is talking
+ * (always in the escalated two-person call); while someone else talks it is counted in `unmixed` and not heard,
+ * a limit of this simulator, not of a real AVMCU (it mixes G.722: avmcu-answer.txt lists it). CN and DTMF are not mixed.
  */
 export class AudioMixer {
   readonly #members = new Map<string, Mixed>()
   #timer: NodeJS.Timeout | null = null
-  /** G.722 packets not heard: more than one other member, which this unit cannot mix */
+  /** G.722 packets a member did not hear because someone else talked meanwhile (this unit cannot mix G.722) */
   unmixed = 0
 
   add(member: MixerMember): void {
-    this.#members.set(member.id, { ...member, queue: [], seq: Math.floor(Math.random() * 0xffff), timestamp: Math.floor(Math.random() * 0xffffffff), talking: false, muted: false })
+    const random = (n: number) => Math.floor(Math.random() * n)
+    this.#members.set(member.id, { ...member, queue: [], seq: random(0xffff), timestamp: random(0xffffffff), since: performance.now(), lastFrame: -2, heardAt: -Infinity, muted: false })
     this.#timer ??= setInterval(() => this.#tick(), 20)
   }
 
@@ -76,6 +83,7 @@ export class AudioMixer {
     if (codec === 'PCMU' || codec === 'PCMA' || codec === 'G722') m.sends = codec
     if (m.muted) return
     const law = codec && g711[codec]
+    if (law || codec === 'G722') m.heardAt = performance.now()
     if (law) {
       const samples = new Int16Array(packet.payload.length)
       for (let i = 0; i < samples.length; i++) samples[i] = law.decode(packet.payload[i]!)
@@ -90,11 +98,14 @@ export class AudioMixer {
   }
 
   #passThrough(from: Mixed, packet: RtpPacket): void {
-    const others = [...this.#members.values()].filter((m) => m !== from)
-    const to = others[0]
-    const pt = to && payloadTypeOf(to, 'G722')
-    if (others.length !== 1 || pt === undefined) return void this.unmixed++
-    this.#send(to!, pt, packet.payload, [from.msi])
+    const now = performance.now()
+    for (const to of this.#members.values()) {
+      if (to === from) continue
+      const pt = payloadTypeOf(to, 'G722')
+      const othersTalking = [...this.#members.values()].some((m) => m !== to && m !== from && now - m.heardAt < talkingMs)
+      if (pt === undefined || othersTalking) this.unmixed++
+      else this.#send(to, pt, packet.payload, [from.msi])
+    }
   }
 
   #tick(): void {
@@ -107,11 +118,7 @@ export class AudioMixer {
       const heard = [...frames].filter(([id]) => id !== to.id)
       const codec = to.sends === 'PCMU' || to.sends === 'PCMA' ? to.sends : (['PCMU', 'PCMA'] as const).find((c) => payloadTypeOf(to, c) !== undefined)
       const pt = codec && payloadTypeOf(to, codec)
-      if (heard.length === 0 || pt === undefined) {
-        to.talking = false
-        to.timestamp = (to.timestamp + frameSamples) >>> 0 // RTP time goes on through silence (RFC 3550 5.1)
-        continue
-      }
+      if (heard.length === 0 || pt === undefined) continue
       const length = Math.max(...heard.map(([, f]) => f.length))
       const payload = Buffer.alloc(length)
       const law = g711[codec!]!
@@ -124,11 +131,15 @@ export class AudioMixer {
     }
   }
 
+  /**
+   * One frame to `to`, stamped with the 20 ms frame of the clock it falls in, or the next one when that went already (a
+   * late tick meeting a passed-through packet, a burst): mixed and passed-through frames share one timeline, never backwards.
+   */
   #send(to: Mixed, payloadType: number, payload: Buffer, csrc: number[]): void {
-    const header = new RtpHeader({ version: 2, payloadType, sequenceNumber: to.seq, timestamp: to.timestamp, ssrc: to.ssrc, marker: !to.talking, csrc })
+    const frame = Math.max(Math.round((performance.now() - to.since) / 20), to.lastFrame + 1)
+    const header = new RtpHeader({ version: 2, payloadType, sequenceNumber: to.seq, timestamp: (to.timestamp + frame * frameSamples) >>> 0, ssrc: to.ssrc, marker: to.lastFrame !== frame - 1, csrc })
     to.seq = (to.seq + 1) & 0xffff
-    to.timestamp = (to.timestamp + frameSamples) >>> 0
-    to.talking = true
+    to.lastFrame = frame
     to.send(new RtpPacket(header, payload).serialize())
   }
 }

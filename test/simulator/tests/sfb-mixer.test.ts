@@ -1,5 +1,5 @@
 // The sfb2015 conference unit's audio mixer alone: who hears whom, in which law, with which CSRCs; G.722 passed
-// through between two members and counted as unheard with more; bytes that are not RTP dropped.
+// through to whoever hears nobody else and counted as unheard otherwise; bytes that are not RTP dropped.
 import { afterEach, describe, expect, it } from 'vitest'
 import { RtpHeader, RtpPacket } from 'werift'
 import type { BridgeCodec } from '../../../main/media-bridge/codecs'
@@ -35,21 +35,35 @@ describe('the sfb2015 unit’s audio mixer', () => {
     expect(c.got[0]!.header.marker).toBe(true) // the first packet after silence (RFC 3551 4.1)
   })
 
-  it('passes G.722 through between two members and counts it as unheard with three; drops bytes that are not RTP', async () => {
+  it('passes G.722 through to whoever hears nobody else, one timeline with the mix; counts it unheard while someone else talks', async () => {
     mixer = new AudioMixer()
     const [a, b, c] = [member('a', 100), member('b', 200), member('c', 300)]
+    for (const m of [a, b, c]) m.add()
+    const g722 = Buffer.alloc(160, 0x42)
+    mixer.receive('a', rtp(9, g722, 1))
+    mixer.receive('a', rtp(9, g722, 2)) // a burst: the next frame, not the same one
+    for (const to of [b, c]) expect(to.got.map((p) => [p.header.payloadType, p.header.csrc, p.payload.equals(g722)])).toEqual([[9, [100], true], [9, [100], true]])
+    expect((b.got[1]!.header.timestamp - b.got[0]!.header.timestamp) >>> 0).toBe(160)
+    expect(mixer.unmixed).toBe(0)
+    // Carol talks (G.711): Bob hears her mix, and Alice's G.722 no longer reaches him; Carol still gets it, nobody else talks for her
+    mixer.receive('c', rtp(0, mulawTone(1000, 0, 160)))
+    mixer.receive('a', rtp(9, g722, 3))
+    expect(mixer.unmixed).toBe(1)
+    expect(c.got).toHaveLength(3)
+    await ticks(2)
+    expect(b.got.slice(2).map((p) => [p.header.payloadType, p.header.csrc])).toEqual([[0, [300]]])
+    expect((b.got[2]!.header.timestamp - b.got[1]!.header.timestamp) >>> 0).toBeGreaterThan(0) // one timeline, forwards
+    expect((b.got[2]!.header.timestamp - b.got[1]!.header.timestamp) >>> 0).toBeLessThan(160 * 20)
+  })
+
+  it('drops bytes that are not RTP and goes on mixing', async () => {
+    mixer = new AudioMixer()
+    const [a, b] = [member('a', 100), member('b', 200)]
     a.add()
     b.add()
-    const g722 = Buffer.alloc(160, 0x42)
-    mixer.receive('a', rtp(9, g722))
-    expect(b.got.map((p) => [p.header.payloadType, p.header.csrc, p.payload.equals(g722)])).toEqual([[9, [100], true]])
-    c.add()
-    mixer.receive('a', rtp(9, g722, 2))
-    expect(mixer.unmixed).toBe(1)
-    expect(b.got).toHaveLength(1)
     for (const junk of [Buffer.alloc(3), Buffer.from([0x8f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])]) expect(() => mixer.receive('b', junk)).not.toThrow()
     mixer.receive('b', rtp(0, mulawTone(1000, 0, 160)))
     await ticks(2)
-    expect(a.got.map((p) => p.header.csrc)).toEqual([[200]]) // the mix goes on after the junk
+    expect(a.got.map((p) => p.header.csrc)).toEqual([[200]])
   })
 })
