@@ -1,6 +1,7 @@
 // What an SfB 2015 conference unit (AVMCU) refuses of a join offer, before any media is set up.
 import { parseMediaBody, type MediaPart } from '../../../main/media-bridge/body'
-import { readSfbSdp, type SfbMediaSection } from '../../../main/media-bridge/sfb-read'
+import { chooseOfferPart, type ChosenPart } from '../../../main/media-bridge/choose-part'
+import type { SfbMediaSection } from '../../../main/media-bridge/sfb-read'
 import type { Reason } from '../http/errors'
 import { MediaNegotiationError } from './mcu'
 
@@ -32,10 +33,9 @@ export function sfbRefusal(offer: string, contentType = 'application/sdp'): Unit
   } catch {
     return new UnitRefusal({ code: 'RemoteFailure', subcode: 'InvalidMediaDescription', message: 'The conference could not read the media description.' })
   }
-  // the unit answers the ICE-19 part, the last one ([MS-SIPRE] 3.15.4.1)
   let audio: SfbMediaSection | undefined
   try {
-    audio = readSfbSdp(parts.at(-1)!.sdp).sections.find((s) => s.kind === 'audio' && s.port !== 0)
+    audio = avmcuPart(parts).session.sections.find((s) => s.kind === 'audio' && s.port !== 0)
   } catch {
     audio = undefined
   }
@@ -46,4 +46,21 @@ export function sfbRefusal(offer: string, contentType = 'application/sdp'): Unit
   if (!names.some((n) => avmcuAudio.has(n.toLowerCase())))
     return new UnitRefusal({ code: 'RemoteFailure', subcode: 'MediaNegotiationFailure', message: `CodecMismatch: the conference has no audio codec in common with the offer (it offered ${names.join(', ') || 'none'}).` })
   return null
+}
+
+/**
+ * The part of an offer the unit answers: the SfB ICE-19 part over the ICE-6 fallback ([MS-SIPRE] 3.15.4.1, as
+ * chooseOfferPart ranks them), never a WebRTC part (DTLS, which an AVMCU does not speak) while the body has another,
+ * as in Parley's own offers, an SfB part beside a WebRTC one. A WebRTC part alone is returned, to be refused for
+ * its encryption. Throws MediaRefusal (InvalidMediaOffer) when no part is SDP.
+ */
+export function avmcuPart(parts: MediaPart[]): ChosenPart {
+  const first = chooseOfferPart(parts)
+  if (first.dialect !== 'webrtc') return first
+  try {
+    const other = chooseOfferPart(parts.filter((p) => p !== first.part))
+    return other.dialect === 'webrtc' ? first : other
+  } catch {
+    return first
+  }
 }

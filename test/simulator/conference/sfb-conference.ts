@@ -1,7 +1,6 @@
 // The conference unit in the sfb2015 dialect: per member, SfB-dialect legs (the bridge's PoolLeg: ICE-19 per
 // component, SDES-SRTP), joined by the audio mixer (sfb-mixer.ts) and the video router (sfb-video.ts).
 import { parseMediaBody } from '../../../main/media-bridge/body'
-import { chooseOfferPart } from '../../../main/media-bridge/choose-part'
 import type { BridgeCodec } from '../../../main/media-bridge/codecs'
 import type { SfbLegSection } from '../../../main/media-bridge/leg'
 import { planBridge, type BridgePlan, type PlannedSection } from '../../../main/media-bridge/plan'
@@ -12,7 +11,7 @@ import { readSfbSdp } from '../../../main/media-bridge/sfb-read'
 import { writeSfbSdp } from '../../../main/media-bridge/sfb-write'
 import type { Kind, MediaSources } from './forwarding'
 import { MediaNegotiationError, type ConferenceMedia } from './mcu'
-import { UnitRefusal } from './sfb-admission'
+import { avmcuPart, UnitRefusal } from './sfb-admission'
 import { AudioMixer } from './sfb-mixer'
 import { VideoRouter } from './sfb-video'
 
@@ -41,15 +40,15 @@ export class SfbConference implements ConferenceMedia {
   constructor(readonly id: string) {}
 
   /**
-   * A member offers (escalateAudioVideo, addAudioVideo): the ICE-19 part of a multipart body or the plain SDP
-   * (`offerType` its Content-Type), answered as the AVMCU does (avmcu-answer.txt): SDES key per section tagged
+   * A member offers (escalateAudioVideo, addAudioVideo): the SfB ICE-19 part of a multipart body (avmcuPart) or the
+   * plain SDP (`offerType` its Content-Type), answered as the AVMCU does (avmcu-answer.txt): SDES key per section tagged
    * as the offer's, RTCP on component 2 unless the offer muxed, the MSI in a=x-source-streamid. Video without
    * X-H264UC is answered with port 0; an offer the unit cannot take throws UnitRefusal.
    */
   async joinWithOffer(id: string, offer: string, sources: MediaSources, offerType = 'application/sdp'): ReturnType<ConferenceMedia['joinWithOffer']> {
-    let chosen: ReturnType<typeof chooseOfferPart>
+    let chosen: ReturnType<typeof avmcuPart>
     try {
-      chosen = chooseOfferPart(parseMediaBody(offer, offerType).parts)
+      chosen = avmcuPart(parseMediaBody(offer, offerType).parts)
     } catch (e) {
       throw refusalOf(e)
     }

@@ -2,7 +2,7 @@
 // multipart) and by answering the unit's offer hear each other through SDES-SRTP over ICE-19, and see a member's
 // video only after asking for it (VSR).
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseMediaBody } from '../../../main/media-bridge/body'
+import { parseMediaBody, writeMultipartAlternative } from '../../../main/media-bridge/body'
 import { readSfbSdp } from '../../../main/media-bridge/sfb-read'
 import { MediaNegotiationError } from '../conference/mcu'
 import { UnitRefusal } from '../conference/sfb-admission'
@@ -126,6 +126,24 @@ describe('the conference unit in the sfb2015 dialect', () => {
     const fallback = parseMediaBody(body.body, body.contentType).parts[0]!.sdp
     const reason = await refusal(fallback)
     expect(reason).toMatchObject({ code: 'RemoteFailure', subcode: 'MediaNegotiationFailure', message: expect.stringMatching(/^UnsupportedMedia: .*ICE version 6/) })
+  })
+
+  it('takes the SfB part of a body that also carries a WebRTC part (Parley’s own offers) and names it', { timeout: 60_000 }, async () => {
+    const conf = sfbUnit().open('c1')
+    const [sfb, webrtc] = [new SfbMember('parley'), new TestPeer('parley')]
+    open.unshift(sfb, webrtc, { close: () => conf.close() })
+    const body = writeMultipartAlternative(
+      [
+        { contentId: '<sfb@parley.test>', fallback: false, sdp: (await sfb.offer()).body },
+        { contentId: '<webrtc@parley.test>', fallback: false, sdp: await webrtc.offer(0) },
+      ],
+      'parley-boundary',
+    )
+    const joined = await conf.joinWithOffer('parley', body.body, msi(1), body.contentType)
+    expect(joined.processedOfferId).toBe('<sfb@parley.test>')
+    expect(readSfbSdp(joined.answer).sections[0]!.keys).toHaveLength(1)
+    await sfb.answered(joined.answer)
+    await joined.connected
   })
 
   it('refuses an answer to its offer that has no SDES key, and a WebRTC conference is unchanged beside it', { timeout: 60_000 }, async () => {
