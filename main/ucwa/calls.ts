@@ -5,6 +5,7 @@ import type { CallSnapshot, CallState } from '../../preload/contract'
 import { CallBook, shortId } from './call/book'
 import { snapshot, type Call } from './call/call'
 import type { CallContext } from './call/context'
+import type { Conversation } from './call/conversation'
 import { decline, leave } from './call/ending'
 import { EscalationFlow } from './call/escalation-flow'
 import { describe } from './log'
@@ -65,6 +66,16 @@ export class CallEngine {
   get(id: string): CallSnapshot | undefined {
     const c = this.#book.get(id)
     return c && snapshot(c)
+  }
+
+  /** The conversation a live call is in (chats.ts adds messaging to it). NotFound once the call ended. */
+  conversationOf(id: string): Conversation {
+    return this.#book.need(id).conversation
+  }
+
+  /** The live call in the conversation at `href` (conversation_ref.md), if there is one. */
+  callIn(href: string | undefined): string | undefined {
+    return this.#book.byConversation(href)?.id
   }
 
   /** startAudioVideo_ref.md: our offer to `to` (sip: or bare address). Throws UcwaError when the pool refuses it. */
