@@ -163,6 +163,21 @@ describe.each(['embedded', 'link-only'] as const)('chats over the contract (%s e
   }, 60_000)
 })
 
+it('a session lost with a chat in it ends the chat with the typed reason; signing out leaves the next person no chats', async () => {
+  sim = await startSimulator({ events: 'link-only' })
+  const [alice, bob] = [await user('alice'), await user('bob')]
+  const mine = await alice.req('chats.start', { to: 'bob@contoso.test', text: 'hi' })
+  await expect.poll(() => bob.only()?.state, poll).toBe('invited')
+  await bob.req('chats.accept', { chatId: bob.only()!.id })
+  await expect.poll(() => alice.chats.get(mine.id)?.state, poll).toBe('connected')
+  sim.control.expireApplication('alice@contoso.test')
+  await expect.poll(() => alice.chats.get(mine.id)?.state, poll).toBe('ended')
+  expect(alice.chats.get(mine.id)!.ended).toMatchObject({ code: expect.any(String), message: expect.stringMatching(/ended/) })
+  await expect(alice.req('chats.send', { chatId: mine.id, text: 'still there?' })).rejects.toMatchObject({ code: 'Conflict' })
+  await bob.req('session.signOut')
+  expect(await bob.req('chats.list')).toEqual([])
+}, 40_000)
+
 it('typing in a conference is not taken for a member leaving the roster', async () => {
   sim = await startSimulator({ events: 'link-only' })
   const [a, b, c] = [await engineUser(sim, 'alice', cleanup), await engineUser(sim, 'bob', cleanup), await engineUser(sim, 'carol', cleanup)]
