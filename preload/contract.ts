@@ -204,10 +204,15 @@ export const ChatSnapshot = v.object({
   lastActivity: v.number(),
 })
 export type ChatSnapshot = v.InferOutput<typeof ChatSnapshot>
+/** a conversation of an earlier session, kept with the call history: who, when, how many messages (never their text) */
+export const PastConversation = v.object({ id: v.string(), remote: Person, conference: v.boolean(), startedAt: v.number(), lastActivity: v.number(), messages: v.number() })
+export type PastConversation = v.InferOutput<typeof PastConversation>
 /** what a person types: one message, at most 8 kB (Skype for Business clients refuse longer ones) */
 const ChatText = v.pipe(v.string(), v.minLength(1, 'Type a message'), v.maxLength(8000))
 const chatRequests = {
   'chats.list': { input: NoInput, output: v.array(ChatSnapshot) },
+  /** the signed-in account's last conversations (this session's and earlier ones), newest first */
+  'chats.recent': { input: NoInput, output: v.array(PastConversation) },
   /** startMessaging with the first message */
   'chats.start': { input: v.strictObject({ to: SipAddress, text: ChatText }), output: ChatSnapshot },
   /** addMessaging to a live call's conversation (its chat, if there is one already) */
@@ -227,6 +232,8 @@ const chatRequests = {
 } as const
 const chatEvents = {
   'chats.changed': ChatSnapshot,
+  /** the signed-in account's last conversations changed (a sign-in read them, a chat was saved) */
+  'chats.past': v.array(PastConversation),
 } as const
 // ── end of conversations and instant messages ─────────────────────────────────────────────────────────────────────
 

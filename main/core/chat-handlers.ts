@@ -2,7 +2,8 @@
 import type { ChatEngine } from '../ucwa/chats'
 import type { Handlers } from './dispatcher'
 
-type ChatHandlers = Pick<Handlers, Extract<keyof Handlers, `chats.${string}`>>
+/** chats.recent reads the call history's file: core.ts answers it */
+type ChatHandlers = Pick<Handlers, Exclude<Extract<keyof Handlers, `chats.${string}`>, 'chats.recent'>>
 
 export function chatHandlers(chats: ChatEngine): ChatHandlers {
   return {

@@ -6,6 +6,7 @@ import type { TokenStore } from '../credentials/token-store'
 import { CallEngine } from '../ucwa/calls'
 import { ChatEngine } from '../ucwa/chats'
 import { chatHandlers } from './chat-handlers'
+import { ConversationRecorder } from './conversation-record'
 import { UcwaClient } from '../ucwa/client'
 import type { ChannelOptions } from '../ucwa/event-channel'
 import type { Format } from '../ucwa/http'
@@ -123,8 +124,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const owner = historyOwner()
       if (owner === null && client.state === 'reconnecting') return
       const before = JSON.stringify(history.current)
+      const pastBefore = JSON.stringify(history.conversations)
       await history.open(owner).catch((e) => log('could not read the call history', e))
       if (JSON.stringify(history.current) !== before) events.emit('history.changed', history.current)
+      if (JSON.stringify(history.conversations) !== pastBefore) events.emit('chats.past', history.conversations)
     })
   })
   calls.onChange((s) => {
@@ -137,6 +140,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         ),
       )
     }
+  })
+  // the last conversations, kept with the call history (issue #21)
+  const conversations = new ConversationRecorder()
+  chats.onChange((s) => {
+    const past = conversations.observe(s)
+    if (!past) return
+    historyOpen = historyOpen.then(() =>
+      history.addConversation(past).then(
+        () => events.emit('chats.past', history.conversations),
+        (e) => log('could not save the conversation history', e),
+      ),
+    )
   })
   client.on('saved', (s) => void memory.setSession(s).catch((e) => log('could not save the session', e)))
   calls.onChange((s) => events.emit('calls.changed', s))
@@ -236,6 +251,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
       ...chatHandlers(chats),
+      'chats.recent': async () => (await historyOpen, history.conversations),
     },
     (method, e) => log(`request ${method} failed`, e),
   )

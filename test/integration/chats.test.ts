@@ -2,6 +2,9 @@
 // chats.changed events) against the simulator: a chat without a call, accepted or declined, unread counts, a failed
 // delivery and its retry, typing, messaging added to a call (both sides in the call's conversation), a call started
 // from a chat, each chat going on after the hang-up, and typing in a conference not taken for a member leaving.
+import { mkdtemp, readFile, readdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../main/core/core'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
@@ -20,8 +23,8 @@ afterEach(async () => {
 
 const poll = { timeout: 15_000 }
 
-async function user(name: string) {
-  const core: Core = await createCore({ host: 'browser', version: '1', tokenStore: new MemoryTokenStore(), settingsFile: null, clockIntervalMs: 60_000, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+async function user(name: string, historyDir: string | null = null) {
+  const core: Core = await createCore({ host: 'browser', version: '1', tokenStore: new MemoryTokenStore(), settingsFile: null, historyDir, clockIntervalMs: 60_000, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
   cleanup.push(() => core.close())
   weriftRenderer(core, name)
   const chats = new Map<string, ChatSnapshot>()
@@ -176,6 +179,31 @@ it('a session lost with a chat in it ends the chat with the typed reason; signin
   await expect(alice.req('chats.send', { chatId: mine.id, text: 'still there?' })).rejects.toMatchObject({ code: 'Conflict' })
   await bob.req('session.signOut')
   expect(await bob.req('chats.list')).toEqual([])
+}, 40_000)
+
+it('the last conversations are kept with the call history: who, when and how many messages, never the text; a restart lists them', async () => {
+  sim = await startSimulator()
+  const dir = await mkdtemp(join(tmpdir(), 'parley-chats-'))
+  const [alice, bob] = [await user('alice', dir), await user('bob')]
+  const mine = await alice.req('chats.start', { to: 'bob@contoso.test', text: 'secret plans' })
+  await expect.poll(() => bob.only()?.state, poll).toBe('invited')
+  await bob.req('chats.accept', { chatId: bob.only()!.id })
+  await expect.poll(() => bob.only()?.state, poll).toBe('connected')
+  await bob.req('chats.send', { chatId: bob.only()!.id, text: 'tell me more' })
+  await expect.poll(() => alice.chats.get(mine.id)?.messages.length, poll).toBe(2)
+  await expect.poll(async () => (await alice.req('chats.recent')).map((c) => c.messages), poll).toEqual([2])
+  await alice.core.close()
+
+  const again = await user('alice', dir)
+  const recent = await again.req('chats.recent')
+  expect(recent).toEqual([{ id: mine.id, remote: { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' }, conference: false, startedAt: mine.startedAt, lastActivity: expect.any(Number), messages: 2 }])
+  expect(await again.req('chats.list')).toEqual([]) // the chats themselves were the session's
+  const files = await readdir(dir)
+  const text = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('')
+  expect(text).toContain('sip:bob@contoso.test')
+  expect(text).not.toMatch(/secret plans|tell me more/)
+  await again.req('session.signOut')
+  expect(await again.req('chats.recent')).toEqual([]) // nobody signed in: nobody's conversations
 }, 40_000)
 
 it('typing in a conference is not taken for a member leaving the roster', async () => {

@@ -2,7 +2,11 @@
 // with its message and unread count, accepted; replies both ways; typing; a failed delivery shown with Retry; hostile
 // HTML shown inert; a Web Notification in browser mode only while the page is not focused and I am not Busy.
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { CallHistoryStore } from '../../main/core/call-history'
 import type { Core } from '../../main/core/core'
 import { link } from '../../main/ucwa/resource'
 import { useSessionStore } from '../../renderer/src/stores/session'
@@ -137,4 +141,24 @@ describe('chats in the window', () => {
     await expect.poll(async () => (await flushPromises(), texts(app).at(-1)), poll).toBe('incoming while looking delivered')
     expect(shown).toEqual([{ title: 'Bob Brennan', body: 'first' }])
   }, 60_000)
+
+  it('conversations of earlier sessions are listed from the call history; one opens a new chat with that person', async () => {
+    sim = await startSimulator()
+    const dir = await mkdtemp(join(tmpdir(), 'parley-chats-'))
+    const saved = new CallHistoryStore(dir)
+    await saved.open('sip:alice@contoso.test')
+    const at = new Date(2026, 10, 20, 9, 30).getTime()
+    await saved.addConversation({ id: 'old', remote: { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' }, conference: false, startedAt: at, lastActivity: at, messages: 3 })
+    core = await testCore({ historyDir: dir })
+    const app = await mountApp(core)
+    expect(app.find('[data-testid=chats-earlier]').exists()).toBe(false) // nobody signed in: nobody's conversations
+    await useSessionStore().signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })
+    await expect.poll(see(app, '[data-testid=chats-earlier]'), poll).toBe(true)
+    const row = app.get('[data-testid=chats-earlier] button')
+    expect(row.text()).toMatch(/^Bob Brennan\s*3 messages · \S+/)
+    await row.trigger('click')
+    await flushPromises()
+    expect(app.get('[data-testid=chat-panel]').attributes('data-state')).toBe('draft')
+    expect(app.get('[data-testid=chat-panel] h2').text()).toBe('Bob Brennan')
+  }, 30_000)
 })

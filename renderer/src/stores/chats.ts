@@ -2,7 +2,7 @@
 // counts, and in browser mode a Web Notification for a new message while the page is not focused.
 import { defineStore } from 'pinia'
 import { messageAlert, newIncoming, quietFor } from '../../../preload/chat-alerts'
-import type { ChatSnapshot } from '../../../preload/contract'
+import type { ChatSnapshot, PastConversation } from '../../../preload/contract'
 import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
 import { useAppStore } from './app'
@@ -30,6 +30,8 @@ export const useChatsStore = defineStore('chats', {
     openId: null as string | null,
     draft: null as Draft | null,
     error: null as string | null,
+    /** the account's last conversations, this session's and earlier ones (kept with the call history) */
+    past: [] as PastConversation[],
   }),
   getters: {
     open: (s) => (s.openId ? (s.chats[s.openId] ?? null) : null),
@@ -37,16 +39,20 @@ export const useChatsStore = defineStore('chats', {
     recent: (s) => Object.values(s.chats).sort((a, b) => b.lastActivity - a.lastActivity).slice(0, RECENT_CHATS),
     unread: (s) => Object.values(s.chats).reduce((n, c) => n + c.unread, 0),
     invitations: (s) => Object.values(s.chats).filter((c) => c.state === 'invited'),
+    /** conversations of earlier sessions (none of this session's chats), newest first */
+    earlier: (s) => s.past.filter((p) => !s.chats[p.id]).slice(0, RECENT_CHATS),
   },
   actions: {
     async start() {
       api().on('chats.changed', (c) => this.apply(c))
+      api().on('chats.past', (past) => (this.past = past))
       api().on('session.changed', (s) => {
         if (s.state !== 'signed-out') return
         this.$reset() // the next person to sign in sees none of these
         known.clear()
       })
       for (const c of await api().invoke('chats.list')) this.apply(c, false)
+      this.past = await api().invoke('chats.recent').catch(() => this.past)
       window.addEventListener('focus', () => void this.read())
     },
     apply(c: ChatSnapshot, alert = true) {
