@@ -78,15 +78,18 @@ export class CallEngine {
     return this.#book.byConversation(href)?.id
   }
 
-  /** startAudioVideo_ref.md: our offer to `to` (sip: or bare address). Throws UcwaError when the pool refuses it. */
-  async start(to: string, subject = ''): Promise<CallSnapshot> {
+  /**
+   * startAudioVideo_ref.md: our offer to `to` (sip: or bare address); `addAudioVideo`: that link of a conversation
+   * with a chat instead (addAudioVideo_ref.md, same body), so the call joins it. Throws UcwaError when the pool refuses.
+   */
+  async start(to: string, subject = '', addAudioVideo?: string): Promise<CallSnapshot> {
     const uri = to.startsWith('sip:') ? to : `sip:${to}`
     const { client, media, book } = this.#ctx
     const call = book.add({ invitation: outgoingInvitation(), remote: { name: to.replace(/^sip:/, ''), uri }, subject, state: 'preparing' })
     try {
       const offer = await Promise.race([media.createOffer(call.id, 'call'), call.ended])
       if (offer === null || call.machine.state !== 'preparing') return snapshot(call) // ended meanwhile
-      const inv = await client.http.post(client.communicationLink('startAudioVideo'), {
+      const inv = await client.http.post(addAudioVideo ?? client.communicationLink('startAudioVideo'), {
         to: uri,
         subject: subject || undefined,
         operationId: call.operationId,

@@ -138,15 +138,26 @@ export class ChatEngine {
     await chat.messaging.stop()
   }
 
-  /** Audio/video with the chat's person (startAudioVideo_ref.md); the chat goes on beside the call and after it. */
+  /**
+   * Audio/video with the chat's person: added to the chat's conversation (addAudioVideo_ref.md) while its pool offers
+   * that, else a call of its own (startAudioVideo_ref.md); either way the chat goes on beside the call and after it.
+   */
   async call(id: string): Promise<CallSnapshot> {
     const chat = this.#need(id)
     const live = this.#callOf(chat)
     if (live) throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'AlreadyExists', message: 'This conversation is already in a call.' })
-    const call = await this.calls.start(chat.remote.uri)
+    const call = await this.calls.start(chat.remote.uri, '', await this.#addAudioVideo(chat))
     chat.callId = call.id
     this.#changed(chat)
     return call
+  }
+
+  /** the conversation's addAudioVideo link, for a two-party chat going on; none when the pool offers none */
+  async #addAudioVideo(chat: Chat): Promise<string | undefined> {
+    const href = chat.messaging.conversationHref
+    if (!href || chat.conversation.conferenced || chat.messaging.machine.state !== 'connected') return undefined
+    const audioVideo = link(await this.client.http.get(href), 'audioVideo')
+    return audioVideo ? link(await this.client.http.get(audioVideo), 'addAudioVideo') : undefined
   }
 
   /** Signed out: the chats were this person's; the next one to sign in starts with none. */

@@ -142,27 +142,36 @@ describe.each(['embedded', 'link-only'] as const)('chats over the contract (%s e
     expect(alice.chats.get(mine.id)!.callId).toBeUndefined()
   }, 60_000)
 
-  it('chat → video → chat: a call started from the chat shows beside it, and the chat goes on after the hang-up', async () => {
+  it('chat → video → chat: the call is added to the chat\'s conversation on both sides (addAudioVideo) and the chat goes on after the hang-up', async () => {
     sim = await startSimulator({ events })
     const [alice, bob] = [await user('alice'), await user('bob')]
     const mine = await alice.req('chats.start', { to: 'bob@contoso.test', text: 'call?' })
     await expect.poll(() => bob.only()?.state, poll).toBe('invited')
-    await bob.req('chats.accept', { chatId: bob.only()!.id })
+    const theirs = bob.only()!
+    await bob.req('chats.accept', { chatId: theirs.id })
     await expect.poll(() => alice.chats.get(mine.id)?.state, poll).toBe('connected')
 
-    const call = await alice.req('chats.call', { chatId: mine.id })
-    expect(call.remote.uri).toBe('sip:bob@contoso.test')
-    await expect.poll(() => alice.chats.get(mine.id)?.callId, poll).toBe(call.id)
-    await expect(alice.req('chats.call', { chatId: mine.id })).rejects.toMatchObject({ code: 'Conflict', subcode: 'AlreadyExists' })
-    await expect.poll(() => [...bob.calls.values()].find((c) => c.state === 'ringing'), poll).toBeTruthy()
-    await bob.req('calls.accept', { callId: [...bob.calls.values()].find((c) => c.state === 'ringing')!.id })
-    await expect.poll(() => alice.calls.get(call.id)?.state, poll).toBe('connected')
-    await alice.req('chats.send', { chatId: mine.id, text: 'during the call' })
-    await alice.req('calls.hangUp', { callId: call.id })
-    await expect.poll(() => alice.calls.get(call.id)?.state, poll).toBe('ended')
-    expect(alice.chats.get(mine.id)!.callId).toBeUndefined()
-    await alice.req('chats.send', { chatId: mine.id, text: 'after the call' })
-    await expect.poll(() => bob.texts(bob.only()!.id), poll).toEqual(['incoming call? delivered', 'incoming during the call delivered', 'incoming after the call delivered'])
+    for (const round of [1, 2]) {
+      const call = await alice.req('chats.call', { chatId: mine.id })
+      expect(call.remote.uri).toBe('sip:bob@contoso.test')
+      await expect.poll(() => alice.chats.get(mine.id)?.callId, poll).toBe(call.id)
+      await expect(alice.req('chats.call', { chatId: mine.id })).rejects.toMatchObject({ code: 'Conflict', subcode: 'AlreadyExists' })
+      await expect.poll(() => [...bob.calls.values()].find((c) => c.state === 'ringing'), poll).toBeTruthy()
+      const ringing = [...bob.calls.values()].find((c) => c.state === 'ringing')!
+      expect(ringing.remote).toEqual({ name: 'Alice Ahlberg', uri: 'sip:alice@contoso.test' })
+      // the same conversation on Bob's side too: his chat names the call ringing in it
+      await expect.poll(() => bob.chats.get(theirs.id)?.callId, poll).toBe(ringing.id)
+      await bob.req('calls.accept', { callId: ringing.id })
+      await expect.poll(() => alice.calls.get(call.id)?.state, poll).toBe('connected')
+      await alice.req('chats.send', { chatId: mine.id, text: `during call ${round}` })
+      await alice.req('calls.hangUp', { callId: call.id })
+      await expect.poll(() => bob.calls.get(ringing.id)?.state, poll).toBe('ended')
+      expect(alice.chats.get(mine.id)!.callId).toBeUndefined()
+      await expect.poll(() => bob.chats.get(theirs.id)?.callId, poll).toBeUndefined()
+      await alice.req('chats.send', { chatId: mine.id, text: `after call ${round}` })
+    }
+    await expect.poll(() => bob.texts(theirs.id), poll).toEqual(['incoming call? delivered', 'incoming during call 1 delivered', 'incoming after call 1 delivered', 'incoming during call 2 delivered', 'incoming after call 2 delivered'])
+    expect([alice.chats.get(mine.id)!.state, bob.chats.get(theirs.id)!.state]).toEqual(['connected', 'connected'])
   }, 60_000)
 })
 

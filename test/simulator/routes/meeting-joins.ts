@@ -43,8 +43,10 @@ export function registerMeetingJoins(server: FastifyInstance, ctx: Ctx): void {
     const offerHref = links.mediaOffer ?? str(props.mediaoffer)
     const offer = offerHref ? decodeDataUrl(offerHref, 'application/sdp') : undefined
     if (!offer || !/^v=0\r?\n/.test(offer)) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
-    if (!ctx.world.joins.roomOf(app, c)) throw new SimError(409, undefined, 'addAudioVideo is simulated on online meetings only.', 'Conflict')
-    const inv = ctx.world.meetingMedia.add(app, c, offer, limited(props.operationid, 'operationId', 50, false), limited(props.sessioncontext, 'sessionContext', 50, false))
+    const operationId = limited(props.operationid, 'operationId', 50, false)
+    const sessionContext = limited(props.sessioncontext, 'sessionContext', 50, false)
+    // not a meeting: a two-party conversation with a chat, whose other side rings (issue #21)
+    const inv = ctx.world.joins.roomOf(app, c) ? ctx.world.meetingMedia.add(app, c, offer, operationId, sessionContext) : ctx.world.calls.addTo(app, c, ctx.world.messaging.peerOf(c), { offer, operationId, sessionContext })
     reply.header('Location', app.href(`/communication/invitations/${inv.id}`))
     return sendRes(req, reply, invitationRes(app, inv), 201)
   })
