@@ -75,6 +75,11 @@ export const useChatsStore = defineStore('chats', {
       this.draft = null
       void this.read()
     },
+    /** the newest chat with unread messages (from the top bar, whatever view is shown) */
+    showUnread() {
+      const c = this.recent.find((x) => x.unread)
+      if (c) this.show(c.id)
+    },
     /** a chat with this person: the live one if there is one, else a draft whose first message starts it */
     chatWith(uri: string, name: string) {
       const going = this.recent.find((c) => c.remote.uri === uri && c.state !== 'ended' && !c.conference)
