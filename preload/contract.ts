@@ -234,6 +234,8 @@ const chatEvents = {
   'chats.changed': ChatSnapshot,
   /** the signed-in account's last conversations changed (a sign-in read them, a chat was saved) */
   'chats.past': v.array(PastConversation),
+  /** a new-message notification was clicked: the window shows that chat */
+  'chats.open': v.object({ chatId: v.string() }),
 } as const
 // ── end of conversations and instant messages ─────────────────────────────────────────────────────────────────────
 

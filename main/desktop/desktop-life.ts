@@ -57,7 +57,12 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
     log: o.log,
   })
 
-  const messageAlerts = new MessageAlerts({ notifier: new ElectronNotifier(toasts), focused: () => !!o.window()?.isFocused(), availability: () => core.availability(), focus: show })
+  const messageAlerts = new MessageAlerts({
+    notifier: new ElectronNotifier(toasts),
+    focused: () => !!o.window()?.isFocused(),
+    availability: () => core.availability(),
+    open: (chatId) => (show(), core.events.emit('chats.open', { chatId })),
+  })
   const state: DesktopState = new DesktopState(core, (c) => alerts.update(c), () => redraw(), (c) => messageAlerts.update(c))
   const tray = new AppTray(
     o.iconsDir,

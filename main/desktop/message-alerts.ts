@@ -1,5 +1,5 @@
 // A notification for a new chat message while the window is not focused (issue #21); Busy and Do not disturb keep
-// it quiet. Clicking it shows the window. The text goes through notification-text.ts like every alert's.
+// it quiet. Clicking it shows the window with that chat. The text goes through notification-text.ts like every alert's.
 import { messageAlert, newIncoming, quietFor } from '../../preload/chat-alerts'
 import type { Availability, ChatSnapshot } from '../../preload/contract'
 import type { Notifier } from './incoming-alerts'
@@ -9,7 +9,8 @@ export interface MessageAlertDeps {
   /** the main window has the focus: the person sees the message already */
   focused(): boolean
   availability(): Availability
-  focus(): void
+  /** the notification was clicked: the window comes forward with that chat */
+  open(chatId: string): void
 }
 
 export class MessageAlerts {
@@ -25,6 +26,6 @@ export class MessageAlerts {
     const fresh = newIncoming(chat, known)
     const last = fresh.at(-1)
     if (!last || this.deps.focused() || quietFor(this.deps.availability())) return
-    this.deps.notifier.info(messageAlert(chat, last), { open: () => this.deps.focus() })
+    this.deps.notifier.info(messageAlert(chat, last), { open: () => this.deps.open(chat.id) })
   }
 }

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CallHistoryStore } from '../../main/core/call-history'
 import type { Core } from '../../main/core/core'
 import { link } from '../../main/ucwa/resource'
+import { useChatsStore } from '../../renderer/src/stores/chats'
 import { useSessionStore } from '../../renderer/src/stores/session'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { chatUser, type ChatUser } from '../support/chat-user'
@@ -109,6 +110,12 @@ describe('chats in the window', () => {
     for (const a of body.findAll('a')) await a.trigger('click')
     expect(opened.mock.calls).toEqual([['https://ok.example/', '_blank', 'noopener,noreferrer']])
     expect((window as unknown as { pwned?: number }).pwned).toBeUndefined()
+    // the desktop app's notification for it was clicked: main asks the window to show that chat
+    await app.get('[data-testid=chat-panel] button[aria-label="Close the chat panel"]').trigger('click')
+    expect(app.find('[data-testid=chat-panel]').exists()).toBe(false)
+    core!.events.emit('chats.open', { chatId: useChatsStore().recent[0]!.id })
+    await flushPromises()
+    expect(app.get('[data-testid=chat-panel] h2').text()).toBe('Bob Brennan')
   }, 60_000)
 
   it('a Web Notification for a new message in browser mode while the page is not focused; none while Busy', async () => {

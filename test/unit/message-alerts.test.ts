@@ -33,7 +33,7 @@ function setup(o: { focused?: boolean; availability?: Availability } = {}) {
     notifier: { info: (a, on) => (shown.push(`${a.id} ${a.title}: ${a.body}`), on.open()) },
     focused: () => state.focused,
     availability: () => state.availability,
-    focus: () => shown.push('focus'),
+    open: (chatId) => shown.push(`open ${chatId}`),
   })
   return { alerts, shown, state }
 }
@@ -45,7 +45,7 @@ describe('new-message notifications', () => {
     t.alerts.update(chat('c1', [msg('m1', 'Got a minute?')])) // the same snapshot again (a status change): nothing new
     t.alerts.update(chat('c1', [msg('m1', 'Got a minute?'), msg('m2', 'mine', 'outgoing')]))
     t.alerts.update(chat('c1', [msg('m1', 'Got a minute?'), msg('m2', 'mine', 'outgoing'), msg('m3', 'Sure')]))
-    expect(t.shown).toEqual(['chat-c1 Bob Brennan: Got a minute?', 'focus', 'chat-c1 Bob Brennan: Sure', 'focus'])
+    expect(t.shown).toEqual(['chat-c1 Bob Brennan: Got a minute?', 'open c1', 'chat-c1 Bob Brennan: Sure', 'open c1'])
   })
 
   it('silent while the window has the focus, and in Busy or Do not disturb; messages seen then do not come back later', () => {
@@ -55,7 +55,7 @@ describe('new-message notifications', () => {
       expect(t.shown).toEqual([])
       Object.assign(t.state, { focused: false, availability: 'Online' })
       t.alerts.update(chat('c1', [msg('m1', 'hello'), msg('m2', 'again')]))
-      expect(t.shown).toEqual(['chat-c1 Bob Brennan: again', 'focus'])
+      expect(t.shown).toEqual(['chat-c1 Bob Brennan: again', 'open c1'])
     }
   })
 

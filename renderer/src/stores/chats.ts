@@ -46,6 +46,7 @@ export const useChatsStore = defineStore('chats', {
     async start() {
       api().on('chats.changed', (c) => this.apply(c))
       api().on('chats.past', (past) => (this.past = past))
+      api().on('chats.open', ({ chatId }) => this.show(chatId)) // its notification was clicked (desktop app)
       api().on('session.changed', (s) => {
         if (s.state !== 'signed-out') return
         this.$reset() // the next person to sign in sees none of these
