@@ -3,6 +3,7 @@
 // A chat outlives its call: hanging up ends audio/video, not the conversation's messaging (SendAnIM.md).
 import { randomUUID } from 'node:crypto'
 import type { CallSnapshot, ChatMessage, ChatSnapshot, Person } from '../../preload/contract'
+import { chatSnapshot, incomingCount, type Chat } from './chat'
 import type { CallEngine } from './calls'
 import { Conversation } from './call/conversation'
 import type { UcwaClient } from './client'
@@ -13,20 +14,6 @@ import { Messaging, type MessagingOptions } from './messaging'
 import { link, prop, type Resource } from './resource'
 import { onSessionLoss } from './session-loss'
 
-interface Chat {
-  readonly id: string
-  readonly conversation: Conversation
-  readonly messaging: Messaging
-  readonly direction: ChatSnapshot['direction']
-  remote: Person
-  readonly startedAt: number
-  /** incoming messages the person has seen */
-  seen: number
-  /** the call started from this chat (chat → video): shown beside it while it lasts */
-  callId?: string
-  /** the call the last snapshot named: a call starting or ending changes the chat's snapshot too */
-  shownCall?: string
-}
 
 export interface ChatEngineOptions {
   now?: () => number
@@ -127,7 +114,7 @@ export class ChatEngine {
   /** The person saw the chat: no unread messages left in it. */
   markRead(id: string): void {
     const chat = this.#need(id)
-    chat.seen = incoming(chat.messaging.snapshot().messages)
+    chat.seen = incomingCount(chat.messaging.snapshot().messages)
     this.#changed(chat)
   }
 
@@ -258,37 +245,14 @@ export class ChatEngine {
     return live(this.calls.callIn(chat.messaging.conversationHref)) ?? live(chat.callId)
   }
 
+  #snapshot(chat: Chat): ChatSnapshot {
+    const callId = this.#callOf(chat)
+    chat.shownCall = callId
+    return chatSnapshot(chat, callId)
+  }
+
   #changed(chat: Chat): void {
     const s = this.#snapshot(chat)
     for (const l of this.#listeners) l(s)
   }
-
-  #snapshot(chat: Chat): ChatSnapshot {
-    const m = chat.messaging.snapshot()
-    // an address I typed gets the pool's name for it once that person writes or types
-    if (chat.remote.name === chat.remote.uri.replace(/^sip:/, '')) {
-      const named = [...m.messages.map((x) => x.author), ...m.typing].find((p) => p.uri === chat.remote.uri && p.name)
-      if (named) chat.remote = { ...named }
-    }
-    const callId = this.#callOf(chat)
-    chat.shownCall = callId
-    return {
-      id: chat.id,
-      state: m.state,
-      direction: chat.direction,
-      remote: { ...chat.remote },
-      messages: m.messages,
-      typing: m.typing,
-      unread: Math.max(0, incoming(m.messages) - chat.seen),
-      ...(callId && { callId }),
-      conference: chat.conversation.conferenced,
-      ...(m.ended && { ended: m.ended }),
-      startedAt: chat.startedAt,
-      lastActivity: m.messages.at(-1)?.time ?? chat.startedAt,
-    }
-  }
-}
-
-function incoming(messages: ChatMessage[]): number {
-  return messages.filter((x) => x.direction === 'incoming').length
 }
