@@ -118,12 +118,14 @@ describe('chats in the window', () => {
     expect(app.get('[data-testid=chat-panel] h2').text()).toBe('Bob Brennan')
   }, 60_000)
 
-  it('a Web Notification for a new message in browser mode while the page is not focused; none while Busy', async () => {
+  it('a Web Notification for a new message in browser mode (permission asked once) while the page is not focused; none while Busy', async () => {
     const shown: Array<{ title: string; body?: string }> = []
     vi.stubGlobal(
       'Notification',
       class {
-        static permission = 'granted'
+        // not asked yet: the first new message asks the person, who allows it
+        static permission = 'default'
+        static requestPermission = async () => (this.permission = 'granted')
         onclick: (() => void) | null = null
         constructor(title: string, o: { body?: string }) {
           shown.push({ title, body: o.body })

@@ -66,10 +66,15 @@ export const useChatsStore = defineStore('chats', {
     notify(c: ChatSnapshot) {
       const last = c.messages.filter((m) => m.direction === 'incoming').at(-1)
       if (!last || useAppStore().info?.host !== 'browser' || document.hasFocus() || quietFor(useSessionStore().availability)) return
-      if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return
+      if (typeof Notification === 'undefined' || Notification.permission === 'denied') return
       const a = messageAlert(c, last)
-      const n = new Notification(a.title, { body: a.body, tag: a.id })
-      n.onclick = () => (window.focus(), this.show(c.id))
+      const show = () => {
+        const n = new Notification(a.title, { body: a.body, tag: a.id })
+        n.onclick = () => (window.focus(), this.show(c.id))
+      }
+      // the browser asks the person once (as for an incoming call's notification, media/alerts.ts)
+      if (Notification.permission === 'granted') show()
+      else void Notification.requestPermission().then((p) => p === 'granted' && show())
     },
     show(id: string) {
       this.openId = id
