@@ -24,7 +24,7 @@ export class Conversation {
   audioVideo?: Call
   /** the messaging modality, once a chat is started, invited or added here; its events are routed by chats.ts */
   messaging?: Messaging
-  /** the modalities whose events this conversation routes itself (roster now; messaging next) */
+  /** the modalities whose events this conversation routes itself (the roster; messaging's go through chats.ts) */
   readonly modalities: Modality[]
 
   constructor(http: Pick<UcwaHttp, 'get' | 'post'>, changed: () => void) {
