@@ -23,8 +23,8 @@ afterEach(async () => {
 
 const poll = { timeout: 15_000 }
 
-async function user(name: string, historyDir: string | null = null) {
-  const core: Core = await createCore({ host: 'browser', version: '1', tokenStore: new MemoryTokenStore(), settingsFile: null, historyDir, clockIntervalMs: 60_000, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+async function user(name: string, historyDir: string | null = null, format?: 'xml') {
+  const core: Core = await createCore({ host: 'browser', version: '1', tokenStore: new MemoryTokenStore(), settingsFile: null, historyDir, clockIntervalMs: 60_000, ucwa: { format, channel: { backoff: { baseMs: 5, capMs: 50 } } } })
   cleanup.push(() => core.close())
   weriftRenderer(core, name)
   const chats = new Map<string, ChatSnapshot>()
@@ -174,6 +174,26 @@ describe.each(['embedded', 'link-only'] as const)('chats over the contract (%s e
     expect([alice.chats.get(mine.id)!.state, bob.chats.get(theirs.id)!.state]).toEqual(['connected', 'connected'])
   }, 60_000)
 })
+
+it('in XML: a chat, its typing and replies, and audio/video added to it, read from XML resources and link-only events', async () => {
+  sim = await startSimulator({ events: 'link-only' })
+  const [alice, bob] = [await user('alice', null, 'xml'), await user('bob', null, 'xml')]
+  const mine = await alice.req('chats.start', { to: 'bob@contoso.test', text: 'xml?' })
+  await expect.poll(() => bob.only()?.state, poll).toBe('invited')
+  const theirs = bob.only()!
+  expect(theirs.remote).toEqual({ name: 'Alice Ahlberg', uri: 'sip:alice@contoso.test' })
+  await bob.req('chats.accept', { chatId: theirs.id })
+  await expect.poll(() => alice.chats.get(mine.id)?.state, poll).toBe('connected')
+  await bob.req('chats.typing', { chatId: theirs.id })
+  await expect.poll(() => alice.chats.get(mine.id)?.typing.map((p) => p.uri), poll).toEqual(['sip:bob@contoso.test'])
+  await bob.req('chats.send', { chatId: theirs.id, text: 'yes, see https://example.com' })
+  await expect.poll(() => alice.texts(mine.id), poll).toEqual(['outgoing xml? delivered', 'incoming yes, see https://example.com delivered'])
+  const call = await alice.req('chats.call', { chatId: mine.id })
+  await expect.poll(() => bob.chats.get(theirs.id)?.callId, poll).toBeTruthy()
+  await alice.req('calls.hangUp', { callId: call.id })
+  await expect.poll(() => bob.chats.get(theirs.id)?.callId, poll).toBeUndefined()
+  expect(bob.chats.get(theirs.id)!.state).toBe('connected')
+}, 40_000)
 
 it('a session lost with a chat in it ends the chat with the typed reason; signing out leaves the next person no chats', async () => {
   sim = await startSimulator({ events: 'link-only' })
