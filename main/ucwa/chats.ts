@@ -42,7 +42,12 @@ export class ChatEngine {
     this.#now = options.now ?? Date.now
     client.eventResources.read(Messaging.reads)
     client.on('events', (list) => this.#onEvents(list))
-    calls.onChange(() => {
+    // a call starting or ending in a chat's conversation changes the chat's snapshot (its callId); other changes do not
+    const seen = new Set<string>()
+    calls.onChange((call) => {
+      if (seen.has(call.id) && call.state !== 'ended') return
+      if (call.state === 'ended') seen.delete(call.id)
+      else seen.add(call.id)
       for (const chat of this.#chats.values()) if (this.#callOf(chat) !== chat.shownCall) this.#changed(chat)
     })
     onSessionLoss(client, (reason) => {
@@ -241,7 +246,10 @@ export class ChatEngine {
 
   /** the live call in the chat's conversation, or the one started from it (an ending call is still listed while it ends) */
   #callOf(chat: Chat): string | undefined {
-    const live = (id: string | undefined) => (id && this.calls.get(id)?.state !== 'ended' && this.calls.get(id) ? id : undefined)
+    const live = (id: string | undefined) => {
+      const state = id ? this.calls.get(id)?.state : undefined
+      return state && state !== 'ended' ? id : undefined
+    }
     return live(this.calls.callIn(chat.messaging.conversationHref)) ?? live(chat.callId)
   }
 
