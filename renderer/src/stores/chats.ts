@@ -38,7 +38,6 @@ export const useChatsStore = defineStore('chats', {
     /** newest activity first, at most RECENT_CHATS */
     recent: (s) => Object.values(s.chats).sort((a, b) => b.lastActivity - a.lastActivity).slice(0, RECENT_CHATS),
     unread: (s) => Object.values(s.chats).reduce((n, c) => n + c.unread, 0),
-    invitations: (s) => Object.values(s.chats).filter((c) => c.state === 'invited'),
     /** conversations of earlier sessions (none of this session's chats), newest first */
     earlier: (s) => s.past.filter((p) => !s.chats[p.id]).slice(0, RECENT_CHATS),
   },
@@ -58,7 +57,8 @@ export const useChatsStore = defineStore('chats', {
     },
     apply(c: ChatSnapshot, alert = true) {
       this.chats[c.id] = c
-      const fresh = newIncoming(c, known.get(c.id) ?? known.set(c.id, new Set()).get(c.id)!)
+      if (!known.has(c.id)) known.set(c.id, new Set())
+      const fresh = newIncoming(c, known.get(c.id)!)
       if (c.id === this.openId && c.unread && document.hasFocus()) void this.read()
       if (alert && fresh.length) this.notify(c)
     },
