@@ -161,6 +161,84 @@ export const MediaRequest = v.object({
 })
 export type MediaRequest = v.InferOutput<typeof MediaRequest>
 
+// ── Conversations and instant messages (issue #21) ──────────────────────────────────────────────────────────────
+/** why something in a chat failed: UCWA's code and subcode (message_ref.md's reason, messagingInvitation's) */
+export const ChatFailure = v.object({ code: v.string(), subcode: v.optional(v.string()), message: v.optional(v.string()) })
+/** a message as shown: plain text, or HTML main sanitised (DOMPurify) with its text beside it */
+export const MessageContent = v.variant('format', [
+  v.object({ format: v.literal('text'), text: v.string() }),
+  v.object({ format: v.literal('html'), html: v.string(), text: v.string() }),
+])
+export const ChatMessage = v.object({
+  id: v.string(),
+  direction: v.picklist(['incoming', 'outgoing']),
+  author: Person,
+  /** ms since the epoch */
+  time: v.number(),
+  content: MessageContent,
+  status: v.picklist(['sending', 'delivered', 'failed']),
+  failure: v.optional(ChatFailure),
+})
+export type ChatMessage = v.InferOutput<typeof ChatMessage>
+/** the messaging modality's states (main/ucwa/messaging.ts) */
+export const ChatState = v.picklist(['idle', 'inviting', 'invited', 'connected', 'ended'])
+export const ChatSnapshot = v.object({
+  id: v.string(),
+  state: ChatState,
+  /** I started it, or I was invited */
+  direction: v.picklist(['outgoing', 'incoming']),
+  /** who the chat is with (the first other person; a conference's chat: its organiser's call remote) */
+  remote: Person,
+  messages: v.array(ChatMessage),
+  /** who is typing now (typingParticipants_ref.md) */
+  typing: v.array(Person),
+  /** incoming messages the person has not seen */
+  unread: v.number(),
+  /** the live call in the same conversation, or started from this chat */
+  callId: v.optional(v.string()),
+  conference: v.boolean(),
+  /** why it ended (declined, not answered, the other side left) */
+  ended: v.optional(ChatFailure),
+  /** when it started and when its last message came, ms since the epoch */
+  startedAt: v.number(),
+  lastActivity: v.number(),
+})
+export type ChatSnapshot = v.InferOutput<typeof ChatSnapshot>
+/** a conversation of an earlier session, kept with the call history: who, when, how many messages (never their text) */
+export const PastConversation = v.object({ id: v.string(), remote: Person, conference: v.boolean(), startedAt: v.number(), lastActivity: v.number(), messages: v.number() })
+export type PastConversation = v.InferOutput<typeof PastConversation>
+/** what a person types: one message, at most 8 kB (Skype for Business clients refuse longer ones) */
+const ChatText = v.pipe(v.string(), v.minLength(1, 'Type a message'), v.maxLength(8000))
+const chatRequests = {
+  'chats.list': { input: NoInput, output: v.array(ChatSnapshot) },
+  /** the signed-in account's last conversations (this session's and earlier ones), newest first */
+  'chats.recent': { input: NoInput, output: v.array(PastConversation) },
+  /** startMessaging with the first message */
+  'chats.start': { input: v.strictObject({ to: SipAddress, text: ChatText }), output: ChatSnapshot },
+  /** addMessaging to a live call's conversation (its chat, if there is one already) */
+  'chats.addToCall': { input: v.strictObject({ callId: Id, text: v.optional(ChatText) }), output: ChatSnapshot },
+  'chats.accept': { input: v.strictObject({ chatId: Id }), output: v.null() },
+  'chats.decline': { input: v.strictObject({ chatId: Id }), output: v.null() },
+  'chats.send': { input: v.strictObject({ chatId: Id, text: ChatText }), output: ChatMessage },
+  'chats.retry': { input: v.strictObject({ chatId: Id, messageId: Id }), output: v.null() },
+  /** the person is typing (main throttles setIsTyping as the page says) */
+  'chats.typing': { input: v.strictObject({ chatId: Id }), output: v.null() },
+  /** the person read the chat: its unread count goes to 0 */
+  'chats.markRead': { input: v.strictObject({ chatId: Id }), output: v.null() },
+  /** stopMessaging: the person closed the chat */
+  'chats.close': { input: v.strictObject({ chatId: Id }), output: v.null() },
+  /** audio/video with the chat's person from the chat; the chat goes on beside the call and after it */
+  'chats.call': { input: v.strictObject({ chatId: Id }), output: CallSnapshot },
+} as const
+const chatEvents = {
+  'chats.changed': ChatSnapshot,
+  /** the signed-in account's last conversations changed (a sign-in read them, a chat was saved) */
+  'chats.past': v.array(PastConversation),
+  /** a new-message notification was clicked: the window shows that chat */
+  'chats.open': v.object({ chatId: v.string() }),
+} as const
+// ── end of conversations and instant messages ─────────────────────────────────────────────────────────────────────
+
 const Sdp = v.pipe(v.string(), v.maxLength(200_000), v.startsWith('v=0'))
 
 export const contract = {
@@ -211,6 +289,7 @@ export const contract = {
     'update.restart': { input: NoInput, output: v.object({ restarted: v.boolean() }) },
     'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },
     'media.respond': { input: v.strictObject({ requestId: Id, sdp: v.optional(Sdp), error: v.optional(v.pipe(v.string(), v.maxLength(500))) }), output: v.null() },
+    ...chatRequests,
   },
   events: {
     'clock.tick': v.object({ now: v.number() }),
@@ -230,6 +309,7 @@ export const contract = {
     'deeplink.call': v.object({ to: v.string() }),
     /** from the tray, the app menu or the global shortcut (hang-up is done in main) */
     'app.command': v.object({ command: v.picklist(['toggle-mute']) }),
+    ...chatEvents,
   },
 } as const
 

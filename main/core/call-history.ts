@@ -3,16 +3,18 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as v from 'valibot'
-import { HistoryEntry, type CallHistory as History } from '../../preload/contract'
+import { HistoryEntry, PastConversation, type CallHistory as History } from '../../preload/contract'
 
-/** what is kept of one account: newest first, at most MAX_ENTRIES; missed calls after seenAt are unseen */
-const Stored = v.object({ entries: v.array(HistoryEntry), seenAt: v.number() })
+/** what is kept of one account: newest first, at most MAX_ENTRIES; missed calls after seenAt are unseen; the last
+ *  MAX_CONVERSATIONS conversations with messages (issue #21; files written before have none) */
+const Stored = v.object({ entries: v.array(HistoryEntry), seenAt: v.number(), conversations: v.optional(v.array(PastConversation), []) })
 type Stored = v.InferOutput<typeof Stored>
 export const MAX_ENTRIES = 200
+export const MAX_CONVERSATIONS = 50
 
 export class CallHistoryStore {
   #account: string | null = null
-  #data: Stored = { entries: [], seenAt: 0 }
+  #data: Stored = { entries: [], seenAt: 0, conversations: [] }
   #saving: Promise<void> = Promise.resolve()
 
   /** `dir`: the data folder's history folder; null keeps history in memory (tests, no data folder) */
@@ -22,7 +24,7 @@ export class CallHistoryStore {
   async open(account: string | null): Promise<void> {
     if (account === this.#account) return
     this.#account = account
-    this.#data = { entries: [], seenAt: 0 }
+    this.#data = { entries: [], seenAt: 0, conversations: [] }
     if (!account || !this.dir) return
     try {
       const parsed = v.safeParse(Stored, JSON.parse(await readFile(this.#file(account), 'utf8')))
@@ -43,6 +45,17 @@ export class CallHistoryStore {
     this.#data.entries = [entry, ...this.#data.entries.filter((e) => e.id !== entry.id)].slice(0, MAX_ENTRIES)
     await this.#save()
     return this.current
+  }
+
+  /** the account's last conversations, newest activity first */
+  get conversations(): PastConversation[] {
+    return this.#data.conversations
+  }
+
+  /** Adds or updates a conversation (by id) and saves. */
+  async addConversation(c: PastConversation): Promise<void> {
+    this.#data.conversations = [c, ...this.#data.conversations.filter((x) => x.id !== c.id)].sort((a, b) => b.lastActivity - a.lastActivity).slice(0, MAX_CONVERSATIONS)
+    await this.#save()
   }
 
   /** The person saw the history: missed calls so far stop counting. `now`: ms since the epoch. */

@@ -4,6 +4,9 @@ import type { UpdateStatus } from '../desktop/updater'
 import { UcwaError } from '../ucwa/errors'
 import type { TokenStore } from '../credentials/token-store'
 import { CallEngine } from '../ucwa/calls'
+import { ChatEngine } from '../ucwa/chats'
+import { chatHandlers } from './chat-handlers'
+import { ConversationRecorder } from './conversation-record'
 import { UcwaClient } from '../ucwa/client'
 import type { ChannelOptions } from '../ucwa/event-channel'
 import type { Format } from '../ucwa/http'
@@ -52,6 +55,8 @@ export interface Core {
   events: EventHub
   client: UcwaClient
   calls: CallEngine
+  /** the session's conversations with instant messages (issue #21) */
+  chats: ChatEngine
   /** resolves once a remembered session was resumed (or not) at start */
   ready: Promise<void>
   /** what the person chose as presence (do-not-disturb silences alerts) */
@@ -80,6 +85,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   })
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media, { log: (m) => log(m) }) // transitions, dropped and failed events
+  const chats = new ChatEngine(client, calls, { log: (m) => log(m) })
+  chats.onChange((s) => events.emit('chats.changed', s))
   const photos = new Photos(client)
   const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }), (m) => log(m))
 
@@ -117,8 +124,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const owner = historyOwner()
       if (owner === null && client.state === 'reconnecting') return
       const before = JSON.stringify(history.current)
+      const pastBefore = JSON.stringify(history.conversations)
       await history.open(owner).catch((e) => log('could not read the call history', e))
       if (JSON.stringify(history.current) !== before) events.emit('history.changed', history.current)
+      if (JSON.stringify(history.conversations) !== pastBefore) events.emit('chats.past', history.conversations)
     })
   })
   calls.onChange((s) => {
@@ -131,6 +140,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         ),
       )
     }
+  })
+  // the last conversations, kept with the call history (issue #21)
+  const conversations = new ConversationRecorder()
+  chats.onChange((s) => {
+    const past = conversations.observe(s)
+    if (!past) return
+    historyOpen = historyOpen.then(() =>
+      history.addConversation(past).then(
+        () => events.emit('chats.past', history.conversations),
+        (e) => log('could not save the conversation history', e),
+      ),
+    )
   })
   client.on('saved', (s) => void memory.setSession(s).catch((e) => log('could not save the session', e)))
   calls.onChange((s) => events.emit('calls.changed', s))
@@ -175,6 +196,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'session.signOut': async () => {
         for (const c of calls.list()) await calls.hangUp(c.id).catch(() => {})
         await client.signOut()
+        chats.clear() // the next person to sign in sees none of these chats
         photos.clear() // the next person to sign in sees their own people
         return sessionInfo()
       },
@@ -228,6 +250,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return h
       },
       'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
+      ...chatHandlers(chats),
+      'chats.recent': async () => (await historyOpen, history.conversations),
     },
     (method, e) => log(`request ${method} failed`, e),
   )
@@ -243,6 +267,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     client,
     calls,
+    chats,
     ready,
     availability: () => availability,
     async close() {

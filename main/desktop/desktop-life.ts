@@ -8,6 +8,7 @@ import { LINK_SCHEMES, linkFromArgv, type LinkInbox } from './deep-link'
 import { DesktopState, onTrayCommand } from './desktop-state'
 import { ElectronCallWindow, ElectronNotifier } from './electron-alerts'
 import { IncomingCallAlerts } from './incoming-alerts'
+import { MessageAlerts } from './message-alerts'
 import { alertFromArgv, ToastLinks } from './toast'
 import { AppTray } from './tray'
 import { followUpdateChannel } from './update-channel'
@@ -56,7 +57,13 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
     log: o.log,
   })
 
-  const state: DesktopState = new DesktopState(core, (c) => alerts.update(c), () => redraw())
+  const messageAlerts = new MessageAlerts({
+    notifier: new ElectronNotifier(toasts),
+    focused: () => !!o.window()?.isFocused(),
+    availability: () => core.availability(),
+    open: (chatId) => (show(), core.events.emit('chats.open', { chatId })),
+  })
+  const state: DesktopState = new DesktopState(core, (c) => alerts.update(c), () => redraw(), (c) => messageAlerts.update(c))
   const tray = new AppTray(
     o.iconsDir,
     (id) => onTrayCommand(id, core, state, { show, hide: () => o.window()?.hide(), quit: () => app.quit(), checkForUpdates: () => void updates.check() }),

@@ -1,6 +1,6 @@
 // What the desktop pieces need to know of the core (session, calls) and what a tray click does with it.
 // No Electron here: desktop-life.ts wires these to the real tray, window and app.
-import type { CallSnapshot, SessionInfo } from '../../preload/contract'
+import type { CallSnapshot, ChatSnapshot, SessionInfo } from '../../preload/contract'
 import type { Core } from '../core/core'
 import { localDispatch } from '../core/local-dispatch'
 import type { TrayMenuItem } from './tray-state'
@@ -12,9 +12,19 @@ export class DesktopState {
   readonly calls = new Map<string, CallSnapshot>()
   /** my presence, as the last presence.changed said */
   availability: MyAvailability = 'Online'
+  /** chat id → its unread messages (issue #21) */
+  readonly unread = new Map<string, number>()
 
-  constructor(core: Pick<Core, 'events'>, onCall: (c: CallSnapshot) => void, changed: () => void) {
+  constructor(core: Pick<Core, 'events'>, onCall: (c: CallSnapshot) => void, changed: () => void, onChat: (c: ChatSnapshot) => void = () => {}) {
     core.events.subscribe((name, payload) => {
+      if (name === 'chats.changed') {
+        const c = payload as ChatSnapshot
+        const before = this.unread.get(c.id) ?? 0
+        this.unread.set(c.id, c.unread)
+        onChat(c)
+        if (before !== c.unread) changed()
+      }
+      if (name === 'session.changed' && (payload as SessionInfo).state === 'signed-out') this.unread.clear()
       if (name === 'session.changed') this.session = payload as SessionInfo
       if (name === 'presence.changed') {
         this.availability = (payload as { availability: MyAvailability }).availability
@@ -39,7 +49,8 @@ export class DesktopState {
   }
 
   tray(windowVisible: boolean): TrayView {
-    return trayView({ session: this.session, calls: [...this.calls.values()], windowVisible, availability: this.availability })
+    const unread = [...this.unread.values()].reduce((a, b) => a + b, 0)
+    return trayView({ session: this.session, calls: [...this.calls.values()], windowVisible, availability: this.availability, unread })
   }
 }
 

@@ -52,7 +52,7 @@ export function activeCall(calls: Iterable<CallSnapshot>): CallSnapshot | undefi
 }
 
 /** The tray for the app's state; `availability` is my presence (default Available). */
-export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windowVisible: boolean; availability?: MyAvailability }): TrayView {
+export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windowVisible: boolean; availability?: MyAvailability; unread?: number }): TrayView {
   const { session, calls } = o
   const availability = o.availability ?? 'Online'
   const presence = PRESENCE_WORDS[availability]
@@ -75,6 +75,8 @@ export function trayView(o: { session: SessionInfo; calls: CallSnapshot[]; windo
     icon = PRESENCE_ICON[availability]
     tooltip = `Parley — ${session.user?.name ? plainText(session.user.name, 64) : 'signed in'} · ${presence}`
   }
+  // unread chat messages (issue #21) are counted in the tooltip while signed in
+  if (signedIn && o.unread) tooltip += ` · ${o.unread} unread message${o.unread === 1 ? '' : 's'}`
   return {
     icon,
     tooltip,

@@ -5,6 +5,7 @@ import type { CallSnapshot, CallState } from '../../preload/contract'
 import { CallBook, shortId } from './call/book'
 import { snapshot, type Call } from './call/call'
 import type { CallContext } from './call/context'
+import type { Conversation } from './call/conversation'
 import { decline, leave } from './call/ending'
 import { EscalationFlow } from './call/escalation-flow'
 import { describe } from './log'
@@ -67,15 +68,28 @@ export class CallEngine {
     return c && snapshot(c)
   }
 
-  /** startAudioVideo_ref.md: our offer to `to` (sip: or bare address). Throws UcwaError when the pool refuses it. */
-  async start(to: string, subject = ''): Promise<CallSnapshot> {
+  /** The conversation a live call is in (chats.ts adds messaging to it). NotFound once the call ended. */
+  conversationOf(id: string): Conversation {
+    return this.#book.need(id).conversation
+  }
+
+  /** The live call in the conversation at `href` (conversation_ref.md), if there is one. */
+  callIn(href: string | undefined): string | undefined {
+    return this.#book.byConversation(href)?.id
+  }
+
+  /**
+   * startAudioVideo_ref.md: our offer to `to` (sip: or bare address); `addAudioVideo`: that link of a conversation
+   * with a chat instead (addAudioVideo_ref.md, same body), so the call joins it. Throws UcwaError when the pool refuses.
+   */
+  async start(to: string, subject = '', addAudioVideo?: string): Promise<CallSnapshot> {
     const uri = to.startsWith('sip:') ? to : `sip:${to}`
     const { client, media, book } = this.#ctx
     const call = book.add({ invitation: outgoingInvitation(), remote: { name: to.replace(/^sip:/, ''), uri }, subject, state: 'preparing' })
     try {
       const offer = await Promise.race([media.createOffer(call.id, 'call'), call.ended])
       if (offer === null || call.machine.state !== 'preparing') return snapshot(call) // ended meanwhile
-      const inv = await client.http.post(client.communicationLink('startAudioVideo'), {
+      const inv = await client.http.post(addAudioVideo ?? client.communicationLink('startAudioVideo'), {
         to: uri,
         subject: subject || undefined,
         operationId: call.operationId,

@@ -207,6 +207,11 @@ export class Messaging {
     if (this.machine.state !== 'ended') this.#end(undefined)
   }
 
+  /** The session was lost (or the person signed out): the chat ends here; the pool already dropped it. */
+  lost(reason: MessagingSnapshot['ended']): void {
+    if (this.machine.state !== 'ended') this.#end(reason)
+  }
+
   /** One of my events (`owns`); a resource the event only linked was read by the client (event-resources.ts). */
   async onEvent(e: UcwaEvent): Promise<void> {
     if (e.link.rel === 'messagingInvitation') return this.#onInvitation(e)

@@ -3,6 +3,7 @@
 import type { Participant, ParticipantMedia, Person } from '../../preload/contract'
 import type { UcwaEvent } from './events'
 import type { UcwaHttp } from './http'
+import { isTyping } from './messaging'
 import { link, prop, type Resource } from './resource'
 
 export type MediaKind = 'audio' | 'video'
@@ -46,6 +47,8 @@ export class Roster {
 
   /** One of `Roster.rels`; a resource the event only linked was read by the client (event-resources.ts). */
   async onEvent(e: UcwaEvent): Promise<void> {
+    // someone typing (typingParticipants_ref.md) is a participant event too: the messaging modality's, not a member
+    if (isTyping(e, undefined)) return
     if (e.link.rel === 'participant' || e.link.rel === 'localParticipant') this.#onParticipant(e)
     else await this.#onMedia(e)
   }

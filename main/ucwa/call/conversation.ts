@@ -1,7 +1,9 @@
 // A conversation (conversation_ref.md), keyed by its href once the pool names it: it owns its modalities, each
-// declaring the event rels it handles. Today: the roster and audio/video (the call); messaging joins here (issue #21).
+// declaring the event rels it handles: the roster, audio/video (the call) and messaging (chats.ts hosts it, with or
+// without a call: a conversation outlives its audio/video while its chat goes on).
 import type { UcwaEvent } from '../events'
 import type { UcwaHttp } from '../http'
+import type { Messaging } from '../messaging'
 import { Roster } from '../roster'
 import type { Call } from './call'
 
@@ -20,7 +22,9 @@ export class Conversation {
   readonly roster: Roster
   /** the audio/video modality; its events go through the call engine's handlers (they need the media agent) */
   audioVideo?: Call
-  /** the modalities whose events this conversation routes itself (roster now; messaging next) */
+  /** the messaging modality, once a chat is started, invited or added here; its events are routed by chats.ts */
+  messaging?: Messaging
+  /** the modalities whose events this conversation routes itself (the roster; messaging's go through chats.ts) */
   readonly modalities: Modality[]
 
   constructor(http: Pick<UcwaHttp, 'get' | 'post'>, changed: () => void) {

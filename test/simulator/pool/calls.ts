@@ -101,6 +101,27 @@ export class Calls {
     return leg.invitation
   }
 
+  /**
+   * addAudioVideo in a two-party conversation that has a chat (addAudioVideo_ref.md: "add audio/video to an existing
+   * conversation"): the other side's view of that conversation rings; both keep it, with its chat, when the call ends.
+   */
+  addTo(app: Application, c: Conversation, peer: { app: Application; conversation: Conversation } | undefined, input: Omit<StartAudioVideoInput, 'to'>): Invitation {
+    if (this.#byConversation.get(c)) throw errors.conflict('AlreadyExists', 'There is a call in this conversation already.')
+    if (!peer) throw new SimError(409, undefined, 'There is no one in this conversation to call: add audio/video to a chat or an online meeting.', 'Conflict')
+    const leg = this.#legIn(app, c, app.user, 'Outgoing', { ...input, to: c.remote.uri, subject: c.subject, threadId: c.threadId })
+    const call = new P2PCall(this.world.ids.id(), leg)
+    this.#byConversation.set(c, call)
+    this.#announceInvitation(leg)
+    if (!peer.app.acceptsAudioVideo) return this.#failCaller(call, reasons.unreachable), leg.invitation
+    if (peer.app.availability === 'DoNotDisturb') return this.#failCaller(call, reasons.doNotDisturb), leg.invitation
+    const calleeLeg = this.#legIn(peer.app, peer.conversation, app.user, 'Incoming', { ...input, to: peer.app.user.uri, subject: c.subject, threadId: c.threadId })
+    this.#byConversation.set(peer.conversation, call)
+    call.ringing.push(calleeLeg)
+    this.#announceInvitation(calleeLeg)
+    call.ringTimer = this.world.clock.setTimeout(() => this.#noAnswer(call), this.world.ringTimeoutMs)
+    return leg.invitation
+  }
+
   provisionalAnswer(app: Application, inv: Invitation, sdp: string, sessionContext: string, processedOfferId?: string): void {
     const { call } = this.#ringingIncoming(app, inv)
     inv.sessionContext = sessionContext
@@ -272,6 +293,12 @@ export class Calls {
       created: this.world.clock.now(),
       audioVideo: 'Connecting',
     })
+    app.conversations.set(conversation.id, conversation)
+    return this.#legIn(app, conversation, from, direction, input)
+  }
+
+  /** `app`'s side of a call in `conversation` (new, or one that has a chat: addAudioVideo): its invitation. */
+  #legIn(app: Application, conversation: Conversation, from: User, direction: 'Incoming' | 'Outgoing', input: StartAudioVideoInput & { threadId: string }): Leg {
     const invitation: Invitation = {
       id: this.world.ids.id(),
       direction,
@@ -288,7 +315,7 @@ export class Calls {
       conversation,
     }
     conversation.invitation = invitation
-    app.conversations.set(conversation.id, conversation)
+    conversation.audioVideo = { state: 'Connecting' }
     app.invitations.set(invitation.id, invitation)
     return { app, conversation, invitation }
   }
@@ -306,6 +333,13 @@ export class Calls {
     app.emitResource(conv, 'added', participantRes(app, c, c.local))
     if (direction === 'Incoming') app.emitResource(conv, 'added', participantRes(app, c, c.remote))
     app.emitResource(conv, 'updated', audioVideoRes(app, c))
+  }
+
+  /** A call in a conversation both sides already have (its participants known): the invitation and audioVideo only. */
+  #announceInvitation(leg: Leg): void {
+    const { app, conversation: c, invitation } = leg
+    app.emitResource(app.communicationSender(), 'started', invitationRes(app, invitation))
+    app.emitResource(this.#conversationSender(leg), 'updated', audioVideoRes(app, c))
   }
 
   #emitNegotiation(callerLeg: Leg): void {

@@ -162,6 +162,13 @@ export class Messaging {
     for (const v of ends) this.#end(chat, v, 'Connected', v === me ? imReasons.localHungUp : imReasons.remoteHungUp)
   }
 
+  /** The other side's view of a two-party chat in `c`, while it is connected (addAudioVideo rings there). */
+  peerOf(c: Conversation): { app: Application; conversation: Conversation } | undefined {
+    const chat = this.#chats.get(c)
+    if (!chat || c.conference || c.messaging?.state !== 'Connected') return undefined
+    return chat.views.find((v) => v.conversation !== c && v.conversation.messaging?.state === 'Connected')
+  }
+
   /** An application went away: its chats end as if it stopped them. */
   dropApplication(app: Application): void {
     for (const c of [...app.conversations.values()]) {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock, type Simulator } from '../index'
 import { INVITE_TIMEOUT_MS } from '../pool/messaging'
 import { TYPING_MS } from '../pool/typing'
-import { dataUrl, sdp, signIn, withSimulator, type Ev, type Session } from './helpers'
+import { dataUrl, fromDataUrl, sdp, signIn, withSimulator, type Ev, type Session } from './helpers'
 
 let sim: Simulator
 afterEach(() => sim?.close())
@@ -228,6 +228,45 @@ describe('instant messaging (simulator)', () => {
     expect((await alice.get(conv)).json).toMatchObject({ state: 'Connected', activeModalities: ['Messaging'] })
     expect((await alice.post(`${conv}/messaging/messages`, 'after the call', { type: 'text/plain' })).status).toBe(201)
     await bob.waitFor(is('message', 'completed'))
+  })
+
+  it('addAudioVideo in a chat rings the other side in the same conversation; hanging up leaves the chat; none without a chat', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    const { started, incoming } = await chat(alice, bob)
+    await bob.post(incoming.embedded._links.accept.href)
+    await alice.waitFor((e) => e.rel === 'messaging' && e.embedded?.state === 'Connected')
+    const conv = started.json._links.conversation.href
+    const bobConv = incoming.embedded._links.conversation.href
+    const av = (await alice.get(`${conv}/audioVideo`)).json
+    expect(av).toMatchObject({ state: 'Disconnected' })
+    const n = bob.events.length
+    const added = await alice.post(av._links.addAudioVideo.href, { to: 'sip:bob@contoso.test', operationId: 'av-1', sessionContext: 'a', _links: { mediaOffer: { href: dataUrl(sdp('offer')) } } })
+    expect(added.status).toBe(201)
+    expect(added.json).toMatchObject({ rel: 'audioVideoInvitation', direction: 'Outgoing', operationId: 'av-1' })
+    expect(added.json._links.conversation.href).toBe(conv)
+    const inv = (await bob.waitFor(is('audioVideoInvitation', 'started'))).embedded
+    expect(inv).toMatchObject({ direction: 'Incoming', state: 'Connecting' })
+    expect(inv._links.conversation.href).toBe(bobConv) // Bob's view of the chat's conversation rings: no new one
+    expect(bob.events.slice(n).filter(is('conversation', 'added'))).toEqual([])
+    expect(fromDataUrl(inv._links.mediaOffer.href)).toBe(sdp('offer'))
+    await bob.post(`${inv._links.acceptWithAnswer.href}?sessionContext=b`, sdp('answer'), { type: 'application/sdp' })
+    await alice.waitFor((e) => is('audioVideoInvitation', 'completed')(e) && e.status === 'Success')
+    expect((await alice.get(conv)).json.activeModalities).toEqual(['Messaging', 'Audio', 'Video'])
+    expect((await alice.post(av._links.addAudioVideo.href, { to: 'sip:bob@contoso.test', _links: { mediaOffer: { href: dataUrl(sdp('again')) } } })).status).toBe(409) // one call at a time
+
+    expect((await bob.post(`${bobConv}/audioVideo/stopAudioVideo`)).status).toBe(204)
+    await alice.waitFor((e) => e.rel === 'audioVideo' && e.embedded?.state === 'Disconnected' && e.href.startsWith(conv), { after: n })
+    expect((await alice.get(conv)).json).toMatchObject({ state: 'Connected', activeModalities: ['Messaging'] })
+    expect((await alice.post(`${conv}/messaging/messages`, 'after the call', { type: 'text/plain' })).status).toBe(201)
+    await bob.waitFor(is('message', 'completed'))
+
+    // a conversation with nobody to ring yet (its chat invitation unanswered): Conflict
+    const carol = await signIn(sim, 'carol@contoso.test')
+    const pending = await carol.post(carol.app._embedded.communication._links.startMessaging.href, { to: 'sip:bob@contoso.test', operationId: 'x' })
+    const refused = await carol.post(`${pending.json._links.conversation.href}/audioVideo/addAudioVideo`, { to: 'sip:bob@contoso.test', _links: { mediaOffer: { href: dataUrl(sdp('offer')) } } })
+    expect([refused.status, refused.json?.code]).toEqual([409, 'Conflict'])
   })
 
   it('typing lasts TYPING_MS after the last setIsTyping, and each renewal keeps it; an unanswered invitation fails after ~30 s', async () => {
