@@ -3,12 +3,17 @@ import { randomUUID } from 'node:crypto'
 import type { RtcpPacket } from 'werift'
 import { parseMediaBody } from './body'
 import { chooseOfferPart, type ChosenPart } from './choose-part'
+import { mediaCodecs, type BridgeCodec } from './codecs'
+import type { SfbLegSection } from './leg'
+import { newSdesKey, type SdesKey } from './sdes'
+import { readSfbSdp } from './sfb-read'
+import { writeSfbSdp } from './sfb-write'
 import { BridgeFault } from './fault'
 import { planBridge, type BridgePlan, type PlannedSection } from './plan'
-import { PoolLeg } from './pool-leg'
-import { MediaRefusal } from './refusal'
+import { PoolLeg, type PoolLegEvents } from './pool-leg'
+import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
-import { RendererLeg } from './renderer-leg'
+import { RendererLeg, type RendererLegEvents } from './renderer-leg'
 import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
 
 type Kind = 'audio' | 'video'
@@ -39,7 +44,9 @@ export interface RelayTimings {
  */
 export class BridgeCall {
   readonly timings: RelayTimings = { toRenderer: [], toPool: [] }
-  readonly #pool = new Map<Kind, { leg: PoolLeg; section: PlannedSection; lastSsrc: number }>()
+  /** per kind: the leg, the peer's planned section (known once the pool offered or answered), the key we send with when we offered */
+  readonly #pool = new Map<Kind, { leg: PoolLeg; section?: PlannedSection; send?: SdesKey; lastSsrc: number }>()
+  #offered: Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'> | null = null
   #renderer: RendererLeg | null = null
   #relay: Relay | null = null
   #descriptions: BridgeDescriptions | null = null
@@ -76,19 +83,14 @@ export class BridgeCall {
     const sfb = {} as BridgeLocal['sfb']
     for (const section of planned) {
       const kind = section.section.kind as Kind
-      const leg = new PoolLeg(this.host, { rtp: (p) => this.#fromPool(kind, p), rtcp: (p) => this.#rtcpFromPool(kind, p), fault: (f) => this.#fail(f) })
+      const leg = new PoolLeg(this.host, this.#poolEvents(kind))
       const own = await leg.open({ mux: section.section.rtcpMux, controlling: false })
-      const ssrc = 0x10000 + Math.floor(Math.random() * 0x7fff0000)
-      sfb[kind] = { ...own, ssrcs: kind === 'audio' ? { first: ssrc, last: ssrc } : { first: ssrc, last: ssrc + 99 } }
+      sfb[kind] = { ...own, ssrcs: newSsrcs(kind) }
       this.#pool.set(kind, { leg, section, lastSsrc: 0 })
     }
     // video the plan dropped still needs local values for its rejected m= line (audio is always planned)
     sfb.video ??= { ice: sfb.audio.ice, candidates: [], ssrcs: { first: 1, last: 1 } }
-    this.#renderer = new RendererLeg(
-      this.host,
-      planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] })),
-      { rtp: (kind, p) => this.#fromRenderer(kind, p), rtcp: (kind, p) => this.#rtcpFromRenderer(kind, p), fault: (f) => this.#fail(f) },
-    )
+    this.#renderer = new RendererLeg(this.host, planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] })), this.#rendererEvents())
     const webrtc = await this.#renderer.prepare(randomUUID())
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
     this.#descriptions = descriptions
@@ -103,13 +105,99 @@ export class BridgeCall {
     try {
       await Promise.all([
         this.#renderer.answered(sdp),
-        ...[...this.#pool].map(([kind, p]) => p.leg.start({ ice: p.section.ice, candidates: p.section.candidates, rtcpMux: p.section.section.rtcpMux }, keys.find((k) => k.kind === kind)!)),
+        ...[...this.#pool].map(([kind, p]) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, keys.find((k) => k.kind === kind)!)),
       ])
     } catch (e) {
-      const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge failed: ${String(e)}`)
-      this.#fail(fault)
-      throw fault
+      throw this.#failed(e)
     }
+  }
+
+  /**
+   * Parley's own offer: answers the renderer's WebRTC offer on the renderer leg and writes the SfB-dialect offer
+   * part for the pool (SfB payload types, a fresh SDES key per section, RFC 4568; a=rtcp-mux offered beside
+   * component 2, [MS-SDPEXT] 3.1.5.38; ICE as the controlling agent). The WebRTC answer is for the renderer once
+   * the pool answered in the SfB dialect. MediaRefusal (UnsupportedMedia) when the renderer offered no bridgeable audio.
+   */
+  async offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+    try {
+      return await this.#offer(rendererOffer)
+    } catch (e) {
+      if (e instanceof MediaRefusal) {
+        await this.#end(null)
+        throw e
+      }
+      throw await this.#failed(e, true)
+    }
+  }
+
+  async #offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+    this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
+    const { sdp, taken } = await this.#renderer.answerOffer(rendererOffer)
+    const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
+    if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
+    const sections: SfbLegSection[] = []
+    for (const t of carried) {
+      const leg = new PoolLeg(this.host, this.#poolEvents(t.kind))
+      const own = await leg.open({ mux: false, controlling: true })
+      const send = newSdesKey(1)
+      this.#pool.set(t.kind, { leg, send, lastSsrc: 0 })
+      sections.push({ kind: t.kind, codecs: Object.keys(t.payloadTypes) as BridgeCodec[], ssrcs: newSsrcs(t.kind), ice: own.ice, candidates: own.candidates, rtcpMux: true, key: send })
+    }
+    const written = writeSfbSdp({ sections })
+    this.#offered = {
+      payloadMap: carried.flatMap((t, n) => (Object.keys(t.payloadTypes) as BridgeCodec[]).map((codec) => ({ kind: t.kind, codec, sfb: written.payloadTypes[n]![codec]!, webrtc: t.payloadTypes[codec]! }))),
+      ssrcMap: carried.map((t, n) => ({ kind: t.kind, sfb: sections[n]!.ssrcs, webrtc: t.ssrc })),
+    }
+    return { sfbOffer: written.sdp, webrtcAnswer: sdp }
+  }
+
+  /**
+   * The pool's SfB-dialect answer to offer(): the sections it took are carried (a video line it rejected or that
+   * cannot be bridged is dropped), both legs come up. Rejects with MediaRefusal (the call's media is then closed)
+   * or the first BridgeFault (the call ended).
+   */
+  async poolAnswered(sdp: string): Promise<void> {
+    if (!this.#offered || !this.#renderer) throw new Error('offer() first')
+    const plan = planBridge(readSfbSdp(sdp))
+    if (plan instanceof MediaRefusal) {
+      await this.#end(null)
+      throw plan
+    }
+    for (const [kind, p] of [...this.#pool]) {
+      const planned = kind === 'audio' ? plan.audio : plan.video
+      if (planned) p.section = planned
+      else {
+        this.#pool.delete(kind)
+        await p.leg.close()
+      }
+    }
+    const answered = (kind: Kind, codec: BridgeCodec) => this.#pool.get(kind)?.section?.codecs.some((c) => c.bridge === codec) ?? false
+    this.#relay = new Relay({ payloadMap: this.#offered.payloadMap.filter((m) => answered(m.kind, m.codec)), ssrcMap: this.#offered.ssrcMap.filter((m) => this.#pool.has(m.kind)) })
+    try {
+      await Promise.all([
+        this.#renderer.connected(),
+        ...[...this.#pool.values()].map((p) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, { send: p.send!, receive: p.section!.key })),
+      ])
+    } catch (e) {
+      throw this.#failed(e)
+    }
+  }
+
+  /** Ends the call with `e` as a BridgeFault (RelayCrashed when it was not one) and returns that fault. */
+  #failed(e: unknown, wait: true): Promise<BridgeFault>
+  #failed(e: unknown): BridgeFault
+  #failed(e: unknown, wait = false): BridgeFault | Promise<BridgeFault> {
+    const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge failed: ${String(e)}`)
+    const ending = this.#end(fault)
+    return wait ? ending.then(() => fault) : fault
+  }
+
+  #poolEvents(kind: Kind): PoolLegEvents {
+    return { rtp: (p) => this.#fromPool(kind, p), rtcp: (p) => this.#rtcpFromPool(kind, p), fault: (f) => this.#fail(f) }
+  }
+
+  #rendererEvents(): RendererLegEvents {
+    return { rtp: (kind, p) => this.#fromRenderer(kind, p), rtcp: (kind, p) => this.#rtcpFromRenderer(kind, p), fault: (f) => this.#fail(f) }
   }
 
   async close(): Promise<void> {
@@ -156,4 +244,10 @@ export class BridgeCall {
     for (const l of this.#onEnded) l(fault)
     await Promise.all([...[...this.#pool.values()].map((p) => p.leg.close()), this.#renderer?.close()])
   }
+}
+
+/** The SSRCs the bridge sends from toward the pool: audio one, video a range of 100 ([MS-SDPEXT] 3.1.5.31 x-ssrc-range). */
+function newSsrcs(kind: Kind): { first: number; last: number } {
+  const ssrc = 0x10000 + Math.floor(Math.random() * 0x7fff0000)
+  return kind === 'audio' ? { first: ssrc, last: ssrc } : { first: ssrc, last: ssrc + 99 }
 }

@@ -60,6 +60,17 @@ export class MediaWorker {
     await this.#ask({ op: 'rendererAnswered', call, sdp })
   }
 
+  /** Parley's own offer for `call`: the renderer's WebRTC offer → the SfB-dialect offer part and the renderer's answer (held until the pool answers). */
+  async offer(call: string, rendererOffer: string, onEnded: (fault: BridgeFault) => void): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+    this.#ended.set(call, onEnded)
+    return (await this.#ask({ op: 'offer', call, sdp: rendererOffer })) as { sfbOffer: string; webrtcAnswer: string }
+  }
+
+  /** The pool's SfB-dialect answer to offer(): resolves once both legs carry media; MediaRefusal or BridgeFault otherwise. */
+  async poolAnswered(call: string, sdp: string): Promise<void> {
+    await this.#ask({ op: 'poolAnswered', call, sdp })
+  }
+
   /** Per-packet relay times in ns (when the call was answered with `measure`). */
   async timings(call: string): Promise<{ toRenderer: number[]; toPool: number[] }> {
     return (await this.#ask({ op: 'timings', call })) as { toRenderer: number[]; toPool: number[] }

@@ -9,6 +9,7 @@ import type { User } from './pool/directory'
 import type { World } from './pool/world'
 import type { Invitation } from './pool/conversation'
 import { SfbAnswerer } from './sfb/answerer'
+import { webrtcPart } from './sfb/dialect'
 import { MediaRefusal } from '../../main/media-bridge/refusal'
 
 export type BotKind = 'echo' | 'answer'
@@ -65,9 +66,10 @@ export class Bot {
       if (inv.handlers && this.kind !== 'answer') return inv.handlers.decline('Local') // echo stays P2P
       // an SfB 2015 pool's people are SfB clients: a P2P offer is answered in that dialect (conferences: see conference/sfb-admission.ts)
       if (this.world.media === 'sfb2015' && !inv.handlers) return void this.#answerSfb(app, inv)
-      void this.#answer(app, inv.conversation.id, inv.mediaOffer).then((sdp) => {
+      const offer = webrtcPart({ contentType: inv.mediaOfferType ?? 'application/sdp', body: inv.mediaOffer })
+      void this.#answer(app, inv.conversation.id, offer.sdp).then((sdp) => {
         if (inv.handlers) inv.handlers.accept(sdp, `bot-${id}`)
-        else this.world.calls.accept(app, inv, sdp, `bot-${id}`)
+        else this.world.calls.accept(app, inv, sdp, `bot-${id}`, offer.processedOfferId)
       }).catch(() => {})
     }
     if (rel === 'conversation' && type === 'deleted') {

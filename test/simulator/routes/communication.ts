@@ -84,8 +84,8 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     if (importance && !importances.includes(importance)) throw errors.parameter(`Unknown importance ${importance}.`)
     const offerHref = links.mediaOffer ?? str(props.mediaoffer)
     if (!offerHref) throw errors.parameter('mediaOffer is required for an audio/video call.')
-    // an SfB 2015 pool also takes its clients' multipart/alternative offers ([MS-SIPRE] 3.15.4.1) and passes them on as they came
-    const multipart = ctx.world.media === 'sfb2015' ? readMultipartOffer(offerHref) : null
+    // a pool takes its clients' multipart/alternative offers ([MS-SIPRE] 3.15.4.1) and passes them on as they came, whatever its own endpoints speak
+    const multipart = readMultipartOffer(offerHref)
     const offer = multipart?.body ?? decodeDataUrl(offerHref, 'application/sdp')
     if (!offer || (!multipart && !/^v=0\r?\n/.test(offer))) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
     const inv = ctx.world.calls.start(app, {

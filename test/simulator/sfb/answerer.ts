@@ -31,7 +31,7 @@ export class SfbAnswerer {
   constructor(readonly host = '127.0.0.1') {}
 
   async answer(offer: MediaOfferBody): Promise<SfbAnswer> {
-    const chosen = chooseOfferPart(parseMediaBody(offer.body, offer.contentType).parts)
+    const chosen = chooseOfferPart(parseMediaBody(offer.body, offer.contentType).parts, { as: 'sfb' })
     const plan = planBridge(chosen.session)
     if (plan instanceof MediaRefusal) throw plan
     const planned = new Map([plan.audio, plan.video].filter((p): p is PlannedSection => p !== null).map((p) => [p.index, p]))

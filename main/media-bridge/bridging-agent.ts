@@ -1,0 +1,195 @@
+// The call engine's MediaAgent in front of the renderer's: an SfB-dialect far side goes through the media bridge, so the
+// renderer keeps speaking plain WebRTC and never learns which dialect the pool spoke (issue #20).
+import { randomUUID } from 'node:crypto'
+import type { CallChange, MediaAgent } from '../ucwa/call/media-agent'
+import { UcwaError } from '../ucwa/errors'
+import { parseMediaBody, readDataUrl, toDataUrl, writeMultipartAlternative } from './body'
+import { chooseOfferPart } from './choose-part'
+import type { MediaWorker } from './media-worker-host'
+import { planBridge } from './plan'
+import { MediaRefusal } from './refusal'
+
+type Slot = 'p2p' | 'conference'
+
+/** A failure that ends a call: a MediaRefusal (the answer cannot be bridged) or a BridgeFault (the media stopped). */
+export type MediaFailureListener = (callId: string, error: UcwaError) => void
+
+/**
+ * Wraps `renderer` (main/core/media-bridge.ts over the contract, or a test's werift agent). Offers from the pool:
+ * a multipart body's best part is taken (choose-part.ts) and its Content-ID kept for the answer (processedOfferId);
+ * a WebRTC part goes to the renderer as it is, an SfB-dialect one through a bridge call in the media worker.
+ * Parley's own offers: one multipart/alternative body, the WebRTC part and the bridge's SfB part ([MS-SIPRE]
+ * 3.15.4.1: the ICE-19 part last). Escalation offers (escalateAudioVideo takes one application/sdp) are in the
+ * dialect the two-party call took. Errors: MediaRefusal for what cannot be bridged, BridgeFault through onFailure.
+ */
+export class BridgingAgent implements MediaAgent {
+  /** `${callId}/${slot}` → the bridge call's state: the renderer's answer held until the pool answers our offer */
+  readonly #bridged = new Map<string, { webrtcAnswer?: string; answered?: boolean }>()
+  readonly #processed = new Map<string, string>()
+  readonly #listeners: MediaFailureListener[] = []
+  #worker: MediaWorker | null = null
+
+  constructor(
+    private readonly renderer: MediaAgent,
+    private readonly options: { worker: () => MediaWorker; log?: (message: string) => void },
+  ) {}
+
+  /** Registers the engine's listener for failures mid-call (call/media-failure.ts ends the call with the error). */
+  onFailure(listener: MediaFailureListener): void {
+    this.#listeners.push(listener)
+  }
+
+  /** The Content-ID of the offer part the call's answer took (acceptWithAnswer_ref.md processedOfferId); undefined for a plain offer. */
+  processedOfferId(callId: string): string | undefined {
+    return this.#processed.get(callId)
+  }
+
+  /** Why an incoming offer cannot be taken at all (CallDeclineReason_ref.md), checked before the call rings; null when it can. */
+  refusal(offer: string): MediaRefusal | null {
+    if (isPlainWebrtc(offer)) return null
+    try {
+      const chosen = chooseOfferPart(parseMediaBody(...bodyOf(offer)).parts)
+      if (chosen.dialect === 'webrtc') return null
+      const plan = planBridge(chosen.session)
+      return plan instanceof MediaRefusal ? plan : null
+    } catch (e) {
+      return e instanceof MediaRefusal ? e : null
+    }
+  }
+
+  async createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string> {
+    const webrtc = await this.renderer.createOffer(callId, purpose)
+    // the conference unit speaks what the two-party call's far side spoke (the same pool)
+    if (purpose === 'escalation' && !this.#bridged.has(keyOf(callId, 'p2p'))) return webrtc
+    const key = keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
+    let own: { sfbOffer: string; webrtcAnswer: string }
+    try {
+      own = await this.#bridge().offer(key, webrtc, (fault) => this.#failed(callId, key, fault))
+    } catch (e) {
+      if (!(e instanceof MediaRefusal) || purpose === 'escalation') throw e
+      this.options.log?.(`call ${callId}: only the WebRTC offer goes out: ${e.message}`)
+      return webrtc
+    }
+    this.#bridged.set(key, { webrtcAnswer: own.webrtcAnswer })
+    if (purpose === 'escalation') return own.sfbOffer
+    const id = randomUUID()
+    const body = writeMultipartAlternative(
+      [
+        { contentId: `<webrtc.${id}@parley.invalid>`, fallback: false, sdp: webrtc },
+        { contentId: `<ice19.${id}@parley.invalid>`, fallback: false, sdp: own.sfbOffer },
+      ],
+      `parley-${id}`,
+    )
+    return toDataUrl(body.contentType, body.body)
+  }
+
+  async createAnswer(callId: string, offer: string, purpose: 'call' | 'conference'): Promise<string> {
+    if (isPlainWebrtc(offer)) return this.renderer.createAnswer(callId, offer, purpose)
+    const [body, contentType] = bodyOf(offer)
+    const chosen = chooseOfferPart(parseMediaBody(body, contentType).parts)
+    if (chosen.processedOfferId) this.#processed.set(callId, chosen.processedOfferId)
+    if (chosen.dialect === 'webrtc') return this.renderer.createAnswer(callId, chosen.part.sdp, purpose)
+    const key = keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
+    const bridge = this.#bridge()
+    const answer = await bridge.answer(key, { contentType, body }, (fault) => this.#failed(callId, key, fault))
+    let rendererAnswer: string
+    try {
+      rendererAnswer = await this.renderer.createAnswer(callId, answer.webrtcOffer, purpose)
+    } catch (e) {
+      void bridge.close(key).catch(() => undefined)
+      throw e
+    }
+    this.#bridged.set(key, { answered: true })
+    // both legs come up once the pool has our answer: a failure then ends the call through onFailure
+    bridge.rendererAnswered(key, rendererAnswer).catch((e: unknown) => this.#failed(callId, key, e))
+    return answer.sfbAnswer
+  }
+
+  /** A WebRTC part gets the renderer's early answer; an SfB one none (the bridge takes one answer): the call still connects on Accept. */
+  async createProvisionalAnswer(callId: string, offer: string): Promise<string> {
+    const part = isPlainWebrtc(offer) ? offer : chooseOfferPart(parseMediaBody(...bodyOf(offer)).parts)
+    const sdp = typeof part === 'string' ? part : part.dialect === 'webrtc' ? part.part.sdp : null
+    if (sdp === null || !this.renderer.createProvisionalAnswer) throw new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: 'No early answer for this offer: the call connects when it is accepted.' })
+    if (typeof part !== 'string' && part.processedOfferId) this.#processed.set(callId, part.processedOfferId)
+    return this.renderer.createProvisionalAnswer(callId, sdp)
+  }
+
+  applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void {
+    const key = keyOf(callId, o.purpose === 'call' ? 'p2p' : 'conference')
+    const b = this.#bridged.get(key)
+    if (!b?.webrtcAnswer) return this.renderer.applyAnswer(callId, sdp, o)
+    if (isPlainWebrtc(sdp)) {
+      // the far side took the WebRTC part (another Parley): no bridge
+      this.#bridged.delete(key)
+      void this.#bridge().close(key).catch(() => undefined)
+      return this.renderer.applyAnswer(callId, sdp, o)
+    }
+    if (o.provisional || b.answered) return // the bridge takes the final answer, once
+    b.answered = true
+    this.renderer.applyAnswer(callId, b.webrtcAnswer, o)
+    this.#bridge()
+      .poolAnswered(key, sdp)
+      .catch((e: unknown) => this.#failed(callId, key, e))
+  }
+
+  reoffer(callId: string, change: CallChange): Promise<string> {
+    if (this.#bridged.has(keyOf(callId, 'p2p'))) return Promise.reject(notThroughBridge())
+    return this.renderer.reoffer(callId, change)
+  }
+
+  answerReoffer(callId: string, offer: string): Promise<string> {
+    if (this.#bridged.has(keyOf(callId, 'p2p'))) return Promise.reject(notThroughBridge())
+    return this.renderer.answerReoffer(callId, offer)
+  }
+
+  applyReanswer(callId: string, sdp: string): void {
+    this.renderer.applyReanswer(callId, sdp)
+  }
+
+  close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
+    for (const slot of ['p2p', 'conference'] as const) {
+      const key = keyOf(callId, slot)
+      if ((what === slot || what === 'all') && this.#bridged.delete(key)) void this.#worker?.close(key).catch(() => undefined)
+    }
+    if (what === 'all') this.#processed.delete(callId)
+    this.renderer.close(callId, what)
+  }
+
+  /** Stops the media worker (the app quits). */
+  async stop(): Promise<void> {
+    await this.#worker?.stop()
+    this.#worker = null
+  }
+
+  #bridge(): MediaWorker {
+    this.#worker ??= this.options.worker()
+    return this.#worker
+  }
+
+  #failed(callId: string, key: string, e: unknown): void {
+    if (!this.#bridged.delete(key)) return // already closed or reported: nothing left to end
+    const error = e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: `The call's media failed: ${String(e)}` })
+    this.options.log?.(`call ${callId}: media bridge: ${error.message}`)
+    for (const l of this.#listeners) l(callId, error)
+  }
+}
+
+function keyOf(callId: string, slot: Slot): string {
+  return `${callId}/${slot}`
+}
+
+/** The engine hands a multipart offer over as its `data:` URL (call/sdp.ts), a plain one as its SDP. */
+function bodyOf(offer: string): [body: string, contentType: string] {
+  if (!offer.startsWith('data:')) return [offer, 'application/sdp']
+  const { body, contentType } = readDataUrl(offer)
+  return [body, contentType]
+}
+
+/** A single SDP with a DTLS fingerprint (RFC 8122): WebRTC's dialect, passed on untouched. */
+function isPlainWebrtc(sdp: string): boolean {
+  return !sdp.startsWith('data:') && /^a=fingerprint:/m.test(sdp)
+}
+
+function notThroughBridge(): UcwaError {
+  return new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: 'Hold and camera changes are not carried through the media bridge yet (a call with a Skype for Business endpoint).' })
+}
