@@ -6,6 +6,7 @@ import { UcwaError } from '../ucwa/errors'
 import { parseMediaBody, readDataUrl, toDataUrl, writeMultipartAlternative } from './body'
 import { chooseOfferPart } from './choose-part'
 import type { MediaWorker } from './media-worker-host'
+import { offersBridgeableAudio } from './own-offer'
 import { planBridge } from './plan'
 import { MediaRefusal } from './refusal'
 
@@ -61,6 +62,10 @@ export class BridgingAgent implements MediaAgent {
     const webrtc = await this.renderer.createOffer(callId, purpose)
     // the conference unit speaks what the two-party call's far side spoke (the same pool)
     if (purpose === 'escalation' && !this.#bridged.has(keyOf(callId, 'p2p'))) return webrtc
+    if (!offersBridgeableAudio(webrtc)) {
+      this.options.log?.(`call ${callId}: only the WebRTC offer goes out: it has no audio the bridge can carry`)
+      return webrtc
+    }
     const key = keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
     let own: { sfbOffer: string; webrtcAnswer: string }
     try {

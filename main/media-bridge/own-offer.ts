@@ -59,6 +59,11 @@ export function bridgeOwnOffer(rendererOffer: string, local: BridgeLocal): OwnOf
   return { sfbOffer, webrtcAnswer, payloadMap, ssrcMap, keys }
 }
 
+/** Whether the renderer's WebRTC offer has an audio line the bridge can carry (G.722, PCMU or PCMA): else no SfB part is made. */
+export function offersBridgeableAudio(rendererOffer: string): boolean {
+  return parse(rendererOffer).media.some((m) => m.type === 'audio' && Number(m.port) !== 0 && hasMedia(bridgeable(m)))
+}
+
 /** Each bridgeable codec of a WebRTC m= line, at its first payload type there. */
 function bridgeable(m: Media): Partial<Record<BridgeCodec, number>> {
   const out: Partial<Record<BridgeCodec, number>> = {}

@@ -75,13 +75,14 @@ export class RendererLeg {
    * the answer and, per kind it accepted, each bridge codec's payload type in it and the SSRC this leg sends from.
    */
   async answerOffer(offer: string): Promise<{ sdp: string; taken: { kind: Kind; payloadTypes: Partial<Record<BridgeCodec, number>>; ssrc: number }[] }> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
-    for (const t of this.pc.getTransceivers()) {
+    // werift makes the tracks while it applies the offer: wire each kind's first transceiver as it is added
+    const added = this.pc.onTransceiverAdded.subscribe((t) => {
       const kind = t.kind as Kind
-      const carried = this.sections.some((s) => s.kind === kind) && !this.#transceivers.has(kind)
-      if (carried) this.#wire(kind, t)
-      t.setDirection(carried ? 'sendrecv' : 'inactive')
-    }
+      if (this.sections.some((s) => s.kind === kind) && !this.#transceivers.has(kind)) this.#wire(kind, t)
+    })
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    added.unSubscribe()
+    for (const t of this.pc.getTransceivers()) t.setDirection([...this.#transceivers.values()].includes(t) ? 'sendrecv' : 'inactive')
     await this.pc.setLocalDescription(await this.pc.createAnswer())
     await gathered(this.pc)
     const sdp = this.pc.localDescription!.sdp
