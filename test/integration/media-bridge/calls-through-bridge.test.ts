@@ -1,7 +1,11 @@
 // The media bridge inside the call engine: a real core against the simulator in the SfB 2015 dialect, with a werift
 // renderer stand-in that speaks only WebRTC. What the pool received and what flows on the wire is asserted.
 import { afterEach, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
 import { createCore, type Core } from '../../../main/core/core'
+import { toDataUrl } from '../../../main/media-bridge/body'
+import { UcwaClient } from '../../../main/ucwa/client'
+import { SfbEndpoint } from '../../simulator/sfb/endpoint'
 import { MemoryTokenStore } from '../../../main/credentials/token-store'
 import { parseMediaBody } from '../../../main/media-bridge/body'
 import { mulawRms } from '../../simulator/sfb/g711'
@@ -30,6 +34,17 @@ async function parley(name: string, options: { video?: boolean } = {}): Promise<
   cleanup.push(() => core.close(), () => renderer.close())
   await ok(core.dispatch('session.signIn', { sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url }))
   return { core, renderer, logs, calls: async () => (await ok(core.dispatch('calls.list', undefined))) as CallSnapshot[] }
+}
+
+/** An SfB 2015 client calling `to`: signs in as `name` and sends `offer` (a multipart body) with startAudioVideo, as the pool's own clients do. */
+async function sfbCall(name: string, to: string, offer: { contentType: string; body: string }) {
+  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
+  cleanup.push(() => client.signOut())
+  await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url })
+  await client.http.post(client.communicationLink('startAudioVideo'), { to: `sip:${to}`, operationId: randomUUID(), _links: { mediaOffer: { href: toDataUrl(offer.contentType, offer.body) } } })
+  const app = sim.control.world.apps.get(sim.control.applications(`${name}@contoso.test`)[0]!.id)!
+  /** the caller's invitation as the pool keeps it: its state, reason and the callee's answer */
+  return { client, invitation: () => [...app.invitations.values()].at(-1)! }
 }
 
 /** the G.711 μ-law energy of what a renderer peer received (RMS, 0..32767) */
@@ -68,5 +83,65 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
     // sent by the bridge's renderer leg (the SSRC its answer announced), rewritten from the endpoint's SDES-SRTP
     expect(new Set(peer.received.map((p) => p.ssrc))).toEqual(new Set([Number(/^a=ssrc:(\d+) /m.exec(answer)![1])]))
     await ok(alice.core.dispatch('calls.hangUp', { callId: call.id }))
+  })
+
+  it('an SfB client calls: Parley answers the ICE-19 part and names it (processedOfferId), the renderer gets only WebRTC, and audio goes both ways', async () => {
+    sim = await startSimulator({ port: 0, media: 'sfb2015' })
+    const alice = await parley('alice')
+    const endpoint = new SfbEndpoint()
+    cleanup.push(() => endpoint.close())
+    const bob = await sfbCall('bob', 'alice@contoso.test', await endpoint.offer())
+    await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+    const callId = (await alice.calls())[0]!.id
+    await ok(alice.core.dispatch('calls.accept', { callId }))
+    await expect.poll(() => bob.invitation().negotiation?.answer, { timeout: 20_000 }).toBeTruthy()
+    // the pool received the answer to the ICE-19 part, named as the endpoint wrote it, in the SfB dialect
+    expect(bob.invitation().negotiation?.acceptedContentId).toBe('<ice19@sfb.test>')
+    const answer = bob.invitation().negotiation!.answer!
+    expect(answer).toMatch(/^a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:/m)
+    expect(answer).not.toMatch(/a=fingerprint/)
+    // the renderer was handed the bridge's WebRTC offer, never the SfB body
+    const offered = alice.renderer.seen.find((s) => s.kind === 'offer')!.sdp
+    expect(offered).toMatch(/^a=fingerprint:sha-256 /m)
+    expect(offered).not.toMatch(/a=crypto|multipart|ice19@sfb\.test/)
+
+    await endpoint.answered(answer)
+    const peer = alice.renderer.peers.get(callId)!
+    endpoint.sendTone(440)
+    peer.sendTone(300)
+    await until(() => endpoint.received.length >= 25 && peer.received.length >= 25, '25 packets each way', 20_000)
+    expect(endpoint.receivedEnergy()).toBeGreaterThan(2000)
+    expect(energy(alice.renderer, callId)).toBeGreaterThan(2000)
+    expect((await alice.calls())[0]?.state).toBe('connected')
+  })
+
+  it('Parley calls Parley: the callee takes the WebRTC part, names it, and media flows between the two renderers with no bridge', async () => {
+    sim = await startSimulator({ port: 0, media: 'sfb2015' })
+    const alice = await parley('alice')
+    const bob = await parley('bob')
+    const call = (await ok(alice.core.dispatch('calls.start', { to: 'bob@contoso.test' }))) as CallSnapshot
+    await expect.poll(async () => (await bob.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+    const bobCallId = (await bob.calls())[0]!.id
+    await ok(bob.core.dispatch('calls.accept', { callId: bobCallId }))
+    await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('connected')
+
+    // bob's renderer answered alice's renderer's own offer, untouched; alice's renderer applied bob's renderer's answer
+    const aliceOffer = alice.renderer.made[0]!.sdp
+    expect(bob.renderer.seen.find((s) => s.kind === 'offer')!.sdp).toBe(aliceOffer)
+    const aliceApp = sim.control.world.apps.get(sim.control.applications('alice@contoso.test')[0]!.id)!
+    const inv = [...aliceApp.invitations.values()].at(-1)!
+    const parts = parseMediaBody(inv.mediaOffer, inv.mediaOfferType!).parts
+    expect(inv.negotiation?.acceptedContentId).toBe(parts[0]!.contentId)
+    expect(parts[0]!.sdp).toBe(aliceOffer.replace(/\r?\n/g, '\r\n'))
+    expect(alice.renderer.seen.find((s) => s.kind === 'answer')!.sdp).toBe(inv.negotiation!.answer)
+
+    const alicePeer = alice.renderer.peers.get(call.id)!
+    const bobPeer = bob.renderer.peers.get(bobCallId)!
+    alicePeer.sendTone(440)
+    bobPeer.sendTone(300)
+    await until(() => alicePeer.received.length >= 25 && bobPeer.received.length >= 25, '25 packets each way', 20_000)
+    // the packets come from the other renderer's own sender: nothing in between rewrote them
+    expect(new Set(bobPeer.received.map((p) => p.ssrc))).toEqual(new Set([alicePeer.pc.getTransceivers()[0]!.sender.ssrc]))
+    expect(energy(bob.renderer, bobCallId)).toBeGreaterThan(2000)
   })
 })
