@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto'
 import { createCore, type Core } from '../../../main/core/core'
 import { toDataUrl } from '../../../main/media-bridge/body'
 import { UcwaClient } from '../../../main/ucwa/client'
+import type { UcwaEvent } from '../../../main/ucwa/events'
+import { writeMultipartAlternative } from '../../../main/media-bridge/body'
 import { SfbEndpoint } from '../../simulator/sfb/endpoint'
 import { MemoryTokenStore } from '../../../main/credentials/token-store'
 import { parseMediaBody } from '../../../main/media-bridge/body'
@@ -27,13 +29,15 @@ const ok = async (p: Promise<unknown>) => {
   return r.value
 }
 
-async function parley(name: string, options: { video?: boolean } = {}): Promise<{ core: Core; renderer: CoreRenderer; logs: string[]; calls: () => Promise<CallSnapshot[]> }> {
+async function parley(name: string, options: { video?: boolean } = {}): Promise<{ core: Core; renderer: CoreRenderer; logs: string[]; calls: () => Promise<CallSnapshot[]>; ended: () => CallSnapshot | undefined }> {
   const logs: string[] = []
   const core = await createCore({ host: 'browser', version: '1.2.3', tokenStore: new MemoryTokenStore(), settingsFile: null, clockIntervalMs: 60_000, log: (m) => logs.push(m), ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
   const renderer = coreRenderer(core, options)
+  const changes: CallSnapshot[] = []
+  core.events.subscribe((name, payload) => name === 'calls.changed' && changes.push(payload as CallSnapshot))
   cleanup.push(() => core.close(), () => renderer.close())
   await ok(core.dispatch('session.signIn', { sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url }))
-  return { core, renderer, logs, calls: async () => (await ok(core.dispatch('calls.list', undefined))) as CallSnapshot[] }
+  return { core, renderer, logs, calls: async () => (await ok(core.dispatch('calls.list', undefined))) as CallSnapshot[], ended: () => changes.find((c) => c.state === 'ended') }
 }
 
 /** An SfB 2015 client calling `to`: signs in as `name` and sends `offer` (a multipart body) with startAudioVideo, as the pool's own clients do. */
@@ -43,8 +47,10 @@ async function sfbCall(name: string, to: string, offer: { contentType: string; b
   await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url })
   await client.http.post(client.communicationLink('startAudioVideo'), { to: `sip:${to}`, operationId: randomUUID(), _links: { mediaOffer: { href: toDataUrl(offer.contentType, offer.body) } } })
   const app = sim.control.world.apps.get(sim.control.applications(`${name}@contoso.test`)[0]!.id)!
-  /** the caller's invitation as the pool keeps it: its state, reason and the callee's answer */
-  return { client, invitation: () => [...app.invitations.values()].at(-1)! }
+  const events: UcwaEvent[] = []
+  client.on('events', (list) => void events.push(...list))
+  /** the caller's invitation as the pool keeps it (state, the callee's answer); how it completed, as the caller's events said */
+  return { client, invitation: () => [...app.invitations.values()].at(-1)!, completed: () => events.find((e) => e.link.rel === 'audioVideoInvitation' && e.type === 'completed') }
 }
 
 /** the G.711 μ-law energy of what a renderer peer received (RMS, 0..32767) */
@@ -143,5 +149,71 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
     // the packets come from the other renderer's own sender: nothing in between rewrote them
     expect(new Set(bobPeer.received.map((p) => p.ssrc))).toEqual(new Set([alicePeer.pc.getTransceivers()[0]!.sender.ssrc]))
     expect(energy(bob.renderer, bobCallId)).toBeGreaterThan(2000)
+  })
+
+  describe('what cannot be bridged is refused with its reason on both sides', () => {
+    /** the SfB endpoint's offer, each part changed by `edit` (or only the parts `keep` keeps) */
+    async function offerOf(endpoint: SfbEndpoint, edit: (sdp: string) => string = (x) => x, keep: (fallback: boolean) => boolean = () => true) {
+      const o = await endpoint.offer()
+      const parts = parseMediaBody(o.body, o.contentType).parts.filter((p) => keep(p.fallback))
+      return writeMultipartAlternative(parts.map((p) => ({ ...p, contentId: p.contentId!, sdp: edit(p.sdp) })), 'refusal-test')
+    }
+
+    const cases = [
+      {
+        what: 'only SILK and RTAudio (x-msrta) audio',
+        edit: (sdp: string) => sdp.replace(/^(m=audio \d+ RTP\/SAVP) 9 0$/m, '$1 103 104').replace('a=rtpmap:9 G722/8000', 'a=rtpmap:103 SILK/16000').replace('a=rtpmap:0 PCMU/8000', 'a=rtpmap:104 x-msrta/16000'),
+        keep: () => true,
+        declineReason: 'CodecMismatch',
+        local: { code: 'LocalFailure', subcode: 'MediaNegotiationFailure', message: 'The other side offered no audio codec Parley can use (it offered SILK, x-msrta; Parley needs G.722, PCMU or PCMA).' },
+        remote: { code: 'RemoteFailure', subcode: 'MediaNegotiationFailure' },
+      },
+      {
+        what: 'only the ICE version 6 part',
+        edit: (sdp: string) => sdp,
+        keep: (fallback: boolean) => fallback,
+        declineReason: 'UnsupportedMedia',
+        local: { code: 'LocalFailure', subcode: 'MediaNegotiationFailure', message: 'The other side uses an old connection method (ICE version 6, Office Communicator 2007) that Parley does not support.' },
+        remote: { code: 'RemoteFailure', subcode: 'MediaNegotiationFailure' },
+      },
+      {
+        what: 'only IPv6 candidates',
+        edit: (sdp: string) => sdp.replace(/^a=candidate:(\S+) (\d) UDP (\d+) 127\.0\.0\.1 (\d+) typ host$/gm, 'a=x-candidate-ipv6:$1 $2 UDP $3 ::1 $4 typ host'),
+        keep: (fallback: boolean) => !fallback,
+        declineReason: 'IPv6NotSupported',
+        local: { code: 'LocalFailure', subcode: 'IPv6NotSupported', message: 'The other side can only be reached over IPv6, which Parley does not support yet.' },
+        remote: { code: 'RemoteFailure', subcode: 'IPv6NotSupported' },
+      },
+    ]
+    for (const c of cases) {
+      it(`${c.what}: declined (${c.declineReason}) while it would ring, the caller told why, the renderer never asked`, async () => {
+        sim = await startSimulator({ port: 0, media: 'sfb2015' })
+        const alice = await parley('alice')
+        const endpoint = new SfbEndpoint()
+        cleanup.push(() => endpoint.close())
+        const bob = await sfbCall('bob', 'alice@contoso.test', await offerOf(endpoint, c.edit, c.keep))
+        await expect.poll(() => bob.completed(), { timeout: 20_000 }).toBeTruthy()
+        expect(bob.completed()).toMatchObject({ status: 'Failure', reason: c.remote })
+        expect(bob.invitation().state).toBe('Declined')
+        await expect.poll(() => alice.ended()).toBeTruthy()
+        expect(alice.ended()!.endReason).toEqual(c.local)
+        expect(alice.renderer.seen).toEqual([])
+      })
+    }
+
+    it('no address of the other side answers: the accepted call ends with MediaFailure on this side and is hung up at the pool', async () => {
+      sim = await startSimulator({ port: 0, media: 'sfb2015' })
+      const alice = await parley('alice')
+      const endpoint = new SfbEndpoint()
+      cleanup.push(() => endpoint.close())
+      // the endpoint never runs its connectivity checks: none of its addresses answers ours
+      const bob = await sfbCall('bob', 'alice@contoso.test', await endpoint.offer())
+      await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+      const callId = (await alice.calls())[0]!.id
+      await ok(alice.core.dispatch('calls.accept', { callId }))
+      await expect.poll(() => alice.ended(), { timeout: 30_000 }).toBeTruthy()
+      expect(alice.ended()!.endReason).toEqual({ code: 'LocalFailure', subcode: 'MediaFailure', message: "No network path to the other side's media was found (ICE connectivity checks failed)." })
+      await expect.poll(() => bob.invitation().conversation.audioVideo.state, { timeout: 10_000 }).toBe('Disconnected')
+    })
   })
 })
