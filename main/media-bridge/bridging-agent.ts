@@ -167,7 +167,8 @@ export class BridgingAgent implements MediaAgent {
   }
 
   #bridge(): MediaWorker {
-    this.#worker ??= this.options.worker()
+    // a worker that died took only its calls with it: the next call gets a new one
+    if (!this.#worker?.alive) this.#worker = this.options.worker()
     return this.#worker
   }
 

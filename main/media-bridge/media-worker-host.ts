@@ -28,6 +28,7 @@ export class MediaWorker {
   readonly #ended = new Map<string, (fault: BridgeFault) => void>()
   #next = 0
   #stopping = false
+  #dead = false
 
   constructor(script?: string) {
     this.thread = script ? new Worker(script) : new Worker(fileURLToPath(new URL('./media-worker.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] })
@@ -41,6 +42,7 @@ export class MediaWorker {
       p.reject(e.reason ? new BridgeFault(e.reason, e.message) : Object.assign(new UcwaError({ status: 0, code: e.code, ...(e.subcode && { subcode: e.subcode }), message: e.message }), e.declineReason ? { declineReason: e.declineReason } : {}))
     })
     const died = (why: string) => {
+      this.#dead = true
       const fault = new BridgeFault('RelayCrashed', `The media bridge stopped (${why}); the call's media has ended.`)
       for (const p of this.#pending.values()) p.reject(fault)
       this.#pending.clear()
@@ -48,6 +50,11 @@ export class MediaWorker {
     }
     this.thread.on('error', (e) => died(e.message))
     this.thread.on('exit', (code) => !this.#stopping && died(`exit ${code}`))
+  }
+
+  /** false once the thread died or was stopped: its requests reject at once, and a host starts a new worker */
+  get alive(): boolean {
+    return !this.#dead && !this.#stopping
   }
 
   /** Answers the pool's offer for `call`; `onEnded` hears the call's fault (once). */
@@ -88,6 +95,7 @@ export class MediaWorker {
 
   #ask(request: Distribute<WorkerRequest>): Promise<unknown> {
     const id = ++this.#next
+    if (!this.alive) return Promise.reject(new BridgeFault('RelayCrashed', 'The media bridge has stopped.'))
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject })
       this.thread.postMessage({ ...request, id })
