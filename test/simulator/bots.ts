@@ -70,7 +70,7 @@ export class Bot {
       void this.#answer(app, inv.conversation.id, offer.sdp).then((sdp) => {
         if (inv.handlers) inv.handlers.accept(sdp, `bot-${id}`)
         else this.world.calls.accept(app, inv, sdp, `bot-${id}`, offer.processedOfferId)
-      }).catch(() => {})
+      }).catch(() => this.#decline(app, inv, /^a=fingerprint:/m.test(offer.sdp) ? 'UnsupportedMedia' : 'EncryptionMismatch'))
     }
     if (rel === 'conversation' && type === 'deleted') {
       void this.#peers.get(id)?.close()
@@ -93,12 +93,17 @@ export class Bot {
     } catch (e) {
       await answerer.close()
       this.#sfbPeers.delete(inv.conversation.id)
-      if (inv.state !== 'Connecting' && inv.state !== 'Alerting') return // cancelled meanwhile
-      try {
-        this.world.calls.decline(app, inv, e instanceof MediaRefusal ? e.declineReason : 'Unknown')
-      } catch {
-        // the call ended while we looked at its offer
-      }
+      this.#decline(app, inv, e instanceof MediaRefusal ? e.declineReason : 'Unknown')
+    }
+  }
+
+  /** An offer this endpoint cannot take: declined with the reason a client gives (CallDeclineReason_ref.md: a WebRTC one with no DTLS offered, EncryptionMismatch). */
+  #decline(app: Application, inv: Invitation, reason: string): void {
+    if (inv.handlers || (inv.state !== 'Connecting' && inv.state !== 'Alerting')) return // a conference's, or cancelled meanwhile
+    try {
+      this.world.calls.decline(app, inv, reason)
+    } catch {
+      // the call ended while we looked at its offer
     }
   }
 
