@@ -9,7 +9,7 @@ import { newSdesKey, type SdesKey } from './sdes'
 import { readSfbSdp } from './sfb-read'
 import { writeSfbSdp } from './sfb-write'
 import { BridgeFault } from './fault'
-import { planBridge, type BridgePlan, type PlannedSection } from './plan'
+import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
 import { PoolLeg, type PoolLegEvents } from './pool-leg'
 import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
@@ -26,6 +26,8 @@ export interface BridgeAnswer {
   processedOfferId: string | null
   webrtcOffer: string
   descriptions: BridgeDescriptions
+  /** what the call goes on without, for the person (plan.ts: video that cannot be bridged) */
+  notices: MediaNotice[]
 }
 
 /** Per-packet relay time (receive on one leg → hand to the other, ns) for the bench, when `measure` is on; the first 100 000 of each. */
@@ -95,7 +97,7 @@ export class BridgeCall {
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
     this.#descriptions = descriptions
     this.#relay = new Relay(descriptions)
-    return { sfbAnswer: descriptions.sfbAnswer.sdp, processedOfferId: chosen.processedOfferId, webrtcOffer: descriptions.webrtcOffer.sdp, descriptions }
+    return { sfbAnswer: descriptions.sfbAnswer.sdp, processedOfferId: chosen.processedOfferId, webrtcOffer: descriptions.webrtcOffer.sdp, descriptions, notices: plan.notices }
   }
 
   /** The renderer's answer: brings up the renderer leg and the pool legs together; rejects with the first BridgeFault (and ends the call). */

@@ -28,6 +28,7 @@ export class BridgingAgent implements MediaAgent {
   readonly #bridged = new Map<string, { webrtcAnswer?: string; answered?: boolean }>()
   readonly #processed = new Map<string, string>()
   readonly #listeners: MediaFailureListener[] = []
+  readonly #noticeListeners: ((callId: string, message: string) => void)[] = []
   #worker: MediaWorker | null = null
 
   constructor(
@@ -38,6 +39,11 @@ export class BridgingAgent implements MediaAgent {
   /** Registers the engine's listener for failures mid-call (call/media-failure.ts ends the call with the error). */
   onFailure(listener: MediaFailureListener): void {
     this.#listeners.push(listener)
+  }
+
+  /** Registers the engine's listener for what a call goes on without (video that cannot be bridged: audio only). */
+  onNotice(listener: (callId: string, message: string) => void): void {
+    this.#noticeListeners.push(listener)
   }
 
   /** The Content-ID of the offer part the call's answer took (acceptWithAnswer_ref.md processedOfferId); undefined for a plain offer. */
@@ -105,6 +111,7 @@ export class BridgingAgent implements MediaAgent {
       throw e
     }
     this.#bridged.set(key, { answered: true })
+    for (const n of answer.notices) for (const l of this.#noticeListeners) l(callId, n.message)
     // both legs come up once the pool has our answer: a failure then ends the call through onFailure
     bridge.rendererAnswered(key, rendererAnswer).catch((e: unknown) => this.#failed(callId, key, e))
     return answer.sfbAnswer

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { UcwaError } from '../ucwa/errors'
 import { BridgeFault } from './fault'
+import type { MediaNotice } from './plan'
 import type { PayloadMapping } from './translate'
 import type { WorkerEvent, WorkerReply, WorkerRequest } from './worker-messages'
 
@@ -14,6 +15,8 @@ export interface WorkerAnswer {
   webrtcOffer: string
   payloadMap: PayloadMapping[]
   ssrcMap: { kind: 'audio' | 'video'; sfb: { first: number; last: number }; webrtc: number }[]
+  /** what the call goes on without (video that cannot be bridged), for the person */
+  notices: MediaNotice[]
 }
 
 /**

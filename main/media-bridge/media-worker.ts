@@ -18,7 +18,7 @@ async function handle(r: WorkerRequest): Promise<unknown> {
   switch (r.op) {
     case 'answer': {
       const a = await newCall(r.call, r.measure).answer(r.offer)
-      return { sfbAnswer: a.sfbAnswer, processedOfferId: a.processedOfferId, webrtcOffer: a.webrtcOffer, payloadMap: a.descriptions.payloadMap, ssrcMap: a.descriptions.ssrcMap }
+      return { sfbAnswer: a.sfbAnswer, processedOfferId: a.processedOfferId, webrtcOffer: a.webrtcOffer, payloadMap: a.descriptions.payloadMap, ssrcMap: a.descriptions.ssrcMap, notices: a.notices }
     }
     case 'rendererAnswered':
       return await callOf(r.call).rendererAnswered(r.sdp)

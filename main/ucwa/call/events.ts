@@ -11,7 +11,7 @@ import { describe } from '../log'
 import { incomingInvitation } from './invitation'
 import { learnInvitation } from './learn'
 import { learnLinks } from './links'
-import { answerQuery, mediaFailed, refuseInvitation } from './media-failure'
+import { answerQuery, mediaFailed, mediaNotice, refuseInvitation } from './media-failure'
 import { onRenegotiation } from './renegotiation'
 import { decodeData } from './sdp'
 
@@ -45,6 +45,7 @@ export class CallEvents {
       ...[...Roster.rels].map((rel): [string, Handler] => [rel, modality]),
     ])
     ctx.media.onFailure?.((callId, error) => void mediaFailed(ctx, callId, error))
+    ctx.media.onNotice?.((callId, message) => mediaNotice(ctx, callId, message))
   }
 
   /** One page of events, in order: one that fails is logged and does not stop the others. */

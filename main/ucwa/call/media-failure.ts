@@ -21,6 +21,14 @@ export async function refuseInvitation(ctx: CallContext, call: Call, refusal: Uc
   ctx.book.end(call, refusal)
 }
 
+/** The media side's notice for a call (audio only, and why): shown with the call. */
+export function mediaNotice(ctx: CallContext, callId: string, message: string): void {
+  const call = ctx.book.get(callId)
+  if (!call || call.machine.state === 'ended') return
+  call.notice = message
+  ctx.book.changed(call)
+}
+
 /** The media of a call failed (MediaAgent.onFailure): the call ends on the pool and here, with `error` as its reason. */
 export async function mediaFailed(ctx: CallContext, callId: string, error: UcwaError): Promise<void> {
   const call = ctx.book.get(callId)

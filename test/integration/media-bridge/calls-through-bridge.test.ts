@@ -201,6 +201,26 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
       })
     }
 
+    it('video only as RTVideo (x-rtvc1): the call is answered with audio, the video line rejected, and the person told why', async () => {
+      sim = await startSimulator({ port: 0, media: 'sfb2015' })
+      const alice = await parley('alice', { video: true })
+      const endpoint = new SfbEndpoint({ video: true })
+      cleanup.push(() => endpoint.close())
+      const rtvc1 = (sdp: string) => sdp.replace('a=rtpmap:122 X-H264UC/90000', 'a=rtpmap:122 x-rtvc1/90000').replace(/^a=fmtp:122 .*\r\n/m, '')
+      const bob = await sfbCall('bob', 'alice@contoso.test', await offerOf(endpoint, rtvc1))
+      await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+      const callId = (await alice.calls())[0]!.id
+      await ok(alice.core.dispatch('calls.accept', { callId }))
+      await expect.poll(() => bob.invitation().negotiation?.answer, { timeout: 20_000 }).toBeTruthy()
+      const answer = bob.invitation().negotiation!.answer!
+      expect(answer).toMatch(/^m=audio [1-9]\d* RTP\/SAVP /m)
+      expect(answer).toMatch(/^m=video 0 RTP\/SAVP 122\r$/m)
+      // the renderer was offered audio only
+      expect(alice.renderer.seen[0]!.sdp).not.toMatch(/^m=video/m)
+      await expect.poll(async () => (await alice.calls())[0]?.state).toBe('connected')
+      expect((await alice.calls())[0]).toMatchObject({ notice: 'The other side sends video only as RTVideo, which Parley cannot show. The call goes on with audio only.' })
+    })
+
     it('no address of the other side answers: the accepted call ends with MediaFailure on this side and is hung up at the pool', async () => {
       sim = await startSimulator({ port: 0, media: 'sfb2015' })
       const alice = await parley('alice')

@@ -43,7 +43,7 @@ function worker() {
     return v
   }
   const w = {
-    answer: (call: string, offer: { contentType: string }, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`answer:${call}:${offer.contentType}`, { sfbAnswer: 'SFB-ANSWER', processedOfferId: '<x>', webrtcOffer: 'BRIDGE-WEBRTC-OFFER', payloadMap: [], ssrcMap: [] })),
+    answer: (call: string, offer: { contentType: string }, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`answer:${call}:${offer.contentType}`, { sfbAnswer: 'SFB-ANSWER', processedOfferId: '<x>', webrtcOffer: 'BRIDGE-WEBRTC-OFFER', payloadMap: [], ssrcMap: [], notices: [{ kind: 'videoDropped', message: 'AUDIO ONLY' }] })),
     rendererAnswered: (call: string, sdp: string) => next(`rendererAnswered:${call}:${sdp === rendererAnswer}`, undefined),
     offer: (call: string, _sdp: string, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`offer:${call}`, { sfbOffer: 'v=0\r\nSFB-OFFER\r\n', webrtcAnswer: 'BRIDGE-WEBRTC-ANSWER' })),
     poolAnswered: (call: string, sdp: string) => next(`poolAnswered:${call}:${sdp}`, undefined),
@@ -93,6 +93,15 @@ describe('BridgingAgent: offers from the pool', () => {
     expect(agent.processedOfferId('c1')).toBe(ice19)
     expect(r.got).toEqual(['answer-to:BRIDGE-WEBRTC-OFFER'])
     expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`, 'rendererAnswered:c1/p2p:true'])
+  })
+
+  it('what the bridge drops (video it cannot carry) is told once per answer, as the call’s notice', async () => {
+    const { agent } = setup()
+    const notices: [string, string][] = []
+    agent.onNotice((id, m) => notices.push([id, m]))
+    await agent.createAnswer('c1', sfbMultipart(), 'call')
+    await agent.createAnswer('c2', rendererOffer, 'call')
+    expect(notices).toEqual([['c1', 'AUDIO ONLY']])
   })
 
   it('an SfB offer gets no early answer (the bridge takes one), a WebRTC one the renderer’s', async () => {
