@@ -1,0 +1,48 @@
+// A P2P video call from the real renderer in Chromium to a simulated Skype for Business endpoint (simulator in sfb2015):
+// the renderer speaks WebRTC, the pool's endpoint SDES-SRTP with X-H264UC, the media bridge in the core carries both ways.
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { parseMediaBody } from '../../main/media-bridge/body'
+import { demoPoolOf } from '../../main/demo'
+import { startSimulator, type Simulator } from '../simulator/index'
+import { testCore } from '../support/core'
+import { launchClient, type Client } from './harness'
+
+let sim: Simulator
+let alice: Client
+
+const stat = async (page: Page, name: string) => Number(await page.getByTestId('call-quality').getAttribute(`data-${name}`))
+
+beforeAll(async () => {
+  sim = await startSimulator({ media: 'sfb2015' })
+  alice = await launchClient({ core: await testCore({ demo: demoPoolOf(sim) }), beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']) })
+}, 60_000)
+afterAll(async () => {
+  await alice?.close()
+  await sim?.close()
+})
+
+it('video call to the SfB echo endpoint: the pool gets Parley’s multipart offer, the endpoint answers its SfB part, and the page decodes the echoed video and hears the echoed audio', async () => {
+  const page = alice.page
+  await page.getByLabel('Sign-in address').fill('alice@contoso.test')
+  await page.getByLabel('Password', { exact: true }).fill('alice-pass')
+  if (!(await page.getByLabel('Discovery URL').isVisible())) await page.getByText('Advanced').click()
+  await page.getByLabel('Discovery URL').fill(sim.url)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 15_000 }).toBe('Alice Ahlberg')
+
+  await page.getByRole('button', { name: 'Video call Echo Test Service' }).click()
+  await expect.poll(() => page.getByTestId('call-state').textContent(), { timeout: 30_000 }).toMatch(/^Connected/)
+  // the endpoint took the SfB-dialect part (X-H264UC video with it) and named it
+  const echoApp = sim.control.world.apps.get(sim.control.applications('echo@contoso.test')[0]!.id)!
+  const inv = [...echoApp.invitations.values()].at(-1)!
+  const parts = parseMediaBody(inv.mediaOffer, inv.mediaOfferType!).parts
+  expect(parts[1]!.sdp).toMatch(/^a=rtpmap:122 X-H264UC\/90000\r$/m)
+  const aliceApp = sim.control.world.apps.get(sim.control.applications('alice@contoso.test')[0]!.id)!
+  expect([...aliceApp.invitations.values()].at(-1)!.negotiation?.acceptedContentId).toBe(parts[1]!.contentId)
+
+  // inbound-rtp through the bridge: decoded H.264 frames and audio energy (Chromium's fake microphone beeps)
+  await expect.poll(() => stat(page, 'frames'), { timeout: 30_000 }).toBeGreaterThan(30)
+  await expect.poll(() => stat(page, 'audio-level'), { timeout: 20_000 }).toBeGreaterThan(0.01)
+  await page.getByRole('button', { name: 'Hang up' }).click()
+}, 120_000)
