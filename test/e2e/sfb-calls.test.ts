@@ -2,7 +2,9 @@
 // the renderer speaks WebRTC, the pool's endpoint SDES-SRTP with X-H264UC, the media bridge in the core carries both ways.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { resolve } from 'node:path'
 import { parseMediaBody } from '../../main/media-bridge/body'
+import { MediaWorker } from '../../main/media-bridge/media-worker-host'
 import { demoPoolOf } from '../../main/demo'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
@@ -46,3 +48,13 @@ it('video call to the SfB echo endpoint: the pool gets Parley’s multipart offe
   await expect.poll(() => stat(page, 'audio-level'), { timeout: 20_000 }).toBeGreaterThan(0.01)
   await page.getByRole('button', { name: 'Hang up' }).click()
 }, 120_000)
+
+it('the built media worker (out/main/media-worker.js, what the app and browser mode start) runs and refuses with a typed reason', async () => {
+  const worker = new MediaWorker(resolve(import.meta.dirname, '../../out/main/media-worker.js'))
+  try {
+    const rtvc1Only = 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video 5000 RTP/SAVP 121\r\na=rtpmap:121 x-rtvc1/90000\r\n'
+    await expect(worker.answer('c', { contentType: 'application/sdp', body: rtvc1Only }, () => undefined)).rejects.toMatchObject({ subcode: 'MediaNegotiationFailure', declineReason: 'UnsupportedMedia' })
+  } finally {
+    await worker.stop()
+  }
+})
