@@ -8,6 +8,7 @@ import type { SfbLegSection } from './leg'
 import { newSdesKey, type SdesKey } from './sdes'
 import { readSfbSdp } from './sfb-read'
 import { writeSfbSdp } from './sfb-write'
+import { directionsOf, mirror, withDirections } from './renegotiate'
 import { BridgeFault } from './fault'
 import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
 import { PoolLeg, type PoolLegEvents } from './pool-leg'
@@ -49,6 +50,8 @@ export class BridgeCall {
   /** per kind: the leg, the peer's planned section (known once the pool offered or answered), the key we send with when we offered */
   readonly #pool = new Map<Kind, { leg: PoolLeg; section?: PlannedSection; send?: SdesKey; lastSsrc: number }>()
   #offered: Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'> | null = null
+  /** the SfB sections last written (answer or offer): renegotiations write them again with new directions */
+  #sfbSections: SfbLegSection[] = []
   #renderer: RendererLeg | null = null
   #relay: Relay | null = null
   #descriptions: BridgeDescriptions | null = null
@@ -96,6 +99,7 @@ export class BridgeCall {
     const webrtc = await this.#renderer.prepare(randomUUID())
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
     this.#descriptions = descriptions
+    this.#sfbSections = descriptions.sfbSections
     this.#relay = new Relay(descriptions)
     return { sfbAnswer: descriptions.sfbAnswer.sdp, processedOfferId: chosen.processedOfferId, webrtcOffer: descriptions.webrtcOffer.sdp, descriptions, notices: plan.notices }
   }
@@ -146,6 +150,7 @@ export class BridgeCall {
       sections.push({ kind: t.kind, codecs: Object.keys(t.payloadTypes) as BridgeCodec[], ssrcs: newSsrcs(t.kind), ice: own.ice, candidates: own.candidates, rtcpMux: true, key: send })
     }
     const written = writeSfbSdp({ sections })
+    this.#sfbSections = sections
     this.#offered = {
       payloadMap: carried.flatMap((t, n) => (Object.keys(t.payloadTypes) as BridgeCodec[]).map((codec) => ({ kind: t.kind, codec, sfb: written.payloadTypes[n]![codec]!, webrtc: t.payloadTypes[codec]! }))),
       ssrcMap: carried.map((t, n) => ({ kind: t.kind, sfb: sections[n]!.ssrcs, webrtc: t.ssrc })),
@@ -183,6 +188,26 @@ export class BridgeCall {
     } catch (e) {
       throw this.#failed(e)
     }
+  }
+
+  /** Our change (hold, camera): the renderer's re-offer answered on the renderer leg, and the SfB re-offer with its directions. */
+  async reoffer(webrtcReoffer: string): Promise<{ sfbReoffer: string; webrtcReanswer: string }> {
+    if (!this.#renderer) throw new Error('offer() or answer() first')
+    const webrtcReanswer = await this.#renderer.reanswer(webrtcReoffer)
+    return { sfbReoffer: withDirections(this.#sfbSections, directionsOf(webrtcReoffer)), webrtcReanswer }
+  }
+
+  /** The far side's change: the SfB re-answer (its directions mirrored, RFC 3264 6.1) and the same change offered to the renderer. */
+  async answerReoffer(sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
+    if (!this.#renderer) throw new Error('offer() or answer() first')
+    const wanted = directionsOf(sfbReoffer)
+    const mine = Object.fromEntries(Object.entries(wanted).map(([kind, d]) => [kind, mirror(d)]))
+    return { sfbReanswer: withDirections(this.#sfbSections, mine), webrtcReoffer: await this.#renderer.reoffer(mine) }
+  }
+
+  /** The renderer's answer to answerReoffer's WebRTC re-offer. */
+  async rendererReanswered(sdp: string): Promise<void> {
+    await this.#renderer?.setAnswer(sdp)
   }
 
   /** Ends the call with `e` as a BridgeFault (RelayCrashed when it was not one) and returns that fault. */

@@ -25,7 +25,7 @@ export type MediaFailureListener = (callId: string, error: UcwaError) => void
  */
 export class BridgingAgent implements MediaAgent {
   /** `${callId}/${slot}` → the bridge call's state: the renderer's answer held until the pool answers our offer */
-  readonly #bridged = new Map<string, { webrtcAnswer?: string; answered?: boolean }>()
+  readonly #bridged = new Map<string, { webrtcAnswer?: string; answered?: boolean; webrtcReanswer?: string }>()
   readonly #processed = new Map<string, string>()
   readonly #listeners: MediaFailureListener[] = []
   readonly #noticeListeners: ((callId: string, message: string) => void)[] = []
@@ -144,18 +144,32 @@ export class BridgingAgent implements MediaAgent {
       .catch((e: unknown) => this.#failed(callId, key, e))
   }
 
-  reoffer(callId: string, change: CallChange): Promise<string> {
-    if (this.#bridged.has(keyOf(callId, 'p2p'))) return Promise.reject(notThroughBridge())
-    return this.renderer.reoffer(callId, change)
+  /** Hold or camera on a bridged call: the renderer's re-offer is answered by the bridge; the pool gets the SfB re-offer (same keys and addresses, new directions). */
+  async reoffer(callId: string, change: CallChange): Promise<string> {
+    const key = keyOf(callId, 'p2p')
+    if (!this.#bridged.has(key)) return this.renderer.reoffer(callId, change)
+    const r = await this.#bridge().reoffer(key, await this.renderer.reoffer(callId, change))
+    const b = this.#bridged.get(key)
+    if (b) b.webrtcReanswer = r.webrtcReanswer
+    return r.sfbReoffer
   }
 
-  answerReoffer(callId: string, offer: string): Promise<string> {
-    if (this.#bridged.has(keyOf(callId, 'p2p'))) return Promise.reject(notThroughBridge())
-    return this.renderer.answerReoffer(callId, offer)
+  /** The far side's change on a bridged call: the renderer answers the bridge's WebRTC re-offer; the pool gets the SfB re-answer. */
+  async answerReoffer(callId: string, offer: string): Promise<string> {
+    const key = keyOf(callId, 'p2p')
+    if (!this.#bridged.has(key)) return this.renderer.answerReoffer(callId, offer)
+    const bridge = this.#bridge()
+    const r = await bridge.answerReoffer(key, offer)
+    await bridge.rendererReanswered(key, await this.renderer.answerReoffer(callId, r.webrtcReoffer))
+    return r.sfbReanswer
   }
 
+  /** The pool's answer to our re-offer: on a bridged call the renderer gets the bridge's answer to its own re-offer. */
   applyReanswer(callId: string, sdp: string): void {
-    this.renderer.applyReanswer(callId, sdp)
+    const b = this.#bridged.get(keyOf(callId, 'p2p'))
+    const held = b?.webrtcReanswer
+    if (b) b.webrtcReanswer = undefined
+    this.renderer.applyReanswer(callId, held ?? sdp)
   }
 
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
@@ -203,6 +217,3 @@ function isPlainWebrtc(sdp: string): boolean {
   return !sdp.startsWith('data:') && /^a=fingerprint:/m.test(sdp)
 }
 
-function notThroughBridge(): UcwaError {
-  return new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: 'Hold and camera changes are not carried through the media bridge yet (a call with a Skype for Business endpoint).' })
-}

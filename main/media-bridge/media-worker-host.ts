@@ -81,6 +81,20 @@ export class MediaWorker {
     await this.#ask({ op: 'poolAnswered', call, sdp })
   }
 
+  /** Our change on a bridged call: the renderer's WebRTC re-offer → the SfB re-offer, and the renderer's answer (held until the pool answers). */
+  async reoffer(call: string, webrtcReoffer: string): Promise<{ sfbReoffer: string; webrtcReanswer: string }> {
+    return (await this.#ask({ op: 'reoffer', call, sdp: webrtcReoffer })) as { sfbReoffer: string; webrtcReanswer: string }
+  }
+
+  /** The far side's change: the SfB re-offer → the SfB re-answer, and a WebRTC re-offer for the renderer (its answer to rendererReanswered). */
+  async answerReoffer(call: string, sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
+    return (await this.#ask({ op: 'answerReoffer', call, sdp: sfbReoffer })) as { sfbReanswer: string; webrtcReoffer: string }
+  }
+
+  async rendererReanswered(call: string, sdp: string): Promise<void> {
+    await this.#ask({ op: 'rendererReanswered', call, sdp })
+  }
+
   /** Per-packet relay times in ns (when the call was answered with `measure`). */
   async timings(call: string): Promise<{ toRenderer: number[]; toPool: number[] }> {
     return (await this.#ask({ op: 'timings', call })) as { toRenderer: number[]; toPool: number[] }

@@ -26,6 +26,12 @@ async function handle(r: WorkerRequest): Promise<unknown> {
       return await newCall(r.call, r.measure).offer(r.sdp)
     case 'poolAnswered':
       return await callOf(r.call).poolAnswered(r.sdp)
+    case 'reoffer':
+      return await callOf(r.call).reoffer(r.sdp)
+    case 'answerReoffer':
+      return await callOf(r.call).answerReoffer(r.sdp)
+    case 'rendererReanswered':
+      return await callOf(r.call).rendererReanswered(r.sdp)
     case 'timings':
       return callOf(r.call).timings
     case 'close':

@@ -100,6 +100,25 @@ export class RendererLeg {
     return { sdp, taken }
   }
 
+  /** A re-offer from the renderer (hold, camera) answered on the same connection (RFC 8829 5.3); returns the answer. */
+  async reanswer(offer: string): Promise<string> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    await this.pc.setLocalDescription(await this.pc.createAnswer())
+    return this.pc.localDescription!.sdp
+  }
+
+  /** A re-offer to the renderer with each kind's new direction (the far side's change, mirrored); its answer goes to setAnswer. */
+  async reoffer(directions: Partial<Record<Kind, 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'>>): Promise<string> {
+    for (const [kind, t] of this.#transceivers) t.setDirection(directions[kind] ?? 'sendrecv')
+    await this.pc.setLocalDescription(await this.pc.createOffer())
+    await gathered(this.pc)
+    return this.pc.localDescription!.sdp
+  }
+
+  async setAnswer(sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'answer', sdp })
+  }
+
   /** The renderer's answer to step 1's offer; resolves when DTLS-SRTP is up, else BridgeFault RendererConnectionFailed. */
   async answered(sdp: string, timeoutMs = 15_000): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'answer', sdp })

@@ -6,6 +6,7 @@ export type WorkerRequest =
   | { id: number; op: 'rendererAnswered'; call: string; sdp: string }
   | { id: number; op: 'offer'; call: string; sdp: string; measure?: boolean }
   | { id: number; op: 'poolAnswered'; call: string; sdp: string }
+  | { id: number; op: 'reoffer' | 'answerReoffer' | 'rendererReanswered'; call: string; sdp: string }
   | { id: number; op: 'timings'; call: string }
   | { id: number; op: 'close'; call: string }
 

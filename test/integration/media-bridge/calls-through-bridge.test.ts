@@ -121,6 +121,58 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
     expect((await alice.calls())[0]?.state).toBe('connected')
   })
 
+  it('hold both ways on a bridged call: the pool gets SfB-dialect re-offers and re-answers, the renderer only WebRTC, and the call shows who holds', async () => {
+    sim = await startSimulator({ port: 0, media: 'sfb2015' })
+    const alice = await parley('alice')
+    const endpoint = new SfbEndpoint()
+    cleanup.push(() => endpoint.close())
+    const offer = await endpoint.offer()
+    const bob = await sfbCall('bob', 'alice@contoso.test', offer)
+    await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+    const callId = (await alice.calls())[0]!.id
+    await ok(alice.core.dispatch('calls.accept', { callId }))
+    await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('connected')
+    await endpoint.answered(bob.invitation().negotiation!.answer!)
+    const calls = sim.control.world.calls
+    const bobApp = sim.control.world.apps.get(sim.control.applications('bob@contoso.test')[0]!.id)!
+    const pending = () => [...calls.renegotiations.values()].find((r) => r.state === 'Pending')
+
+    // Alice holds: the pool carries an SfB re-offer (SDES, no fingerprint) with every line inactive; Bob's SfB client answers
+    await ok(alice.core.dispatch('calls.change', { callId, change: 'hold' }))
+    await expect.poll(() => pending(), { timeout: 20_000 }).toBeTruthy()
+    const hold = pending()!
+    expect(hold.offer).toMatch(/^a=crypto:1 AES_CM_128_HMAC_SHA1_80 /m)
+    expect(hold.offer).not.toMatch(/a=fingerprint/)
+    expect(hold.offer.match(/^a=inactive\r$/gm)).toHaveLength(1)
+    const ice19 = parseMediaBody(offer.body, offer.contentType).parts.at(-1)!.sdp
+    calls.answerRenegotiation(bobApp, hold, ice19.replace(/^(m=audio .*\r\n)/m, '$1a=inactive\r\n'))
+    await expect.poll(async () => (await alice.calls())[0]?.held, { timeout: 20_000 }).toBe(true)
+    // the renderer got the bridge's WebRTC answer to its own re-offer, never the SfB one
+    expect(alice.renderer.seen.filter((s) => s.kind === 'reanswer').map((s) => /^a=fingerprint:/m.test(s.sdp) && /^a=inactive\r?$/m.test(s.sdp))).toEqual([true])
+
+    await ok(alice.core.dispatch('calls.change', { callId, change: 'resume' }))
+    await expect.poll(() => pending(), { timeout: 20_000 }).toBeTruthy()
+    const resume = pending()!
+    expect(resume.offer).not.toMatch(/^a=(inactive|sendonly|recvonly)/m)
+    calls.answerRenegotiation(bobApp, resume, ice19)
+    await expect.poll(async () => (await alice.calls())[0]?.held, { timeout: 20_000 }).toBe(false)
+    // resumed: the same legs, keys and addresses still carry the endpoint's audio to the renderer
+    endpoint.sendTone(440)
+    await until(() => (alice.renderer.peers.get(callId)?.received.length ?? 0) >= 25, 'audio after resume', 20_000)
+    expect(energy(alice.renderer, callId)).toBeGreaterThan(2000)
+
+    // Bob holds (sendonly, as SfB clients do): Parley's SfB re-answer mirrors it (recvonly), the renderer was offered the change in WebRTC
+    const bobConversation = [...bobApp.conversations.values()].at(-1)!
+    const theirs = calls.renegotiate(bobApp, bobConversation, ice19.replace(/^(m=audio .*\r\n)/m, '$1a=sendonly\r\n'), 'bob-hold')
+    await expect.poll(() => theirs.state, { timeout: 20_000 }).toBe('Answered')
+    expect(theirs.answer).toMatch(/^a=recvonly\r$/m)
+    expect(theirs.answer).toMatch(/^a=crypto:1 /m)
+    const reoffered = alice.renderer.seen.filter((s) => s.kind === 'offer').at(-1)!.sdp
+    expect(reoffered).toMatch(/^a=fingerprint:/m)
+    expect(reoffered).toMatch(/^a=recvonly\r?$/m)
+    await expect.poll(async () => (await alice.calls())[0]?.remoteHeld).toBe(true)
+  })
+
   it('Parley calls Parley: the callee takes the WebRTC part, names it, and media flows between the two renderers with no bridge', async () => {
     sim = await startSimulator({ port: 0, media: 'sfb2015' })
     const alice = await parley('alice')

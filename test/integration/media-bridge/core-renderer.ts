@@ -8,7 +8,7 @@ export interface CoreRenderer {
   /** the peer of each call (the P2P one) */
   peers: Map<string, RendererPeer>
   /** every SDP the core handed this renderer, in order: offers to answer and answers to apply */
-  seen: { callId: string; kind: 'offer' | 'answer'; sdp: string }[]
+  seen: { callId: string; kind: 'offer' | 'answer' | 'reoffer' | 'reanswer'; sdp: string }[]
   /** the offers this renderer made */
   made: { callId: string; sdp: string }[]
   close(): Promise<void>
@@ -30,8 +30,12 @@ export function coreRenderer(core: Core, options: { video?: boolean } = {}): Cor
     if (name === 'media.request') {
       const p = payload as EventPayload<'media.request'>
       const work = async (): Promise<string> => {
-        // one answer per werift peer: no early one (the call connects on Accept), no renegotiation in these tests
-        if (p.provisional || p.purpose === 'renegotiate') throw new Error('not in this stand-in')
+        // one answer per werift peer: no early one (the call connects on Accept)
+        if (p.provisional) throw new Error('not in this stand-in')
+        if (p.purpose === 'renegotiate') {
+          r.seen.push({ callId: p.callId, kind: p.kind === 'offer' ? 'reoffer' : 'offer', sdp: p.offer ?? '' })
+          return p.kind === 'offer' ? peerOf(p.callId).reoffer(p.change === 'hold' ? 'inactive' : 'sendrecv') : peerOf(p.callId).reanswer(p.offer ?? '')
+        }
         if (p.kind === 'answer') {
           r.seen.push({ callId: p.callId, kind: 'offer', sdp: p.offer ?? '' })
           return peerOf(p.callId).answer(p.offer ?? '')
@@ -47,8 +51,8 @@ export function coreRenderer(core: Core, options: { video?: boolean } = {}): Cor
     }
     if (name === 'media.answer') {
       const p = payload as EventPayload<'media.answer'>
-      if (p.provisional || p.purpose === 'renegotiate') return
-      r.seen.push({ callId: p.callId, kind: 'answer', sdp: p.sdp })
+      if (p.provisional) return
+      r.seen.push({ callId: p.callId, kind: p.purpose === 'renegotiate' ? 'reanswer' : 'answer', sdp: p.sdp })
       void r.peers.get(p.callId)?.accept(p.sdp)
     }
     if (name === 'media.close') {

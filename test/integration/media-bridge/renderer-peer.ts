@@ -24,6 +24,10 @@ export interface RendererPeer {
   /** an offer of audio (and video) sendrecv with every candidate, as the renderer makes one */
   offer(): Promise<string>
   accept(answer: string): Promise<void>
+  /** a re-offer with every transceiver set to `direction` (hold: inactive) */
+  reoffer(direction: 'sendrecv' | 'inactive'): Promise<string>
+  /** answers a re-offer on the same connection */
+  reanswer(offer: string): Promise<string>
   /** PCMU at `hz`, 20 ms a packet; returns the stop function */
   sendTone(hz: number): () => void
   close(): Promise<void>
@@ -61,6 +65,16 @@ export function rendererPeer(options: { video?: boolean } = {}): RendererPeer {
       return createFullOffer(pc)
     },
     accept: (answer) => pc.setRemoteDescription({ type: 'answer', sdp: answer }),
+    async reoffer(direction) {
+      for (const t of pc.getTransceivers()) t.setDirection(direction)
+      await pc.setLocalDescription(await pc.createOffer())
+      return pc.localDescription!.sdp
+    },
+    async reanswer(offer) {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+      await pc.setLocalDescription(await pc.createAnswer())
+      return pc.localDescription!.sdp
+    },
     sendTone(hz) {
       // werift stamps its sender's codec on every packet: PCMU
       const transceiver = pc.getTransceivers()[0]!

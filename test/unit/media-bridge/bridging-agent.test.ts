@@ -24,8 +24,8 @@ function renderer() {
     createAnswer: async (_id, offer) => (got.push(`answer-to:${offer}`), rendererAnswer),
     createProvisionalAnswer: async (_id, offer) => (got.push(`early-to:${offer}`), rendererAnswer),
     applyAnswer: (_id, sdp, o) => void got.push(`apply:${o.purpose}:${sdp}`),
-    reoffer: async () => rendererOffer,
-    answerReoffer: async () => rendererAnswer,
+    reoffer: async (_id, change) => (got.push(`reoffer:${change}`), 'RENDERER-REOFFER'),
+    answerReoffer: async (_id, offer) => (got.push(`answer-reoffer-to:${offer}`), 'RENDERER-REANSWER'),
     applyReanswer: (_id, sdp) => void got.push(`reanswer:${sdp}`),
     close: (_id, what) => void got.push(`close:${what}`),
   }
@@ -47,6 +47,9 @@ function worker() {
     rendererAnswered: (call: string, sdp: string) => next(`rendererAnswered:${call}:${sdp === rendererAnswer}`, undefined),
     offer: (call: string, _sdp: string, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`offer:${call}`, { sfbOffer: 'v=0\r\nSFB-OFFER\r\n', webrtcAnswer: 'BRIDGE-WEBRTC-ANSWER' })),
     poolAnswered: (call: string, sdp: string) => next(`poolAnswered:${call}:${sdp}`, undefined),
+    reoffer: (call: string, sdp: string) => next(`reoffer:${call}:${sdp}`, { sfbReoffer: 'SFB-REOFFER', webrtcReanswer: 'BRIDGE-REANSWER' }),
+    answerReoffer: (call: string, sdp: string) => next(`answerReoffer:${call}:${sdp}`, { sfbReanswer: 'SFB-REANSWER', webrtcReoffer: 'BRIDGE-REOFFER' }),
+    rendererReanswered: (call: string, sdp: string) => next(`rendererReanswered:${call}:${sdp === rendererAnswer ? 'answer' : sdp}`, undefined),
     close: (call: string) => next(`close:${call}`, undefined),
     stop: async () => undefined,
   }
@@ -170,12 +173,26 @@ describe('BridgingAgent: Parley’s own offers', () => {
 })
 
 describe('BridgingAgent: bridged calls', () => {
-  it('hold and camera changes are refused with a typed error on a bridged call (the renderer is not asked)', async () => {
-    const { agent, r } = setup()
+  it('our hold on a bridged call: the renderer’s re-offer goes to the bridge, the pool gets the SfB re-offer, the renderer the bridge’s answer', async () => {
+    const { agent, r, wk } = setup()
     await agent.createAnswer('c1', sfbMultipart(), 'call')
-    await expect(agent.reoffer('c1', 'hold')).rejects.toMatchObject({ code: 'LocalFailure', subcode: 'MediaFailure' })
-    await expect(agent.answerReoffer('c1', rendererOffer)).rejects.toMatchObject({ code: 'LocalFailure' })
-    expect(r.got).toEqual(['answer-to:BRIDGE-WEBRTC-OFFER'])
+    expect(await agent.reoffer('c1', 'hold')).toBe('SFB-REOFFER')
+    agent.applyReanswer('c1', 'SFB-REANSWER-FROM-POOL')
+    expect(r.got.slice(1)).toEqual(['reoffer:hold', 'reanswer:BRIDGE-REANSWER'])
+    expect(wk.asked.slice(2)).toEqual(['reoffer:c1/p2p:RENDERER-REOFFER'])
+  })
+
+  it('the far side’s hold on a bridged call: the renderer answers the bridge’s re-offer, the pool gets the SfB re-answer; an unbridged call’s go to the renderer as they are', async () => {
+    const { agent, r, wk } = setup()
+    await agent.createAnswer('c1', sfbMultipart(), 'call')
+    expect(await agent.answerReoffer('c1', 'SFB-HOLD')).toBe('SFB-REANSWER')
+    expect(r.got.slice(1)).toEqual(['answer-reoffer-to:BRIDGE-REOFFER'])
+    expect(wk.asked.slice(2)).toEqual(['answerReoffer:c1/p2p:SFB-HOLD', 'rendererReanswered:c1/p2p:RENDERER-REANSWER'])
+    await agent.createAnswer('c2', rendererOffer, 'call')
+    expect(await agent.answerReoffer('c2', 'WEBRTC-HOLD')).toBe('RENDERER-REANSWER')
+    expect(await agent.reoffer('c2', 'video-off')).toBe('RENDERER-REOFFER')
+    agent.applyReanswer('c2', 'WEBRTC-REANSWER')
+    expect(r.got.slice(-3)).toEqual(['answer-reoffer-to:WEBRTC-HOLD', 'reoffer:video-off', 'reanswer:WEBRTC-REANSWER'])
   })
 
   it('a fault in the worker ends the call once, with its reason; a closed call’s late fault is nobody’s', async () => {
