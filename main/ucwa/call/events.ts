@@ -86,8 +86,9 @@ export class CallEvents {
     const from = inv.embedded.from?.[0]
     const remote = { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' }
     if (this.ctx.book.all().filter((c) => c.machine.state === 'ringing').length >= MAX_RINGING) return this.#declineBusy(e, incoming.decline)
-    const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: 'ringing' }, (c) => learnInvitation(this.ctx, c, inv))
+    // an offer that cannot be taken never rings: the call is shown ending, with the reason
     const refusal = this.ctx.media.refusal?.(incoming.offer)
+    const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: refusal ? 'ending' : 'ringing' }, (c) => learnInvitation(this.ctx, c, inv))
     if (refusal) return refuseInvitation(this.ctx, call, refusal)
     if (incoming.sendProvisionalAnswer && this.ctx.media.createProvisionalAnswer) call.early = this.#sendEarly(call, incoming.sendProvisionalAnswer, incoming.offer)
   }

@@ -15,7 +15,7 @@ export function answerQuery(ctx: CallContext, call: Call): Record<string, string
 /** An incoming call whose offer cannot be taken: declined with the refusal's reason, and ended here with its message. */
 export async function refuseInvitation(ctx: CallContext, call: Call, refusal: UcwaError & { declineReason: string }): Promise<void> {
   ctx.log(`call ${call.id}: refused: ${refusal.message}`)
-  ctx.book.go(call, 'ending')
+  if (call.machine.state !== 'ending') ctx.book.go(call, 'ending')
   const href = call.invitation.direction === 'incoming' ? call.invitation.decline : undefined
   if (href) await ending(ctx.client.http, href, { reason: refusal.declineReason }).catch((e: unknown) => ctx.log(`call ${call.id}: the decline did not reach the pool: ${describe(e)}`))
   ctx.book.end(call, refusal)

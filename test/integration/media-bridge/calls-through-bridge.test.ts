@@ -29,7 +29,7 @@ const ok = async (p: Promise<unknown>) => {
   return r.value
 }
 
-async function parley(name: string, options: { video?: boolean } = {}): Promise<{ core: Core; renderer: CoreRenderer; logs: string[]; calls: () => Promise<CallSnapshot[]>; ended: () => CallSnapshot | undefined }> {
+async function parley(name: string, options: { video?: boolean } = {}): Promise<{ core: Core; renderer: CoreRenderer; logs: string[]; changes: CallSnapshot[]; calls: () => Promise<CallSnapshot[]>; ended: () => CallSnapshot | undefined }> {
   const logs: string[] = []
   const core = await createCore({ host: 'browser', version: '1.2.3', tokenStore: new MemoryTokenStore(), settingsFile: null, clockIntervalMs: 60_000, log: (m) => logs.push(m), ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
   const renderer = coreRenderer(core, options)
@@ -37,7 +37,7 @@ async function parley(name: string, options: { video?: boolean } = {}): Promise<
   core.events.subscribe((name, payload) => name === 'calls.changed' && changes.push(payload as CallSnapshot))
   cleanup.push(() => core.close(), () => renderer.close())
   await ok(core.dispatch('session.signIn', { sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url }))
-  return { core, renderer, logs, calls: async () => (await ok(core.dispatch('calls.list', undefined))) as CallSnapshot[], ended: () => changes.find((c) => c.state === 'ended') }
+  return { core, renderer, logs, changes, calls: async () => (await ok(core.dispatch('calls.list', undefined))) as CallSnapshot[], ended: () => changes.find((c) => c.state === 'ended') }
 }
 
 /** An SfB 2015 client calling `to`: signs in as `name` and sends `offer` (a multipart body) with startAudioVideo, as the pool's own clients do. */
@@ -250,6 +250,8 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
         await expect.poll(() => alice.ended()).toBeTruthy()
         expect(alice.ended()!.endReason).toEqual(c.local)
         expect(alice.renderer.seen).toEqual([])
+        // it never rang here: the person sees it only as a call that could not be taken
+        expect(alice.changes.map((c) => c.state)).not.toContain('ringing')
       })
     }
 
