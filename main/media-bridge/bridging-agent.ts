@@ -64,6 +64,11 @@ export class BridgingAgent implements MediaAgent {
     }
   }
 
+  /**
+   * A call: a `data:multipart/alternative;…` URL (the renderer's WebRTC part, the bridge's SfB ICE-19 part), or the
+   * renderer's SDP alone when it offered no audio the bridge carries. An escalation: application/sdp in the dialect
+   * the two-party call took (escalateAudioVideo_ref.md takes one SDP). Throws what the renderer or the worker throw.
+   */
   async createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string> {
     const webrtc = await this.renderer.createOffer(callId, purpose)
     // the conference unit speaks what the two-party call's far side spoke (the same pool)
@@ -94,6 +99,11 @@ export class BridgingAgent implements MediaAgent {
     return toDataUrl(body.contentType, body.body)
   }
 
+  /**
+   * `offer`: SDP, or a multipart body's `data:` URL (call/sdp.ts). Returns the answer for the pool: the renderer's
+   * to a WebRTC part, else the bridge's SfB answer once the renderer answered the bridge's WebRTC offer. Throws
+   * MediaRefusal (InvalidMediaOffer, CodecMismatch, …) for an offer that cannot be taken, or the renderer's error.
+   */
   async createAnswer(callId: string, offer: string, purpose: 'call' | 'conference'): Promise<string> {
     if (isPlainWebrtc(offer)) return this.renderer.createAnswer(callId, offer, purpose)
     const [body, contentType] = bodyOf(offer)
