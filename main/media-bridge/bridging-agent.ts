@@ -82,8 +82,9 @@ export class BridgingAgent implements MediaAgent {
     try {
       own = await this.#bridge().offer(key, webrtc, (fault) => this.#failed(callId, key, fault))
     } catch (e) {
-      if (!(e instanceof MediaRefusal) || purpose === 'escalation') throw e
-      this.options.log?.(`call ${callId}: only the WebRTC offer goes out: ${e.message}`)
+      if (purpose === 'escalation') throw e
+      // the call still goes out: another Parley takes the WebRTC part, an SfB endpoint declines it with its reason
+      this.options.log?.(`call ${callId}: only the WebRTC offer goes out: ${e instanceof Error ? e.message : String(e)}`)
       return webrtc
     }
     this.#bridged.set(key, { webrtcAnswer: own.webrtcAnswer })

@@ -144,6 +144,12 @@ describe('BridgingAgent: Parley’s own offers', () => {
     expect(started).toBe(0)
   })
 
+  it('a bridge that cannot open (worker fault) still lets the call go out with the WebRTC part alone', async () => {
+    const { agent, wk } = setup()
+    wk.failNext(new BridgeFault('IceFailed', 'No UDP socket could be opened on 127.0.0.1.'))
+    expect(await agent.createOffer('c1', 'call')).toBe(rendererOffer)
+  })
+
   it('a WebRTC answer (another Parley took its part): the bridge is closed and the renderer applies it', async () => {
     const { agent, r, wk } = setup()
     await agent.createOffer('c1', 'call')
