@@ -6,7 +6,7 @@ import { chooseOfferPart, type ChosenPart } from './choose-part'
 import { mediaCodecs, type BridgeCodec } from './codecs'
 import type { SfbLegSection } from './leg'
 import { newSdesKey, type SdesKey } from './sdes'
-import { readSfbSdp } from './sfb-read'
+import { readSfbSdp, type SfbSession } from './sfb-read'
 import { writeSfbSdp } from './sfb-write'
 import { directionsOf, mirror, withDirections } from './renegotiate'
 import { BridgeFault } from './fault'
@@ -200,9 +200,20 @@ export class BridgeCall {
   /** The far side's change: the SfB re-answer (its directions mirrored, RFC 3264 6.1) and the same change offered to the renderer. */
   async answerReoffer(sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
     if (!this.#renderer) throw new Error('offer() or answer() first')
+    this.#sameSession(readSfbSdp(sfbReoffer))
     const wanted = directionsOf(sfbReoffer)
     const mine = Object.fromEntries(Object.entries(wanted).map(([kind, d]) => [kind, mirror(d)]))
     return { sfbReanswer: withDirections(this.#sfbSections, mine), webrtcReoffer: await this.#renderer.reoffer(mine) }
+  }
+
+  /** A re-offer that changes the keys or ICE credentials of a carried line would need new legs: refused, the session stays (RFC 3264 8). */
+  #sameSession(reoffer: SfbSession): void {
+    for (const p of this.#pool.values()) {
+      const s = p.section && reoffer.sections[p.section.index]
+      if (!s || !p.section) continue
+      const keyKept = s.keys.some((k) => k.keySalt.equals(p.section!.key.keySalt))
+      if (!keyKept || s.iceUfrag !== p.section.ice.ufrag || s.icePwd !== p.section.ice.pwd) throw refuse.sessionChanged()
+    }
   }
 
   /** The renderer's answer to answerReoffer's WebRTC re-offer. */

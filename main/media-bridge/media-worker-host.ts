@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { UcwaError } from '../ucwa/errors'
 import { BridgeFault } from './fault'
+import { MediaRefusal, type CallDeclineReason, type MediaRefusalSubcode } from './refusal'
 import type { MediaNotice } from './plan'
 import type { PayloadMapping } from './translate'
 import type { WorkerEvent, WorkerReply, WorkerRequest } from './worker-messages'
@@ -42,7 +43,9 @@ export class MediaWorker {
       if (!p) return
       if (!m.error) return p.resolve(m.result)
       const e = m.error
-      p.reject(e.reason ? new BridgeFault(e.reason, e.message) : Object.assign(new UcwaError({ status: 0, code: e.code, ...(e.subcode && { subcode: e.subcode }), message: e.message }), e.declineReason ? { declineReason: e.declineReason } : {}))
+      if (e.reason) return p.reject(new BridgeFault(e.reason, e.message))
+      if (e.declineReason) return p.reject(new MediaRefusal(e.declineReason as CallDeclineReason, e.subcode as MediaRefusalSubcode, e.message))
+      p.reject(new UcwaError({ status: 0, code: e.code, ...(e.subcode && { subcode: e.subcode }), message: e.message }))
     })
     const died = (why: string) => {
       this.#dead = true

@@ -8,6 +8,7 @@ import { UcwaClient } from '../../../main/ucwa/client'
 import type { UcwaEvent } from '../../../main/ucwa/events'
 import { writeMultipartAlternative } from '../../../main/media-bridge/body'
 import { SfbEndpoint } from '../../simulator/sfb/endpoint'
+import { formatCrypto, newSdesKey } from '../../../main/media-bridge/sdes'
 import { MemoryTokenStore } from '../../../main/credentials/token-store'
 import { parseMediaBody } from '../../../main/media-bridge/body'
 import { mulawRms } from '../../simulator/sfb/g711'
@@ -171,6 +172,15 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
     expect(reoffered).toMatch(/^a=fingerprint:/m)
     expect(reoffered).toMatch(/^a=recvonly\r?$/m)
     await expect.poll(async () => (await alice.calls())[0]?.remoteHeld).toBe(true)
+
+    // a re-offer with a new key would need new legs: dismissed with UnsupportedMedia (ReNegotiationDeclineReason_ref.md), the call goes on, the renderer not asked
+    const offersSeen = alice.renderer.seen.length
+    const rekeyed = ice19.replace(/^a=crypto:.*$/m, `a=crypto:${formatCrypto(newSdesKey(1))}\r`)
+    const refused = calls.renegotiate(bobApp, bobConversation, rekeyed, 'bob-rekey')
+    await expect.poll(() => refused.state, { timeout: 20_000 }).toBe('Dismissed')
+    expect(refused.dismissReason).toBe('UnsupportedMedia')
+    expect(alice.renderer.seen.length).toBe(offersSeen)
+    expect((await alice.calls())[0]?.state).toBe('connected')
   })
 
   it('Parley calls Parley: the callee takes the WebRTC part, names it, and media flows between the two renderers with no bridge', async () => {

@@ -27,6 +27,7 @@ import {
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
 const importances = ['Normal', 'Urgent', 'Emergency']
+const dismissReasons = ['Unknown', 'MediaAllocationFailure', 'EncryptionMismatch', 'IPv6NotSupported', 'UnsupportedMedia', 'InvalidMediaOffer', 'InsufficientBandwidth', 'Conflict']
 const declineReasons = [
   'Unknown', 'Local', 'Global', 'MediaAllocationFailure', 'EncryptionMismatch', 'IPv6NotSupported', 'MediaConnectivityFailure',
   'CodecMismatch', 'UnsupportedMedia', 'InvalidMediaOffer', 'InsufficientBandwidth', 'InsufficientBandwidthRerouteOverPstn',
@@ -256,7 +257,10 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
   server.post(`${reneg}/:renegId/dismiss`, cfg('dismiss'), (req, reply) => {
     const app = appOf(ctx, req)
     const r = pending(app, req)
-    input(req, ['json', 'xml', 'none'])
+    // dismiss_ref.md: reason is one of ReNegotiationDeclineReason's values
+    const reason = limited(input(req, ['json', 'xml', 'none']).props.reason, 'reason', 50, false)
+    if (reason && !dismissReasons.includes(reason)) throw errors.parameter(`Unknown dismiss reason ${reason}.`)
+    if (reason) r.dismissReason = reason
     ctx.world.calls.answerRenegotiation(app, r, null)
     return reply.code(204).send()
   })
