@@ -24,7 +24,7 @@ afterAll(async () => {
   await sim?.close()
 })
 
-it('video call to the SfB echo endpoint: the pool gets Parley’s multipart offer, the endpoint answers its SfB part, and the page decodes the echoed video and hears the echoed audio', async () => {
+it('video call to the SfB echo endpoint: the pool gets Parley’s multipart offer, the endpoint answers its SfB part, the page decodes the echoed video and hears the echoed audio, and hold and resume go through the bridge', async () => {
   const page = alice.page
   await page.getByLabel('Sign-in address').fill('alice@contoso.test')
   await page.getByLabel('Password', { exact: true }).fill('alice-pass')
@@ -46,6 +46,18 @@ it('video call to the SfB echo endpoint: the pool gets Parley’s multipart offe
   // inbound-rtp through the bridge: decoded H.264 frames and audio energy (Chromium's fake microphone beeps)
   await expect.poll(() => stat(page, 'frames'), { timeout: 30_000 }).toBeGreaterThan(30)
   await expect.poll(() => stat(page, 'audio-level'), { timeout: 20_000 }).toBeGreaterThan(0.01)
+
+  // hold and resume through the bridge: the endpoint answers SfB re-offers, the page's WebRTC connection follows
+  await page.getByRole('button', { name: 'Hold' }).click()
+  await expect.poll(() => page.getByTestId('hold-banner').textContent(), { timeout: 15_000 }).toBe('On hold. Resume to talk again.')
+  const held = [...sim.control.world.calls.renegotiations.values()].at(-1)!
+  expect(held.state).toBe('Answered')
+  expect(held.offer).toMatch(/^a=crypto:/m)
+  expect(held.offer).not.toMatch(/a=fingerprint/)
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect.poll(() => page.getByTestId('hold-banner').count(), { timeout: 15_000 }).toBe(0)
+  const frames = await stat(page, 'frames')
+  await expect.poll(() => stat(page, 'frames'), { timeout: 20_000 }).toBeGreaterThan(frames + 30)
   await page.getByRole('button', { name: 'Hang up' }).click()
 }, 120_000)
 

@@ -72,6 +72,14 @@ export class Bot {
         else this.world.calls.accept(app, inv, sdp, `bot-${id}`, offer.processedOfferId)
       }).catch(() => this.#decline(app, inv, /^a=fingerprint:/m.test(offer.sdp) ? 'UnsupportedMedia' : 'EncryptionMismatch'))
     }
+    // an SfB client answers the other side's hold, resume or camera change on its own (RFC 3264 6.1 directions)
+    if (rel === 'audioVideoRenegotiation' && type === 'started') {
+      const r = this.world.calls.renegotiations.get(id)
+      const view = r?.views.find((v) => v.app === app && v.direction === 'Incoming')
+      const answerer = view && this.#sfbPeers.get(view.conversation.id)
+      if (r && answerer) this.world.calls.answerRenegotiation(app, r, answerer.reanswer(r.offer))
+      return
+    }
     if (rel === 'conversation' && type === 'deleted') {
       void this.#peers.get(id)?.close()
       this.#peers.delete(id)
