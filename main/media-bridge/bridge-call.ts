@@ -52,6 +52,7 @@ export class BridgeCall {
   #offered: Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'> | null = null
   /** the SfB sections last written (answer or offer): renegotiations write them again with new directions */
   #sfbSections: SfbLegSection[] = []
+  #poolStarted: Promise<void> | null = null
   #renderer: RendererLeg | null = null
   #relay: Relay | null = null
   #descriptions: BridgeDescriptions | null = null
@@ -107,15 +108,28 @@ export class BridgeCall {
   /** The renderer's answer: brings up the renderer leg and the pool legs together; rejects with the first BridgeFault (and ends the call). */
   async rendererAnswered(sdp: string): Promise<void> {
     if (!this.#renderer || !this.#descriptions) throw new Error('answer() first')
-    const keys = this.#descriptions.keys
     try {
-      await Promise.all([
-        this.#renderer.answered(sdp),
-        ...[...this.#pool].map(([kind, p]) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, keys.find((k) => k.kind === kind)!)),
-      ])
+      await Promise.all([this.#renderer.answered(sdp), this.startPool()])
     } catch (e) {
       throw this.#failed(e)
     }
+  }
+
+  /**
+   * The pool legs' connectivity checks toward the offer's candidates (once; rendererAnswered starts them too): started
+   * while the call rings, after a provisional answer (sendProvisionalAnswer_ref.md), they find out before Accept whether
+   * the far side can be reached at all. Rejects with BridgeFault IceFailed (the call is then ended).
+   */
+  startPool(): Promise<void> {
+    const keys = this.#descriptions?.keys
+    if (!keys) return Promise.reject(new Error('answer() first'))
+    this.#poolStarted ??= Promise.all(
+      [...this.#pool].map(([kind, p]) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, keys.find((k) => k.kind === kind)!)),
+    ).then(
+      () => undefined,
+      (e: unknown) => Promise.reject(this.#failed(e)),
+    )
+    return this.#poolStarted
   }
 
   /**

@@ -5,10 +5,11 @@ import type { CallChange, MediaAgent } from '../ucwa/call/media-agent'
 import { UcwaError } from '../ucwa/errors'
 import { parseMediaBody, readDataUrl, toDataUrl, writeMultipartAlternative } from './body'
 import { chooseOfferPart } from './choose-part'
-import type { MediaWorker } from './media-worker-host'
+import type { MediaWorker, WorkerAnswer } from './media-worker-host'
 import { offersBridgeableAudio } from './own-offer'
 import { planBridge } from './plan'
-import { MediaRefusal } from './refusal'
+import { BridgeFault } from './fault'
+import { MediaRefusal, refuse } from './refusal'
 
 type Slot = 'p2p' | 'conference'
 
@@ -25,7 +26,9 @@ export type MediaFailureListener = (callId: string, error: UcwaError) => void
  */
 export class BridgingAgent implements MediaAgent {
   /** `${callId}/${slot}` → the bridge call's state: the renderer's answer held until the pool answers our offer */
-  readonly #bridged = new Map<string, { webrtcAnswer?: string; answered?: boolean; webrtcReanswer?: string }>()
+  readonly #bridged = new Map<string, { webrtcAnswer?: string; answered?: boolean; webrtcReanswer?: string; ringing?: boolean }>()
+  /** the bridge's answers made while calls rang, by key: Accept takes them over */
+  readonly #early = new Map<string, Promise<WorkerAnswer>>()
   readonly #processed = new Map<string, string>()
   readonly #listeners: MediaFailureListener[] = []
   readonly #noticeListeners: ((callId: string, message: string) => void)[] = []
@@ -113,11 +116,14 @@ export class BridgingAgent implements MediaAgent {
     if (chosen.dialect === 'webrtc') return this.renderer.createAnswer(callId, chosen.part.sdp, purpose)
     const key = keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
     const bridge = this.#bridge()
-    const answer = await bridge.answer(key, { contentType, body }, (fault) => this.#failed(callId, key, fault))
+    // the bridge answered already while the call rang (createProvisionalAnswer): the final answer is the same
+    const answer = (await this.#early.get(key)?.catch(() => null)) ?? (await this.#open(callId, key, { contentType, body }))
+    this.#early.delete(key)
     let rendererAnswer: string
     try {
       rendererAnswer = await this.renderer.createAnswer(callId, answer.webrtcOffer, purpose)
     } catch (e) {
+      this.#bridged.delete(key)
       void bridge.close(key).catch(() => undefined)
       throw e
     }
@@ -128,13 +134,33 @@ export class BridgingAgent implements MediaAgent {
     return answer.sfbAnswer
   }
 
-  /** A WebRTC part gets the renderer's early answer; an SfB one none (the bridge takes one answer): the call still connects on Accept. */
+  /**
+   * While the call rings. A WebRTC part: the renderer's early answer. An SfB offer: the bridge's answer, and its
+   * pool legs start their connectivity checks now (sendProvisionalAnswer_ref.md), so a far side that cannot be
+   * reached is declined with MediaConnectivityFailure before anyone answers; the renderer answers only on Accept.
+   */
   async createProvisionalAnswer(callId: string, offer: string): Promise<string> {
-    const part = isPlainWebrtc(offer) ? offer : chooseOfferPart(parseMediaBody(...bodyOf(offer)).parts)
-    const sdp = typeof part === 'string' ? part : part.dialect === 'webrtc' ? part.part.sdp : null
-    if (sdp === null || !this.renderer.createProvisionalAnswer) throw new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: 'No early answer for this offer: the call connects when it is accepted.' })
-    if (typeof part !== 'string' && part.processedOfferId) this.#processed.set(callId, part.processedOfferId)
-    return this.renderer.createProvisionalAnswer(callId, sdp)
+    const [body, contentType] = isPlainWebrtc(offer) ? [offer, 'application/sdp'] : bodyOf(offer)
+    const chosen = isPlainWebrtc(offer) ? null : chooseOfferPart(parseMediaBody(body, contentType).parts)
+    if (chosen?.processedOfferId) this.#processed.set(callId, chosen.processedOfferId)
+    if (chosen && chosen.dialect !== 'webrtc') {
+      const key = keyOf(callId, 'p2p')
+      const early = this.#open(callId, key, { contentType, body })
+      this.#early.set(key, early)
+      const answer = await early
+      this.#bridge()
+        .startPool(key)
+        .catch((e: unknown) => this.#failed(callId, key, e))
+      return answer.sfbAnswer
+    }
+    if (!this.renderer.createProvisionalAnswer) throw new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: 'No early answer from this window: the call connects when it is accepted.' })
+    return this.renderer.createProvisionalAnswer(callId, chosen ? chosen.part.sdp : offer)
+  }
+
+  /** A bridge call answering the pool's offer; its faults end the call (onFailure) from now on. */
+  async #open(callId: string, key: string, offer: { contentType: string; body: string }): Promise<WorkerAnswer> {
+    this.#bridged.set(key, { ringing: true })
+    return this.#bridge().answer(key, offer, (fault) => this.#failed(callId, key, fault))
   }
 
   applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void {
@@ -189,6 +215,7 @@ export class BridgingAgent implements MediaAgent {
       if ((what === slot || what === 'all') && this.#bridged.delete(key)) void this.#worker?.close(key).catch(() => undefined)
     }
     if (what === 'all') this.#processed.delete(callId)
+    if (what !== 'conference') this.#early.delete(keyOf(callId, 'p2p'))
     this.renderer.close(callId, what)
   }
 
@@ -205,8 +232,12 @@ export class BridgingAgent implements MediaAgent {
   }
 
   #failed(callId: string, key: string, e: unknown): void {
-    if (!this.#bridged.delete(key)) return // already closed or reported: nothing left to end
-    const error = e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: `The call's media failed: ${String(e)}` })
+    const entry = this.#bridged.get(key)
+    if (!entry || !this.#bridged.delete(key)) return // already closed or reported: nothing left to end
+    this.#early.delete(key)
+    // no address of the far side answered while the call rang: declined for that reason (CallDeclineReason_ref.md)
+    const unreachable = entry.ringing && e instanceof BridgeFault && e.reason === 'IceFailed'
+    const error = unreachable ? refuse.unreachable() : e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: `The call's media failed: ${String(e)}` })
     this.options.log?.(`call ${callId}: media bridge: ${error.message}`)
     for (const l of this.#listeners) l(callId, error)
   }

@@ -73,6 +73,11 @@ export class MediaWorker {
     await this.#ask({ op: 'rendererAnswered', call, sdp })
   }
 
+  /** Starts the pool legs' connectivity checks while the call rings (after answer, before the renderer answers). */
+  async startPool(call: string): Promise<void> {
+    await this.#ask({ op: 'startPool', call })
+  }
+
   /** Parley's own offer for `call`: the renderer's WebRTC offer → the SfB-dialect offer part and the renderer's answer (held until the pool answers). */
   async offer(call: string, rendererOffer: string, onEnded: (fault: BridgeFault) => void): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     this.#ended.set(call, onEnded)

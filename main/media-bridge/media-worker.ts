@@ -32,6 +32,8 @@ async function handle(r: WorkerRequest): Promise<unknown> {
       return await callOf(r.call).answerReoffer(r.sdp)
     case 'rendererReanswered':
       return await callOf(r.call).rendererReanswered(r.sdp)
+    case 'startPool':
+      return await callOf(r.call).startPool()
     case 'timings':
       return callOf(r.call).timings
     case 'close':

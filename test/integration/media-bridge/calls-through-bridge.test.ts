@@ -100,19 +100,25 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
     const bob = await sfbCall('bob', 'alice@contoso.test', await endpoint.offer())
     await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
     const callId = (await alice.calls())[0]!.id
+    // while it rings: the bridge's provisional answer to the ICE-19 part, named as the endpoint wrote it, in the SfB
+    // dialect; the endpoint connects to it before anyone accepts, and the renderer has not been asked anything yet
+    await expect.poll(() => bob.invitation().negotiation?.provisionalAnswer, { timeout: 20_000 }).toBeTruthy()
+    expect(bob.invitation().negotiation?.acceptedContentId).toBe('<ice19@sfb.test>')
+    const early = bob.invitation().negotiation!.provisionalAnswer!
+    expect(early).toMatch(/^a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:/m)
+    expect(early).not.toMatch(/a=fingerprint/)
+    await endpoint.answered(early)
+    expect(alice.renderer.seen).toEqual([])
+
     await ok(alice.core.dispatch('calls.accept', { callId }))
     await expect.poll(() => bob.invitation().negotiation?.answer, { timeout: 20_000 }).toBeTruthy()
-    // the pool received the answer to the ICE-19 part, named as the endpoint wrote it, in the SfB dialect
+    expect(bob.invitation().negotiation!.answer).toBe(early)
     expect(bob.invitation().negotiation?.acceptedContentId).toBe('<ice19@sfb.test>')
-    const answer = bob.invitation().negotiation!.answer!
-    expect(answer).toMatch(/^a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:/m)
-    expect(answer).not.toMatch(/a=fingerprint/)
     // the renderer was handed the bridge's WebRTC offer, never the SfB body
     const offered = alice.renderer.seen.find((s) => s.kind === 'offer')!.sdp
     expect(offered).toMatch(/^a=fingerprint:sha-256 /m)
     expect(offered).not.toMatch(/a=crypto|multipart|ice19@sfb\.test/)
 
-    await endpoint.answered(answer)
     const peer = alice.renderer.peers.get(callId)!
     endpoint.sendTone(440)
     peer.sendTone(300)
@@ -285,7 +291,7 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
       expect((await alice.calls())[0]).toMatchObject({ notice: 'The other side sends video only as RTVideo, which Parley cannot show. The call goes on with audio only.' })
     })
 
-    it('no address of the other side answers: the accepted call ends with MediaFailure on this side and is hung up at the pool', async () => {
+    it('no address of the other side answers while it rings: declined with MediaConnectivityFailure before anyone answers, the caller told why', async () => {
       sim = await startSimulator({ port: 0, media: 'sfb2015' })
       const alice = await parley('alice')
       const endpoint = new SfbEndpoint()
@@ -293,11 +299,11 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
       // the endpoint never runs its connectivity checks: none of its addresses answers ours
       const bob = await sfbCall('bob', 'alice@contoso.test', await endpoint.offer())
       await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
-      const callId = (await alice.calls())[0]!.id
-      await ok(alice.core.dispatch('calls.accept', { callId }))
-      await expect.poll(() => alice.ended(), { timeout: 30_000 }).toBeTruthy()
-      expect(alice.ended()!.endReason).toEqual({ code: 'LocalFailure', subcode: 'MediaFailure', message: "No network path to the other side's media was found (ICE connectivity checks failed)." })
-      await expect.poll(() => bob.invitation().conversation.audioVideo.state, { timeout: 10_000 }).toBe('Disconnected')
+      await expect.poll(() => bob.completed(), { timeout: 30_000 }).toBeTruthy()
+      expect(bob.completed()).toMatchObject({ status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'MediaFailure' } })
+      expect(bob.invitation().state).toBe('Declined')
+      expect(alice.ended()!.endReason).toEqual({ code: 'LocalFailure', subcode: 'MediaFailure', message: "The call could not be taken: no network path to the other side's media was found (its addresses did not answer)." })
+      expect(alice.renderer.seen).toEqual([])
     })
   })
 })

@@ -45,6 +45,7 @@ function worker() {
   const w = {
     answer: (call: string, offer: { contentType: string }, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`answer:${call}:${offer.contentType}`, { sfbAnswer: 'SFB-ANSWER', processedOfferId: '<x>', webrtcOffer: 'BRIDGE-WEBRTC-OFFER', payloadMap: [], ssrcMap: [], notices: [{ kind: 'videoDropped', message: 'AUDIO ONLY' }] })),
     rendererAnswered: (call: string, sdp: string) => next(`rendererAnswered:${call}:${sdp === rendererAnswer}`, undefined),
+    startPool: (call: string) => next(`startPool:${call}`, undefined),
     offer: (call: string, _sdp: string, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`offer:${call}`, { sfbOffer: 'v=0\r\nSFB-OFFER\r\n', webrtcAnswer: 'BRIDGE-WEBRTC-ANSWER' })),
     poolAnswered: (call: string, sdp: string) => next(`poolAnswered:${call}:${sdp}`, undefined),
     reoffer: (call: string, sdp: string) => next(`reoffer:${call}:${sdp}`, { sfbReoffer: 'SFB-REOFFER', webrtcReanswer: 'BRIDGE-REANSWER' }),
@@ -107,11 +108,28 @@ describe('BridgingAgent: offers from the pool', () => {
     expect(notices).toEqual([['c1', 'AUDIO ONLY']])
   })
 
-  it('an SfB offer gets no early answer (the bridge takes one), a WebRTC one the renderer’s', async () => {
-    const { agent, r } = setup()
-    await expect(agent.createProvisionalAnswer('c1', sfbMultipart())).rejects.toMatchObject({ code: 'LocalFailure' })
+  it('while an SfB offer rings the bridge answers it and starts its checks, the renderer is not asked; Accept takes that answer over', async () => {
+    const { agent, r, wk } = setup()
+    expect(await agent.createProvisionalAnswer('c1', sfbMultipart())).toBe('SFB-ANSWER')
+    expect(r.got).toEqual([])
+    expect(await agent.createAnswer('c1', sfbMultipart(), 'call')).toBe('SFB-ANSWER')
+    expect(r.got).toEqual(['answer-to:BRIDGE-WEBRTC-OFFER'])
+    expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`, 'startPool:c1/p2p', 'rendererAnswered:c1/p2p:true'])
+    // a WebRTC offer: the renderer's own early answer
     expect(await agent.createProvisionalAnswer('c2', rendererOffer)).toBe(rendererAnswer)
-    expect(r.got).toEqual([`early-to:${rendererOffer}`])
+    expect(r.got.at(-1)).toBe(`early-to:${rendererOffer}`)
+  })
+
+  it('no address of the far side answers while it rings: reported as a MediaConnectivityFailure refusal (the call is declined); after Accept, as the fault', async () => {
+    const { agent, wk, failures } = setup()
+    await agent.createProvisionalAnswer('c1', sfbMultipart())
+    const ice = new BridgeFault('IceFailed', 'no path')
+    wk.ended.get('c1/p2p')!(ice)
+    expect(failures[0]![1]).toBeInstanceOf(MediaRefusal)
+    expect(failures[0]![1]).toMatchObject({ declineReason: 'MediaConnectivityFailure', subcode: 'MediaFailure' })
+    await agent.createAnswer('c2', sfbMultipart(), 'call')
+    wk.ended.get('c2/p2p')!(ice)
+    expect(failures[1]).toEqual(['c2', ice])
   })
 
   it('refusal: what cannot be bridged, with its CallDeclineReason; WebRTC and bridgeable offers none', () => {
