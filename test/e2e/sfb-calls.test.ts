@@ -2,7 +2,13 @@
 // the renderer speaks WebRTC, the pool's endpoint SDES-SRTP with X-H264UC, the media bridge in the core carries both ways.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
+import { MemoryTokenStore } from '../../main/credentials/token-store'
+import { toDataUrl } from '../../main/media-bridge/body'
+import { UcwaClient } from '../../main/ucwa/client'
+import type { UcwaEvent } from '../../main/ucwa/events'
+import { SfbEndpoint } from '../simulator/sfb/endpoint'
 import { parseMediaBody } from '../../main/media-bridge/body'
 import { MediaWorker } from '../../main/media-bridge/media-worker-host'
 import { demoPoolOf } from '../../main/demo'
@@ -60,6 +66,28 @@ it('video call to the SfB echo endpoint: the pool gets Parley’s multipart offe
   await expect.poll(() => stat(page, 'frames'), { timeout: 20_000 }).toBeGreaterThan(frames + 30)
   await page.getByRole('button', { name: 'Hang up' }).click()
 }, 120_000)
+
+it('an SfB client calls with only SILK audio: the page never rings, its recent calls say why, and the caller is told the media cause', async () => {
+  const page = alice.page
+  const before = await page.getByRole('region', { name: 'Recent calls' }).locator('li').count()
+  const bob = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID() })
+  await bob.signIn({ sipAddress: 'bob@contoso.test', password: 'bob-pass', remember: false, discoveryUrl: sim.url })
+  const events: UcwaEvent[] = []
+  bob.on('events', (list) => void events.push(...list))
+  const endpoint = new SfbEndpoint()
+  try {
+    const o = await endpoint.offer()
+    const silk = o.body.replace(/^(m=audio \d+ RTP\/SAVP) 9 0\r$/gm, '$1 103\r').replace(/^a=rtpmap:9 G722\/8000\r\n/gm, 'a=rtpmap:103 SILK/16000\r\n').replace(/^a=rtpmap:0 PCMU\/8000\r\n/gm, '')
+    await bob.http.post(bob.communicationLink('startAudioVideo'), { to: 'sip:alice@contoso.test', operationId: randomUUID(), _links: { mediaOffer: { href: toDataUrl(o.contentType, silk) } } })
+    await expect.poll(() => page.getByRole('region', { name: 'Recent calls' }).locator('li').count(), { timeout: 15_000 }).toBe(before + 1)
+    await expect.poll(() => page.getByRole('region', { name: 'Recent calls' }).locator('li').first().textContent()).toMatch(/Bob Brennan.*The other side offered no audio codec Parley can use \(it offered SILK; Parley needs G\.722, PCMU or PCMA\)\./)
+    expect(await page.getByTestId('incoming-call').count()).toBe(0)
+    await expect.poll(() => events.find((e) => e.link.rel === 'audioVideoInvitation' && e.type === 'completed')).toMatchObject({ status: 'Failure', reason: { subcode: 'MediaNegotiationFailure' } })
+  } finally {
+    await endpoint.close()
+    await bob.signOut()
+  }
+}, 60_000)
 
 it('the built media worker (out/main/media-worker.js, what the app and browser mode start) runs and refuses with a typed reason', async () => {
   const worker = new MediaWorker(resolve(import.meta.dirname, '../../out/main/media-worker.js'))
