@@ -1,6 +1,5 @@
-import type { UcwaError } from '../errors'
-
 // What the call engine needs from whoever owns the RTCPeerConnections (the renderer, through main/core/media-bridge.ts).
+import type { UcwaError } from '../errors'
 export type MediaPurpose = 'call' | 'escalation' | 'conference'
 export type CallChange = 'hold' | 'resume' | 'video-off' | 'video-on'
 
