@@ -76,7 +76,7 @@ export class BridgeCall {
     const plan = planBridge(chosen.session)
     if (plan instanceof MediaRefusal) throw plan
     try {
-      return await this.#open(chosen, plan)
+      return this.#unlessClosed(await this.#open(chosen, plan))
     } catch (e) {
       const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge could not open the call: ${String(e)}`)
       await this.#end(fault)
@@ -140,7 +140,7 @@ export class BridgeCall {
    */
   async offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     try {
-      return await this.#offer(rendererOffer)
+      return this.#unlessClosed(await this.#offer(rendererOffer))
     } catch (e) {
       if (e instanceof MediaRefusal) {
         await this.#end(null)
@@ -294,7 +294,18 @@ export class BridgeCall {
     if (this.#ended) return
     this.#ended = true
     for (const l of this.#onEnded) l(fault)
+    await this.#closeLegs()
+  }
+
+  async #closeLegs(): Promise<void> {
     await Promise.all([...[...this.#pool.values()].map((p) => p.leg.close()), this.#renderer?.close()])
+  }
+
+  /** close() came while the legs were being opened: what opened after it is closed too, and the caller told. */
+  #unlessClosed<T>(result: T): T {
+    if (!this.#ended) return result
+    void this.#closeLegs()
+    throw new BridgeFault('RelayCrashed', 'The call\'s media was closed while it was being set up.')
   }
 }
 
