@@ -5,11 +5,11 @@ import { parseMediaBody } from './body'
 import { chooseOfferPart, type ChosenPart } from './choose-part'
 import { mediaCodecs, type BridgeCodec } from './codecs'
 import type { SfbLegSection } from './leg'
-import { newSdesKey, type SdesKey } from './sdes'
-import { readSfbSdp, type SfbSession } from './sfb-read'
-import { writeSfbSdp } from './sfb-write'
-import { directionsOf, mirror, withDirections } from './renegotiate'
+import type { SdesKey } from './sdes'
+import { readSfbSdp } from './sfb-read'
+import { answerDirections, directionsOf, withDirections } from './renegotiate'
 import { BridgeFault } from './fault'
+import { writeOwnSfbOffer, type SfbLocal } from './own-offer'
 import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
 import { PoolLeg, type PoolLegEvents } from './pool-leg'
 import { MediaRefusal, refuse } from './refusal'
@@ -155,21 +155,17 @@ export class BridgeCall {
     const { sdp, taken } = await this.#renderer.answerOffer(rendererOffer)
     const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
     if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
-    const sections: SfbLegSection[] = []
+    const locals: Partial<Record<Kind, SfbLocal>> = {}
     for (const t of carried) {
       const leg = new PoolLeg(this.host, this.#poolEvents(t.kind))
-      const own = await leg.open({ mux: false, controlling: true })
-      const send = newSdesKey(1)
-      this.#pool.set(t.kind, { leg, send, lastSsrc: 0 })
-      sections.push({ kind: t.kind, codecs: Object.keys(t.payloadTypes) as BridgeCodec[], ssrcs: newSsrcs(t.kind), ice: own.ice, candidates: own.candidates, rtcpMux: true, key: send })
+      locals[t.kind] = { ...(await leg.open({ mux: false, controlling: true })), ssrcs: newSsrcs(t.kind) }
+      this.#pool.set(t.kind, { leg, lastSsrc: 0 })
     }
-    const written = writeSfbSdp({ sections })
-    this.#sfbSections = sections
-    this.#offered = {
-      payloadMap: carried.flatMap((t, n) => (Object.keys(t.payloadTypes) as BridgeCodec[]).map((codec) => ({ kind: t.kind, codec, sfb: written.payloadTypes[n]![codec]!, webrtc: t.payloadTypes[codec]! }))),
-      ssrcMap: carried.map((t, n) => ({ kind: t.kind, sfb: sections[n]!.ssrcs, webrtc: t.ssrc })),
-    }
-    return { sfbOffer: written.sdp, webrtcAnswer: sdp }
+    const own = writeOwnSfbOffer(carried, locals)
+    for (const s of own.sections) this.#pool.get(s.kind)!.send = s.key
+    this.#sfbSections = own.sections
+    this.#offered = own
+    return { sfbOffer: own.sdp, webrtcAnswer: sdp }
   }
 
   /**
@@ -214,20 +210,8 @@ export class BridgeCall {
   /** The far side's change: the SfB re-answer (its directions mirrored, RFC 3264 6.1) and the same change offered to the renderer. */
   async answerReoffer(sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
     if (!this.#renderer) throw new Error('offer() or answer() first')
-    this.#sameSession(readSfbSdp(sfbReoffer))
-    const wanted = directionsOf(sfbReoffer)
-    const mine = Object.fromEntries(Object.entries(wanted).map(([kind, d]) => [kind, mirror(d)]))
+    const mine = answerDirections(sfbReoffer, [...this.#pool.values()].flatMap((p) => (p.section ? [p.section] : [])))
     return { sfbReanswer: withDirections(this.#sfbSections, mine), webrtcReoffer: await this.#renderer.reoffer(mine) }
-  }
-
-  /** A re-offer that changes the keys or ICE credentials of a carried line would need new legs: refused, the session stays (RFC 3264 8). */
-  #sameSession(reoffer: SfbSession): void {
-    for (const p of this.#pool.values()) {
-      const s = p.section && reoffer.sections[p.section.index]
-      if (!s || !p.section) continue
-      const keyKept = s.keys.some((k) => k.keySalt.equals(p.section!.key.keySalt))
-      if (!keyKept || s.iceUfrag !== p.section.ice.ufrag || s.icePwd !== p.section.ice.pwd) throw refuse.sessionChanged()
-    }
   }
 
   /** The renderer's answer to answerReoffer's WebRTC re-offer. */
