@@ -16,6 +16,8 @@ export default defineConfig({
           index: resolve(root, 'main/index.ts'),
           browser: resolve(root, 'main/browser.ts'),
           'conference-unit': resolve(root, 'test/simulator/conference/unit-runner.ts'),
+          // the media bridge's packet path, on a worker thread (main/media-bridge/media-worker-host.ts)
+          'media-worker': resolve(root, 'main/media-bridge/media-worker.ts'),
           // the start-up keychain check, run in a process of its own (main/credentials/keychain-probe.ts)
           'keychain-probe': resolve(root, 'main/credentials/keychain-probe-child.ts'),
         },

@@ -31,6 +31,7 @@ const core = await createCore({
   settingsFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'settings.json'),
   sessionFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'session.json'),
   historyDir: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'call-history'),
+  mediaWorkerScript: join(import.meta.dirname, 'media-worker.js'),
   log: (message) => console.error(`[parley] ${message}`),
 })
 const host = await startBrowserHost({

@@ -69,6 +69,7 @@ if (!app.requestSingleInstanceLock()) {
       settingsFile: join(app.getPath('userData'), 'settings.json'),
       sessionFile: join(app.getPath('userData'), 'session.json'),
       historyDir: join(app.getPath('userData'), 'call-history'),
+      mediaWorkerScript: join(import.meta.dirname, 'media-worker.js'),
       log: logging.log,
       desktop: {
         logFile: logging.file,

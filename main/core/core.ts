@@ -15,6 +15,8 @@ import { demoDiscoveryFor } from './demo-address'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventHub } from './event-hub'
 import { ContractMediaAgent } from './media-bridge'
+import { BridgingAgent } from '../media-bridge/bridging-agent'
+import { MediaWorker } from '../media-bridge/media-worker-host'
 import { PresenceWatch } from '../ucwa/presence'
 import { Photos } from './photos'
 import { CallHistoryStore } from './call-history'
@@ -46,6 +48,8 @@ export interface CoreOptions {
     exportDiagnostics?(): Promise<string>
     logFile?: string
   }
+  /** the media bridge's worker as built (out/main/media-worker.js); default, its source through tsx (tests) */
+  mediaWorkerScript?: string
   /** tests: XML instead of JSON, faster back-off, shorter media timeouts */
   ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number; connectTo?: ConnectTo; ca?: string }
 }
@@ -83,7 +87,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     confirmedHosts: (domain) => trustedFor(settings.current.trustedServers, domain),
     log: (m) => log(m), // an event delivered without its resource (event-resources.ts)
   })
-  const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
+  const renderer = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
+  // the renderer speaks WebRTC; an SfB-dialect far side goes through the bridge's worker, started at the first such call
+  const media = new BridgingAgent(renderer, { worker: () => new MediaWorker(options.mediaWorkerScript), log: (m) => log(m) })
   const calls = new CallEngine(client, media, { log: (m) => log(m) }) // transitions, dropped and failed events
   const chats = new ChatEngine(client, calls, { log: (m) => log(m) })
   chats.onChange((s) => events.emit('chats.changed', s))
@@ -249,7 +255,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         events.emit('history.changed', h)
         return h
       },
-      'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
+      'media.respond': ({ requestId, sdp, error }) => (renderer.respond(requestId, { sdp, error }), null),
       ...chatHandlers(chats),
       'chats.recent': async () => (await historyOpen, history.conversations),
     },
@@ -274,6 +280,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       clearInterval(clock)
       for (const c of calls.list()) await calls.hangUp(c.id).catch(() => {})
       await client.shutdown()
+      await media.stop()
     },
   }
 }

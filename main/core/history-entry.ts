@@ -7,7 +7,8 @@ export function outcomeOf(c: CallSnapshot): Pick<HistoryEntry, 'outcome' | 'ende
   if (c.connectedAt !== undefined) return { outcome: 'answered', ended: c.endReason?.message ?? 'The call ended.' }
   if (declinedByMe) return { outcome: 'declined', ended: 'You declined the call.' }
   // the caller's "The call was cancelled" (Canceled), no answer, answered nowhere: to the callee it is a missed call
-  if (c.direction === 'incoming') return { outcome: 'missed', ended: 'Missed call' }
+  // one this side could not take (its media: main/media-bridge/refusal.ts) is missed, and says why
+  if (c.direction === 'incoming') return { outcome: 'missed', ended: c.endReason?.code === 'LocalFailure' ? c.endReason.message : 'Missed call' }
   return { outcome: 'not-answered', ended: c.endReason?.message ?? 'The call did not connect.' }
 }
 

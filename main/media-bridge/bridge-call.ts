@@ -3,12 +3,18 @@ import { randomUUID } from 'node:crypto'
 import type { RtcpPacket } from 'werift'
 import { parseMediaBody } from './body'
 import { chooseOfferPart, type ChosenPart } from './choose-part'
+import { mediaCodecs, type BridgeCodec } from './codecs'
+import type { SfbLegSection } from './leg'
+import type { SdesKey } from './sdes'
+import { readSfbSdp } from './sfb-read'
+import { answerDirections, directionsOf, withDirections } from './renegotiate'
 import { BridgeFault } from './fault'
-import { planBridge, type BridgePlan, type PlannedSection } from './plan'
-import { PoolLeg } from './pool-leg'
-import { MediaRefusal } from './refusal'
+import { writeOwnSfbOffer, type SfbLocal } from './own-offer'
+import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
+import { PoolLeg, type PoolLegEvents } from './pool-leg'
+import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
-import { RendererLeg } from './renderer-leg'
+import { RendererLeg, type RendererLegEvents } from './renderer-leg'
 import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
 
 type Kind = 'audio' | 'video'
@@ -21,6 +27,8 @@ export interface BridgeAnswer {
   processedOfferId: string | null
   webrtcOffer: string
   descriptions: BridgeDescriptions
+  /** what the call goes on without, for the person (plan.ts: video that cannot be bridged) */
+  notices: MediaNotice[]
 }
 
 /** Per-packet relay time (receive on one leg → hand to the other, ns) for the bench, when `measure` is on; the first 100 000 of each. */
@@ -39,7 +47,12 @@ export interface RelayTimings {
  */
 export class BridgeCall {
   readonly timings: RelayTimings = { toRenderer: [], toPool: [] }
-  readonly #pool = new Map<Kind, { leg: PoolLeg; section: PlannedSection; lastSsrc: number }>()
+  /** per kind: the leg, the peer's planned section (known once the pool offered or answered), the key we send with when we offered */
+  readonly #pool = new Map<Kind, { leg: PoolLeg; section?: PlannedSection; send?: SdesKey; lastSsrc: number }>()
+  #offered: Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'> | null = null
+  /** the SfB sections last written (answer or offer): renegotiations write them again with new directions */
+  #sfbSections: SfbLegSection[] = []
+  #poolStarted: Promise<void> | null = null
   #renderer: RendererLeg | null = null
   #relay: Relay | null = null
   #descriptions: BridgeDescriptions | null = null
@@ -63,7 +76,7 @@ export class BridgeCall {
     const plan = planBridge(chosen.session)
     if (plan instanceof MediaRefusal) throw plan
     try {
-      return await this.#open(chosen, plan)
+      return this.#unlessClosed(await this.#open(chosen, plan))
     } catch (e) {
       const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge could not open the call: ${String(e)}`)
       await this.#end(fault)
@@ -76,40 +89,151 @@ export class BridgeCall {
     const sfb = {} as BridgeLocal['sfb']
     for (const section of planned) {
       const kind = section.section.kind as Kind
-      const leg = new PoolLeg(this.host, { rtp: (p) => this.#fromPool(kind, p), rtcp: (p) => this.#rtcpFromPool(kind, p), fault: (f) => this.#fail(f) })
+      const leg = new PoolLeg(this.host, this.#poolEvents(kind))
       const own = await leg.open({ mux: section.section.rtcpMux, controlling: false })
-      const ssrc = 0x10000 + Math.floor(Math.random() * 0x7fff0000)
-      sfb[kind] = { ...own, ssrcs: kind === 'audio' ? { first: ssrc, last: ssrc } : { first: ssrc, last: ssrc + 99 } }
+      sfb[kind] = { ...own, ssrcs: newSsrcs(kind) }
       this.#pool.set(kind, { leg, section, lastSsrc: 0 })
     }
     // video the plan dropped still needs local values for its rejected m= line (audio is always planned)
     sfb.video ??= { ice: sfb.audio.ice, candidates: [], ssrcs: { first: 1, last: 1 } }
-    this.#renderer = new RendererLeg(
-      this.host,
-      planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] })),
-      { rtp: (kind, p) => this.#fromRenderer(kind, p), rtcp: (kind, p) => this.#rtcpFromRenderer(kind, p), fault: (f) => this.#fail(f) },
-    )
+    this.#renderer = new RendererLeg(this.host, planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] })), this.#rendererEvents())
     const webrtc = await this.#renderer.prepare(randomUUID())
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
     this.#descriptions = descriptions
+    this.#sfbSections = descriptions.sfbSections
     this.#relay = new Relay(descriptions)
-    return { sfbAnswer: descriptions.sfbAnswer.sdp, processedOfferId: chosen.processedOfferId, webrtcOffer: descriptions.webrtcOffer.sdp, descriptions }
+    return { sfbAnswer: descriptions.sfbAnswer.sdp, processedOfferId: chosen.processedOfferId, webrtcOffer: descriptions.webrtcOffer.sdp, descriptions, notices: plan.notices }
   }
 
   /** The renderer's answer: brings up the renderer leg and the pool legs together; rejects with the first BridgeFault (and ends the call). */
   async rendererAnswered(sdp: string): Promise<void> {
     if (!this.#renderer || !this.#descriptions) throw new Error('answer() first')
-    const keys = this.#descriptions.keys
+    try {
+      await Promise.all([this.#renderer.answered(sdp), this.startPool()])
+    } catch (e) {
+      throw this.#failed(e)
+    }
+  }
+
+  /**
+   * The pool legs' connectivity checks toward the offer's candidates (once; rendererAnswered starts them too): started
+   * while the call rings, after a provisional answer (sendProvisionalAnswer_ref.md), they find out before Accept whether
+   * the far side can be reached at all. Rejects with BridgeFault IceFailed (the call is then ended).
+   */
+  startPool(): Promise<void> {
+    const keys = this.#descriptions?.keys
+    if (!keys) return Promise.reject(new Error('answer() first'))
+    this.#poolStarted ??= Promise.all(
+      [...this.#pool].map(([kind, p]) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, keys.find((k) => k.kind === kind)!)),
+    ).then(
+      () => undefined,
+      (e: unknown) => Promise.reject(this.#failed(e)),
+    )
+    return this.#poolStarted
+  }
+
+  /**
+   * Parley's own offer: answers the renderer's WebRTC offer on the renderer leg and writes the SfB-dialect offer
+   * part for the pool (SfB payload types, a fresh SDES key per section, RFC 4568; a=rtcp-mux offered beside
+   * component 2, [MS-SDPEXT] 3.1.5.38; ICE as the controlling agent). The WebRTC answer is for the renderer once
+   * the pool answered in the SfB dialect. MediaRefusal (UnsupportedMedia) when the renderer offered no bridgeable audio.
+   */
+  async offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+    try {
+      return this.#unlessClosed(await this.#offer(rendererOffer))
+    } catch (e) {
+      if (e instanceof MediaRefusal) {
+        await this.#end(null)
+        throw e
+      }
+      throw await this.#failed(e, true)
+    }
+  }
+
+  async #offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+    this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
+    const { sdp, taken } = await this.#renderer.answerOffer(rendererOffer)
+    const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
+    if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
+    const locals: Partial<Record<Kind, SfbLocal>> = {}
+    for (const t of carried) {
+      const leg = new PoolLeg(this.host, this.#poolEvents(t.kind))
+      locals[t.kind] = { ...(await leg.open({ mux: false, controlling: true })), ssrcs: newSsrcs(t.kind) }
+      this.#pool.set(t.kind, { leg, lastSsrc: 0 })
+    }
+    const own = writeOwnSfbOffer(carried, locals)
+    for (const s of own.sections) this.#pool.get(s.kind)!.send = s.key
+    this.#sfbSections = own.sections
+    this.#offered = own
+    return { sfbOffer: own.sdp, webrtcAnswer: sdp }
+  }
+
+  /**
+   * The pool's SfB-dialect answer to offer(): the sections it took are carried (a video line it rejected or that
+   * cannot be bridged is dropped), both legs come up. Rejects with MediaRefusal (the call's media is then closed)
+   * or the first BridgeFault (the call ended).
+   */
+  async poolAnswered(sdp: string): Promise<void> {
+    if (!this.#offered || !this.#renderer) throw new Error('offer() first')
+    const plan = planBridge(readSfbSdp(sdp))
+    if (plan instanceof MediaRefusal) {
+      await this.#end(null)
+      throw plan
+    }
+    for (const [kind, p] of [...this.#pool]) {
+      const planned = kind === 'audio' ? plan.audio : plan.video
+      if (planned) p.section = planned
+      else {
+        this.#pool.delete(kind)
+        await p.leg.close()
+      }
+    }
+    const answered = (kind: Kind, codec: BridgeCodec) => this.#pool.get(kind)?.section?.codecs.some((c) => c.bridge === codec) ?? false
+    this.#relay = new Relay({ payloadMap: this.#offered.payloadMap.filter((m) => answered(m.kind, m.codec)), ssrcMap: this.#offered.ssrcMap.filter((m) => this.#pool.has(m.kind)) })
     try {
       await Promise.all([
-        this.#renderer.answered(sdp),
-        ...[...this.#pool].map(([kind, p]) => p.leg.start({ ice: p.section.ice, candidates: p.section.candidates, rtcpMux: p.section.section.rtcpMux }, keys.find((k) => k.kind === kind)!)),
+        this.#renderer.connected(),
+        ...[...this.#pool.values()].map((p) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, { send: p.send!, receive: p.section!.key })),
       ])
     } catch (e) {
-      const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge failed: ${String(e)}`)
-      this.#fail(fault)
-      throw fault
+      throw this.#failed(e)
     }
+  }
+
+  /** Our change (hold, camera): the renderer's re-offer answered on the renderer leg, and the SfB re-offer with its directions. */
+  async reoffer(webrtcReoffer: string): Promise<{ sfbReoffer: string; webrtcReanswer: string }> {
+    if (!this.#renderer) throw new Error('offer() or answer() first')
+    const webrtcReanswer = await this.#renderer.reanswer(webrtcReoffer)
+    return { sfbReoffer: withDirections(this.#sfbSections, directionsOf(webrtcReoffer)), webrtcReanswer }
+  }
+
+  /** The far side's change: the SfB re-answer (its directions mirrored, RFC 3264 6.1) and the same change offered to the renderer. */
+  async answerReoffer(sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
+    if (!this.#renderer) throw new Error('offer() or answer() first')
+    const mine = answerDirections(sfbReoffer, [...this.#pool.values()].flatMap((p) => (p.section ? [p.section] : [])))
+    return { sfbReanswer: withDirections(this.#sfbSections, mine), webrtcReoffer: await this.#renderer.reoffer(mine) }
+  }
+
+  /** The renderer's answer to answerReoffer's WebRTC re-offer. */
+  async rendererReanswered(sdp: string): Promise<void> {
+    await this.#renderer?.setAnswer(sdp)
+  }
+
+  /** Ends the call with `e` as a BridgeFault (RelayCrashed when it was not one) and returns that fault. */
+  #failed(e: unknown, wait: true): Promise<BridgeFault>
+  #failed(e: unknown): BridgeFault
+  #failed(e: unknown, wait = false): BridgeFault | Promise<BridgeFault> {
+    const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge failed: ${String(e)}`)
+    const ending = this.#end(fault)
+    return wait ? ending.then(() => fault) : fault
+  }
+
+  #poolEvents(kind: Kind): PoolLegEvents {
+    return { rtp: (p) => this.#fromPool(kind, p), rtcp: (p) => this.#rtcpFromPool(kind, p), fault: (f) => this.#fail(f) }
+  }
+
+  #rendererEvents(): RendererLegEvents {
+    return { rtp: (kind, p) => this.#fromRenderer(kind, p), rtcp: (kind, p) => this.#rtcpFromRenderer(kind, p), fault: (f) => this.#fail(f) }
   }
 
   async close(): Promise<void> {
@@ -154,6 +278,23 @@ export class BridgeCall {
     if (this.#ended) return
     this.#ended = true
     for (const l of this.#onEnded) l(fault)
+    await this.#closeLegs()
+  }
+
+  async #closeLegs(): Promise<void> {
     await Promise.all([...[...this.#pool.values()].map((p) => p.leg.close()), this.#renderer?.close()])
   }
+
+  /** close() came while the legs were being opened: what opened after it is closed too, and the caller told. */
+  #unlessClosed<T>(result: T): T {
+    if (!this.#ended) return result
+    void this.#closeLegs()
+    throw new BridgeFault('RelayCrashed', 'The call\'s media was closed while it was being set up.')
+  }
+}
+
+/** The SSRCs the bridge sends from toward the pool: audio one, video a range of 100 ([MS-SDPEXT] 3.1.5.31 x-ssrc-range). */
+function newSsrcs(kind: Kind): { first: number; last: number } {
+  const ssrc = 0x10000 + Math.floor(Math.random() * 0x7fff0000)
+  return kind === 'audio' ? { first: ssrc, last: ssrc } : { first: ssrc, last: ssrc + 99 }
 }

@@ -14,14 +14,18 @@ export interface ChosenPart {
   processedOfferId: string | null
 }
 
-const rank: Record<PartDialect, number> = { webrtc: 0, 'sfb-ice19': 1, 'sfb-ice6': 2 }
+const parleyRank: Record<PartDialect, number> = { webrtc: 0, 'sfb-ice19': 1, 'sfb-ice6': 2 }
+const sfbRank: Record<PartDialect, number> = { 'sfb-ice19': 0, 'sfb-ice6': 1, webrtc: 2 }
 
 /**
  * The best part of an offer: a WebRTC part (every media section has a fingerprint) over an ICE-19 part
  * over the ICE-6 fallback ([MS-SIPRE] 3.15.4.1); among equals, the later one (the ICE-19 part is last).
+ * `as: 'sfb'` chooses as an SfB endpoint does: ICE 19, then ICE 6, a WebRTC part last.
  * Parts that are not SDP are skipped; throws MediaRefusal (InvalidMediaOffer) when no part is.
  */
-export function chooseOfferPart(parts: MediaPart[]): ChosenPart {
+export function chooseOfferPart(parts: MediaPart[], o: { as?: 'parley' | 'sfb' } = {}): ChosenPart {
+  // an SfB endpoint cannot use a WebRTC part: it takes one only when nothing else is there (and then refuses it)
+  const rank = o.as === 'sfb' ? sfbRank : parleyRank
   let best: ChosenPart | null = null
   let lastError: unknown = null
   for (const part of parts) {

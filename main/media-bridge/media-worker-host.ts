@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { UcwaError } from '../ucwa/errors'
 import { BridgeFault } from './fault'
+import { MediaRefusal, type CallDeclineReason, type MediaRefusalSubcode } from './refusal'
+import type { MediaNotice } from './plan'
 import type { PayloadMapping } from './translate'
 import type { WorkerEvent, WorkerReply, WorkerRequest } from './worker-messages'
 
@@ -14,6 +16,8 @@ export interface WorkerAnswer {
   webrtcOffer: string
   payloadMap: PayloadMapping[]
   ssrcMap: { kind: 'audio' | 'video'; sfb: { first: number; last: number }; webrtc: number }[]
+  /** what the call goes on without (video that cannot be bridged), for the person */
+  notices: MediaNotice[]
 }
 
 /**
@@ -28,6 +32,7 @@ export class MediaWorker {
   readonly #ended = new Map<string, (fault: BridgeFault) => void>()
   #next = 0
   #stopping = false
+  #dead = false
 
   constructor(script?: string) {
     this.thread = script ? new Worker(script) : new Worker(fileURLToPath(new URL('./media-worker.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] })
@@ -38,9 +43,12 @@ export class MediaWorker {
       if (!p) return
       if (!m.error) return p.resolve(m.result)
       const e = m.error
-      p.reject(e.reason ? new BridgeFault(e.reason, e.message) : Object.assign(new UcwaError({ status: 0, code: e.code, ...(e.subcode && { subcode: e.subcode }), message: e.message }), e.declineReason ? { declineReason: e.declineReason } : {}))
+      if (e.reason) return p.reject(new BridgeFault(e.reason, e.message))
+      if (e.declineReason) return p.reject(new MediaRefusal(e.declineReason as CallDeclineReason, e.subcode as MediaRefusalSubcode, e.message))
+      p.reject(new UcwaError({ status: 0, code: e.code, ...(e.subcode && { subcode: e.subcode }), message: e.message }))
     })
     const died = (why: string) => {
+      this.#dead = true
       const fault = new BridgeFault('RelayCrashed', `The media bridge stopped (${why}); the call's media has ended.`)
       for (const p of this.#pending.values()) p.reject(fault)
       this.#pending.clear()
@@ -48,6 +56,11 @@ export class MediaWorker {
     }
     this.thread.on('error', (e) => died(e.message))
     this.thread.on('exit', (code) => !this.#stopping && died(`exit ${code}`))
+  }
+
+  /** false once the thread died or was stopped: its requests reject at once, and a host starts a new worker */
+  get alive(): boolean {
+    return !this.#dead && !this.#stopping
   }
 
   /** Answers the pool's offer for `call`; `onEnded` hears the call's fault (once). */
@@ -58,6 +71,36 @@ export class MediaWorker {
 
   async rendererAnswered(call: string, sdp: string): Promise<void> {
     await this.#ask({ op: 'rendererAnswered', call, sdp })
+  }
+
+  /** Starts the pool legs' connectivity checks while the call rings (after answer, before the renderer answers). */
+  async startPool(call: string): Promise<void> {
+    await this.#ask({ op: 'startPool', call })
+  }
+
+  /** Parley's own offer for `call`: the renderer's WebRTC offer → the SfB-dialect offer part and the renderer's answer (held until the pool answers). */
+  async offer(call: string, rendererOffer: string, onEnded: (fault: BridgeFault) => void): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+    this.#ended.set(call, onEnded)
+    return (await this.#ask({ op: 'offer', call, sdp: rendererOffer })) as { sfbOffer: string; webrtcAnswer: string }
+  }
+
+  /** The pool's SfB-dialect answer to offer(): resolves once both legs carry media; MediaRefusal or BridgeFault otherwise. */
+  async poolAnswered(call: string, sdp: string): Promise<void> {
+    await this.#ask({ op: 'poolAnswered', call, sdp })
+  }
+
+  /** Our change on a bridged call: the renderer's WebRTC re-offer → the SfB re-offer, and the renderer's answer (held until the pool answers). */
+  async reoffer(call: string, webrtcReoffer: string): Promise<{ sfbReoffer: string; webrtcReanswer: string }> {
+    return (await this.#ask({ op: 'reoffer', call, sdp: webrtcReoffer })) as { sfbReoffer: string; webrtcReanswer: string }
+  }
+
+  /** The far side's change: the SfB re-offer → the SfB re-answer, and a WebRTC re-offer for the renderer (its answer to rendererReanswered). */
+  async answerReoffer(call: string, sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
+    return (await this.#ask({ op: 'answerReoffer', call, sdp: sfbReoffer })) as { sfbReanswer: string; webrtcReoffer: string }
+  }
+
+  async rendererReanswered(call: string, sdp: string): Promise<void> {
+    await this.#ask({ op: 'rendererReanswered', call, sdp })
   }
 
   /** Per-packet relay times in ns (when the call was answered with `measure`). */
@@ -77,6 +120,7 @@ export class MediaWorker {
 
   #ask(request: Distribute<WorkerRequest>): Promise<unknown> {
     const id = ++this.#next
+    if (!this.alive) return Promise.reject(new BridgeFault('RelayCrashed', 'The media bridge has stopped.'))
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject })
       this.thread.postMessage({ ...request, id })

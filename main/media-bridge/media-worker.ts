@@ -17,23 +17,39 @@ function errorShape(e: unknown): NonNullable<WorkerReply['error']> {
 async function handle(r: WorkerRequest): Promise<unknown> {
   switch (r.op) {
     case 'answer': {
-      const call = new BridgeCall({ measure: r.measure ?? false })
-      calls.set(r.call, call)
-      call.ended((fault) => {
-        calls.delete(r.call)
-        if (fault) port!.postMessage({ ended: r.call, reason: fault.reason, message: fault.message } satisfies WorkerEvent)
-      })
-      const a = await call.answer(r.offer)
-      return { sfbAnswer: a.sfbAnswer, processedOfferId: a.processedOfferId, webrtcOffer: a.webrtcOffer, payloadMap: a.descriptions.payloadMap, ssrcMap: a.descriptions.ssrcMap }
+      const a = await newCall(r.call, r.measure).answer(r.offer)
+      return { sfbAnswer: a.sfbAnswer, processedOfferId: a.processedOfferId, webrtcOffer: a.webrtcOffer, payloadMap: a.descriptions.payloadMap, ssrcMap: a.descriptions.ssrcMap, notices: a.notices }
     }
     case 'rendererAnswered':
       return await callOf(r.call).rendererAnswered(r.sdp)
+    case 'offer':
+      return await newCall(r.call, r.measure).offer(r.sdp)
+    case 'poolAnswered':
+      return await callOf(r.call).poolAnswered(r.sdp)
+    case 'reoffer':
+      return await callOf(r.call).reoffer(r.sdp)
+    case 'answerReoffer':
+      return await callOf(r.call).answerReoffer(r.sdp)
+    case 'rendererReanswered':
+      return await callOf(r.call).rendererReanswered(r.sdp)
+    case 'startPool':
+      return await callOf(r.call).startPool()
     case 'timings':
       return callOf(r.call).timings
     case 'close':
       await calls.get(r.call)?.close()
       return null
   }
+}
+
+function newCall(id: string, measure = false): BridgeCall {
+  const call = new BridgeCall({ measure })
+  calls.set(id, call)
+  call.ended((fault) => {
+    if (calls.get(id) === call) calls.delete(id)
+    if (fault) port!.postMessage({ ended: id, reason: fault.reason, message: fault.message } satisfies WorkerEvent)
+  })
+  return call
 }
 
 function callOf(id: string): BridgeCall {

@@ -4,7 +4,7 @@ import { bridgeCodecOf, type BridgeCodec } from './codecs'
 import type { SfbLegSection, WebrtcLegSection, WrittenSdp } from './leg'
 import { newSdesKey, type SdesKey } from './sdes'
 import { writeSfbSdp } from './sfb-write'
-import type { BridgeLocal, PayloadMapping } from './translate'
+import type { BridgeLocal, BridgeDescriptions, PayloadMapping } from './translate'
 import { writeWebrtcSdp } from './webrtc-write'
 
 type Kind = 'audio' | 'video'
@@ -59,6 +59,11 @@ export function bridgeOwnOffer(rendererOffer: string, local: BridgeLocal): OwnOf
   return { sfbOffer, webrtcAnswer, payloadMap, ssrcMap, keys }
 }
 
+/** Whether the renderer's WebRTC offer has an audio line the bridge can carry (G.722, PCMU or PCMA): else no SfB part is made. */
+export function offersBridgeableAudio(rendererOffer: string): boolean {
+  return parse(rendererOffer).media.some((m) => m.type === 'audio' && Number(m.port) !== 0 && hasMedia(bridgeable(m)))
+}
+
 /** Each bridgeable codec of a WebRTC m= line, at its first payload type there. */
 function bridgeable(m: Media): Partial<Record<BridgeCodec, number>> {
   const out: Partial<Record<BridgeCodec, number>> = {}
@@ -93,4 +98,30 @@ function h264Rank(fmtp: string): number {
 /** RFC 3264 6.1: the answer's direction mirrors the offer's. */
 function answerDirection(d: Media['direction']): WebrtcLegSection['direction'] {
   return d === 'sendonly' ? 'recvonly' : d === 'recvonly' ? 'sendonly' : d === 'inactive' ? 'inactive' : 'sendrecv'
+}
+
+/** A kind the renderer leg accepted (RendererLeg.answerOffer): each bridge codec's payload type there and the SSRC it sends from. */
+export interface TakenKind {
+  kind: Kind
+  payloadTypes: Partial<Record<BridgeCodec, number>>
+  ssrc: number
+}
+
+/** A pool leg's own side for the SfB part: its ICE credentials and candidates, and the SSRCs the bridge sends from. */
+export type SfbLocal = BridgeLocal['sfb'][Kind]
+
+/**
+ * The SfB-dialect part of Parley's own offer through the bridge (BridgeCall.offer): one line per kind taken, SfB
+ * payload types, a fresh SDES key each (RFC 4568), a=rtcp-mux offered beside component 2 ([MS-SDPEXT] 3.1.5.38);
+ * with the maps the relay rewrites payload types and SSRCs with.
+ */
+export function writeOwnSfbOffer(taken: TakenKind[], local: Partial<Record<Kind, SfbLocal>>): { sdp: string; sections: SfbLegSection[] } & Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'> {
+  const sections: SfbLegSection[] = taken.map((t) => ({ kind: t.kind, codecs: Object.keys(t.payloadTypes) as BridgeCodec[], ssrcs: local[t.kind]!.ssrcs, ice: local[t.kind]!.ice, candidates: local[t.kind]!.candidates, rtcpMux: true, key: newSdesKey(1) }))
+  const written = writeSfbSdp({ sections })
+  return {
+    sdp: written.sdp,
+    sections,
+    payloadMap: taken.flatMap((t, n) => (Object.keys(t.payloadTypes) as BridgeCodec[]).map((codec) => ({ kind: t.kind, codec, sfb: written.payloadTypes[n]![codec]!, webrtc: t.payloadTypes[codec]! }))),
+    ssrcMap: taken.map((t, n) => ({ kind: t.kind, sfb: sections[n]!.ssrcs, webrtc: t.ssrc })),
+  }
 }

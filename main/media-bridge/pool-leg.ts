@@ -84,6 +84,8 @@ export class PoolLeg {
   async start(remote: PoolLegRemote, keys: { send: SdesKey; receive: SdesKey }, timeoutMs = 10_000): Promise<void> {
     this.#srtp = new SdesSrtp(keys.send, keys.receive)
     this.#mux = this.#mux || remote.rtcpMux
+    // an offer of mux beside component 2 that the answer took ([MS-SDPEXT] 3.1.5.38): component 2 is not used
+    if (this.#mux && this.#agents.length > 1) await Promise.all(this.#agents.splice(1).map((a) => a.close().catch(() => undefined)))
     const checks = this.#agents.map(async (agent, i) => {
       const component = i + 1
       agent.setRemoteParams({ iceLite: false, usernameFragment: remote.ice.ufrag, password: remote.ice.pwd })

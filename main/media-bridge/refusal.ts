@@ -41,4 +41,6 @@ export const refuse = {
   unsupportedKey: (suites: string[]) => new MediaRefusal('EncryptionMismatch', 'MediaEncryptionNotSupported', `The other side offered only encryption Parley does not support (${suites.join(', ')}).`),
   ipv6Only: () => new MediaRefusal('IPv6NotSupported', 'IPv6NotSupported', 'The other side can only be reached over IPv6, which Parley does not support yet.'),
   noCandidates: () => new MediaRefusal('MediaConnectivityFailure', 'MediaFailure', 'The other side gave no address Parley can send media to.'),
+  unreachable: () => new MediaRefusal('MediaConnectivityFailure', 'MediaFailure', 'The call could not be taken: no network path to the other side\'s media was found (its addresses did not answer).'),
+  sessionChanged: () => new MediaRefusal('UnsupportedMedia', 'MediaNegotiationFailure', 'The other side changed its media keys or connection mid-call, which Parley cannot follow yet; the call goes on as it was.'),
 }

@@ -1,7 +1,7 @@
 // The renderer leg: a werift RTCPeerConnection on loopback that speaks DTLS-SRTP to Chromium with the WebRTC SDP step 1 writes.
 import { parse } from 'sdp-transform'
 import { RTCPeerConnection, RTCRtpCodecParameters, type RtcpPacket, type RtpPacket, type RTCRtpTransceiver } from 'werift'
-import { codecs, type BridgeCodec } from './codecs'
+import { bridgeCodecOf, codecs, type BridgeCodec } from './codecs'
 import { BridgeFault } from './fault'
 import type { IceCandidate } from './ice'
 import type { BridgeLocal } from './translate'
@@ -55,13 +55,7 @@ export class RendererLeg {
 
   /** Offers to itself and gathers; returns BridgeLocal['webrtc'] for bridgeDescriptions. */
   async prepare(stream: string): Promise<BridgeLocal['webrtc']> {
-    for (const s of this.sections) {
-      const t = this.pc.addTransceiver(s.kind, { direction: 'sendrecv' })
-      this.#transceivers.set(s.kind, t)
-      t.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => this.events.rtp(s.kind, rtp)))
-      t.receiver.onRtcp.subscribe((p) => this.events.rtcp(s.kind, p))
-      t.sender.onRtcp.subscribe((p) => this.events.rtcp(s.kind, p))
-    }
+    for (const s of this.sections) this.#wire(s.kind, this.pc.addTransceiver(s.kind, { direction: 'sendrecv' }))
     await this.pc.setLocalDescription(await this.pc.createOffer())
     await gathered(this.pc)
     const sdp = parse(this.pc.localDescription!.sdp)
@@ -75,9 +69,64 @@ export class RendererLeg {
     return { ice: { ufrag: m.iceUfrag, pwd: m.icePwd }, candidates, fingerprint: { hash: 'sha-256', value: fp.hash }, ssrcs, stream }
   }
 
+  /**
+   * Parley's own offer (the other direction): answers the renderer's WebRTC offer as a JSEP answerer (RFC 8829 5.3)
+   * with werift's own answer. The first line of each kind this leg carries is sendrecv, any other inactive. Returns
+   * the answer and, per kind it accepted, each bridge codec's payload type in it and the SSRC this leg sends from.
+   */
+  async answerOffer(offer: string): Promise<{ sdp: string; taken: { kind: Kind; payloadTypes: Partial<Record<BridgeCodec, number>>; ssrc: number }[] }> {
+    // werift makes the tracks while it applies the offer: wire each kind's first transceiver as it is added
+    const added = this.pc.onTransceiverAdded.subscribe((t) => {
+      const kind = t.kind as Kind
+      if (this.sections.some((s) => s.kind === kind) && !this.#transceivers.has(kind)) this.#wire(kind, t)
+    })
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    added.unSubscribe()
+    for (const t of this.pc.getTransceivers()) t.setDirection([...this.#transceivers.values()].includes(t) ? 'sendrecv' : 'inactive')
+    await this.pc.setLocalDescription(await this.pc.createAnswer())
+    await gathered(this.pc)
+    const sdp = this.pc.localDescription!.sdp
+    const media = parse(sdp).media
+    const taken = [...this.#transceivers].flatMap(([kind, t]) => {
+      const m = media.find((m) => String(m.mid) === t.mid)
+      if (!m || Number(m.port) === 0 || m.direction === 'inactive') return []
+      const payloadTypes: Partial<Record<BridgeCodec, number>> = {}
+      for (const r of m.rtp) {
+        const codec = bridgeCodecOf(String(r.codec), Number(r.rate ?? 0), r.encoding === undefined ? undefined : Number(r.encoding))
+        if (codec) payloadTypes[codec] ??= r.payload
+      }
+      return [{ kind, payloadTypes, ssrc: t.sender.ssrc }]
+    })
+    return { sdp, taken }
+  }
+
+  /** A re-offer from the renderer (hold, camera) answered on the same connection (RFC 8829 5.3); returns the answer. */
+  async reanswer(offer: string): Promise<string> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    await this.pc.setLocalDescription(await this.pc.createAnswer())
+    return this.pc.localDescription!.sdp
+  }
+
+  /** A re-offer to the renderer with each kind's new direction (the far side's change, mirrored); its answer goes to setAnswer. */
+  async reoffer(directions: Partial<Record<Kind, 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'>>): Promise<string> {
+    for (const [kind, t] of this.#transceivers) t.setDirection(directions[kind] ?? 'sendrecv')
+    await this.pc.setLocalDescription(await this.pc.createOffer())
+    await gathered(this.pc)
+    return this.pc.localDescription!.sdp
+  }
+
+  async setAnswer(sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'answer', sdp })
+  }
+
   /** The renderer's answer to step 1's offer; resolves when DTLS-SRTP is up, else BridgeFault RendererConnectionFailed. */
   async answered(sdp: string, timeoutMs = 15_000): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'answer', sdp })
+    await this.connected(timeoutMs)
+  }
+
+  /** Resolves when DTLS-SRTP with the renderer is up (either role), else BridgeFault RendererConnectionFailed. */
+  async connected(timeoutMs = 15_000): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const fail = () => reject(new BridgeFault('RendererConnectionFailed', 'The window\'s media connection to the bridge did not come up.'))
       const timer = setTimeout(fail, timeoutMs)
@@ -119,6 +168,13 @@ export class RendererLeg {
   async close(): Promise<void> {
     this.#closing = true
     await this.pc.close().catch(() => undefined)
+  }
+
+  #wire(kind: Kind, t: RTCRtpTransceiver): void {
+    this.#transceivers.set(kind, t)
+    t.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => this.events.rtp(kind, rtp)))
+    t.receiver.onRtcp.subscribe((p) => this.events.rtcp(kind, p))
+    t.sender.onRtcp.subscribe((p) => this.events.rtcp(kind, p))
   }
 
   /** After connected: a failed or closed connection we did not close ends the call. */

@@ -36,6 +36,8 @@ export interface BridgeDescriptions {
   ssrcMap: { kind: Kind; sfb: { first: number; last: number }; webrtc: number }[]
   /** per kind: the key the bridge sends with (in the answer) and the offer's key it receives with (RFC 4568 6.1) */
   keys: { kind: Kind; send: SdesKey; receive: SdesKey }[]
+  /** the SfB answer's sections as written: a re-offer or re-answer writes them again with new directions (renegotiate.ts) */
+  sfbSections: SfbLegSection[]
 }
 
 /**
@@ -68,7 +70,7 @@ export function bridgeDescriptions(offer: SfbSession, plan: BridgePlan, local: B
     return codecsOf(p).map((codec) => ({ kind, codec, sfb: sfbAnswer.payloadTypes[p.index]![codec]!, webrtc: webrtcOffer.payloadTypes[i]![codec]! }))
   })
   const ssrcMap = planned.map((p) => ({ kind: p.section.kind as Kind, sfb: local.sfb[p.section.kind as Kind].ssrcs, webrtc: local.webrtc.ssrcs[p.section.kind as Kind] }))
-  return { sfbAnswer, webrtcOffer, payloadMap, ssrcMap, keys }
+  return { sfbAnswer, webrtcOffer, payloadMap, ssrcMap, keys, sfbSections }
 }
 
 /** An answer that muxes RTCP ([MS-SDPEXT] 3.1.5.38: only when the offer did) gives no component 2. */

@@ -4,7 +4,10 @@ import type { BridgeFaultReason } from './fault'
 export type WorkerRequest =
   | { id: number; op: 'answer'; call: string; offer: { contentType: string; body: string }; measure?: boolean }
   | { id: number; op: 'rendererAnswered'; call: string; sdp: string }
-  | { id: number; op: 'timings'; call: string }
+  | { id: number; op: 'offer'; call: string; sdp: string; measure?: boolean }
+  | { id: number; op: 'poolAnswered'; call: string; sdp: string }
+  | { id: number; op: 'reoffer' | 'answerReoffer' | 'rendererReanswered'; call: string; sdp: string }
+  | { id: number; op: 'timings' | 'startPool'; call: string }
   | { id: number; op: 'close'; call: string }
 
 /** A request's outcome: `error` is a UcwaError's shape (MediaRefusal, BridgeFault) so the host can rebuild it. */

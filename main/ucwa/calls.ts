@@ -12,6 +12,7 @@ import { describe } from './log'
 import { CallEvents } from './call/events'
 import { outgoingInvitation } from './call/invitation'
 import { learnInvitation } from './call/learn'
+import { answerQuery } from './call/media-failure'
 import { follow } from './call/links'
 import type { CallChange, MediaAgent } from './call/media-agent'
 import { timedOut } from './call/notices'
@@ -128,7 +129,7 @@ export class CallEngine {
     try {
       const answer = await this.#ctx.media.createAnswer(call.id, offer, call.conversation.conferenced ? 'conference' : 'call')
       await call.early // a provisional answer arriving after the final one would be refused by the pool
-      await this.#ctx.client.http.post(accept, answer, { type: 'sdp', query: { sessionContext: call.sessionContext } })
+      await this.#ctx.client.http.post(accept, answer, { type: 'sdp', query: answerQuery(this.#ctx, call) })
       if (call.machine.state === 'answering') this.#ctx.ops.begin(call.operationId, 'accept', call.id)
     } catch (e) {
       this.#book.end(call, e)

@@ -9,6 +9,7 @@ import type { User } from './pool/directory'
 import type { World } from './pool/world'
 import type { Invitation } from './pool/conversation'
 import { SfbAnswerer } from './sfb/answerer'
+import { webrtcPart } from './sfb/dialect'
 import { MediaRefusal } from '../../main/media-bridge/refusal'
 
 export type BotKind = 'echo' | 'answer'
@@ -65,10 +66,19 @@ export class Bot {
       if (inv.handlers && this.kind !== 'answer') return inv.handlers.decline('Local') // echo stays P2P
       // an SfB 2015 pool's people are SfB clients: a P2P offer is answered in that dialect (conferences: see conference/sfb-admission.ts)
       if (this.world.media === 'sfb2015' && !inv.handlers) return void this.#answerSfb(app, inv)
-      void this.#answer(app, inv.conversation.id, inv.mediaOffer).then((sdp) => {
+      const offer = webrtcPart({ contentType: inv.mediaOfferType ?? 'application/sdp', body: inv.mediaOffer })
+      void this.#answer(app, inv.conversation.id, offer.sdp).then((sdp) => {
         if (inv.handlers) inv.handlers.accept(sdp, `bot-${id}`)
-        else this.world.calls.accept(app, inv, sdp, `bot-${id}`)
-      }).catch(() => {})
+        else this.world.calls.accept(app, inv, sdp, `bot-${id}`, offer.processedOfferId)
+      }).catch(() => this.#decline(app, inv, /^a=fingerprint:/m.test(offer.sdp) ? 'UnsupportedMedia' : 'EncryptionMismatch'))
+    }
+    // an SfB client answers the other side's hold, resume or camera change on its own (RFC 3264 6.1 directions)
+    if (rel === 'audioVideoRenegotiation' && type === 'started') {
+      const r = this.world.calls.renegotiations.get(id)
+      const view = r?.views.find((v) => v.app === app && v.direction === 'Incoming')
+      const answerer = view && this.#sfbPeers.get(view.conversation.id)
+      if (r && answerer) this.world.calls.answerRenegotiation(app, r, answerer.reanswer(r.offer))
+      return
     }
     if (rel === 'conversation' && type === 'deleted') {
       void this.#peers.get(id)?.close()
@@ -91,12 +101,17 @@ export class Bot {
     } catch (e) {
       await answerer.close()
       this.#sfbPeers.delete(inv.conversation.id)
-      if (inv.state !== 'Connecting' && inv.state !== 'Alerting') return // cancelled meanwhile
-      try {
-        this.world.calls.decline(app, inv, e instanceof MediaRefusal ? e.declineReason : 'Unknown')
-      } catch {
-        // the call ended while we looked at its offer
-      }
+      this.#decline(app, inv, e instanceof MediaRefusal ? e.declineReason : 'Unknown')
+    }
+  }
+
+  /** An offer this endpoint cannot take: declined with the reason a client gives (CallDeclineReason_ref.md: a WebRTC one with no DTLS offered, EncryptionMismatch). */
+  #decline(app: Application, inv: Invitation, reason: string): void {
+    if (inv.handlers || (inv.state !== 'Connecting' && inv.state !== 'Alerting')) return // a conference's, or cancelled meanwhile
+    try {
+      this.world.calls.decline(app, inv, reason)
+    } catch {
+      // the call ended while we looked at its offer
     }
   }
 

@@ -35,6 +35,9 @@ describe('history entries', () => {
     expect(ended({ direction: 'incoming', endReason: { code: 'Informational', subcode: 'Canceled', message: 'The call was cancelled.' } })).toMatchObject({ outcome: 'missed', ended: 'Missed call', durationS: 0 })
     expect(ended({ direction: 'incoming', endReason: { code: 'Timeout', message: 'Nobody answered.' } })).toMatchObject({ outcome: 'missed' })
     expect(ended({ direction: 'incoming', endReason: { code: 'Informational', subcode: 'Declined', message: 'You declined the call.' } })).toMatchObject({ outcome: 'declined' })
+    // a call whose media Parley could not take never rang: missed, with the reason
+    const codecs = 'The other side offered no audio codec Parley can use (it offered SILK; Parley needs G.722, PCMU or PCMA).'
+    expect(ended({ direction: 'incoming', endReason: { code: 'LocalFailure', subcode: 'MediaNegotiationFailure', message: codecs } })).toMatchObject({ outcome: 'missed', ended: codecs })
     // the caller: the callee declined, or the call did not connect — not missed
     expect(ended({ direction: 'outgoing', endReason: { code: 'Informational', subcode: 'Declined', message: 'The call was declined.' } })).toMatchObject({ outcome: 'not-answered', ended: 'The call was declined.' })
   })

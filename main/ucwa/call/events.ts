@@ -11,6 +11,7 @@ import { describe } from '../log'
 import { incomingInvitation } from './invitation'
 import { learnInvitation } from './learn'
 import { learnLinks } from './links'
+import { answerQuery, mediaFailed, mediaNotice, refuseInvitation } from './media-failure'
 import { onRenegotiation } from './renegotiation'
 import { decodeData } from './sdp'
 
@@ -43,6 +44,8 @@ export class CallEvents {
       ['participantInvitation', (e) => this.#participantInvitation(e)],
       ...[...Roster.rels].map((rel): [string, Handler] => [rel, modality]),
     ])
+    ctx.media.onFailure?.((callId, error) => void mediaFailed(ctx, callId, error))
+    ctx.media.onNotice?.((callId, message) => mediaNotice(ctx, callId, message))
   }
 
   /** One page of events, in order: one that fails is logged and does not stop the others. */
@@ -83,7 +86,10 @@ export class CallEvents {
     const from = inv.embedded.from?.[0]
     const remote = { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' }
     if (this.ctx.book.all().filter((c) => c.machine.state === 'ringing').length >= MAX_RINGING) return this.#declineBusy(e, incoming.decline)
-    const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: 'ringing' }, (c) => learnInvitation(this.ctx, c, inv))
+    // an offer that cannot be taken never rings: the call is shown ending, with the reason
+    const refusal = this.ctx.media.refusal?.(incoming.offer)
+    const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: refusal ? 'ending' : 'ringing' }, (c) => learnInvitation(this.ctx, c, inv))
+    if (refusal) return refuseInvitation(this.ctx, call, refusal)
     if (incoming.sendProvisionalAnswer && this.ctx.media.createProvisionalAnswer) call.early = this.#sendEarly(call, incoming.sendProvisionalAnswer, incoming.offer)
   }
 
@@ -102,7 +108,7 @@ export class CallEvents {
     try {
       const sdp = await Promise.race([this.ctx.media.createProvisionalAnswer!(call.id, offer), call.ended])
       if (sdp === null || call.machine.state !== 'ringing') return
-      await this.ctx.client.http.post(href, sdp, { type: 'sdp', query: { sessionContext: call.sessionContext } })
+      await this.ctx.client.http.post(href, sdp, { type: 'sdp', query: answerQuery(this.ctx, call) })
     } catch (error) {
       // the final answer still connects the call, only later
       this.ctx.log(`call ${call.id}: the provisional answer failed: ${describe(error)}`)

@@ -1,4 +1,5 @@
 // What the call engine needs from whoever owns the RTCPeerConnections (the renderer, through main/core/media-bridge.ts).
+import type { UcwaError } from '../errors'
 export type MediaPurpose = 'call' | 'escalation' | 'conference'
 export type CallChange = 'hold' | 'resume' | 'video-off' | 'video-on'
 
@@ -14,4 +15,12 @@ export interface MediaAgent {
   applyReanswer(callId: string, sdp: string): void
   /** drop a connection: the P2P one once the conference carries the call, the conference one if the move failed, or all */
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void
+  /** the Content-ID of the multipart offer's part the call's answer took: processedOfferId (acceptWithAnswer_ref.md, sendProvisionalAnswer_ref.md) */
+  processedOfferId?(callId: string): string | undefined
+  /** why an incoming offer cannot be taken at all, before it rings: the invitation is declined with `declineReason` (decline_ref.md) */
+  refusal?(offer: string): (UcwaError & { declineReason: string }) | null
+  /** media that stopped or cannot flow mid-call: the engine ends the call with the error (call/media-failure.ts) */
+  onFailure?(listener: (callId: string, error: UcwaError) => void): void
+  /** what a call goes on without (e.g. video the far side sends only as RTVideo): shown as the call's notice */
+  onNotice?(listener: (callId: string, message: string) => void): void
 }

@@ -22,7 +22,8 @@ export async function onRenegotiation(ctx: CallContext, call: Call, e: UcwaEvent
     // our side cannot take the change: say so at once (dismiss) rather than leave the other side waiting
     ctx.log(`call ${call.id}: cannot take the other side's change: ${describe(error)}`)
     const dismiss = link(r, 'dismiss')
-    if (dismiss) await ctx.client.http.post(dismiss, { reason: 'InvalidMediaOffer' })
+    // dismiss_ref.md: the media side's ReNegotiationDeclineReason when it gave one (main/media-bridge/refusal.ts)
+    if (dismiss) await ctx.client.http.post(dismiss, { reason: (error as { dismissReason?: string }).dismissReason ?? 'InvalidMediaOffer' })
     return
   }
   await ctx.client.http.post(answerHref, answer, { type: 'sdp' })

@@ -1,8 +1,13 @@
 // SDP as UCWA carries it: data: URLs in mediaOffer/mediaAnswer links (audioVideoInvitation_ref.md, PayloadFormat.md).
 import sdpTransform from 'sdp-transform'
 
-/** The SDP inside a `data:application/sdp[;base64],…` link, or null when the link carries none. */
+/**
+ * The SDP inside a `data:application/sdp[;base64],…` link, or null when the link carries none. A
+ * `data:multipart/alternative;…` link (an SfB client's offer, [MS-SIPRE] 3.15.4.1) stays the link: the MediaAgent
+ * (main/media-bridge/bridging-agent.ts) chooses its part.
+ */
 export function decodeData(href: string | undefined): string | null {
+  if (/^data:multipart\/alternative;/i.test(href ?? '')) return href!
   const m = /^data:application\/sdp(;base64)?,(.*)$/s.exec(href ?? '')
   if (!m) return null
   return m[1] ? Buffer.from(m[2]!, 'base64').toString('utf8') : decodeURIComponent(m[2]!)
@@ -10,6 +15,7 @@ export function decodeData(href: string | undefined): string | null {
 
 /** An SDP as the `data:` URL startAudioVideo's mediaOffer link takes (startAudioVideo_ref.md). */
 export function encodeData(sdp: string): string {
+  if (sdp.startsWith('data:')) return sdp // the MediaAgent's multipart/alternative offer, already a data: URL
   return `data:application/sdp;base64,${Buffer.from(sdp).toString('base64')}`
 }
 

@@ -104,3 +104,20 @@ describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', ()
     expect(endpoint.received.length).toBe(after)
   }, 60_000)
 })
+
+describe('media bridge: closed while it opens', () => {
+  const udpSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length
+
+  it('close() while answer() is still opening its legs: answer rejects with RelayCrashed and no UDP socket is left open', async () => {
+    const endpoint = new SfbEndpoint({ video: true })
+    const offer = await endpoint.offer()
+    cleanup.push(() => endpoint.close())
+    await new Promise((r) => setTimeout(r, 200)) // sockets from earlier tests finish closing
+    const before = udpSockets()
+    const call = new BridgeCall()
+    const answering = call.answer(offer)
+    await call.close()
+    await expect(answering).rejects.toMatchObject({ reason: 'RelayCrashed', message: "The call's media was closed while it was being set up." })
+    await until(() => udpSockets() === before, 'every socket the bridge opened to be closed', 5000)
+  })
+})

@@ -1,6 +1,6 @@
 // The renderer's stand-in for the bridge's Node tests: a werift peer that answers the bridge's WebRTC offer and sends a PCMU tone.
 import { PictureLossIndication, RTCPeerConnection, RTCRtpCodecParameters, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, type RtcpPacket } from 'werift'
-import { answerOffer } from '../../simulator/conference/media-peer'
+import { answerOffer, createFullOffer } from '../../simulator/conference/media-peer'
 import { mulawTone } from '../../simulator/sfb/g711'
 
 const PCMU = new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 })
@@ -21,6 +21,13 @@ export interface RendererPeer {
   /** PLIs (RFC 4585 PSFB FMT 1) that reached this peer's video sender */
   plis: number
   answer(offer: string): Promise<string>
+  /** an offer of audio (and video) sendrecv with every candidate, as the renderer makes one */
+  offer(): Promise<string>
+  accept(answer: string): Promise<void>
+  /** a re-offer with every transceiver set to `direction` (hold: inactive) */
+  reoffer(direction: 'sendrecv' | 'inactive'): Promise<string>
+  /** answers a re-offer on the same connection */
+  reanswer(offer: string): Promise<string>
   /** PCMU at `hz`, 20 ms a packet; returns the stop function */
   sendTone(hz: number): () => void
   close(): Promise<void>
@@ -52,6 +59,22 @@ export function rendererPeer(options: { video?: boolean } = {}): RendererPeer {
     video,
     plis: 0,
     answer: (offer) => answerOffer(pc, offer, (ts) => ts.forEach((t) => t.setDirection('sendrecv'))),
+    offer: () => {
+      pc.addTransceiver('audio', { direction: 'sendrecv' })
+      if (options.video) pc.addTransceiver('video', { direction: 'sendrecv' })
+      return createFullOffer(pc)
+    },
+    accept: (answer) => pc.setRemoteDescription({ type: 'answer', sdp: answer }),
+    async reoffer(direction) {
+      for (const t of pc.getTransceivers()) t.setDirection(direction)
+      await pc.setLocalDescription(await pc.createOffer())
+      return pc.localDescription!.sdp
+    },
+    async reanswer(offer) {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+      await pc.setLocalDescription(await pc.createAnswer())
+      return pc.localDescription!.sdp
+    },
     sendTone(hz) {
       // werift stamps its sender's codec on every packet: PCMU
       const transceiver = pc.getTransceivers()[0]!

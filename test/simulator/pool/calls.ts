@@ -2,7 +2,7 @@
 // media flows browser to browser. Each side sees its own conversation and invitation resources.
 import type { Clock, Timer } from '../clock'
 import { errors, SimError, type Reason } from '../http/errors'
-import { reasons } from './reasons'
+import { declinedFor, reasons } from './reasons'
 import type { IdSource } from '../ids'
 import type { Application } from './application'
 import { newConversation, type Conversation, type Invitation, type Renegotiation } from './conversation'
@@ -172,7 +172,7 @@ export class Calls {
     call.ringTimer?.cancel()
     for (const l of call.ringing) this.#endLeg(l, { invitationState: 'Declined', reason: l === leg ? reasons.declined : reasons.declinedElsewhere })
     call.ringing = []
-    this.#failCaller(call, reasons.declined, 'Declined')
+    this.#failCaller(call, declinedFor(scope), 'Declined')
   }
 
   cancel(app: Application, inv: Invitation): void {

@@ -104,6 +104,8 @@ export interface Renegotiation {
   offer: string
   answer?: string
   state: 'Pending' | 'Answered' | 'Dismissed'
+  /** the ReNegotiationDeclineReason a dismiss gave (dismiss_ref.md) */
+  dismissReason?: string
   /** each side's view of it */
   views: Array<{ app: Application; conversation: Conversation; direction: 'Outgoing' | 'Incoming' }>
 }

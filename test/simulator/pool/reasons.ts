@@ -19,3 +19,22 @@ export const reasons = {
   ended: { code: 'Informational', subcode: 'Ended', message: 'The conference has finished.' },
   left: { code: 'Informational', subcode: 'CallTerminated', message: 'You left the conference.' },
 } satisfies Record<string, Reason>
+
+/**
+ * What the caller is told when the callee declined for a media reason (CallDeclineReason_ref.md). The pages give no
+ * mapping; a 2015 pool turns the callee's 488 into a RemoteFailure naming the media cause, so each gets the
+ * ErrorSubcode_ref.md subcode of that cause. Other reasons (Local, Global, …) are a plain Declined.
+ */
+const mediaDeclines: Record<string, Reason> = {
+  CodecMismatch: { code: 'RemoteFailure', subcode: 'MediaNegotiationFailure', message: 'The call could not start: the other side has no audio or video codec in common with yours.' },
+  UnsupportedMedia: { code: 'RemoteFailure', subcode: 'MediaNegotiationFailure', message: 'The call could not start: the other side cannot take the media you offered.' },
+  EncryptionMismatch: { code: 'RemoteFailure', subcode: 'MediaEncryptionMismatch', message: 'The call could not start: the other side cannot use the media encryption you offered.' },
+  IPv6NotSupported: { code: 'RemoteFailure', subcode: 'IPv6NotSupported', message: 'The call could not start: the other side does not support IPv6 addresses.' },
+  MediaConnectivityFailure: { code: 'RemoteFailure', subcode: 'MediaFailure', message: 'The call could not start: no network path for its media was found.' },
+  InvalidMediaOffer: { code: 'RemoteFailure', subcode: 'InvalidMediaDescription', message: 'The call could not start: the other side found your media description invalid.' },
+}
+
+/** The caller's reason for a decline with `declineReason` (decline_ref.md). */
+export function declinedFor(declineReason: string): Reason {
+  return mediaDeclines[declineReason] ?? reasons.declined
+}

@@ -27,6 +27,7 @@ import {
 
 const cfg = (resource: string): { config: RouteConfig } => ({ config: { resource, auth: true } })
 const importances = ['Normal', 'Urgent', 'Emergency']
+const dismissReasons = ['Unknown', 'MediaAllocationFailure', 'EncryptionMismatch', 'IPv6NotSupported', 'UnsupportedMedia', 'InvalidMediaOffer', 'InsufficientBandwidth', 'Conflict']
 const declineReasons = [
   'Unknown', 'Local', 'Global', 'MediaAllocationFailure', 'EncryptionMismatch', 'IPv6NotSupported', 'MediaConnectivityFailure',
   'CodecMismatch', 'UnsupportedMedia', 'InvalidMediaOffer', 'InsufficientBandwidth', 'InsufficientBandwidthRerouteOverPstn',
@@ -84,8 +85,8 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     if (importance && !importances.includes(importance)) throw errors.parameter(`Unknown importance ${importance}.`)
     const offerHref = links.mediaOffer ?? str(props.mediaoffer)
     if (!offerHref) throw errors.parameter('mediaOffer is required for an audio/video call.')
-    // an SfB 2015 pool also takes its clients' multipart/alternative offers ([MS-SIPRE] 3.15.4.1) and passes them on as they came
-    const multipart = ctx.world.media === 'sfb2015' ? readMultipartOffer(offerHref) : null
+    // a pool takes its clients' multipart/alternative offers ([MS-SIPRE] 3.15.4.1) and passes them on as they came, whatever its own endpoints speak
+    const multipart = readMultipartOffer(offerHref)
     const offer = multipart?.body ?? decodeDataUrl(offerHref, 'application/sdp')
     if (!offer || (!multipart && !/^v=0\r?\n/.test(offer))) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
     const inv = ctx.world.calls.start(app, {
@@ -256,7 +257,10 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
   server.post(`${reneg}/:renegId/dismiss`, cfg('dismiss'), (req, reply) => {
     const app = appOf(ctx, req)
     const r = pending(app, req)
-    input(req, ['json', 'xml', 'none'])
+    // dismiss_ref.md: reason is one of ReNegotiationDeclineReason's values
+    const reason = limited(input(req, ['json', 'xml', 'none']).props.reason, 'reason', 50, false)
+    if (reason && !dismissReasons.includes(reason)) throw errors.parameter(`Unknown dismiss reason ${reason}.`)
+    if (reason) r.dismissReason = reason
     ctx.world.calls.answerRenegotiation(app, r, null)
     return reply.code(204).send()
   })

@@ -8,6 +8,7 @@ import { PoolLeg } from '../../../main/media-bridge/pool-leg'
 import { MediaRefusal } from '../../../main/media-bridge/refusal'
 import { newSdesKey } from '../../../main/media-bridge/sdes'
 import { writeSfbSdp } from '../../../main/media-bridge/sfb-write'
+import { directionsOf, mirror, withDirections } from '../../../main/media-bridge/renegotiate'
 import type { MediaOfferBody } from './dialect'
 
 /** An SfB answer: its SDP (application/sdp) and the Content-ID of the part it answers (null for a plain offer). */
@@ -27,11 +28,13 @@ export class SfbAnswerer {
   readonly #legs: PoolLeg[] = []
   /** RTP packets echoed so far, per kind */
   readonly echoed = { audio: 0, video: 0 }
+  /** the sections of the answer written: a re-answer writes them again with the re-offer's directions mirrored */
+  #sections: SfbLegSection[] = []
 
   constructor(readonly host = '127.0.0.1') {}
 
   async answer(offer: MediaOfferBody): Promise<SfbAnswer> {
-    const chosen = chooseOfferPart(parseMediaBody(offer.body, offer.contentType).parts)
+    const chosen = chooseOfferPart(parseMediaBody(offer.body, offer.contentType).parts, { as: 'sfb' })
     const plan = planBridge(chosen.session)
     if (plan instanceof MediaRefusal) throw plan
     const planned = new Map([plan.audio, plan.video].filter((p): p is PlannedSection => p !== null).map((p) => [p.index, p]))
@@ -62,7 +65,14 @@ export class SfbAnswerer {
     }
     // the controlled agent answers checks once it has the offerer's credentials; the offerer starts checking on our answer
     for (const start of starts) void start().catch(() => {})
+    this.#sections = sections
     return { sdp: writeSfbSdp({ sections }).sdp, processedOfferId: chosen.processedOfferId }
+  }
+
+  /** A re-offer (hold, resume, camera): the same keys and addresses, each direction mirrored (RFC 3264 6.1), as an SfB client answers. */
+  reanswer(offer: string): string {
+    const mirrored = Object.fromEntries(Object.entries(directionsOf(offer)).map(([kind, d]) => [kind, mirror(d)]))
+    return withDirections(this.#sections, mirrored)
   }
 
   async close(): Promise<void> {

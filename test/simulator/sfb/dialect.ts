@@ -1,5 +1,6 @@
 // Which media dialect a simulated pool speaks, and how a UCWA media body travels in it.
 import { parseMediaBody, readDataUrl } from '../../../main/media-bridge/body'
+import { chooseOfferPart } from '../../../main/media-bridge/choose-part'
 
 /**
  * 'webrtc': every simulated endpoint (bots, conference unit) speaks WebRTC SDP, as Parley's renderer does today.
@@ -26,4 +27,16 @@ export function readMultipartOffer(href: string): MediaOfferBody | null {
   } catch {
     return null
   }
+}
+
+/** What a WebRTC endpoint (the 'webrtc' dialect's bots) takes of an offer: the SDP as it came, or a multipart body's WebRTC part and its Content-ID. */
+export function webrtcPart(offer: MediaOfferBody): { sdp: string; processedOfferId?: string } {
+  if (!offer.contentType.toLowerCase().startsWith('multipart/')) return { sdp: offer.body }
+  let chosen
+  try {
+    chosen = chooseOfferPart(parseMediaBody(offer.body, offer.contentType).parts)
+  } catch {
+    return { sdp: offer.body } // not SDP at all: the endpoint's own answer fails on it, as with any bad offer
+  }
+  return { sdp: chosen.part.sdp, ...(chosen.processedOfferId && { processedOfferId: chosen.processedOfferId }) }
 }

@@ -100,16 +100,18 @@ describe('the sfb2015 media dialect', () => {
     expect(r.status).toBe(201)
     const done = await alice.waitFor((e) => isInv(e) && e.type === 'completed')
     expect(done.status).toBe('Failure')
-    expect(done.reason).toMatchObject({ code: 'RemoteFailure', subcode: 'Declined' })
+    // declined with EncryptionMismatch (CallDeclineReason_ref.md): the caller is told the media cause
+    expect(done.reason).toMatchObject({ code: 'RemoteFailure', subcode: 'MediaEncryptionMismatch' })
     expect(alice.events.some((e) => e.rel === 'audioVideoNegotiation' && !!e.embedded?._links.mediaAnswer)).toBe(false)
   })
 
-  it("in 'webrtc' (the default) a multipart offer is not taken; control.setMedia switches the pool", { timeout: 30_000 }, async () => {
+  it("in 'webrtc' (the default) a multipart offer is passed on, and the WebRTC echo contact declines its SDES-only parts; control.setMedia switches the pool", { timeout: 30_000 }, async () => {
     sim = await withSimulator()
     const alice = await signIn(sim, 'alice@contoso.test')
     const refused = await callFromSfbEndpoint(alice, 'sip:echo@contoso.test')
-    expect(refused.status).toBe(400)
-    expect(JSON.parse(refused.body)).toMatchObject({ code: 'BadRequest', subcode: 'InvalidMediaDescription' })
+    expect(refused.status).toBe(201)
+    const done = await alice.waitFor((e) => isInv(e) && e.type === 'completed')
+    expect(done).toMatchObject({ status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'MediaEncryptionMismatch' } })
     sim.control.setMedia('sfb2015')
     const taken = await callFromSfbEndpoint(alice, 'sip:echo@contoso.test')
     expect(taken.status).toBe(201)

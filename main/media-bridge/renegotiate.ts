@@ -1,0 +1,48 @@
+// Hold, resume and camera changes on a bridged call: the directions of a re-offer, carried from one dialect to the other.
+import { parse } from 'sdp-transform'
+import type { Direction, SfbLegSection } from './leg'
+import type { PlannedSection } from './plan'
+import { refuse } from './refusal'
+import { readSfbSdp } from './sfb-read'
+import { writeSfbSdp } from './sfb-write'
+
+type Kind = 'audio' | 'video'
+
+/** Per kind, the direction of the first live m= line of that kind (RFC 3264 5.1; none written is sendrecv). */
+export function directionsOf(sdp: string): Partial<Record<Kind, Direction>> {
+  const out: Partial<Record<Kind, Direction>> = {}
+  for (const m of parse(sdp).media) {
+    const kind = m.type === 'video' ? 'video' : m.type === 'audio' ? 'audio' : null
+    if (kind && Number(m.port) !== 0) out[kind] ??= m.direction ?? 'sendrecv'
+  }
+  return out
+}
+
+/** RFC 3264 6.1: what an answerer that would send and receive answers to an offer's direction. */
+export function mirror(d: Direction): Direction {
+  return d === 'sendonly' ? 'recvonly' : d === 'recvonly' ? 'sendonly' : d
+}
+
+/**
+ * The bridge's SfB description written again with `directions` (RFC 3264 8.4: a re-offer keeps every m= line, its
+ * addresses, ICE credentials and keys; only the direction changes). A rejected line stays rejected.
+ */
+export function withDirections(sections: SfbLegSection[], directions: Partial<Record<Kind, Direction>>): string {
+  return writeSfbSdp({ sections: sections.map((s) => (s.rejected ? s : { ...s, direction: directions[s.kind] ?? 'sendrecv' })) }).sdp
+}
+
+/**
+ * The directions to answer a far side's SfB re-offer with, per kind (each mirrored, RFC 3264 6.1). Throws MediaRefusal
+ * (UnsupportedMedia) when it changes a carried line's keys or ICE credentials: that needs new legs, so it is refused
+ * and the session stays as it was (RFC 3264 8).
+ */
+export function answerDirections(sfbReoffer: string, carried: PlannedSection[]): Partial<Record<Kind, Direction>> {
+  const reoffer = readSfbSdp(sfbReoffer)
+  for (const p of carried) {
+    const s = reoffer.sections[p.index]
+    if (!s) continue
+    const keyKept = s.keys.some((k) => k.keySalt.equals(p.key.keySalt))
+    if (!keyKept || s.iceUfrag !== p.ice.ufrag || s.icePwd !== p.ice.pwd) throw refuse.sessionChanged()
+  }
+  return Object.fromEntries(Object.entries(directionsOf(sfbReoffer)).map(([kind, d]) => [kind, mirror(d)]))
+}

@@ -1,0 +1,66 @@
+// The renderer's stand-in for a real core in the bridge's integration tests: answers media.request with a werift peer per
+// call that speaks G.722/PCMU (and H.264), as Chromium keeps of the bridge's offers; every SDP it saw is kept.
+import type { Core } from '../../../main/core/core'
+import type { EventPayload } from '../../../preload/contract'
+import { rendererPeer, type RendererPeer } from './renderer-peer'
+
+export interface CoreRenderer {
+  /** the peer of each call (the P2P one) */
+  peers: Map<string, RendererPeer>
+  /** every SDP the core handed this renderer, in order: offers to answer and answers to apply */
+  seen: { callId: string; kind: 'offer' | 'answer' | 'reoffer' | 'reanswer'; sdp: string }[]
+  /** the offers this renderer made */
+  made: { callId: string; sdp: string }[]
+  close(): Promise<void>
+}
+
+export function coreRenderer(core: Core, options: { video?: boolean } = {}): CoreRenderer {
+  const r: CoreRenderer = {
+    peers: new Map(),
+    seen: [],
+    made: [],
+    close: () => Promise.all([...r.peers.values()].map((p) => p.close())).then(() => undefined),
+  }
+  const peerOf = (callId: string) => {
+    const p = r.peers.get(callId) ?? rendererPeer(options)
+    r.peers.set(callId, p)
+    return p
+  }
+  core.events.subscribe((name, payload) => {
+    if (name === 'media.request') {
+      const p = payload as EventPayload<'media.request'>
+      const work = async (): Promise<string> => {
+        // one answer per werift peer: no early one (the call connects on Accept)
+        if (p.provisional) throw new Error('not in this stand-in')
+        if (p.purpose === 'renegotiate') {
+          r.seen.push({ callId: p.callId, kind: p.kind === 'offer' ? 'reoffer' : 'offer', sdp: p.offer ?? '' })
+          return p.kind === 'offer' ? peerOf(p.callId).reoffer(p.change === 'hold' ? 'inactive' : 'sendrecv') : peerOf(p.callId).reanswer(p.offer ?? '')
+        }
+        if (p.kind === 'answer') {
+          r.seen.push({ callId: p.callId, kind: 'offer', sdp: p.offer ?? '' })
+          return peerOf(p.callId).answer(p.offer ?? '')
+        }
+        const sdp = await peerOf(p.callId).offer()
+        r.made.push({ callId: p.callId, sdp })
+        return sdp
+      }
+      void work().then(
+        (sdp) => core.dispatch('media.respond', { requestId: p.requestId, sdp }),
+        (e: Error) => core.dispatch('media.respond', { requestId: p.requestId, error: e.message }),
+      )
+    }
+    if (name === 'media.answer') {
+      const p = payload as EventPayload<'media.answer'>
+      if (p.provisional) return
+      r.seen.push({ callId: p.callId, kind: p.purpose === 'renegotiate' ? 'reanswer' : 'answer', sdp: p.sdp })
+      void r.peers.get(p.callId)?.accept(p.sdp)
+    }
+    if (name === 'media.close') {
+      const p = payload as EventPayload<'media.close'>
+      if (p.what === 'conference') return
+      void r.peers.get(p.callId)?.close()
+      r.peers.delete(p.callId)
+    }
+  })
+  return r
+}

@@ -1,0 +1,243 @@
+// The BridgingAgent's decisions: which part of an offer is taken and named, when the bridge is used, what the renderer
+// and the pool each get. The renderer and the media worker are recording stand-ins (the packet path has its own tests).
+import { describe, expect, it } from 'vitest'
+import { parseMediaBody, readDataUrl, toDataUrl, writeMultipartAlternative } from '../../../main/media-bridge/body'
+import { BridgingAgent } from '../../../main/media-bridge/bridging-agent'
+import { BridgeFault } from '../../../main/media-bridge/fault'
+import type { MediaWorker } from '../../../main/media-bridge/media-worker-host'
+import { MediaRefusal } from '../../../main/media-bridge/refusal'
+import type { MediaAgent } from '../../../main/ucwa/call/media-agent'
+import type { UcwaError } from '../../../main/ucwa/errors'
+import { editLines, multipartSample, sampleSdp } from './samples'
+
+const webrtc = (codecs: string) =>
+  ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', `m=audio 9 UDP/TLS/RTP/SAVPF ${codecs}`, 'c=IN IP4 0.0.0.0', 'a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+    'a=fingerprint:sha-256 00:11', 'a=setup:actpass', 'a=mid:0', 'a=sendrecv', 'a=rtcp-mux', 'a=rtpmap:111 opus/48000/2', 'a=rtpmap:9 G722/8000', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n')
+const rendererOffer = webrtc('111 9 0')
+const rendererAnswer = webrtc('9 0').replace('actpass', 'active')
+
+/** A renderer that records what it was handed and answers with fixed SDP. */
+function renderer() {
+  const got: string[] = []
+  const agent: MediaAgent = {
+    createOffer: async () => rendererOffer,
+    createAnswer: async (_id, offer) => (got.push(`answer-to:${offer}`), rendererAnswer),
+    createProvisionalAnswer: async (_id, offer) => (got.push(`early-to:${offer}`), rendererAnswer),
+    applyAnswer: (_id, sdp, o) => void got.push(`apply:${o.purpose}:${sdp}`),
+    reoffer: async (_id, change) => (got.push(`reoffer:${change}`), 'RENDERER-REOFFER'),
+    answerReoffer: async (_id, offer) => (got.push(`answer-reoffer-to:${offer}`), 'RENDERER-REANSWER'),
+    applyReanswer: (_id, sdp) => void got.push(`reanswer:${sdp}`),
+    close: (_id, what) => void got.push(`close:${what}`),
+  }
+  return { agent, got }
+}
+
+/** A media worker that records its requests and gives fixed descriptions; `fail` makes its next request reject. */
+function worker() {
+  const asked: string[] = []
+  const ended = new Map<string, (f: BridgeFault) => void>()
+  let fail: Error | null = null
+  const next = async <T>(what: string, v: T): Promise<T> => {
+    asked.push(what)
+    if (fail) throw fail
+    return v
+  }
+  const w = {
+    answer: (call: string, offer: { contentType: string }, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`answer:${call}:${offer.contentType}`, { sfbAnswer: 'SFB-ANSWER', processedOfferId: '<x>', webrtcOffer: 'BRIDGE-WEBRTC-OFFER', payloadMap: [], ssrcMap: [], notices: [{ kind: 'videoDropped', message: 'AUDIO ONLY' }] })),
+    rendererAnswered: (call: string, sdp: string) => next(`rendererAnswered:${call}:${sdp === rendererAnswer}`, undefined),
+    startPool: (call: string) => next(`startPool:${call}`, undefined),
+    offer: (call: string, _sdp: string, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`offer:${call}`, { sfbOffer: 'v=0\r\nSFB-OFFER\r\n', webrtcAnswer: 'BRIDGE-WEBRTC-ANSWER' })),
+    poolAnswered: (call: string, sdp: string) => next(`poolAnswered:${call}:${sdp}`, undefined),
+    reoffer: (call: string, sdp: string) => next(`reoffer:${call}:${sdp}`, { sfbReoffer: 'SFB-REOFFER', webrtcReanswer: 'BRIDGE-REANSWER' }),
+    answerReoffer: (call: string, sdp: string) => next(`answerReoffer:${call}:${sdp}`, { sfbReanswer: 'SFB-REANSWER', webrtcReoffer: 'BRIDGE-REOFFER' }),
+    rendererReanswered: (call: string, sdp: string) => next(`rendererReanswered:${call}:${sdp === rendererAnswer ? 'answer' : sdp}`, undefined),
+    close: (call: string) => next(`close:${call}`, undefined),
+    stop: async () => undefined,
+  }
+  return { w: w as unknown as MediaWorker, asked, ended, failNext: (e: Error) => (fail = e) }
+}
+
+function setup() {
+  const r = renderer()
+  const wk = worker()
+  let started = 0
+  const agent = new BridgingAgent(r.agent, { worker: () => (started++, wk.w) })
+  const failures: [string, UcwaError][] = []
+  agent.onFailure((id, e) => failures.push([id, e]))
+  return { agent, r, wk, failures, started: () => started }
+}
+
+const sfbMultipart = () => {
+  const s = multipartSample()
+  return toDataUrl(s.contentType, s.body)
+}
+
+describe('BridgingAgent: offers from the pool', () => {
+  it('a plain WebRTC offer goes to the renderer untouched; no part named, no worker', async () => {
+    const { agent, r, started } = setup()
+    expect(await agent.createAnswer('c1', rendererOffer, 'call')).toBe(rendererAnswer)
+    expect(r.got).toEqual([`answer-to:${rendererOffer}`])
+    expect(agent.processedOfferId('c1')).toBeUndefined()
+    expect(started()).toBe(0)
+  })
+
+  it('a multipart offer with a WebRTC part (another Parley): that part to the renderer, its Content-ID named; no worker', async () => {
+    const { agent, r, started } = setup()
+    const body = writeMultipartAlternative([{ contentId: '<w@p>', fallback: false, sdp: rendererOffer }, { contentId: '<s@p>', fallback: false, sdp: sampleSdp('p2p-offer-multipart.txt') }], 'b1')
+    expect(await agent.createAnswer('c1', toDataUrl(body.contentType, body.body), 'call')).toBe(rendererAnswer)
+    expect(r.got).toEqual([`answer-to:${rendererOffer}`])
+    expect(agent.processedOfferId('c1')).toBe('<w@p>')
+    expect(started()).toBe(0)
+  })
+
+  it('an SfB multipart offer: the ICE-19 part named, the bridge answers it, the renderer answers the bridge’s WebRTC offer, the pool gets the SfB answer', async () => {
+    const { agent, r, wk } = setup()
+    const ice19 = parseMediaBody(multipartSample().body, multipartSample().contentType).parts.at(-1)!.contentId
+    expect(await agent.createAnswer('c1', sfbMultipart(), 'call')).toBe('SFB-ANSWER')
+    expect(agent.processedOfferId('c1')).toBe(ice19)
+    expect(r.got).toEqual(['answer-to:BRIDGE-WEBRTC-OFFER'])
+    expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`, 'rendererAnswered:c1/p2p:true'])
+  })
+
+  it('what the bridge drops (video it cannot carry) is told once per answer, as the call’s notice', async () => {
+    const { agent } = setup()
+    const notices: [string, string][] = []
+    agent.onNotice((id, m) => notices.push([id, m]))
+    await agent.createAnswer('c1', sfbMultipart(), 'call')
+    await agent.createAnswer('c2', rendererOffer, 'call')
+    expect(notices).toEqual([['c1', 'AUDIO ONLY']])
+  })
+
+  it('while an SfB offer rings the bridge answers it and starts its checks, the renderer is not asked; Accept takes that answer over', async () => {
+    const { agent, r, wk } = setup()
+    expect(await agent.createProvisionalAnswer('c1', sfbMultipart())).toBe('SFB-ANSWER')
+    expect(r.got).toEqual([])
+    expect(await agent.createAnswer('c1', sfbMultipart(), 'call')).toBe('SFB-ANSWER')
+    expect(r.got).toEqual(['answer-to:BRIDGE-WEBRTC-OFFER'])
+    expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`, 'startPool:c1/p2p', 'rendererAnswered:c1/p2p:true'])
+    // a WebRTC offer: the renderer's own early answer
+    expect(await agent.createProvisionalAnswer('c2', rendererOffer)).toBe(rendererAnswer)
+    expect(r.got.at(-1)).toBe(`early-to:${rendererOffer}`)
+  })
+
+  it('no address of the far side answers while it rings: reported as a MediaConnectivityFailure refusal (the call is declined); after Accept, as the fault', async () => {
+    const { agent, wk, failures } = setup()
+    await agent.createProvisionalAnswer('c1', sfbMultipart())
+    const ice = new BridgeFault('IceFailed', 'no path')
+    wk.ended.get('c1/p2p')!(ice)
+    expect(failures[0]![1]).toBeInstanceOf(MediaRefusal)
+    expect(failures[0]![1]).toMatchObject({ declineReason: 'MediaConnectivityFailure', subcode: 'MediaFailure' })
+    await agent.createAnswer('c2', sfbMultipart(), 'call')
+    wk.ended.get('c2/p2p')!(ice)
+    expect(failures[1]).toEqual(['c2', ice])
+  })
+
+  it('refusal: what cannot be bridged, with its CallDeclineReason; WebRTC and bridgeable offers none', () => {
+    const { agent } = setup()
+    const silk = editLines(sampleSdp('p2p-offer-multipart.txt'), (l) => (/^m=audio/.test(l) ? l.replace(/RTP\/SAVP .*/, 'RTP/SAVP 103') : /^a=rtpmap:/.test(l) && !/SILK|H264|x-rtvc1/i.test(l) && !/^a=rtpmap:1[2-9]\d/.test(l) ? null : l))
+    const refused = agent.refusal(silk)
+    expect(refused).toBeInstanceOf(MediaRefusal)
+    expect(refused?.declineReason).toBe('CodecMismatch')
+    expect(agent.refusal(rendererOffer)).toBeNull()
+    expect(agent.refusal(sfbMultipart())).toBeNull()
+  })
+})
+
+describe('BridgingAgent: Parley’s own offers', () => {
+  it('one multipart/alternative body: the renderer’s WebRTC part first, the bridge’s SfB part last', async () => {
+    const { agent, wk } = setup()
+    const url = await agent.createOffer('c1', 'call')
+    const { contentType, body } = readDataUrl(url)
+    const parts = parseMediaBody(body, contentType).parts
+    expect(parts.map((p) => p.sdp)).toEqual([rendererOffer, 'v=0\r\nSFB-OFFER\r\n'])
+    expect(parts.every((p) => p.contentId && !p.fallback)).toBe(true)
+    expect(wk.asked).toEqual(['offer:c1/p2p'])
+  })
+
+  it('a renderer offer with no audio the bridge carries (Opus only) goes out alone, without starting the worker', async () => {
+    const r = renderer()
+    let started = 0
+    const agent = new BridgingAgent({ ...r.agent, createOffer: async () => webrtc('111') }, { worker: () => (started++, worker().w) })
+    expect(await agent.createOffer('c1', 'call')).toBe(webrtc('111'))
+    expect(started).toBe(0)
+  })
+
+  it('a bridge that cannot open (worker fault) still lets the call go out with the WebRTC part alone', async () => {
+    const { agent, wk } = setup()
+    wk.failNext(new BridgeFault('IceFailed', 'No UDP socket could be opened on 127.0.0.1.'))
+    expect(await agent.createOffer('c1', 'call')).toBe(rendererOffer)
+  })
+
+  it('a WebRTC answer (another Parley took its part): the bridge is closed and the renderer applies it', async () => {
+    const { agent, r, wk } = setup()
+    await agent.createOffer('c1', 'call')
+    agent.applyAnswer('c1', rendererAnswer, { provisional: false, purpose: 'call' })
+    expect(r.got).toEqual([`apply:call:${rendererAnswer}`])
+    expect(wk.asked).toEqual(['offer:c1/p2p', 'close:c1/p2p'])
+  })
+
+  it('an SfB answer: the renderer applies the bridge’s WebRTC answer, the bridge gets the pool’s (once; an early one waits)', async () => {
+    const { agent, r, wk } = setup()
+    await agent.createOffer('c1', 'call')
+    agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: true, purpose: 'call' })
+    agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
+    agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
+    expect(r.got).toEqual(['apply:call:BRIDGE-WEBRTC-ANSWER'])
+    expect(wk.asked).toEqual(['offer:c1/p2p', 'poolAnswered:c1/p2p:v=0\r\nSFB\r\n'])
+  })
+
+  it('escalation: WebRTC when the two-party call took WebRTC; the SfB part alone (one application/sdp) when it went through the bridge', async () => {
+    const { agent, wk } = setup()
+    expect(await agent.createOffer('c1', 'escalation')).toBe(rendererOffer)
+    await agent.createOffer('c2', 'call')
+    agent.applyAnswer('c2', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
+    expect(await agent.createOffer('c2', 'escalation')).toBe('v=0\r\nSFB-OFFER\r\n')
+    expect(wk.asked.at(-1)).toBe('offer:c2/conference')
+  })
+})
+
+describe('BridgingAgent: bridged calls', () => {
+  it('our hold on a bridged call: the renderer’s re-offer goes to the bridge, the pool gets the SfB re-offer, the renderer the bridge’s answer', async () => {
+    const { agent, r, wk } = setup()
+    await agent.createAnswer('c1', sfbMultipart(), 'call')
+    expect(await agent.reoffer('c1', 'hold')).toBe('SFB-REOFFER')
+    agent.applyReanswer('c1', 'SFB-REANSWER-FROM-POOL')
+    expect(r.got.slice(1)).toEqual(['reoffer:hold', 'reanswer:BRIDGE-REANSWER'])
+    expect(wk.asked.slice(2)).toEqual(['reoffer:c1/p2p:RENDERER-REOFFER'])
+  })
+
+  it('the far side’s hold on a bridged call: the renderer answers the bridge’s re-offer, the pool gets the SfB re-answer; an unbridged call’s go to the renderer as they are', async () => {
+    const { agent, r, wk } = setup()
+    await agent.createAnswer('c1', sfbMultipart(), 'call')
+    expect(await agent.answerReoffer('c1', 'SFB-HOLD')).toBe('SFB-REANSWER')
+    expect(r.got.slice(1)).toEqual(['answer-reoffer-to:BRIDGE-REOFFER'])
+    expect(wk.asked.slice(2)).toEqual(['answerReoffer:c1/p2p:SFB-HOLD', 'rendererReanswered:c1/p2p:RENDERER-REANSWER'])
+    await agent.createAnswer('c2', rendererOffer, 'call')
+    expect(await agent.answerReoffer('c2', 'WEBRTC-HOLD')).toBe('RENDERER-REANSWER')
+    expect(await agent.reoffer('c2', 'video-off')).toBe('RENDERER-REOFFER')
+    agent.applyReanswer('c2', 'WEBRTC-REANSWER')
+    expect(r.got.slice(-3)).toEqual(['answer-reoffer-to:WEBRTC-HOLD', 'reoffer:video-off', 'reanswer:WEBRTC-REANSWER'])
+  })
+
+  it('a fault in the worker ends the call once, with its reason; a closed call’s late fault is nobody’s', async () => {
+    const { agent, wk, failures } = setup()
+    await agent.createAnswer('c1', sfbMultipart(), 'call')
+    const fault = new BridgeFault('SrtpAuthenticationFailed', 'keys')
+    wk.ended.get('c1/p2p')!(fault)
+    wk.ended.get('c1/p2p')!(fault)
+    expect(failures).toEqual([['c1', fault]])
+    await agent.createAnswer('c2', sfbMultipart(), 'call')
+    agent.close('c2', 'all')
+    wk.ended.get('c2/p2p')!(fault)
+    expect(failures).toHaveLength(1)
+  })
+
+  it('the pool’s SfB answer that cannot be bridged ends the call with the refusal', async () => {
+    const { agent, wk, failures } = setup()
+    await agent.createOffer('c1', 'call')
+    const refusal = new MediaRefusal('CodecMismatch', 'MediaNegotiationFailure', 'no codec')
+    wk.failNext(refusal)
+    agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
+    await expect.poll(() => failures).toEqual([['c1', refusal]])
+  })
+})
