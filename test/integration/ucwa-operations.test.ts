@@ -59,8 +59,9 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
     it('an escalation stuck waiting for the other side is cancelled: both stay on the P2P call', async () => {
       sim = await startSimulator({ events })
       // the deadline and the delay are far apart, so a loaded machine cannot blur which comes first
-      const deadlineMs = 4000
-      const lateMs = 9000
+      // (the deadline must outlast Alice's offer, the conference's creation and Bob's invitation on a machine under load)
+      const deadlineMs = 8000
+      const lateMs = 16_000
       const alice = await engineUser(sim, 'alice', cleanup, { limits: { escalationMs: deadlineMs } })
       const bob = await engineUser(sim, 'bob', cleanup)
       await engineUser(sim, 'carol', cleanup)
@@ -84,6 +85,6 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
       await new Promise((r) => setTimeout(r, Math.max(0, invitedAt + lateMs + 1000 - Date.now())))
       expect(alice.engine.get(call.id)?.state).toBe('connected')
       expect(bob.engine.get(bobCall.id)?.state).toBe('connected')
-    }, 40_000)
+    }, 60_000)
   })
 })

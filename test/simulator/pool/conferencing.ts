@@ -196,7 +196,9 @@ export class Conferencing {
     })
     cancelled.catch(() => {})
     try {
-      const joined = await Promise.race([session.conference.joinWithOffer(app.id, inv.mediaOffer, session.sourcesFor(app)), cancelled])
+      const joining = session.conference.joinWithOffer(app.id, inv.mediaOffer, session.sourcesFor(app))
+      joining.catch(() => {}) // once cancelled, nobody waits for this join: its later failure (the unit stopping) is no one's error
+      const joined = await Promise.race([joining, cancelled])
       const negotiation = { provisionalAnswer: joined.answer, remoteEndpoint: session.focusUri, sessionContext: inv.sessionContext ?? '' }
       inv.negotiation = negotiation
       this.#emitNegotiation(app, inv)
