@@ -32,7 +32,9 @@ describe('conference unit (werift)', () => {
       .toBe(true)
     // each forwarded packet names its source (CSRC = the member's MSI): that is how a client labels a slot
     for (const [p, from] of pairs) expect(p.sourceOf.get(from)).toEqual(msi[from])
-    expect(conf.forwarder.sources('carol')).toEqual({ audio: ['alice', 'bob', null, null], video: ['alice', 'bob', null, null] })
+    // slots follow the order members connected in, which the machine's load decides: alice and bob fill carol's first two
+    const carol = conf.forwarder.sources('carol')
+    for (const kind of ['audio', 'video'] as const) expect([[...carol[kind].slice(0, 2)].sort(), carol[kind].slice(2)]).toEqual([['alice', 'bob'], [null, null]])
     // nobody gets their own media back
     for (const p of [a!, b!, c!]) expect(p.count(p.tag, 'audio')).toBe(0)
 
