@@ -4,6 +4,8 @@ import type { UpdateStatus } from '../desktop/updater'
 import { UcwaError } from '../ucwa/errors'
 import type { TokenStore } from '../credentials/token-store'
 import { CallEngine } from '../ucwa/calls'
+import { OnlineMeetings } from '../ucwa/online-meetings'
+import { meetingRequests } from './meeting-requests'
 import { UcwaClient } from '../ucwa/client'
 import type { ChannelOptions } from '../ucwa/event-channel'
 import type { Format } from '../ucwa/http'
@@ -81,6 +83,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const media = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   const calls = new CallEngine(client, media, { log: (m) => log(m) }) // transitions, dropped and failed events
   const photos = new Photos(client)
+  const meetings = new OnlineMeetings(client, calls, (m) => log(m))
+  meetings.onChange((m) => events.emit('meetings.changed', m))
   const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }), (m) => log(m))
 
   let availability: Availability = 'Online'
@@ -228,6 +232,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return h
       },
       'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
+      ...meetingRequests({ client, meetings, discoveryFor: (uri) => options.discoveryUrl ?? demoDiscoveryFor(options.demo, uri) }),
     },
     (method, e) => log(`request ${method} failed`, e),
   )

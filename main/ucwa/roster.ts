@@ -119,6 +119,8 @@ export class Roster {
 
   #person(res: Resource): void {
     if (res.href === this.localHref || prop<boolean>(res, 'local') === true) return
+    // an online meeting's lobby (participant_ref.md inLobby; JSON true, XML "true"): waiting, not in the call
+    if (String(prop(res, 'inLobby')).toLowerCase() === 'true') return void this.#people.delete(res.href)
     this.#people.set(res.href, { name: prop(res, 'name') ?? '', uri: prop(res, 'uri') ?? '' })
   }
 
