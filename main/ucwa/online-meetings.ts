@@ -188,7 +188,10 @@ export class OnlineMeetings {
     const joined = e.join?.state ?? 'joining'
     const state = e.left ? 'left' : joined === 'in' && e.callEnded ? 'removed' : joined
     const reason = e.join?.reason
-    const endReason = e.error ?? e.callEnded ?? (reason && state !== 'in' ? { code: reason.code, subcode: reason.subcode, message: reason.message || 'The meeting ended.' } : undefined)
+    const pool = e.error ?? e.callEnded ?? (reason && state !== 'in' ? { code: reason.code, subcode: reason.subcode, message: reason.message || 'The meeting ended.' } : undefined)
+    // the person reads what happened to them in the meeting's words, the pool's code and subcode kept
+    const words = state === 'denied' ? 'A leader of the meeting did not let you in.' : state === 'removed' ? 'You were removed from the meeting, or it ended.' : undefined
+    const endReason = state === 'denied' || state === 'removed' ? { code: pool?.code ?? 'Informational', subcode: pool?.subcode, message: words! } : pool
     return {
       id: e.id,
       state,

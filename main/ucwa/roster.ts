@@ -26,6 +26,8 @@ export class Roster {
   readonly #self: Partial<Record<MediaKind, Self>> = {}
   readonly #want: Record<MediaKind, boolean> = { audio: false, video: false }
   readonly #sending = new Set<MediaKind>()
+  /** the mute state I sent the server and whose update has not come yet: a muted update I did not ask for is a leader's */
+  readonly #awaiting: Partial<Record<MediaKind, boolean>> = {}
   localHref?: string
 
   constructor(
@@ -87,6 +89,12 @@ export class Roster {
     const muted = prop<boolean>(res, `${kind}Muted`) === true
     if (participant === this.localHref) {
       this.#self[kind] = { muted, toggle: link(res, muted ? `unmute${Kind[kind]}` : `mute${Kind[kind]}`) }
+      // muted, and not the echo of my own mute: a leader muted me (muteAudio_ref.md, an online meeting); I stay muted
+      if (this.#awaiting[kind] === muted) delete this.#awaiting[kind]
+      else if (muted && !this.#want[kind]) {
+        this.#want[kind] = true
+        return this.changed()
+      }
       return this.#reconcile(kind)
     }
     // a string of digits (participantVideo_ref.md); anything else names no source we could match
@@ -107,6 +115,7 @@ export class Roster {
     const self = this.#self[kind]
     if (!self?.toggle || self.muted === this.#want[kind] || this.#sending.has(kind)) return
     this.#sending.add(kind)
+    this.#awaiting[kind] = this.#want[kind]
     try {
       await this.http.post(self.toggle)
       self.toggle = undefined // the server's updated event brings the new state and the opposite link
