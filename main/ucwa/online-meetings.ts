@@ -144,8 +144,15 @@ export class OnlineMeetings {
     try {
       const participants = link(await this.client.http.get(conversationHref), 'participants')
       if (participants) entry.people.fill(await this.client.http.get(participants))
-      const call = await this.calls.joinMeeting({ conversationHref, onlineMeetingUri: entry.onlineMeetingUri, subject: entry.subject })
-      entry.callId = call.id
+      await this.calls.joinMeeting({
+        conversationHref,
+        onlineMeetingUri: entry.onlineMeetingUri,
+        subject: entry.subject,
+        added: (callId) => {
+          entry.callId = callId
+          this.#changed(entry)
+        },
+      })
     } catch (e) {
       this.log(`meeting ${entry.id}: audio and video could not join: ${describe(e)}`)
       entry.error = e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'ServiceFailure', message: 'The meeting’s audio and video could not start.' })
@@ -185,8 +192,8 @@ export class OnlineMeetings {
   }
 
   #snapshot(e: Entry): MeetingSnapshot {
-    const joined = e.join?.state ?? 'joining'
-    const state = e.left ? 'left' : joined === 'in' && e.callEnded ? 'removed' : joined
+    // a call the pool ended (its media failed, or a leader removed us: the conversation's deletion follows) leaves the join as it is
+    const state = e.left ? 'left' : (e.join?.state ?? 'joining')
     const reason = e.join?.reason
     const pool = e.error ?? e.callEnded ?? (reason && state !== 'in' ? { code: reason.code, subcode: reason.subcode, message: reason.message || 'The meeting ended.' } : undefined)
     // the person reads what happened to them in the meeting's words, the pool's code and subcode kept
@@ -200,7 +207,7 @@ export class OnlineMeetings {
       onlineMeetingUri: e.onlineMeetingUri,
       guest: e.guest,
       ...(e.people.myRole && { role: e.people.myRole }),
-      ...(e.callId && { callId: e.callId }),
+      ...(e.callId && !e.callEnded && { callId: e.callId }),
       lobby: e.people.myRole === 'leader' ? e.people.lobby() : [],
       members: e.people.members(),
       canMuteEveryone: e.people.myRole === 'leader' && state === 'in',

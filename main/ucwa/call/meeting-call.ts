@@ -19,6 +19,8 @@ export interface MeetingMediaRequest {
   onlineMeetingUri: string
   /** the meeting's subject ('' for Meet now): the call's title */
   subject: string
+  /** told the call's id once it is in the book, before its media is asked for */
+  added?: (callId: string) => void
 }
 
 /**
@@ -35,6 +37,7 @@ export async function joinMeetingMedia(ctx: CallContext, r: MeetingMediaRequest)
     c.conversation.conferenced = true
     book.index(c, 'conversation', r.conversationHref)
   })
+  r.added?.(call.id)
   try {
     void fillRoster(ctx, call, r.conversationHref)
     const audioVideo = await follow(http, call, r.conversationHref, 'audioVideo')
