@@ -31,6 +31,8 @@ export const useMeetingsStore = defineStore('meetings', {
     mutedByLeader: false,
     /** this session is a guest's, for one meeting: the page shows nothing of the directory */
     guestSession: false,
+    /** the guest form's link and name, kept while its view comes and goes (a rejected guest may try again) */
+    guestForm: { url: '', name: '' },
   }),
   getters: {
     /** the meeting I am joining or waiting in the lobby of (no audio/video yet) */
