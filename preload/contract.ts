@@ -199,6 +199,8 @@ export const MeetingSnapshot = v.object({
   members: v.array(MeetingMember),
   /** a leader may mute every attendee at once */
   canMuteEveryone: v.boolean(),
+  /** the audience mute lock is on (AudienceMuteLock_ref.md): attendees cannot unmute themselves */
+  audienceMuted: v.boolean(),
   endReason: v.optional(ErrorInfo),
 })
 export type MeetingSnapshot = v.InferOutput<typeof MeetingSnapshot>
@@ -226,7 +228,10 @@ const meetingRequests = {
     input: v.strictObject({ meetingId: MeetingId, uri: v.pipe(v.string(), v.maxLength(256)), action: v.picklist(['admit', 'reject', 'promote', 'demote', 'remove', 'mute']) }),
     output: v.null(),
   },
+  /** enableAudienceMuteLock where the pool offers it (attendees cannot unmute), else each attendee's muteAudio */
   'meetings.muteEveryone': { input: v.strictObject({ meetingId: MeetingId }), output: v.null() },
+  /** disableAudienceMuteLock: attendees may unmute themselves again */
+  'meetings.allowUnmute': { input: v.strictObject({ meetingId: MeetingId }), output: v.null() },
   'meetings.leave': { input: v.strictObject({ meetingId: MeetingId }), output: v.null() },
 } as const
 

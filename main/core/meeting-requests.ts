@@ -9,7 +9,7 @@ import type { OnlineMeetings } from '../ucwa/online-meetings'
 import type { Handlers } from './dispatcher'
 import { placeSignInError } from './sign-in-failure'
 
-type MeetingHandlers = Pick<Handlers, 'meetings.list' | 'meetings.meetNow' | 'meetings.join' | 'meetings.joinAsGuest' | 'meetings.act' | 'meetings.muteEveryone' | 'meetings.leave'>
+type MeetingHandlers = Pick<Handlers, 'meetings.list' | 'meetings.meetNow' | 'meetings.join' | 'meetings.joinAsGuest' | 'meetings.act' | 'meetings.muteEveryone' | 'meetings.allowUnmute' | 'meetings.leave'>
 
 const over: ReadonlySet<MeetingSnapshot['state']> = new Set(['denied', 'failed', 'removed', 'left'])
 
@@ -58,6 +58,7 @@ export function meetingRequests({ client, meetings, discoveryFor }: MeetingReque
     },
     'meetings.act': async ({ meetingId, uri, action }) => (await meetings.act(meetingId, uri, action), null),
     'meetings.muteEveryone': async ({ meetingId }) => (await meetings.muteEveryone(meetingId), null),
+    'meetings.allowUnmute': async ({ meetingId }) => (await meetings.allowUnmute(meetingId), null),
     'meetings.leave': async ({ meetingId }) => (await meetings.leave(meetingId), null),
   }
 }

@@ -28,6 +28,8 @@ interface Entry {
   leaving?: boolean
   /** why its call ended when the pool ended it */
   callEnded?: MeetingSnapshot['endReason']
+  /** the conversation's audienceMute (AudienceMuteLock_ref.md) and its enable/disable links, as last seen */
+  audience: { locked: boolean; enable?: string; disable?: string }
   left: boolean
   error?: UcwaError
 }
@@ -98,12 +100,17 @@ export class OnlineMeetings {
    */
   async muteEveryone(id: string): Promise<void> {
     const entry = this.#need(id)
-    const conversation = entry.join?.conversationHref
-    const lock = conversation && link(await this.client.http.get(conversation), 'enableAudienceMuteLock')
-    if (lock) return void (await this.client.http.post(lock))
+    if (entry.audience.enable) return void (await this.client.http.post(entry.audience.enable))
     const links = entry.people.muteLinksOfAttendees()
     if (entry.people.myRole !== 'leader') throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'NotALeader', message: 'Only a leader of this meeting can mute everyone.' })
     await Promise.all(links.map((href) => this.client.http.post(href)))
+  }
+
+  /** disableAudienceMuteLock (disableAudienceMuteLock_ref.md): attendees may unmute themselves again. Conflict when not locked. */
+  async allowUnmute(id: string): Promise<void> {
+    const entry = this.#need(id)
+    if (!entry.audience.disable) throw new UcwaError({ status: 0, code: 'Conflict', message: 'The audience is not muted by a lock you can lift.' })
+    await this.client.http.post(entry.audience.disable)
   }
 
   /** Leaving: the meeting's audio and video end (stopAudioVideo through the call engine) and it goes from the list. */
@@ -115,7 +122,7 @@ export class OnlineMeetings {
   }
 
   async #join(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean; anonymousDisplayName?: string }): Promise<MeetingSnapshot> {
-    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), left: false }
+    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), audience: { locked: false }, left: false }
     this.#entries.set(entry.id, entry)
     try {
       const href = await joinOnlineMeeting(this.client.http, this.#app(), { onlineMeetingUri, operationId: entry.operationId, ...(o.anonymousDisplayName && { anonymousDisplayName: o.anonymousDisplayName }) })
@@ -177,6 +184,10 @@ export class OnlineMeetings {
           entry.join.apply(e)
           const conv = entry.join.conversationHref
           if (conv && e.sender.href === conv && entry.people.onEvent(e)) touched.add(entry)
+          if (conv && e.link.rel === 'conversation' && e.link.href === conv && e.embedded) {
+            entry.audience = { locked: prop(e.embedded, 'audienceMute') === 'Enabled', enable: link(e.embedded, 'enableAudienceMuteLock'), disable: link(e.embedded, 'disableAudienceMuteLock') }
+            touched.add(entry)
+          }
           if (entry.join.state !== before) touched.add(entry)
         }
       } catch (error) {
@@ -210,7 +221,8 @@ export class OnlineMeetings {
       ...(e.callId && !e.callEnded && { callId: e.callId }),
       lobby: e.people.myRole === 'leader' ? e.people.lobby() : [],
       members: e.people.members(),
-      canMuteEveryone: e.people.myRole === 'leader' && state === 'in',
+      canMuteEveryone: e.people.myRole === 'leader' && state === 'in' && !e.audience.locked,
+      audienceMuted: e.audience.locked,
       ...(endReason && { endReason: { code: endReason.code, ...(endReason.subcode && { subcode: endReason.subcode }), message: endReason.message } }),
     }
   }

@@ -119,6 +119,14 @@ export class Roster {
     try {
       await this.http.post(self.toggle)
       self.toggle = undefined // the server's updated event brings the new state and the opposite link
+    } catch (e) {
+      // refused (403: a leader's audience mute lock keeps me muted): I am as the server says, and I am told why
+      delete this.#awaiting[kind]
+      if (this.#self[kind] === self) {
+        this.#want[kind] = self.muted
+        this.changed()
+      }
+      throw e
     } finally {
       this.#sending.delete(kind)
     }

@@ -142,8 +142,18 @@ describe.each(['embedded', 'link-only'] as const)('online meetings (%s events)',
     // an attendee may do none of it: the pool offers Carol no link
     await expect(carol.meetings.act(cm.id, 'sip:bob@contoso.test', 'mute')).rejects.toMatchObject({ code: 'Conflict', subcode: 'NotALeader' })
 
+    // mute everyone: the audience mute lock (enableAudienceMuteLock_ref.md): attendees muted and unable to unmute themselves
+    expect(alice.meeting(started.id)).toMatchObject({ canMuteEveryone: true, audienceMuted: false })
     await alice.meetings.muteEveryone(started.id)
     await expect.poll(() => bob.engine.get(bob.meeting(bm.id)!.callId!)?.participants.find((p) => p.uri === 'sip:carol@contoso.test')?.audio).toBe('muted')
+    await expect.poll(() => alice.meeting(started.id)).toMatchObject({ canMuteEveryone: false, audienceMuted: true })
+    await expect.poll(() => carol.engine.get(carolCall)?.audioMuted).toBe(true)
+    await expect(carol.engine.setMuted(carolCall, { audio: false })).rejects.toMatchObject({ status: 403, code: 'Forbidden' })
+    expect(carol.engine.get(carolCall)?.audioMuted).toBe(true) // still muted, as the pool says
+    await alice.meetings.allowUnmute(started.id)
+    await expect.poll(() => alice.meeting(started.id)?.audienceMuted).toBe(false)
+    await carol.engine.setMuted(carolCall, { audio: false })
+    await expect.poll(() => bob.engine.get(bob.meeting(bm.id)!.callId!)?.participants.find((p) => p.uri === 'sip:carol@contoso.test')?.audio).toBe('on')
 
     await alice.meetings.act(started.id, 'sip:carol@contoso.test', 'promote')
     await expect.poll(() => carol.meeting(cm.id)?.role).toBe('leader')

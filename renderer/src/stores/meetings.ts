@@ -108,6 +108,9 @@ export const useMeetingsStore = defineStore('meetings', {
     async muteEveryone(meetingId: string) {
       await this.run(() => api().invoke('meetings.muteEveryone', { meetingId }), 'That did not work.')
     },
+    async allowUnmute(meetingId: string) {
+      await this.run(() => api().invoke('meetings.allowUnmute', { meetingId }), 'That did not work.')
+    },
     async leave(meetingId: string) {
       await this.run(() => api().invoke('meetings.leave', { meetingId }), 'That did not work.')
     },

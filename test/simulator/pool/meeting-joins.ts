@@ -43,6 +43,8 @@ export interface Room {
   sources: Map<string, MediaSources>
   /** what the server mutes (muteAudio/muteVideo by the member or a leader), by application id */
   muted: Map<string, Set<'audio' | 'video'>>
+  /** the audience mute lock (enableAudienceMuteLock_ref.md): attendees muted and unable to unmute themselves */
+  audienceLocked?: boolean
 }
 
 export interface JoinInput {
@@ -133,6 +135,8 @@ export class MeetingJoins {
     if (target.role === role) throw new SimError(409, undefined, `That participant is already ${role === 'Leader' ? 'a leader' : 'an attendee'}.`, 'Conflict')
     target.role = role
     for (const m of this.#admitted(room)) m.app.emitResource(sender(m.app, m.c), 'updated', participantRes(m.app, m.c, target.app.user))
+    // the conversation's leader links (enableAudienceMuteLock) come and go with the role
+    target.app.emitResource(target.app.communicationSender(), 'updated', conversationRes(target.app, target.c))
   }
 
   /** POST eject (eject_ref.md): 204; its media leaves first (`leaveMedia`), then the others see it go and its conversation ends. */
