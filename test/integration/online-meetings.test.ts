@@ -62,6 +62,9 @@ describe.each(['embedded', 'link-only'] as const)('online meetings (%s events)',
     await expect.poll(() => alice.meeting(started.id)?.callId, { timeout: 10_000 }).toBeTruthy()
     const aliceCall = alice.meeting(started.id)!.callId!
     await expect.poll(() => alice.engine.get(aliceCall)?.state, { timeout: 10_000 }).toBe('conference')
+    // connected from then on: the call view's timer runs and history counts the meeting as answered
+    expect(alice.engine.get(aliceCall)?.connectedAt).toBeGreaterThan(0)
+    expect(alice.engine.get(aliceCall)).toMatchObject({ conference: true, remote: { name: 'Meeting', uri: alice.meeting(started.id)!.onlineMeetingUri } })
     expect(alice.meeting(started.id)).toMatchObject({ role: 'leader', guest: false, onlineMeetingUri: expect.stringMatching(/^sip:alice@contoso\.test;gruu;opaque=app:conf:focus:id:/) })
 
     const bob = await member('bob')
