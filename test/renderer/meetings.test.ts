@@ -90,7 +90,19 @@ describe('meetings in the page', () => {
     await alice.meetings.join(m.joinUrl)
     await expect.poll(() => alice.last()?.state, { timeout: 10_000 }).toBe('in')
 
-    core = await testCore({ discoveryUrl: sim.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+    // the guest's token is kept nowhere, and no keychain entry (the organizer's on this computer, say) is touched
+    const keychain: string[] = []
+    const tokenStore = new (class extends MemoryTokenStore {
+      override async set(account: string, token: Parameters<MemoryTokenStore['set']>[1]) {
+        keychain.push(`set ${account}`)
+        return super.set(account, token)
+      }
+      override async delete(account: string) {
+        keychain.push(`delete ${account}`)
+        return super.delete(account)
+      }
+    })('No keychain in this test')
+    core = await testCore({ tokenStore, discoveryUrl: sim.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
     const page = await mountApp(core)
     const form = page.get('[data-testid=guest-join]')
     expect(button(page, 'Join as guest').attributes('disabled')).toBeDefined() // a link and a name first
@@ -111,6 +123,7 @@ describe('meetings in the page', () => {
     expect(page.find('[data-testid=meeting-lobby]').exists()).toBe(false)
     // the guest's application is gone with the meeting
     await expect.poll(() => sim!.control.applications().filter((a) => a.user.startsWith('guest-'))).toEqual([])
+    expect(keychain).toEqual([])
     page.unmount()
   }, 40_000)
 })
