@@ -75,6 +75,7 @@ describe.each(['embedded', 'link-only'] as const)('online meetings (%s events)',
     await expect.poll(() => bob.engine.get(bobCall)?.state, { timeout: 10_000 }).toBe('conference')
     expect(bob.meeting(joined.id)).toMatchObject({ state: 'in', role: 'attendee', joinUrl: started.joinUrl })
 
+    await expect.poll(() => peerOf(alice, alice.meeting(started.id)) && peerOf(bob, bob.meeting(joined.id)), { timeout: 10_000 }).toBeTruthy()
     const [a, b] = [peerOf(alice, alice.meeting(started.id))!, peerOf(bob, bob.meeting(joined.id))!]
     a.startSending()
     b.startSending()
@@ -108,6 +109,8 @@ describe.each(['embedded', 'link-only'] as const)('online meetings (%s events)',
     await alice.meetings.act(started.id, ginaUri, 'admit')
     await expect.poll(() => gina.meeting(ginaJoin.id)?.callId, { timeout: 10_000 }).toBeTruthy()
     await expect.poll(() => alice.meeting(started.id)?.lobby).toEqual([])
+    // the call shows at once; its conference connection follows with the offer
+    await expect.poll(() => peerOf(alice, alice.meeting(started.id)) && peerOf(gina, gina.meeting(ginaJoin.id)), { timeout: 10_000 }).toBeTruthy()
     const [a, g] = [peerOf(alice, alice.meeting(started.id))!, peerOf(gina, gina.meeting(ginaJoin.id))!]
     a.startSending()
     g.startSending()
