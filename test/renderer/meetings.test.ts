@@ -127,6 +127,32 @@ describe('meetings in the page', () => {
     page.unmount()
   }, 40_000)
 
+  it('a meeting link opened from outside asks first, then joins; signed out, it fills the guest form', async () => {
+    sim = await startSimulator()
+    const alice = await other({ name: 'alice' })
+    const m = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Design review' })
+    const page = await signedInApp('bob@contoso.test', 'bob-pass')
+    core!.events.emit('deeplink.meeting', { url: m.joinUrl })
+    await flushPromises()
+    expect(page.get('[data-testid=meeting-link-confirm]').text()).toContain(`A link asked Parley to join ${m.joinUrl}`)
+    expect(page.find('[data-testid=meeting-panel]').exists()).toBe(false) // nothing joined before the person says so
+    await page.get('[data-testid=meeting-link-confirm]').findAll('button').find((b) => b.text() === 'Join')!.trigger('click')
+    await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-panel]').exists()), { timeout: 10_000 }).toBe(true)
+    expect(page.get('[data-testid=meeting-panel] h2').text()).toContain('Design review')
+    expect(page.find('[data-testid=meeting-link-confirm]').exists()).toBe(false)
+    await button(page, 'Sign out').trigger('click')
+    await expect.poll(async () => (await flushPromises(), page.find('[data-testid=guest-join]').exists()), { timeout: 10_000 }).toBe(true)
+    core!.events.emit('deeplink.meeting', { url: m.joinUrl })
+    await flushPromises()
+    expect((page.get('#guest-url').element as HTMLInputElement).value).toBe(m.joinUrl)
+    // joining as a guest from it: in the lobby, with no second "Join this meeting?" for the same link
+    await page.get('#guest-name').setValue('Gina Guest')
+    await page.get('[data-testid=guest-join] form').trigger('submit')
+    await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-lobby]').exists()), { timeout: 10_000 }).toBe(true)
+    expect(page.find('[data-testid=meeting-link-confirm]').exists()).toBe(false)
+    page.unmount()
+  }, 40_000)
+
   it('an admitted guest is named as a guest with no presence of their own; hanging up signs the guest session out again', async () => {
     sim = await startSimulator()
     const alice = await other({ name: 'alice' })
