@@ -10,29 +10,10 @@ import type { UcwaEvent } from './events'
 import { describe } from './log'
 import { joinOnlineMeeting, MeetingJoin } from './meeting-join'
 import { MeetingPeople, type MeetingAction } from './meeting-people'
+import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
 import { joinUrlFor, meetingAddressFromUrl } from './meeting-url'
 import { createMeeting } from './meetings'
 import { link, prop } from './resource'
-
-interface Entry {
-  readonly id: string
-  readonly operationId: string
-  readonly onlineMeetingUri: string
-  subject: string
-  joinUrl?: string
-  readonly guest: boolean
-  join?: MeetingJoin
-  readonly people: MeetingPeople
-  callId?: string
-  /** the person is hanging up its call */
-  leaving?: boolean
-  /** why its call ended when the pool ended it */
-  callEnded?: MeetingSnapshot['endReason']
-  /** the conversation's audienceMute (AudienceMuteLock_ref.md) and its enable/disable links, as last seen */
-  audience: { locked: boolean; enable?: string; disable?: string }
-  left: boolean
-  error?: UcwaError
-}
 
 const notFound = () => new UcwaError({ status: 0, code: 'NotFound', message: 'That meeting is no longer open here.' })
 
@@ -69,7 +50,7 @@ export class OnlineMeetings {
   }
 
   list(): MeetingSnapshot[] {
-    return [...this.#entries.values()].map((e) => this.#snapshot(e))
+    return [...this.#entries.values()].map((e) => snapshotOf(e))
   }
 
   /** Meet now: an ad hoc meeting (myOnlineMeetings POST, no subject: myOnlineMeetings_ref.md), joined at once. */
@@ -132,7 +113,7 @@ export class OnlineMeetings {
       throw e
     }
     this.#changed(entry)
-    return this.#snapshot(entry)
+    return snapshotOf(entry)
   }
 
   /** the invitation's href, from the POST's Location or its started event (whichever came first) */
@@ -202,31 +183,6 @@ export class OnlineMeetings {
     return [...this.#entries.values()].find((x) => x.join?.invitationHref === e.link.href || (!x.join && operationId === x.operationId))
   }
 
-  #snapshot(e: Entry): MeetingSnapshot {
-    // a call the pool ended (its media failed, or a leader removed us: the conversation's deletion follows) leaves the join as it is
-    const state = e.left ? 'left' : (e.join?.state ?? 'joining')
-    const reason = e.join?.reason
-    const pool = e.error ?? e.callEnded ?? (reason && state !== 'in' ? { code: reason.code, subcode: reason.subcode, message: reason.message || 'The meeting ended.' } : undefined)
-    // the person reads what happened to them in the meeting's words, the pool's code and subcode kept
-    const words = state === 'denied' ? 'A leader of the meeting did not let you in.' : state === 'removed' ? 'You were removed from the meeting, or it ended.' : undefined
-    const endReason = state === 'denied' || state === 'removed' ? { code: pool?.code ?? 'Informational', subcode: pool?.subcode, message: words! } : pool
-    return {
-      id: e.id,
-      state,
-      subject: e.subject,
-      ...(e.joinUrl && { joinUrl: e.joinUrl }),
-      onlineMeetingUri: e.onlineMeetingUri,
-      guest: e.guest,
-      ...(e.people.myRole && { role: e.people.myRole }),
-      ...(e.callId && !e.callEnded && { callId: e.callId }),
-      lobby: e.people.myRole === 'leader' ? e.people.lobby() : [],
-      members: e.people.members(),
-      canMuteEveryone: e.people.myRole === 'leader' && state === 'in' && !e.audience.locked,
-      audienceMuted: e.audience.locked,
-      ...(endReason && { endReason: { code: endReason.code, ...(endReason.subcode && { subcode: endReason.subcode }), message: endReason.message } }),
-    }
-  }
-
   #end(entry: Entry): void {
     entry.left = true
     this.#changed(entry)
@@ -238,7 +194,7 @@ export class OnlineMeetings {
   }
 
   #changed(entry: Entry): void {
-    const s = this.#snapshot(entry)
+    const s = snapshotOf(entry)
     for (const l of this.#listeners) l(s)
   }
 
