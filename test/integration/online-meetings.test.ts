@@ -1,16 +1,16 @@
 // Online meetings wired into the call engine, against the simulator with werift media: Meet now, join by link, a guest
 // held in the lobby then admitted, a rejected guest, and a leader's mute, promote and remove.
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { MeetingSnapshot } from '../../preload/contract'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { anonMeetingGrant } from '../../main/ucwa/anonymous'
 import { CallEngine } from '../../main/ucwa/calls'
 import { UcwaClient } from '../../main/ucwa/client'
+import type { Format } from '../../main/ucwa/http'
 import { meetingAddressFromUrl } from '../../main/ucwa/meeting-url'
 import { OnlineMeetings } from '../../main/ucwa/online-meetings'
 import { startSimulator, type Simulator } from '../simulator/index'
-import { engineUser, type EngineUser } from '../support/engine-user'
 import { WeriftMedia } from '../support/werift-media'
 
 let sim: Simulator
@@ -29,18 +29,28 @@ interface Attendee {
   meeting: (id: string) => MeetingSnapshot | undefined
 }
 
-function withMeetings(u: Pick<EngineUser, 'client' | 'engine' | 'media'>): Attendee {
+function withMeetings(u: Pick<Attendee, 'client' | 'engine' | 'media'>): Attendee {
   const meetings = new OnlineMeetings(u.client, u.engine)
   const seen = new Map<string, MeetingSnapshot>()
   meetings.onChange((m) => void seen.set(m.id, m))
   return { ...u, meetings, meeting: (id) => seen.get(id) }
 }
 
-const member = async (name: string) => withMeetings(await engineUser(sim, name, cleanup))
+/** the payload format every client of the running test asks for (PayloadFormat.md: JSON or XML) */
+let format: Format = 'json'
+
+async function member(name: string): Promise<Attendee> {
+  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), format, channel: { backoff: { baseMs: 5, capMs: 50 } } })
+  const media = new WeriftMedia(name)
+  const engine = new CallEngine(client, media)
+  await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url })
+  cleanup.push(() => client.signOut(), () => media.closeAll())
+  return withMeetings({ client, engine, media })
+}
 
 /** someone with no account: the anonmeeting grant for the meeting of `url`, as the core's meetings.joinAsGuest does */
 async function guest(url: string, name: string): Promise<Attendee & { join: () => Promise<MeetingSnapshot> }> {
-  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
+  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), format, channel: { backoff: { baseMs: 5, capMs: 50 } } })
   const media = new WeriftMedia(name.toLowerCase())
   const engine = new CallEngine(client, media)
   const address = meetingAddressFromUrl(url)
@@ -52,7 +62,14 @@ async function guest(url: string, name: string): Promise<Attendee & { join: () =
 
 const peerOf = (a: Attendee, m: MeetingSnapshot | undefined) => (m?.callId ? a.media.current(m.callId) : undefined)
 
-describe.each(['embedded', 'link-only'] as const)('online meetings (%s events)', (events) => {
+// events embedded and link-only (as real pools mostly send them), and the XML dialect
+describe.each([
+  { events: 'embedded', dialect: 'json' },
+  { events: 'link-only', dialect: 'json' },
+  { events: 'link-only', dialect: 'xml' },
+] as const)('online meetings ($events events, $dialect)', ({ events, dialect }) => {
+  beforeEach(() => void (format = dialect))
+
   it('Meet now: Alice is in the meeting with audio and video at once, with its link; Bob joins by the link; both hear and see each other', async () => {
     sim = await startSimulator({ events })
     const alice = await member('alice')
