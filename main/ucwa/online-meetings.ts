@@ -98,8 +98,18 @@ export class OnlineMeetings {
   async leave(id: string): Promise<void> {
     const entry = this.#need(id)
     entry.leaving = true
-    if (entry.callId && this.calls.get(entry.callId)) await this.calls.hangUp(entry.callId).catch((e: unknown) => this.log(`meeting ${id}: hang-up: ${describe(e)}`))
+    const join = entry.join
+    entry.left = true // what the pool says of it from now on is the answer to our leaving
+    // still waiting (in the lobby, or not answered yet): the join is cancelled, so no leader admits an empty chair
+    if (join && (join.state === 'joining' || join.state === 'lobby')) await this.#cancelJoin(join.invitationHref).catch((e: unknown) => this.log(`meeting ${id}: the join could not be cancelled: ${describe(e)}`))
+    else if (entry.callId && this.calls.get(entry.callId)) await this.calls.hangUp(entry.callId).catch((e: unknown) => this.log(`meeting ${id}: hang-up: ${describe(e)}`))
     this.#end(entry)
+  }
+
+  /** onlineMeetingInvitation_ref.md's cancel, as the invitation offers it now */
+  async #cancelJoin(invitationHref: string): Promise<void> {
+    const cancel = link(await this.client.http.get(invitationHref), 'cancel')
+    if (cancel) await this.client.http.post(cancel)
   }
 
   async #join(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean; anonymousDisplayName?: string }): Promise<MeetingSnapshot> {

@@ -134,6 +134,14 @@ describe.each([
     await expect.poll(() => a.count('gina guest', 'audio') > 10 && g.count('alice', 'video') > 10, { timeout: 15_000 }).toBe(true)
     await expect.poll(() => alice.meeting(started.id)?.members.map((m) => [m.name, m.guest])).toEqual([['Gina Guest', true]])
 
+    // a guest who tires of waiting leaves the lobby: the leader no longer sees them there
+    const gus = await guest(started.joinUrl!, 'Gus')
+    const gusJoin = await gus.join()
+    await expect.poll(() => alice.meeting(started.id)?.lobby.map((p) => p.name), { timeout: 10_000 }).toEqual(['Gus'])
+    await gus.meetings.leave(gusJoin.id)
+    expect(gus.meeting(gusJoin.id)?.state).toBe('left')
+    await expect.poll(() => alice.meeting(started.id)?.lobby, { timeout: 10_000 }).toEqual([])
+
     const rex = await guest(started.joinUrl!, 'Rex')
     const rexJoin = await rex.join()
     await expect.poll(() => alice.meeting(started.id)?.lobby.map((p) => p.name), { timeout: 10_000 }).toEqual(['Rex'])

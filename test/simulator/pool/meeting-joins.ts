@@ -129,6 +129,20 @@ export class MeetingJoins {
     who.conversations.delete(view.id)
   }
 
+  /** POST cancel on a join still waiting (onlineMeetingInvitation_ref.md): it leaves the lobby; the invitation fails Canceled. */
+  cancel(app: Application, invitation: MeetingInvitation): void {
+    const found = this.roomOf(app, invitation.conversation)
+    if (invitation.state !== 'Connecting' || !found) throw new SimError(409, undefined, 'The join is no longer waiting.', 'Conflict')
+    const { room, member } = found
+    room.members.delete(app.id)
+    for (const leader of this.#admitted(room).filter((m) => m.role === 'Leader')) leader.app.emitResource(sender(leader.app, leader.c), 'deleted', participantRes(leader.app, leader.c, app.user))
+    invitation.state = 'Failed'
+    member.c.state = 'Disconnected'
+    app.emitResource(app.communicationSender(), 'completed', onlineMeetingInvitationRes(app, invitation), { status: 'Failure', reason: { code: 'Informational', subcode: 'Canceled', message: 'The join was cancelled.' } })
+    app.emit(app.communicationSender(), { type: 'deleted', link: { rel: 'conversation', href: app.href(`/communication/conversations/${member.c.id}`) } })
+    app.conversations.delete(member.c.id)
+  }
+
   /** POST promote or demote (promote_ref.md, demote_ref.md): 204; every member sees the new role. */
   setRole(app: Application, c: Conversation, sip: string, role: Member['role']): void {
     const { room, target } = this.#leaderAction(app, c, sip)

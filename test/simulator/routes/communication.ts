@@ -148,6 +148,9 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
 
   server.post(`${inv}/cancel`, cfg('cancel'), (req, reply) => {
     const app = appOf(ctx, req)
+    // a join still waiting (onlineMeetingInvitation_ref.md's cancel): leaving the lobby
+    const join = ctx.world.joins.invitations.get((req.params as { invId: string }).invId)
+    if (join && join.conversation.local.sip === app.user.sip) return (ctx.world.joins.cancel(app, join), reply.code(204).send())
     const i = invitation(app, req)
     if (i.onCancel) i.onCancel()
     else ctx.world.calls.cancel(app, i)
