@@ -173,6 +173,8 @@ export type MeetingRole = v.InferOutput<typeof MeetingRole>
 export const MeetingMember = v.object({
   ...Person.entries,
   role: MeetingRole,
+  /** the meeting's organizer (participant_ref.md's organizer), a leader no one can remove */
+  organizer: v.boolean(),
   /** joined as a guest (anonymous, participant_ref.md) */
   guest: v.boolean(),
   can: v.object({ promote: v.boolean(), demote: v.boolean(), remove: v.boolean(), mute: v.boolean() }),

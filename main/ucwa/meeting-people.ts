@@ -11,6 +11,7 @@ export type MeetingAction = 'admit' | 'reject' | 'promote' | 'demote' | 'remove'
 interface Someone extends Person {
   role: MeetingRole
   inLobby: boolean
+  organizer: boolean
   guest: boolean
   /** admit, reject, promote, demote, eject: as the participant resource offers them now */
   links: Record<string, string | undefined>
@@ -71,6 +72,7 @@ export class MeetingPeople {
         name: p.name,
         uri: p.uri,
         role: p.role,
+        organizer: p.organizer,
         guest: p.guest,
         can: { promote: !!p.links.promote, demote: !!p.links.demote, remove: !!p.links.eject, mute: !!this.#audio.get(href)?.mute },
       }))
@@ -98,6 +100,7 @@ export class MeetingPeople {
       uri: prop(r, 'uri') ?? '',
       role: roleOf(r),
       inLobby: yes(prop(r, 'inLobby')),
+      organizer: yes(prop(r, 'organizer')),
       guest: yes(prop(r, 'anonymous')),
       links: Object.fromEntries(Object.values(rels).map((rel) => [rel, link(r, rel)])),
     })

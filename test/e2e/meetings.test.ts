@@ -74,6 +74,9 @@ describe('online meetings in Chromium', () => {
     await screenshot(alice, 'meeting-lobby-leader')
     await alice.getByRole('button', { name: 'Admit Gina Guest' }).click()
     await expect.poll(() => state(guest), { timeout: 20_000 }).toMatch(/^Conference/)
+    // the guest sees who is who, and may do nothing to anyone
+    await expect.poll(async () => (await guest.getByTestId('member').allTextContents()).map((t) => t.trim()).sort(), { timeout: 10_000 }).toEqual(['Alice Ahlberg Organizer', 'Bob Brennan Attendee'])
+    expect(await guest.getByTestId('meeting-panel').getByRole('button').count()).toBe(0)
 
     // all three see and hear the two others: two pictures decoding, frames, audio energy named by whose voice it is
     for (const p of [alice, bob, guest]) await expect.poll(() => stat(p, 'video-tracks'), { timeout: 25_000 }).toBeGreaterThanOrEqual(2)

@@ -100,7 +100,7 @@ describe.each([
     await expect.poll(() => alice.engine.get(aliceCall)?.participants.map((p) => p.uri)).toEqual(['sip:bob@contoso.test'])
     await expect.poll(() => bob.engine.get(bobCall)?.participants.map((p) => p.uri)).toEqual(['sip:alice@contoso.test'])
     await expect.poll(() => alice.meeting(started.id)?.members.map((m) => [m.uri, m.role, m.can.remove])).toEqual([['sip:bob@contoso.test', 'attendee', true]])
-    expect(bob.meeting(joined.id)?.members.map((m) => [m.uri, m.role, m.can.remove])).toEqual([['sip:alice@contoso.test', 'leader', false]])
+    expect(bob.meeting(joined.id)?.members.map((m) => [m.uri, m.role, m.organizer, m.can.remove])).toEqual([['sip:alice@contoso.test', 'leader', true, false]])
 
     await bob.meetings.leave(joined.id)
     expect(bob.meeting(joined.id)?.state).toBe('left')

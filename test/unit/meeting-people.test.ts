@@ -36,7 +36,7 @@ describe('meeting people: who waits in the lobby, who is in with which role, and
     people.onEvent(someone('gina', { inLobby: false, anonymous: true, role: 'Attendee' }, ['promote', 'eject']))
     people.onEvent(audio('gina', false))
     expect(people.lobby()).toEqual([])
-    expect(people.members()).toEqual([{ name: 'gina', uri: 'sip:gina@contoso.test', role: 'attendee', guest: true, can: { promote: true, demote: false, remove: true, mute: true } }])
+    expect(people.members()).toEqual([{ name: 'gina', uri: 'sip:gina@contoso.test', role: 'attendee', organizer: false, guest: true, can: { promote: true, demote: false, remove: true, mute: true } }])
     expect(() => people.linkFor('sip:gina@contoso.test', 'admit')).toThrow(expect.objectContaining({ code: 'Conflict', subcode: 'NotALeader' }))
   })
 
