@@ -241,6 +241,86 @@ const chatEvents = {
 
 const Sdp = v.pipe(v.string(), v.maxLength(200_000), v.startsWith('v=0'))
 
+// ── Online meetings (issue #23): Meet now, join by link (signed in or as a guest), the lobby, leading a meeting ──
+
+/** participant_ref.md's role: a leader (organizer or presenter) admits, mutes, removes, promotes; an attendee does not */
+export const MeetingRole = v.picklist(['leader', 'attendee'])
+export type MeetingRole = v.InferOutput<typeof MeetingRole>
+
+/** someone admitted to the meeting, as I see them, and what I (a leader) may do to them: the links the pool offers */
+export const MeetingMember = v.object({
+  ...Person.entries,
+  role: MeetingRole,
+  /** the meeting's organizer (participant_ref.md's organizer), a leader no one can remove */
+  organizer: v.boolean(),
+  /** joined as a guest (anonymous, participant_ref.md) */
+  guest: v.boolean(),
+  can: v.object({ promote: v.boolean(), demote: v.boolean(), remove: v.boolean(), mute: v.boolean() }),
+})
+export type MeetingMember = v.InferOutput<typeof MeetingMember>
+
+/**
+ * One meeting I joined or am joining: joining (asked), lobby (waiting for a leader), in (admitted: callId is its audio
+ * and video), denied (a leader rejected me), failed (the pool refused the join), removed (ejected, or it ended), left.
+ */
+export const MeetingSnapshot = v.object({
+  id: v.string(),
+  state: v.picklist(['joining', 'lobby', 'in', 'denied', 'failed', 'removed', 'left']),
+  subject: v.string(),
+  /** the link to share (https://meet.<domain>/<organizer>/<id>) */
+  joinUrl: v.optional(v.string()),
+  onlineMeetingUri: v.string(),
+  /** I joined as a guest (anonmeeting grant): nothing but this meeting */
+  guest: v.boolean(),
+  role: v.optional(MeetingRole),
+  callId: v.optional(v.string()),
+  /** who waits in the lobby (shown to leaders only: lobby_ref.md) */
+  lobby: v.array(Person),
+  members: v.array(MeetingMember),
+  /** a leader may mute every attendee at once */
+  canMuteEveryone: v.boolean(),
+  /** the audience mute lock is on (AudienceMuteLock_ref.md): attendees cannot unmute themselves */
+  audienceMuted: v.boolean(),
+  endReason: v.optional(ErrorInfo),
+})
+export type MeetingSnapshot = v.InferOutput<typeof MeetingSnapshot>
+
+/** a meeting link as pasted or clicked; main reads it strictly (main/ucwa/meeting-url.ts) */
+const MeetingUrl = v.pipe(v.string(), v.trim(), v.minLength(1, 'Paste the meeting link'), v.maxLength(2048))
+const MeetingId = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+
+const meetingRequests = {
+  'meetings.list': { input: NoInput, output: v.array(MeetingSnapshot) },
+  /** an ad hoc meeting (myOnlineMeetings, no subject), joined with audio and video at once */
+  'meetings.meetNow': { input: NoInput, output: MeetingSnapshot },
+  'meetings.join': { input: v.strictObject({ url: MeetingUrl }), output: MeetingSnapshot },
+  /** someone not signed in: the anonmeeting grant for this meeting, then the join with the name the others see */
+  'meetings.joinAsGuest': {
+    input: v.strictObject({
+      url: MeetingUrl,
+      name: v.pipe(v.string(), v.trim(), v.minLength(1, 'Enter the name the others will see'), v.maxLength(250)),
+      discoveryUrl: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url(), v.check((url: string) => isSecureOrLoopback(url), 'The discovery URL must start with https:// (http:// only for a server on this computer).'))),
+    }),
+    output: MeetingSnapshot,
+  },
+  /** a leader's action on one person: admit or reject (lobby), promote, demote, remove (eject), mute (muteAudio) */
+  'meetings.act': {
+    input: v.strictObject({ meetingId: MeetingId, uri: v.pipe(v.string(), v.maxLength(256)), action: v.picklist(['admit', 'reject', 'promote', 'demote', 'remove', 'mute']) }),
+    output: v.null(),
+  },
+  /** enableAudienceMuteLock where the pool offers it (attendees cannot unmute), else each attendee's muteAudio */
+  'meetings.muteEveryone': { input: v.strictObject({ meetingId: MeetingId }), output: v.null() },
+  /** disableAudienceMuteLock: attendees may unmute themselves again */
+  'meetings.allowUnmute': { input: v.strictObject({ meetingId: MeetingId }), output: v.null() },
+  'meetings.leave': { input: v.strictObject({ meetingId: MeetingId }), output: v.null() },
+} as const
+
+const meetingEvents = {
+  'meetings.changed': MeetingSnapshot,
+  /** a meeting link (https://meet.… or parley://meet?url=…) was opened: the renderer asks the person first */
+  'deeplink.meeting': v.object({ url: v.string() }),
+} as const
+
 export const contract = {
   requests: {
     'app.getInfo': { input: NoInput, output: AppInfo },
@@ -290,6 +370,7 @@ export const contract = {
     'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },
     'media.respond': { input: v.strictObject({ requestId: Id, sdp: v.optional(Sdp), error: v.optional(v.pipe(v.string(), v.maxLength(500))) }), output: v.null() },
     ...chatRequests,
+    ...meetingRequests,
   },
   events: {
     'clock.tick': v.object({ now: v.number() }),
@@ -310,6 +391,7 @@ export const contract = {
     /** from the tray, the app menu or the global shortcut (hang-up is done in main) */
     'app.command': v.object({ command: v.picklist(['toggle-mute']) }),
     ...chatEvents,
+    ...meetingEvents,
   },
 } as const
 

@@ -7,6 +7,8 @@ import { CallEngine } from '../ucwa/calls'
 import { ChatEngine } from '../ucwa/chats'
 import { chatHandlers } from './chat-handlers'
 import { ConversationRecorder } from './conversation-record'
+import { OnlineMeetings } from '../ucwa/online-meetings'
+import { meetingRequests } from './meeting-requests'
 import { UcwaClient } from '../ucwa/client'
 import type { ChannelOptions } from '../ucwa/event-channel'
 import type { Format } from '../ucwa/http'
@@ -94,6 +96,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const chats = new ChatEngine(client, calls, { log: (m) => log(m) })
   chats.onChange((s) => events.emit('chats.changed', s))
   const photos = new Photos(client)
+  const meetings = new OnlineMeetings(client, calls, (m) => log(m))
+  meetings.onChange((m) => events.emit('meetings.changed', m))
   const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }), (m) => log(m))
 
   let availability: Availability = 'Online'
@@ -258,6 +262,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'media.respond': ({ requestId, sdp, error }) => (renderer.respond(requestId, { sdp, error }), null),
       ...chatHandlers(chats),
       'chats.recent': async () => (await historyOpen, history.conversations),
+      ...meetingRequests({ client, meetings, discoveryFor: (uri) => options.discoveryUrl ?? demoDiscoveryFor(options.demo, uri) }),
     },
     (method, e) => log(`request ${method} failed`, e),
   )

@@ -2,7 +2,11 @@
 // tel: is not handled: a pool routes a phone number only through Enterprise Voice or call-via-work
 // (startPhoneAudio_ref.md rings the caller's own phone first), and Parley places audio/video calls to contacts
 // (startAudioVideo_ref.md: `to` is a contact), so tel: is neither registered nor accepted.
-export type DeepLink = { kind: 'call'; to: string; scheme: 'sip' | 'parley' }
+// A meeting link (issue #23): https://meet.<domain>/<organizer>/<id> (or .../meet/...) as handed to Parley by "open with" or
+// a second start's argv, or parley://meet?url=<that link, percent-encoded>; meeting-url.ts checks it strictly.
+import { meetingAddressFromUrl } from '../ucwa/meeting-url'
+
+export type DeepLink = { kind: 'call'; to: string; scheme: 'sip' | 'parley' } | { kind: 'meeting'; url: string; scheme: 'https' | 'parley'; to?: undefined }
 
 /** the schemes Parley registers with the OS (electron-builder.yml protocols and Linux mimeTypes list the same) */
 export const LINK_SCHEMES = ['sip', 'parley'] as const
@@ -27,9 +31,11 @@ function sipAddress(uri: string): string {
  */
 export function parseDeepLink(raw: string): DeepLink | null {
   if (typeof raw !== 'string' || raw.length > 512 || /[<>"'`\\\s]/.test(raw.trim()) || [...raw].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return null
+  const meeting = meetingLink(raw.trim())
+  if (meeting !== undefined) return meeting
   const m = /^(sip|parley):(\/\/)?(.*?)\/?$/i.exec(raw.trim())
   if (!m) return null
-  const scheme = m[1]!.toLowerCase() as DeepLink['scheme']
+  const scheme = m[1]!.toLowerCase() as 'sip' | 'parley'
   let address: string | null
   if (scheme === 'parley') {
     const call = /^call\/?\?to=([^&]+)/i.exec(m[3]!) ?? /^call\/([^?]+)$/i.exec(m[3]!)
@@ -41,6 +47,19 @@ export function parseDeepLink(raw: string): DeepLink | null {
     address = decoded(sipAddress(m[3]!))
   }
   return address && SIP.test(address) ? { kind: 'call', to: `sip:${address.toLowerCase()}`, scheme } : null
+}
+
+/** undefined: not a meeting link's form; null: one, but not a meeting (meeting-url.ts refused it); else the link */
+function meetingLink(raw: string): DeepLink | null | undefined {
+  const wrapped = /^parley:(\/\/)?meet\/?\?url=([^&]+)$/i.exec(raw)
+  if (!wrapped && !/^https:\/\//i.test(raw)) return undefined
+  const url = wrapped ? decoded(wrapped[2]!) : raw
+  try {
+    meetingAddressFromUrl(url ?? '')
+    return { kind: 'meeting', url: url!, scheme: wrapped ? 'parley' : 'https' }
+  } catch {
+    return null
+  }
 }
 
 function decoded(s: string): string | null {

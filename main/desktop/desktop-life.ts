@@ -4,7 +4,7 @@ import { app, globalShortcut, type BrowserWindow } from 'electron'
 import { autoUpdater } from 'electron-updater'
 import type { Core } from '../core/core'
 import { localDispatch } from '../core/local-dispatch'
-import { LINK_SCHEMES, linkFromArgv, type LinkInbox } from './deep-link'
+import { LINK_SCHEMES, linkFromArgv, type DeepLink, type LinkInbox } from './deep-link'
 import { DesktopState, onTrayCommand } from './desktop-state'
 import { ElectronCallWindow, ElectronNotifier } from './electron-alerts'
 import { IncomingCallAlerts } from './incoming-alerts'
@@ -84,10 +84,12 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
   void applySettings()
 
   for (const scheme of LINK_SCHEMES) app.setAsDefaultProtocolClient(scheme)
+  // a call link asks for a call, a meeting link for a meeting: the page asks the person first either way
+  const emitLink = (link: DeepLink) => (link.kind === 'call' ? core.events.emit('deeplink.call', { to: link.to }) : core.events.emit('deeplink.meeting', { url: link.url }))
   // macOS: links come as open-url, the first one before ready (index.ts holds it in the inbox)
   o.links.open((link) => {
     show()
-    core.events.emit('deeplink.call', { to: link.to })
+    emitLink(link)
   })
   globalShortcut.register('CommandOrControl+Shift+M', () => core.events.emit('app.command', { command: 'toggle-mute' }))
 
@@ -116,7 +118,7 @@ export function startDesktopLife(o: { core: Core; window: () => BrowserWindow | 
       if (pressed?.action === 'decline') return decline(pressed.callId)
       const link = linkFromArgv(argv)
       show()
-      if (link) core.events.emit('deeplink.call', { to: link.to })
+      if (link) emitLink(link)
     },
     async beforeQuit() {
       quitting = true

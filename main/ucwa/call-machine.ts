@@ -10,7 +10,8 @@ export type { CallState } from '../../preload/contract'
 
 export const callTransitions: Record<CallState, CallState[]> = {
   preparing: ['calling', 'ending', 'ended'],
-  calling: ['early-media', 'connected', 'ending', 'ended'],
+  // calling → conference: an online meeting's audio/video (addAudioVideo) completes straight into the conference
+  calling: ['early-media', 'connected', 'conference', 'ending', 'ended'],
   'early-media': ['connected', 'ending', 'ended'],
   ringing: ['answering', 'ending', 'ended'],
   answering: ['connected', 'conference', 'ending', 'ended'],

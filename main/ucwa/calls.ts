@@ -13,6 +13,7 @@ import { CallEvents } from './call/events'
 import { outgoingInvitation } from './call/invitation'
 import { learnInvitation } from './call/learn'
 import { answerQuery } from './call/media-failure'
+import { joinMeetingMedia, type MeetingMediaRequest } from './call/meeting-call'
 import { follow } from './call/links'
 import type { CallChange, MediaAgent } from './call/media-agent'
 import { timedOut } from './call/notices'
@@ -110,6 +111,11 @@ export class CallEngine {
       throw e
     }
     return snapshot(call)
+  }
+
+  /** addAudioVideo in an online meeting that let us in (call/meeting-call.ts); the pool's UcwaError when it refuses. */
+  joinMeeting(r: MeetingMediaRequest): Promise<CallSnapshot> {
+    return joinMeetingMedia(this.#ctx, r)
   }
 
   /** A second Accept (a double click, or the notification and the window both) waits for the first: the pool takes one answer. */

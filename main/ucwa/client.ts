@@ -172,7 +172,8 @@ export class UcwaClient {
     return () => this.#listeners[event].delete(listener)
   }
 
-  async signIn(credentials: Credentials & { remember: boolean }): Promise<Me> {
+  /** `guest`: a meeting guest's session (anonymous.ts's anonmeeting grant in credentials.grant): its token is kept nowhere. */
+  async signIn(credentials: Credentials & { remember: boolean; guest?: boolean }): Promise<Me> {
     const input = { confirmedHosts: this.options.confirmedHosts, ...credentials }
     this.lastError = null
     this.machine.go('discovering')
@@ -182,10 +183,11 @@ export class UcwaClient {
       this.#poolOrigin = found.poolOrigin
       this.#applicationsHref = found.applicationsHref
       this.#creds = input
-      this.#account = tokenAccount(input.sipAddress, found.poolOrigin)
+      // a guest signs in under the organizer's address: no keychain entry of anyone's is ever touched for it
+      this.#account = credentials.guest ? null : tokenAccount(input.sipAddress, found.poolOrigin)
       this.machine.go('creating-application')
       await this.#createApplication()
-      await this.#store()
+      if (!credentials.guest) await this.#store()
       return this.#signedIn()
     } catch (e) {
       return this.#fail(e)

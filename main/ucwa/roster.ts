@@ -27,6 +27,8 @@ export class Roster {
   readonly #self: Partial<Record<MediaKind, Self>> = {}
   readonly #want: Record<MediaKind, boolean> = { audio: false, video: false }
   readonly #sending = new Set<MediaKind>()
+  /** the mute state I sent the server and whose update has not come yet: a muted update I did not ask for is a leader's */
+  readonly #awaiting: Partial<Record<MediaKind, boolean>> = {}
   localHref?: string
 
   constructor(
@@ -90,6 +92,12 @@ export class Roster {
     const muted = prop<boolean>(res, `${kind}Muted`) === true
     if (participant === this.localHref) {
       this.#self[kind] = { muted, toggle: link(res, muted ? `unmute${Kind[kind]}` : `mute${Kind[kind]}`) }
+      // muted, and not the echo of my own mute: a leader muted me (muteAudio_ref.md, an online meeting); I stay muted
+      if (this.#awaiting[kind] === muted) delete this.#awaiting[kind]
+      else if (muted && !this.#want[kind]) {
+        this.#want[kind] = true
+        return this.changed()
+      }
       return this.#reconcile(kind)
     }
     // a string of digits (participantVideo_ref.md); anything else names no source we could match
@@ -110,9 +118,18 @@ export class Roster {
     const self = this.#self[kind]
     if (!self?.toggle || self.muted === this.#want[kind] || this.#sending.has(kind)) return
     this.#sending.add(kind)
+    this.#awaiting[kind] = this.#want[kind]
     try {
       await this.http.post(self.toggle)
       self.toggle = undefined // the server's updated event brings the new state and the opposite link
+    } catch (e) {
+      // refused (403: a leader's audience mute lock keeps me muted): I am as the server says, and I am told why
+      delete this.#awaiting[kind]
+      if (this.#self[kind] === self) {
+        this.#want[kind] = self.muted
+        this.changed()
+      }
+      throw e
     } finally {
       this.#sending.delete(kind)
     }
@@ -122,6 +139,8 @@ export class Roster {
 
   #person(res: Resource): void {
     if (res.href === this.localHref || prop<boolean>(res, 'local') === true) return
+    // an online meeting's lobby (participant_ref.md inLobby; JSON true, XML "true"): waiting, not in the call
+    if (String(prop(res, 'inLobby')).toLowerCase() === 'true') return void this.#people.delete(res.href)
     this.#people.set(res.href, { name: prop(res, 'name') ?? '', uri: prop(res, 'uri') ?? '' })
   }
 

@@ -54,12 +54,22 @@ describe('deep links', () => {
     expect(parseDeepLink('parley://call/sip%3Abob%40contoso.com')?.to).toBe('sip:bob@contoso.com')
   })
 
+  it('a meeting link: https://meet.… as clicked or pasted, or parley://meet?url=…; anything meeting-url.ts refuses is refused', () => {
+    const url = 'https://meet.contoso.test/alice/AB12CD34'
+    expect(parseDeepLink(url)).toEqual({ kind: 'meeting', url, scheme: 'https' })
+    expect(parseDeepLink(`parley://meet?url=${encodeURIComponent(url)}`)).toEqual({ kind: 'meeting', url, scheme: 'parley' })
+    expect(linkFromArgv(['/opt/Parley/parley', 'https://lync.contoso.test/meet/alice/AB12CD34?sl=1'])).toMatchObject({ kind: 'meeting' })
+    for (const bad of ['https://dialin.contoso.test/', 'https://www.contoso.test/alice/AB12CD34', 'https://meet.contoso.test/alice', 'parley://meet?url=http%3A%2F%2Fmeet.contoso.test%2Falice%2FAB12CD34', 'http://meet.contoso.test/alice/AB12CD34']) {
+      expect(parseDeepLink(bad), bad).toBeNull()
+    }
+  })
+
   it('macOS: a link that starts the app (open-url before ready) is held, then delivered in order', () => {
     const inbox = new LinkInbox()
     expect(inbox.receive('sip:bob@contoso.com?subject=x')).toBe(true)
     expect(inbox.receive('javascript:alert(1)')).toBe(false)
     const got: string[] = []
-    inbox.open((l) => got.push(l.to))
+    inbox.open((l) => got.push(l.kind === 'call' ? l.to : l.url))
     expect(got).toEqual(['sip:bob@contoso.com'])
     inbox.receive('parley://call?to=carol%40contoso.test')
     expect(got).toEqual(['sip:bob@contoso.com', 'sip:carol@contoso.test'])

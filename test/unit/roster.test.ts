@@ -35,6 +35,20 @@ function roster() {
 }
 
 describe('conference roster', () => {
+  it('muted by a leader (an update I did not ask for): I stay muted and nothing unmutes me back; I unmute when I choose to', async () => {
+    const { r, posts, finish } = roster()
+    await r.onEvent(event('added', 'localParticipant', me))
+    await r.onEvent(event('added', 'participantAudio', `${me}/participantAudio`, myAudio(false)))
+    expect(r.muted.audio).toBe(false)
+    await r.onEvent(event('updated', 'participantAudio', `${me}/participantAudio`, myAudio(true)))
+    expect(r.muted.audio).toBe(true)
+    expect(posts).toEqual([])
+    const unmuting = r.want('audio', false)
+    expect(posts).toEqual([`${me}/participantAudio/unmuteAudio`])
+    finish()
+    await unmuting
+  })
+
   it('a quick mute then unmute ends unmuted on the server: one POST at a time, then the opposite link', async () => {
     const { r, posts, finish } = roster()
     await r.onEvent(event('added', 'localParticipant', me))

@@ -125,7 +125,8 @@ export class CallBook {
 
   go(call: Call, to: CallState): void {
     call.machine.go(to)
-    if (to === 'connected' && !call.connectedAt) call.connectedAt = this.deps.now()
+    // connected: P2P media, or a meeting's conference media straight away (call/meeting-call.ts)
+    if ((to === 'connected' || to === 'conference') && !call.connectedAt) call.connectedAt = this.deps.now()
     this.changed(call)
   }
 

@@ -34,6 +34,8 @@ export interface Call {
   held: boolean
   remoteHeld: boolean
   sendingVideo: boolean
+  /** an online meeting's audio/video (call/meeting-call.ts): its media is the conference connection from the start */
+  meeting?: boolean
   /** our renegotiation waiting for its answer */
   renegotiation?: { href?: string; operationId: string; change: CallChange }
   /** resolves when the call ends: nothing waits on media for a call that is over */

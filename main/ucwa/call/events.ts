@@ -124,7 +124,7 @@ export class CallEvents {
     const sdp = decodeData(final ?? link(e.embedded, 'mediaProvisionalAnswer'))
     if (!sdp || call.answeredBy.has(senderHref)) return
     if (final) call.answeredBy.add(senderHref)
-    this.ctx.media.applyAnswer(call.id, sdp, { provisional: !final, purpose: escalation ? 'escalation' : 'call' })
+    this.ctx.media.applyAnswer(call.id, sdp, { provisional: !final, purpose: escalation || call.meeting ? 'escalation' : 'call' })
     if (!escalation && !final && call.machine.state === 'calling') this.ctx.book.go(call, 'early-media')
   }
 

@@ -8,8 +8,8 @@ import { describe } from '../log'
 export function learnInvitation(ctx: CallContext, call: Call, inv: Resource): void {
   const { book } = ctx
   if (call.invitation.direction === 'outgoing') {
-    // called by address: the pool's name for that person, once
-    if (!call.invitation.href) void learnName(ctx, call, link(inv, 'to')).catch((e: unknown) => ctx.log(`call ${call.id}: the callee's name could not be read: ${describe(e)}`))
+    // called by address: the pool's name for that person, once (a meeting's `to` is its organizer: the call keeps its subject)
+    if (!call.invitation.href && !call.meeting) void learnName(ctx, call, link(inv, 'to')).catch((e: unknown) => ctx.log(`call ${call.id}: the callee's name could not be read: ${describe(e)}`))
     call.invitation.href = inv.href
     call.invitation.cancel = link(inv, 'cancel') ?? call.invitation.cancel
   }

@@ -5,18 +5,22 @@ import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
 import { media } from '../media/engine'
 import { useCallsStore } from './calls'
+import { useMeetingsStore } from './meetings'
 
 export const useDesktopStore = defineStore('desktop', {
   state: () => ({
     update: null as EventPayload<'update.status'> | null,
     /** a link asked to call this address: shown for confirmation */
     pendingCall: null as string | null,
+    /** a link asked to join this meeting: shown for confirmation (signed out: it fills the guest form) */
+    pendingMeeting: null as string | null,
     message: null as string | null,
   }),
   actions: {
     start() {
       api().on('update.status', (s) => (this.update = s))
       api().on('deeplink.call', ({ to }) => (this.pendingCall = to))
+      api().on('deeplink.meeting', ({ url }) => (this.pendingMeeting = url))
       api().on('app.command', ({ command }) => {
         if (command === 'toggle-mute') media.setMicrophone(!media.state.microphoneOn)
       })
@@ -25,6 +29,11 @@ export const useDesktopStore = defineStore('desktop', {
       const to = this.pendingCall
       this.pendingCall = null
       if (yes && to) await useCallsStore().call(to, true)
+    },
+    async confirmMeeting(yes: boolean) {
+      const url = this.pendingMeeting
+      this.pendingMeeting = null
+      if (yes && url) await useMeetingsStore().join(url)
     },
     async checkForUpdates() {
       try {

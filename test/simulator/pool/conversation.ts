@@ -49,7 +49,7 @@ export interface Invitation {
 export function newConversation(
   app: Application,
   remote: User,
-  o: Pick<Conversation, 'id' | 'threadId' | 'subject' | 'importance' | 'state' | 'created' | 'conference' | 'participant' | 'mayMute'> & { audioVideo: ModalityState },
+  o: Pick<Conversation, 'id' | 'threadId' | 'subject' | 'importance' | 'state' | 'created' | 'conference' | 'participant' | 'mayMute' | 'audienceMute'> & { audioVideo: ModalityState },
 ): Conversation {
   const { audioVideo, ...rest } = o
   return { ...rest, local: app.user, remote, participantKeys: { local: app.user.sip, remote: remote.sip }, remoteJoined: false, audioVideo: { state: audioVideo }, invitation: undefined as unknown as Invitation }
@@ -95,6 +95,8 @@ export interface Conversation {
   participant?: (u: User) => { props: Record<string, Prop>; links: Record<string, Link | undefined>; guest: boolean }
   /** an online meeting's leader may mute another member (meeting-joins.ts) */
   mayMute?: (u: User) => boolean
+  /** an online meeting's audience mute lock (AudienceMuteLock_ref.md) and whether this viewer, a leader, may change it */
+  audienceMute?: () => { state: 'Enabled' | 'Disabled'; leader: boolean }
 }
 
 /** A mid-call offer (hold, resume, video on or off) from one side of a P2P call to the other. */

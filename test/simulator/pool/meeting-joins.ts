@@ -43,6 +43,8 @@ export interface Room {
   sources: Map<string, MediaSources>
   /** what the server mutes (muteAudio/muteVideo by the member or a leader), by application id */
   muted: Map<string, Set<'audio' | 'video'>>
+  /** the audience mute lock (enableAudienceMuteLock_ref.md): attendees muted and unable to unmute themselves */
+  audienceLocked?: boolean
 }
 
 export interface JoinInput {
@@ -127,12 +129,28 @@ export class MeetingJoins {
     who.conversations.delete(view.id)
   }
 
+  /** POST cancel on a join still waiting (onlineMeetingInvitation_ref.md): it leaves the lobby; the invitation fails Canceled. */
+  cancel(app: Application, invitation: MeetingInvitation): void {
+    const found = this.roomOf(app, invitation.conversation)
+    if (invitation.state !== 'Connecting' || !found) throw new SimError(409, undefined, 'The join is no longer waiting.', 'Conflict')
+    const { room, member } = found
+    room.members.delete(app.id)
+    for (const leader of this.#admitted(room).filter((m) => m.role === 'Leader')) leader.app.emitResource(sender(leader.app, leader.c), 'deleted', participantRes(leader.app, leader.c, app.user))
+    invitation.state = 'Failed'
+    member.c.state = 'Disconnected'
+    app.emitResource(app.communicationSender(), 'completed', onlineMeetingInvitationRes(app, invitation), { status: 'Failure', reason: { code: 'Informational', subcode: 'Canceled', message: 'The join was cancelled.' } })
+    app.emit(app.communicationSender(), { type: 'deleted', link: { rel: 'conversation', href: app.href(`/communication/conversations/${member.c.id}`) } })
+    app.conversations.delete(member.c.id)
+  }
+
   /** POST promote or demote (promote_ref.md, demote_ref.md): 204; every member sees the new role. */
   setRole(app: Application, c: Conversation, sip: string, role: Member['role']): void {
     const { room, target } = this.#leaderAction(app, c, sip)
     if (target.role === role) throw new SimError(409, undefined, `That participant is already ${role === 'Leader' ? 'a leader' : 'an attendee'}.`, 'Conflict')
     target.role = role
     for (const m of this.#admitted(room)) m.app.emitResource(sender(m.app, m.c), 'updated', participantRes(m.app, m.c, target.app.user))
+    // the conversation's leader links (enableAudienceMuteLock) come and go with the role
+    target.app.emitResource(target.app.communicationSender(), 'updated', conversationRes(target.app, target.c))
   }
 
   /** POST eject (eject_ref.md): 204; its media leaves first (`leaveMedia`), then the others see it go and its conversation ends. */

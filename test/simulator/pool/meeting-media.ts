@@ -60,6 +60,8 @@ export class MeetingMedia {
     if (!found || !target) throw new SimError(404, undefined, 'No such participant media.')
     if (target !== found.member && !c.mayMute?.(target.app.user)) throw new SimError(403, undefined, 'Only a leader mutes someone else.', 'Forbidden')
     const { room } = found
+    // enableAudienceMuteLock_ref.md: the lock "will mute attendees and prevent them from unmuting themselves"
+    if (!muted && kind === 'audio' && room.audienceLocked && target.role === 'Attendee' && target === found.member) throw new SimError(403, undefined, 'A leader has muted the audience.', 'Forbidden')
     const set = room.muted.get(target.app.id) ?? new Set()
     if (set.has(kind) === muted) return
     if (muted) set.add(kind)
@@ -68,6 +70,28 @@ export class MeetingMedia {
     // video keeps flowing (black frames), as in escalated conferences: only audio stops at the unit
     if (kind === 'audio') room.media?.setMuted(target.app.id, kind, muted)
     for (const m of this.#inMedia(room)) m.app.emitResource(sender(m.app, m.c), 'updated', participantMediaRes(m.app, m.c, target.app.user, kind))
+  }
+
+  /**
+   * enableAudienceMuteLock / disableAudienceMuteLock (enableAudienceMuteLock_ref.md): a leader's; 204. Enabling mutes every
+   * attendee in media (each member sees it); every member's conversation shows the new audienceMute. 409 AlreadyExists
+   * when it already is so (the page's Conflict).
+   */
+  setAudienceLock(app: Application, c: Conversation, locked: boolean): void {
+    const found = this.joins.roomOf(app, c)
+    if (!found || found.member.inLobby) throw new SimError(404, undefined, 'The conversation is no meeting of yours.')
+    if (found.member.role !== 'Leader') throw new SimError(403, undefined, 'Only a leader mutes the audience.', 'Forbidden')
+    const { room } = found
+    if (!!room.audienceLocked === locked) throw new SimError(409, 'AlreadyExists', `The audience mute lock is already ${locked ? 'on' : 'off'}.`, 'Conflict')
+    room.audienceLocked = locked
+    if (locked) {
+      for (const m of this.#inMedia(room).filter((x) => x.role === 'Attendee' && !room.muted.get(x.app.id)?.has('audio'))) {
+        room.muted.set(m.app.id, new Set([...(room.muted.get(m.app.id) ?? []), 'audio']))
+        room.media?.setMuted(m.app.id, 'audio', true)
+        for (const viewer of this.#inMedia(room)) viewer.app.emitResource(sender(viewer.app, viewer.c), 'updated', participantMediaRes(viewer.app, viewer.c, m.app.user, 'audio'))
+      }
+    }
+    for (const m of [...room.members.values()].filter((x) => !x.inLobby)) m.app.emitResource(m.app.communicationSender(), 'updated', conversationRes(m.app, m.c))
   }
 
   /** A member ejected (meeting-joins.ts): its media leaves the unit and the others' rosters. */

@@ -90,6 +90,7 @@ export function onlineMeetingInvitationRes(app: Application, i: MeetingInvitatio
       threadId: i.threadId,
       to: i.onlineMeetingUri,
     },
-    links: { conversation: l(conv) },
+    // cancel while it waits (onlineMeetingInvitation_ref.md): a member in the lobby leaves it
+    links: { conversation: l(conv), ...(i.state === 'Connecting' && { cancel: l(app.href(`/communication/invitations/${i.id}/cancel`)) }) },
   }
 }

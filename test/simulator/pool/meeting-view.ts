@@ -62,6 +62,10 @@ export function meetingView(app: Application, room: Room, input: JoinInput, ids:
       }
       return { props, links, guest: !!m?.app.guest }
     },
+    audienceMute: () => {
+      const me = self()
+      return { state: room.audienceLocked ? 'Enabled' : 'Disabled', leader: !!me && !me.inLobby && me.role === 'Leader' }
+    },
     // muteAudio_ref.md on another's participantAudio: a leader's (lobby_ref.md's "organizer or presenter role")
     mayMute: (u) => {
       const me = self()

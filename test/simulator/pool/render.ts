@@ -168,7 +168,7 @@ export function conversationRes(app: Application, c: Conversation): Res {
       participantCount: remoteUsers(c).length + 1,
       // AudienceMuteLock_ref.md, AudienceMessaging_ref.md: a conference has the lock off and messaging on until a
       // leader changes them (we model no leader); a two-party conversation has no audience, so neither applies
-      audienceMute: c.conference ? 'Disabled' : 'Unknown',
+      audienceMute: c.audienceMute?.().state ?? (c.conference ? 'Disabled' : 'Unknown'),
       audienceMessaging: c.conference ? 'Enabled' : 'Unknown',
       recording: false,
       created: new UcwaDate(c.created),
@@ -181,6 +181,8 @@ export function conversationRes(app: Application, c: Conversation): Res {
       localParticipant: l(participantHref(app, c, c.local)),
       // inviting people into an online meeting is not simulated yet: no link where it would fail
       addParticipant: c.audioVideo.state === 'Connected' && !c.participant ? p('/addParticipant') : undefined,
+      // enableAudienceMuteLock_ref.md: "The presence of this resource indicates that the user has the ability to impose a forced mute"
+      ...(c.audienceMute?.().leader && { [c.audienceMute().state === 'Enabled' ? 'disableAudienceMuteLock' : 'enableAudienceMuteLock']: p(c.audienceMute().state === 'Enabled' ? '/disableAudienceMuteLock' : '/enableAudienceMuteLock') }),
     },
   }
 }

@@ -10,6 +10,7 @@ import { APPS_ROOT, type Application } from '../pool/application'
 import type { Conversation, Invitation } from '../pool/conversation'
 import { mediaKinds } from '../conference/mcu'
 import { readMultipartOffer } from '../sfb/dialect'
+import { onlineMeetingInvitationRes } from '../pool/meeting-render'
 import {
   audioVideoRes,
   audioVideoSessionRes,
@@ -108,6 +109,9 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     const app = appOf(ctx, req)
     const pi = app.participantInvitations.get((req.params as { invId: string }).invId)
     if (pi) return sendRes(req, reply, participantInvitationRes(app, pi))
+    // onlineMeetingInvitation_ref.md: GET reads a join's invitation too (link-only events point at it)
+    const join = ctx.world.joins.invitations.get((req.params as { invId: string }).invId)
+    if (join && join.conversation.local.sip === app.user.sip) return sendRes(req, reply, onlineMeetingInvitationRes(app, join))
     return sendRes(req, reply, invitationRes(app, invitation(app, req)))
   })
 
@@ -145,6 +149,9 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
 
   server.post(`${inv}/cancel`, cfg('cancel'), (req, reply) => {
     const app = appOf(ctx, req)
+    // a join still waiting (onlineMeetingInvitation_ref.md's cancel): leaving the lobby
+    const join = ctx.world.joins.invitations.get((req.params as { invId: string }).invId)
+    if (join && join.conversation.local.sip === app.user.sip) return (ctx.world.joins.cancel(app, join), reply.code(204).send())
     const i = invitation(app, req)
     if (i.onCancel) i.onCancel()
     else ctx.world.calls.cancel(app, i)

@@ -56,6 +56,18 @@ export function registerMeetingJoins(server: FastifyInstance, ctx: Ctx): void {
     return sendRes(req, reply, invitationRes(app, inv), 201)
   })
 
+  // enableAudienceMuteLock_ref.md, disableAudienceMuteLock_ref.md: no body, 204
+  for (const [op, locked] of [['enableAudienceMuteLock', true], ['disableAudienceMuteLock', false]] as const) {
+    server.post(`${base}/conversations/:convId/${op}`, cfg(op), (req, reply) => {
+      const app = appOf(ctx, req)
+      const c = app.conversations.get((req.params as { convId: string }).convId)
+      if (!c) throw new SimError(404, 'ConversationNotFound', 'The conversation does not exist.')
+      input(req, ['json', 'xml', 'none'])
+      ctx.world.meetingMedia.setAudienceLock(app, c, locked)
+      return reply.code(204).send()
+    })
+  }
+
   // promote_ref.md, demote_ref.md, eject_ref.md (leaders only), and admit / reject of a lobby participant: 204
   for (const op of ['promote', 'demote', 'eject', 'admit', 'reject'] as const) {
     server.post(`${base}/conversations/:convId/participants/:sip/${op}`, cfg(op), (req, reply) => {

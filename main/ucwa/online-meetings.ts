@@ -1,0 +1,221 @@
+// The online meetings of a session, from the person's side: Meet now (myOnlineMeetings), join by link, a guest's join,
+// the lobby and leading (meeting-people.ts), and each meeting's audio and video once it lets us in (the call engine).
+// The join itself is MeetingJoin's state machine (meeting-join.ts), fed by the event channel.
+import { randomUUID } from 'node:crypto'
+import type { MeetingSnapshot } from '../../preload/contract'
+import type { CallEngine } from './calls'
+import type { UcwaClient } from './client'
+import { UcwaError } from './errors'
+import type { UcwaEvent } from './events'
+import { describe } from './log'
+import { joinOnlineMeeting, MeetingJoin } from './meeting-join'
+import { MeetingPeople, type MeetingAction } from './meeting-people'
+import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
+import { joinUrlFor, meetingAddressFromUrl } from './meeting-url'
+import { createMeeting } from './meetings'
+import { link, prop } from './resource'
+
+const notFound = () => new UcwaError({ status: 0, code: 'NotFound', message: 'That meeting is no longer open here.' })
+
+export class OnlineMeetings {
+  /** the event rels whose resource this reads (EventResources fetches them for link-only pools) */
+  static readonly reads: readonly string[] = [...MeetingJoin.reads, ...MeetingPeople.reads]
+  readonly #entries = new Map<string, Entry>()
+  readonly #listeners = new Set<(m: MeetingSnapshot) => void>()
+
+  constructor(
+    private readonly client: UcwaClient,
+    private readonly calls: CallEngine,
+    private readonly log: (message: string) => void = () => {},
+  ) {
+    client.eventResources.read(OnlineMeetings.reads)
+    client.on('events', (list) => this.#onEvents(list))
+    // the session's end ends its meetings here (the pool drops the application's conversations with it)
+    client.machine.onChange((to) => to === 'signed-out' && this.#leaveAll())
+    calls.onChange((s) => {
+      const entry = [...this.#entries.values()].find((e) => e.callId === s.id)
+      if (!entry || entry.left) return
+      // ending here first: the person hung up (they left); ended without it: the pool ended it (ejected, meeting over)
+      if (s.state === 'ending') entry.leaving = true
+      if (s.state !== 'ended') return
+      if (entry.leaving) return this.#end(entry)
+      entry.callEnded = s.endReason
+      this.#changed(entry)
+    })
+  }
+
+  onChange(listener: (m: MeetingSnapshot) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  list(): MeetingSnapshot[] {
+    return [...this.#entries.values()].map((e) => snapshotOf(e))
+  }
+
+  /** Meet now: an ad hoc meeting (myOnlineMeetings POST, no subject: myOnlineMeetings_ref.md), joined at once. */
+  async meetNow(): Promise<MeetingSnapshot> {
+    const meeting = await createMeeting(this.client.http, this.#app())
+    return this.#join(meeting.onlineMeetingUri, { subject: meeting.subject, joinUrl: meeting.joinUrl })
+  }
+
+  /**
+   * A meeting link (meeting-url.ts reads it into the conference URI) joined with joinOnlineMeeting; `anonymousDisplayName`
+   * for a guest's session. Throws BadRequest/InvalidMeetingUrl, or the pool's 404 DestinationNotFound when the rule's
+   * guess names no meeting.
+   */
+  async join(url: string, o: { anonymousDisplayName?: string } = {}): Promise<MeetingSnapshot> {
+    const address = meetingAddressFromUrl(url)
+    return this.#join(address.onlineMeetingUri, { joinUrl: joinUrlFor(address.onlineMeetingUri), guest: o.anonymousDisplayName !== undefined, ...o })
+  }
+
+  /** A leader's action on one person (meeting-people.ts finds the pool's link for it): 204 from the pool. */
+  async act(id: string, uri: string, action: MeetingAction): Promise<void> {
+    const entry = this.#need(id)
+    await this.client.http.post(entry.people.linkFor(uri, action))
+  }
+
+  /**
+   * Mutes every attendee: the conversation's enableAudienceMuteLock where the pool offers it (enableAudienceMuteLock_ref.md:
+   * attendees muted and unable to unmute), else each attendee's muteAudio (muteAudio_ref.md) — leaders keep talking.
+   */
+  async muteEveryone(id: string): Promise<void> {
+    const entry = this.#need(id)
+    if (entry.audience.enable) return void (await this.client.http.post(entry.audience.enable))
+    const links = entry.people.muteLinksOfAttendees()
+    if (entry.people.myRole !== 'leader') throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'NotALeader', message: 'Only a leader of this meeting can mute everyone.' })
+    await Promise.all(links.map((href) => this.client.http.post(href)))
+  }
+
+  /** disableAudienceMuteLock (disableAudienceMuteLock_ref.md): attendees may unmute themselves again. Conflict when not locked. */
+  async allowUnmute(id: string): Promise<void> {
+    const entry = this.#need(id)
+    if (!entry.audience.disable) throw new UcwaError({ status: 0, code: 'Conflict', message: 'The audience is not muted by a lock you can lift.' })
+    await this.client.http.post(entry.audience.disable)
+  }
+
+  /** Leaving: the meeting's audio and video end (stopAudioVideo through the call engine) and it goes from the list. */
+  async leave(id: string): Promise<void> {
+    const entry = this.#need(id)
+    entry.leaving = true
+    const join = entry.join
+    entry.left = true // what the pool says of it from now on is the answer to our leaving
+    // still waiting (in the lobby, or not answered yet): the join is cancelled, so no leader admits an empty chair
+    if (join && (join.state === 'joining' || join.state === 'lobby')) await this.#cancelJoin(join.invitationHref).catch((e: unknown) => this.log(`meeting ${id}: the join could not be cancelled: ${describe(e)}`))
+    else if (entry.callId && this.calls.get(entry.callId)) await this.calls.hangUp(entry.callId).catch((e: unknown) => this.log(`meeting ${id}: hang-up: ${describe(e)}`))
+    this.#end(entry)
+  }
+
+  /** onlineMeetingInvitation_ref.md's cancel, as the invitation offers it now */
+  async #cancelJoin(invitationHref: string): Promise<void> {
+    const cancel = link(await this.client.http.get(invitationHref), 'cancel')
+    if (cancel) await this.client.http.post(cancel)
+  }
+
+  async #join(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean; anonymousDisplayName?: string }): Promise<MeetingSnapshot> {
+    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), audience: { locked: false }, left: false }
+    this.#entries.set(entry.id, entry)
+    try {
+      const href = await joinOnlineMeeting(this.client.http, this.#app(), { onlineMeetingUri, operationId: entry.operationId, ...(o.anonymousDisplayName && { anonymousDisplayName: o.anonymousDisplayName }) })
+      this.#bind(entry, href)
+    } catch (e) {
+      this.#entries.delete(entry.id)
+      throw e
+    }
+    this.#changed(entry)
+    return snapshotOf(entry)
+  }
+
+  /** the invitation's href, from the POST's Location or its started event (whichever came first) */
+  #bind(entry: Entry, href: string): void {
+    if (entry.join) return
+    const join = (entry.join = new MeetingJoin(href))
+    join.machine.onChange((to) => {
+      if (to === 'in') void this.#startMedia(entry)
+      this.#changed(entry)
+    })
+  }
+
+  async #startMedia(entry: Entry): Promise<void> {
+    const conversationHref = entry.join?.conversationHref
+    if (!conversationHref || entry.left) return
+    try {
+      const participants = link(await this.client.http.get(conversationHref), 'participants')
+      if (participants) entry.people.fill(await this.client.http.get(participants))
+      await this.calls.joinMeeting({
+        conversationHref,
+        onlineMeetingUri: entry.onlineMeetingUri,
+        subject: entry.subject,
+        added: (callId) => {
+          entry.callId = callId
+          this.#changed(entry)
+        },
+      })
+    } catch (e) {
+      this.log(`meeting ${entry.id}: audio and video could not join: ${describe(e)}`)
+      entry.error = e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'ServiceFailure', message: 'The meeting’s audio and video could not start.' })
+    }
+    this.#changed(entry)
+  }
+
+  #onEvents(list: UcwaEvent[]): void {
+    const touched = new Set<Entry>()
+    for (const e of list) {
+      try {
+        if (e.link.rel === 'onlineMeetingInvitation') {
+          const entry = this.#byInvitation(e)
+          if (!entry) continue
+          this.#bind(entry, e.link.href)
+          entry.subject ||= prop(e.embedded, 'subject') ?? ''
+          touched.add(entry)
+        }
+        for (const entry of this.#entries.values()) {
+          if (!entry.join || entry.left) continue
+          const before = entry.join.state
+          entry.join.apply(e)
+          const conv = entry.join.conversationHref
+          if (conv && e.sender.href === conv && entry.people.onEvent(e)) touched.add(entry)
+          if (conv && e.link.rel === 'conversation' && e.link.href === conv && e.embedded) {
+            entry.audience = { locked: prop(e.embedded, 'audienceMute') === 'Enabled', enable: link(e.embedded, 'enableAudienceMuteLock'), disable: link(e.embedded, 'disableAudienceMuteLock') }
+            touched.add(entry)
+          }
+          if (entry.join.state !== before) touched.add(entry)
+        }
+      } catch (error) {
+        this.log(`meeting event ${e.type} ${e.link.rel} failed (${e.link.href}): ${describe(error)}`)
+      }
+    }
+    for (const entry of touched) this.#changed(entry)
+  }
+
+  #byInvitation(e: UcwaEvent): Entry | undefined {
+    const operationId = prop(e.embedded, 'operationId')
+    return [...this.#entries.values()].find((x) => x.join?.invitationHref === e.link.href || (!x.join && operationId === x.operationId))
+  }
+
+  #end(entry: Entry): void {
+    entry.left = true
+    this.#changed(entry)
+    this.#entries.delete(entry.id)
+  }
+
+  #leaveAll(): void {
+    for (const entry of [...this.#entries.values()]) this.#end(entry)
+  }
+
+  #changed(entry: Entry): void {
+    const s = snapshotOf(entry)
+    for (const l of this.#listeners) l(s)
+  }
+
+  #need(id: string): Entry {
+    const entry = this.#entries.get(id)
+    if (!entry) throw notFound()
+    return entry
+  }
+
+  #app() {
+    if (!this.client.app) throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'NotSignedIn', message: 'Sign in first.' })
+    return this.client.app
+  }
+}
