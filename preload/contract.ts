@@ -202,6 +202,8 @@ export const contract = {
     'calls.hangUp': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
     'calls.change': { input: v.strictObject({ callId: Id, change: v.picklist(['hold', 'resume', 'video-off', 'video-on']) }), output: v.null() },
+    // call waiting (issue #22): the call to bring to the front; every other two-person call is held at the pool
+    'calls.switchTo': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.setMuted': { input: v.strictObject({ callId: Id, audio: v.optional(v.boolean()), video: v.optional(v.boolean()) }), output: v.null() },
     /** the signed-in account's call history, newest first */
     'history.get': { input: NoInput, output: CallHistory },

@@ -219,6 +219,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'calls.hangUp': async ({ callId }) => (await calls.hangUp(callId), null),
       'calls.addParticipant': async ({ callId, to }) => (await calls.addParticipant(callId, to), null),
       'calls.change': async ({ callId, change }) => (await calls.change(callId, change), null),
+      'calls.switchTo': async ({ callId }) => (await calls.switchTo(callId), null),
       'calls.setMuted': async ({ callId, audio, video }) => (await calls.setMuted(callId, { audio, video }), null),
       'history.get': async () => (await historyOpen, history.current),
       'history.markSeen': async () => {

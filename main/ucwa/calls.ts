@@ -15,6 +15,7 @@ import { follow } from './call/links'
 import type { CallChange, MediaAgent } from './call/media-agent'
 import { timedOut } from './call/notices'
 import { encodeData } from './call/sdp'
+import { holdOthers, switchTo } from './call/waiting'
 import type { UcwaClient } from './client'
 import { UcwaError } from './errors'
 import { Operations, type OperationKind, type OperationLimits } from './operations'
@@ -97,7 +98,10 @@ export class CallEngine {
     return snapshot(call)
   }
 
-  /** A second Accept (a double click, or the notification and the window both) waits for the first: the pool takes one answer. */
+  /**
+   * A second Accept (a double click, or the notification and the window both) waits for the first: the pool takes one
+   * answer. Answering while in a call holds that call first (call/waiting.ts).
+   */
   accept(id: string): Promise<void> {
     const call = this.#book.need(id)
     if (call.invitation.direction !== 'incoming') return Promise.reject(notIncoming('answered'))
@@ -105,7 +109,7 @@ export class CallEngine {
       const { offer, accept } = call.invitation
       if (!accept) return Promise.reject(new UcwaError({ status: 0, code: 'Conflict', message: 'The server no longer offers answering this call.' }))
       this.#book.go(call, 'answering')
-      call.accepting = this.#answer(call, offer, accept)
+      call.accepting = holdOthers(this, id, this.#ctx.log).then(() => this.#answer(call, offer, accept))
     }
     return call.accepting
   }
@@ -120,6 +124,11 @@ export class CallEngine {
       this.#book.end(call, e)
       throw e
     }
+  }
+
+  /** Call waiting: call `id` to the front, every other two-person call held (call/waiting.ts). */
+  switchTo(id: string): Promise<void> {
+    return switchTo(this, id, this.#ctx.log)
   }
 
   /** decline_ref.md: an incoming call that still rings. Conflict/NotIncoming on a call we made (hang up cancels it). */
