@@ -1,0 +1,122 @@
+// Calls at the turns people take (issue #22, the call engine): call waiting with switch and hang-up of either, the
+// camera turned off in a two-person call, and more. Real renderer in Chromium (fake camera and microphone), real
+// cores, the simulator as the pool; three clients, each its own browser and core.
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoPoolOf } from '../../main/demo'
+import { startSimulator, type Simulator } from '../simulator/index'
+import { testCore } from '../support/core'
+import { launchClient, screenshot, type Client } from './harness'
+
+let sim: Simulator
+const clients: Record<string, Client> = {}
+const names: Record<string, string> = { alice: 'Alice Ahlberg', bob: 'Bob Brennan', carol: 'Carol Castillo' }
+
+async function signIn(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Sign-in address').fill(`${name}@contoso.test`)
+  await page.getByLabel('Password', { exact: true }).fill(`${name}-pass`)
+  if (!(await page.getByLabel('Discovery URL').isVisible())) await page.getByText('Advanced').click()
+  await page.getByLabel('Discovery URL').fill(sim.url)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.getByTestId('me').waitFor({ timeout: 20_000 })
+}
+
+const page = (name: string) => clients[name]!.page
+const state = (p: Page) => p.getByTestId('call-state').textContent()
+const title = (p: Page) => p.locator('#call-title').textContent()
+const stat = async (p: Page, name: string) => Number(await p.getByTestId('call-quality').getAttribute(`data-${name}`))
+/** whether a stat of the call in front stopped moving: two readings 2.5 s apart are the same */
+async function stalled(p: Page, name: string): Promise<boolean> {
+  const first = await stat(p, name)
+  await new Promise((r) => setTimeout(r, 2500))
+  return (await stat(p, name)) === first
+}
+const slow = { timeout: 20_000 }
+
+/** `from` video-calls `to`, who answers with `button`; both connected */
+async function call(from: string, to: string, button = 'Accept with video'): Promise<void> {
+  await page(from).getByRole('button', { name: `Video call ${names[to]}` }).click()
+  await expect.poll(() => page(to).getByTestId('incoming-call').textContent(), slow).toContain(`${names[from]} is calling`)
+  await page(to).getByRole('button', { name: button }).click()
+  await expect.poll(() => title(page(to)), slow).toBe(names[from])
+  for (const p of [page(from), page(to)]) await expect.poll(() => state(p), slow).toMatch(/^Connected/)
+}
+
+beforeAll(async () => {
+  sim = await startSimulator()
+  for (const name of ['alice', 'bob', 'carol']) {
+    clients[name] = await launchClient({
+      core: await testCore({ demo: demoPoolOf(sim) }),
+      beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']),
+    })
+    await signIn(clients[name].page, name)
+  }
+}, 90_000)
+afterAll(async () => {
+  await Promise.all(Object.values(clients).map((c) => c.close()))
+  await sim?.close()
+})
+
+describe('calls at the turns people take, in Chromium', () => {
+  it('call waiting: a second call rings with Hold and accept; answering holds the first on both sides; switch; hang up either', async () => {
+    const [alice, bob, carol] = [page('alice'), page('bob'), page('carol')]
+    await call('alice', 'bob')
+    await expect.poll(() => stat(bob, 'frames'), slow).toBeGreaterThan(10)
+
+    // Carol calls Bob during his call with Alice: it rings, saying what answering does
+    await carol.getByRole('button', { name: 'Video call Bob Brennan' }).click()
+    await expect.poll(() => bob.getByTestId('incoming-call').textContent(), slow).toContain('Carol Castillo is calling')
+    expect(await bob.getByTestId('call-waiting-note').textContent()).toBe('Answering puts your call with Alice Ahlberg on hold.')
+    expect(await bob.getByTestId('incoming-call').getByRole('button').allTextContents()).toEqual(['Hold and accept with video', 'Hold and accept audio only', 'Decline'])
+    expect(await state(bob)).toMatch(/^Connected/) // nothing happens to Alice's call until Bob answers
+    await screenshot(bob, 'call-waiting-ringing')
+
+    await bob.getByRole('button', { name: 'Hold and accept with video' }).click()
+    // Bob's window shows Carol's call in front; Alice's is listed on hold; Alice is told, and hears and sees nothing
+    await expect.poll(() => title(bob), slow).toBe('Carol Castillo')
+    for (const p of [bob, carol]) await expect.poll(() => state(p), slow).toMatch(/^Connected/)
+    await expect.poll(() => alice.getByTestId('hold-banner').textContent(), slow).toBe('Bob Brennan put the call on hold. You cannot hear each other.')
+    const listed = () => bob.getByTestId('waiting-call').evaluateAll((li) => li.map((e) => `${e.querySelector('strong')!.textContent}: ${e.querySelector('[data-testid=waiting-call-state]')!.textContent!.replace(/ · \d+:\d\d$/, '')}`))
+    await expect.poll(listed, slow).toEqual(['Alice Ahlberg: On hold', 'Carol Castillo: In front'])
+    expect(await bob.getByTestId('waiting-call-state').first().textContent()).toMatch(/^On hold · \d+:\d\d$/) // with its timer
+    await expect.poll(() => stalled(alice, 'audio-bytes'), slow).toBe(true)
+    await expect.poll(() => stalled(alice, 'frames'), slow).toBe(true)
+    await expect.poll(() => stat(bob, 'frames'), slow).toBeGreaterThan(10) // Carol's picture, on the call in front
+    await expect.poll(() => bob.getByLabel('Video of Carol Castillo').evaluate((v) => (v as HTMLVideoElement).videoWidth), slow).toBeGreaterThan(0)
+    await screenshot(bob, 'call-waiting-two-calls')
+    await screenshot(alice, 'call-waiting-held-far-end')
+
+    // back to Alice: Carol is held, Alice hears and sees Bob again
+    await bob.getByRole('button', { name: 'Switch to the call with Alice Ahlberg' }).click()
+    await expect.poll(() => title(bob), slow).toBe('Alice Ahlberg')
+    await expect.poll(() => carol.getByTestId('hold-banner').textContent(), slow).toBe('Bob Brennan put the call on hold. You cannot hear each other.')
+    await expect.poll(() => alice.getByTestId('hold-banner').count(), slow).toBe(0)
+    await expect.poll(listed, slow).toEqual(['Alice Ahlberg: In front', 'Carol Castillo: On hold'])
+    await expect.poll(() => stalled(alice, 'frames'), slow).toBe(false)
+    await expect.poll(() => stalled(alice, 'audio-bytes'), slow).toBe(false)
+    await expect.poll(() => stalled(carol, 'audio-bytes'), slow).toBe(true)
+
+    // Bob hangs up the held call (Carol's): Alice's goes on, and the list goes with the second call
+    await bob.getByRole('button', { name: 'Hang up the call with Carol Castillo' }).click()
+    await expect.poll(() => carol.getByTestId('call-view').count(), slow).toBe(0)
+    await expect.poll(() => bob.getByTestId('call-switcher').count(), slow).toBe(0)
+    expect(await title(bob)).toBe('Alice Ahlberg')
+    expect(await state(bob)).toMatch(/^Connected/)
+    await expect.poll(() => stalled(alice, 'frames'), slow).toBe(false)
+
+    // Carol again; this time Bob hangs up the call in front (hers): Alice's stays, on hold, until Bob resumes it
+    await call('carol', 'bob', 'Hold and accept audio only')
+    await expect.poll(() => alice.getByTestId('hold-banner').count(), slow).toBe(1)
+    await bob.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    await expect.poll(() => carol.getByTestId('call-view').count(), slow).toBe(0)
+    await expect.poll(() => title(bob), slow).toBe('Alice Ahlberg')
+    await expect.poll(() => state(bob), slow).toMatch(/^On hold/)
+    await screenshot(bob, 'call-waiting-after-hang-up')
+    await bob.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Resume' }).click()
+    await expect.poll(() => alice.getByTestId('hold-banner').count(), slow).toBe(0)
+    await expect.poll(() => stalled(bob, 'frames'), slow).toBe(false)
+    await expect.poll(() => stalled(alice, 'audio-bytes'), slow).toBe(false)
+    await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
+  }, 180_000)
+})
