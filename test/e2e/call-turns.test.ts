@@ -32,6 +32,10 @@ async function stalled(p: Page, name: string): Promise<boolean> {
   return (await stat(p, name)) === first
 }
 const slow = { timeout: 20_000 }
+/** the readyState of every camera track the page opened, oldest first */
+const cameras = (p: Page) => p.evaluate(() => (window as unknown as { __cams: MediaStreamTrack[] }).__cams.map((t) => t.readyState))
+const tile = (p: Page) => p.getByTestId('remote-tile')
+const participant = (p: Page, uri: string) => p.locator(`[data-testid="participant"][data-uri="${uri}"]`)
 
 /** `from` video-calls `to`, who answers with `button`; both connected */
 async function call(from: string, to: string, button = 'Accept with video'): Promise<void> {
@@ -47,7 +51,19 @@ beforeAll(async () => {
   for (const name of ['alice', 'bob', 'carol']) {
     clients[name] = await launchClient({
       core: await testCore({ demo: demoPoolOf(sim) }),
-      beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']),
+      beforeLoad: async (context) => {
+        await context.grantPermissions(['camera', 'microphone'])
+        // every camera track the page opens, to see whether camera off releases the device
+        await context.addInitScript(() => {
+          const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
+          const cams: MediaStreamTrack[] = ((window as unknown as { __cams: MediaStreamTrack[] }).__cams = [])
+          navigator.mediaDevices.getUserMedia = async (c) => {
+            const stream = await gum(c)
+            cams.push(...stream.getVideoTracks())
+            return stream
+          }
+        })
+      },
     })
     await signIn(clients[name].page, name)
   }
@@ -119,4 +135,47 @@ describe('calls at the turns people take, in Chromium', () => {
     await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
     for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
   }, 180_000)
+
+  it('camera off in a two-person call releases the camera and the far end shows the person within a second; on again shows video; far-end mute shows', async () => {
+    const [alice, bob] = [page('alice'), page('bob')]
+    await call('alice', 'bob')
+    await expect.poll(() => stat(bob, 'frames'), slow).toBeGreaterThan(10)
+    await expect.poll(() => bob.getByLabel('Video of Alice Ahlberg').evaluate((v) => (v as HTMLVideoElement).videoWidth), slow).toBeGreaterThan(0)
+    expect(await cameras(alice)).toContain('live')
+
+    // Alice turns her camera off: the track ends (the camera light goes off), Bob sees her picture and "camera off"
+    await alice.getByRole('button', { name: 'Camera off' }).click()
+    const off = Date.now()
+    await expect.poll(() => tile(bob).getAttribute('data-camera-off'), slow).toBe('true')
+    const shownAfter = Date.now() - off
+    expect(await tile(bob).textContent()).toBe('Alice Ahlberg · camera off')
+    expect(await bob.getByLabel('Video of Alice Ahlberg').count()).toBe(0) // no frozen last frame
+    await expect.poll(() => cameras(alice), slow).not.toContain('live')
+    expect(await alice.getByRole('button', { name: 'Camera on' }).count()).toBe(1)
+    await screenshot(bob, 'camera-off-far-end')
+    expect(shownAfter, `Bob saw "camera off" after ${shownAfter} ms`).toBeLessThan(1000)
+
+    // on again: a new camera track, and Bob sees video again
+    const opened = (await cameras(alice)).length
+    await alice.getByRole('button', { name: 'Camera on' }).click()
+    await expect.poll(async () => (await cameras(alice)).slice(opened), slow).toEqual(['live'])
+    await expect.poll(() => bob.getByLabel('Video of Alice Ahlberg').evaluate((v) => (v as HTMLVideoElement).videoWidth), slow).toBeGreaterThan(0)
+    expect(await tile(bob).getAttribute('data-camera-off')).toBe('false')
+    await expect.poll(() => stalled(bob, 'frames'), slow).toBe(false)
+
+    // far-end mute: Bob's window says Alice is muted while she is, and not before or after
+    const aliceAtBob = participant(bob, 'sip:alice@contoso.test')
+    await new Promise((r) => setTimeout(r, 3000))
+    expect(await aliceAtBob.getAttribute('data-audio')).not.toBe('muted')
+    await alice.getByRole('button', { name: 'Mute' }).click()
+    await expect.poll(() => aliceAtBob.getAttribute('data-audio'), slow).toBe('muted')
+    expect(await aliceAtBob.textContent()).toContain('Alice Ahlberg (muted)')
+    expect(await tile(bob).locator('figcaption').textContent()).toBe('Alice Ahlberg · muted')
+    await screenshot(bob, 'far-end-muted')
+    await alice.getByRole('button', { name: 'Unmute' }).click()
+    await expect.poll(() => aliceAtBob.getAttribute('data-audio'), slow).not.toBe('muted')
+    await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
+    expect(await cameras(alice)).not.toContain('live')
+  }, 120_000)
 })

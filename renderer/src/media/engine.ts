@@ -5,6 +5,7 @@ import { reactive, shallowRef, type ShallowRef } from 'vue'
 import type { EventPayload } from '../../../preload/contract'
 import { api } from '../api/current'
 import { CallClosed, CallQueues } from './call-queues'
+import { reacquireCamera, releaseCamera } from './camera'
 import { assertAudioAndVideo, capVideoBitrate } from './sdp'
 import { newestSource } from './tiles'
 
@@ -151,9 +152,12 @@ export class MediaEngine {
     for (const t of this.local.value?.getAudioTracks() ?? []) t.enabled = on
   }
 
-  setCamera(on: boolean): void {
+  /** Camera off stops the camera (camera.ts: the device is released); on opens it again and sends it where it was sent. */
+  async setCamera(on: boolean): Promise<void> {
     this.state.cameraOn = on
-    for (const t of this.local.value?.getVideoTracks() ?? []) t.enabled = on
+    if (!this.local.value) return // no call yet: the next one opens the camera or not (#openLocal)
+    if (on) await reacquireCamera(this, this.#constraint(this.devices.cameraId))
+    else await releaseCamera(this)
   }
 
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
@@ -216,13 +220,13 @@ export class MediaEngine {
 
   async #openLocal(): Promise<MediaStream> {
     try {
+      // a call started with the camera off does not open it (its light stays off) until the person turns it on
       const stream = await navigator.mediaDevices.getUserMedia({
         audio: this.#constraint(this.devices.microphoneId),
-        video: this.#wantVideo && this.#constraint(this.devices.cameraId),
+        video: this.#wantVideo && this.state.cameraOn && this.#constraint(this.devices.cameraId),
       })
       this.local.value = stream
       this.setMicrophone(this.state.microphoneOn)
-      this.setCamera(this.state.cameraOn)
       return stream
     } catch {
       // no camera (or refused): carry on with the microphone alone
@@ -371,21 +375,19 @@ export class MediaEngine {
     if (change === 'hold') for (const t of pc.getTransceivers()) t.direction = 'inactive'
     if (change === 'resume') {
       if (audio) audio.direction = 'sendrecv'
-      if (video) video.direction = video.sender.track ? 'sendrecv' : 'recvonly'
+      // the camera may have been turned off (released) or on while this call was held (call waiting)
+      if (video) video.direction = video.sender.track && this.state.cameraOn ? 'sendrecv' : 'recvonly'
+      if (video?.direction === 'sendrecv' && video.sender.track?.readyState !== 'live') await reacquireCamera(this, this.#constraint(this.devices.cameraId), pc)
     }
     if (change === 'video-off' && video) {
       video.direction = 'recvonly'
       this.state.cameraOn = false
+      await releaseCamera(this)
     }
     if (change === 'video-on' && video) {
-      if (!video.sender.track) {
-        const track = (await navigator.mediaDevices.getUserMedia({ video: this.#constraint(this.devices.cameraId) })).getVideoTracks()[0]!
-        this.local.value?.addTrack(track)
-        await video.sender.replaceTrack(track)
-      }
       video.direction = 'sendrecv'
+      await reacquireCamera(this, this.#constraint(this.devices.cameraId), pc)
       this.state.cameraOn = true
-      for (const t of this.local.value?.getVideoTracks() ?? []) t.enabled = true
     }
     await pc.setLocalDescription(await pc.createOffer())
     await gathered(pc)
@@ -398,6 +400,7 @@ export class MediaEngine {
     if (!pc) throw new Error('There is no two-person connection to change.')
     await pc.setRemoteDescription({ type: 'offer', sdp: offer })
     await pc.setLocalDescription(await pc.createAnswer())
+    this.#refreshRemote(callId) // their camera or hold changed what we receive: the tile follows at once
     return pc.localDescription!.sdp
   }
 
@@ -408,6 +411,7 @@ export class MediaEngine {
     if (a.provisional && pc.signalingState !== 'have-local-offer') return
     if (!a.provisional && pc.signalingState === 'stable') return // the final answer was applied already
     await pc.setRemoteDescription({ type: a.provisional ? 'pranswer' : 'answer', sdp: a.sdp })
+    if (a.purpose === 'renegotiate') this.#refreshRemote(a.callId)
   }
 
   #refreshRemote(callId: string): void {
