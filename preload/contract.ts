@@ -128,6 +128,8 @@ export const CallSnapshot = v.object({
   /** I muted my microphone / turned my camera off (a conference's server knows it too) */
   audioMuted: v.optional(v.boolean()),
   videoMuted: v.optional(v.boolean()),
+  /** people I invited (Add people) who have not joined yet: shown "calling…" */
+  invited: v.optional(v.array(Person)),
 })
 export type CallSnapshot = v.InferOutput<typeof CallSnapshot>
 
@@ -200,7 +202,8 @@ export const contract = {
     'calls.accept': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.decline': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.hangUp': { input: v.strictObject({ callId: Id }), output: v.null() },
-    'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
+    // name: how the person picked them (shown "calling…" until they join)
+    'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress, name: v.optional(v.pipe(v.string(), v.maxLength(256))) }), output: v.null() },
     'calls.change': { input: v.strictObject({ callId: Id, change: v.picklist(['hold', 'resume', 'video-off', 'video-on']) }), output: v.null() },
     // call waiting (issue #22): the call to bring to the front; every other two-person call is held at the pool
     'calls.switchTo': { input: v.strictObject({ callId: Id }), output: v.null() },

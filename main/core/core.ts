@@ -217,7 +217,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'calls.accept': async ({ callId }) => (await calls.accept(callId), null),
       'calls.decline': async ({ callId }) => (await calls.decline(callId), null),
       'calls.hangUp': async ({ callId }) => (await calls.hangUp(callId), null),
-      'calls.addParticipant': async ({ callId, to }) => (await calls.addParticipant(callId, to), null),
+      'calls.addParticipant': async ({ callId, to, name }) => (await calls.addParticipant(callId, to, name), null),
       'calls.change': async ({ callId, change }) => (await calls.change(callId, change), null),
       'calls.switchTo': async ({ callId }) => (await calls.switchTo(callId), null),
       'calls.setMuted': async ({ callId, audio, video }) => (await calls.setMuted(callId, { audio, video }), null),

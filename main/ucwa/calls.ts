@@ -150,8 +150,11 @@ export class CallEngine {
     this.#book.end(call, { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' })
   }
 
-  /** addParticipant_ref.md: on a P2P call the conversation first escalates, then the contact is invited. */
-  async addParticipant(id: string, to: string): Promise<void> {
+  /**
+   * addParticipant_ref.md: on a P2P call the conversation first escalates, then the contact is invited. `name` is
+   * shown "calling…" (the address when absent) until they join or the invitation fails (call/invitees.ts).
+   */
+  async addParticipant(id: string, to: string, name?: string): Promise<void> {
     const call = this.#book.need(id)
     const state = call.machine.state
     if (state !== 'connected' && state !== 'conference') throw new UcwaError({ status: 0, code: 'Conflict', message: 'Add people once the call is connected.' })
@@ -160,10 +163,15 @@ export class CallEngine {
       this.#book.go(call, 'escalating')
     }
     const operationId = shortId()
+    const uri = to.startsWith('sip:') ? to : `sip:${to}`
+    call.invitees.add({ uri, name: name || uri.replace(/^sip:/, ''), operationId })
+    this.#book.changed(call)
     try {
-      await this.#ctx.client.http.post(await follow(this.#ctx.client.http, call, call.conversation.href, 'addParticipant'), { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId })
+      await this.#ctx.client.http.post(await follow(this.#ctx.client.http, call, call.conversation.href, 'addParticipant'), { to: uri, operationId })
       this.#ctx.ops.begin(operationId, 'addParticipant', call.id)
     } catch (e) {
+      call.invitees.remove(operationId)
+      this.#book.changed(call)
       if (call.escalation.state === 'awaiting-link') call.escalation.abandon('post-error')
       throw e
     }
@@ -210,7 +218,8 @@ export class CallEngine {
     }
     if (kind === 'escalation') return this.#escalation.timedOut(call, operationId)
     // a renegotiation cannot be withdrawn (the pool keeps it until answered): a late answer is still applied
-    call.notice = error.message
+    const invitee = kind === 'addParticipant' ? call.invitees.remove(operationId) : undefined
+    call.notice = invitee ? `${invitee.name} did not join in time.` : error.message
     this.#book.changed(call)
   }
 

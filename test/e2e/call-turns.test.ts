@@ -178,4 +178,42 @@ describe('calls at the turns people take, in Chromium', () => {
     for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
     expect(await cameras(alice)).not.toContain('live')
   }, 120_000)
+
+  it('adding someone never blacks out the call: "calling…" in the roster; a declined invitation names the person and leaves the call as it was', async () => {
+    const [alice, bob, carol] = [page('alice'), page('bob'), page('carol')]
+    await call('alice', 'bob')
+    await expect.poll(() => alice.getByLabel('Video of Bob Brennan').evaluate((v) => (v as HTMLVideoElement).videoWidth), slow).toBeGreaterThan(0)
+    // from now on, every 50 ms: how many remote pictures Alice's window shows
+    await alice.evaluate(() => {
+      const samples: number[] = ((window as unknown as { __pictures: number[] }).__pictures = [])
+      // any picture on the stage, the one handed over included (a person sees it until the new one draws)
+      setInterval(() => samples.push([...document.querySelectorAll<HTMLVideoElement>('.stage .tile-frame video')].filter((v) => v.videoWidth > 0).length), 50)
+    })
+    await alice.getByRole('button', { name: 'Add people' }).click()
+    await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
+    const invitee = alice.getByTestId('invitee')
+    await expect.poll(() => invitee.textContent(), slow).toBe('Carol Castillo · calling…')
+    await expect.poll(() => carol.getByTestId('incoming-call').textContent(), slow).toContain('Alice Ahlberg is calling')
+    expect(await invitee.textContent()).toBe('Carol Castillo · calling…')
+    await screenshot(alice, 'add-people-calling')
+    await carol.getByRole('button', { name: 'Decline' }).click()
+
+    await expect.poll(() => alice.getByTestId('call-notice').textContent(), slow).toBe('Carol Castillo declined the invitation.')
+    expect(await invitee.count()).toBe(0)
+    await expect.poll(() => state(alice), slow).toMatch(/^Connected/)
+    expect(await title(alice)).toBe('Bob Brennan')
+    expect(await alice.getByRole('button', { name: 'Hold', disabled: true }).count()).toBe(0) // no greyed Hold
+    await expect.poll(() => stalled(alice, 'frames'), slow).toBe(false)
+    await expect.poll(() => alice.getByLabel('Video of Bob Brennan').evaluate((v) => (v as HTMLVideoElement).videoWidth), slow).toBeGreaterThan(0)
+    await screenshot(alice, 'add-people-declined')
+    const pictures = await alice.evaluate(() => (window as unknown as { __pictures: number[] }).__pictures)
+    expect(pictures.length).toBeGreaterThan(20)
+    // the picture moves from the P2P connection to the conference's: never a moment without one
+    const longestGap = Math.max(0, ...(pictures.join('').match(/0+/g) ?? []).map((run) => run.length))
+    expect(longestGap, `readings with no picture of Bob: ${pictures.join('')}`).toBe(0)
+
+    // Alice hangs up: the conference of two ends for Bob too
+    await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
+  }, 120_000)
 })

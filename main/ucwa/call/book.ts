@@ -10,6 +10,7 @@ import { snapshot, type Call, type EndReason } from './call'
 import { Conversation } from './conversation'
 import { Escalation, type Rollback } from './escalation'
 import type { Invitation } from './invitation'
+import { Invitees } from './invitees'
 import type { MediaAgent } from './media-agent'
 
 export const shortId = () => randomUUID().replace(/-/g, '').slice(0, 32)
@@ -67,6 +68,7 @@ export class CallBook {
       invitation: o.invitation,
       conversation: new Conversation(this.deps.http, () => this.changed(call)),
       escalation: new Escalation((r) => this.deps.rollback(call, r)),
+      invitees: new Invitees(),
       remote: o.remote,
       subject: o.subject,
       operationId: shortId(),

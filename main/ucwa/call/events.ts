@@ -9,6 +9,7 @@ import type { CallContext } from './context'
 import type { EscalationFlow } from './escalation-flow'
 import { describe } from '../log'
 import { incomingInvitation } from './invitation'
+import { inviteeFailure } from './invitees'
 import { learnInvitation } from './learn'
 import { learnLinks } from './links'
 import { onRenegotiation } from './renegotiation'
@@ -185,12 +186,15 @@ export class CallEvents {
 
   #participantInvitation(e: UcwaEvent): void {
     if (e.type !== 'completed') return
-    this.ctx.ops.settle(prop(e.embedded, 'operationId'))
+    const operationId = prop<string>(e.embedded, 'operationId')
+    this.ctx.ops.settle(operationId)
+    const call = this.ctx.book.byConversation(link(e.embedded, 'conversation'))
+    const invitee = call?.invitees.remove(operationId)
+    if (call && invitee) this.ctx.book.changed(call) // no longer "calling…": joined, or the notice below says why not
     // a Canceled one is ours (the escalation it waited for was given up): the notice already says why
     if (e.status !== 'Failure' || e.reason?.subcode === 'Canceled') return
-    const call = this.ctx.book.byConversation(link(e.embedded, 'conversation'))
     if (!call) return this.#drop(e, 'no conversation of ours')
-    call.notice = reasonError(e.reason).message
+    call.notice = invitee ? inviteeFailure(invitee.name, e.reason) : reasonError(e.reason).message
     this.ctx.book.changed(call)
   }
 }

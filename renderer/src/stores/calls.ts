@@ -111,8 +111,8 @@ export const useCallsStore = defineStore('calls', {
     async change(id: string, change: 'hold' | 'resume' | 'video-off' | 'video-on') {
       await run(this, () => api().invoke('calls.change', { callId: id, change }))
     },
-    async addParticipant(id: string, to: string) {
-      await run(this, () => api().invoke('calls.addParticipant', { callId: id, to }))
+    async addParticipant(id: string, to: string, name?: string) {
+      await run(this, () => api().invoke('calls.addParticipant', { callId: id, to, name }))
     },
   },
 })
