@@ -216,4 +216,36 @@ describe('calls at the turns people take, in Chromium', () => {
     await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
     for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
   }, 120_000)
+
+  it('leaving leaves: the person who hangs up a conference takes their tile at once; the last two stay connected', async () => {
+    const [alice, bob, carol] = [page('alice'), page('bob'), page('carol')]
+    await call('alice', 'bob')
+    await alice.getByRole('button', { name: 'Add people' }).click()
+    await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
+    await expect.poll(() => carol.getByTestId('incoming-call').textContent(), slow).toContain('Alice Ahlberg is calling')
+    await carol.getByRole('button', { name: 'Accept with video' }).click()
+    const names = (p: Page) => tile(p).evaluateAll((els) => els.map((e) => e.getAttribute('data-name')).sort())
+    await expect.poll(() => names(alice), slow).toEqual(['Bob Brennan', 'Carol Castillo'])
+    await expect.poll(() => names(bob), slow).toEqual(['Alice Ahlberg', 'Carol Castillo'])
+
+    await carol.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    const left = Date.now()
+    for (const [p, other] of [[alice, 'Bob Brennan'], [bob, 'Alice Ahlberg']] as const) {
+      await expect.poll(() => names(p), slow).toEqual([other])
+      expect(await p.locator('[data-testid=participant]').evaluateAll((li) => li.map((e) => e.getAttribute('data-uri')))).toHaveLength(1)
+    }
+    const goneAfter = Date.now() - left
+    await screenshot(alice, 'conference-after-leaving')
+    // the two who stay are still together: connected, each seeing and hearing the other
+    for (const p of [alice, bob]) {
+      expect(await p.getByTestId('call-view').count()).toBe(1)
+      expect(await state(p)).toMatch(/^Connected/)
+      await expect.poll(() => stalled(p, 'frames'), slow).toBe(false)
+      await expect.poll(() => stalled(p, 'audio-bytes'), slow).toBe(false)
+    }
+    expect(await tile(alice).count()).toBe(1) // no frozen or duplicated tile came back
+    expect(goneAfter, `Carol's tile went after ${goneAfter} ms`).toBeLessThan(2000)
+    await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
+  }, 120_000)
 })

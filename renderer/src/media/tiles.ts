@@ -20,10 +20,13 @@ export function newestSource(sources: readonly Pick<RTCRtpContributingSource, 's
 
 export function tilesOf<S>(call: Pick<CallSnapshot, 'conference' | 'remote' | 'participants'>, streams: readonly S[], sourceOf: (s: S) => number | undefined): Tile<S>[] {
   if (!call.conference) return streams.map((stream) => ({ stream, who: { name: call.remote.name, uri: call.remote.uri }, cameraOff: false }))
-  return streams.map((stream) => {
+  return streams.flatMap((stream) => {
     const source = sourceOf(stream)
     const p = source === undefined ? undefined : call.participants.find((x) => x.videoSource === source)
-    return { stream, who: p && { name: p.name, uri: p.uri }, cameraOff: p?.video === 'muted' || p?.video === 'off' }
+    // a slot whose last packets came from someone no longer in the roster: they left, and their tile goes with them
+    // (their last frame would stay frozen there until the conference gives the slot to someone else)
+    if (source !== undefined && !p) return []
+    return [{ stream, who: p && { name: p.name, uri: p.uri }, cameraOff: p?.video === 'muted' || p?.video === 'off' }]
   })
 }
 
