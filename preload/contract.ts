@@ -215,6 +215,8 @@ export const contract = {
     'update.check': { input: NoInput, output: UpdateStatus },
     'update.restart': { input: NoInput, output: v.object({ restarted: v.boolean() }) },
     'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },
+    /** the page that owns media started (again, after a reload or a crash): calls past ringing have no media any more */
+    'media.started': { input: NoInput, output: v.null() },
     'media.respond': { input: v.strictObject({ requestId: Id, sdp: v.optional(Sdp), error: v.optional(v.pipe(v.string(), v.maxLength(500))) }), output: v.null() },
   },
   events: {

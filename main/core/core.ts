@@ -4,6 +4,7 @@ import type { UpdateStatus } from '../desktop/updater'
 import { UcwaError } from '../ucwa/errors'
 import type { TokenStore } from '../credentials/token-store'
 import { CallEngine } from '../ucwa/calls'
+import { endCallsWithoutMedia } from '../ucwa/call/media-lost'
 import { UcwaClient } from '../ucwa/client'
 import type { ChannelOptions } from '../ucwa/event-channel'
 import type { Format } from '../ucwa/http'
@@ -228,6 +229,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         events.emit('history.changed', h)
         return h
       },
+      'media.started': async () => (await endCallsWithoutMedia(calls, (m) => log(m)), null),
       'media.respond': ({ requestId, sdp, error }) => (media.respond(requestId, { sdp, error }), null),
     },
     (method, e) => log(`request ${method} failed`, e),

@@ -140,14 +140,15 @@ export class CallEngine {
     this.#book.end(call, { code: 'Informational', subcode: 'Declined', message: 'You declined the call.' })
   }
 
-  async hangUp(id: string): Promise<void> {
+  /** Hangs up (cancels a call still ringing out); `reason` says why when it is not the person's choice. */
+  async hangUp(id: string, reason?: NonNullable<CallSnapshot['endReason']>): Promise<void> {
     const call = this.#book.need(id)
     const state = call.machine.state
     if (state === 'ringing') return this.decline(id)
     this.#book.go(call, 'ending')
     // the call may have ended at the other side meanwhile: ending it here is what the person asked
     await leave(this.#ctx.client.http, call, state === 'calling' || state === 'early-media').catch((e: unknown) => this.#ctx.log(`call ${call.id}: hang-up: ${describe(e)}`))
-    this.#book.end(call, { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' })
+    this.#book.end(call, reason ?? { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' })
   }
 
   /**

@@ -248,4 +248,21 @@ describe('calls at the turns people take, in Chromium', () => {
     await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
     for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
   }, 120_000)
+
+  it('a reload mid-call ends the call clearly on both sides: no ghost "Connected"', async () => {
+    const [alice, bob] = [page('alice'), page('bob')]
+    await call('alice', 'bob')
+    await expect.poll(() => stat(bob, 'frames'), slow).toBeGreaterThan(10)
+    await alice.reload()
+    await alice.getByTestId('me').waitFor({ timeout: 20_000 }) // still signed in: the core kept the session
+    for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
+    await expect.poll(() => alice.getByTestId('call-history').locator('li').first().textContent(), slow).toContain('The call ended because Parley’s window was reloaded.')
+    await expect.poll(() => bob.getByTestId('call-history').locator('li').first().textContent(), slow).toContain('The call ended.') // as when she hangs up
+    await screenshot(alice, 'reload-mid-call')
+    // and the next call works as any other
+    await call('bob', 'alice')
+    await expect.poll(() => stat(alice, 'frames'), slow).toBeGreaterThan(10)
+    await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
+  }, 120_000)
 })

@@ -82,6 +82,8 @@ export class MediaEngine {
   #spare: { pc: RTCPeerConnection; timer: ReturnType<typeof setTimeout> } | null = null
 
   attach(): void {
+    // a reload or a crash lost whatever connections this page had: main ends the calls they carried (no ghost call)
+    void api().invoke('media.started').catch(() => {})
     this.#warm()
     this.#unsubscribe.push(
       api().on('media.request', (r) => void this.#answerRequest(r)),
