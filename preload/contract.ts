@@ -128,6 +128,8 @@ export const CallSnapshot = v.object({
   /** I muted my microphone / turned my camera off (a conference's server knows it too) */
   audioMuted: v.optional(v.boolean()),
   videoMuted: v.optional(v.boolean()),
+  /** a video call (its offer sends video), not an audio one: the incoming call says so, call back makes the same kind */
+  video: v.optional(v.boolean()),
   /** people I invited (Add people) who have not joined yet: shown "calling…" */
   invited: v.optional(v.array(Person)),
 })
@@ -145,6 +147,8 @@ export const HistoryEntry = v.object({
   outcome: v.picklist(['answered', 'missed', 'declined', 'not-answered']),
   /** how it ended, in words */
   ended: v.string(),
+  /** a video call (absent in entries from before this was kept): call back makes the same kind */
+  video: v.optional(v.boolean()),
 })
 export type HistoryEntry = v.InferOutput<typeof HistoryEntry>
 export const CallHistory = v.object({ entries: v.array(HistoryEntry), unseenMissed: v.number() })

@@ -14,7 +14,7 @@ import { learnInvitation } from './call/learn'
 import { follow } from './call/links'
 import type { CallChange, MediaAgent } from './call/media-agent'
 import { timedOut } from './call/notices'
-import { encodeData } from './call/sdp'
+import { encodeData, sendsVideo } from './call/sdp'
 import { holdOthers, switchTo } from './call/waiting'
 import type { UcwaClient } from './client'
 import { UcwaError } from './errors'
@@ -76,6 +76,7 @@ export class CallEngine {
     try {
       const offer = await Promise.race([media.createOffer(call.id, 'call'), call.ended])
       if (offer === null || call.machine.state !== 'preparing') return snapshot(call) // ended meanwhile
+      call.video = sendsVideo(offer)
       const inv = await client.http.post(client.communicationLink('startAudioVideo'), {
         to: uri,
         subject: subject || undefined,

@@ -265,4 +265,53 @@ describe('calls at the turns people take, in Chromium', () => {
     await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
     for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
   }, 120_000)
+
+  it('an incoming call says video or audio, and who is in a conference; outgoing shows the callee; audio calls show people; call back makes the same kind', async () => {
+    const [alice, bob, carol] = [page('alice'), page('bob'), page('carol')]
+    const kind = (p: Page) => p.getByTestId('incoming-kind').textContent()
+    const avatarShown = (p: Page, name: string) => p.locator(`[data-testid=remote-tile][data-name="${name}"] .tile-off [data-testid=avatar-photo]`).isVisible()
+
+    // an audio call: Bob is told so; while it rings Alice sees Bob's picture, not a black box
+    await alice.getByRole('button', { name: 'Audio call Bob Brennan' }).click()
+    await expect.poll(() => kind(bob), slow).toBe('Audio call')
+    await expect.poll(() => avatarShown(alice, 'Bob Brennan'), slow).toBe(true)
+    expect(await state(alice)).toMatch(/^(Calling…|Ringing)/)
+    await screenshot(alice, 'outgoing-ringing')
+    await bob.getByRole('button', { name: 'Accept audio only' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => state(p), slow).toMatch(/^Connected/)
+    // audio only: each sees the other person, and hears them
+    await expect.poll(() => avatarShown(alice, 'Bob Brennan'), slow).toBe(true)
+    await expect.poll(() => avatarShown(bob, 'Alice Ahlberg'), slow).toBe(true)
+    expect(await tile(bob).locator('figcaption').textContent()).toBe('Alice Ahlberg')
+    await expect.poll(() => stalled(bob, 'audio-bytes'), slow).toBe(false)
+    await screenshot(bob, 'audio-call')
+    await bob.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
+
+    // call back from the history: an audio call again
+    await alice.getByRole('button', { name: 'Call back Bob Brennan' }).first().click()
+    await expect.poll(() => kind(bob), slow).toBe('Audio call')
+    await bob.getByRole('button', { name: 'Decline' }).click()
+    await expect.poll(() => alice.getByTestId('call-view').count(), slow).toBe(0)
+
+    // a video call: Bob is told so, and calling back makes a video call
+    await alice.getByRole('button', { name: 'Video call Bob Brennan' }).click()
+    await expect.poll(() => kind(bob), slow).toBe('Video call')
+    await screenshot(bob, 'incoming-video-call')
+    await bob.getByRole('button', { name: 'Decline' }).click()
+    await expect.poll(() => alice.getByTestId('call-view').count(), slow).toBe(0)
+    await alice.getByRole('button', { name: 'Video call back Bob Brennan' }).first().click()
+    await expect.poll(() => kind(bob), slow).toBe('Video call')
+    await bob.getByRole('button', { name: 'Accept with video' }).click()
+    for (const p of [alice, bob]) await expect.poll(() => state(p), slow).toMatch(/^Connected/)
+
+    // an invitation into a conference names who is in it
+    await alice.getByRole('button', { name: 'Add people' }).click()
+    await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
+    await expect.poll(() => kind(carol), slow).toBe('Video call · a conference with Alice Ahlberg and Bob Brennan')
+    await screenshot(carol, 'incoming-conference')
+    await carol.getByRole('button', { name: 'Decline' }).click()
+    await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
+    for (const p of [alice, bob, carol]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
+  }, 150_000)
 })

@@ -54,3 +54,24 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
     await expect.poll(invited, poll).toBeUndefined()
   }, 60_000)
 })
+
+describe('what an incoming call says before it is answered', () => {
+  it('video or audio, from the caller’s offer; an invitation into a conference names who is in it', async () => {
+    sim = await startSimulator()
+    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((n) => engineUser(sim, n, cleanup)))
+    // werift media offers audio and video: a video call
+    const { callId, calleeCallId } = await connectedCall(alice!, bob!, 'bob@contoso.test')
+    expect(alice!.engine.get(callId)?.video).toBe(true)
+    expect(bob!.engine.get(calleeCallId)?.video).toBe(true)
+    expect(bob!.seen.find((s) => s.id === calleeCallId && s.state === 'ringing')?.video).toBe(true)
+    // a P2P invitation has nobody else in it
+    expect(bob!.seen.find((s) => s.id === calleeCallId && s.state === 'ringing')?.participants).toEqual([])
+
+    await alice!.engine.addParticipant(callId, 'carol@contoso.test', 'Carol Castillo')
+    await expect.poll(() => ringing(carol!), poll).toBeTruthy()
+    const atCarol = ringing(carol!)!.id
+    await expect.poll(() => carol!.engine.get(atCarol)?.participants.map((p) => p.name).sort(), poll).toEqual(['Alice Ahlberg', 'Bob Brennan'])
+    expect(carol!.engine.get(atCarol)?.state).toBe('ringing')
+    await carol!.engine.decline(atCarol)
+  }, 40_000)
+})

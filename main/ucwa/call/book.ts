@@ -56,7 +56,7 @@ export class CallBook {
   }
 
   /** `init` fills the call in before anyone hears of it (a listener may answer it at once). */
-  add(o: { invitation: Invitation; remote: Person; subject: string; state: CallState }, init?: (call: Call) => void): Call {
+  add(o: { invitation: Invitation; remote: Person; subject: string; state: CallState; video?: boolean }, init?: (call: Call) => void): Call {
     let markEnded = () => {}
     const ended = new Promise<null>((resolve) => (markEnded = () => resolve(null)))
     const id = randomUUID()
@@ -76,6 +76,7 @@ export class CallBook {
       startedAt: this.deps.now(),
       links: {},
       answeredBy: new Set(),
+      video: o.video ?? false,
       held: false,
       remoteHeld: false,
       sendingVideo: true,

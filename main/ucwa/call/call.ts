@@ -34,6 +34,8 @@ export interface Call {
   readonly links: Record<string, string>
   /** invitations whose final answer was applied: a link-only negotiation event read later shows the same answer */
   readonly answeredBy: Set<string>
+  /** a video call (the caller's offer sends video), not an audio one */
+  video: boolean
   held: boolean
   remoteHeld: boolean
   sendingVideo: boolean
@@ -57,6 +59,7 @@ export function snapshot(c: Call): CallSnapshot {
     subject: c.subject,
     participants,
     ...(invited.length && { invited }),
+    video: c.video,
     conference: c.conversation.conferenced,
     startedAt: c.startedAt,
     ...(c.connectedAt && { connectedAt: c.connectedAt }),

@@ -13,7 +13,7 @@ import { inviteeFailure } from './invitees'
 import { learnInvitation } from './learn'
 import { learnLinks } from './links'
 import { onRenegotiation } from './renegotiation'
-import { decodeData } from './sdp'
+import { decodeData, sendsVideo } from './sdp'
 
 /** calls ringing at once, at most: beyond it an invitation is declined before any media is made for it */
 export const MAX_RINGING = 4
@@ -84,8 +84,25 @@ export class CallEvents {
     const from = inv.embedded.from?.[0]
     const remote = { name: prop(from, 'name') ?? prop(from, 'uri') ?? 'Unknown caller', uri: prop(from, 'uri') ?? '' }
     if (this.ctx.book.all().filter((c) => c.machine.state === 'ringing').length >= MAX_RINGING) return this.#declineBusy(e, incoming.decline)
-    const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: 'ringing' }, (c) => learnInvitation(this.ctx, c, inv))
+    const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: 'ringing', video: sendsVideo(incoming.offer) }, (c) => learnInvitation(this.ctx, c, inv))
     if (incoming.sendProvisionalAnswer && this.ctx.media.createProvisionalAnswer) call.early = this.#sendEarly(call, incoming.sendProvisionalAnswer, incoming.offer)
+    void this.#readMembers(call, link(inv, 'conversation'))
+  }
+
+  /**
+   * An invitation into a conference: who is in it, for the person deciding whether to answer. Its participant events
+   * came before the invitation made the call (so no roster took them): read the conversation's participants when it
+   * has more than the two of us (conversation_ref.md participantCount). A failed read only leaves the names out.
+   */
+  async #readMembers(call: Call, conversation: string | undefined): Promise<void> {
+    try {
+      const res = conversation ? await this.ctx.client.http.get(conversation) : undefined
+      const participants = link(res, 'participants')
+      if (!participants || Number(prop(res, 'participantCount') ?? 0) <= 2 || call.machine.state !== 'ringing') return
+      call.conversation.roster.fill(await this.ctx.client.http.get(participants))
+    } catch (error) {
+      this.ctx.log(`call ${call.id}: who is in the conference could not be read: ${describe(error)}`)
+    }
   }
 
   /**
