@@ -228,6 +228,18 @@ describe('calls at the turns people take, in Chromium', () => {
     await expect.poll(() => names(alice), slow).toEqual(['Bob Brennan', 'Carol Castillo'])
     await expect.poll(() => names(bob), slow).toEqual(['Alice Ahlberg', 'Carol Castillo'])
 
+    // in a conference too, camera off releases the camera (the others see Carol's photo) and on again shows her
+    const carolAt = (p: Page) => p.locator('[data-testid=remote-tile][data-name="Carol Castillo"]')
+    await carol.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Camera off' }).click()
+    await expect.poll(() => carolAt(alice).getAttribute('data-camera-off'), slow).toBe('true')
+    await expect.poll(() => cameras(carol), slow).not.toContain('live')
+    await carol.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Camera on' }).click()
+    await expect.poll(() => carolAt(alice).getAttribute('data-camera-off'), slow).toBe('false')
+    await expect.poll(() => cameras(carol), slow).toContain('live')
+    // a new frame of hers is drawn (not the last one from before)
+    const newFrame = () => carolAt(alice).locator('video').evaluate((v) => new Promise<boolean>((resolve) => ((v as HTMLVideoElement).requestVideoFrameCallback(() => resolve(true)), setTimeout(() => resolve(false), 2000))))
+    await expect.poll(newFrame, slow).toBe(true)
+
     await carol.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
     const left = Date.now()
     for (const [p, other] of [[alice, 'Bob Brennan'], [bob, 'Alice Ahlberg']] as const) {
