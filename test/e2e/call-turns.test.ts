@@ -123,6 +123,7 @@ describe('calls at the turns people take, in Chromium', () => {
     // Carol again; this time Bob hangs up the call in front (hers): Alice's stays, on hold, until Bob resumes it
     await call('carol', 'bob', 'Hold and accept audio only')
     await expect.poll(() => alice.getByTestId('hold-banner').count(), slow).toBe(1)
+    await expect.poll(() => cameras(bob), slow).not.toContain('live') // an audio call in front: Bob's camera is released
     await bob.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
     await expect.poll(() => carol.getByTestId('call-view').count(), slow).toBe(0)
     await expect.poll(() => title(bob), slow).toBe('Alice Ahlberg')
@@ -132,6 +133,11 @@ describe('calls at the turns people take, in Chromium', () => {
     await expect.poll(() => alice.getByTestId('hold-banner').count(), slow).toBe(0)
     await expect.poll(() => stalled(bob, 'frames'), slow).toBe(false)
     await expect.poll(() => stalled(alice, 'audio-bytes'), slow).toBe(false)
+    // his camera stayed off (he chose an audio call meanwhile): Alice sees his photo until he turns it on again
+    await expect.poll(() => tile(alice).getAttribute('data-camera-off'), slow).toBe('true')
+    await bob.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Camera on' }).click()
+    await expect.poll(() => tile(alice).getAttribute('data-camera-off'), slow).toBe('false')
+    await expect.poll(() => stalled(alice, 'frames'), slow).toBe(false)
     await alice.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Hang up' }).click()
     for (const p of [alice, bob]) await expect.poll(() => p.getByTestId('call-view').count(), slow).toBe(0)
   }, 180_000)

@@ -97,6 +97,9 @@ export class MediaEngine {
     this.#wantVideo = o.video
     this.state.microphoneOn = o.microphoneOn ?? true
     this.state.cameraOn = o.video && (o.cameraOn ?? true)
+    // call waiting: a call answered without the camera while another holds it releases it (camera off means off)
+    if (this.local.value && !this.state.cameraOn) void releaseCamera(this)
+    this.setMicrophone(this.state.microphoneOn)
   }
 
   /**
@@ -215,8 +218,11 @@ export class MediaEngine {
 
   /** camera and microphone, opened once for however many offers and answers ask at the same moment */
   #ensureLocal(): Promise<MediaStream> {
-    if (this.local.value) return Promise.resolve(this.local.value)
-    this.#local ??= this.#openLocal().finally(() => (this.#local = null))
+    const local = this.local.value
+    // call waiting: a video call answered while the camera is off for the call on hold opens it again
+    const camera = local && this.#wantVideo && this.state.cameraOn && !local.getVideoTracks().some((t) => t.readyState === 'live')
+    if (local && !camera) return Promise.resolve(local)
+    this.#local ??= (camera ? reacquireCamera(this, this.#constraint(this.devices.cameraId)).then(() => this.local.value!) : this.#openLocal()).finally(() => (this.#local = null))
     return this.#local
   }
 
