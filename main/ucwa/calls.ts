@@ -2,6 +2,7 @@
 // conference. It never touches media: it asks a MediaAgent (the renderer) for offers and answers. Its parts live in
 // call/: the book of calls (maps), the events (one handler per rel), the escalation flow, endings, renegotiation.
 import type { CallSnapshot, CallState } from '../../preload/contract'
+import { addParticipant } from './call/add-participant'
 import { CallBook, shortId } from './call/book'
 import { snapshot, type Call } from './call/call'
 import type { CallContext } from './call/context'
@@ -152,31 +153,9 @@ export class CallEngine {
     this.#book.end(call, reason ?? { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' })
   }
 
-  /**
-   * addParticipant_ref.md: on a P2P call the conversation first escalates, then the contact is invited. `name` is
-   * shown "calling…" (the address when absent) until they join or the invitation fails (call/invitees.ts).
-   */
-  async addParticipant(id: string, to: string, name?: string): Promise<void> {
-    const call = this.#book.need(id)
-    const state = call.machine.state
-    if (state !== 'connected' && state !== 'conference') throw new UcwaError({ status: 0, code: 'Conflict', message: 'Add people once the call is connected.' })
-    if (state === 'connected') {
-      call.escalation.request()
-      this.#book.go(call, 'escalating')
-    }
-    const operationId = shortId()
-    const uri = to.startsWith('sip:') ? to : `sip:${to}`
-    call.invitees.add({ uri, name: name || uri.replace(/^sip:/, ''), operationId })
-    this.#book.changed(call)
-    try {
-      await this.#ctx.client.http.post(await follow(this.#ctx.client.http, call, call.conversation.href, 'addParticipant'), { to: uri, operationId })
-      this.#ctx.ops.begin(operationId, 'addParticipant', call.id)
-    } catch (e) {
-      call.invitees.remove(operationId)
-      this.#book.changed(call)
-      if (call.escalation.state === 'awaiting-link') call.escalation.abandon('post-error')
-      throw e
-    }
+  /** addParticipant_ref.md: call/add-participant.ts; `name` shows "calling…" until they join. */
+  addParticipant(id: string, to: string, name?: string): Promise<void> {
+    return addParticipant(this.#ctx, this.#book.need(id), to, name)
   }
 
   /** I muted my microphone or turned my camera off (the renderer did it to its tracks); a conference's server is told too. */
