@@ -83,4 +83,26 @@ describe.each(['embedded', 'link-only'] as const)('%s events', (events) => {
     await bob.engine.switchTo(first.calleeCallId)
     await expect.poll(() => alice.engine.get(first.callId)?.remoteHeld, poll).toBe(false)
   }, 40_000)
+
+  it('a conference has no hold: answering a second call mutes me there (its members see it), and the conference goes on', async () => {
+    sim = await startSimulator({ events })
+    const [alice, bob, carol, dave] = [await user('alice'), await user('bob'), await user('carol'), await user('dave')]
+    const { callId, calleeCallId } = await connectedCall(alice, bob, 'bob@contoso.test')
+    await alice.engine.addParticipant(callId, 'carol@contoso.test', 'Carol Castillo')
+    await expect.poll(() => ringing(carol), poll).toBeTruthy()
+    const atCarol = ringing(carol)!.id
+    await carol.engine.accept(atCarol)
+    await expect.poll(() => bob.engine.get(calleeCallId)?.state, poll).toBe('conference')
+    const bobAt = (u: typeof alice, id: string) => u.engine.get(id)?.participants.find((p) => p.uri === 'sip:bob@contoso.test')?.audio
+    await expect.poll(() => bobAt(alice, callId), poll).toBe('on')
+
+    const out = await dave.engine.start('bob@contoso.test')
+    await expect.poll(() => ringing(bob)?.remote.uri, poll).toBe('sip:dave@contoso.test')
+    await bob.engine.accept(ringing(bob)!.id)
+    await expect.poll(() => dave.engine.get(out.id)?.state, poll).toBe('connected')
+    await expect.poll(() => bobAt(alice, callId), poll).toBe('muted')
+    await expect.poll(() => bobAt(carol, atCarol), poll).toBe('muted')
+    expect(bob.engine.get(calleeCallId)).toMatchObject({ state: 'conference', audioMuted: true })
+    expect(alice.engine.get(callId)?.state).toBe('conference')
+  }, 40_000)
 })

@@ -1,7 +1,8 @@
 // Call waiting: one call in front at a time. Answering a call, or bringing a held one to the front, first puts every
 // other connected two-person call on hold at the pool (audioVideoRenegotiation with a hold offer: nothing either way),
 // so nobody is heard in, or hears, a call that is not in front. A conference has no hold in UCWA 2.0 (only phone audio
-// has holdPhoneAudio, holdPhoneAudio_ref.md): it is left as it is.
+// has holdPhoneAudio, holdPhoneAudio_ref.md): I am muted there instead (muteAudio_ref.md), so its members do not hear
+// the call in front; the window unmutes me when I come back to it, if I was not muted before.
 import type { CallSnapshot } from '../../../preload/contract'
 import { UcwaError } from '../errors'
 import { describe } from '../log'
@@ -11,18 +12,26 @@ import type { CallChange } from './media-agent'
 export interface WaitingCalls {
   list(): CallSnapshot[]
   change(id: string, what: CallChange): Promise<void>
+  setMuted(id: string, muted: { audio?: boolean }): Promise<void>
 }
 
 /** a call I hear now that hold can take out of earshot: a connected two-person call I have not held */
 const audible = (c: CallSnapshot) => c.state === 'connected' && !c.conference && !c.held
 
+/** a conference that hears my microphone */
+const heardConference = (c: CallSnapshot) => c.state === 'conference' && !c.audioMuted
+
 /**
- * Holds every audible call but `except` (their hold offers are posted; each completes by its own event). A hold the
- * pool refuses is logged, not thrown: the person still gets the call they answered.
+ * Holds every audible call but `except` (their hold offers are posted; each completes by its own event) and mutes me
+ * in every conference. A hold or mute the pool refuses is logged, not thrown: the person still gets the call they answered.
  */
 export async function holdOthers(calls: WaitingCalls, except: string, log: (message: string) => void): Promise<void> {
-  const others = calls.list().filter((c) => c.id !== except && audible(c))
-  await Promise.all(others.map((c) => calls.change(c.id, 'hold').catch((e: unknown) => log(`call ${c.id}: could not hold it for call ${except}: ${describe(e)}`))))
+  const failed = (c: CallSnapshot) => (e: unknown) => log(`call ${c.id}: could not hold it for call ${except}: ${describe(e)}`)
+  const others = calls.list().filter((c) => c.id !== except)
+  await Promise.all([
+    ...others.filter(audible).map((c) => calls.change(c.id, 'hold').catch(failed(c))),
+    ...others.filter(heardConference).map((c) => calls.setMuted(c.id, { audio: true }).catch(failed(c))),
+  ])
 }
 
 /**
