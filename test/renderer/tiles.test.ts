@@ -26,6 +26,16 @@ describe('remote tiles', () => {
     ])
   })
 
+  it('someone the conference moved to another slot has one tile: the slot heard from last (the one they left is frozen)', () => {
+    const people = [{ ...bob, videoSource: 201 }, { ...carol, videoSource: 301 }]
+    const sources: Record<string, number> = { s1: 201, s2: 201, s3: 301 }
+    const heard: Record<string, number> = { s1: 1000, s2: 5000, s3: 4000 }
+    expect(tilesOf(call(true, people), ['s1', 's2', 's3'], (s) => sources[s], (s) => heard[s]!).map((t) => [t.stream, t.who?.name])).toEqual([
+      ['s2', 'Bob Brennan'],
+      ['s3', 'Carol Castillo'],
+    ])
+  })
+
   it('after a slot changes hands, the newest contributing source counts (the previous one is still listed a while)', () => {
     expect(newestSource([{ source: 201, timestamp: 1000 }, { source: 301, timestamp: 1500 }, { source: 101, timestamp: 900 }])).toBe(301)
     expect(newestSource([])).toBeUndefined()

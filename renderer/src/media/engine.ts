@@ -43,6 +43,8 @@ async function audioPackets(pc: RTCPeerConnection): Promise<number> {
 const streams = new WeakMap<MediaStreamTrack, MediaStream>()
 /** each remote stream's receiver: its packets say whose media it carries now */
 const receivers = new WeakMap<MediaStream, RTCRtpReceiver>()
+/** each receiver's newest contributing source and when it was heard, kept once its packets stop */
+const lastHeard = new WeakMap<RTCRtpReceiver, { source: number; timestamp: number }>()
 function streamOf(track: MediaStreamTrack): MediaStream {
   let s = streams.get(track)
   if (!s) streams.set(track, (s = new MediaStream([track])))
@@ -140,10 +142,27 @@ export class MediaEngine {
     return m
   }
 
-  /** The conference's media source id on a remote stream's latest packets (its CSRC): whose picture or voice it is. */
+  /**
+   * The conference's media source id on a remote stream's latest packets (its CSRC): whose picture or voice it is.
+   * Kept after its packets stop (a camera turned off, someone who left): the browser forgets a contributing source
+   * 10 s after its last packet, and the slot is still theirs until packets of someone else arrive.
+   */
   sourceOf(stream: MediaStream): number | undefined {
+    return this.#lastHeard(stream)?.source
+  }
+
+  /** When the newest packet naming a source reached a remote stream (ms, RTCRtpContributingSource.timestamp), or 0. */
+  heardAt(stream: MediaStream): number {
+    return this.#lastHeard(stream)?.timestamp ?? 0
+  }
+
+  #lastHeard(stream: MediaStream): { source: number; timestamp: number } | undefined {
     const receiver = receivers.get(stream)
-    return receiver ? newestSource(receiver.getContributingSources()) : undefined
+    if (!receiver) return undefined
+    const list = receiver.getContributingSources()
+    const source = newestSource(list)
+    if (source !== undefined) lastHeard.set(receiver, { source, timestamp: Math.max(...list.map((s) => s.timestamp)) })
+    return lastHeard.get(receiver)
   }
 
   /** the connection carrying the call: the P2P one until main says the conference took over */
