@@ -128,6 +128,10 @@ export const CallSnapshot = v.object({
   /** I muted my microphone / turned my camera off (a conference's server knows it too) */
   audioMuted: v.optional(v.boolean()),
   videoMuted: v.optional(v.boolean()),
+  /** a video call (its offer sends video), not an audio one: the incoming call says so, call back makes the same kind */
+  video: v.optional(v.boolean()),
+  /** people I invited (Add people) who have not joined yet: shown "calling…" */
+  invited: v.optional(v.array(Person)),
 })
 export type CallSnapshot = v.InferOutput<typeof CallSnapshot>
 
@@ -143,6 +147,8 @@ export const HistoryEntry = v.object({
   outcome: v.picklist(['answered', 'missed', 'declined', 'not-answered']),
   /** how it ended, in words */
   ended: v.string(),
+  /** a video call (absent in entries from before this was kept): call back makes the same kind */
+  video: v.optional(v.boolean()),
 })
 export type HistoryEntry = v.InferOutput<typeof HistoryEntry>
 export const CallHistory = v.object({ entries: v.array(HistoryEntry), unseenMissed: v.number() })
@@ -358,8 +364,11 @@ export const contract = {
     'calls.accept': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.decline': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.hangUp': { input: v.strictObject({ callId: Id }), output: v.null() },
-    'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress }), output: v.null() },
+    // name: how the person picked them (shown "calling…" until they join)
+    'calls.addParticipant': { input: v.strictObject({ callId: Id, to: SipAddress, name: v.optional(v.pipe(v.string(), v.maxLength(256))) }), output: v.null() },
     'calls.change': { input: v.strictObject({ callId: Id, change: v.picklist(['hold', 'resume', 'video-off', 'video-on']) }), output: v.null() },
+    // call waiting (issue #22): the call to bring to the front; every other two-person call is held at the pool
+    'calls.switchTo': { input: v.strictObject({ callId: Id }), output: v.null() },
     'calls.setMuted': { input: v.strictObject({ callId: Id, audio: v.optional(v.boolean()), video: v.optional(v.boolean()) }), output: v.null() },
     /** the signed-in account's call history, newest first */
     'history.get': { input: NoInput, output: CallHistory },
@@ -368,6 +377,8 @@ export const contract = {
     'update.check': { input: NoInput, output: UpdateStatus },
     'update.restart': { input: NoInput, output: v.object({ restarted: v.boolean() }) },
     'diagnostics.export': { input: NoInput, output: v.object({ path: v.string() }) },
+    /** the page that owns media started (again, after a reload or a crash): calls past ringing have no media any more */
+    'media.started': { input: NoInput, output: v.null() },
     'media.respond': { input: v.strictObject({ requestId: Id, sdp: v.optional(Sdp), error: v.optional(v.pipe(v.string(), v.maxLength(500))) }), output: v.null() },
     ...chatRequests,
     ...meetingRequests,

@@ -9,6 +9,7 @@ import { chatHandlers } from './chat-handlers'
 import { ConversationRecorder } from './conversation-record'
 import { OnlineMeetings } from '../ucwa/online-meetings'
 import { meetingRequests } from './meeting-requests'
+import { endCallsWithoutMedia } from '../ucwa/call/media-lost'
 import { UcwaClient } from '../ucwa/client'
 import type { ChannelOptions } from '../ucwa/event-channel'
 import type { Format } from '../ucwa/http'
@@ -249,8 +250,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'calls.accept': async ({ callId }) => (await calls.accept(callId), null),
       'calls.decline': async ({ callId }) => (await calls.decline(callId), null),
       'calls.hangUp': async ({ callId }) => (await calls.hangUp(callId), null),
-      'calls.addParticipant': async ({ callId, to }) => (await calls.addParticipant(callId, to), null),
+      'calls.addParticipant': async ({ callId, to, name }) => (await calls.addParticipant(callId, to, name), null),
       'calls.change': async ({ callId, change }) => (await calls.change(callId, change), null),
+      'calls.switchTo': async ({ callId }) => (await calls.switchTo(callId), null),
       'calls.setMuted': async ({ callId, audio, video }) => (await calls.setMuted(callId, { audio, video }), null),
       'history.get': async () => (await historyOpen, history.current),
       'history.markSeen': async () => {
@@ -259,6 +261,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         events.emit('history.changed', h)
         return h
       },
+      'media.started': async () => (await endCallsWithoutMedia(calls, (m) => log(m)), null),
       'media.respond': ({ requestId, sdp, error }) => (renderer.respond(requestId, { sdp, error }), null),
       ...chatHandlers(chats),
       'chats.recent': async () => (await historyOpen, history.conversations),

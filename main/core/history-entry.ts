@@ -30,6 +30,6 @@ export class HistoryRecorder {
     if (c.state !== 'ended') return null
     this.#people.delete(c.id)
     const durationS = c.connectedAt !== undefined ? Math.max(0, Math.round((now - c.connectedAt) / 1000)) : 0
-    return { id: c.id, direction: c.direction, people: [...seen.values()], conference: c.conference, startedAt: c.startedAt, durationS, ...outcomeOf(c) }
+    return { id: c.id, direction: c.direction, people: [...seen.values()], conference: c.conference, startedAt: c.startedAt, durationS, ...outcomeOf(c), ...(c.video !== undefined && { video: c.video }) }
   }
 }

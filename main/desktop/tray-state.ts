@@ -47,8 +47,9 @@ export interface TrayView {
 
 /** the call the person is in: not one ringing, not one over */
 export function activeCall(calls: Iterable<CallSnapshot>): CallSnapshot | undefined {
-  for (const c of calls) if (c.state !== 'ringing' && c.state !== 'ended') return c
-  return undefined
+  const live = [...calls].filter((c) => c.state !== 'ringing' && c.state !== 'ended')
+  // call waiting: the call in front is the one I have not put on hold
+  return live.find((c) => !c.held) ?? live[0]
 }
 
 /** The tray for the app's state; `availability` is my presence (default Available). */

@@ -2,6 +2,7 @@
 // conference. It never touches media: it asks a MediaAgent (the renderer) for offers and answers. Its parts live in
 // call/: the book of calls (maps), the events (one handler per rel), the escalation flow, endings, renegotiation.
 import type { CallSnapshot, CallState } from '../../preload/contract'
+import { addParticipant } from './call/add-participant'
 import { CallBook, shortId } from './call/book'
 import { snapshot, type Call } from './call/call'
 import type { CallContext } from './call/context'
@@ -17,7 +18,8 @@ import { joinMeetingMedia, type MeetingMediaRequest } from './call/meeting-call'
 import { follow } from './call/links'
 import type { CallChange, MediaAgent } from './call/media-agent'
 import { timedOut } from './call/notices'
-import { encodeData } from './call/sdp'
+import { encodeData, sendsVideo } from './call/sdp'
+import { holdOthers, switchTo } from './call/waiting'
 import type { UcwaClient } from './client'
 import { UcwaError } from './errors'
 import { Operations, type OperationKind, type OperationLimits } from './operations'
@@ -91,6 +93,7 @@ export class CallEngine {
     try {
       const offer = await Promise.race([media.createOffer(call.id, 'call'), call.ended])
       if (offer === null || call.machine.state !== 'preparing') return snapshot(call) // ended meanwhile
+      call.video = sendsVideo(offer)
       const inv = await client.http.post(addAudioVideo ?? client.communicationLink('startAudioVideo'), {
         to: uri,
         subject: subject || undefined,
@@ -118,7 +121,10 @@ export class CallEngine {
     return joinMeetingMedia(this.#ctx, r)
   }
 
-  /** A second Accept (a double click, or the notification and the window both) waits for the first: the pool takes one answer. */
+  /**
+   * A second Accept (a double click, or the notification and the window both) waits for the first: the pool takes one
+   * answer. Answering while in a call holds that call first (call/waiting.ts).
+   */
   accept(id: string): Promise<void> {
     const call = this.#book.need(id)
     if (call.invitation.direction !== 'incoming') return Promise.reject(notIncoming('answered'))
@@ -126,7 +132,7 @@ export class CallEngine {
       const { offer, accept } = call.invitation
       if (!accept) return Promise.reject(new UcwaError({ status: 0, code: 'Conflict', message: 'The server no longer offers answering this call.' }))
       this.#book.go(call, 'answering')
-      call.accepting = this.#answer(call, offer, accept)
+      call.accepting = holdOthers(this, id, this.#ctx.log).then(() => this.#answer(call, offer, accept))
     }
     return call.accepting
   }
@@ -143,6 +149,11 @@ export class CallEngine {
     }
   }
 
+  /** Call waiting: call `id` to the front, every other two-person call held (call/waiting.ts). */
+  switchTo(id: string): Promise<void> {
+    return switchTo(this, id, this.#ctx.log)
+  }
+
   /** decline_ref.md: an incoming call that still rings. Conflict/NotIncoming on a call we made (hang up cancels it). */
   async decline(id: string): Promise<void> {
     const call = this.#book.need(id)
@@ -152,33 +163,20 @@ export class CallEngine {
     this.#book.end(call, { code: 'Informational', subcode: 'Declined', message: 'You declined the call.' })
   }
 
-  async hangUp(id: string): Promise<void> {
+  /** Hangs up (cancels a call still ringing out); `reason` says why when it is not the person's choice. */
+  async hangUp(id: string, reason?: NonNullable<CallSnapshot['endReason']>): Promise<void> {
     const call = this.#book.need(id)
     const state = call.machine.state
     if (state === 'ringing') return this.decline(id)
     this.#book.go(call, 'ending')
     // the call may have ended at the other side meanwhile: ending it here is what the person asked
     await leave(this.#ctx.client.http, call, state === 'calling' || state === 'early-media').catch((e: unknown) => this.#ctx.log(`call ${call.id}: hang-up: ${describe(e)}`))
-    this.#book.end(call, { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' })
+    this.#book.end(call, reason ?? { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' })
   }
 
-  /** addParticipant_ref.md: on a P2P call the conversation first escalates, then the contact is invited. */
-  async addParticipant(id: string, to: string): Promise<void> {
-    const call = this.#book.need(id)
-    const state = call.machine.state
-    if (state !== 'connected' && state !== 'conference') throw new UcwaError({ status: 0, code: 'Conflict', message: 'Add people once the call is connected.' })
-    if (state === 'connected') {
-      call.escalation.request()
-      this.#book.go(call, 'escalating')
-    }
-    const operationId = shortId()
-    try {
-      await this.#ctx.client.http.post(await follow(this.#ctx.client.http, call, call.conversation.href, 'addParticipant'), { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId })
-      this.#ctx.ops.begin(operationId, 'addParticipant', call.id)
-    } catch (e) {
-      if (call.escalation.state === 'awaiting-link') call.escalation.abandon('post-error')
-      throw e
-    }
+  /** addParticipant_ref.md: call/add-participant.ts; `name` shows "calling…" until they join. */
+  addParticipant(id: string, to: string, name?: string): Promise<void> {
+    return addParticipant(this.#ctx, this.#book.need(id), to, name)
   }
 
   /** I muted my microphone or turned my camera off (the renderer did it to its tracks); a conference's server is told too. */
@@ -222,7 +220,8 @@ export class CallEngine {
     }
     if (kind === 'escalation') return this.#escalation.timedOut(call, operationId)
     // a renegotiation cannot be withdrawn (the pool keeps it until answered): a late answer is still applied
-    call.notice = error.message
+    const invitee = kind === 'addParticipant' ? call.invitees.remove(operationId) : undefined
+    call.notice = invitee ? `${invitee.name} did not join in time.` : error.message
     this.#book.changed(call)
   }
 

@@ -44,9 +44,24 @@ describe('call quality', () => {
     const first = await measure(peerWith(1, 0), null)
     expect(first.quality.speaking).toEqual([]) // no interval yet
     // one second later: 0.04 of energy in 1 s is an RMS of 0.2 (speech); 1e-6 is 0.001 (background)
-    const at = (t: typeof first.totals, energy: Map<string, { energy: number; seconds: number }>) => ({ ...t, energy, at: t.at - 1000 })
-    const before = new Map([['voice', { energy: 1, seconds: 9 }], ['quiet', { energy: 0, seconds: 9 }]])
+    const at = (t: typeof first.totals, energy: Map<string, { energy: number; seconds: number; bytes: number }>) => ({ ...t, energy, at: t.at - 1000 })
+    const before = new Map([['voice', { energy: 1, seconds: 9, bytes: 0 }], ['quiet', { energy: 0, seconds: 9, bytes: 0 }]])
     const later = await measure(peerWith(1.04, 1e-6), at(first.totals, before))
     expect(later.quality.speaking).toEqual(['voice'])
+  })
+
+  it('names a remote track silent when its packets carried digital silence (a muted microphone), not when nothing arrived or any sound did', async () => {
+    const peerWith = (tracks: Record<string, { energy: number; seconds: number; bytes: number }>) =>
+      ({
+        getStats: async () =>
+          new Map<string, Record<string, unknown>>(
+            Object.entries(tracks).map(([id, t]) => [id, { type: 'inbound-rtp', kind: 'audio', trackIdentifier: id, totalAudioEnergy: t.energy, totalSamplesDuration: t.seconds, bytesReceived: t.bytes }]),
+          ),
+      }) as unknown as RTCPeerConnection
+    const before = { muted: { energy: 0.5, seconds: 9, bytes: 9000 }, held: { energy: 0.5, seconds: 9, bytes: 9000 }, noise: { energy: 0.5, seconds: 9, bytes: 9000 } }
+    const first = await measure(peerWith(before), null)
+    expect(first.quality.silent).toEqual([]) // no interval yet
+    const later = await measure(peerWith({ muted: { energy: 0.5, seconds: 10, bytes: 10_000 }, held: { energy: 0.5, seconds: 10, bytes: 9000 }, noise: { energy: 0.5 + 1e-9, seconds: 10, bytes: 10_000 } }), { ...first.totals, at: first.totals.at - 1000 })
+    expect(later.quality.silent).toEqual(['muted'])
   })
 })

@@ -13,7 +13,7 @@ describe('remote tiles', () => {
     expect(tilesOf(call(false, [bob]), ['s1'], () => 4242)).toEqual([{ stream: 's1', who: bob, cameraOff: false }])
   })
 
-  it('in a conference each slot is named by its source id, and a camera turned off says so; a slot whose source is not known yet has no name', () => {
+  it('in a conference each slot is named by its source id, and a camera turned off says so; a slot whose source is not known yet has no name; one whose source left the roster has no tile', () => {
     const people = [
       { ...bob, video: 'muted' as const, videoSource: 201 },
       { ...carol, video: 'on' as const, videoSource: 301 },
@@ -23,7 +23,16 @@ describe('remote tiles', () => {
       { stream: 's1', who: carol, cameraOff: false },
       { stream: 's2', who: bob, cameraOff: true },
       { stream: 's3', who: undefined, cameraOff: false },
-      { stream: 's4', who: undefined, cameraOff: false },
+    ])
+  })
+
+  it('someone the conference moved to another slot has one tile: the slot heard from last (the one they left is frozen)', () => {
+    const people = [{ ...bob, videoSource: 201 }, { ...carol, videoSource: 301 }]
+    const sources: Record<string, number> = { s1: 201, s2: 201, s3: 301 }
+    const heard: Record<string, number> = { s1: 1000, s2: 5000, s3: 4000 }
+    expect(tilesOf(call(true, people), ['s1', 's2', 's3'], (s) => sources[s], (s) => heard[s]!).map((t) => [t.stream, t.who?.name])).toEqual([
+      ['s2', 'Bob Brennan'],
+      ['s3', 'Carol Castillo'],
     ])
   })
 

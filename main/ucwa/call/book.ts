@@ -10,6 +10,7 @@ import { snapshot, type Call, type EndReason } from './call'
 import { Conversation } from './conversation'
 import { Escalation, type Rollback } from './escalation'
 import type { Invitation } from './invitation'
+import { Invitees } from './invitees'
 import type { MediaAgent } from './media-agent'
 
 export const shortId = () => randomUUID().replace(/-/g, '').slice(0, 32)
@@ -55,7 +56,7 @@ export class CallBook {
   }
 
   /** `init` fills the call in before anyone hears of it (a listener may answer it at once). */
-  add(o: { invitation: Invitation; remote: Person; subject: string; state: CallState }, init?: (call: Call) => void): Call {
+  add(o: { invitation: Invitation; remote: Person; subject: string; state: CallState; video?: boolean }, init?: (call: Call) => void): Call {
     let markEnded = () => {}
     const ended = new Promise<null>((resolve) => (markEnded = () => resolve(null)))
     const id = randomUUID()
@@ -67,6 +68,7 @@ export class CallBook {
       invitation: o.invitation,
       conversation: new Conversation(this.deps.http, () => this.changed(call)),
       escalation: new Escalation((r) => this.deps.rollback(call, r)),
+      invitees: new Invitees(),
       remote: o.remote,
       subject: o.subject,
       operationId: shortId(),
@@ -74,6 +76,7 @@ export class CallBook {
       startedAt: this.deps.now(),
       links: {},
       answeredBy: new Set(),
+      video: o.video ?? false,
       held: false,
       remoteHeld: false,
       sendingVideo: true,

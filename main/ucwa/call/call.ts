@@ -4,6 +4,7 @@ import type { StateMachine } from '../state-machine'
 import type { Conversation } from './conversation'
 import type { Escalation } from './escalation'
 import type { Invitation } from './invitation'
+import type { Invitees } from './invitees'
 import type { CallChange } from './media-agent'
 
 export type EndReason = NonNullable<CallSnapshot['endReason']>
@@ -14,6 +15,8 @@ export interface Call {
   readonly invitation: Invitation
   readonly conversation: Conversation
   readonly escalation: Escalation
+  /** people I invited who have not joined yet (addParticipant) */
+  readonly invitees: Invitees
   remote: Person
   readonly subject: string
   readonly operationId: string
@@ -31,6 +34,8 @@ export interface Call {
   readonly links: Record<string, string>
   /** invitations whose final answer was applied: a link-only negotiation event read later shows the same answer */
   readonly answeredBy: Set<string>
+  /** a video call (the caller's offer sends video), not an audio one */
+  video: boolean
   held: boolean
   remoteHeld: boolean
   sendingVideo: boolean
@@ -45,13 +50,18 @@ export interface Call {
 
 export function snapshot(c: Call): CallSnapshot {
   const roster = c.conversation.roster
+  const participants = roster.list()
+  // an invitee shows "calling…" until the roster has them (participantInvitation completes only after that)
+  const invited = c.invitees.list().filter((i) => !participants.some((p) => p.uri === i.uri))
   return {
     id: c.id,
     state: c.machine.state,
     direction: c.invitation.direction,
     remote: c.remote,
     subject: c.subject,
-    participants: roster.list(),
+    participants,
+    ...(invited.length && { invited }),
+    video: c.video,
     conference: c.conversation.conferenced,
     startedAt: c.startedAt,
     ...(c.connectedAt && { connectedAt: c.connectedAt }),

@@ -9,11 +9,12 @@ import type { CallContext } from './context'
 import type { EscalationFlow } from './escalation-flow'
 import { describe } from '../log'
 import { incomingInvitation } from './invitation'
+import { inviteeFailure } from './invitees'
 import { learnInvitation } from './learn'
 import { learnLinks } from './links'
 import { answerQuery, mediaFailed, mediaNotice, refuseInvitation } from './media-failure'
 import { onRenegotiation } from './renegotiation'
-import { decodeData } from './sdp'
+import { decodeData, sendsVideo } from './sdp'
 
 /** calls ringing at once, at most: beyond it an invitation is declined before any media is made for it */
 export const MAX_RINGING = 4
@@ -88,9 +89,26 @@ export class CallEvents {
     if (this.ctx.book.all().filter((c) => c.machine.state === 'ringing').length >= MAX_RINGING) return this.#declineBusy(e, incoming.decline)
     // an offer that cannot be taken never rings: the call is shown ending, with the reason
     const refusal = this.ctx.media.refusal?.(incoming.offer)
-    const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: refusal ? 'ending' : 'ringing' }, (c) => learnInvitation(this.ctx, c, inv))
+    const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: refusal ? 'ending' : 'ringing', video: sendsVideo(incoming.offer) }, (c) => learnInvitation(this.ctx, c, inv))
     if (refusal) return refuseInvitation(this.ctx, call, refusal)
     if (incoming.sendProvisionalAnswer && this.ctx.media.createProvisionalAnswer) call.early = this.#sendEarly(call, incoming.sendProvisionalAnswer, incoming.offer)
+    void this.#readMembers(call, link(inv, 'conversation'))
+  }
+
+  /**
+   * An invitation into a conference: who is in it, for the person deciding whether to answer. Its participant events
+   * came before the invitation made the call (so no roster took them): read the conversation's participants when it
+   * has more than the two of us (conversation_ref.md participantCount). A failed read only leaves the names out.
+   */
+  async #readMembers(call: Call, conversation: string | undefined): Promise<void> {
+    try {
+      const res = conversation ? await this.ctx.client.http.get(conversation) : undefined
+      const participants = link(res, 'participants')
+      if (!participants || Number(prop(res, 'participantCount') ?? 0) <= 2 || call.machine.state !== 'ringing') return
+      call.conversation.roster.fill(await this.ctx.client.http.get(participants))
+    } catch (error) {
+      this.ctx.log(`call ${call.id}: who is in the conference could not be read: ${describe(error)}`)
+    }
   }
 
   /**
@@ -191,12 +209,15 @@ export class CallEvents {
 
   #participantInvitation(e: UcwaEvent): void {
     if (e.type !== 'completed') return
-    this.ctx.ops.settle(prop(e.embedded, 'operationId'))
+    const operationId = prop<string>(e.embedded, 'operationId')
+    this.ctx.ops.settle(operationId)
+    const call = this.ctx.book.byConversation(link(e.embedded, 'conversation'))
+    const invitee = call?.invitees.remove(operationId)
+    if (call && invitee) this.ctx.book.changed(call) // no longer "calling…": joined, or the notice below says why not
     // a Canceled one is ours (the escalation it waited for was given up): the notice already says why
     if (e.status !== 'Failure' || e.reason?.subcode === 'Canceled') return
-    const call = this.ctx.book.byConversation(link(e.embedded, 'conversation'))
     if (!call) return this.#drop(e, 'no conversation of ours')
-    call.notice = reasonError(e.reason).message
+    call.notice = invitee ? inviteeFailure(invitee.name, e.reason) : reasonError(e.reason).message
     this.ctx.book.changed(call)
   }
 }

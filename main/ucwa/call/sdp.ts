@@ -19,6 +19,12 @@ export function encodeData(sdp: string): string {
   return `data:application/sdp;base64,${Buffer.from(sdp).toString('base64')}`
 }
 
+/** A video call: the offer's first video section sends (sendrecv or sendonly; RFC 4566 takes sendrecv when none is said). */
+export function sendsVideo(sdp: string): boolean {
+  const video = sdpTransform.parse(sdp).media.find((m) => m.type === 'video' && m.port !== 0)
+  return !!video && (video.direction === undefined || video.direction === 'sendrecv' || video.direction === 'sendonly')
+}
+
 /** An offer that sends nothing (every section inactive or receive-only from us): the other side is holding. */
 export function isHold(offer: string): boolean {
   const media = sdpTransform.parse(offer).media.filter((m) => m.port !== 0)

@@ -7,10 +7,10 @@ import { shortcutFor, type KeyLike, type ShortcutAction } from './shortcuts'
 
 export const isMac = () => /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
 
-/** In a two-person call the camera is renegotiated out of the call; in a conference it is paused. */
+/** In a two-person call the camera is renegotiated out of the call; in a conference it is stopped (the server is told). */
 export function toggleCamera(call: CallSnapshot): void {
-  if (call.state === 'connected' && !call.conference) void useCallsStore().change(call.id, call.sendingVideo === false ? 'video-on' : 'video-off')
-  else media.setCamera(!media.state.cameraOn)
+  if (call.state === 'connected' && !call.conference) void useCallsStore().change(call.id, media.state.cameraOn ? 'video-off' : 'video-on')
+  else void media.setCamera(!media.state.cameraOn)
 }
 
 /** calls already answered or declined by a key: a held-down or repeated key answers once */

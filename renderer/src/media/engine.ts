@@ -5,6 +5,7 @@ import { reactive, shallowRef, type ShallowRef } from 'vue'
 import type { EventPayload } from '../../../preload/contract'
 import { api } from '../api/current'
 import { CallClosed, CallQueues } from './call-queues'
+import { reacquireCamera, releaseCamera } from './camera'
 import { assertAudioAndVideo, capVideoBitrate } from './sdp'
 import { newestSource } from './tiles'
 
@@ -42,6 +43,8 @@ async function audioPackets(pc: RTCPeerConnection): Promise<number> {
 const streams = new WeakMap<MediaStreamTrack, MediaStream>()
 /** each remote stream's receiver: its packets say whose media it carries now */
 const receivers = new WeakMap<MediaStream, RTCRtpReceiver>()
+/** each receiver's newest contributing source and when it was heard, kept once its packets stop */
+const lastHeard = new WeakMap<RTCRtpReceiver, { source: number; timestamp: number }>()
 function streamOf(track: MediaStreamTrack): MediaStream {
   let s = streams.get(track)
   if (!s) streams.set(track, (s = new MediaStream([track])))
@@ -81,6 +84,8 @@ export class MediaEngine {
   #spare: { pc: RTCPeerConnection; timer: ReturnType<typeof setTimeout> } | null = null
 
   attach(): void {
+    // a reload or a crash lost whatever connections this page had: main ends the calls they carried (no ghost call)
+    void api().invoke('media.started').catch(() => {})
     this.#warm()
     this.#unsubscribe.push(
       api().on('media.request', (r) => void this.#answerRequest(r)),
@@ -94,6 +99,9 @@ export class MediaEngine {
     this.#wantVideo = o.video
     this.state.microphoneOn = o.microphoneOn ?? true
     this.state.cameraOn = o.video && (o.cameraOn ?? true)
+    // call waiting: a call answered without the camera while another holds it releases it (camera off means off)
+    if (this.local.value && !this.state.cameraOn) void releaseCamera(this)
+    this.setMicrophone(this.state.microphoneOn)
   }
 
   /**
@@ -134,10 +142,27 @@ export class MediaEngine {
     return m
   }
 
-  /** The conference's media source id on a remote stream's latest packets (its CSRC): whose picture or voice it is. */
+  /**
+   * The conference's media source id on a remote stream's latest packets (its CSRC): whose picture or voice it is.
+   * Kept after its packets stop (a camera turned off, someone who left): the browser forgets a contributing source
+   * 10 s after its last packet, and the slot is still theirs until packets of someone else arrive.
+   */
   sourceOf(stream: MediaStream): number | undefined {
+    return this.#lastHeard(stream)?.source
+  }
+
+  /** When the newest packet naming a source reached a remote stream (ms, RTCRtpContributingSource.timestamp), or 0. */
+  heardAt(stream: MediaStream): number {
+    return this.#lastHeard(stream)?.timestamp ?? 0
+  }
+
+  #lastHeard(stream: MediaStream): { source: number; timestamp: number } | undefined {
     const receiver = receivers.get(stream)
-    return receiver ? newestSource(receiver.getContributingSources()) : undefined
+    if (!receiver) return undefined
+    const list = receiver.getContributingSources()
+    const source = newestSource(list)
+    if (source !== undefined) lastHeard.set(receiver, { source, timestamp: Math.max(...list.map((s) => s.timestamp)) })
+    return lastHeard.get(receiver)
   }
 
   /** the connection carrying the call: the P2P one until main says the conference took over */
@@ -151,9 +176,12 @@ export class MediaEngine {
     for (const t of this.local.value?.getAudioTracks() ?? []) t.enabled = on
   }
 
-  setCamera(on: boolean): void {
+  /** Camera off stops the camera (camera.ts: the device is released); on opens it again and sends it where it was sent. */
+  async setCamera(on: boolean): Promise<void> {
     this.state.cameraOn = on
-    for (const t of this.local.value?.getVideoTracks() ?? []) t.enabled = on
+    if (!this.local.value) return // no call yet: the next one opens the camera or not (#openLocal)
+    if (on) await reacquireCamera(this, this.#constraint(this.devices.cameraId))
+    else await releaseCamera(this)
   }
 
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
@@ -209,20 +237,23 @@ export class MediaEngine {
 
   /** camera and microphone, opened once for however many offers and answers ask at the same moment */
   #ensureLocal(): Promise<MediaStream> {
-    if (this.local.value) return Promise.resolve(this.local.value)
-    this.#local ??= this.#openLocal().finally(() => (this.#local = null))
+    const local = this.local.value
+    // call waiting: a video call answered while the camera is off for the call on hold opens it again
+    const camera = local && this.#wantVideo && this.state.cameraOn && !local.getVideoTracks().some((t) => t.readyState === 'live')
+    if (local && !camera) return Promise.resolve(local)
+    this.#local ??= (camera ? reacquireCamera(this, this.#constraint(this.devices.cameraId)).then(() => this.local.value!) : this.#openLocal()).finally(() => (this.#local = null))
     return this.#local
   }
 
   async #openLocal(): Promise<MediaStream> {
     try {
+      // a call started with the camera off does not open it (its light stays off) until the person turns it on
       const stream = await navigator.mediaDevices.getUserMedia({
         audio: this.#constraint(this.devices.microphoneId),
-        video: this.#wantVideo && this.#constraint(this.devices.cameraId),
+        video: this.#wantVideo && this.state.cameraOn && this.#constraint(this.devices.cameraId),
       })
       this.local.value = stream
       this.setMicrophone(this.state.microphoneOn)
-      this.setCamera(this.state.cameraOn)
       return stream
     } catch {
       // no camera (or refused): carry on with the microphone alone
@@ -371,21 +402,19 @@ export class MediaEngine {
     if (change === 'hold') for (const t of pc.getTransceivers()) t.direction = 'inactive'
     if (change === 'resume') {
       if (audio) audio.direction = 'sendrecv'
-      if (video) video.direction = video.sender.track ? 'sendrecv' : 'recvonly'
+      // the camera may have been turned off (released) or on while this call was held (call waiting)
+      if (video) video.direction = video.sender.track && this.state.cameraOn ? 'sendrecv' : 'recvonly'
+      if (video?.direction === 'sendrecv' && video.sender.track?.readyState !== 'live') await reacquireCamera(this, this.#constraint(this.devices.cameraId), pc)
     }
     if (change === 'video-off' && video) {
       video.direction = 'recvonly'
       this.state.cameraOn = false
+      await releaseCamera(this)
     }
     if (change === 'video-on' && video) {
-      if (!video.sender.track) {
-        const track = (await navigator.mediaDevices.getUserMedia({ video: this.#constraint(this.devices.cameraId) })).getVideoTracks()[0]!
-        this.local.value?.addTrack(track)
-        await video.sender.replaceTrack(track)
-      }
       video.direction = 'sendrecv'
+      await reacquireCamera(this, this.#constraint(this.devices.cameraId), pc)
       this.state.cameraOn = true
-      for (const t of this.local.value?.getVideoTracks() ?? []) t.enabled = true
     }
     await pc.setLocalDescription(await pc.createOffer())
     await gathered(pc)
@@ -398,6 +427,7 @@ export class MediaEngine {
     if (!pc) throw new Error('There is no two-person connection to change.')
     await pc.setRemoteDescription({ type: 'offer', sdp: offer })
     await pc.setLocalDescription(await pc.createAnswer())
+    this.#refreshRemote(callId) // their camera or hold changed what we receive: the tile follows at once
     return pc.localDescription!.sdp
   }
 
@@ -408,6 +438,7 @@ export class MediaEngine {
     if (a.provisional && pc.signalingState !== 'have-local-offer') return
     if (!a.provisional && pc.signalingState === 'stable') return // the final answer was applied already
     await pc.setRemoteDescription({ type: a.provisional ? 'pranswer' : 'answer', sdp: a.sdp })
+    if (a.purpose === 'renegotiate') this.#refreshRemote(a.callId)
   }
 
   #refreshRemote(callId: string): void {

@@ -12,10 +12,16 @@ export interface Quality {
   audioLevel: number
   /** remote audio tracks (by id) heard above the speaking threshold since the previous reading */
   speaking: string[]
+  /**
+   * remote audio tracks (by id) whose packets since the previous reading carried digital silence: what a muted
+   * microphone (a disabled track) sends, and no live one does — the far end's mute in a two-person call, which UCWA
+   * does not signal (participantAudio's audioMuted is a conference's)
+   */
+  silent: string[]
   grade: 'good' | 'fair' | 'poor' | 'unknown'
 }
 
-export const emptyQuality: Quality = { rttMs: null, jitterMs: null, lossPct: 0, inKbps: 0, outKbps: 0, framesDecoded: 0, audioBytesReceived: 0, videoTracksDecoding: 0, audioLevel: 0, speaking: [], grade: 'unknown' }
+export const emptyQuality: Quality = { rttMs: null, jitterMs: null, lossPct: 0, inKbps: 0, outKbps: 0, framesDecoded: 0, audioBytesReceived: 0, videoTracksDecoding: 0, audioLevel: 0, speaking: [], silent: [], grade: 'unknown' }
 
 /** the indicator's words; unknown says nothing rather than claim a quality */
 export const GRADE_WORDS: Record<Quality['grade'], string> = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: '' }
@@ -34,8 +40,8 @@ interface Totals {
   at: number
   bytesIn: number
   bytesOut: number
-  /** each remote audio track's totalAudioEnergy and totalSamplesDuration */
-  energy: Map<string, { energy: number; seconds: number }>
+  /** each remote audio track's totalAudioEnergy, totalSamplesDuration and bytesReceived */
+  energy: Map<string, { energy: number; seconds: number; bytes: number }>
 }
 
 /** RMS level between two readings of a track's energy counters (getStats: totalAudioEnergy / totalSamplesDuration) */
@@ -43,6 +49,11 @@ export function rmsBetween(now: { energy: number; seconds: number }, before: { e
   const seconds = now.seconds - (before?.seconds ?? 0)
   const energy = now.energy - (before?.energy ?? 0)
   return before && seconds > 0 && energy > 0 ? Math.sqrt(energy / seconds) : 0
+}
+
+/** packets arrived and were played between two readings, and not one sample of them was above zero */
+export function silentBetween(now: { energy: number; seconds: number; bytes: number }, before: { energy: number; seconds: number; bytes: number } | undefined): boolean {
+  return !!before && now.bytes > before.bytes && now.seconds > before.seconds && now.energy === before.energy
 }
 
 /** Counters that went backwards belong to a new connection (the move to a conference): no rate for that interval. */
@@ -62,7 +73,7 @@ export async function measure(pc: RTCPeerConnection, previous: Totals | null): P
   let audioBytes = 0
   let decoding = 0
   let level = 0
-  const energy = new Map<string, { energy: number; seconds: number }>()
+  const energy = new Map<string, { energy: number; seconds: number; bytes: number }>()
   report.forEach((s) => {
     if (s.type === 'inbound-rtp') {
       bytesIn += s.bytesReceived ?? 0
@@ -75,7 +86,7 @@ export async function measure(pc: RTCPeerConnection, previous: Totals | null): P
       } else {
         audioBytes += s.bytesReceived ?? 0
         level = Math.max(level, s.audioLevel ?? 0)
-        if (s.trackIdentifier) energy.set(s.trackIdentifier, { energy: s.totalAudioEnergy ?? 0, seconds: s.totalSamplesDuration ?? 0 })
+        if (s.trackIdentifier) energy.set(s.trackIdentifier, { energy: s.totalAudioEnergy ?? 0, seconds: s.totalSamplesDuration ?? 0, bytes: s.bytesReceived ?? 0 })
       }
     }
     if (s.type === 'outbound-rtp') bytesOut += s.bytesSent ?? 0
@@ -94,6 +105,7 @@ export async function measure(pc: RTCPeerConnection, previous: Totals | null): P
     videoTracksDecoding: decoding,
     audioLevel: level,
     speaking: [...energy].filter(([id, e]) => rmsBetween(e, previous?.energy.get(id)) > SPEAKING_RMS).map(([id]) => id),
+    silent: [...energy].filter(([id, e]) => silentBetween(e, previous?.energy.get(id))).map(([id]) => id),
   }
   // nothing arriving (on hold, the first reading, the move to a conference): no figure to grade the call by
   return { quality: { ...q, grade: q.inKbps === 0 ? 'unknown' : grade(q) }, totals: { at, bytesIn, bytesOut, energy } }

@@ -18,13 +18,27 @@ export function newestSource(sources: readonly Pick<RTCRtpContributingSource, 's
   return newest?.source
 }
 
-export function tilesOf<S>(call: Pick<CallSnapshot, 'conference' | 'remote' | 'participants'>, streams: readonly S[], sourceOf: (s: S) => number | undefined): Tile<S>[] {
+/**
+ * The tiles of a call's remote video streams. `heardAt` (ms, the newest packet's timestamp) breaks a tie: when the
+ * conference moves someone to another slot, the slot they left still names them until it is given to someone else —
+ * only the slot heard from last is theirs (no frozen duplicate).
+ */
+export function tilesOf<S>(call: Pick<CallSnapshot, 'conference' | 'remote' | 'participants'>, streams: readonly S[], sourceOf: (s: S) => number | undefined, heardAt: (s: S) => number = () => 0): Tile<S>[] {
   if (!call.conference) return streams.map((stream) => ({ stream, who: { name: call.remote.name, uri: call.remote.uri }, cameraOff: false }))
-  return streams.map((stream) => {
+  const tiles = streams.flatMap((stream) => {
     const source = sourceOf(stream)
     const p = source === undefined ? undefined : call.participants.find((x) => x.videoSource === source)
-    return { stream, who: p && { name: p.name, uri: p.uri }, cameraOff: p?.video === 'muted' || p?.video === 'off' }
+    // a slot whose last packets came from someone no longer in the roster: they left, and their tile goes with them
+    // (their last frame would stay frozen there until the conference gives the slot to someone else)
+    if (source !== undefined && !p) return []
+    return [{ stream, who: p && { name: p.name, uri: p.uri }, cameraOff: p?.video === 'muted' || p?.video === 'off' }]
   })
+  const latest = new Map<string, Tile<S>>()
+  for (const t of tiles) {
+    const held = t.who && latest.get(t.who.uri)
+    if (t.who && (!held || heardAt(t.stream) > heardAt(held.stream))) latest.set(t.who.uri, t)
+  }
+  return tiles.filter((t) => !t.who || latest.get(t.who.uri) === t)
 }
 
 /** The people heard speaking (by URI): `speaking` lists the remote audio tracks above the threshold (quality.ts). */

@@ -44,10 +44,18 @@ export const useCallsStore = defineStore('calls', {
     error: null as string | null,
     /** the mute state last sent to main: a quick mute-unmute must not be lost to a late event */
     reportedMuted: '',
+    /** call waiting: the call the person answered or switched to last (the others are on hold) */
+    front: null as string | null,
   }),
   getters: {
     incoming: (s) => Object.values(s.calls).find((c) => c.state === 'ringing') ?? null,
-    active: (s) => Object.values(s.calls).find((c) => live(c) && c.state !== 'ringing') ?? null,
+    /** every call answered or placed and not over: more than one means call waiting */
+    answered: (s) => Object.values(s.calls).filter((c) => live(c) && c.state !== 'ringing'),
+    /** the call in front: the one chosen last while it lasts, else one not on hold (answered elsewhere: the notification), else any */
+    active(): CallSnapshot | null {
+      const chosen = this.front ? this.answered.find((c) => c.id === this.front) : undefined
+      return chosen ?? this.answered.find((c) => !c.held) ?? this.answered[0] ?? null
+    },
   },
   actions: {
     async start() {
@@ -84,9 +92,16 @@ export const useCallsStore = defineStore('calls', {
         this.error = e instanceof ApiError ? e.message : 'The call could not start.'
       }
     },
+    /** Answers; a call I am in goes on hold first (main holds it at the pool) and this one comes to the front. */
     async accept(id: string, video: boolean) {
       prepare(video)
+      this.front = id
       await run(this, () => api().invoke('calls.accept', { callId: id }))
+    },
+    /** Call waiting: brings a call to the front; main holds the others and resumes this one. */
+    async switchTo(id: string) {
+      this.front = id
+      await run(this, () => api().invoke('calls.switchTo', { callId: id }))
     },
     async decline(id: string) {
       await run(this, () => api().invoke('calls.decline', { callId: id }))
@@ -97,8 +112,8 @@ export const useCallsStore = defineStore('calls', {
     async change(id: string, change: 'hold' | 'resume' | 'video-off' | 'video-on') {
       await run(this, () => api().invoke('calls.change', { callId: id, change }))
     },
-    async addParticipant(id: string, to: string) {
-      await run(this, () => api().invoke('calls.addParticipant', { callId: id, to }))
+    async addParticipant(id: string, to: string, name?: string) {
+      await run(this, () => api().invoke('calls.addParticipant', { callId: id, to, name }))
     },
   },
 })
