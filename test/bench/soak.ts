@@ -7,7 +7,7 @@ import { testCore } from '../support/core'
 import { autoAnswer, escalateOnce, threeClients, timedCall } from './browser'
 import { startCanary } from './canary'
 import { growthRow, pageHeap, processMemory, type Sample } from './growth'
-import { censusGrowth, heapCensus, watchedCounts, type Census } from './heap-census'
+import { censusGrowth, heapCensus, objectBytes, watchedCounts, type Census } from './heap-census'
 import type { Marks } from './page-probes'
 import type { Row } from './report'
 
@@ -75,10 +75,23 @@ async function callSoak(): Promise<Row[]> {
   await Promise.all(clients.map((c) => c.close()))
   await sim.close()
   const suite = `soak: ${SIZES.calls} calls (an escalation every tenth)`
+  const censusRows: Row[] =
+    censuses.length === 2
+      ? (['alice', 'bob'] as const).map((who) => {
+          const [a, b] = censuses as [(typeof censuses)[0], (typeof censuses)[0]]
+          return {
+            suite,
+            metric: `${who === 'alice' ? 'caller' : 'callee'}’s JS objects without compiled code (heap snapshots at calls ${a.ops} and ${b.ops}; each call adds a call-history entry, ≤ 200 kept by design); ${watchedCounts(a[who], b[who])}`,
+            value: Math.round(((objectBytes(b[who]) - objectBytes(a[who])) / (b.ops - a.ops) / 1024) * 100) / 100,
+            unit: 'KiB/op',
+          }
+        })
+      : []
   return [
     { suite, metric: `escalations aborted (never reached Conference) of ${Math.floor(SIZES.calls / 10)}${aborted.length ? `: at calls ${aborted.join('; ')}` : ''}`, value: aborted.length, unit: '', target: '0', met: aborted.length === 0 },
     growthRow(suite, 'caller’s renderer JS heap (CDP Runtime.getHeapUsage)', heaps.alice, 10),
     growthRow(suite, 'callee’s renderer JS heap', heaps.bob, 10),
+    ...censusRows,
     growthRow(suite, 'the bench process’s JS heap (the pool and the three cores)', heaps.process, 10),
     growthRow(suite, 'the bench process’s RSS (the pool and the three cores; noisy: freed heap is kept)', rss, null),
   ]
