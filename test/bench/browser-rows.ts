@@ -16,6 +16,7 @@ export const setUpSteps: Array<{ label: string; at: 'caller' | 'callee' | 'calle
   { label: 'offer reaches the callee’s page (main → renderer)', at: 'callee', mark: 'remote-offer' },
   { label: 'callee’s provisional answer set (no camera)', at: 'callee', mark: 'local-pranswer' },
   { label: 'callee clicks Accept (at once, or BENCH_ACCEPT_AFTER_MS after the call shows)', at: 'callee', mark: 'accept' },
+  { label: 'main’s request for the final answer reaches the callee’s page', at: 'callee', mark: 'final-request' },
   { label: 'callee’s final answer set', at: 'callee', mark: 'local-answer' },
   { label: 'callee opens camera and microphone', at: 'callee', mark: 'gum-end' },
   { label: 'final answer reaches the caller’s page', at: 'caller', mark: 'remote-answer' },
