@@ -1,6 +1,7 @@
 // A provisional answer (sendProvisionalAnswer_ref.md) is worth making only while the call rings. Once the person
 // accepts, main drops it unsent, and its remaining steps (createAnswer, setLocalDescription, the gathering wait)
-// would only hold up the final answer queued behind it: 40–90 ms on a loaded 2-core machine (issue #24).
+// would only hold up the final answer queued behind it (issue #24 reported 60–90 ms; in the runs since, the final
+// answer's request mostly arrived after the pranswer was set — README, Performance — so this is for when it does not).
 
 /** A provisional answer given up because the final one was asked for first; main drops it either way (the call no longer rings). */
 export class ProvisionalSuperseded extends Error {
