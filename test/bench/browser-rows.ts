@@ -15,10 +15,13 @@ export const setUpSteps: Array<{ label: string; at: 'caller' | 'callee' | 'calle
   { label: 'callee’s main process announces the call (pool → P-GET → main)', at: 'calleeCore', mark: 'ringing' },
   { label: 'offer reaches the callee’s page (main → renderer)', at: 'callee', mark: 'remote-offer' },
   { label: 'callee’s provisional answer set (no camera)', at: 'callee', mark: 'local-pranswer' },
-  { label: 'callee’s final answer set (Accept clicked at once)', at: 'callee', mark: 'local-answer' },
+  { label: 'callee clicks Accept (at once, or BENCH_ACCEPT_AFTER_MS after the call shows)', at: 'callee', mark: 'accept' },
+  { label: 'main’s request for the final answer reaches the callee’s page', at: 'callee', mark: 'final-request' },
+  { label: 'callee’s final answer set', at: 'callee', mark: 'local-answer' },
   { label: 'callee opens camera and microphone', at: 'callee', mark: 'gum-end' },
   { label: 'final answer reaches the caller’s page', at: 'caller', mark: 'remote-answer' },
   { label: 'caller’s connection connected (ICE + DTLS)', at: 'caller', mark: 'connected' },
+  { label: 'caller decodes the first remote video frame', at: 'caller', mark: 'first-frame' },
 ]
 
 export interface SetUpSamples {

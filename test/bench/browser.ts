@@ -48,7 +48,10 @@ export async function timedCall(caller: Page, callee: Page, name: string, cores:
     while (performance.now() - t0 < 15000) {
       for (const pc of window.__pcs) {
         // no frame is decoded before the connection is up: reading stats earlier only loads the machine
-        if (pc.connectionState === 'connected' && (await framesOf(pc)) > 0) return performance.now() - t0
+        if (pc.connectionState === 'connected' && (await framesOf(pc)) > 0) {
+          window.__marks.push(['first-frame', Date.now()])
+          return performance.now() - t0
+        }
       }
       await new Promise((r) => setTimeout(r, 5))
     }
@@ -155,6 +158,7 @@ export async function escalateOnce(alice: Page, bob: Page, carol: Page, canary: 
 }
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20)
+const ACCEPT_AFTER_MS = Number(process.env.BENCH_ACCEPT_AFTER_MS ?? 0)
 const MOVES = Number(process.env.BENCH_MOVES ?? 5)
 
 /** CALLS calls through Parley, each beside the direct baselines (one-way and two-way) taken just before it. */
@@ -214,11 +218,17 @@ export async function threeClients(sim: Simulator): Promise<Client[]> {
   return clients
 }
 
-/** In a page: click Accept with video the instant the incoming call shows while window.__autoAnswer (a person's reaction time is not the system's). */
+/**
+ * In a page: click Accept with video the instant the incoming call shows while window.__autoAnswer (a person's reaction
+ * time is not the system's), or BENCH_ACCEPT_AFTER_MS later (a person who looks first: the provisional answer's case).
+ */
 export const autoAnswer = `new MutationObserver(() => {
     const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === 'Accept with video')
-    if (b && window.__autoAnswer) b.click()
-  }).observe(document.body, { childList: true, subtree: true }); window.__autoAnswer = true`
+    if (!b || !window.__autoAnswer || b.__clicking) return
+    b.__clicking = true
+    const click = () => { window.__marks.push(['accept', Date.now()]); b.click() }
+    if (window.__acceptAfterMs) setTimeout(click, window.__acceptAfterMs); else click()
+  }).observe(document.body, { childList: true, subtree: true }); window.__autoAnswer = true; window.__acceptAfterMs = ${ACCEPT_AFTER_MS}`
 
 export async function browserBench(): Promise<Row[]> {
   const sim = await startSimulator()

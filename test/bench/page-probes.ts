@@ -40,6 +40,15 @@ export const trackConnections = `
   const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject')
   Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', { ...srcObject, set(v) { srcObject.set.call(this, v); playing() } })
   addEventListener('DOMContentLoaded', () => new MutationObserver(playing).observe(document.body, { childList: true, subtree: true }))
+  // when main's request for the final answer reaches the page (browser mode's WebSocket): what queues behind it shows
+  const RealSocket = window.WebSocket
+  window.WebSocket = function (url, protocols) {
+    const ws = new RealSocket(url, protocols)
+    ws.addEventListener('message', (m) => { if (typeof m.data === 'string' && m.data.includes('"media.request"') && m.data.includes('"kind":"answer"') && !m.data.includes('"provisional":true')) mark('final-request') })
+    return ws
+  }
+  window.WebSocket.prototype = RealSocket.prototype
+  Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 })
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
   navigator.mediaDevices.getUserMedia = async (c) => { mark('gum-start'); const s = await gum(c); mark('gum-end'); return s }
 `

@@ -7,11 +7,14 @@ import { testCore } from '../support/core'
 import { autoAnswer, escalateOnce, threeClients, timedCall } from './browser'
 import { startCanary } from './canary'
 import { growthRow, pageHeap, processMemory, type Sample } from './growth'
+import { censusGrowth, heapCensus, objectBytes, watchedCounts, type Census } from './heap-census'
 import type { Marks } from './page-probes'
 import type { Row } from './report'
 
 const full = process.argv.includes('--full') || process.env.BENCH_FULL === '1'
-const SIZES = full ? { calls: 100, presence: 1000, reconnects: 1000 } : { calls: 20, presence: 200, reconnects: 200 }
+const SIZES = full ? { calls: 100, presence: 1000, reconnects: 1000 } : { calls: Number(process.env.BENCH_SOAK_CALLS ?? 20), presence: 200, reconnects: 200 }
+/** BENCH_HEAP_CENSUS=1: which kinds of object each page gained per call over the last two thirds of the run (JIT code settles in the first) */
+const census = process.env.BENCH_HEAP_CENSUS === '1'
 const every = (n: number) => Math.max(1, Math.round(n / 10))
 
 /** The bench's own probes keep every connection and mark (page-probes.ts): dropped before sampling, so the heap is the app's. */
@@ -28,8 +31,11 @@ async function callSoak(): Promise<Row[]> {
   const cores = { callerCore: [] as Marks, calleeCore: [] as Marks }
   const heaps: Record<'alice' | 'bob' | 'process', Sample[]> = { alice: [], bob: [], process: [] }
   const rss: Sample[] = []
+  const aborted: string[] = []
+  const censuses: Array<{ ops: number; alice: Census; bob: Census }> = []
   const sample = async (ops: number) => {
     for (const p of [alice, bob, carol]) await p.evaluate(forgetProbes)
+    if (census && ((censuses.length === 0 && ops >= SIZES.calls / 3) || ops === SIZES.calls)) censuses.push({ ops, alice: await heapCensus(alice), bob: await heapCensus(bob) })
     heaps.alice.push({ ops, bytes: await pageHeap(alice) })
     heaps.bob.push({ ops, bytes: await pageHeap(bob) })
     const m = processMemory()
@@ -41,7 +47,13 @@ async function callSoak(): Promise<Row[]> {
       // Bob answers by hand in an escalation; Carol, added to the conference, at once
       await bob.evaluate('window.__autoAnswer = false')
       await carol.evaluate('window.__autoAnswer = true')
-      await escalateOnce(alice, bob, carol, canary, sim.control.world.mediaUnit)
+      await escalateOnce(alice, bob, carol, canary, sim.control.world.mediaUnit).catch(async (e: Error) => {
+        // counted and reported, as the browser suite's moves: the memory run goes on with the next call
+        aborted.push(`${i}: ${e.message}`)
+        console.error(`[bench] soak: escalation at call ${i} aborted: ${e.message}`)
+        for (const p of [alice, bob, carol]) await p.getByRole('button', { name: 'Hang up' }).click({ timeout: 5000 }).catch(() => {})
+        for (const p of [alice, bob, carol]) await p.getByTestId('call-view').waitFor({ state: 'detached', timeout: 20_000 })
+      })
       await carol.evaluate('window.__autoAnswer = false')
       await bob.evaluate('window.__autoAnswer = true')
     } else {
@@ -56,12 +68,30 @@ async function callSoak(): Promise<Row[]> {
     }
   }
   canary.close()
+  if (censuses.length === 2) {
+    const [a, b] = censuses as [(typeof censuses)[0], (typeof censuses)[0]]
+    for (const who of ['alice', 'bob'] as const) console.error(`[bench] soak: ${who}'s heap, calls ${a.ops} → ${b.ops}, growth by kind:\n${censusGrowth(a[who], b[who], b.ops - a.ops).join('\n')}\n  counted: ${watchedCounts(a[who], b[who])}`)
+  }
   await Promise.all(clients.map((c) => c.close()))
   await sim.close()
   const suite = `soak: ${SIZES.calls} calls (an escalation every tenth)`
+  const censusRows: Row[] =
+    censuses.length === 2
+      ? (['alice', 'bob'] as const).map((who) => {
+          const [a, b] = censuses as [(typeof censuses)[0], (typeof censuses)[0]]
+          return {
+            suite,
+            metric: `${who === 'alice' ? 'caller' : 'callee'}’s JS objects without compiled code (heap snapshots at calls ${a.ops} and ${b.ops}; each call adds a call-history entry, ≤ 200 kept by design); ${watchedCounts(a[who], b[who])}`,
+            value: Math.round(((objectBytes(b[who]) - objectBytes(a[who])) / (b.ops - a.ops) / 1024) * 100) / 100,
+            unit: 'KiB/op',
+          }
+        })
+      : []
   return [
+    { suite, metric: `escalations aborted (never reached Conference) of ${Math.floor(SIZES.calls / 10)}${aborted.length ? `: at calls ${aborted.join('; ')}` : ''}`, value: aborted.length, unit: '', target: '0', met: aborted.length === 0 },
     growthRow(suite, 'caller’s renderer JS heap (CDP Runtime.getHeapUsage)', heaps.alice, 10),
     growthRow(suite, 'callee’s renderer JS heap', heaps.bob, 10),
+    ...censusRows,
     growthRow(suite, 'the bench process’s JS heap (the pool and the three cores)', heaps.process, 10),
     growthRow(suite, 'the bench process’s RSS (the pool and the three cores; noisy: freed heap is kept)', rss, null),
   ]

@@ -6,6 +6,7 @@ import type { EventPayload } from '../../../preload/contract'
 import { api } from '../api/current'
 import { CallClosed, CallQueues } from './call-queues'
 import { reacquireCamera, releaseCamera } from './camera'
+import { ProvisionalAnswers, ProvisionalSuperseded } from './provisional'
 import { assertAudioAndVideo, capVideoBitrate } from './sdp'
 import { newestSource } from './tiles'
 
@@ -76,6 +77,7 @@ export class MediaEngine {
   readonly state = reactive({ microphoneOn: true, cameraOn: true, error: null as string | null })
   readonly calls = new Map<string, CallMedia>()
   readonly #queues = new CallQueues()
+  readonly #provisional = new ProvisionalAnswers()
   #wantVideo = true
   /** chosen devices ('' = default), from settings */
   devices = { cameraId: '', microphoneId: '' }
@@ -276,15 +278,18 @@ export class MediaEngine {
   async #answerRequest(r: EventPayload<'media.request'>): Promise<void> {
     // camera and microphone start now, not after whatever this call's queue still holds
     if (r.purpose !== 'renegotiate' && !r.provisional) void this.#ensureLocal().catch(() => {})
+    // Accept: a provisional answer still being made for this call stops, so the final one is not queued behind it
+    if (r.purpose === 'call' && r.kind === 'answer' && !r.provisional) this.#provisional.supersede(r.callId)
     try {
-      const sdp = await this.#queue(r.callId, () => {
-        if (r.purpose === 'renegotiate') return r.kind === 'offer' ? this.#reoffer(r.callId, r.change ?? 'hold') : this.#reanswer(r.callId, r.offer ?? '')
-        if (r.provisional) return this.#provisionalAnswer(r.callId, r.offer ?? '')
-        return r.kind === 'offer' ? this.#offer(r.callId, r.purpose) : this.#answer(r.callId, r.offer ?? '', r.purpose)
-      })
+      const sdp = r.provisional
+        ? await this.#provisional.make(r.callId, (check) => this.#queue(r.callId, () => this.#provisionalAnswer(r.callId, r.offer ?? '', check)))
+        : await this.#queue(r.callId, () => {
+            if (r.purpose === 'renegotiate') return r.kind === 'offer' ? this.#reoffer(r.callId, r.change ?? 'hold') : this.#reanswer(r.callId, r.offer ?? '')
+            return r.kind === 'offer' ? this.#offer(r.callId, r.purpose) : this.#answer(r.callId, r.offer ?? '', r.purpose)
+          })
       await api().invoke('media.respond', { requestId: r.requestId, sdp })
     } catch (e) {
-      this.state.error = (e as Error).message
+      if (!(e instanceof ProvisionalSuperseded)) this.state.error = (e as Error).message
       await api().invoke('media.respond', { requestId: r.requestId, error: (e as Error).message }).catch(() => {})
     }
   }
@@ -365,12 +370,16 @@ export class MediaEngine {
    * While the call rings: ICE and DTLS connect on an answer that sends and receives nothing (every section
    * inactive), so no camera or microphone opens before the person accepts and Accept needs no handshake.
    */
-  async #provisionalAnswer(callId: string, offer: string): Promise<string> {
+  async #provisionalAnswer(callId: string, offer: string, check: () => void): Promise<string> {
+    check()
     const pc = this.#newPc(callId, 'p2p')
     await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    check() // accepted meanwhile: the final answer takes the connection from here
     for (const t of pc.getTransceivers()) t.direction = 'inactive'
     const answer = await pc.createAnswer()
+    check()
     await pc.setLocalDescription({ type: 'pranswer', sdp: answer.sdp })
+    check()
     await gathered(pc)
     return pc.localDescription!.sdp
   }
@@ -378,8 +387,9 @@ export class MediaEngine {
   async #answer(callId: string, offer: string, purpose: 'call' | 'escalation' | 'conference'): Promise<string> {
     const local = this.#ensureLocal()
     const early = purpose === 'call' ? this.calls.get(callId)?.p2p : undefined
-    // the final answer goes on the connection the provisional one opened
-    const pc = early?.signalingState === 'have-local-pranswer' ? early : this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
+    // the final answer goes on the connection the provisional one opened (or took the offer on, when Accept overtook it)
+    const opened = early?.signalingState === 'have-local-pranswer' || early?.signalingState === 'have-remote-offer'
+    const pc = opened ? early : this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
     if (pc !== early) await pc.setRemoteDescription({ type: 'offer', sdp: offer })
     const used = new Set<string>()
     for (const t of pc.getTransceivers()) {
