@@ -7,6 +7,7 @@ import { CallBook, shortId } from './call/book'
 import { snapshot, type Call } from './call/call'
 import type { CallContext } from './call/context'
 import type { Conversation } from './call/conversation'
+import type { Conversations } from './call/conversations'
 import { decline, leave } from './call/ending'
 import { EscalationFlow } from './call/escalation-flow'
 import { describe } from './log'
@@ -75,6 +76,11 @@ export class CallEngine {
   /** The conversation a live call is in (chats.ts adds messaging to it). NotFound once the call ended. */
   conversationOf(id: string): Conversation {
     return this.#book.need(id).conversation
+  }
+
+  /** The session's conversations by href, one per conversation link, shared with the chats in them. */
+  get conversations(): Conversations {
+    return this.#book.conversations
   }
 
   /** The live call in the conversation at `href` (conversation_ref.md), if there is one. */

@@ -6,7 +6,8 @@ import type { Messaging } from './messaging'
 
 export interface Chat {
   readonly id: string
-  readonly conversation: Conversation
+  /** its own until the pool names it; then the one at that href, shared with a call there (call/conversations.ts) */
+  conversation: Conversation
   readonly messaging: Messaging
   readonly direction: ChatSnapshot['direction']
   remote: Person
@@ -17,6 +18,8 @@ export interface Chat {
   callId?: string
   /** the call the last snapshot named: a call starting or ending changes the chat's snapshot too */
   shownCall?: string
+  /** whether the last snapshot named the conversation a conference (the call's escalation makes it one) */
+  shownConference?: boolean
 }
 
 /** The chat as the page sees it, `callId` the live call in its conversation (or started from it). Learns the pool's

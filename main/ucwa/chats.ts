@@ -21,7 +21,7 @@ export interface ChatEngineOptions {
   log?: (message: string) => void
 }
 
-type Calls = Pick<CallEngine, 'conversationOf' | 'callIn' | 'get' | 'start' | 'onChange'>
+type Calls = Pick<CallEngine, 'conversationOf' | 'conversations' | 'callIn' | 'get' | 'start' | 'onChange'>
 
 const notFound = () => new UcwaError({ status: 0, code: 'NotFound', message: 'That conversation is no longer here.' })
 
@@ -42,13 +42,9 @@ export class ChatEngine {
     this.#now = options.now ?? Date.now
     client.eventResources.read(Messaging.reads)
     client.on('events', (list) => this.#onEvents(list))
-    // a call starting or ending in a chat's conversation changes the chat's snapshot (its callId); other changes do not
-    const seen = new Set<string>()
-    calls.onChange((call) => {
-      if (seen.has(call.id) && call.state !== 'ended') return
-      if (call.state === 'ended') seen.delete(call.id)
-      else seen.add(call.id)
-      for (const chat of this.#chats.values()) if (this.#callOf(chat) !== chat.shownCall) this.#changed(chat)
+    // a call starting or ending in a chat's conversation, or making it a conference, changes the chat's snapshot
+    calls.onChange(() => {
+      for (const chat of this.#chats.values()) if (this.#callOf(chat) !== chat.shownCall || chat.conversation.conferenced !== chat.shownConference) this.#changed(chat)
     })
     onSessionLoss(client, (reason) => {
       for (const chat of this.#chats.values()) chat.messaging.lost({ code: reason.code, subcode: reason.subcode, message: reason.message })
@@ -72,7 +68,7 @@ export class ChatEngine {
   /** startMessaging_ref.md with `text` as its first message. Throws the pool's UcwaError (the chat shows it ended). */
   async start(to: string, text: string): Promise<ChatSnapshot> {
     const uri = to.startsWith('sip:') ? to : `sip:${to}`
-    const chat = this.#add(new Conversation(this.client.http, () => {}), 'outgoing', { name: uri.slice(4), uri }, (o) => new Messaging(this.#host(), o))
+    const chat = this.#add(new Conversation(this.client.http), 'outgoing', { name: uri.slice(4), uri }, (o) => new Messaging(this.#host(), o))
     await chat.messaging.start(uri, text)
     this.#index(chat)
     return this.#snapshot(chat)
@@ -154,7 +150,10 @@ export class ChatEngine {
 
   /** Signed out: the chats were this person's; the next one to sign in starts with none. */
   clear(): void {
-    for (const chat of this.#chats.values()) chat.messaging.lost(undefined)
+    for (const chat of this.#chats.values()) {
+      chat.messaging.lost(undefined)
+      this.calls.conversations.release(chat.conversation)
+    }
     this.#chats.clear()
     this.#byConversation.clear()
   }
@@ -192,7 +191,7 @@ export class ChatEngine {
   /** messagingInvitation_ref.md, direction Incoming: into the call's conversation when it is one of ours (addMessaging). */
   async #invited(inv: Resource): Promise<void> {
     const callId = this.calls.callIn(link(inv, 'conversation'))
-    const conversation = callId ? this.calls.conversationOf(callId) : new Conversation(this.client.http, () => {})
+    const conversation = callId ? this.calls.conversationOf(callId) : (this.calls.conversations.at(link(inv, 'conversation')) ?? new Conversation(this.client.http))
     const from = inv.embedded.from?.[0]
     const made: { chat?: Chat } = {} // the modality reports changes while it is being made: none is shown before it is listed
     const messaging = await Messaging.invited(this.#host(), inv, this.#options(() => made.chat))
@@ -235,7 +234,11 @@ export class ChatEngine {
     const href = chat.messaging.conversationHref
     if (!href || this.#byConversation.get(href) === chat) return
     this.#byConversation.set(href, chat)
-    chat.conversation.href ??= href
+    // one Conversation per href (call/conversations.ts): a call added to this chat finds this one
+    const shared = this.calls.conversations.adopt(chat.conversation, href)
+    if (shared === chat.conversation) return
+    shared.messaging = chat.messaging
+    chat.conversation = shared
   }
 
   #need(id: string): Chat {
@@ -256,6 +259,7 @@ export class ChatEngine {
   #snapshot(chat: Chat): ChatSnapshot {
     const callId = this.#callOf(chat)
     chat.shownCall = callId
+    chat.shownConference = chat.conversation.conferenced
     return chatSnapshot(chat, callId)
   }
 

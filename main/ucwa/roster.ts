@@ -36,6 +36,20 @@ export class Roster {
     private readonly changed: () => void,
   ) {}
 
+  /**
+   * A new audio/video call in this conversation (a chat's, call/conversations.ts): the members stay, their media and
+   * mine are the new call's (`muted`: what the person asked for before the call joined the conversation).
+   */
+  newAudioVideo(muted: Record<MediaKind, boolean>): void {
+    this.#media.clear()
+    this.#mediaOf.clear()
+    for (const kind of ['audio', 'video'] as const) {
+      delete this.#self[kind]
+      delete this.#awaiting[kind]
+    }
+    Object.assign(this.#want, muted)
+  }
+
   /** What I asked for: the renderer mutes its tracks itself; the server is told in a conference. */
   get muted(): Record<MediaKind, boolean> {
     return { ...this.#want }

@@ -173,6 +173,28 @@ describe.each(['embedded', 'link-only'] as const)('chats over the contract (%s e
     await expect.poll(() => bob.texts(theirs.id), poll).toEqual(['incoming call? delivered', 'incoming during call 1 delivered', 'incoming after call 1 delivered', 'incoming during call 2 delivered', 'incoming after call 2 delivered'])
     expect([alice.chats.get(mine.id)!.state, bob.chats.get(theirs.id)!.state]).toEqual(['connected', 'connected'])
   }, 60_000)
+
+  it('chat → video → conference: the chat and the call share one conversation, so the chat is a conference the moment the call is', async () => {
+    sim = await startSimulator({ events })
+    const [alice, bob, carol] = [await user('alice'), await user('bob'), await user('carol')]
+    const mine = await alice.req('chats.start', { to: 'bob@contoso.test', text: 'call?' })
+    await expect.poll(() => bob.only()?.state, poll).toBe('invited')
+    await bob.req('chats.accept', { chatId: bob.only()!.id })
+    await expect.poll(() => alice.chats.get(mine.id)?.state, poll).toBe('connected')
+    const call = await alice.req('chats.call', { chatId: mine.id })
+    await expect.poll(() => [...bob.calls.values()].find((c) => c.state === 'ringing'), poll).toBeTruthy()
+    await bob.req('calls.accept', { callId: [...bob.calls.values()].find((c) => c.state === 'ringing')!.id })
+    await expect.poll(() => alice.calls.get(call.id)?.state, poll).toBe('connected')
+    expect(alice.chats.get(mine.id)!.conference).toBe(false)
+
+    await alice.req('calls.addParticipant', { callId: call.id, to: 'carol@contoso.test' })
+    await expect.poll(() => [...carol.calls.values()].find((c) => c.state === 'ringing'), poll).toBeTruthy()
+    await carol.req('calls.accept', { callId: [...carol.calls.values()].find((c) => c.state === 'ringing')!.id })
+    await expect.poll(() => alice.calls.get(call.id)?.state, poll).toBe('conference')
+    // the Conferenced update reached the one conversation both hold: the chat names the conference too
+    await expect.poll(() => alice.chats.get(mine.id)?.conference, poll).toBe(true)
+    expect(alice.chats.get(mine.id)!.callId).toBe(call.id)
+  }, 90_000)
 })
 
 it('in XML: a chat, its typing and replies, and audio/video added to it, read from XML resources and link-only events', async () => {

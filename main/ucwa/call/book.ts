@@ -8,6 +8,7 @@ import type { UcwaHttp } from '../http'
 import type { Operations } from '../operations'
 import { snapshot, type Call, type EndReason } from './call'
 import { Conversation } from './conversation'
+import { Conversations } from './conversations'
 import { Escalation, type Rollback } from './escalation'
 import type { Invitation } from './invitation'
 import { Invitees } from './invitees'
@@ -32,6 +33,8 @@ export class CallBook {
   readonly #index: Record<Key, Map<string, Call>> = { conversation: new Map(), invitation: new Map(), operation: new Map(), audioVideo: new Map() }
   readonly #keysOf = new Map<Call, Array<[Key, string]>>()
   readonly #listeners = new Set<(s: CallSnapshot) => void>()
+  /** one Conversation per conversation href, shared with the chats (chats.ts) */
+  readonly conversations = new Conversations()
 
   constructor(private readonly deps: CallBookDeps) {}
 
@@ -96,8 +99,21 @@ export class CallBook {
     if (!value || this.#index[key].get(value) === call) return
     this.#index[key].set(value, call)
     this.#keysOf.set(call, [...(this.#keysOf.get(call) ?? []), [key, value]])
-    if (key === 'conversation') call.conversation.href = value
+    if (key === 'conversation') this.#join(call, value)
     if (key === 'audioVideo') call.audioVideoHref = value
+  }
+
+  /** The call takes the conversation at `href` (a chat's, when audio/video was added to it), keeping what it learnt. */
+  #join(call: Call, href: string): void {
+    const own = call.conversation
+    const shared = this.conversations.adopt(own, href)
+    if (shared === own) return
+    shared.conferenced ||= own.conferenced
+    shared.roster.newAudioVideo(own.roster.muted)
+    shared.audioVideo = call
+    shared.onChanged = () => this.changed(call)
+    own.audioVideo = undefined
+    call.conversation = shared
   }
 
   byInvitation(href: string | undefined): Call | undefined {
@@ -150,5 +166,11 @@ export class CallBook {
     this.#calls.delete(call.id)
     for (const [key, value] of this.#keysOf.get(call) ?? []) if (this.#index[key].get(value) === call) this.#index[key].delete(value)
     this.#keysOf.delete(call)
+    // the conversation goes on without audio/video while its chat does (SendAnIM.md)
+    if (call.conversation.audioVideo === call) {
+      call.conversation.audioVideo = undefined
+      if (call.conversation.messaging) call.conversation.onChanged = () => {}
+    }
+    this.conversations.release(call.conversation)
   }
 }

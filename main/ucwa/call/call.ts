@@ -13,7 +13,8 @@ export interface Call {
   readonly id: string
   readonly machine: StateMachine<CallState>
   readonly invitation: Invitation
-  readonly conversation: Conversation
+  /** its own until the pool names it; then the one at that href, shared with a chat there (call/conversations.ts) */
+  conversation: Conversation
   readonly escalation: Escalation
   /** people I invited who have not joined yet (addParticipant) */
   readonly invitees: Invitees

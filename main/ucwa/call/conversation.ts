@@ -27,8 +27,12 @@ export class Conversation {
   /** the modalities whose events this conversation routes itself (the roster; messaging's go through chats.ts) */
   readonly modalities: Modality[]
 
-  constructor(http: Pick<UcwaHttp, 'get' | 'post'>, changed: () => void) {
-    this.roster = new Roster(http, changed)
+  /** told when the roster changes: the call's snapshot shows it (a chat's conversation has no call until one joins) */
+  onChanged: () => void
+
+  constructor(http: Pick<UcwaHttp, 'get' | 'post'>, changed: () => void = () => {}) {
+    this.onChanged = changed
+    this.roster = new Roster(http, () => this.onChanged())
     this.modalities = [{ rels: Roster.rels, reads: Roster.reads, onEvent: (e) => this.roster.onEvent(e) }]
   }
 
