@@ -3,6 +3,7 @@
 // A chat outlives its call: hanging up ends audio/video, not the conversation's messaging (SendAnIM.md).
 import { randomUUID } from 'node:crypto'
 import type { CallSnapshot, ChatMessage, ChatSnapshot, Person } from '../../preload/contract'
+import { conferenceChatToJoin } from './conference-chat'
 import { chatSnapshot, incomingCount, type Chat } from './chat'
 import type { CallEngine } from './calls'
 import { Conversation } from './call/conversation'
@@ -173,6 +174,9 @@ export class ChatEngine {
       if (!e.embedded) return this.#log(`chat event ${e.type} ${e.link.rel} dropped: its resource could not be read (${e.link.href})`)
       return this.#invited(e.embedded)
     }
+    const conference = conferenceChatToJoin(e, this.calls, (href) => this.#byConversation.has(href))
+    // not awaited: addMessaging's completion comes on the event channel this handler is part of
+    if (conference) return void this.addToCall(conference).catch((error: unknown) => this.#log(`chat: the conference's IM could not be joined: ${describe(error)}`))
     if (!Messaging.rels.has(e.link.rel)) return
     // an invitation's events come from communication: the live chats (its completion may follow the messaging's
     // Connected update); the rest name their conversation

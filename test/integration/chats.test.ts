@@ -279,3 +279,37 @@ it('typing in a conference is not taken for a member leaving the roster', async 
   expect(chats[0]!.get(aliceChat.id)!.messages.map((m) => `${m.author.uri} ${m.content.text}`)).toEqual(['sip:carol@contoso.test hello all'])
   expect(a.engine.get(callId)!.participants.map((p) => p.uri).sort()).toEqual(['sip:bob@contoso.test', 'sip:carol@contoso.test'])
 }, 90_000)
+
+it('messages in a conference are everyone\'s: the members join its IM when one starts it, and so does one who joins later', async () => {
+  sim = await startSimulator({ events: 'link-only' })
+  const users = [await engineUser(sim, 'alice', cleanup), await engineUser(sim, 'bob', cleanup), await engineUser(sim, 'carol', cleanup), await engineUser(sim, 'dave', cleanup)]
+  const [a, b, c, d] = users
+  const [aliceChats, bobChats, carolChats, daveChats] = users.map((u) => new ChatEngine(u.client, u.engine))
+  const { callId } = await connectedCall(a!, b!, 'bob@contoso.test')
+  await a!.engine.addParticipant(callId, 'carol@contoso.test')
+  await expect.poll(() => ringing(c!), poll).toBeTruthy()
+  await c!.engine.accept(ringing(c!)!.id)
+  await expect.poll(() => a!.engine.get(callId)?.participants.length, { timeout: 30_000 }).toBe(2)
+
+  const mine = await aliceChats!.addToCall(callId)
+  // nobody but Alice asked: Bob and Carol are in the conference's chat and read what she writes there
+  for (const chats of [bobChats!, carolChats!]) await expect.poll(() => chats.list().map((x) => `${x.state} ${x.conference}`), poll).toEqual(['connected true'])
+  await aliceChats!.send(mine.id, 'hello all')
+  for (const chats of [bobChats!, carolChats!]) {
+    await expect.poll(() => chats.list()[0]!.messages.map((m) => `${m.author.uri} ${m.content.text}`), poll).toEqual(['sip:alice@contoso.test hello all'])
+    expect(chats.list()[0]!.unread).toBe(1)
+  }
+  await carolChats!.send(carolChats!.list()[0]!.id, 'hi!')
+  await expect.poll(() => aliceChats!.get(mine.id)?.messages.at(-1)?.content.text, poll).toBe('hi!')
+  await expect.poll(() => bobChats!.list()[0]!.messages.at(-1)?.content.text, poll).toBe('hi!')
+  expect(aliceChats!.list()).toHaveLength(1) // her own participantMessaging did not make her join twice
+
+  // Dave joins a conference whose chat is going: he is in it at once
+  await a!.engine.addParticipant(callId, 'dave@contoso.test')
+  await expect.poll(() => ringing(d!), poll).toBeTruthy()
+  await d!.engine.accept(ringing(d!)!.id)
+  await expect.poll(() => daveChats!.list().map((x) => `${x.state} ${x.conference}`), { timeout: 30_000 }).toEqual(['connected true'])
+  await bobChats!.send(bobChats!.list()[0]!.id, 'welcome dave')
+  await expect.poll(() => daveChats!.list()[0]!.messages.map((m) => `${m.author.uri} ${m.content.text}`), poll).toEqual(['sip:bob@contoso.test welcome dave'])
+  for (const chats of [aliceChats!, bobChats!, carolChats!, daveChats!]) expect(chats.list()).toHaveLength(1)
+}, 120_000)

@@ -349,6 +349,9 @@ export class Conferencing {
     return c
   }
 
+  /** a member joined a conference (world.ts: it learns who uses the conference's IM, participantMessaging_ref.md) */
+  onJoined: (app: Application, c: Conversation) => void = () => {}
+
   #completeJoin(app: Application, c: Conversation, inv: Invitation, session: Session): void {
     inv.state = 'Connected'
     c.state = 'Conferenced'
@@ -361,6 +364,7 @@ export class Conferencing {
     // the member's own audio and video in the conference, where its mute links are
     app.emitResource(this.#sender(app, c), 'added', participantMediaRes(app, c, app.user, 'audio'))
     app.emitResource(this.#sender(app, c), 'added', participantMediaRes(app, c, app.user, 'video'))
+    this.onJoined(app, c)
   }
 
   /** The viewer learns of a member: participant (unless it already shows) and its participantAudio/Video. */

@@ -120,3 +120,12 @@ export function typingParticipantsRes(app: Application, c: Conversation, typing:
     embedded: { participant: list },
   }
 }
+
+/**
+ * participantMessaging_ref.md: `u` uses the conversation's instant messaging (sender conversation, `in` the participant,
+ * as the samples in SendAnIM.md and ReceiveAnIM.md show it).
+ */
+export function participantMessagingRes(app: Application, c: Conversation, u: User): Res {
+  const participant = participantHref(app, c, u)
+  return { rel: 'participantMessaging', href: `${participant}/messaging`, links: { participant: l(participant) } }
+}

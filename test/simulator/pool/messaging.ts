@@ -7,10 +7,10 @@ import type { Application } from './application'
 import type { CallWorld, Calls } from './calls'
 import { newConversation, type Conversation } from './conversation'
 import type { User } from './directory'
-import { messagingInvitationRes, messagingRes, type Message, type MessageBody, type MessagingInvitation } from './messaging-render'
+import { messagingInvitationRes, messagingRes, participantMessagingRes, type Message, type MessageBody, type MessagingInvitation } from './messaging-render'
 import { Messages } from './messages'
 import { reasons } from './reasons'
-import { conversationRes, participantRes } from './render'
+import { conversationRes, participantHref, participantRes } from './render'
 import { Typing } from './typing'
 
 /** messagingInvitation_ref.md: "if the recipient does not respond in approximately thirty seconds, ... failure" */
@@ -85,6 +85,10 @@ export class Messaging {
       this.#connect(mine)
       mine.invitation!.state = 'Connected'
       app.emitResource(app.communicationSender(), 'completed', messagingInvitationRes(app, mine.invitation!), { status: 'Success' })
+      // every member sees who uses the conference's IM (participantMessaging_ref.md, Added), the newcomer those before it
+      this.#usesMessaging(app, c, app.user)
+      for (const member of this.#conferenceViews(c)) this.#usesMessaging(member.app, member.conversation, app.user)
+      for (const v of chat.views) if (v !== mine && v.conversation.messaging?.state === 'Connected') this.#usesMessaging(app, c, v.app.user)
       if (input.message) this.send(app, c, { body: input.message })
       return mine.invitation!
     }
@@ -215,6 +219,23 @@ export class Messaging {
     }
     app.emitResource(this.#sender(view), 'updated', messagingRes(app, c))
     return view
+  }
+
+  /** A member joined the conference: it learns who uses its IM already (participantMessaging_ref.md, Added). */
+  announceTo(app: Application, c: Conversation): void {
+    if (!c.conference) return
+    const chat = this.#conferenceChat(c)
+    for (const v of chat.views) if (v.conversation.messaging?.state === 'Connected') this.#usesMessaging(app, c, v.app.user)
+  }
+
+  /** the other members' views of c's conference (their own conversations of it) */
+  #conferenceViews(c: Conversation): Array<{ app: Application; conversation: Conversation }> {
+    const focus = c.conference!.focusUri
+    return this.world.apps().flatMap((app) => [...app.conversations.values()].filter((o) => o !== c && o.conference?.focusUri === focus).map((conversation) => ({ app, conversation })))
+  }
+
+  #usesMessaging(app: Application, c: Conversation, u: User): void {
+    app.emitResource(this.#sender({ app, conversation: c }), 'added', participantMessagingRes(app, c, u), { in: { rel: u.sip === c.local.sip ? 'localParticipant' : 'participant', href: participantHref(app, c, u), title: u.name } })
   }
 
   #conferenceChat(c: Conversation): Chat {

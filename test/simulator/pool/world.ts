@@ -91,6 +91,7 @@ export class World {
     this.joins = new MeetingJoins(this.meetings, ids, () => clock.now())
     this.meetingMedia = new MeetingMedia(this.joins, mediaUnit, ids)
     this.messaging = new Messaging(Object.assign(Object.create(callWorld) as typeof callWorld, { apps: () => [...this.apps.values()] }), this.calls)
+    this.conferencing.onJoined = (app, c) => this.messaging.announceTo(app, c)
     this.#scheduleSweep()
   }
 
