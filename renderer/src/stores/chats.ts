@@ -21,6 +21,8 @@ export interface Draft {
 }
 
 const known = new Map<string, Set<string>>()
+/** conference chats already shown once on their own (a person who closes one is not shown it again) */
+const shownOnce = new Set<string>()
 let typedAt = 0
 
 export const useChatsStore = defineStore('chats', {
@@ -50,6 +52,7 @@ export const useChatsStore = defineStore('chats', {
         if (s.state !== 'signed-out') return
         this.$reset() // the next person to sign in sees none of these
         known.clear()
+        shownOnce.clear()
       })
       for (const c of await api().invoke('chats.list')) this.apply(c, false)
       this.past = await api().invoke('chats.recent').catch(() => this.past)
@@ -58,6 +61,11 @@ export const useChatsStore = defineStore('chats', {
     apply(c: ChatSnapshot, alert = true) {
       this.chats[c.id] = c
       if (!known.has(c.id)) known.set(c.id, new Set())
+      // a conference's chat, joined as soon as someone starts it, shows beside the call once, unless another chat is open
+      if (c.conference && c.callId && c.state === 'connected' && !shownOnce.has(c.id)) {
+        shownOnce.add(c.id)
+        if (!this.openId && !this.draft) this.openId = c.id
+      }
       const fresh = newIncoming(c, known.get(c.id)!)
       if (c.id === this.openId && c.unread && document.hasFocus()) void this.read()
       if (alert && fresh.length) this.notify(c)
