@@ -61,10 +61,11 @@ export const useChatsStore = defineStore('chats', {
     apply(c: ChatSnapshot, alert = true) {
       this.chats[c.id] = c
       if (!known.has(c.id)) known.set(c.id, new Set())
-      // a conference's chat, joined as soon as someone starts it, shows beside the call once, unless another chat is open
+      // a conference's chat, joined as soon as someone starts it, takes the panel beside the call once (as the
+      // conference window's IM does in Skype for Business), unless the person is writing a first message elsewhere
       if (c.conference && c.callId && c.state === 'connected' && !shownOnce.has(c.id)) {
         shownOnce.add(c.id)
-        if (!this.openId && !this.draft) this.openId = c.id
+        if (!this.draft) this.openId = c.id
       }
       const fresh = newIncoming(c, known.get(c.id)!)
       if (c.id === this.openId && c.unread && document.hasFocus()) void this.read()
