@@ -85,10 +85,10 @@ export class Messaging {
       this.#connect(mine)
       mine.invitation!.state = 'Connected'
       app.emitResource(app.communicationSender(), 'completed', messagingInvitationRes(app, mine.invitation!), { status: 'Success' })
-      // every member sees who uses the conference's IM (participantMessaging_ref.md, Added), the newcomer those before it
+      // every member sees who uses the conference's IM (participantMessaging_ref.md, Added); who uses it already each
+      // member was told as they started it, or as it joined the conference (announceTo)
       this.#usesMessaging(app, c, app.user)
       for (const member of this.#conferenceViews(c)) this.#usesMessaging(member.app, member.conversation, app.user)
-      for (const v of chat.views) if (v !== mine && v.conversation.messaging?.state === 'Connected') this.#usesMessaging(app, c, v.app.user)
       if (input.message) this.send(app, c, { body: input.message })
       return mine.invitation!
     }

@@ -89,6 +89,8 @@ export interface Ev {
   embedded?: any // eslint-disable-line @typescript-eslint/no-explicit-any
   status?: string
   reason?: { code: string; subcode?: string; message?: string }
+  /** the collection or participant the resource belongs to (participantMessaging_ref.md's events) */
+  in?: { rel: string; href: string; title?: string }
 }
 
 export function flatten(body: any): Ev[] { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -102,6 +104,7 @@ export function flatten(body: any): Ev[] { // eslint-disable-line @typescript-es
       embedded: e._embedded?.[e.link.rel],
       status: e.status,
       reason: e.reason,
+      in: e.in,
     })),
   )
 }
