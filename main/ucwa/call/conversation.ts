@@ -1,4 +1,4 @@
-// A conversation (conversation_ref.md), keyed by its href once the pool names it: it owns its modalities, each
+// A conversation (conversation_ref.md), one per href once the pool names it (conversations.ts): it owns its modalities, each
 // declaring the event rels it handles: the roster, audio/video (the call) and messaging (chats.ts hosts it, with or
 // without a call: a conversation outlives its audio/video while its chat goes on).
 import type { UcwaEvent } from '../events'
