@@ -164,6 +164,10 @@ describe.each(['embedded', 'link-only'] as const)('chats over the contract (%s e
       await bob.req('calls.accept', { callId: ringing.id })
       await expect.poll(() => alice.calls.get(call.id)?.state, poll).toBe('connected')
       await alice.req('chats.send', { chatId: mine.id, text: `during call ${round}` })
+      // each call in the conversation starts with its own microphone: muting the first does not mute the second
+      expect(alice.calls.get(call.id)!.audioMuted).toBe(false)
+      await alice.req('calls.setMuted', { callId: call.id, audio: true })
+      await expect.poll(() => alice.calls.get(call.id)?.audioMuted, poll).toBe(true)
       await alice.req('calls.hangUp', { callId: call.id })
       await expect.poll(() => bob.calls.get(ringing.id)?.state, poll).toBe('ended')
       expect(alice.chats.get(mine.id)!.callId).toBeUndefined()
