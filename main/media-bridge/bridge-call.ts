@@ -16,6 +16,7 @@ import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
 import { RendererLeg, type RendererLegEvents } from './renderer-leg'
 import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
+import { VideoSourceRequests } from './vsr'
 
 type Kind = 'audio' | 'video'
 const maxTimings = 100_000
@@ -56,6 +57,8 @@ export class BridgeCall {
   #renderer: RendererLeg | null = null
   #relay: Relay | null = null
   #descriptions: BridgeDescriptions | null = null
+  /** a conference's video: the roster's sources asked of the unit by VSR once the video leg is up */
+  readonly #sources = new VideoSourceRequests()
   #ended = false
   #onEnded: ((fault: BridgeFault | null) => void)[] = []
 
@@ -113,6 +116,18 @@ export class BridgeCall {
     } catch (e) {
       throw this.#failed(e)
     }
+    this.#attachSources()
+  }
+
+  /** A conference's remote video sources (MSIs, participantVideo_ref.md videoSourceId): each is asked for by VSR ([MS-RTP], vsr.ts). */
+  requestVideo(msis: number[]): void {
+    this.#sources.want(msis)
+  }
+
+  #attachSources(): void {
+    const video = this.#pool.get('video')
+    const ssrcs = (this.#offered ?? this.#descriptions)?.ssrcMap.find((s) => s.kind === 'video')
+    if (video && ssrcs && !this.#ended) this.#sources.attach((rtcp) => video.leg.sendRtcp(rtcp), ssrcs.sfb.first)
   }
 
   /**
@@ -198,6 +213,7 @@ export class BridgeCall {
     } catch (e) {
       throw this.#failed(e)
     }
+    this.#attachSources()
   }
 
   /** Our change (hold, camera): the renderer's re-offer answered on the renderer leg, and the SfB re-offer with its directions. */
@@ -277,6 +293,7 @@ export class BridgeCall {
   async #end(fault: BridgeFault | null): Promise<void> {
     if (this.#ended) return
     this.#ended = true
+    this.#sources.close()
     for (const l of this.#onEnded) l(fault)
     await this.#closeLegs()
   }
