@@ -16,6 +16,7 @@ import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
 import { RendererLeg, type RendererLegEvents } from './renderer-leg'
 import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
+import { VideoSlots } from './video-slots'
 import { VideoSourceRequests } from './vsr'
 
 type Kind = 'audio' | 'video'
@@ -59,6 +60,8 @@ export class BridgeCall {
   #descriptions: BridgeDescriptions | null = null
   /** a conference's video: the roster's sources asked of the unit by VSR once the video leg is up */
   readonly #sources = new VideoSourceRequests()
+  /** which renderer video section shows which pool SSRC (a conference's sources on the renderer's extra slots) */
+  #slots = new VideoSlots(1)
   #ended = false
   #onEnded: ((fault: BridgeFault | null) => void)[] = []
 
@@ -168,6 +171,7 @@ export class BridgeCall {
   async #offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
     const { sdp, taken } = await this.#renderer.answerOffer(rendererOffer)
+    this.#slots = new VideoSlots(this.#renderer.videoSlots)
     const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
     if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
     const locals: Partial<Record<Kind, SfbLocal>> = {}
@@ -258,11 +262,13 @@ export class BridgeCall {
 
   #fromPool(kind: Kind, plain: Buffer): void {
     const start = this.options.measure ? process.hrtime.bigint() : 0n
+    const slot = kind === 'video' ? this.#slots.slotOf(plain.readUInt32BE(8)) : 0
+    if (slot === null) return
     const packet = this.#relay?.toRenderer(kind, plain)
     const p = this.#pool.get(kind)
     if (p) p.lastSsrc = plain.readUInt32BE(8)
     if (!packet) return
-    this.#renderer?.sendRtp(kind, packet)
+    this.#renderer?.sendRtp(kind, packet, slot)
     if (this.options.measure && this.timings.toRenderer.length < maxTimings) this.timings.toRenderer.push(Number(process.hrtime.bigint() - start))
   }
 

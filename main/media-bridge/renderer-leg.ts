@@ -24,6 +24,8 @@ export interface RendererLegEvents {
 export class RendererLeg {
   readonly pc: RTCPeerConnection
   readonly #transceivers = new Map<Kind, RTCRtpTransceiver>()
+  /** the renderer's further video sections that receive (a conference's extra slots): the bridge sends other sources on them */
+  readonly #videoSlots: RTCRtpTransceiver[] = []
   #closing = false
 
   constructor(
@@ -82,7 +84,16 @@ export class RendererLeg {
     })
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
     added.unSubscribe()
-    for (const t of this.pc.getTransceivers()) t.setDirection([...this.#transceivers.values()].includes(t) ? 'sendrecv' : 'inactive')
+    const offered = parse(offer).media
+    for (const t of this.pc.getTransceivers()) {
+      const main = [...this.#transceivers.values()].includes(t)
+      // a further video section the renderer receives on (escalation's slots): one more conference source fits there
+      const m = offered.find((x) => String(x.mid) === t.mid)
+      const receives = !!m && Number(m.port) !== 0 && (m.direction === undefined || m.direction === 'recvonly' || m.direction === 'sendrecv')
+      const slot = !main && t.kind === 'video' && this.#transceivers.has('video') && receives
+      if (slot) this.#videoSlots.push(t)
+      t.setDirection(main ? 'sendrecv' : slot ? 'sendonly' : 'inactive')
+    }
     await this.pc.setLocalDescription(await this.pc.createAnswer())
     await gathered(this.pc)
     const sdp = this.pc.localDescription!.sdp
@@ -148,9 +159,14 @@ export class RendererLeg {
     })
   }
 
-  /** Sends `packet` on the kind's sender with the codec its payload type names (werift stamps the sender's codec and SSRC). */
-  sendRtp(kind: Kind, packet: RtpPacket): void {
-    const t = this.#transceivers.get(kind)
+  /** How many video sections the renderer receives on: the main one and the further slots it offered. */
+  get videoSlots(): number {
+    return (this.#transceivers.has('video') ? 1 : 0) + this.#videoSlots.length
+  }
+
+  /** Sends `packet` on the kind's sender (video: on slot `slot`, 0 the main section) with the codec its payload type names (werift stamps the sender's codec and SSRC). */
+  sendRtp(kind: Kind, packet: RtpPacket, slot = 0): void {
+    const t = slot === 0 ? this.#transceivers.get(kind) : kind === 'video' ? this.#videoSlots[slot - 1] : undefined
     if (!t) return
     const codec = t.codecs.find((c) => c.payloadType === packet.header.payloadType)
     if (!codec) return

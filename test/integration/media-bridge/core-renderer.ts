@@ -4,6 +4,9 @@ import type { Core } from '../../../main/core/core'
 import type { EventPayload } from '../../../preload/contract'
 import { rendererPeer, type RendererPeer } from './renderer-peer'
 
+/** as many further receiving sections as renderer/src/media/engine.ts's EXTRA_SLOTS (that module needs a browser) */
+const EXTRA_SLOTS = 3
+
 export interface CoreRenderer {
   /** the peer of each call (the P2P one) */
   peers: Map<string, RendererPeer>
@@ -44,7 +47,8 @@ export function coreRenderer(core: Core, options: { video?: boolean } = {}): Cor
           r.seen.push({ callId: p.callId, kind: 'offer', sdp: p.offer ?? '' })
           return peerOf(p.callId, p.purpose).answer(p.offer ?? '')
         }
-        const sdp = await peerOf(p.callId, p.purpose).offer()
+        // an escalation offers further receiving sections, as the renderer's engine does (EXTRA_SLOTS)
+        const sdp = await peerOf(p.callId, p.purpose).offer(p.purpose === 'escalation' ? EXTRA_SLOTS : 0)
         r.made.push({ callId: p.callId, sdp })
         return sdp
       }

@@ -109,6 +109,11 @@ describe('escalation through the media bridge (simulator in sfb2015)', { timeout
     const carolMsi = await videoSourceOf(alice, 'sip:carol@contoso.test')
     expect(bobMsi).toBeGreaterThan(0)
     await expect.poll(() => videoFrom(a, bobMsi) > 5 && videoFrom(a, carolMsi) > 5, { timeout: 30_000, interval: 250 }).toBe(true)
+    // Alice escalated with receiving slots: each source comes on a section (an SSRC) of its own, never mixed with another
+    const ssrcsOf = (msi: number | undefined) => new Set(a.video.filter((v) => v.csrc[0] === msi).map((v) => v.ssrc))
+    expect(ssrcsOf(bobMsi).size).toBe(1)
+    expect(ssrcsOf(carolMsi).size).toBe(1)
+    expect([...ssrcsOf(bobMsi)][0]).not.toBe([...ssrcsOf(carolMsi)][0])
     await expect.poll(async () => videoFrom(c, await videoSourceOf(carol, 'sip:bob@contoso.test')) > 5 && videoFrom(c, await videoSourceOf(carol, 'sip:alice@contoso.test')) > 5, { timeout: 30_000, interval: 250 }).toBe(true)
     // the renderer never sees Microsoft's PACSI NAL units (type 30): only the frames
     expect(a.video.filter((v) => (v.payload[0]! & 0x1f) === 30)).toEqual([])

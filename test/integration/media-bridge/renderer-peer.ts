@@ -17,12 +17,12 @@ export interface RendererPeer {
   pc: RTCPeerConnection
   received: { payloadType: number; ssrc: number; payload: Buffer; at: number }[]
   /** H.264 packets received: payload type, sequence number, payload, CSRCs (a conference unit's MSI of the source) */
-  video: { payloadType: number; sequenceNumber: number; payload: Buffer; csrc: number[] }[]
+  video: { payloadType: number; sequenceNumber: number; payload: Buffer; csrc: number[]; ssrc: number }[]
   /** PLIs (RFC 4585 PSFB FMT 1) that reached this peer's video sender */
   plis: number
   answer(offer: string): Promise<string>
-  /** an offer of audio (and video) sendrecv with every candidate, as the renderer makes one */
-  offer(): Promise<string>
+  /** an offer of audio (and video) sendrecv with every candidate, as the renderer makes one; with `slots`, that many more recvonly audio and video sections (an escalation's, engine.ts EXTRA_SLOTS) */
+  offer(slots?: number): Promise<string>
   accept(answer: string): Promise<void>
   /** a re-offer with every transceiver set to `direction` (hold: inactive) */
   reoffer(direction: 'sendrecv' | 'inactive'): Promise<string>
@@ -50,7 +50,7 @@ export function rendererPeer(options: { video?: boolean } = {}): RendererPeer {
   const video: RendererPeer['video'] = []
   pc.onTrack.subscribe((t) =>
     t.onReceiveRtp.subscribe((r) => {
-      if (t.kind === 'video') video.push({ payloadType: r.header.payloadType, sequenceNumber: r.header.sequenceNumber, payload: r.payload, csrc: r.header.csrc })
+      if (t.kind === 'video') video.push({ payloadType: r.header.payloadType, sequenceNumber: r.header.sequenceNumber, payload: r.payload, csrc: r.header.csrc, ssrc: r.header.ssrc })
       else received.push({ payloadType: r.header.payloadType, ssrc: r.header.ssrc, payload: r.payload, at: performance.now() })
     }),
   )
@@ -63,9 +63,13 @@ export function rendererPeer(options: { video?: boolean } = {}): RendererPeer {
     video,
     plis: 0,
     answer: (offer) => answerOffer(pc, offer, (ts) => ts.forEach((t) => t.setDirection('sendrecv'))),
-    offer: () => {
+    offer: (slots = 0) => {
       pc.addTransceiver('audio', { direction: 'sendrecv' })
       if (options.video) pc.addTransceiver('video', { direction: 'sendrecv' })
+      for (let i = 0; i < slots; i++) {
+        pc.addTransceiver('audio', { direction: 'recvonly' })
+        if (options.video) pc.addTransceiver('video', { direction: 'recvonly' })
+      }
       return createFullOffer(pc)
     },
     accept: (answer) => pc.setRemoteDescription({ type: 'answer', sdp: answer }),
