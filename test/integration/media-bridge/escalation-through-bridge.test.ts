@@ -9,6 +9,7 @@ import { startSimulator, type Simulator } from '../../simulator/index'
 import { mulawToLinear, toneAmplitude } from '../../simulator/sfb/g711'
 import { SfbMember } from '../../simulator/sfb/member'
 import { fromDataUrl, signIn, type Ev } from '../../simulator/tests/helpers'
+import type { UcwaEvent } from '../../../main/ucwa/events'
 import type { CallSnapshot } from '../../../preload/contract'
 import { coreRenderer, type CoreRenderer } from './core-renderer'
 import type { RendererPeer } from './renderer-peer'
@@ -159,5 +160,30 @@ describe('escalation through the media bridge (simulator in sfb2015)', { timeout
       return true
     }
     await expect.poll(seesAll, { timeout: 30_000, interval: 250 }).toBe(true)
+  })
+
+  it('a unit that refuses the escalation offer (the WebRTC one, with conferenceUnitDialect left at p2p: DTLS, MediaEncryptionRequired) leaves the P2P call going, with the unit’s reason as its notice', async () => {
+    sim = await startSimulator({ port: 0, media: 'sfb2015' })
+    const alice = await parley('alice')
+    const bob = await parley('bob')
+    const call = (await ok(alice.core.dispatch('calls.start', { to: 'bob@contoso.test' }))) as CallSnapshot
+    await expect.poll(() => state(bob), { timeout: 30_000 }).toBe('ringing')
+    const bobCall = (await bob.calls())[0]!.id
+    await ok(bob.core.dispatch('calls.accept', { callId: bobCall }))
+    await expect.poll(() => state(alice), { timeout: 30_000 }).toBe('connected')
+
+    const events: UcwaEvent[] = []
+    alice.core.client.on('events', (list) => void events.push(...list))
+    await ok(alice.core.dispatch('calls.addParticipant', { callId: call.id, to: 'carol@contoso.test' }))
+    await expect.poll(() => alice.changes.some((c) => c.state === 'escalating'), { timeout: 30_000 }).toBe(true)
+    await expect.poll(async () => (await alice.calls())[0]?.notice, { timeout: 30_000 }).toBe('The media could not be connected: the server requires encryption keys (SDES) that were not offered.')
+    expect(await state(alice)).toBe('connected')
+    expect(await state(bob)).toBe('connected')
+    // the pool failed Alice's escalation invitation with the unit's typed reason (ErrorSubcode_ref.md)
+    const failed = events.find((e) => e.link.rel === 'audioVideoInvitation' && e.type === 'completed' && e.status === 'Failure')
+    expect(failed?.reason).toMatchObject({ code: 'RemoteFailure', subcode: 'MediaEncryptionRequired' })
+    // and the two-party call still carries audio
+    alice.renderer.peers.get(call.id)!.sendTone(400)
+    await expect.poll(() => heard(bob.renderer.peers.get(bobCall), 400), { timeout: 30_000, interval: 250 }).toBeGreaterThan(2000)
   })
 })
