@@ -21,6 +21,8 @@ import { VideoSourceRequests } from './vsr'
 
 type Kind = 'audio' | 'video'
 const maxTimings = 100_000
+/** further video sections offered to the renderer for a conference's sources: as many as renderer/src/media/engine.ts EXTRA_SLOTS */
+const conferenceSlots = 3
 
 /** What answering an SfB offer through the bridge gives: the SfB answer for the pool, the WebRTC offer for the renderer. */
 export interface BridgeAnswer {
@@ -102,8 +104,14 @@ export class BridgeCall {
     }
     // video the plan dropped still needs local values for its rejected m= line (audio is always planned)
     sfb.video ??= { ice: sfb.audio.ice, candidates: [], ssrcs: { first: 1, last: 1 } }
-    this.#renderer = new RendererLeg(this.host, planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] })), this.#rendererEvents())
+    const sections: { kind: Kind; codecs: BridgeCodec[]; slot?: boolean }[] = planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] }))
+    // an AVMCU gives us our MSIs ([MS-SDPEXT] 3.1.5.32): a conference, whose further sources get sections of their own
+    const slots = plan.video && /^a=x-source-streamid:/m.test(chosen.part.sdp) ? conferenceSlots : 0
+    const video = sections.find((s) => s.kind === 'video')
+    for (let i = 0; video && i < slots; i++) sections.push({ ...video, slot: true })
+    this.#renderer = new RendererLeg(this.host, sections, this.#rendererEvents())
     const webrtc = await this.#renderer.prepare(randomUUID())
+    this.#slots = new VideoSlots(1 + slots)
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
     this.#descriptions = descriptions
     this.#sfbSections = descriptions.sfbSections

@@ -30,7 +30,8 @@ export class RendererLeg {
 
   constructor(
     readonly host: string,
-    readonly sections: { kind: Kind; codecs: BridgeCodec[] }[],
+    /** `slot`: a further video section the bridge only sends on (another conference source), after the main ones */
+    readonly sections: { kind: Kind; codecs: BridgeCodec[]; slot?: boolean }[],
     readonly events: RendererLegEvents,
   ) {
     const toParams = (c: BridgeCodec) =>
@@ -42,7 +43,7 @@ export class RendererLeg {
         ...(codecs[c].webrtcFmtp && { parameters: codecs[c].webrtcFmtp }),
         ...(c === 'H264' && { rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }),
       })
-    const byKind = (k: Kind) => sections.filter((s) => s.kind === k).flatMap((s) => s.codecs.map(toParams))
+    const byKind = (k: Kind) => sections.filter((s) => s.kind === k && !s.slot).flatMap((s) => s.codecs.map(toParams))
     // TOOLCHAIN.md: loopback needs the address added and a pair filter; max-bundle so no socket leaks
     this.pc = new RTCPeerConnection({
       iceServers: [],
@@ -57,7 +58,10 @@ export class RendererLeg {
 
   /** Offers to itself and gathers; returns BridgeLocal['webrtc'] for bridgeDescriptions. */
   async prepare(stream: string): Promise<BridgeLocal['webrtc']> {
-    for (const s of this.sections) this.#wire(s.kind, this.pc.addTransceiver(s.kind, { direction: 'sendrecv' }))
+    for (const s of this.sections) {
+      if (s.slot) this.#videoSlots.push(this.pc.addTransceiver('video', { direction: 'sendonly' }))
+      else this.#wire(s.kind, this.pc.addTransceiver(s.kind, { direction: 'sendrecv' }))
+    }
     await this.pc.setLocalDescription(await this.pc.createOffer())
     await gathered(this.pc)
     const sdp = parse(this.pc.localDescription!.sdp)
@@ -68,7 +72,7 @@ export class RendererLeg {
       .map((c) => ({ foundation: String(c.foundation), component: 1, transport: 'udp', priority: Number(c.priority), address: c.ip, port: c.port, type: 'host' }))
     if (!fp || !m.iceUfrag || !m.icePwd || !candidates.length) throw new BridgeFault('RendererConnectionFailed', 'The bridge could not open its connection to the window.')
     const ssrcs = { audio: this.#transceivers.get('audio')?.sender.ssrc ?? 0, video: this.#transceivers.get('video')?.sender.ssrc ?? 0 }
-    return { ice: { ufrag: m.iceUfrag, pwd: m.icePwd }, candidates, fingerprint: { hash: 'sha-256', value: fp.hash }, ssrcs, stream }
+    return { ice: { ufrag: m.iceUfrag, pwd: m.icePwd }, candidates, fingerprint: { hash: 'sha-256', value: fp.hash }, ssrcs, stream, slotSsrcs: this.#videoSlots.map((t) => t.sender.ssrc) }
   }
 
   /**

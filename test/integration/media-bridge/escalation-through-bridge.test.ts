@@ -116,6 +116,13 @@ describe('escalation through the media bridge (simulator in sfb2015)', { timeout
     expect(ssrcsOf(carolMsi).size).toBe(1)
     expect([...ssrcsOf(bobMsi)][0]).not.toBe([...ssrcsOf(carolMsi)][0])
     await expect.poll(async () => videoFrom(c, await videoSourceOf(carol, 'sip:bob@contoso.test')) > 5 && videoFrom(c, await videoSourceOf(carol, 'sip:alice@contoso.test')) > 5, { timeout: 30_000, interval: 250 }).toBe(true)
+    // Carol was invited into the conference: the bridge offered her renderer a video section per further source
+    const [bobAtCarol, aliceAtCarol] = [await videoSourceOf(carol, 'sip:bob@contoso.test'), await videoSourceOf(carol, 'sip:alice@contoso.test')]
+    const carolSsrcs = (msi: number | undefined) => [...new Set(c.video.filter((v) => v.csrc[0] === msi).map((v) => v.ssrc))]
+    expect(carolSsrcs(bobAtCarol)).toHaveLength(1)
+    expect(carolSsrcs(aliceAtCarol)).toHaveLength(1)
+    expect(carolSsrcs(bobAtCarol)[0]).not.toBe(carolSsrcs(aliceAtCarol)[0])
+    expect(carol.renderer.seen.find((x) => x.callId === carolCall && x.kind === 'offer')!.sdp.match(/^m=video /gm)).toHaveLength(4)
     // the renderer never sees Microsoft's PACSI NAL units (type 30): only the frames
     expect(a.video.filter((v) => (v.payload[0]! & 0x1f) === 30)).toEqual([])
     // and Alice's picture reaches Bob's SfB client through her bridge (PACSI added) once he asks for it
