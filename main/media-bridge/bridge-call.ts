@@ -133,6 +133,7 @@ export class BridgeCall {
   /** A conference's remote video sources (MSIs, participantVideo_ref.md videoSourceId): each is asked for by VSR ([MS-RTP], vsr.ts). */
   requestVideo(msis: number[]): void {
     this.#sources.want(msis)
+    this.#slots.retain(msis) // a member who left frees their section for the next one
   }
 
   #attachSources(): void {
@@ -270,7 +271,8 @@ export class BridgeCall {
 
   #fromPool(kind: Kind, plain: Buffer): void {
     const start = this.options.measure ? process.hrtime.bigint() : 0n
-    const slot = kind === 'video' ? this.#slots.slotOf(plain.readUInt32BE(8)) : 0
+    // a unit's source is named by its MSI, the first CSRC ([MS-RTP]); anyone else's by its SSRC
+    const slot = kind === 'video' ? this.#slots.slotOf((plain[0]! & 0x0f) > 0 && plain.length >= 16 ? plain.readUInt32BE(12) : plain.readUInt32BE(8)) : 0
     if (slot === null) return
     const packet = this.#relay?.toRenderer(kind, plain)
     const p = this.#pool.get(kind)

@@ -14,4 +14,11 @@ describe('VideoSlots', () => {
     const s = new VideoSlots(1)
     expect([s.slotOf(1), s.slotOf(2)]).toEqual([0, 0])
   })
+
+  it('retain frees the slots of sources no longer named (a member left the roster): the next source takes one', () => {
+    const s = new VideoSlots(2)
+    expect([s.slotOf(11), s.slotOf(12), s.slotOf(13)]).toEqual([0, 1, null])
+    s.retain([12, 13])
+    expect([s.slotOf(13), s.slotOf(12)]).toEqual([0, 1])
+  })
 })
