@@ -32,6 +32,8 @@ const core = await createCore({
   sessionFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'session.json'),
   historyDir: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'call-history'),
   mediaWorkerScript: join(import.meta.dirname, 'media-worker.js'),
+  // a configured pool is a real one: its conference unit (AVMCU) speaks only the SfB dialect; the demo pool follows the P2P call's
+  conferenceUnitDialect: discoveryUrl ? 'sfb2015' : undefined,
   log: (message) => console.error(`[parley] ${message}`),
 })
 const host = await startBrowserHost({

@@ -70,6 +70,8 @@ if (!app.requestSingleInstanceLock()) {
       sessionFile: join(app.getPath('userData'), 'session.json'),
       historyDir: join(app.getPath('userData'), 'call-history'),
       mediaWorkerScript: join(import.meta.dirname, 'media-worker.js'),
+      // a configured pool is a real one: its conference unit (AVMCU) speaks only the SfB dialect; the demo pool follows the P2P call's
+      conferenceUnitDialect: discoveryUrl ? 'sfb2015' : undefined,
       log: logging.log,
       desktop: {
         logFile: logging.file,

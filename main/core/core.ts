@@ -53,6 +53,8 @@ export interface CoreOptions {
   }
   /** the media bridge's worker as built (out/main/media-worker.js); default, its source through tsx (tests) */
   mediaWorkerScript?: string
+  /** what the pool's conference unit speaks: 'sfb2015' (a real AVMCU) escalates every call through the media bridge; default 'p2p' (BridgingAgent) */
+  conferenceUnitDialect?: 'sfb2015' | 'p2p'
   /** tests: XML instead of JSON, faster back-off, shorter media timeouts */
   ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number; connectTo?: ConnectTo; ca?: string }
 }
@@ -92,7 +94,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   })
   const renderer = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   // the renderer speaks WebRTC; an SfB-dialect far side goes through the bridge's worker, started at the first such call
-  const media = new BridgingAgent(renderer, { worker: () => new MediaWorker(options.mediaWorkerScript), log: (m) => log(m) })
+  const media = new BridgingAgent(renderer, { worker: () => new MediaWorker(options.mediaWorkerScript), log: (m) => log(m), unitDialect: options.conferenceUnitDialect })
   const calls = new CallEngine(client, media, { log: (m) => log(m) }) // transitions, dropped and failed events
   const chats = new ChatEngine(client, calls, { log: (m) => log(m) })
   chats.onChange((s) => events.emit('chats.changed', s))

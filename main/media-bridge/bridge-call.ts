@@ -16,9 +16,13 @@ import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
 import { RendererLeg, type RendererLegEvents } from './renderer-leg'
 import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
+import { VideoSlots } from './video-slots'
+import { VideoSourceRequests } from './vsr'
 
 type Kind = 'audio' | 'video'
 const maxTimings = 100_000
+/** further video sections offered to the renderer for a conference's sources: as many as renderer/src/media/engine.ts EXTRA_SLOTS */
+const conferenceSlots = 3
 
 /** What answering an SfB offer through the bridge gives: the SfB answer for the pool, the WebRTC offer for the renderer. */
 export interface BridgeAnswer {
@@ -56,6 +60,10 @@ export class BridgeCall {
   #renderer: RendererLeg | null = null
   #relay: Relay | null = null
   #descriptions: BridgeDescriptions | null = null
+  /** a conference's video: the roster's sources asked of the unit by VSR once the video leg is up */
+  readonly #sources = new VideoSourceRequests()
+  /** which renderer video section shows which pool SSRC (a conference's sources on the renderer's extra slots) */
+  #slots = new VideoSlots(1)
   #ended = false
   #onEnded: ((fault: BridgeFault | null) => void)[] = []
 
@@ -96,8 +104,14 @@ export class BridgeCall {
     }
     // video the plan dropped still needs local values for its rejected m= line (audio is always planned)
     sfb.video ??= { ice: sfb.audio.ice, candidates: [], ssrcs: { first: 1, last: 1 } }
-    this.#renderer = new RendererLeg(this.host, planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] })), this.#rendererEvents())
+    const sections: { kind: Kind; codecs: BridgeCodec[]; slot?: boolean }[] = planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] }))
+    // an AVMCU gives us our MSIs ([MS-SDPEXT] 3.1.5.32): a conference, whose further sources get sections of their own
+    const slots = plan.video && /^a=x-source-streamid:/m.test(chosen.part.sdp) ? conferenceSlots : 0
+    const video = sections.find((s) => s.kind === 'video')
+    for (let i = 0; video && i < slots; i++) sections.push({ ...video, slot: true })
+    this.#renderer = new RendererLeg(this.host, sections, this.#rendererEvents())
     const webrtc = await this.#renderer.prepare(randomUUID())
+    this.#slots = new VideoSlots(1 + slots)
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
     this.#descriptions = descriptions
     this.#sfbSections = descriptions.sfbSections
@@ -113,6 +127,19 @@ export class BridgeCall {
     } catch (e) {
       throw this.#failed(e)
     }
+    this.#attachSources()
+  }
+
+  /** A conference's remote video sources (MSIs, participantVideo_ref.md videoSourceId): each is asked for by VSR ([MS-RTP], vsr.ts). */
+  requestVideo(msis: number[]): void {
+    this.#sources.want(msis)
+    this.#slots.retain(msis) // a member who left frees their section for the next one
+  }
+
+  #attachSources(): void {
+    const video = this.#pool.get('video')
+    const ssrcs = (this.#offered ?? this.#descriptions)?.ssrcMap.find((s) => s.kind === 'video')
+    if (video && ssrcs && !this.#ended) this.#sources.attach((rtcp) => video.leg.sendRtcp(rtcp), ssrcs.sfb.first)
   }
 
   /**
@@ -153,6 +180,7 @@ export class BridgeCall {
   async #offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
     const { sdp, taken } = await this.#renderer.answerOffer(rendererOffer)
+    this.#slots = new VideoSlots(this.#renderer.videoSlots)
     const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
     if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
     const locals: Partial<Record<Kind, SfbLocal>> = {}
@@ -198,6 +226,7 @@ export class BridgeCall {
     } catch (e) {
       throw this.#failed(e)
     }
+    this.#attachSources()
   }
 
   /** Our change (hold, camera): the renderer's re-offer answered on the renderer leg, and the SfB re-offer with its directions. */
@@ -242,11 +271,14 @@ export class BridgeCall {
 
   #fromPool(kind: Kind, plain: Buffer): void {
     const start = this.options.measure ? process.hrtime.bigint() : 0n
+    // a unit's source is named by its MSI, the first CSRC ([MS-RTP]); anyone else's by its SSRC
+    const slot = kind === 'video' ? this.#slots.slotOf((plain[0]! & 0x0f) > 0 && plain.length >= 16 ? plain.readUInt32BE(12) : plain.readUInt32BE(8)) : 0
+    if (slot === null) return
     const packet = this.#relay?.toRenderer(kind, plain)
     const p = this.#pool.get(kind)
     if (p) p.lastSsrc = plain.readUInt32BE(8)
     if (!packet) return
-    this.#renderer?.sendRtp(kind, packet)
+    this.#renderer?.sendRtp(kind, packet, slot)
     if (this.options.measure && this.timings.toRenderer.length < maxTimings) this.timings.toRenderer.push(Number(process.hrtime.bigint() - start))
   }
 
@@ -277,6 +309,7 @@ export class BridgeCall {
   async #end(fault: BridgeFault | null): Promise<void> {
     if (this.#ended) return
     this.#ended = true
+    this.#sources.close()
     for (const l of this.#onEnded) l(fault)
     await this.#closeLegs()
   }

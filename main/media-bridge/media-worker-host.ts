@@ -103,6 +103,11 @@ export class MediaWorker {
     await this.#ask({ op: 'rendererReanswered', call, sdp })
   }
 
+  /** A conference's remote video sources (MSIs from the roster): the bridge asks the unit for each by VSR (vsr.ts). */
+  async videoSources(call: string, msis: number[]): Promise<void> {
+    await this.#ask({ op: 'videoSources', call, msis })
+  }
+
   /** Per-packet relay times in ns (when the call was answered with `measure`). */
   async timings(call: string): Promise<{ toRenderer: number[]; toPool: number[] }> {
     return (await this.#ask({ op: 'timings', call })) as { toRenderer: number[]; toPool: number[] }

@@ -34,6 +34,10 @@ async function handle(r: WorkerRequest): Promise<unknown> {
       return await callOf(r.call).rendererReanswered(r.sdp)
     case 'startPool':
       return await callOf(r.call).startPool()
+    case 'videoSources':
+      // the roster may name sources before this call's media exists, or after it ended: nothing to ask then
+      calls.get(r.call)?.requestVideo(r.msis)
+      return null
     case 'timings':
       return callOf(r.call).timings
     case 'close':

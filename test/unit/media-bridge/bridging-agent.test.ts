@@ -241,3 +241,38 @@ describe('BridgingAgent: bridged calls', () => {
     await expect.poll(() => failures).toEqual([['c1', refusal]])
   })
 })
+
+describe('BridgingAgent: conferences through the bridge', () => {
+  /** the recording worker, alive, that also records the video sources asked for */
+  function conferenceSetup(unitDialect?: 'sfb2015') {
+    const r = renderer()
+    const wk = worker()
+    Object.assign(wk.w, { alive: true, videoSources: async (call: string, msis: number[]) => void wk.asked.push(`videoSources:${call}:${msis.join(',')}`) })
+    const agent = new BridgingAgent(r.agent, { worker: () => wk.w, unitDialect })
+    return { agent, wk }
+  }
+
+  it('the roster’s video sources go to the conference’s bridge call once it exists, again only when they change; a call with no bridge sends none', async () => {
+    const { agent, wk } = conferenceSetup()
+    agent.videoSources('c1', [5, 6]) // not bridged: kept, nothing sent
+    await agent.createOffer('c1', 'call')
+    agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
+    expect(await agent.createOffer('c1', 'escalation')).toBe('v=0\r\nSFB-OFFER\r\n')
+    agent.videoSources('c1', [5, 6])
+    agent.videoSources('c1', [5, 6, 7])
+    await Promise.resolve()
+    expect(wk.asked.filter((a) => a.startsWith('videoSources') || a.startsWith('offer'))).toEqual(['offer:c1/p2p', 'offer:c1/conference', 'videoSources:c1/conference:5,6', 'videoSources:c1/conference:5,6,7'])
+    agent.close('c1', 'all')
+    agent.videoSources('c1', [8])
+    expect(wk.asked.filter((a) => a === 'videoSources:c1/conference:8')).toEqual([])
+  })
+
+  it('unitDialect sfb2015: a call that took the WebRTC part escalates with the bridge’s SfB offer (a real AVMCU speaks only SfB); the default keeps WebRTC', async () => {
+    const sfb = conferenceSetup('sfb2015')
+    expect(await sfb.agent.createOffer('c1', 'escalation')).toBe('v=0\r\nSFB-OFFER\r\n')
+    expect(sfb.wk.asked).toEqual(['offer:c1/conference'])
+    const p2p = conferenceSetup()
+    expect(await p2p.agent.createOffer('c1', 'escalation')).toBe(rendererOffer)
+    expect(p2p.wk.asked).toEqual([])
+  })
+})
