@@ -32,6 +32,7 @@ const core = await createCore({
   sessionFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'session.json'),
   historyDir: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'call-history'),
   mediaWorkerScript: join(import.meta.dirname, 'media-worker.js'),
+  warmMediaBridge: true,
   log: (message) => console.error(`[parley] ${message}`),
 })
 const host = await startBrowserHost({

@@ -70,6 +70,7 @@ if (!app.requestSingleInstanceLock()) {
       sessionFile: join(app.getPath('userData'), 'session.json'),
       historyDir: join(app.getPath('userData'), 'call-history'),
       mediaWorkerScript: join(import.meta.dirname, 'media-worker.js'),
+      warmMediaBridge: true,
       log: logging.log,
       desktop: {
         logFile: logging.file,

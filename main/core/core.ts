@@ -50,6 +50,8 @@ export interface CoreOptions {
   }
   /** the media bridge's worker as built (out/main/media-worker.js); default, its source through tsx (tests) */
   mediaWorkerScript?: string
+  /** start the media worker and gather spare pool legs at sign-in, so the first call does not pay for them (the app, browser mode, the bench) */
+  warmMediaBridge?: boolean
   /** tests: XML instead of JSON, faster back-off, shorter media timeouts */
   ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number; connectTo?: ConnectTo; ca?: string }
 }
@@ -113,6 +115,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
   client.on('state', () => events.emit('session.changed', sessionInfo()))
+  if (options.warmMediaBridge) client.on('state', () => client.state === 'signed-in' && media.warm())
   // a new sign-in makes me available again (makeMeAvailable): the tray and the page must not keep the last choice
   client.on('state', () => {
     if (client.state !== 'signed-out' || availability === 'Online') return

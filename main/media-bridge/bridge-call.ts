@@ -12,6 +12,7 @@ import { BridgeFault } from './fault'
 import { writeOwnSfbOffer, type SfbLocal } from './own-offer'
 import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
 import { PoolLeg, type PoolLegEvents } from './pool-leg'
+import { gatherLegs, type SpareLeg } from './spare-legs'
 import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
 import { RendererLeg, type RendererLegEvents } from './renderer-leg'
@@ -138,9 +139,9 @@ export class BridgeCall {
    * component 2, [MS-SDPEXT] 3.1.5.38; ICE as the controlling agent). The WebRTC answer is for the renderer once
    * the pool answered in the SfB dialect. MediaRefusal (UnsupportedMedia) when the renderer offered no bridgeable audio.
    */
-  async offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+  async offer(rendererOffer: string, spare: Record<Kind, SpareLeg> | null = null): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     try {
-      return this.#unlessClosed(await this.#offer(rendererOffer))
+      return this.#unlessClosed(await this.#offer(rendererOffer, spare))
     } catch (e) {
       if (e instanceof MediaRefusal) {
         await this.#end(null)
@@ -150,17 +151,29 @@ export class BridgeCall {
     }
   }
 
-  async #offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+  async #offer(rendererOffer: string, spare: Record<Kind, SpareLeg> | null): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
-    const { sdp, taken } = await this.#renderer.answerOffer(rendererOffer)
+    // the pool legs do not depend on the renderer's offer: gathered meanwhile (or gathered before the call: spare-legs.ts)
+    const gathering = spare ? Promise.resolve(spare) : gatherLegs(this.host)
+    const [answered, legs] = await Promise.allSettled([this.#renderer.answerOffer(rendererOffer), gathering])
+    if (legs.status === 'fulfilled') {
+      for (const kind of ['audio', 'video'] as const) {
+        legs.value[kind].bind(this.#poolEvents(kind))
+        this.#pool.set(kind, { leg: legs.value[kind].leg, lastSsrc: 0 })
+      }
+    }
+    if (answered.status === 'rejected') throw answered.reason
+    if (legs.status === 'rejected') throw legs.reason
+    const { sdp, taken } = answered.value
     const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
+    for (const [kind, p] of [...this.#pool]) {
+      if (carried.some((t) => t.kind === kind)) continue
+      this.#pool.delete(kind)
+      await p.leg.close()
+    }
     if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
     const locals: Partial<Record<Kind, SfbLocal>> = {}
-    for (const t of carried) {
-      const leg = new PoolLeg(this.host, this.#poolEvents(t.kind))
-      locals[t.kind] = { ...(await leg.open({ mux: false, controlling: true })), ssrcs: newSsrcs(t.kind) }
-      this.#pool.set(t.kind, { leg, lastSsrc: 0 })
-    }
+    for (const t of carried) locals[t.kind] = { ...legs.value[t.kind].local, ssrcs: newSsrcs(t.kind) }
     const own = writeOwnSfbOffer(carried, locals)
     for (const s of own.sections) this.#pool.get(s.kind)!.send = s.key
     this.#sfbSections = own.sections
