@@ -5,23 +5,23 @@ import { createCore } from './core/core'
 import { DeferredTokenStore } from './credentials/deferred-token-store'
 import { nodeProbeLauncher } from './credentials/node-probe-launcher'
 import { openTokenStore } from './credentials/open-token-store'
-import { startDemoPool } from './demo'
+import { demoMediaFrom, startDemoPool } from './demo'
 import { defaultDataDir } from './paths'
 import { startBrowserHost } from './transport/browser-host'
 import { appVersion } from './version'
 
 // the keychain is probed in a child process of its own (a hang or a crash there costs nothing here); nothing waits for it
 const tokenStore = new DeferredTokenStore(openTokenStore({ probe: nodeProbeLauncher(join(import.meta.dirname, 'keychain-probe.js')) }))
-const discoveryUrl = (() => {
+const [discoveryUrl, demoMedia] = (() => {
   try {
-    return configuredDiscoveryUrl(process.env)
+    return [configuredDiscoveryUrl(process.env), demoMediaFrom(process.env)] as const
   } catch (e) {
     console.error(`[parley] ${(e as Error).message}`)
     return process.exit(1)
   }
 })()
 // no server configured: the embedded simulator is the default pool
-const demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
+const demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'), demoMedia)
 const core = await createCore({
   demo: demo?.info ?? null,
   discoveryUrl,
