@@ -3,9 +3,9 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
-import { startSimulator, type Simulator } from '../simulator/index'
+import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { focused, launchClient, screenshot, type Client } from './harness'
+import { focused, launchClient, screenshot, startPool, type Client } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
@@ -41,7 +41,7 @@ async function stalled(page: Page, name: string): Promise<boolean> {
 beforeAll(async () => {
   // link-only events, as real pools send most of them: the integration suites run every call flow both ways,
   // this slow suite runs once, in the mode that asks the most of the client (each resource read from its link)
-  sim = await startSimulator({ events: 'link-only' })
+  sim = await startPool({ events: 'link-only' })
   for (const name of ['alice', 'bob', 'carol']) {
     clients[name] = await launchClient({
       core: await testCore({ demo: demoPoolOf(sim) }),

@@ -5,9 +5,9 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import { link } from '../../main/ucwa/resource'
-import { startSimulator, type Simulator } from '../simulator/index'
+import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, type Client } from './harness'
+import { launchClient, screenshot, startPool, type Client } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
@@ -37,7 +37,7 @@ const open = (page: Page, uri: string) => page.getByTestId(`chat-${uri}`).getByR
 const state = (page: Page) => page.getByTestId('call-state').textContent()
 
 beforeAll(async () => {
-  sim = await startSimulator({ events: 'link-only' })
+  sim = await startPool({ events: 'link-only' })
   for (const name of ['alice', 'bob', 'carol']) {
     clients[name] = await launchClient({
       core: await testCore({ demo: demoPoolOf(sim) }),
