@@ -12,7 +12,7 @@ import { BridgeFault } from './fault'
 import { writeOwnSfbOffer, type SfbLocal } from './own-offer'
 import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
 import { PoolLeg, type PoolLegEvents } from './pool-leg'
-import { gatherLegs, type SpareLeg } from './spare-legs'
+import { answerBesideLegs, gatherLegs, type SpareLeg } from './spare-legs'
 import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
 import { RendererLeg, type RendererLegEvents } from './renderer-leg'
@@ -155,30 +155,19 @@ export class BridgeCall {
     this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
     // the pool legs do not depend on the renderer's offer: gathered meanwhile (or gathered before the call: spare-legs.ts)
     const gathering = spare ? Promise.resolve(spare) : gatherLegs(this.host)
-    const [answered, legs] = await Promise.allSettled([this.#renderer.answerOffer(rendererOffer), gathering])
-    if (legs.status === 'fulfilled') {
-      for (const kind of ['audio', 'video'] as const) {
-        legs.value[kind].bind(this.#poolEvents(kind))
-        this.#pool.set(kind, { leg: legs.value[kind].leg, lastSsrc: 0 })
-      }
-    }
-    if (answered.status === 'rejected') throw answered.reason
-    if (legs.status === 'rejected') throw legs.reason
-    const { sdp, taken } = answered.value
-    const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
-    for (const [kind, p] of [...this.#pool]) {
-      if (carried.some((t) => t.kind === kind)) continue
-      this.#pool.delete(kind)
-      await p.leg.close()
+    const { answer, legs } = await answerBesideLegs(this.#renderer.answerOffer(rendererOffer), gathering, (a) => a.taken.filter(carries).map((t) => t.kind))
+    const carried = answer.taken.filter(carries)
+    for (const [kind, s] of Object.entries(legs) as [Kind, SpareLeg][]) {
+      s.bind(this.#poolEvents(kind))
+      this.#pool.set(kind, { leg: s.leg, lastSsrc: 0 })
     }
     if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
-    const locals: Partial<Record<Kind, SfbLocal>> = {}
-    for (const t of carried) locals[t.kind] = { ...legs.value[t.kind].local, ssrcs: newSsrcs(t.kind) }
+    const locals: Partial<Record<Kind, SfbLocal>> = Object.fromEntries(carried.map((t) => [t.kind, { ...legs[t.kind]!.local, ssrcs: newSsrcs(t.kind) }]))
     const own = writeOwnSfbOffer(carried, locals)
     for (const s of own.sections) this.#pool.get(s.kind)!.send = s.key
     this.#sfbSections = own.sections
     this.#offered = own
-    return { sfbOffer: own.sdp, webrtcAnswer: sdp }
+    return { sfbOffer: own.sdp, webrtcAnswer: answer.sdp }
   }
 
   /**
@@ -304,6 +293,11 @@ export class BridgeCall {
     void this.#closeLegs()
     throw new BridgeFault('RelayCrashed', 'The call\'s media was closed while it was being set up.')
   }
+}
+
+/** A kind the renderer leg took that carries a codec the bridge relays. */
+function carries(t: { payloadTypes: Partial<Record<BridgeCodec, number>> }): boolean {
+  return mediaCodecs.some((c) => t.payloadTypes[c] !== undefined)
 }
 
 /** The SSRCs the bridge sends from toward the pool: audio one, video a range of 100 ([MS-SDPEXT] 3.1.5.31 x-ssrc-range). */

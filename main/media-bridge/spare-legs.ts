@@ -64,6 +64,21 @@ export async function gatherLegs(host: string): Promise<Record<Kind, SpareLeg>> 
   throw [audio, video].find((r) => r.status === 'rejected')!.reason
 }
 
+/**
+ * Waits for `answering` (the renderer leg's answer) and `legs` together; returns the answer and the legs of the kinds
+ * `kept` names from it, the others closed. Either failing closes every leg that opened and throws that error.
+ */
+export async function answerBesideLegs<T>(answering: Promise<T>, legs: Promise<Record<Kind, SpareLeg>>, kept: (answer: T) => Kind[]): Promise<{ answer: T; legs: Partial<Record<Kind, SpareLeg>> }> {
+  const [answer, set] = await Promise.allSettled([answering, legs])
+  if (answer.status === 'rejected' || set.status === 'rejected') {
+    if (set.status === 'fulfilled') await closeLegs(set.value)
+    throw answer.status === 'rejected' ? answer.reason : (set as PromiseRejectedResult).reason
+  }
+  const kinds = kept(answer.value)
+  await Promise.all((['audio', 'video'] as const).filter((k) => !kinds.includes(k)).map((k) => set.value[k].leg.close()))
+  return { answer: answer.value, legs: Object.fromEntries(kinds.map((k) => [k, set.value[k]])) }
+}
+
 export async function closeLegs(set: Record<Kind, SpareLeg>): Promise<void> {
   await Promise.all([set.audio.leg.close(), set.video.leg.close()])
 }
