@@ -55,6 +55,8 @@ export interface CoreOptions {
   mediaWorkerScript?: string
   /** what the pool's conference unit speaks: 'sfb2015' (a real AVMCU) escalates every call through the media bridge; default 'p2p' (BridgingAgent) */
   conferenceUnitDialect?: 'sfb2015' | 'p2p'
+  /** start the media worker and gather spare pool legs at sign-in, so the first call does not pay for them (the app, browser mode, the bench) */
+  warmMediaBridge?: boolean
   /** tests: XML instead of JSON, faster back-off, shorter media timeouts */
   ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number; connectTo?: ConnectTo; ca?: string }
 }
@@ -120,6 +122,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
   client.on('state', () => events.emit('session.changed', sessionInfo()))
+  if (options.warmMediaBridge) client.on('state', () => client.state === 'signed-in' && media.warm())
   // a new sign-in makes me available again (makeMeAvailable): the tray and the page must not keep the last choice
   client.on('state', () => {
     if (client.state !== 'signed-out' || availability === 'Online') return

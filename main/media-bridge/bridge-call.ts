@@ -12,6 +12,7 @@ import { BridgeFault } from './fault'
 import { writeOwnSfbOffer, type SfbLocal } from './own-offer'
 import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
 import { PoolLeg, type PoolLegEvents } from './pool-leg'
+import { answerBesideLegs, gatherLegs, type SpareLeg } from './spare-legs'
 import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
 import { RendererLeg, type RendererLegEvents } from './renderer-leg'
@@ -165,9 +166,9 @@ export class BridgeCall {
    * component 2, [MS-SDPEXT] 3.1.5.38; ICE as the controlling agent). The WebRTC answer is for the renderer once
    * the pool answered in the SfB dialect. MediaRefusal (UnsupportedMedia) when the renderer offered no bridgeable audio.
    */
-  async offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+  async offer(rendererOffer: string, spare: Record<Kind, SpareLeg> | null = null): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     try {
-      return this.#unlessClosed(await this.#offer(rendererOffer))
+      return this.#unlessClosed(await this.#offer(rendererOffer, spare))
     } catch (e) {
       if (e instanceof MediaRefusal) {
         await this.#end(null)
@@ -177,23 +178,24 @@ export class BridgeCall {
     }
   }
 
-  async #offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+  async #offer(rendererOffer: string, spare: Record<Kind, SpareLeg> | null): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
-    const { sdp, taken } = await this.#renderer.answerOffer(rendererOffer)
+    // the pool legs do not depend on the renderer's offer: gathered meanwhile (or gathered before the call: spare-legs.ts)
+    const gathering = spare ? Promise.resolve(spare) : gatherLegs(this.host)
+    const { answer, legs } = await answerBesideLegs(this.#renderer.answerOffer(rendererOffer), gathering, (a) => a.taken.filter(carries).map((t) => t.kind))
     this.#slots = new VideoSlots(this.#renderer.videoSlots)
-    const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
-    if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
-    const locals: Partial<Record<Kind, SfbLocal>> = {}
-    for (const t of carried) {
-      const leg = new PoolLeg(this.host, this.#poolEvents(t.kind))
-      locals[t.kind] = { ...(await leg.open({ mux: false, controlling: true })), ssrcs: newSsrcs(t.kind) }
-      this.#pool.set(t.kind, { leg, lastSsrc: 0 })
+    const carried = answer.taken.filter(carries)
+    for (const [kind, s] of Object.entries(legs) as [Kind, SpareLeg][]) {
+      s.bind(this.#poolEvents(kind))
+      this.#pool.set(kind, { leg: s.leg, lastSsrc: 0 })
     }
+    if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
+    const locals: Partial<Record<Kind, SfbLocal>> = Object.fromEntries(carried.map((t) => [t.kind, { ...legs[t.kind]!.local, ssrcs: newSsrcs(t.kind) }]))
     const own = writeOwnSfbOffer(carried, locals)
     for (const s of own.sections) this.#pool.get(s.kind)!.send = s.key
     this.#sfbSections = own.sections
     this.#offered = own
-    return { sfbOffer: own.sdp, webrtcAnswer: sdp }
+    return { sfbOffer: own.sdp, webrtcAnswer: answer.sdp }
   }
 
   /**
@@ -324,6 +326,11 @@ export class BridgeCall {
     void this.#closeLegs()
     throw new BridgeFault('RelayCrashed', 'The call\'s media was closed while it was being set up.')
   }
+}
+
+/** A kind the renderer leg took that carries a codec the bridge relays. */
+function carries(t: { payloadTypes: Partial<Record<BridgeCodec, number>> }): boolean {
+  return mediaCodecs.some((c) => t.payloadTypes[c] !== undefined)
 }
 
 /** The SSRCs the bridge sends from toward the pool: audio one, video a range of 100 ([MS-SDPEXT] 3.1.5.31 x-ssrc-range). */

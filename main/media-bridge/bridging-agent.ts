@@ -80,6 +80,8 @@ export class BridgingAgent implements MediaAgent {
    * the two-party call took (escalateAudioVideo_ref.md takes one SDP). Throws what the renderer or the worker throw.
    */
   async createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string> {
+    // the worker and its spare pool legs get ready while the renderer makes its offer, not after it
+    if (purpose === 'call') this.warm()
     const webrtc = await this.renderer.createOffer(callId, purpose)
     // the conference unit speaks what the two-party call's far side spoke (the same pool), unless we know it speaks SfB
     if (purpose === 'escalation' && !this.#bridged.has(keyOf(callId, 'p2p')) && this.options.unitDialect !== 'sfb2015') return webrtc
@@ -249,6 +251,17 @@ export class BridgingAgent implements MediaAgent {
     if (what !== 'p2p') this.#videoSources.delete(callId)
     if (what !== 'conference') this.#early.delete(keyOf(callId, 'p2p'))
     this.renderer.close(callId, what)
+  }
+
+  /**
+   * Starts the media worker unless it runs, and has it keep pool legs gathered for the next own offer (spare-legs.ts),
+   * so an outgoing call does not wait for a thread, its modules or UDP sockets: called at sign-in (core.ts) and as each
+   * call's offer is made. Never throws: a worker that cannot warm is logged, and the call opens its own legs.
+   */
+  warm(): void {
+    this.#bridge()
+      .warm()
+      .catch((e: unknown) => this.options.log?.(`media bridge: could not prepare for the next call: ${e instanceof Error ? e.message : String(e)}`))
   }
 
   /** Stops the media worker (the app quits). */
