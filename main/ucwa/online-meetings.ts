@@ -97,7 +97,7 @@ export class OnlineMeetings {
     const entry = this.#need(id)
     const conversationHref = entry.join?.conversationHref
     if (entry.join?.state !== 'in' || !conversationHref) throw new UcwaError({ status: 0, code: 'Conflict', message: 'Invite people once you are in the meeting.' })
-    if (entry.callId && this.calls.get(entry.callId)) return this.calls.addParticipant(entry.callId, to)
+    if (entry.callId && this.calls.get(entry.callId)?.state === 'conference') return this.calls.addParticipant(entry.callId, to)
     const add = link(await this.client.http.get(conversationHref), 'addParticipant')
     if (!add) throw new UcwaError({ status: 0, code: 'Forbidden', message: 'You cannot invite people into this meeting.' })
     await this.client.http.post(add, { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId: randomUUID().replace(/-/g, '') })
