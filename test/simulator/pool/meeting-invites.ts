@@ -43,14 +43,14 @@ export class MeetingInvites {
   invite(app: Application, c: Conversation, to: string, operationId?: string): ParticipantInvitation {
     const found = this.joins.roomOf(app, c)
     if (!found || found.member.inLobby) throw errors.notFound('You are not in this meeting.')
+    const user = this.world.directory.find(to)
+    if (user && [...found.room.members.values()].some((m) => m.app.user === user && !m.inLobby)) throw errors.conflict('AlreadyExists', 'That person is already in the meeting.')
     const pi: ParticipantInvitation = { id: this.world.ids.id(), operationId, to: `sip:${to.replace(/^sip:/i, '')}`, state: 'Connecting', from: app.user, conversation: c }
     app.participantInvitations.set(pi.id, pi)
     app.emitResource(app.communicationSender(), 'started', participantInvitationRes(app, pi))
-    const user = this.world.directory.find(to)
     if (!user) return (finish(app, pi, 'Failed', reasons.notFound), pi)
     const targets = this.world.appsOf(user).filter((a) => a.available)
     if (targets.length === 0) return (finish(app, pi, 'Failed', reasons.unreachable), pi)
-    if ([...found.room.members.values()].some((m) => m.app.user === user && !m.inLobby)) throw errors.conflict('AlreadyExists', 'That person is already in the meeting.')
     for (const target of targets) {
       const inv: IncomingMeetingInvitation = { id: this.world.ids.id(), app: target, from: app.user, onlineMeetingUri: meetingUri(found.room.meeting), subject: found.room.meeting.subject, state: 'Connecting', pi, inviter: app }
       this.incoming.set(inv.id, inv)
