@@ -3,6 +3,7 @@
 // "completes only after the participant appears in the roster"; the invitee's side is an incoming onlineMeetingInvitation
 // with accept and decline (its Links table), which the pages do not show in a sample: a Skype for Business 2015 pool
 // sends an invitee the conference's invitation carrying the meeting's URI and subject, and accepting joins that meeting.
+import type { Clock } from '../clock'
 import { errors, SimError, type Reason } from '../http/errors'
 import type { Application } from './application'
 import type { Conversation, ParticipantInvitation } from './conversation'
@@ -33,7 +34,13 @@ export class MeetingInvites {
 
   constructor(
     private readonly joins: MeetingJoins,
-    private readonly world: { ids: { id(): string }; directory: { find(sip: string): User | undefined }; appsOf(u: User): Application[] },
+    private readonly world: {
+      ids: { id(): string }
+      directory: { find(sip: string): User | undefined }
+      appsOf(u: User): Application[]
+      clock: Clock
+      ringTimeoutMs: number
+    },
   ) {}
 
   /**
@@ -56,6 +63,8 @@ export class MeetingInvites {
       this.incoming.set(inv.id, inv)
       target.emitResource(target.communicationSender(), 'started', incomingMeetingInvitationRes(target, inv))
     }
+    // unanswered, it stops ringing as a call does (the pool's ring timeout): the inviter reads NoAnswer's Timeout
+    this.world.clock.setTimeout(() => this.#noAnswer(pi), this.world.ringTimeoutMs)
     return pi
   }
 
@@ -81,6 +90,17 @@ export class MeetingInvites {
     this.incoming.delete(inv.id)
     app.emitResource(app.communicationSender(), 'completed', incomingMeetingInvitationRes(app, inv), { status: 'Failure', reason: { code: 'Informational', subcode: 'Declined', message: 'You declined.' } })
     finish(inv.inviter, inv.pi, 'Declined', inviteDeclined)
+  }
+
+  #noAnswer(pi: ParticipantInvitation): void {
+    const ringing = [...this.incoming.values()].filter((x) => x.pi === pi)
+    if (pi.state !== 'Connecting' || ringing.length === 0) return
+    for (const inv of ringing) {
+      inv.state = 'Failed'
+      this.incoming.delete(inv.id)
+      inv.app.emitResource(inv.app.communicationSender(), 'completed', incomingMeetingInvitationRes(inv.app, inv), { status: 'Failure', reason: reasons.noAnswer })
+    }
+    finish(ringing[0]!.inviter, pi, 'Failed', reasons.noAnswer)
   }
 
   #pending(app: Application, id: string): IncomingMeetingInvitation {

@@ -91,7 +91,7 @@ export class World {
     this.presence = new PresenceSubscriptions(callWorld)
     this.meetings = new Meetings(clock, ids)
     this.joins = new MeetingJoins(this.meetings, ids, () => clock.now())
-    this.invites = new MeetingInvites(this.joins, this)
+    this.invites = new MeetingInvites(this.joins, callWorld)
     this.meetingMedia = new MeetingMedia(this.joins, mediaUnit, ids)
     this.messaging = new Messaging(Object.assign(Object.create(callWorld) as typeof callWorld, { apps: () => [...this.apps.values()] }), this.calls)
     this.#scheduleSweep()

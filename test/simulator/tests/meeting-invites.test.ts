@@ -3,11 +3,12 @@
 // and XML; "completes with success only after the participant appears in the roster"), a decline the inviter reads as
 // Declined (ErrorSubcode_ref.md), and someone the pool does not know (DestinationNotFound).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Simulator } from '../index'
+import { ManualClock, type Simulator } from '../index'
 import { signIn, withSimulator, type Ev, type Session } from './helpers'
 import { pageNames, xmlProperties } from './pages'
 
 let sim: Simulator
+const clock = new ManualClock()
 let alice: Session
 let carol: Session
 let addParticipant: string
@@ -16,7 +17,7 @@ const incoming = (e: Ev) => e.rel === 'onlineMeetingInvitation' && e.type === 's
 const invitationDone = (e: Ev) => e.rel === 'participantInvitation' && e.type === 'completed'
 
 beforeAll(async () => {
-  sim = await withSimulator()
+  sim = await withSimulator({ clock, config: { ringTimeoutMs: 20_000 } })
   alice = await signIn(sim, 'alice@contoso.test')
   carol = await signIn(sim, 'carol@contoso.test')
   const meeting = (await alice.post(alice.app._embedded.onlineMeetings._links.myOnlineMeetings.href, { subject: 'Roadmap' })).json
@@ -78,5 +79,18 @@ describe('addParticipant in an online meeting', () => {
     const conflict = await alice.post(addParticipant, { to: 'sip:carol@contoso.test' })
     expect(conflict.status).toBe(409)
     expect(conflict.json).toMatchObject({ code: 'Conflict', subcode: 'AlreadyExists' })
+  })
+
+  it('unanswered: after the ring timeout it stops ringing and the inviter reads Timeout (no answer)', async () => {
+    const erin = await signIn(sim, 'erin@contoso.test')
+    const before = { alice: alice.events.length, erin: erin.events.length }
+    expect((await alice.post(addParticipant, { to: 'sip:erin@contoso.test' })).status).toBe(201)
+    const rang = await erin.waitFor(incoming, { after: before.erin })
+    clock.advance(19_000)
+    expect((await erin.get(rang.href)).json).toMatchObject({ state: 'Connecting' }) // still ringing
+    clock.advance(1_000)
+    expect(await alice.waitFor(invitationDone, { after: before.alice })).toMatchObject({ status: 'Failure', reason: { subcode: 'Timeout' } })
+    expect(await erin.waitFor((e) => e.rel === 'onlineMeetingInvitation' && e.type === 'completed' && e.href === rang.href)).toMatchObject({ status: 'Failure' })
+    expect((await erin.post(rang.embedded._links.accept.href)).status).toBe(404)
   })
 })
