@@ -103,6 +103,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const photos = new Photos(client)
   const meetings = new OnlineMeetings(client, calls, (m) => log(m))
   meetings.onChange((m) => events.emit('meetings.changed', m))
+  meetings.onInvitation((i) => events.emit('meetings.invitation', i))
   const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }), (m) => log(m))
 
   let availability: Availability = 'Online'
