@@ -5,23 +5,23 @@ import { createCore } from './core/core'
 import { DeferredTokenStore } from './credentials/deferred-token-store'
 import { nodeProbeLauncher } from './credentials/node-probe-launcher'
 import { openTokenStore } from './credentials/open-token-store'
-import { startDemoPool } from './demo'
+import { demoMediaFrom, startDemoPool } from './demo'
 import { defaultDataDir } from './paths'
 import { startBrowserHost } from './transport/browser-host'
 import { appVersion } from './version'
 
 // the keychain is probed in a child process of its own (a hang or a crash there costs nothing here); nothing waits for it
 const tokenStore = new DeferredTokenStore(openTokenStore({ probe: nodeProbeLauncher(join(import.meta.dirname, 'keychain-probe.js')) }))
-const discoveryUrl = (() => {
+const [discoveryUrl, demoMedia] = (() => {
   try {
-    return configuredDiscoveryUrl(process.env)
+    return [configuredDiscoveryUrl(process.env), demoMediaFrom(process.env)] as const
   } catch (e) {
     console.error(`[parley] ${(e as Error).message}`)
     return process.exit(1)
   }
 })()
 // no server configured: the embedded simulator is the default pool
-const demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
+const demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'), demoMedia)
 const core = await createCore({
   demo: demo?.info ?? null,
   discoveryUrl,
@@ -32,6 +32,9 @@ const core = await createCore({
   sessionFile: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'session.json'),
   historyDir: join(process.env.PARLEY_DATA_DIR ?? defaultDataDir(), 'call-history'),
   mediaWorkerScript: join(import.meta.dirname, 'media-worker.js'),
+  // a real pool's conference unit (AVMCU) speaks only the SfB dialect, as the demo pool's does in sfb2015 (its default)
+  conferenceUnitDialect: discoveryUrl || demoMedia === 'sfb2015' ? 'sfb2015' : undefined,
+  warmMediaBridge: true,
   log: (message) => console.error(`[parley] ${message}`),
 })
 const host = await startBrowserHost({

@@ -5,7 +5,7 @@ import { configuredDiscoveryUrl } from './core/configured-pool'
 import { createCore, type Core } from './core/core'
 import { DeferredTokenStore } from './credentials/deferred-token-store'
 import { openTokenStore } from './credentials/open-token-store'
-import { startDemoPool } from './demo'
+import { demoMediaFrom, startDemoPool } from './demo'
 import { serveAppRequest } from './desktop/app-protocol'
 import { installAppMenu } from './desktop/app-menu'
 import { startDesktopLife, type DesktopLife } from './desktop/desktop-life'
@@ -52,13 +52,15 @@ if (!app.requestSingleInstanceLock()) {
     const tokenStore = new DeferredTokenStore(openTokenStore({ probe: utilityProbeLauncher(join(import.meta.dirname, 'keychain-probe.js')) }))
     // no server configured: the embedded simulator is the default pool
     let discoveryUrl: string | null
+    let demoMedia: ReturnType<typeof demoMediaFrom>
     try {
       discoveryUrl = configuredDiscoveryUrl(process.env)
+      demoMedia = demoMediaFrom(process.env)
     } catch (e) {
       dialog.showErrorBox('Parley cannot start', (e as Error).message)
       return app.exit(1)
     }
-    demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'))
+    demo = discoveryUrl ? null : await startDemoPool(join(import.meta.dirname, 'conference-unit.js'), demoMedia)
     let desktop: DesktopLife | null = null
     core = await createCore({
       demo: demo?.info ?? null,
@@ -70,6 +72,9 @@ if (!app.requestSingleInstanceLock()) {
       sessionFile: join(app.getPath('userData'), 'session.json'),
       historyDir: join(app.getPath('userData'), 'call-history'),
       mediaWorkerScript: join(import.meta.dirname, 'media-worker.js'),
+      // a real pool's conference unit (AVMCU) speaks only the SfB dialect, as the demo pool's does in sfb2015 (its default)
+      conferenceUnitDialect: discoveryUrl || demoMedia === 'sfb2015' ? 'sfb2015' : undefined,
+      warmMediaBridge: true,
       log: logging.log,
       desktop: {
         logFile: logging.file,

@@ -291,6 +291,20 @@ export const MeetingSnapshot = v.object({
 })
 export type MeetingSnapshot = v.InferOutput<typeof MeetingSnapshot>
 
+/**
+ * Someone in a meeting invited me (onlineMeetingInvitation_ref.md, Incoming): ringing until I accept (the meeting is then
+ * joined: its MeetingSnapshot follows), decline, or it is withdrawn (answered on another device, or the inviter gave up).
+ */
+export const MeetingInvitationSnapshot = v.object({
+  id: v.string(),
+  state: v.picklist(['ringing', 'accepted', 'declined', 'withdrawn']),
+  subject: v.string(),
+  onlineMeetingUri: v.string(),
+  /** who invited me */
+  from: Person,
+})
+export type MeetingInvitationSnapshot = v.InferOutput<typeof MeetingInvitationSnapshot>
+
 /** a meeting link as pasted or clicked; main reads it strictly (main/ucwa/meeting-url.ts) */
 const MeetingUrl = v.pipe(v.string(), v.trim(), v.minLength(1, 'Paste the meeting link'), v.maxLength(2048))
 const MeetingId = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
@@ -319,10 +333,15 @@ const meetingRequests = {
   /** disableAudienceMuteLock: attendees may unmute themselves again */
   'meetings.allowUnmute': { input: v.strictObject({ meetingId: MeetingId }), output: v.null() },
   'meetings.leave': { input: v.strictObject({ meetingId: MeetingId }), output: v.null() },
+  /** invite someone into a meeting I am in (addParticipant on its conversation); they show in the call as "calling…" */
+  'meetings.invite': { input: v.strictObject({ meetingId: MeetingId, to: v.pipe(v.string(), v.minLength(1), v.maxLength(256)) }), output: v.null() },
+  'meetings.acceptInvitation': { input: v.strictObject({ invitationId: MeetingId }), output: MeetingSnapshot },
+  'meetings.declineInvitation': { input: v.strictObject({ invitationId: MeetingId }), output: v.null() },
 } as const
 
 const meetingEvents = {
   'meetings.changed': MeetingSnapshot,
+  'meetings.invitation': MeetingInvitationSnapshot,
   /** a meeting link (https://meet.… or parley://meet?url=…) was opened: the renderer asks the person first */
   'deeplink.meeting': v.object({ url: v.string() }),
 } as const

@@ -53,6 +53,10 @@ export interface CoreOptions {
   }
   /** the media bridge's worker as built (out/main/media-worker.js); default, its source through tsx (tests) */
   mediaWorkerScript?: string
+  /** what the pool's conference unit speaks: 'sfb2015' (a real AVMCU) escalates every call through the media bridge; default 'p2p' (BridgingAgent) */
+  conferenceUnitDialect?: 'sfb2015' | 'p2p'
+  /** start the media worker and gather spare pool legs at sign-in, so the first call does not pay for them (the app, browser mode, the bench) */
+  warmMediaBridge?: boolean
   /** tests: XML instead of JSON, faster back-off, shorter media timeouts */
   ucwa?: { format?: Format; channel?: ChannelOptions; mediaTimeoutMs?: number; connectTo?: ConnectTo; ca?: string }
 }
@@ -92,13 +96,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   })
   const renderer = new ContractMediaAgent(events, options.ucwa?.mediaTimeoutMs)
   // the renderer speaks WebRTC; an SfB-dialect far side goes through the bridge's worker, started at the first such call
-  const media = new BridgingAgent(renderer, { worker: () => new MediaWorker(options.mediaWorkerScript), log: (m) => log(m) })
+  const media = new BridgingAgent(renderer, { worker: () => new MediaWorker(options.mediaWorkerScript), log: (m) => log(m), unitDialect: options.conferenceUnitDialect })
   const calls = new CallEngine(client, media, { log: (m) => log(m) }) // transitions, dropped and failed events
   const chats = new ChatEngine(client, calls, { log: (m) => log(m) })
   chats.onChange((s) => events.emit('chats.changed', s))
   const photos = new Photos(client)
   const meetings = new OnlineMeetings(client, calls, (m) => log(m))
   meetings.onChange((m) => events.emit('meetings.changed', m))
+  meetings.onInvitation((i) => events.emit('meetings.invitation', i))
   const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }), (m) => log(m))
 
   let availability: Availability = 'Online'
@@ -118,6 +123,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
   client.on('state', () => events.emit('session.changed', sessionInfo()))
+  if (options.warmMediaBridge) client.on('state', () => client.state === 'signed-in' && media.warm())
   // a new sign-in makes me available again (makeMeAvailable): the tray and the page must not keep the last choice
   client.on('state', () => {
     if (client.state !== 'signed-out' || availability === 'Online') return

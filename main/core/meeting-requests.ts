@@ -9,7 +9,7 @@ import type { OnlineMeetings } from '../ucwa/online-meetings'
 import type { Handlers } from './dispatcher'
 import { placeSignInError } from './sign-in-failure'
 
-type MeetingHandlers = Pick<Handlers, 'meetings.list' | 'meetings.meetNow' | 'meetings.join' | 'meetings.joinAsGuest' | 'meetings.act' | 'meetings.muteEveryone' | 'meetings.allowUnmute' | 'meetings.leave'>
+type MeetingHandlers = Pick<Handlers, 'meetings.list' | 'meetings.meetNow' | 'meetings.join' | 'meetings.joinAsGuest' | 'meetings.act' | 'meetings.muteEveryone' | 'meetings.allowUnmute' | 'meetings.leave' | 'meetings.invite' | 'meetings.acceptInvitation' | 'meetings.declineInvitation'>
 
 const over: ReadonlySet<MeetingSnapshot['state']> = new Set(['denied', 'failed', 'removed', 'left'])
 
@@ -60,5 +60,8 @@ export function meetingRequests({ client, meetings, discoveryFor }: MeetingReque
     'meetings.muteEveryone': async ({ meetingId }) => (await meetings.muteEveryone(meetingId), null),
     'meetings.allowUnmute': async ({ meetingId }) => (await meetings.allowUnmute(meetingId), null),
     'meetings.leave': async ({ meetingId }) => (await meetings.leave(meetingId), null),
+    'meetings.invite': async ({ meetingId, to }) => (await meetings.invite(meetingId, to), null),
+    'meetings.acceptInvitation': ({ invitationId }) => meetings.acceptInvitation(invitationId),
+    'meetings.declineInvitation': async ({ invitationId }) => (await meetings.declineInvitation(invitationId), null),
   }
 }

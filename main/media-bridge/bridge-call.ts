@@ -12,13 +12,18 @@ import { BridgeFault } from './fault'
 import { writeOwnSfbOffer, type SfbLocal } from './own-offer'
 import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
 import { PoolLeg, type PoolLegEvents } from './pool-leg'
+import { answerBesideLegs, gatherLegs, type SpareLeg } from './spare-legs'
 import { MediaRefusal, refuse } from './refusal'
 import { hasPli, Relay } from './relay'
 import { RendererLeg, type RendererLegEvents } from './renderer-leg'
 import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
+import { VideoSlots } from './video-slots'
+import { VideoSourceRequests } from './vsr'
 
 type Kind = 'audio' | 'video'
 const maxTimings = 100_000
+/** further video sections offered to the renderer for a conference's sources: as many as renderer/src/media/engine.ts EXTRA_SLOTS */
+const conferenceSlots = 3
 
 /** What answering an SfB offer through the bridge gives: the SfB answer for the pool, the WebRTC offer for the renderer. */
 export interface BridgeAnswer {
@@ -56,6 +61,10 @@ export class BridgeCall {
   #renderer: RendererLeg | null = null
   #relay: Relay | null = null
   #descriptions: BridgeDescriptions | null = null
+  /** a conference's video: the roster's sources asked of the unit by VSR once the video leg is up */
+  readonly #sources = new VideoSourceRequests()
+  /** which renderer video section shows which pool SSRC (a conference's sources on the renderer's extra slots) */
+  #slots = new VideoSlots(1)
   #ended = false
   #onEnded: ((fault: BridgeFault | null) => void)[] = []
 
@@ -96,8 +105,14 @@ export class BridgeCall {
     }
     // video the plan dropped still needs local values for its rejected m= line (audio is always planned)
     sfb.video ??= { ice: sfb.audio.ice, candidates: [], ssrcs: { first: 1, last: 1 } }
-    this.#renderer = new RendererLeg(this.host, planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] })), this.#rendererEvents())
+    const sections: { kind: Kind; codecs: BridgeCodec[]; slot?: boolean }[] = planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] }))
+    // an AVMCU gives us our MSIs ([MS-SDPEXT] 3.1.5.32): a conference, whose further sources get sections of their own
+    const slots = plan.video && /^a=x-source-streamid:/m.test(chosen.part.sdp) ? conferenceSlots : 0
+    const video = sections.find((s) => s.kind === 'video')
+    for (let i = 0; video && i < slots; i++) sections.push({ ...video, slot: true })
+    this.#renderer = new RendererLeg(this.host, sections, this.#rendererEvents())
     const webrtc = await this.#renderer.prepare(randomUUID())
+    this.#slots = new VideoSlots(1 + slots)
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
     this.#descriptions = descriptions
     this.#sfbSections = descriptions.sfbSections
@@ -113,6 +128,19 @@ export class BridgeCall {
     } catch (e) {
       throw this.#failed(e)
     }
+    this.#attachSources()
+  }
+
+  /** A conference's remote video sources (MSIs, participantVideo_ref.md videoSourceId): each is asked for by VSR ([MS-RTP], vsr.ts). */
+  requestVideo(msis: number[]): void {
+    this.#sources.want(msis)
+    this.#slots.retain(msis) // a member who left frees their section for the next one
+  }
+
+  #attachSources(): void {
+    const video = this.#pool.get('video')
+    const ssrcs = (this.#offered ?? this.#descriptions)?.ssrcMap.find((s) => s.kind === 'video')
+    if (video && ssrcs && !this.#ended) this.#sources.attach((rtcp) => video.leg.sendRtcp(rtcp), ssrcs.sfb.first)
   }
 
   /**
@@ -138,9 +166,9 @@ export class BridgeCall {
    * component 2, [MS-SDPEXT] 3.1.5.38; ICE as the controlling agent). The WebRTC answer is for the renderer once
    * the pool answered in the SfB dialect. MediaRefusal (UnsupportedMedia) when the renderer offered no bridgeable audio.
    */
-  async offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+  async offer(rendererOffer: string, spare: Record<Kind, SpareLeg> | null = null): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     try {
-      return this.#unlessClosed(await this.#offer(rendererOffer))
+      return this.#unlessClosed(await this.#offer(rendererOffer, spare))
     } catch (e) {
       if (e instanceof MediaRefusal) {
         await this.#end(null)
@@ -150,22 +178,24 @@ export class BridgeCall {
     }
   }
 
-  async #offer(rendererOffer: string): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+  async #offer(rendererOffer: string, spare: Record<Kind, SpareLeg> | null): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
-    const { sdp, taken } = await this.#renderer.answerOffer(rendererOffer)
-    const carried = taken.filter((t) => mediaCodecs.some((c) => t.payloadTypes[c] !== undefined))
-    if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
-    const locals: Partial<Record<Kind, SfbLocal>> = {}
-    for (const t of carried) {
-      const leg = new PoolLeg(this.host, this.#poolEvents(t.kind))
-      locals[t.kind] = { ...(await leg.open({ mux: false, controlling: true })), ssrcs: newSsrcs(t.kind) }
-      this.#pool.set(t.kind, { leg, lastSsrc: 0 })
+    // the pool legs do not depend on the renderer's offer: gathered meanwhile (or gathered before the call: spare-legs.ts)
+    const gathering = spare ? Promise.resolve(spare) : gatherLegs(this.host)
+    const { answer, legs } = await answerBesideLegs(this.#renderer.answerOffer(rendererOffer), gathering, (a) => a.taken.filter(carries).map((t) => t.kind))
+    this.#slots = new VideoSlots(this.#renderer.videoSlots)
+    const carried = answer.taken.filter(carries)
+    for (const [kind, s] of Object.entries(legs) as [Kind, SpareLeg][]) {
+      s.bind(this.#poolEvents(kind))
+      this.#pool.set(kind, { leg: s.leg, lastSsrc: 0 })
     }
+    if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
+    const locals: Partial<Record<Kind, SfbLocal>> = Object.fromEntries(carried.map((t) => [t.kind, { ...legs[t.kind]!.local, ssrcs: newSsrcs(t.kind) }]))
     const own = writeOwnSfbOffer(carried, locals)
     for (const s of own.sections) this.#pool.get(s.kind)!.send = s.key
     this.#sfbSections = own.sections
     this.#offered = own
-    return { sfbOffer: own.sdp, webrtcAnswer: sdp }
+    return { sfbOffer: own.sdp, webrtcAnswer: answer.sdp }
   }
 
   /**
@@ -198,6 +228,7 @@ export class BridgeCall {
     } catch (e) {
       throw this.#failed(e)
     }
+    this.#attachSources()
   }
 
   /** Our change (hold, camera): the renderer's re-offer answered on the renderer leg, and the SfB re-offer with its directions. */
@@ -242,11 +273,14 @@ export class BridgeCall {
 
   #fromPool(kind: Kind, plain: Buffer): void {
     const start = this.options.measure ? process.hrtime.bigint() : 0n
+    // a unit's source is named by its MSI, the first CSRC ([MS-RTP]); anyone else's by its SSRC
+    const slot = kind === 'video' ? this.#slots.slotOf((plain[0]! & 0x0f) > 0 && plain.length >= 16 ? plain.readUInt32BE(12) : plain.readUInt32BE(8)) : 0
+    if (slot === null) return
     const packet = this.#relay?.toRenderer(kind, plain)
     const p = this.#pool.get(kind)
     if (p) p.lastSsrc = plain.readUInt32BE(8)
     if (!packet) return
-    this.#renderer?.sendRtp(kind, packet)
+    this.#renderer?.sendRtp(kind, packet, slot)
     if (this.options.measure && this.timings.toRenderer.length < maxTimings) this.timings.toRenderer.push(Number(process.hrtime.bigint() - start))
   }
 
@@ -277,6 +311,7 @@ export class BridgeCall {
   async #end(fault: BridgeFault | null): Promise<void> {
     if (this.#ended) return
     this.#ended = true
+    this.#sources.close()
     for (const l of this.#onEnded) l(fault)
     await this.#closeLegs()
   }
@@ -291,6 +326,11 @@ export class BridgeCall {
     void this.#closeLegs()
     throw new BridgeFault('RelayCrashed', 'The call\'s media was closed while it was being set up.')
   }
+}
+
+/** A kind the renderer leg took that carries a codec the bridge relays. */
+function carries(t: { payloadTypes: Partial<Record<BridgeCodec, number>> }): boolean {
+  return mediaCodecs.some((c) => t.payloadTypes[c] !== undefined)
 }
 
 /** The SSRCs the bridge sends from toward the pool: audio one, video a range of 100 ([MS-SDPEXT] 3.1.5.31 x-ssrc-range). */

@@ -32,11 +32,18 @@ export class BridgingAgent implements MediaAgent {
   readonly #processed = new Map<string, string>()
   readonly #listeners: MediaFailureListener[] = []
   readonly #noticeListeners: ((callId: string, message: string) => void)[] = []
+  /** each conference call's remote video sources as the roster last named them (MSIs) */
+  readonly #videoSources = new Map<string, number[]>()
   #worker: MediaWorker | null = null
 
+  /**
+   * `unitDialect`: what the pool's conference unit speaks. 'sfb2015' (a real AVMCU: SDES, ICE 19, no DTLS) sends every
+   * escalation offer through the bridge, also from a Parley↔Parley call that took the WebRTC part; 'p2p' (the
+   * default) offers in the dialect the two-party call took, for pools whose unit speaks WebRTC (the simulator's 'webrtc').
+   */
   constructor(
     private readonly renderer: MediaAgent,
-    private readonly options: { worker: () => MediaWorker; log?: (message: string) => void },
+    private readonly options: { worker: () => MediaWorker; log?: (message: string) => void; unitDialect?: 'sfb2015' | 'p2p' },
   ) {}
 
   /** Registers the engine's listener for failures mid-call (call/media-failure.ts ends the call with the error). */
@@ -73,9 +80,11 @@ export class BridgingAgent implements MediaAgent {
    * the two-party call took (escalateAudioVideo_ref.md takes one SDP). Throws what the renderer or the worker throw.
    */
   async createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string> {
+    // the worker and its spare pool legs get ready while the renderer makes its offer, not after it
+    if (purpose === 'call') this.warm()
     const webrtc = await this.renderer.createOffer(callId, purpose)
-    // the conference unit speaks what the two-party call's far side spoke (the same pool)
-    if (purpose === 'escalation' && !this.#bridged.has(keyOf(callId, 'p2p'))) return webrtc
+    // the conference unit speaks what the two-party call's far side spoke (the same pool), unless we know it speaks SfB
+    if (purpose === 'escalation' && !this.#bridged.has(keyOf(callId, 'p2p')) && this.options.unitDialect !== 'sfb2015') return webrtc
     if (!offersBridgeableAudio(webrtc)) {
       this.options.log?.(`call ${callId}: only the WebRTC offer goes out: it has no audio the bridge can carry`)
       return webrtc
@@ -91,7 +100,10 @@ export class BridgingAgent implements MediaAgent {
       return webrtc
     }
     this.#bridged.set(key, { webrtcAnswer: own.webrtcAnswer })
-    if (purpose === 'escalation') return own.sfbOffer
+    if (purpose === 'escalation') {
+      this.#askSources(callId)
+      return own.sfbOffer
+    }
     const id = randomUUID()
     const body = writeMultipartAlternative(
       [
@@ -128,6 +140,7 @@ export class BridgingAgent implements MediaAgent {
       throw e
     }
     this.#bridged.set(key, { answered: true })
+    this.#askSources(callId)
     for (const n of answer.notices) for (const l of this.#noticeListeners) l(callId, n.message)
     // both legs come up once the pool has our answer: a failure then ends the call through onFailure
     bridge.rendererAnswered(key, rendererAnswer).catch((e: unknown) => this.#failed(callId, key, e))
@@ -209,14 +222,46 @@ export class BridgingAgent implements MediaAgent {
     this.renderer.applyReanswer(callId, held ?? sdp)
   }
 
+  /**
+   * A conference call's remote video sources, the roster's participantVideo videoSourceIds (MSIs, participantVideo_ref.md):
+   * when the conference goes through the bridge, it asks the unit for each by VSR ([MS-RTP]; layout: vsr.ts) and
+   * again for new ones when they change. Kept until the conference's bridge call exists.
+   */
+  videoSources(callId: string, msis: number[]): void {
+    const before = this.#videoSources.get(callId)
+    if (before && before.length === msis.length && before.every((m, i) => m === msis[i])) return
+    this.#videoSources.set(callId, msis)
+    this.#askSources(callId)
+  }
+
+  #askSources(callId: string): void {
+    // a call that was invited into a conference has no P2P leg: its only bridge call is its conference media
+    const key = [keyOf(callId, 'conference'), keyOf(callId, 'p2p')].find((k) => this.#bridged.has(k))
+    const msis = this.#videoSources.get(callId)
+    if (!msis || !key || !this.#worker?.alive) return
+    void this.#worker.videoSources(key, msis).catch(() => undefined)
+  }
+
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
     for (const slot of ['p2p', 'conference'] as const) {
       const key = keyOf(callId, slot)
       if ((what === slot || what === 'all') && this.#bridged.delete(key)) void this.#worker?.close(key).catch(() => undefined)
     }
     if (what === 'all') this.#processed.delete(callId)
+    if (what !== 'p2p') this.#videoSources.delete(callId)
     if (what !== 'conference') this.#early.delete(keyOf(callId, 'p2p'))
     this.renderer.close(callId, what)
+  }
+
+  /**
+   * Starts the media worker unless it runs, and has it keep pool legs gathered for the next own offer (spare-legs.ts),
+   * so an outgoing call does not wait for a thread, its modules or UDP sockets: called at sign-in (core.ts) and as each
+   * call's offer is made. Never throws: a worker that cannot warm is logged, and the call opens its own legs.
+   */
+  warm(): void {
+    this.#bridge()
+      .warm()
+      .catch((e: unknown) => this.options.log?.(`media bridge: could not prepare for the next call: ${e instanceof Error ? e.message : String(e)}`))
   }
 
   /** Stops the media worker (the app quits). */

@@ -78,6 +78,14 @@ export class MediaWorker {
     await this.#ask({ op: 'startPool', call })
   }
 
+  /**
+   * Keeps pool legs gathered for Parley's next own offer (spare-legs.ts), so `offer` does not wait for sockets; the
+   * worker gathers the next set each time one is taken. Resolves with the ready set's UDP ports ([] if none could open).
+   */
+  async warm(): Promise<number[]> {
+    return (await this.#ask({ op: 'warm' })) as number[]
+  }
+
   /** Parley's own offer for `call`: the renderer's WebRTC offer → the SfB-dialect offer part and the renderer's answer (held until the pool answers). */
   async offer(call: string, rendererOffer: string, onEnded: (fault: BridgeFault) => void): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     this.#ended.set(call, onEnded)
@@ -101,6 +109,11 @@ export class MediaWorker {
 
   async rendererReanswered(call: string, sdp: string): Promise<void> {
     await this.#ask({ op: 'rendererReanswered', call, sdp })
+  }
+
+  /** A conference's remote video sources (MSIs from the roster): the bridge asks the unit for each by VSR (vsr.ts). */
+  async videoSources(call: string, msis: number[]): Promise<void> {
+    await this.#ask({ op: 'videoSources', call, msis })
   }
 
   /** Per-packet relay times in ns (when the call was answered with `measure`). */

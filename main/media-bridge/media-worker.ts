@@ -2,12 +2,15 @@
 import { parentPort } from 'node:worker_threads'
 import { BridgeCall } from './bridge-call'
 import { BridgeFault } from './fault'
+import { SpareLegs } from './spare-legs'
 import type { WorkerEvent, WorkerReply, WorkerRequest } from './worker-messages'
 
 const port = parentPort
 if (!port) throw new Error('media-worker.ts runs as a worker thread (see media-worker-host.ts).')
 
 const calls = new Map<string, BridgeCall>()
+/** pool legs gathered ahead of Parley's next own offer, once the host asked for them (warm) */
+let spare: SpareLegs | null = null
 
 function errorShape(e: unknown): NonNullable<WorkerReply['error']> {
   const x = e as { name?: string; code?: string; subcode?: string; message?: string; reason?: BridgeFault['reason']; declineReason?: string }
@@ -22,8 +25,13 @@ async function handle(r: WorkerRequest): Promise<unknown> {
     }
     case 'rendererAnswered':
       return await callOf(r.call).rendererAnswered(r.sdp)
-    case 'offer':
-      return await newCall(r.call, r.measure).offer(r.sdp)
+    case 'offer': {
+      const call = newCall(r.call, r.measure)
+      return await call.offer(r.sdp, spare ? await spare.take() : null)
+    }
+    case 'warm':
+      spare ??= new SpareLegs(new BridgeCall().host)
+      return await spare.fill()
     case 'poolAnswered':
       return await callOf(r.call).poolAnswered(r.sdp)
     case 'reoffer':
@@ -34,6 +42,10 @@ async function handle(r: WorkerRequest): Promise<unknown> {
       return await callOf(r.call).rendererReanswered(r.sdp)
     case 'startPool':
       return await callOf(r.call).startPool()
+    case 'videoSources':
+      // the roster may name sources before this call's media exists, or after it ended: nothing to ask then
+      calls.get(r.call)?.requestVideo(r.msis)
+      return null
     case 'timings':
       return callOf(r.call).timings
     case 'close':

@@ -35,7 +35,8 @@ export class Relay {
     const pt = this.#toWebrtc.get(`${kind}/${packet.header.payloadType}`)
     if (pt === undefined) return null
     const codec = this.maps.payloadMap.find((m) => m.kind === kind && m.webrtc === pt)!.codec
-    const key = `r/${kind}`
+    // per source: a conference's sources go to the renderer on sections of their own, each with its own numbering
+    const key = `r/${kind}/${packet.header.ssrc}`
     if (codec === 'H264') {
       const payload = stripPacsi(packet.payload)
       if (!payload) return this.#skip(key)

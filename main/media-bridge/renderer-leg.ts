@@ -24,11 +24,14 @@ export interface RendererLegEvents {
 export class RendererLeg {
   readonly pc: RTCPeerConnection
   readonly #transceivers = new Map<Kind, RTCRtpTransceiver>()
+  /** the renderer's further video sections that receive (a conference's extra slots): the bridge sends other sources on them */
+  readonly #videoSlots: RTCRtpTransceiver[] = []
   #closing = false
 
   constructor(
     readonly host: string,
-    readonly sections: { kind: Kind; codecs: BridgeCodec[] }[],
+    /** `slot`: a further video section the bridge only sends on (another conference source), after the main ones */
+    readonly sections: { kind: Kind; codecs: BridgeCodec[]; slot?: boolean }[],
     readonly events: RendererLegEvents,
   ) {
     const toParams = (c: BridgeCodec) =>
@@ -40,7 +43,7 @@ export class RendererLeg {
         ...(codecs[c].webrtcFmtp && { parameters: codecs[c].webrtcFmtp }),
         ...(c === 'H264' && { rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }),
       })
-    const byKind = (k: Kind) => sections.filter((s) => s.kind === k).flatMap((s) => s.codecs.map(toParams))
+    const byKind = (k: Kind) => sections.filter((s) => s.kind === k && !s.slot).flatMap((s) => s.codecs.map(toParams))
     // TOOLCHAIN.md: loopback needs the address added and a pair filter; max-bundle so no socket leaks
     this.pc = new RTCPeerConnection({
       iceServers: [],
@@ -55,7 +58,10 @@ export class RendererLeg {
 
   /** Offers to itself and gathers; returns BridgeLocal['webrtc'] for bridgeDescriptions. */
   async prepare(stream: string): Promise<BridgeLocal['webrtc']> {
-    for (const s of this.sections) this.#wire(s.kind, this.pc.addTransceiver(s.kind, { direction: 'sendrecv' }))
+    for (const s of this.sections) {
+      if (s.slot) this.#videoSlots.push(this.pc.addTransceiver('video', { direction: 'sendonly' }))
+      else this.#wire(s.kind, this.pc.addTransceiver(s.kind, { direction: 'sendrecv' }))
+    }
     await this.pc.setLocalDescription(await this.pc.createOffer())
     await gathered(this.pc)
     const sdp = parse(this.pc.localDescription!.sdp)
@@ -66,7 +72,7 @@ export class RendererLeg {
       .map((c) => ({ foundation: String(c.foundation), component: 1, transport: 'udp', priority: Number(c.priority), address: c.ip, port: c.port, type: 'host' }))
     if (!fp || !m.iceUfrag || !m.icePwd || !candidates.length) throw new BridgeFault('RendererConnectionFailed', 'The bridge could not open its connection to the window.')
     const ssrcs = { audio: this.#transceivers.get('audio')?.sender.ssrc ?? 0, video: this.#transceivers.get('video')?.sender.ssrc ?? 0 }
-    return { ice: { ufrag: m.iceUfrag, pwd: m.icePwd }, candidates, fingerprint: { hash: 'sha-256', value: fp.hash }, ssrcs, stream }
+    return { ice: { ufrag: m.iceUfrag, pwd: m.icePwd }, candidates, fingerprint: { hash: 'sha-256', value: fp.hash }, ssrcs, stream, slotSsrcs: this.#videoSlots.map((t) => t.sender.ssrc) }
   }
 
   /**
@@ -82,7 +88,16 @@ export class RendererLeg {
     })
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
     added.unSubscribe()
-    for (const t of this.pc.getTransceivers()) t.setDirection([...this.#transceivers.values()].includes(t) ? 'sendrecv' : 'inactive')
+    const offered = parse(offer).media
+    for (const t of this.pc.getTransceivers()) {
+      const main = [...this.#transceivers.values()].includes(t)
+      // a further video section the renderer receives on (escalation's slots): one more conference source fits there
+      const m = offered.find((x) => String(x.mid) === t.mid)
+      const receives = !!m && Number(m.port) !== 0 && (m.direction === undefined || m.direction === 'recvonly' || m.direction === 'sendrecv')
+      const slot = !main && t.kind === 'video' && this.#transceivers.has('video') && receives
+      if (slot) this.#videoSlots.push(t)
+      t.setDirection(main ? 'sendrecv' : slot ? 'sendonly' : 'inactive')
+    }
     await this.pc.setLocalDescription(await this.pc.createAnswer())
     await gathered(this.pc)
     const sdp = this.pc.localDescription!.sdp
@@ -148,9 +163,14 @@ export class RendererLeg {
     })
   }
 
-  /** Sends `packet` on the kind's sender with the codec its payload type names (werift stamps the sender's codec and SSRC). */
-  sendRtp(kind: Kind, packet: RtpPacket): void {
-    const t = this.#transceivers.get(kind)
+  /** How many video sections the renderer receives on: the main one and the further slots it offered. */
+  get videoSlots(): number {
+    return (this.#transceivers.has('video') ? 1 : 0) + this.#videoSlots.length
+  }
+
+  /** Sends `packet` on the kind's sender (video: on slot `slot`, 0 the main section) with the codec its payload type names (werift stamps the sender's codec and SSRC). */
+  sendRtp(kind: Kind, packet: RtpPacket, slot = 0): void {
+    const t = slot === 0 ? this.#transceivers.get(kind) : kind === 'video' ? this.#videoSlots[slot - 1] : undefined
     if (!t) return
     const codec = t.codecs.find((c) => c.payloadType === packet.header.payloadType)
     if (!codec) return

@@ -15,7 +15,7 @@ export interface BridgeLocal {
   /** the pool leg, per kind: [MS-ICE2] credentials per m= line, candidates of components 1 and 2 */
   sfb: Record<Kind, { ice: { ufrag: string; pwd: string }; candidates: IceCandidate[]; ssrcs: { first: number; last: number } }>
   /** the renderer leg (loopback): one BUNDLE transport */
-  webrtc: { ice: { ufrag: string; pwd: string }; candidates: IceCandidate[]; fingerprint: { hash: 'sha-256'; value: string }; ssrcs: Record<Kind, number>; stream: string }
+  webrtc: { ice: { ufrag: string; pwd: string }; candidates: IceCandidate[]; fingerprint: { hash: 'sha-256'; value: string }; ssrcs: Record<Kind, number>; stream: string; slotSsrcs?: number[] }
 }
 
 /** A codec's payload type on each leg: the bridge rewrites one into the other in every RTP packet. */
@@ -63,6 +63,13 @@ export function bridgeDescriptions(offer: SfbSession, plan: BridgePlan, local: B
     const ssrc = local.webrtc.ssrcs[kind]
     return { kind, mid: String(i), codecs: codecsOf(p), ssrcs: { first: ssrc, last: ssrc }, ice: local.webrtc.ice, candidates: local.webrtc.candidates, rtcpMux: true, msid: { stream: local.webrtc.stream, track: `${local.webrtc.stream}-${kind}` }, cname: local.webrtc.stream }
   })
+  // a conference's further video sources: one sendonly section each, after the main ones (video-slots.ts)
+  if (plan.video) {
+    for (const [i, ssrc] of (local.webrtc.slotSsrcs ?? []).entries()) {
+      const main = webrtcSections.find((w) => w.kind === 'video')!
+      webrtcSections.push({ ...main, mid: String(webrtcSections.length), ssrcs: { first: ssrc, last: ssrc }, direction: 'sendonly', msid: { stream: local.webrtc.stream, track: `${local.webrtc.stream}-video-${i + 1}` } })
+    }
+  }
   const sfbAnswer = writeSfbSdp({ sections: sfbSections })
   const webrtcOffer = writeWebrtcSdp({ sections: webrtcSections, fingerprint: local.webrtc.fingerprint, setup: 'actpass' })
   const payloadMap = planned.flatMap((p, i) => {

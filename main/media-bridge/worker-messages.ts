@@ -8,6 +8,8 @@ export type WorkerRequest =
   | { id: number; op: 'poolAnswered'; call: string; sdp: string }
   | { id: number; op: 'reoffer' | 'answerReoffer' | 'rendererReanswered'; call: string; sdp: string }
   | { id: number; op: 'timings' | 'startPool'; call: string }
+  | { id: number; op: 'videoSources'; call: string; msis: number[] }
+  | { id: number; op: 'warm' }
   | { id: number; op: 'close'; call: string }
 
 /** A request's outcome: `error` is a UcwaError's shape (MediaRefusal, BridgeFault) so the host can rebuild it. */

@@ -54,6 +54,8 @@ const bySubcode: Record<string, string> = {
   EscalationFailed: 'The call could not be turned into a conference. Your call continues as it was.',
   MakeMeAvailableRequired: 'Parley must sign you in for calls first.',
   InvalidMediaDescription: 'The call could not start: the media description was not valid.',
+  // ErrorSubcode_ref.md; what a conference unit (AVMCU) answers a DTLS-only offer (test/simulator/conference/sfb-admission.ts)
+  MediaEncryptionRequired: 'The media could not be connected: the server requires encryption keys (SDES) that were not offered.',
   Declined: 'The call was declined.',
   Canceled: 'The call was cancelled.',
   Timeout: 'There was no answer.',

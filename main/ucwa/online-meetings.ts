@@ -2,12 +2,13 @@
 // the lobby and leading (meeting-people.ts), and each meeting's audio and video once it lets us in (the call engine).
 // The join itself is MeetingJoin's state machine (meeting-join.ts), fed by the event channel.
 import { randomUUID } from 'node:crypto'
-import type { MeetingSnapshot } from '../../preload/contract'
+import type { MeetingInvitationSnapshot, MeetingSnapshot } from '../../preload/contract'
 import type { CallEngine } from './calls'
 import type { UcwaClient } from './client'
 import { UcwaError } from './errors'
 import type { UcwaEvent } from './events'
 import { describe } from './log'
+import { invitationSnapshot, MeetingInvitations } from './meeting-invitations'
 import { joinOnlineMeeting, MeetingJoin } from './meeting-join'
 import { MeetingPeople, type MeetingAction } from './meeting-people'
 import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
@@ -22,6 +23,8 @@ export class OnlineMeetings {
   static readonly reads: readonly string[] = [...MeetingJoin.reads, ...MeetingPeople.reads]
   readonly #entries = new Map<string, Entry>()
   readonly #listeners = new Set<(m: MeetingSnapshot) => void>()
+  readonly #invitationListeners = new Set<(i: MeetingInvitationSnapshot) => void>()
+  readonly #invitations = new MeetingInvitations((i) => this.#invitationListeners.forEach((l) => l(invitationSnapshot(i))))
 
   constructor(
     private readonly client: UcwaClient,
@@ -47,6 +50,63 @@ export class OnlineMeetings {
   onChange(listener: (m: MeetingSnapshot) => void): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
+  }
+
+  /** invitations into meetings that ring here (meeting-invitations.ts), on each change of one */
+  onInvitation(listener: (i: MeetingInvitationSnapshot) => void): () => void {
+    this.#invitationListeners.add(listener)
+    return () => this.#invitationListeners.delete(listener)
+  }
+
+  invitations(): MeetingInvitationSnapshot[] {
+    return this.#invitations.list().map(invitationSnapshot)
+  }
+
+  /**
+   * Accepts a ringing invitation (its accept link, onlineMeetingInvitation_ref.md): the meeting is joined through it, as a
+   * join by link is, audio and video once in. NotFound when it no longer rings; the pool's refusal as its UcwaError.
+   */
+  async acceptInvitation(invitationId: string): Promise<MeetingSnapshot> {
+    const inv = this.#ringing(invitationId)
+    this.#invitations.answered(inv, 'accepted')
+    const entry = this.#newEntry(inv.onlineMeetingUri, { subject: inv.subject, joinUrl: joinUrlFor(inv.onlineMeetingUri) })
+    this.#bind(entry, inv.href)
+    try {
+      await this.client.http.post(inv.accept!)
+    } catch (e) {
+      this.#entries.delete(entry.id)
+      throw e
+    }
+    this.#changed(entry)
+    return snapshotOf(entry)
+  }
+
+  /** Declines a ringing invitation (its decline link): the inviter is told it was declined. NotFound when it no longer rings. */
+  async declineInvitation(invitationId: string): Promise<void> {
+    const inv = this.#ringing(invitationId)
+    this.#invitations.answered(inv, 'declined')
+    if (inv.decline) await this.client.http.post(inv.decline)
+  }
+
+  /**
+   * Invites `to` (a SIP address) into a meeting I am in: addParticipant on its conversation (addParticipant_ref.md), through
+   * the meeting's call when its audio and video is up (the call shows them "calling…" and why an invitation failed).
+   * Conflict before I am let in; the pool's refusal as its UcwaError.
+   */
+  async invite(id: string, to: string): Promise<void> {
+    const entry = this.#need(id)
+    const conversationHref = entry.join?.conversationHref
+    if (entry.join?.state !== 'in' || !conversationHref) throw new UcwaError({ status: 0, code: 'Conflict', message: 'Invite people once you are in the meeting.' })
+    if (entry.callId && this.calls.get(entry.callId)?.state === 'conference') return this.calls.addParticipant(entry.callId, to)
+    const add = link(await this.client.http.get(conversationHref), 'addParticipant')
+    if (!add) throw new UcwaError({ status: 0, code: 'Forbidden', message: 'You cannot invite people into this meeting.' })
+    await this.client.http.post(add, { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId: randomUUID().replace(/-/g, '') })
+  }
+
+  #ringing(invitationId: string) {
+    const inv = this.#invitations.get(invitationId)
+    if (!inv || inv.machine.state !== 'ringing' || !inv.accept) throw new UcwaError({ status: 0, code: 'NotFound', message: 'That invitation is no longer ringing.' })
+    return inv
   }
 
   list(): MeetingSnapshot[] {
@@ -113,8 +173,7 @@ export class OnlineMeetings {
   }
 
   async #join(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean; anonymousDisplayName?: string }): Promise<MeetingSnapshot> {
-    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), audience: { locked: false }, left: false }
-    this.#entries.set(entry.id, entry)
+    const entry = this.#newEntry(onlineMeetingUri, o)
     try {
       const href = await joinOnlineMeeting(this.client.http, this.#app(), { onlineMeetingUri, operationId: entry.operationId, ...(o.anonymousDisplayName && { anonymousDisplayName: o.anonymousDisplayName }) })
       this.#bind(entry, href)
@@ -124,6 +183,12 @@ export class OnlineMeetings {
     }
     this.#changed(entry)
     return snapshotOf(entry)
+  }
+
+  #newEntry(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean }): Entry {
+    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), audience: { locked: false }, left: false }
+    this.#entries.set(entry.id, entry)
+    return entry
   }
 
   /** the invitation's href, from the POST's Location or its started event (whichever came first) */
@@ -163,6 +228,7 @@ export class OnlineMeetings {
     for (const e of list) {
       try {
         if (e.link.rel === 'onlineMeetingInvitation') {
+          if (this.#invitations.apply(e)) continue
           const entry = this.#byInvitation(e)
           if (!entry) continue
           this.#bind(entry, e.link.href)

@@ -1,5 +1,6 @@
 // `npm run bench`: every suite, a table, and bench-results/<suite>.json. Not part of `npm test`.
 import { browserBench } from './browser'
+import { bridgeSetupBench } from './bridge-setup'
 import { channelBench } from './channel'
 import { conferenceBench } from './conference'
 import { footprintBench } from './footprint'
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   channel: channelBench,
   conference: conferenceBench,
   'media-bridge': () => mediaBridgeBench(),
+  'bridge-setup': bridgeSetupBench,
   // not in the default run: `npm run bench -- soak` (add --full for the working-day sizes)
   soak: soakBench,
 }

@@ -2,12 +2,12 @@
 // simulator: a chat from a contact, typing and unread counts, chat → video call → chat after the hang-up, a declined
 // chat, a message the pool fails to deliver (and Retry), hostile HTML shown inert, and a chat inside a conference call.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import { link } from '../../main/ucwa/resource'
-import { startSimulator, type Simulator } from '../simulator/index'
+import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, type Client } from './harness'
+import { launchClient, screenshot, startPool, type Client } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
@@ -37,7 +37,7 @@ const open = (page: Page, uri: string) => page.getByTestId(`chat-${uri}`).getByR
 const state = (page: Page) => page.getByTestId('call-state').textContent()
 
 beforeAll(async () => {
-  sim = await startSimulator({ events: 'link-only' })
+  sim = await startPool({ events: 'link-only' })
   for (const name of ['alice', 'bob', 'carol']) {
     clients[name] = await launchClient({
       core: await testCore({ demo: demoPoolOf(sim) }),
@@ -141,6 +141,11 @@ describe('chats in Chromium', () => {
 
   it('a chat one member starts inside a conference call reaches everyone in it without a click', async () => {
     const [alice, bob, carol] = [clients.alice!.page, clients.bob!.page, clients.carol!.page]
+    // this test's conference on webrtc, the rest of the file on the suite's sfb2015: escalation through the media bridge
+    // is not done yet (issue #20, engineer A2): a Parley-to-Parley call's escalation offer is plain WebRTC, which the
+    // sfb2015 conference unit refuses (conference/sfb-admission.ts), so Carol is never invited. Drop once it goes through.
+    sim.control.setMedia('webrtc')
+    onTestFinished(() => sim.control.setMedia('sfb2015'))
     await alice.getByRole('button', { name: 'Audio call Bob Brennan' }).click()
     await expect.poll(() => bob.getByTestId('incoming-call').count(), poll).toBe(1)
     await bob.getByRole('button', { name: 'Accept audio only' }).click()

@@ -6,9 +6,9 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
-import { startSimulator, type Simulator } from '../simulator/index'
+import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, type Client } from './harness'
+import { launchClient, screenshot, startPool, type Client } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
@@ -83,7 +83,7 @@ const previewOverlap = (page: Page) =>
   })
 
 beforeAll(async () => {
-  sim = await startSimulator()
+  sim = await startPool()
   for (const name of ['alice', 'bob']) {
     historyDirs[name] = await mkdtemp(join(tmpdir(), `parley-${name}-data-`))
     await signIn((await launch(name)).page, name)

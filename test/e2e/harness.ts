@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 import type { Core } from '../../main/core/core'
 import { startBrowserHost, type BrowserHost } from '../../main/transport/browser-host'
+import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator/index'
 import { testCore } from '../support/core'
 
 export const rendererDir = resolve(import.meta.dirname, '../../out/renderer')
@@ -113,4 +114,12 @@ export async function tabTo(page: Page, name: string): Promise<void> {
     seen.push(now.name)
   }
   throw new Error(`${name} is not reachable with Tab; focus went through: ${seen.join(' | ')}`)
+}
+
+/**
+ * The end-to-end suite's pool: the simulator with its own endpoints in the SfB 2015 media dialect, as a real pool's
+ * (issue #20), so every call to a bot goes through the media bridge. A file that needs `media: 'webrtc'` says why.
+ */
+export function startPool(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ media: 'sfb2015', ...options })
 }

@@ -12,9 +12,9 @@ import { SfbEndpoint } from '../simulator/sfb/endpoint'
 import { parseMediaBody } from '../../main/media-bridge/body'
 import { MediaWorker } from '../../main/media-bridge/media-worker-host'
 import { demoPoolOf } from '../../main/demo'
-import { startSimulator, type Simulator } from '../simulator/index'
+import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, type Client } from './harness'
+import { launchClient, startPool, type Client } from './harness'
 
 let sim: Simulator
 let alice: Client
@@ -22,7 +22,7 @@ let alice: Client
 const stat = async (page: Page, name: string) => Number(await page.getByTestId('call-quality').getAttribute(`data-${name}`))
 
 beforeAll(async () => {
-  sim = await startSimulator({ media: 'sfb2015' })
+  sim = await startPool()
   alice = await launchClient({ core: await testCore({ demo: demoPoolOf(sim) }), beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']) })
 }, 60_000)
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { createCore, type Core, type CoreOptions } from '../../main/core/core'
 import { MemoryTokenStore, type TokenStore } from '../../main/credentials/token-store'
 
 export function testCore(
-  options: { tokenStore?: TokenStore; settingsFile?: string | null; clockIntervalMs?: number; demo?: CoreOptions['demo']; discoveryUrl?: string; historyDir?: string; ucwa?: CoreOptions['ucwa'] } = {},
+  options: { tokenStore?: TokenStore; settingsFile?: string | null; clockIntervalMs?: number; demo?: CoreOptions['demo']; discoveryUrl?: string; historyDir?: string; ucwa?: CoreOptions['ucwa']; conferenceUnitDialect?: CoreOptions['conferenceUnitDialect']; warmMediaBridge?: boolean } = {},
 ): Promise<Core> {
   return createCore({
     host: 'browser',
@@ -15,5 +15,7 @@ export function testCore(
     discoveryUrl: options.discoveryUrl ?? null,
     historyDir: options.historyDir ?? null,
     ucwa: options.ucwa,
+    conferenceUnitDialect: options.conferenceUnitDialect,
+    warmMediaBridge: options.warmMediaBridge,
   })
 }

@@ -20,7 +20,7 @@ type Key = 'conversation' | 'invitation' | 'operation' | 'audioVideo'
 
 export interface CallBookDeps {
   http: Pick<UcwaHttp, 'get' | 'post'>
-  media: Pick<MediaAgent, 'close'>
+  media: Pick<MediaAgent, 'close' | 'videoSources'>
   ops: Pick<Operations, 'settleCall'>
   now: () => number
   log: (message: string) => void
@@ -151,6 +151,8 @@ export class CallBook {
 
   changed(call: Call): void {
     const s = snapshot(call)
+    // a media agent that must ask for each member's video (an SfB unit, [MS-RTP] VSR) hears whose video is there
+    if (s.conference && s.state !== 'ended') this.deps.media.videoSources?.(call.id, s.participants.flatMap((p) => (p.video && p.video !== 'off' && p.videoSource ? [p.videoSource] : [])))
     for (const l of this.#listeners) l(s)
   }
 

@@ -21,6 +21,8 @@ export interface MediaAgent {
   refusal?(offer: string): (UcwaError & { declineReason: string }) | null
   /** media that stopped or cannot flow mid-call: the engine ends the call with the error (call/media-failure.ts) */
   onFailure?(listener: (callId: string, error: UcwaError) => void): void
+  /** a conference call's remote video sources, the roster's videoSourceIds (participantVideo_ref.md), each time the roster changes */
+  videoSources?(callId: string, msis: number[]): void
   /** what a call goes on without (e.g. video the far side sends only as RTVideo): shown as the call's notice */
   onNotice?(listener: (callId: string, message: string) => void): void
 }

@@ -2,7 +2,7 @@
 // a leader's actions; and a leader's mute reaching my microphone (main says I am muted: the track goes off too).
 import { defineStore } from 'pinia'
 import { watch } from 'vue'
-import type { MeetingSnapshot } from '../../../preload/contract'
+import type { MeetingInvitationSnapshot, MeetingSnapshot } from '../../../preload/contract'
 import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
 import { media } from '../media/engine'
@@ -33,6 +33,8 @@ export const useMeetingsStore = defineStore('meetings', {
     guestSession: false,
     /** the guest form's link and name, kept while its view comes and goes (a rejected guest may try again) */
     guestForm: { url: '', name: '' },
+    /** invitations into a meeting ringing here (someone in it added me), oldest first */
+    invitations: [] as MeetingInvitationSnapshot[],
   }),
   getters: {
     /** the meeting I am joining or waiting in the lobby of (no audio/video yet) */
@@ -42,6 +44,7 @@ export const useMeetingsStore = defineStore('meetings', {
   actions: {
     async start() {
       api().on('meetings.changed', (m) => this.apply(m))
+      api().on('meetings.invitation', (i) => this.applyInvitation(i))
       for (const m of await api().invoke('meetings.list')) this.apply(m)
       // a guest's session ends with its meeting (main signs it out)
       watch(
@@ -70,6 +73,22 @@ export const useMeetingsStore = defineStore('meetings', {
         if (m.state !== 'left') this.ended = m
         this.mutedByLeader = false
       } else this.meetings[m.id] = m
+    },
+    /** a ringing invitation shows until it is answered or withdrawn */
+    applyInvitation(i: MeetingInvitationSnapshot) {
+      this.invitations = this.invitations.filter((x) => x.id !== i.id)
+      if (i.state === 'ringing') this.invitations.push(i)
+    },
+    /** accepting joins the meeting with camera and microphone as a join by link does */
+    async acceptInvitation(invitationId: string) {
+      prepare()
+      this.ended = null
+      this.invitations = this.invitations.filter((x) => x.id !== invitationId)
+      await this.run(async () => this.apply(await api().invoke('meetings.acceptInvitation', { invitationId })), 'Parley could not join that meeting.')
+    },
+    async declineInvitation(invitationId: string) {
+      this.invitations = this.invitations.filter((x) => x.id !== invitationId)
+      await this.run(() => api().invoke('meetings.declineInvitation', { invitationId }), 'That did not work.')
     },
     /** one request at a time from the page: busy meanwhile, its failure as the person reads it */
     async run(fn: () => Promise<unknown>, failed: string): Promise<boolean> {

@@ -4,9 +4,14 @@ import type { Core } from '../../../main/core/core'
 import type { EventPayload } from '../../../preload/contract'
 import { rendererPeer, type RendererPeer } from './renderer-peer'
 
+/** as many further receiving sections as renderer/src/media/engine.ts's EXTRA_SLOTS (that module needs a browser) */
+const EXTRA_SLOTS = 3
+
 export interface CoreRenderer {
   /** the peer of each call (the P2P one) */
   peers: Map<string, RendererPeer>
+  /** each call's conference connection (escalation, or an invitation into a conference), apart from its P2P one as the real engine keeps it */
+  conferences: Map<string, RendererPeer>
   /** every SDP the core handed this renderer, in order: offers to answer and answers to apply */
   seen: { callId: string; kind: 'offer' | 'answer' | 'reoffer' | 'reanswer'; sdp: string }[]
   /** the offers this renderer made */
@@ -17,13 +22,15 @@ export interface CoreRenderer {
 export function coreRenderer(core: Core, options: { video?: boolean } = {}): CoreRenderer {
   const r: CoreRenderer = {
     peers: new Map(),
+    conferences: new Map(),
     seen: [],
     made: [],
-    close: () => Promise.all([...r.peers.values()].map((p) => p.close())).then(() => undefined),
+    close: () => Promise.all([...r.peers.values(), ...r.conferences.values()].map((p) => p.close())).then(() => undefined),
   }
-  const peerOf = (callId: string) => {
-    const p = r.peers.get(callId) ?? rendererPeer(options)
-    r.peers.set(callId, p)
+  const peerOf = (callId: string, purpose = 'call') => {
+    const map = purpose === 'escalation' || purpose === 'conference' ? r.conferences : r.peers
+    const p = map.get(callId) ?? rendererPeer(options)
+    map.set(callId, p)
     return p
   }
   core.events.subscribe((name, payload) => {
@@ -38,9 +45,10 @@ export function coreRenderer(core: Core, options: { video?: boolean } = {}): Cor
         }
         if (p.kind === 'answer') {
           r.seen.push({ callId: p.callId, kind: 'offer', sdp: p.offer ?? '' })
-          return peerOf(p.callId).answer(p.offer ?? '')
+          return peerOf(p.callId, p.purpose).answer(p.offer ?? '')
         }
-        const sdp = await peerOf(p.callId).offer()
+        // an escalation offers further receiving sections, as the renderer's engine does (EXTRA_SLOTS)
+        const sdp = await peerOf(p.callId, p.purpose).offer(p.purpose === 'escalation' ? EXTRA_SLOTS : 0)
         r.made.push({ callId: p.callId, sdp })
         return sdp
       }
@@ -53,13 +61,15 @@ export function coreRenderer(core: Core, options: { video?: boolean } = {}): Cor
       const p = payload as EventPayload<'media.answer'>
       if (p.provisional) return
       r.seen.push({ callId: p.callId, kind: p.purpose === 'renegotiate' ? 'reanswer' : 'answer', sdp: p.sdp })
-      void r.peers.get(p.callId)?.accept(p.sdp)
+      void (p.purpose === 'escalation' ? r.conferences : r.peers).get(p.callId)?.accept(p.sdp)
     }
     if (name === 'media.close') {
       const p = payload as EventPayload<'media.close'>
-      if (p.what === 'conference') return
-      void r.peers.get(p.callId)?.close()
-      r.peers.delete(p.callId)
+      for (const [what, map] of [['p2p', r.peers], ['conference', r.conferences]] as const) {
+        if (p.what !== what && p.what !== 'all') continue
+        void map.get(p.callId)?.close()
+        map.delete(p.callId)
+      }
     }
   })
   return r

@@ -48,4 +48,26 @@ describe('media bridge in a worker thread', () => {
     await new Promise((r) => setTimeout(r, 300))
     expect(endpoint.received.length).toBe(before)
   })
+
+  it('warmed, Parley’s own offer takes pool legs gathered before the call (their ports in the SfB part), the next call a new set, and the call carries audio both ways', async () => {
+    const [caller, callee] = [new MediaWorker(), new MediaWorker()]
+    const [alice, bob] = [rendererPeer(), rendererPeer()]
+    cleanup.push(() => alice.close(), () => bob.close(), () => caller.stop(), () => callee.stop())
+    const spare = await caller.warm()
+    expect(spare).toHaveLength(4) // audio and video, RTP and RTCP each
+    const portsOf = (sdp: string) => [...sdp.matchAll(/^a=candidate:\S+ \d \S+ \d+ \S+ (\d+) typ host/gm)].map((m) => Number(m[1]))
+    const own = await caller.offer('out-1', await alice.offer(), () => undefined)
+    // audio only was offered by this renderer: its two components are the spare audio leg's; the video leg is closed
+    expect(portsOf(own.sfbOffer)).toEqual(spare.slice(0, 2))
+    const next = await caller.warm()
+    expect(next).toHaveLength(4)
+    expect(next.filter((p) => spare.includes(p))).toEqual([])
+
+    // the far side is another bridge answering the SfB part alone: what flows went through both pool legs
+    const answer = await callee.answer('in-1', { contentType: 'application/sdp', body: own.sfbOffer }, () => undefined)
+    await Promise.all([alice.accept(own.webrtcAnswer), caller.poolAnswered('out-1', answer.sfbAnswer), callee.rendererAnswered('in-1', await bob.answer(answer.webrtcOffer))])
+    alice.sendTone(440)
+    bob.sendTone(300)
+    await until(() => alice.received.length >= 25 && bob.received.length >= 25, '25 packets each way')
+  })
 })

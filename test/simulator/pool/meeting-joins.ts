@@ -6,6 +6,7 @@ import type { MediaSources } from '../conference/forwarding'
 import type { ConferenceMedia } from '../conference/mcu'
 import type { Application } from './application'
 import type { Conversation } from './conversation'
+import type { User } from './directory'
 import { onlineMeetingInvitationRes } from './meeting-render'
 import { bypassesLobby, meetingUri, type Meeting, type Meetings } from './meetings'
 import { conversationRes, participantRes } from './render'
@@ -24,6 +25,17 @@ export interface MeetingInvitation {
   subject: string
   anonymousDisplayName?: string
   conversation: Conversation
+  /** an invitation someone in the meeting sent (meeting-invites.ts): Incoming, from them */
+  from?: User
+  /** called once the member is in the roster (an inviter's participantInvitation then completes) */
+  entered?: () => void
+}
+
+/** An accepted incoming invitation the join goes through (meeting-invites.ts): its id, who sent it, what follows entry. */
+export interface Invited {
+  id: string
+  from: User
+  entered: () => void
 }
 
 export interface Member {
@@ -72,7 +84,7 @@ export class MeetingJoins {
    * names another meeting ("The target conference URI does not match the conference URI provisioned in anonymous web
    * ticket."); a guest must give anonymousDisplayName. The joiner is admitted or waits in the lobby (AccessLevel_ref.md).
    */
-  join(app: Application, input: JoinInput): MeetingInvitation {
+  join(app: Application, input: JoinInput, invited?: Invited): MeetingInvitation {
     const meeting = this.meetings.byUri(input.onlineMeetingUri)
     if (!meeting) throw new SimError(404, 'DestinationNotFound', 'The meeting could not be found.', 'NotFound')
     if (app.guest && app.guest.meetingUri.toLowerCase() !== meetingUri(meeting).toLowerCase()) {
@@ -84,7 +96,9 @@ export class MeetingJoins {
     if (room.members.has(app.id)) throw errors.conflict('AlreadyExists', 'This application is already in the meeting.')
     const c = meetingView(app, room, input, this.ids, this.now)
     const invitation: MeetingInvitation = {
-      id: this.ids.id(),
+      id: invited?.id ?? this.ids.id(),
+      from: invited?.from,
+      entered: invited?.entered,
       operationId: input.operationId,
       threadId: c.threadId,
       importance: c.importance,
@@ -95,8 +109,11 @@ export class MeetingJoins {
       conversation: c,
     }
     this.invitations.set(invitation.id, invitation)
-    const member: Member = { app, c, role: this.#roleOf(meeting, app), inLobby: !bypassesLobby(meeting, { uri: app.user.uri, guest: !!app.guest }), invitation }
-    app.emitResource(app.communicationSender(), 'started', onlineMeetingInvitationRes(app, invitation))
+    // someone a member invited is let in (a Skype for Business 2015 pool admits a presenter's invitee without the lobby)
+    const inLobby = !invited && !bypassesLobby(meeting, { uri: app.user.uri, guest: !!app.guest })
+    const member: Member = { app, c, role: this.#roleOf(meeting, app), inLobby, invitation }
+    // an accepted invitation already started (it rang): it now names its conversation
+    app.emitResource(app.communicationSender(), invited ? 'updated' : 'started', onlineMeetingInvitationRes(app, invitation))
     app.conversations.set(c.id, c)
     room.members.set(app.id, member)
     app.emitResource(app.communicationSender(), 'added', conversationRes(app, c))
@@ -231,6 +248,7 @@ export class MeetingJoins {
     app.emitResource(sender(app, c), 'updated', participantRes(app, c, app.user))
     app.emitResource(app.communicationSender(), 'completed', onlineMeetingInvitationRes(app, member.invitation), { status: 'Success' })
     app.emitResource(app.communicationSender(), 'updated', conversationRes(app, c))
+    member.invitation.entered?.()
   }
 
 }

@@ -2,6 +2,7 @@
 import { UcwaDate, type Link, type Res } from '../http/resource'
 import type { Application } from './application'
 import type { MeetingInvitation } from './meeting-joins'
+import type { IncomingMeetingInvitation } from './meeting-invites'
 import { joinUrl, meetingUri, type Meeting } from './meetings'
 import { communicationRes } from './render'
 
@@ -81,7 +82,7 @@ export function onlineMeetingInvitationRes(app: Application, i: MeetingInvitatio
     props: {
       anonymousDisplayName: i.anonymousDisplayName,
       availableModalities: ['Audio', 'Video'],
-      direction: 'Outgoing',
+      direction: i.from ? 'Incoming' : 'Outgoing',
       importance: i.importance,
       onlineMeetingUri: i.onlineMeetingUri,
       operationId: i.operationId,
@@ -91,6 +92,27 @@ export function onlineMeetingInvitationRes(app: Application, i: MeetingInvitatio
       to: i.onlineMeetingUri,
     },
     // cancel while it waits (onlineMeetingInvitation_ref.md): a member in the lobby leaves it
-    links: { conversation: l(conv), ...(i.state === 'Connecting' && { cancel: l(app.href(`/communication/invitations/${i.id}/cancel`)) }) },
+    links: {
+      conversation: l(conv),
+      ...(i.from && { from: { href: app.href(`/people/${i.from.sip}`), title: i.from.name } }),
+      ...(i.state === 'Connecting' && !i.from && { cancel: l(app.href(`/communication/invitations/${i.id}/cancel`)) }),
+    },
+  }
+}
+
+/**
+ * An invitation into a meeting, ringing (onlineMeetingInvitation_ref.md, Incoming): the meeting's URI and subject, who
+ * sent it (its `from` link, titled with their name as the pool titles a contact's link), accept and decline.
+ */
+export function incomingMeetingInvitationRes(app: Application, i: IncomingMeetingInvitation): Res {
+  const self = `/communication/invitations/${i.id}`
+  return {
+    rel: 'onlineMeetingInvitation',
+    href: app.href(self),
+    props: { availableModalities: ['Audio', 'Video'], direction: 'Incoming', importance: 'Normal', onlineMeetingUri: i.onlineMeetingUri, state: i.state, subject: i.subject, to: app.user.uri },
+    links: {
+      from: { href: app.href(`/people/${i.from.sip}`), title: i.from.name },
+      ...(i.state === 'Connecting' && { accept: l(app.href(`${self}/accept`)), decline: l(app.href(`${self}/decline`)) }),
+    },
   }
 }

@@ -179,8 +179,8 @@ export function conversationRes(app: Application, c: Conversation): Res {
       messaging: p('/messaging'),
       participants: p('/participants'),
       localParticipant: l(participantHref(app, c, c.local)),
-      // inviting people into an online meeting is not simulated yet: no link where it would fail
-      addParticipant: c.audioVideo.state === 'Connected' && !c.participant ? p('/addParticipant') : undefined,
+      // a call once connected; an online meeting once let in (meeting-invites.ts; a guest invites no one)
+      addParticipant: (c.participant ? c.state === 'Conferenced' && !app.guest : c.audioVideo.state === 'Connected') ? p('/addParticipant') : undefined,
       // enableAudienceMuteLock_ref.md: "The presence of this resource indicates that the user has the ability to impose a forced mute"
       ...(c.audienceMute?.().leader && { [c.audienceMute().state === 'Enabled' ? 'disableAudienceMuteLock' : 'enableAudienceMuteLock']: p(c.audienceMute().state === 'Enabled' ? '/disableAudienceMuteLock' : '/enableAudienceMuteLock') }),
     },

@@ -15,6 +15,7 @@ import type { Directory, User } from './directory'
 import { Tokens } from './tokens'
 import { Meetings } from './meetings'
 import { MeetingJoins } from './meeting-joins'
+import { MeetingInvites } from './meeting-invites'
 import { MeetingMedia } from './meeting-media'
 
 export interface WorldConfig {
@@ -49,6 +50,7 @@ export class World {
   readonly presence: PresenceSubscriptions
   readonly meetings: Meetings
   readonly joins: MeetingJoins
+  readonly invites: MeetingInvites
   readonly meetingMedia: MeetingMedia
   /** the media dialect the pool's own endpoints (bots, conference unit) speak; control.setMedia changes it */
   get media(): MediaDialect {
@@ -89,6 +91,7 @@ export class World {
     this.presence = new PresenceSubscriptions(callWorld)
     this.meetings = new Meetings(clock, ids)
     this.joins = new MeetingJoins(this.meetings, ids, () => clock.now())
+    this.invites = new MeetingInvites(this.joins, callWorld)
     this.meetingMedia = new MeetingMedia(this.joins, mediaUnit, ids)
     this.messaging = new Messaging(Object.assign(Object.create(callWorld) as typeof callWorld, { apps: () => [...this.apps.values()] }), this.calls)
     this.conferencing.onJoined = (app, c) => this.messaging.announceTo(app, c)

@@ -10,7 +10,7 @@ import { APPS_ROOT, type Application } from '../pool/application'
 import type { Conversation, Invitation } from '../pool/conversation'
 import { mediaKinds } from '../conference/mcu'
 import { readMultipartOffer } from '../sfb/dialect'
-import { onlineMeetingInvitationRes } from '../pool/meeting-render'
+import { incomingMeetingInvitationRes, onlineMeetingInvitationRes } from '../pool/meeting-render'
 import {
   audioVideoRes,
   audioVideoSessionRes,
@@ -109,6 +109,8 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     const app = appOf(ctx, req)
     const pi = app.participantInvitations.get((req.params as { invId: string }).invId)
     if (pi) return sendRes(req, reply, participantInvitationRes(app, pi))
+    const incoming = ctx.world.invites.incoming.get((req.params as { invId: string }).invId)
+    if (incoming?.app === app) return sendRes(req, reply, incomingMeetingInvitationRes(app, incoming))
     // onlineMeetingInvitation_ref.md: GET reads a join's invitation too (link-only events point at it)
     const join = ctx.world.joins.invitations.get((req.params as { invId: string }).invId)
     if (join && join.conversation.local.sip === app.user.sip) return sendRes(req, reply, onlineMeetingInvitationRes(app, join))
@@ -137,8 +139,18 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     })
   }
 
+  // an incoming onlineMeetingInvitation's accept (meeting-invites.ts): no body, 204
+  server.post(`${inv}/accept`, cfg('accept'), (req, reply) => {
+    const app = appOf(ctx, req)
+    input(req, ['json', 'xml', 'none'])
+    ctx.world.invites.accept(app, (req.params as { invId: string }).invId)
+    return reply.code(204).send()
+  })
+
   server.post(`${inv}/decline`, cfg('decline'), (req, reply) => {
     const app = appOf(ctx, req)
+    const incoming = ctx.world.invites.incoming.get((req.params as { invId: string }).invId)
+    if (incoming?.app === app) return (input(req, ['json', 'xml', 'none']), ctx.world.invites.decline(app, incoming.id), reply.code(204).send())
     const i = invitation(app, req)
     const reason = limited(input(req, ['json', 'xml', 'none']).props.reason, 'reason', 50, false) ?? 'Local'
     if (!declineReasons.includes(reason)) throw errors.parameter(`Unknown decline reason ${reason}.`)
@@ -189,7 +201,8 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     const { props } = input(req, ['json', 'xml'])
     const to = limited(props.to, 'to', 256, true)!
     if (!/^(sip:)?[^@\s]+@[^@\s]+$/i.test(to)) throw errors.parameter('to must be a SIP address.')
-    const pi = ctx.world.conferencing.addParticipant(app, c, to, limited(props.operationid, 'operationId', 50, false))
+    const operationId = limited(props.operationid, 'operationId', 50, false)
+    const pi = ctx.world.joins.roomOf(app, c) ? ctx.world.invites.invite(app, c, to, operationId) : ctx.world.conferencing.addParticipant(app, c, to, operationId)
     reply.header('Location', app.href(`/communication/invitations/${pi.id}`))
     return sendRes(req, reply, participantInvitationRes(app, pi), 201)
   })

@@ -42,8 +42,8 @@ export function registerMeetingJoins(server: FastifyInstance, ctx: Ctx): void {
     if (!c) throw new SimError(404, 'ConversationNotFound', 'The conversation does not exist.')
     const { props, links } = input(req, ['json', 'xml'])
     const offerHref = links.mediaOffer ?? str(props.mediaoffer)
-    // an SfB 2015 pool takes its clients' multipart/alternative offers here too ([MS-SIPRE] 3.15.4.1), as startAudioVideo does
-    const multipart = offerHref && ctx.world.media === 'sfb2015' ? readMultipartOffer(offerHref) : null
+    // a pool takes its clients' multipart/alternative offers here too ([MS-SIPRE] 3.15.4.1), whatever its own endpoints speak, as startAudioVideo does
+    const multipart = offerHref ? readMultipartOffer(offerHref) : null
     const offer = multipart?.body ?? (offerHref ? decodeDataUrl(offerHref, 'application/sdp') : undefined)
     if (!offer || (!multipart && !/^v=0\r?\n/.test(offer))) throw new SimError(400, 'InvalidMediaDescription', 'The media description supplied is not valid.')
     const operationId = limited(props.operationid, 'operationId', 50, false)

@@ -65,6 +65,18 @@ describe('npm run simulator', () => {
     }
   }, WAIT_MS * 2)
 
+  it('speaks the SfB 2015 media dialect unless --media webrtc (or "media" in the config file) says otherwise; another value stops it', async () => {
+    const runs = [cli(['--port', '0']), cli(['--port', '0', '--media', 'webrtc']), cli(['--config', await configFile({ media: 'webrtc' }), '--port', '0'])]
+    for (const [i, { out }] of runs.entries()) {
+      await expect.poll(out, { timeout: WAIT_MS }).toContain('Ctrl+C stops')
+      expect(out().split('\n')[0]).toBe(`UCWA pool simulator running (media dialect: ${i === 0 ? 'sfb2015' : 'webrtc'}).`)
+    }
+    const bad = cli(['--port', '0', '--media', 'h323'])
+    const [code] = (await once(bad.child, 'exit')) as [number]
+    expect(code).toBe(1)
+    expect(bad.err().trim()).toBe('--media h323: the pool speaks sfb2015 (the default) or webrtc.')
+  }, WAIT_MS * 2)
+
   it('a port in use: says so and how to choose another with --port, exits 1', async () => {
     const busy = createServer()
     await new Promise<void>((ok) => busy.listen(0, '127.0.0.1', ok))

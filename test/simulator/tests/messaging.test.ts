@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock, type Simulator } from '../index'
 import { INVITE_TIMEOUT_MS } from '../pool/messaging'
 import { TYPING_MS } from '../pool/typing'
+import { readDataUrl, toDataUrl } from '../../../main/media-bridge/body'
 import { dataUrl, fromDataUrl, sdp, signIn, withSimulator, type Ev, type Session } from './helpers'
 
 let sim: Simulator
@@ -267,6 +268,22 @@ describe('instant messaging (simulator)', () => {
     const pending = await carol.post(carol.app._embedded.communication._links.startMessaging.href, { to: 'sip:bob@contoso.test', operationId: 'x' })
     const refused = await carol.post(`${pending.json._links.conversation.href}/audioVideo/addAudioVideo`, { to: 'sip:bob@contoso.test', _links: { mediaOffer: { href: dataUrl(sdp('offer')) } } })
     expect([refused.status, refused.json?.code]).toEqual([409, 'Conflict'])
+  })
+
+  it('addAudioVideo in a chat takes a multipart/alternative offer as Parley sends it, in the webrtc dialect too, and passes it on as it came', async () => {
+    sim = await withSimulator() // 'webrtc': the pool's own endpoints speak WebRTC, yet a client's multipart offer is still a valid offer ([MS-SIPRE] 3.15.4.1)
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    const { started, incoming } = await chat(alice, bob)
+    await bob.post(incoming.embedded._links.accept.href)
+    await alice.waitFor((e) => e.rel === 'messaging' && e.embedded?.state === 'Connected')
+    const av = (await alice.get(`${started.json._links.conversation.href}/audioVideo`)).json
+    const type = 'multipart/alternative;boundary=parley-test'
+    const body = ['--parley-test', 'Content-Type: application/sdp', 'Content-ID: <webrtc@parley>', '', sdp('offer'), '--parley-test--', ''].join('\r\n')
+    const added = await alice.post(av._links.addAudioVideo.href, { to: 'sip:bob@contoso.test', operationId: 'av-m', _links: { mediaOffer: { href: toDataUrl(type, body) } } })
+    expect(added.status).toBe(201)
+    const inv = (await bob.waitFor(is('audioVideoInvitation', 'started'))).embedded
+    expect(readDataUrl(inv._links.mediaOffer.href)).toEqual({ contentType: type, body })
   })
 
   it('typing lasts TYPING_MS after the last setIsTyping, and each renewal keeps it; an unanswered invitation fails after ~30 s', async () => {

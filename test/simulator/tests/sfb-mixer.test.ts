@@ -40,10 +40,16 @@ describe('the sfb2015 unit’s audio mixer', () => {
     const [a, b, c] = [member('a', 100), member('b', 200), member('c', 300)]
     for (const m of [a, b, c]) m.add()
     const g722 = Buffer.alloc(160, 0x42)
+    const burstStart = performance.now()
     mixer.receive('a', rtp(9, g722, 1))
     mixer.receive('a', rtp(9, g722, 2)) // a burst: the next frame, not the same one
+    const burstMs = performance.now() - burstStart
     for (const to of [b, c]) expect(to.got.map((p) => [p.header.payloadType, p.header.csrc, p.payload.equals(g722)])).toEqual([[9, [100], true], [9, [100], true]])
-    expect((b.got[1]!.header.timestamp - b.got[0]!.header.timestamp) >>> 0).toBe(160)
+    // the timeline follows the clock: one frame (160) apart, more only when the loaded machine paused between the two
+    const step = (b.got[1]!.header.timestamp - b.got[0]!.header.timestamp) >>> 0
+    expect(step % 160).toBe(0)
+    expect(step).toBeGreaterThanOrEqual(160)
+    expect(step).toBeLessThanOrEqual(160 * (1 + Math.ceil(burstMs / 20)))
     expect(mixer.unmixed).toBe(0)
     // Carol talks (G.711): Bob hears her mix, and Alice's G.722 no longer reaches him; Carol still gets it, nobody else talks for her
     mixer.receive('c', rtp(0, mulawTone(1000, 0, 160)))

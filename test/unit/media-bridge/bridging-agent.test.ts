@@ -52,6 +52,8 @@ function worker() {
     answerReoffer: (call: string, sdp: string) => next(`answerReoffer:${call}:${sdp}`, { sfbReanswer: 'SFB-REANSWER', webrtcReoffer: 'BRIDGE-REOFFER' }),
     rendererReanswered: (call: string, sdp: string) => next(`rendererReanswered:${call}:${sdp === rendererAnswer ? 'answer' : sdp}`, undefined),
     close: (call: string) => next(`close:${call}`, undefined),
+    warm: () => next('warm', [40000, 40001, 40002, 40003]),
+    alive: true,
     stop: async () => undefined,
   }
   return { w: w as unknown as MediaWorker, asked, ended, failNext: (e: Error) => (fail = e) }
@@ -151,15 +153,42 @@ describe('BridgingAgent: Parley’s own offers', () => {
     const parts = parseMediaBody(body, contentType).parts
     expect(parts.map((p) => p.sdp)).toEqual([rendererOffer, 'v=0\r\nSFB-OFFER\r\n'])
     expect(parts.every((p) => p.contentId && !p.fallback)).toBe(true)
-    expect(wk.asked).toEqual(['offer:c1/p2p'])
+    expect(wk.asked).toEqual(['warm', 'offer:c1/p2p'])
   })
 
-  it('a renderer offer with no audio the bridge carries (Opus only) goes out alone, without starting the worker', async () => {
+  it('the worker gets ready (warm: its spare pool legs) while the renderer makes its offer, not after it', async () => {
     const r = renderer()
+    const wk = worker()
+    let askedWhileRendererOffered: string[] = []
+    const agent = new BridgingAgent({ ...r.agent, createOffer: async () => ((askedWhileRendererOffered = [...wk.asked]), rendererOffer) }, { worker: () => wk.w })
+    await agent.createOffer('c1', 'call')
+    expect(askedWhileRendererOffered).toEqual(['warm'])
+    expect(wk.asked).toEqual(['warm', 'offer:c1/p2p'])
+  })
+
+  it('warm() (at sign-in) starts one worker and asks it to gather; a worker that cannot is logged, never thrown, and the call still goes out', async () => {
+    const r = renderer()
+    const wk = worker()
+    const logs: string[] = []
     let started = 0
-    const agent = new BridgingAgent({ ...r.agent, createOffer: async () => webrtc('111') }, { worker: () => (started++, worker().w) })
+    const agent = new BridgingAgent(r.agent, { worker: () => (started++, wk.w), log: (m) => logs.push(m) })
+    agent.warm()
+    agent.warm()
+    await new Promise((done) => setImmediate(done))
+    expect([started, wk.asked]).toEqual([1, ['warm', 'warm']])
+    wk.failNext(new BridgeFault('IceFailed', 'No UDP socket could be opened on 127.0.0.1.'))
+    agent.warm()
+    await new Promise((done) => setImmediate(done))
+    expect(logs).toContain('media bridge: could not prepare for the next call: No UDP socket could be opened on 127.0.0.1.')
+    expect(await agent.createOffer('c1', 'call')).toBe(rendererOffer)
+  })
+
+  it('a renderer offer with no audio the bridge carries (Opus only) goes out alone; the worker, warmed meanwhile, makes no bridge call', async () => {
+    const r = renderer()
+    const wk = worker()
+    const agent = new BridgingAgent({ ...r.agent, createOffer: async () => webrtc('111') }, { worker: () => wk.w })
     expect(await agent.createOffer('c1', 'call')).toBe(webrtc('111'))
-    expect(started).toBe(0)
+    expect(wk.asked).toEqual(['warm'])
   })
 
   it('a bridge that cannot open (worker fault) still lets the call go out with the WebRTC part alone', async () => {
@@ -173,7 +202,7 @@ describe('BridgingAgent: Parley’s own offers', () => {
     await agent.createOffer('c1', 'call')
     agent.applyAnswer('c1', rendererAnswer, { provisional: false, purpose: 'call' })
     expect(r.got).toEqual([`apply:call:${rendererAnswer}`])
-    expect(wk.asked).toEqual(['offer:c1/p2p', 'close:c1/p2p'])
+    expect(wk.asked).toEqual(['warm', 'offer:c1/p2p', 'close:c1/p2p'])
   })
 
   it('an SfB answer: the renderer applies the bridge’s WebRTC answer, the bridge gets the pool’s (once; an early one waits)', async () => {
@@ -183,7 +212,7 @@ describe('BridgingAgent: Parley’s own offers', () => {
     agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
     agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
     expect(r.got).toEqual(['apply:call:BRIDGE-WEBRTC-ANSWER'])
-    expect(wk.asked).toEqual(['offer:c1/p2p', 'poolAnswered:c1/p2p:v=0\r\nSFB\r\n'])
+    expect(wk.asked).toEqual(['warm', 'offer:c1/p2p', 'poolAnswered:c1/p2p:v=0\r\nSFB\r\n'])
   })
 
   it('escalation: WebRTC when the two-party call took WebRTC; the SfB part alone (one application/sdp) when it went through the bridge', async () => {
@@ -239,5 +268,40 @@ describe('BridgingAgent: bridged calls', () => {
     wk.failNext(refusal)
     agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
     await expect.poll(() => failures).toEqual([['c1', refusal]])
+  })
+})
+
+describe('BridgingAgent: conferences through the bridge', () => {
+  /** the recording worker, alive, that also records the video sources asked for */
+  function conferenceSetup(unitDialect?: 'sfb2015') {
+    const r = renderer()
+    const wk = worker()
+    Object.assign(wk.w, { alive: true, videoSources: async (call: string, msis: number[]) => void wk.asked.push(`videoSources:${call}:${msis.join(',')}`) })
+    const agent = new BridgingAgent(r.agent, { worker: () => wk.w, unitDialect })
+    return { agent, wk }
+  }
+
+  it('the roster’s video sources go to the conference’s bridge call once it exists, again only when they change; a call with no bridge sends none', async () => {
+    const { agent, wk } = conferenceSetup()
+    agent.videoSources('c1', [5, 6]) // not bridged: kept, nothing sent
+    await agent.createOffer('c1', 'call')
+    agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
+    expect(await agent.createOffer('c1', 'escalation')).toBe('v=0\r\nSFB-OFFER\r\n')
+    agent.videoSources('c1', [5, 6])
+    agent.videoSources('c1', [5, 6, 7])
+    await Promise.resolve()
+    expect(wk.asked.filter((a) => a.startsWith('videoSources') || a.startsWith('offer'))).toEqual(['offer:c1/p2p', 'offer:c1/conference', 'videoSources:c1/conference:5,6', 'videoSources:c1/conference:5,6,7'])
+    agent.close('c1', 'all')
+    agent.videoSources('c1', [8])
+    expect(wk.asked.filter((a) => a === 'videoSources:c1/conference:8')).toEqual([])
+  })
+
+  it('unitDialect sfb2015: a call that took the WebRTC part escalates with the bridge’s SfB offer (a real AVMCU speaks only SfB); the default keeps WebRTC', async () => {
+    const sfb = conferenceSetup('sfb2015')
+    expect(await sfb.agent.createOffer('c1', 'escalation')).toBe('v=0\r\nSFB-OFFER\r\n')
+    expect(sfb.wk.asked).toEqual(['offer:c1/conference'])
+    const p2p = conferenceSetup()
+    expect(await p2p.agent.createOffer('c1', 'escalation')).toBe(rendererOffer)
+    expect(p2p.wk.asked).toEqual([])
   })
 })

@@ -1,0 +1,83 @@
+// An invitation into a meeting in the page, against the real core and the simulator: Alice (a main-process client) is
+// in a meeting called "Quarterly review" and adds Carol; Carol's page rings with the subject and who invites her.
+// Join puts her in the meeting, its subject as the call's title; Decline tells Alice.
+import { randomUUID } from 'node:crypto'
+import { flushPromises } from '@vue/test-utils'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Core } from '../../main/core/core'
+import { MemoryTokenStore } from '../../main/credentials/token-store'
+import { CallEngine } from '../../main/ucwa/calls'
+import { UcwaClient } from '../../main/ucwa/client'
+import { createMeeting } from '../../main/ucwa/meetings'
+import { OnlineMeetings } from '../../main/ucwa/online-meetings'
+import type { MeetingSnapshot } from '../../preload/contract'
+import { startSimulator, type Simulator } from '../simulator/index'
+import { testCore } from '../support/core'
+import { mountApp } from '../support/mount-app'
+import { WeriftMedia } from '../support/werift-media'
+
+let core: Core | undefined
+let sim: Simulator | undefined
+const cleanup: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
+  await core?.close()
+  await sim?.close()
+})
+
+/** Alice, a main-process client, let into a meeting with a subject (her own media is not what this test watches) */
+async function aliceInMeeting() {
+  const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
+  const media = new WeriftMedia('alice')
+  const meetings = new OnlineMeetings(client, new CallEngine(client, media))
+  const seen = new Map<string, MeetingSnapshot>()
+  meetings.onChange((m) => void seen.set(m.id, m))
+  await client.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim!.url })
+  cleanup.push(() => client.signOut(), () => media.closeAll())
+  const created = await createMeeting(client.http, client.app!, { subject: 'Quarterly review' })
+  const { id } = await meetings.join(created.joinUrl)
+  await expect.poll(() => seen.get(id)?.state, { timeout: 15_000 }).toBe('in')
+  return { meetings, id, meeting: () => seen.get(id) }
+}
+
+async function signedIn(sip: string, password: string) {
+  core = await testCore({ discoveryUrl: sim!.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+  const page = await mountApp(core)
+  await page.get('#sip').setValue(sip)
+  await page.get('#password').setValue(password)
+  await page.get('form').trigger('submit')
+  await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-start]').exists()), { timeout: 10_000 }).toBe(true)
+  return page
+}
+
+const shown = async (page: Awaited<ReturnType<typeof mountApp>>, selector: string) => (await flushPromises(), page.find(selector).exists())
+
+describe('an invitation into a meeting in the page', () => {
+  it('rings with the subject and who invites; Join puts Carol in the meeting, its subject the call’s title', async () => {
+    sim = await startSimulator()
+    const page = await signedIn('carol@contoso.test', 'carol-pass')
+    const alice = await aliceInMeeting()
+    await alice.meetings.invite(alice.id, 'carol@contoso.test')
+    await expect.poll(() => shown(page, '[data-testid=meeting-invitation]'), { timeout: 10_000 }).toBe(true)
+    const card = page.get('[data-testid=meeting-invitation]')
+    expect(card.get('h2').text()).toBe('Alice Ahlberg invites you to a meeting')
+    expect(card.get('[data-testid=meeting-invitation-subject]').text()).toBe('Quarterly review')
+    await card.findAll('button').find((b) => b.text() === 'Join')!.trigger('click')
+    await expect.poll(async () => (await flushPromises(), page.find('#call-title').exists() && page.get('#call-title').text()), { timeout: 15_000 }).toBe('Quarterly review')
+    expect(page.find('[data-testid=meeting-invitation]').exists()).toBe(false)
+    await expect.poll(() => alice.meeting()?.members.map((m) => m.name), { timeout: 10_000 }).toEqual(['Carol Castillo'])
+  }, 60_000)
+
+  it('Decline: the card goes, Carol stays where she was, and the meeting goes on without her', async () => {
+    sim = await startSimulator()
+    const page = await signedIn('carol@contoso.test', 'carol-pass')
+    const alice = await aliceInMeeting()
+    await alice.meetings.invite(alice.id, 'carol@contoso.test')
+    await expect.poll(() => shown(page, '[data-testid=meeting-invitation]'), { timeout: 10_000 }).toBe(true)
+    await page.get('[data-testid=meeting-invitation]').findAll('button').find((b) => b.text() === 'Decline')!.trigger('click')
+    await expect.poll(() => shown(page, '[data-testid=meeting-invitation]')).toBe(false)
+    expect(page.find('[data-testid=meeting-start]').exists()).toBe(true)
+    expect(page.find('#call-title').exists()).toBe(false)
+    expect(alice.meeting()?.members).toEqual([])
+  }, 60_000)
+})
