@@ -259,9 +259,13 @@ export class BridgingAgent implements MediaAgent {
    * call's offer is made. Never throws: a worker that cannot warm is logged, and the call opens its own legs.
    */
   warm(): void {
-    this.#bridge()
-      .warm()
-      .catch((e: unknown) => this.options.log?.(`media bridge: could not prepare for the next call: ${e instanceof Error ? e.message : String(e)}`))
+    const failed = (e: unknown) => this.options.log?.(`media bridge: could not prepare for the next call: ${e instanceof Error ? e.message : String(e)}`)
+    // a worker that cannot even start (no worker threads where the core runs) must not fail the call that warms it
+    try {
+      this.#bridge().warm().catch(failed)
+    } catch (e) {
+      failed(e)
+    }
   }
 
   /** Stops the media worker (the app quits). */

@@ -7,7 +7,7 @@ import { BridgeFault } from '../../../main/media-bridge/fault'
 import type { MediaWorker } from '../../../main/media-bridge/media-worker-host'
 import { MediaRefusal } from '../../../main/media-bridge/refusal'
 import type { MediaAgent } from '../../../main/ucwa/call/media-agent'
-import type { UcwaError } from '../../../main/ucwa/errors'
+import { UcwaError } from '../../../main/ucwa/errors'
 import { editLines, multipartSample, sampleSdp } from './samples'
 
 const webrtc = (codecs: string) =>
@@ -181,6 +181,17 @@ describe('BridgingAgent: Parley’s own offers', () => {
     await new Promise((done) => setImmediate(done))
     expect(logs).toContain('media bridge: could not prepare for the next call: No UDP socket could be opened on 127.0.0.1.')
     expect(await agent.createOffer('c1', 'call')).toBe(rendererOffer)
+  })
+
+  it('a worker that cannot even be started (its constructor throws) is logged; the renderer\'s own answer to the call goes on: its offer, or its typed error', async () => {
+    const r = renderer()
+    const logs: string[] = []
+    const agent = new BridgingAgent(r.agent, { worker: () => { throw new Error('no worker threads here') }, log: (m) => logs.push(m) })
+    expect(() => agent.warm()).not.toThrow()
+    expect(logs).toContain('media bridge: could not prepare for the next call: no worker threads here')
+    const refused = new UcwaError({ status: 0, code: 'MediaFailure', subcode: 'RendererTimeout', message: 'Parley’s window did not prepare the call’s media in time.' })
+    const failing = new BridgingAgent({ ...r.agent, createOffer: () => Promise.reject(refused) }, { worker: () => { throw new Error('no worker threads here') } })
+    await expect(failing.createOffer('c1', 'call')).rejects.toBe(refused)
   })
 
   it('a renderer offer with no audio the bridge carries (Opus only) goes out alone; the worker, warmed meanwhile, makes no bridge call', async () => {
