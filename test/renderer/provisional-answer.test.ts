@@ -64,7 +64,20 @@ async function engine() {
   StandInConnection.made = []
   vi.stubGlobal('RTCPeerConnection', StandInConnection)
   vi.stubGlobal('navigator', { mediaDevices: { getUserMedia: async () => camera } })
-  vi.stubGlobal('MediaStream', class {})
+  vi.stubGlobal(
+    'MediaStream',
+    class {
+      readonly #tracks: Array<{ kind: string }>
+      constructor(tracks: Array<{ kind: string }> = []) {
+        this.#tracks = [...tracks]
+      }
+      getTracks = () => [...this.#tracks]
+      getAudioTracks = () => this.#tracks.filter((t) => t.kind === 'audio')
+      getVideoTracks = () => this.#tracks.filter((t) => t.kind === 'video')
+      addTrack = (t: { kind: string }) => void this.#tracks.push(t)
+      removeTrack = (t: { kind: string }) => void this.#tracks.splice(this.#tracks.indexOf(t), 1)
+    },
+  )
   const { MediaEngine } = await import('../../renderer/src/media/engine')
   const media = new MediaEngine()
   media.attach()
