@@ -98,6 +98,11 @@ const byCode: Record<string, string> = {
   BadResponse: 'The server sent something Parley could not read.',
 }
 
+/** The person's words for a subcode, when there are some (MediaEncryptionRequired, Declined, …); undefined otherwise. */
+export function subcodeMessage(subcode: string): string | undefined {
+  return Object.hasOwn(bySubcode, subcode) ? bySubcode[subcode] : undefined
+}
+
 export function userMessage(code: string, subcode?: string): string {
   return (subcode && bySubcode[subcode]) || byCode[code] || 'Something went wrong.'
 }

@@ -2,6 +2,7 @@
 // them "calling…", and a failure names the person and why (participantInvitation_ref.md: it completes with a reason,
 // after about thirty seconds without an answer).
 import type { Person } from '../../../preload/contract'
+import { subcodeMessage } from '../errors'
 import type { UcwaEvent } from '../events'
 
 export interface Invitee extends Person {
@@ -23,8 +24,11 @@ export function inviteeFailure(name: string, reason: UcwaEvent['reason']): strin
     case 'DestinationNotFound':
     case 'Offline':
       return `${name} could not be reached.`
-    default:
-      return `${name} could not be added to the call.`
+    default: {
+      // a reason the person can act on (the conference refused our media, say) is said after the name
+      const why = reason?.subcode && reason.subcode !== 'None' ? subcodeMessage(reason.subcode) : undefined
+      return why ? `${name} could not be added to the call. ${why}` : `${name} could not be added to the call.`
+    }
   }
 }
 
