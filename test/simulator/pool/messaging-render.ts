@@ -127,5 +127,5 @@ export function typingParticipantsRes(app: Application, c: Conversation, typing:
  */
 export function participantMessagingRes(app: Application, c: Conversation, u: User): Res {
   const participant = participantHref(app, c, u)
-  return { rel: 'participantMessaging', href: `${participant}/messaging`, links: { participant: l(participant) } }
+  return { rel: 'participantMessaging', href: `${participant}/participantMessaging`, links: { participant: l(participant) } } // the page's sample href
 }

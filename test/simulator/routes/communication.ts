@@ -11,6 +11,7 @@ import type { Conversation, Invitation } from '../pool/conversation'
 import { mediaKinds } from '../conference/mcu'
 import { readMultipartOffer } from '../sfb/dialect'
 import { incomingMeetingInvitationRes, onlineMeetingInvitationRes } from '../pool/meeting-render'
+import { participantMessagingRes } from '../pool/messaging-render'
 import {
   audioVideoRes,
   audioVideoSessionRes,
@@ -220,6 +221,16 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     const inv = ctx.world.conferencing.escalate(app, c, text, operationId, sessionContext)
     reply.header('Location', app.href(`/communication/invitations/${inv.id}`))
     return sendRes(req, reply, invitationRes(app, inv), 201)
+  })
+
+  // participantMessaging_ref.md: the resource a participantMessaging event links to (GET only)
+  server.get(`${conv}/participants/:sip/participantMessaging`, cfg('participantMessaging'), (req, reply) => {
+    const app = appOf(ctx, req)
+    const c = conversation(app, req)
+    const sip = (req.params as { sip: string }).sip.toLowerCase()
+    const u = sip === c.local.sip ? c.local : remoteUsers(c).find((x) => x.sip === sip)
+    if (!u) throw errors.notFound('No such participant.')
+    return sendRes(req, reply, participantMessagingRes(app, c, u))
   })
 
   for (const kind of ['audio', 'video'] as const) {
