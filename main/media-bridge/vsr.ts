@@ -6,6 +6,7 @@
 // feedback (PT 206) of FMT 15 (application layer feedback, 6.4), "SSRC of media source" = the requested media source
 // id (MSI), then a 16-bit message type (1, VSR), its 16-bit length in bytes (8) and a 16-bit request id. Sent alone,
 // as reduced-size RTCP (RFC 5506), as [MS-RTP] sends feedback. Replace this once MS-RTP's own layout is at hand.
+// Written twice on purpose: the simulator's copy checks this wire format, so sharing code would only test Parley against itself.
 
 const psfb = 206
 const afbFmt = 15

@@ -11,8 +11,8 @@ interface Snapshot {
   strings: string[]
 }
 
-/** A full heap snapshot of the page (after a GC), counted per node type and name. */
-export async function heapCensus(page: Page): Promise<Census> {
+/** The page's heap (after a GC) as V8's heap snapshot JSON, taken through CDP's HeapProfiler. */
+async function heapSnapshot<T extends Snapshot>(page: Page): Promise<T> {
   const cdp = await page.context().newCDPSession(page)
   const chunks: string[] = []
   cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => void chunks.push(e.chunk))
@@ -22,7 +22,12 @@ export async function heapCensus(page: Page): Promise<Census> {
   } finally {
     await cdp.detach()
   }
-  const snap = JSON.parse(chunks.join('')) as Snapshot
+  return JSON.parse(chunks.join('')) as T
+}
+
+/** A full heap snapshot of the page (after a GC), counted per node type and name. */
+export async function heapCensus(page: Page): Promise<Census> {
+  const snap = await heapSnapshot<Snapshot>(page)
   const fields = snap.snapshot.meta.node_fields
   const [types] = snap.snapshot.meta.node_types
   const width = fields.length
@@ -83,16 +88,7 @@ interface FullSnapshot extends Snapshot {
 
 /** Debugging aid: for each live object named `name`, the chain of what keeps it (first strong retainer, `depth` steps up). */
 export async function retainerChains(page: Page, name: string, depth = 10): Promise<string[]> {
-  const cdp = await page.context().newCDPSession(page)
-  const chunks: string[] = []
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => void chunks.push(e.chunk))
-  try {
-    await cdp.send('HeapProfiler.collectGarbage')
-    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
-  } finally {
-    await cdp.detach()
-  }
-  const snap = JSON.parse(chunks.join('')) as FullSnapshot
+  const snap = await heapSnapshot<FullSnapshot>(page)
   const nf = snap.snapshot.meta.node_fields
   const ef = snap.snapshot.meta.edge_fields
   const [nodeTypes] = snap.snapshot.meta.node_types

@@ -2,39 +2,19 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../main/core/core'
+import { describe, expect, it } from 'vitest'
 import type { CallHistory, CallSnapshot } from '../../preload/contract'
-import { startSimulator, type Simulator } from '../simulator/index'
-import { testCore } from '../support/core'
-import { weriftRenderer } from '../support/werift-renderer'
+import { startSimulator } from '../simulator/index'
+import { ok } from '../support/dispatch-result'
+import { coresUnderTest, signedInCore } from '../support/signed-in-core'
 
-let sim: Simulator | undefined
-const cores: Core[] = []
-afterEach(async () => {
-  await Promise.all(cores.splice(0).map((c) => c.close()))
-  await sim?.close()
-})
+const t = coresUnderTest()
 
-const ok = async <T>(p: Promise<unknown>): Promise<T> => {
-  const r = (await p) as { ok: boolean; value?: unknown; error?: unknown }
-  if (!r.ok) throw new Error(JSON.stringify(r.error))
-  return r.value as T
-}
-
-async function client(name: string, historyDir: string) {
-  const core = await testCore({ historyDir, ucwa: { mediaTimeoutMs: 5_000 } })
-  cores.push(core)
-  const media = weriftRenderer(core, name)
-  const calls: CallSnapshot[] = []
-  core.events.subscribe((n, p) => n === 'calls.changed' && calls.push(p as CallSnapshot))
-  await ok(core.dispatch('session.signIn', { sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim!.url }))
-  return { core, media, calls }
-}
+const client = (name: string, historyDir: string) => signedInCore(t, name, { historyDir })
 
 describe('call history', () => {
   it('a cancelled call is missed for the callee, an answered one has its duration; both are there after a restart', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const dirs = { alice: await mkdtemp(join(tmpdir(), 'parley-a-')), bob: await mkdtemp(join(tmpdir(), 'parley-b-')) }
     const alice = await client('alice', dirs.alice)
     const bob = await client('bob', dirs.bob)

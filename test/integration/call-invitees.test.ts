@@ -1,15 +1,13 @@
 // Adding someone to a call (issue #22): the invitee shows "calling…" until they join, a failed invitation names the
 // person and why, and the call goes on as it was. The call engine against the simulator with werift media.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ManualClock, startSimulator, type Simulator } from '../simulator/index'
+import { closeAfterEach } from '../support/close-after-each'
 import { connectedCall, engineUser, ringing } from '../support/engine-user'
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await sim?.close()
-})
+closeAfterEach(cleanup, () => sim)
 
 const poll = { timeout: 10_000 }
 

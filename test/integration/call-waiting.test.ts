@@ -1,16 +1,14 @@
 // Call waiting against the simulator with werift media (issue #22): answering a second call holds the first at the
 // pool, switching holds one and resumes the other, hanging up either leaves the other.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { activeCall } from '../../main/desktop/tray-state'
 import { startSimulator, type Simulator } from '../simulator/index'
+import { closeAfterEach } from '../support/close-after-each'
 import { connectedCall, engineUser, ringing } from '../support/engine-user'
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await sim?.close()
-})
+closeAfterEach(cleanup, () => sim)
 
 const user = (name: string) => engineUser(sim, name, cleanup)
 const poll = { timeout: 10_000 }

@@ -1,40 +1,19 @@
 // A reload (or crash) of the page that owns the media, mid-call (issue #22): the core ends the calls it carried, at the
 // pool, with a reason; the other side is not left "Connected" with nothing. A call still ringing keeps ringing.
-import { afterEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../main/core/core'
+import { describe, expect, it } from 'vitest'
 import type { CallSnapshot } from '../../preload/contract'
-import { startSimulator, type Simulator } from '../simulator/index'
-import { testCore } from '../support/core'
-import { weriftRenderer } from '../support/werift-renderer'
+import { startSimulator } from '../simulator/index'
+import { ok } from '../support/dispatch-result'
+import { coresUnderTest, signedInCore } from '../support/signed-in-core'
 
-let sim: Simulator | undefined
-const cores: Core[] = []
-afterEach(async () => {
-  await Promise.all(cores.splice(0).map((c) => c.close()))
-  await sim?.close()
-})
-
-const ok = async <T>(p: Promise<unknown>): Promise<T> => {
-  const r = (await p) as { ok: boolean; value?: unknown; error?: unknown }
-  if (!r.ok) throw new Error(JSON.stringify(r.error))
-  return r.value as T
-}
+const t = coresUnderTest()
 const poll = { timeout: 10_000 }
 
-async function client(name: string) {
-  const core = await testCore({ ucwa: { mediaTimeoutMs: 5_000 } })
-  cores.push(core)
-  weriftRenderer(core, name)
-  const calls: CallSnapshot[] = []
-  core.events.subscribe((n, p) => n === 'calls.changed' && calls.push(p as CallSnapshot))
-  await ok(core.dispatch('session.signIn', { sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim!.url }))
-  const last = (id: string) => calls.filter((c) => c.id === id).at(-1)
-  return { core, calls, last }
-}
+const client = (name: string) => signedInCore(t, name)
 
 describe('the media owner starts again mid-call', () => {
   it('ends each connected call on both sides with the reason; a ringing call rings on and can still be answered', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const [alice, bob, carol] = [await client('alice'), await client('bob'), await client('carol')]
     const out = await ok<CallSnapshot>(alice.core.dispatch('calls.start', { to: 'bob@contoso.test' }))
     const ringingAt = (u: typeof bob) => u.calls.filter((c) => c.state === 'ringing').at(-1)

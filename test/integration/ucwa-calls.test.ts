@@ -1,15 +1,13 @@
 // The call engine end to end against the simulator with werift media: P2P calls, every ending, escalation.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ManualClock, startSimulator, type Simulator } from '../simulator/index'
 import { MAX_RINGING } from '../../main/ucwa/call/events'
+import { closeAfterEach } from '../support/close-after-each'
 import { connectedCall, engineUser, ringing, ringingCall } from '../support/engine-user'
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await sim?.close()
-})
+closeAfterEach(cleanup, () => sim)
 
 const user = (name: string) => engineUser(sim, name, cleanup)
 

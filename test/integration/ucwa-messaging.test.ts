@@ -1,19 +1,17 @@
 // The messaging modality (main/ucwa/messaging.ts) against the simulator, in both event modes: chat both ways, a
 // declined chat, a message the pool fails to deliver (and its retry), typing both ways, messaging added to a call,
 // a conference chat reaching everyone, and hostile HTML from another client sanitised.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Messaging } from '../../main/ucwa/messaging'
 import { link } from '../../main/ucwa/resource'
 import { chatUser, type ChatUser } from '../support/chat-user'
+import { closeAfterEach } from '../support/close-after-each'
 import { connectedCall, engineUser, ringing } from '../support/engine-user'
 import { startSimulator, type Simulator } from '../simulator/index'
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await sim?.close()
-})
+closeAfterEach(cleanup, () => sim)
 
 const poll = { timeout: 10_000 }
 const texts = (u: ChatUser, i = 0) => (u.chats[i]?.snapshot().messages ?? []).map((m) => `${m.direction} ${m.author.uri} ${m.content.format === 'html' ? m.content.html : m.content.text} ${m.status}`)

@@ -7,35 +7,31 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CallHistoryStore } from '../../main/core/call-history'
-import type { Core } from '../../main/core/core'
 import { link } from '../../main/ucwa/resource'
 import { useChatsStore } from '../../renderer/src/stores/chats'
 import { useSessionStore } from '../../renderer/src/stores/session'
-import { startSimulator, type Simulator } from '../simulator/index'
+import { startSimulator } from '../simulator/index'
 import { chatUser, type ChatUser } from '../support/chat-user'
+import { appUnderTest } from '../support/app-under-test'
 import { testCore } from '../support/core'
 import { mountApp } from '../support/mount-app'
 
-let core: Core | undefined
-let sim: Simulator | undefined
-const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await core?.close()
-  await sim?.close()
+// registered before appUnderTest's: after hooks run last first, so this still runs after the core and simulator close
+afterEach(() => {
   vi.unstubAllGlobals()
   vi.restoreAllMocks()
 })
+const t = appUnderTest()
 
 const poll = { timeout: 15_000 }
 
 /** Alice's whole app, signed in; Bob a client of his own that starts a chat to her */
 async function aliceAndBob(): Promise<{ app: VueWrapper; bob: ChatUser }> {
-  sim = await startSimulator()
-  core = await testCore()
-  const app = await mountApp(core)
-  await useSessionStore().signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })
-  const bob = await chatUser(sim, 'bob', cleanup)
+  t.sim = await startSimulator()
+  t.core = await testCore()
+  const app = await mountApp(t.core)
+  await useSessionStore().signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: t.sim.url })
+  const bob = await chatUser(t.sim, 'bob', t.cleanup)
   return { app, bob }
 }
 
@@ -76,7 +72,7 @@ describe('chats in the window', () => {
     await expect.poll(async () => (await flushPromises(), texts(app).at(-1)), poll).toBe('incoming the build is red delivered')
     await expect.poll(async () => (await flushPromises(), panel().get('[data-testid=chat-typing]').text()), poll).toBe('') // the message ended the typing
 
-    sim!.control.failMessageDelivery('bob@contoso.test')
+    t.sim!.control.failMessageDelivery('bob@contoso.test')
     await panel().get('input#chat-text').setValue('looking')
     await panel().get('form').trigger('submit')
     await expect.poll(see(app, '[data-testid=message-failed]'), poll).toBe(true)
@@ -113,7 +109,7 @@ describe('chats in the window', () => {
     // the desktop app's notification for it was clicked: main asks the window to show that chat
     await app.get('[data-testid=chat-panel] button[aria-label="Close the chat panel"]').trigger('click')
     expect(app.find('[data-testid=chat-panel]').exists()).toBe(false)
-    core!.events.emit('chats.open', { chatId: useChatsStore().recent[0]!.id })
+    t.core!.events.emit('chats.open', { chatId: useChatsStore().recent[0]!.id })
     await flushPromises()
     expect(app.get('[data-testid=chat-panel] h2').text()).toBe('Bob Brennan')
   }, 60_000)
@@ -152,16 +148,16 @@ describe('chats in the window', () => {
   }, 60_000)
 
   it('conversations of earlier sessions are listed from the call history; one opens a new chat with that person', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const dir = await mkdtemp(join(tmpdir(), 'parley-chats-'))
     const saved = new CallHistoryStore(dir)
     await saved.open('sip:alice@contoso.test')
     const at = new Date(2026, 10, 20, 9, 30).getTime()
     await saved.addConversation({ id: 'old', remote: { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' }, conference: false, startedAt: at, lastActivity: at, messages: 3 })
-    core = await testCore({ historyDir: dir })
-    const app = await mountApp(core)
+    t.core = await testCore({ historyDir: dir })
+    const app = await mountApp(t.core)
     expect(app.find('[data-testid=chats-earlier]').exists()).toBe(false) // nobody signed in: nobody's conversations
-    await useSessionStore().signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })
+    await useSessionStore().signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: t.sim.url })
     await expect.poll(see(app, '[data-testid=chats-earlier]'), poll).toBe(true)
     const row = app.get('[data-testid=chats-earlier] button')
     expect(row.text()).toMatch(/^Bob Brennan\s*3 messages · \S+/)

@@ -3,27 +3,20 @@
 // Join puts her in the meeting, its subject as the call's title; Decline tells Alice.
 import { randomUUID } from 'node:crypto'
 import { flushPromises } from '@vue/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../main/core/core'
+import { describe, expect, it } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { CallEngine } from '../../main/ucwa/calls'
 import { UcwaClient } from '../../main/ucwa/client'
 import { createMeeting } from '../../main/ucwa/meetings'
 import { OnlineMeetings } from '../../main/ucwa/online-meetings'
 import type { MeetingSnapshot } from '../../preload/contract'
-import { startSimulator, type Simulator } from '../simulator/index'
+import { startSimulator } from '../simulator/index'
+import { appUnderTest, signInThroughForm } from '../support/app-under-test'
 import { testCore } from '../support/core'
 import { mountApp } from '../support/mount-app'
 import { WeriftMedia } from '../support/werift-media'
 
-let core: Core | undefined
-let sim: Simulator | undefined
-const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await core?.close()
-  await sim?.close()
-})
+const t = appUnderTest()
 
 /** Alice, a main-process client, let into a meeting with a subject (her own media is not what this test watches) */
 async function aliceInMeeting() {
@@ -32,8 +25,8 @@ async function aliceInMeeting() {
   const meetings = new OnlineMeetings(client, new CallEngine(client, media))
   const seen = new Map<string, MeetingSnapshot>()
   meetings.onChange((m) => void seen.set(m.id, m))
-  await client.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim!.url })
-  cleanup.push(() => client.signOut(), () => media.closeAll())
+  await client.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: t.sim!.url })
+  t.cleanup.push(() => client.signOut(), () => media.closeAll())
   const created = await createMeeting(client.http, client.app!, { subject: 'Quarterly review' })
   const { id } = await meetings.join(created.joinUrl)
   await expect.poll(() => seen.get(id)?.state, { timeout: 15_000 }).toBe('in')
@@ -41,12 +34,9 @@ async function aliceInMeeting() {
 }
 
 async function signedIn(sip: string, password: string) {
-  core = await testCore({ discoveryUrl: sim!.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
-  const page = await mountApp(core)
-  await page.get('#sip').setValue(sip)
-  await page.get('#password').setValue(password)
-  await page.get('form').trigger('submit')
-  await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-start]').exists()), { timeout: 10_000 }).toBe(true)
+  t.core = await testCore({ discoveryUrl: t.sim!.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+  const page = await mountApp(t.core)
+  await signInThroughForm(page, sip, password)
   return page
 }
 
@@ -54,7 +44,7 @@ const shown = async (page: Awaited<ReturnType<typeof mountApp>>, selector: strin
 
 describe('an invitation into a meeting in the page', () => {
   it('rings with the subject and who invites; Join puts Carol in the meeting, its subject the call’s title', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const page = await signedIn('carol@contoso.test', 'carol-pass')
     const alice = await aliceInMeeting()
     await alice.meetings.invite(alice.id, 'carol@contoso.test')
@@ -69,7 +59,7 @@ describe('an invitation into a meeting in the page', () => {
   }, 60_000)
 
   it('Decline: the card goes, Carol stays where she was, and the meeting goes on without her', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const page = await signedIn('carol@contoso.test', 'carol-pass')
     const alice = await aliceInMeeting()
     await alice.meetings.invite(alice.id, 'carol@contoso.test')

@@ -2,8 +2,7 @@
 // reject), a guest joining from the sign-in page and told when rejected. The other side is a main-process client.
 import { randomUUID } from 'node:crypto'
 import { flushPromises } from '@vue/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../main/core/core'
+import { describe, expect, it } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { anonMeetingGrant } from '../../main/ucwa/anonymous'
 import { CallEngine } from '../../main/ucwa/calls'
@@ -12,19 +11,13 @@ import { meetingAddressFromUrl } from '../../main/ucwa/meeting-url'
 import { createMeeting } from '../../main/ucwa/meetings'
 import { OnlineMeetings } from '../../main/ucwa/online-meetings'
 import type { MeetingSnapshot } from '../../preload/contract'
-import { startSimulator, type Simulator } from '../simulator/index'
+import { startSimulator } from '../simulator/index'
+import { appUnderTest, signInThroughForm } from '../support/app-under-test'
 import { testCore } from '../support/core'
 import { mountApp } from '../support/mount-app'
 import { WeriftMedia } from '../support/werift-media'
 
-let core: Core | undefined
-let sim: Simulator | undefined
-const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await core?.close()
-  await sim?.close()
-})
+const t = appUnderTest()
 
 /** a main-process participant: signed in as `name`, or a guest of the meeting at `guestOf` */
 async function other(o: { name?: string; guestOf?: string }) {
@@ -36,19 +29,16 @@ async function other(o: { name?: string; guestOf?: string }) {
   meetings.onChange((m) => void seen.push(m))
   if (o.guestOf) {
     const address = meetingAddressFromUrl(o.guestOf)
-    await client.signIn({ sipAddress: address.organizerUri, password: '', remember: false, guest: true, discoveryUrl: sim!.url, grant: (h, c, at) => anonMeetingGrant(h, c, address, at) })
-  } else await client.signIn({ sipAddress: `${o.name}@contoso.test`, password: `${o.name}-pass`, remember: false, discoveryUrl: sim!.url })
-  cleanup.push(() => client.signOut(), () => media.closeAll())
+    await client.signIn({ sipAddress: address.organizerUri, password: '', remember: false, guest: true, discoveryUrl: t.sim!.url, grant: (h, c, at) => anonMeetingGrant(h, c, address, at) })
+  } else await client.signIn({ sipAddress: `${o.name}@contoso.test`, password: `${o.name}-pass`, remember: false, discoveryUrl: t.sim!.url })
+  t.cleanup.push(() => client.signOut(), () => media.closeAll())
   return { client, meetings, last: () => seen.at(-1) }
 }
 
 async function signedInApp(sip: string, password: string) {
-  core = await testCore({ discoveryUrl: sim!.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
-  const page = await mountApp(core)
-  await page.get('#sip').setValue(sip)
-  await page.get('#password').setValue(password)
-  await page.get('form').trigger('submit')
-  await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-start]').exists()), { timeout: 10_000 }).toBe(true)
+  t.core = await testCore({ discoveryUrl: t.sim!.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+  const page = await mountApp(t.core)
+  await signInThroughForm(page, sip, password)
   return page
 }
 
@@ -56,7 +46,7 @@ const button = (page: Awaited<ReturnType<typeof mountApp>>, text: string) => pag
 
 describe('meetings in the page', () => {
   it('Meet now: the meeting with its link to copy; a guest waiting shows under the lobby, Admit lets them in, Reject sends the next away', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const page = await signedInApp('alice@contoso.test', 'alice-pass')
     await button(page, 'Meet now').trigger('click')
     await expect.poll(async () => (await flushPromises(), page.find('[data-testid=join-link]').exists()), { timeout: 10_000 }).toBe(true)
@@ -84,7 +74,7 @@ describe('meetings in the page', () => {
   }, 40_000)
 
   it('a guest joins from the sign-in page with a name, waits in the lobby, and is told when a leader rejects them', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const alice = await other({ name: 'alice' })
     const m = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Quarterly review', accessLevel: 'SameEnterprise' })
     await alice.meetings.join(m.joinUrl)
@@ -102,8 +92,8 @@ describe('meetings in the page', () => {
         return super.delete(account)
       }
     })('No keychain in this test')
-    core = await testCore({ tokenStore, discoveryUrl: sim.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
-    const page = await mountApp(core)
+    t.core = await testCore({ tokenStore, discoveryUrl: t.sim.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+    const page = await mountApp(t.core)
     const form = page.get('[data-testid=guest-join]')
     expect(button(page, 'Join as guest').attributes('disabled')).toBeDefined() // a link and a name first
     await form.get('#guest-url').setValue(m.joinUrl)
@@ -122,17 +112,17 @@ describe('meetings in the page', () => {
     expect(page.get('[data-testid=guest-join] [data-testid=meeting-ended]').text()).toBe('A leader of the meeting did not let you in.')
     expect(page.find('[data-testid=meeting-lobby]').exists()).toBe(false)
     // the guest's application is gone with the meeting
-    await expect.poll(() => sim!.control.applications().filter((a) => a.user.startsWith('guest-'))).toEqual([])
+    await expect.poll(() => t.sim!.control.applications().filter((a) => a.user.startsWith('guest-'))).toEqual([])
     expect(keychain).toEqual([])
     page.unmount()
   }, 40_000)
 
   it('a meeting link opened from outside asks first, then joins; signed out, it fills the guest form', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const alice = await other({ name: 'alice' })
     const m = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Design review' })
     const page = await signedInApp('bob@contoso.test', 'bob-pass')
-    core!.events.emit('deeplink.meeting', { url: m.joinUrl })
+    t.core!.events.emit('deeplink.meeting', { url: m.joinUrl })
     await flushPromises()
     expect(page.get('[data-testid=meeting-link-confirm]').text()).toContain(`A link asked Parley to join ${m.joinUrl}`)
     expect(page.find('[data-testid=meeting-panel]').exists()).toBe(false) // nothing joined before the person says so
@@ -142,7 +132,7 @@ describe('meetings in the page', () => {
     expect(page.find('[data-testid=meeting-link-confirm]').exists()).toBe(false)
     await button(page, 'Sign out').trigger('click')
     await expect.poll(async () => (await flushPromises(), page.find('[data-testid=guest-join]').exists()), { timeout: 10_000 }).toBe(true)
-    core!.events.emit('deeplink.meeting', { url: m.joinUrl })
+    t.core!.events.emit('deeplink.meeting', { url: m.joinUrl })
     await flushPromises()
     expect((page.get('#guest-url').element as HTMLInputElement).value).toBe(m.joinUrl)
     // joining as a guest from it: in the lobby, with no second "Join this meeting?" for the same link
@@ -154,13 +144,13 @@ describe('meetings in the page', () => {
   }, 40_000)
 
   it('an admitted guest is named as a guest with no presence of their own; hanging up signs the guest session out again', async () => {
-    sim = await startSimulator()
+    t.sim = await startSimulator()
     const alice = await other({ name: 'alice' })
     const m = await createMeeting(alice.client.http, alice.client.app!, { accessLevel: 'SameEnterprise' })
     await alice.meetings.join(m.joinUrl)
     await expect.poll(() => alice.last()?.state, { timeout: 10_000 }).toBe('in')
-    core = await testCore({ discoveryUrl: sim.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
-    const page = await mountApp(core)
+    t.core = await testCore({ discoveryUrl: t.sim.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
+    const page = await mountApp(t.core)
     await page.get('#guest-url').setValue(m.joinUrl)
     await page.get('#guest-name').setValue('Gina Guest')
     await page.get('[data-testid=guest-join] form').trigger('submit')
@@ -171,7 +161,7 @@ describe('meetings in the page', () => {
     expect(page.find('#presence').exists()).toBe(false)
     await button(page, 'Hang up').trigger('click')
     await expect.poll(async () => (await flushPromises(), page.find('[data-testid=guest-join]').exists()), { timeout: 10_000 }).toBe(true)
-    await expect.poll(() => sim!.control.applications().filter((a) => a.user.startsWith('guest-'))).toEqual([])
+    await expect.poll(() => t.sim!.control.applications().filter((a) => a.user.startsWith('guest-'))).toEqual([])
     page.unmount()
   }, 40_000)
 })

@@ -1,6 +1,6 @@
 // The media bridge inside the call engine: a real core against the simulator in the SfB 2015 dialect, with a werift
 // renderer stand-in that speaks only WebRTC. What the pool received and what flows on the wire is asserted.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { createCore, type Core } from '../../../main/core/core'
 import { toDataUrl } from '../../../main/media-bridge/body'
@@ -14,21 +14,14 @@ import { parseMediaBody } from '../../../main/media-bridge/body'
 import { mulawRms } from '../../simulator/sfb/g711'
 import { startSimulator, type Simulator } from '../../simulator/index'
 import type { CallSnapshot } from '../../../preload/contract'
+import { closeAfterEach } from '../../support/close-after-each'
+import { ok } from '../../support/dispatch-result'
 import { coreRenderer, type CoreRenderer } from './core-renderer'
 import { until } from './renderer-peer'
 
 let sim: Simulator
 const cleanup: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => undefined)
-  await sim?.close()
-})
-
-const ok = async (p: Promise<unknown>) => {
-  const r = (await p) as { ok: boolean; value?: unknown; error?: unknown }
-  if (!r.ok) throw new Error(JSON.stringify(r.error))
-  return r.value
-}
+closeAfterEach(cleanup, () => sim)
 
 async function parley(name: string, options: { video?: boolean } = {}): Promise<{ core: Core; renderer: CoreRenderer; logs: string[]; changes: CallSnapshot[]; calls: () => Promise<CallSnapshot[]>; ended: () => CallSnapshot | undefined }> {
   const logs: string[] = []
@@ -53,6 +46,18 @@ async function sfbCall(name: string, to: string, offer: { contentType: string; b
   /** the caller's invitation as the pool keeps it (state, the callee's answer); how it completed, as the caller's events said */
   return { client, invitation: () => [...app.invitations.values()].at(-1)!, completed: () => events.find((e) => e.link.rel === 'audioVideoInvitation' && e.type === 'completed') }
 }
+
+/** A pool in the SfB 2015 dialect, Alice's Parley and an SfB endpoint for Bob (closed after the test), both with `video` or not. */
+async function aliceAndSfbEndpoint(options: { video?: boolean } = {}) {
+  sim = await startSimulator({ port: 0, media: 'sfb2015' })
+  const alice = await parley('alice', options)
+  const endpoint = new SfbEndpoint(options)
+  cleanup.push(() => endpoint.close())
+  return { alice, endpoint }
+}
+
+/** Waits (20 s) until the Parley's first call rings. */
+const ringsAt = (p: { calls: () => Promise<CallSnapshot[]> }) => expect.poll(async () => (await p.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
 
 /** the G.711 μ-law energy of what a renderer peer received (RMS, 0..32767) */
 const energy = (r: CoreRenderer, callId: string) => mulawRms(Buffer.concat((r.peers.get(callId)?.received ?? []).filter((p) => p.payloadType === 0).map((p) => p.payload)))
@@ -93,12 +98,9 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
   })
 
   it('an SfB client calls: Parley answers the ICE-19 part and names it (processedOfferId), the renderer gets only WebRTC, and audio goes both ways', async () => {
-    sim = await startSimulator({ port: 0, media: 'sfb2015' })
-    const alice = await parley('alice')
-    const endpoint = new SfbEndpoint()
-    cleanup.push(() => endpoint.close())
+    const { alice, endpoint } = await aliceAndSfbEndpoint()
     const bob = await sfbCall('bob', 'alice@contoso.test', await endpoint.offer())
-    await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+    await ringsAt(alice)
     const callId = (await alice.calls())[0]!.id
     // while it rings: the bridge's provisional answer to the ICE-19 part, named as the endpoint wrote it, in the SfB
     // dialect; the endpoint connects to it before anyone accepts, and the renderer has not been asked anything yet
@@ -129,13 +131,10 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
   })
 
   it('hold both ways on a bridged call: the pool gets SfB-dialect re-offers and re-answers, the renderer only WebRTC, and the call shows who holds', async () => {
-    sim = await startSimulator({ port: 0, media: 'sfb2015' })
-    const alice = await parley('alice')
-    const endpoint = new SfbEndpoint()
-    cleanup.push(() => endpoint.close())
+    const { alice, endpoint } = await aliceAndSfbEndpoint()
     const offer = await endpoint.offer()
     const bob = await sfbCall('bob', 'alice@contoso.test', offer)
-    await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+    await ringsAt(alice)
     const callId = (await alice.calls())[0]!.id
     await ok(alice.core.dispatch('calls.accept', { callId }))
     await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('connected')
@@ -255,10 +254,7 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
     ]
     for (const c of cases) {
       it(`${c.what}: declined (${c.declineReason}) while it would ring, the caller told why, the renderer never asked`, async () => {
-        sim = await startSimulator({ port: 0, media: 'sfb2015' })
-        const alice = await parley('alice')
-        const endpoint = new SfbEndpoint()
-        cleanup.push(() => endpoint.close())
+        const { alice, endpoint } = await aliceAndSfbEndpoint()
         const bob = await sfbCall('bob', 'alice@contoso.test', await offerOf(endpoint, c.edit, c.keep))
         await expect.poll(() => bob.completed(), { timeout: 20_000 }).toBeTruthy()
         expect(bob.completed()).toMatchObject({ status: 'Failure', reason: c.remote })
@@ -272,13 +268,10 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
     }
 
     it('video only as RTVideo (x-rtvc1): the call is answered with audio, the video line rejected, and the person told why', async () => {
-      sim = await startSimulator({ port: 0, media: 'sfb2015' })
-      const alice = await parley('alice', { video: true })
-      const endpoint = new SfbEndpoint({ video: true })
-      cleanup.push(() => endpoint.close())
+      const { alice, endpoint } = await aliceAndSfbEndpoint({ video: true })
       const rtvc1 = (sdp: string) => sdp.replace('a=rtpmap:122 X-H264UC/90000', 'a=rtpmap:122 x-rtvc1/90000').replace(/^a=fmtp:122 .*\r\n/m, '')
       const bob = await sfbCall('bob', 'alice@contoso.test', await offerOf(endpoint, rtvc1))
-      await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+      await ringsAt(alice)
       const callId = (await alice.calls())[0]!.id
       await ok(alice.core.dispatch('calls.accept', { callId }))
       await expect.poll(() => bob.invitation().negotiation?.answer, { timeout: 20_000 }).toBeTruthy()
@@ -292,13 +285,10 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
     })
 
     it('no address of the other side answers while it rings: declined with MediaConnectivityFailure before anyone answers, the caller told why', async () => {
-      sim = await startSimulator({ port: 0, media: 'sfb2015' })
-      const alice = await parley('alice')
-      const endpoint = new SfbEndpoint()
-      cleanup.push(() => endpoint.close())
+      const { alice, endpoint } = await aliceAndSfbEndpoint()
       // the endpoint never runs its connectivity checks: none of its addresses answers ours
       const bob = await sfbCall('bob', 'alice@contoso.test', await endpoint.offer())
-      await expect.poll(async () => (await alice.calls())[0]?.state, { timeout: 20_000 }).toBe('ringing')
+      await ringsAt(alice)
       await expect.poll(() => bob.completed(), { timeout: 30_000 }).toBeTruthy()
       expect(bob.completed()).toMatchObject({ status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'MediaFailure' } })
       expect(bob.invitation().state).toBe('Declined')

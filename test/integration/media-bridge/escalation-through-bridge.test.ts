@@ -1,7 +1,7 @@
 // Escalation through the media bridge against the simulator in sfb2015: the conference unit speaks only the SfB dialect,
 // mixes G.711 and sends a member's video only after a video source request (VSR) names its MSI ([MS-RTP]). Real cores
 // with werift renderer stand-ins (WebRTC only) and an SfB client driven over UCWA; what each one hears and sees is asserted.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../../main/core/core'
 import { parseMediaBody, readDataUrl } from '../../../main/media-bridge/body'
 import { MemoryTokenStore } from '../../../main/credentials/token-store'
@@ -11,21 +11,14 @@ import { SfbMember } from '../../simulator/sfb/member'
 import { fromDataUrl, signIn, type Ev } from '../../simulator/tests/helpers'
 import type { UcwaEvent } from '../../../main/ucwa/events'
 import type { CallSnapshot } from '../../../preload/contract'
+import { closeAfterEach } from '../../support/close-after-each'
+import { ok } from '../../support/dispatch-result'
 import { coreRenderer, type CoreRenderer } from './core-renderer'
 import type { RendererPeer } from './renderer-peer'
 
 let sim: Simulator
 const cleanup: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => undefined)
-  await sim?.close()
-})
-
-const ok = async (p: Promise<unknown>) => {
-  const r = (await p) as { ok: boolean; value?: unknown; error?: unknown }
-  if (!r.ok) throw new Error(JSON.stringify(r.error))
-  return r.value
-}
+closeAfterEach(cleanup, () => sim)
 
 interface Parley {
   core: Core

@@ -1,19 +1,17 @@
 // Through the pool's routes in sfb2015: a P2P call between SfB clients escalated to a conference whose unit speaks
 // their dialect (escalateAudioVideo_ref.md; the moved peer answers the unit's offer), and SfB clients joining an online
 // meeting's audio/video with multipart offers (addAudioVideo_ref.md); media heard both ways.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseMediaBody, readDataUrl, toDataUrl } from '../../../main/media-bridge/body'
 import { readSfbSdp } from '../../../main/media-bridge/sfb-read'
 import type { Simulator } from '../index'
 import { SfbMember } from '../sfb/member'
 import { fromDataUrl, signIn, withSimulator, type Ev } from './helpers'
+import { closeAfterEach } from './teardown'
 
 let sim: Simulator
 const closers: Array<{ close(): Promise<void> }> = []
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((c) => c.close()))
-  await sim?.close()
-})
+closeAfterEach(closers, () => sim)
 const isInv = (e: Ev) => e.rel === 'audioVideoInvitation'
 
 describe('escalation in the sfb2015 dialect', () => {

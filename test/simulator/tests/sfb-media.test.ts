@@ -1,5 +1,5 @@
 // A pool in the SfB 2015 media dialect: multipart offers, answers naming the part taken, SDES-SRTP media through loopback.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readDataUrl, toDataUrl } from '../../../main/media-bridge/body'
 import { formatCrypto, newSdesKey } from '../../../main/media-bridge/sdes'
 import { readSfbSdp } from '../../../main/media-bridge/sfb-read'
@@ -9,13 +9,11 @@ import { SfbAnswerer } from '../sfb/answerer'
 import { SfbEndpoint } from '../sfb/endpoint'
 import { p2pCall } from './flows'
 import { fromDataUrl, signIn, withSimulator, type Ev, type Session } from './helpers'
+import { closeAfterEach } from './teardown'
 
 let sim: Simulator
 const closers: Array<{ close(): Promise<void> }> = []
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((c) => c.close()))
-  await sim?.close()
-})
+closeAfterEach(closers, () => sim)
 const isInv = (e: Ev) => e.rel === 'audioVideoInvitation'
 const ice19 = '<ice19@sfb.test>'
 
