@@ -1,6 +1,7 @@
 // Whether a call is a video call, from its offer (call/sdp.ts sendsVideo): what the incoming call says, and what
 // call back makes again.
 import { describe, expect, it } from 'vitest'
+import { writeMultipartAlternative } from '../../main/media-bridge/body'
 import { sendsVideo } from '../../main/ucwa/call/sdp'
 
 const sdp = (...media: string[]) => ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', ...media].join('\r\n') + '\r\n'
@@ -16,5 +17,16 @@ describe('video or audio call', () => {
     expect(sendsVideo(sdp(audio, video('inactive')))).toBe(false)
     expect(sendsVideo(sdp(audio, video('sendrecv', 0)))).toBe(false)
     expect(sendsVideo(sdp(audio))).toBe(false)
+  })
+
+  it("a multipart/alternative offer (an SfB-dialect pool's, Parley's own included) is a video call when one of its SDP parts sends video", () => {
+    const link = (...sdps: string[]) => {
+      const { contentType, body } = writeMultipartAlternative(sdps.map((s, i) => ({ contentId: `<part${i}@contoso.test>`, fallback: i === 0, sdp: s })), 'b1')
+      return `data:${contentType};base64,${Buffer.from(body).toString('base64')}`
+    }
+    expect(sendsVideo(link(sdp(audio), sdp(audio, video('sendrecv'))))).toBe(true)
+    expect(sendsVideo(link(sdp(audio, video('sendonly'))))).toBe(true)
+    expect(sendsVideo(link(sdp(audio), sdp(audio, video('recvonly'))))).toBe(false)
+    expect(sendsVideo('data:multipart/alternative;boundary=b1;base64,' + Buffer.from('no parts').toString('base64'))).toBe(false) // unreadable: not a crash
   })
 })
