@@ -1,6 +1,7 @@
 // SDP as UCWA carries it: data: URLs in mediaOffer/mediaAnswer links (audioVideoInvitation_ref.md, PayloadFormat.md).
 import sdpTransform from 'sdp-transform'
 import { parseMediaBody, readDataUrl } from '../../media-bridge/body'
+import { chooseOfferPart } from '../../media-bridge/choose-part'
 
 /**
  * The SDP inside a `data:application/sdp[;base64],…` link, or null when the link carries none. A
@@ -23,13 +24,14 @@ export function encodeData(sdp: string): string {
 /**
  * A video call: the offer's first video section sends (sendrecv or sendonly; RFC 4566 takes sendrecv when none is said).
  * `offer` is an SDP, or a `data:multipart/alternative` link (decodeData keeps those: an SfB-dialect offer, Parley's own
- * included), which is a video call when one of its SDP parts is; an unreadable link is not.
+ * included), read by the part Parley takes (choose-part.ts): Parley's own offer is an audio call by its WebRTC part even
+ * though its SfB part offers video both ways. An unreadable link is not a video call.
  */
 export function sendsVideo(offer: string): boolean {
   if (!offer.startsWith('data:')) return sdpSendsVideo(offer)
   try {
     const { contentType, body } = readDataUrl(offer)
-    return parseMediaBody(body, contentType).parts.some((p) => sdpSendsVideo(p.sdp))
+    return sdpSendsVideo(chooseOfferPart(parseMediaBody(body, contentType).parts).part.sdp)
   } catch {
     return false
   }
