@@ -1,5 +1,7 @@
 // SDP as UCWA carries it: data: URLs in mediaOffer/mediaAnswer links (audioVideoInvitation_ref.md, PayloadFormat.md).
 import sdpTransform from 'sdp-transform'
+import { parseMediaBody, readDataUrl } from '../../media-bridge/body'
+import { chooseOfferPart } from '../../media-bridge/choose-part'
 
 /**
  * The SDP inside a `data:application/sdp[;base64],…` link, or null when the link carries none. A
@@ -19,8 +21,23 @@ export function encodeData(sdp: string): string {
   return `data:application/sdp;base64,${Buffer.from(sdp).toString('base64')}`
 }
 
-/** A video call: the offer's first video section sends (sendrecv or sendonly; RFC 4566 takes sendrecv when none is said). */
-export function sendsVideo(sdp: string): boolean {
+/**
+ * A video call: the offer's first video section sends (sendrecv or sendonly; RFC 4566 takes sendrecv when none is said).
+ * `offer` is an SDP, or a `data:multipart/alternative` link (decodeData keeps those: an SfB-dialect offer, Parley's own
+ * included), read by the part Parley takes (choose-part.ts): Parley's own offer is an audio call by its WebRTC part even
+ * though its SfB part offers video both ways. An unreadable link is not a video call.
+ */
+export function sendsVideo(offer: string): boolean {
+  if (!offer.startsWith('data:')) return sdpSendsVideo(offer)
+  try {
+    const { contentType, body } = readDataUrl(offer)
+    return sdpSendsVideo(chooseOfferPart(parseMediaBody(body, contentType).parts).part.sdp)
+  } catch {
+    return false
+  }
+}
+
+function sdpSendsVideo(sdp: string): boolean {
   const video = sdpTransform.parse(sdp).media.find((m) => m.type === 'video' && m.port !== 0)
   return !!video && (video.direction === undefined || video.direction === 'sendrecv' || video.direction === 'sendonly')
 }
