@@ -2,24 +2,15 @@
 // camera turned off in a two-person call, and more. Real renderer in Chromium (fake camera and microphone), real
 // cores, the simulator as the pool; three clients, each its own browser and core.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, type Client } from './harness'
+import { launchClient, screenshot, type Client, closeAfterAll, signInAs } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
 const names: Record<string, string> = { alice: 'Alice Ahlberg', bob: 'Bob Brennan', carol: 'Carol Castillo' }
-
-async function signIn(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Sign-in address').fill(`${name}@contoso.test`)
-  await page.getByLabel('Password', { exact: true }).fill(`${name}-pass`)
-  if (!(await page.getByLabel('Discovery URL').isVisible())) await page.getByText('Advanced').click()
-  await page.getByLabel('Discovery URL').fill(sim.url)
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await page.getByTestId('me').waitFor({ timeout: 20_000 })
-}
 
 const page = (name: string) => clients[name]!.page
 const state = (p: Page) => p.getByTestId('call-state').textContent()
@@ -65,13 +56,10 @@ beforeAll(async () => {
         })
       },
     })
-    await signIn(clients[name].page, name)
+    await signInAs(clients[name].page, name, sim.url)
   }
 }, 90_000)
-afterAll(async () => {
-  await Promise.all(Object.values(clients).map((c) => c.close()))
-  await sim?.close()
-})
+closeAfterAll(clients, () => sim)
 
 describe('calls at the turns people take, in Chromium', () => {
   it('call waiting: a second call rings with Hold and accept; answering holds the first on both sides; switch; hang up either', async () => {

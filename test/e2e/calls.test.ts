@@ -1,11 +1,11 @@
 // The meeting client as people use it: real renderer in Chromium (fake camera and microphone), real core,
 // the simulator as the pool. Two and three clients, each its own browser and core.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { focused, launchClient, screenshot, startPool, type Client } from './harness'
+import { focused, launchClient, screenshot, startPool, type Client, closeAfterAll } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
@@ -74,10 +74,7 @@ beforeAll(async () => {
     })
   }
 }, 60_000)
-afterAll(async () => {
-  await Promise.all(Object.values(clients).map((c) => c.close()))
-  await sim?.close()
-})
+closeAfterAll(clients, () => sim)
 
 describe('meeting client in Chromium', () => {
   it('sign-in: clear messages for a wrong password and a missing one, then the home view', async () => {

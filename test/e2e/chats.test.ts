@@ -2,25 +2,16 @@
 // simulator: a chat from a contact, typing and unread counts, chat → video call → chat after the hang-up, a declined
 // chat, a message the pool fails to deliver (and Retry), hostile HTML shown inert, and a chat inside a conference call.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import { link } from '../../main/ucwa/resource'
 import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, startPool, type Client } from './harness'
+import { launchClient, screenshot, startPool, type Client, closeAfterAll, signInAs } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
 const poll = { timeout: 20_000 }
-
-async function signIn(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Sign-in address').fill(`${name}@contoso.test`)
-  await page.getByLabel('Password', { exact: true }).fill(`${name}-pass`)
-  if (!(await page.getByLabel('Discovery URL').isVisible())) await page.getByText('Advanced').click()
-  await page.getByLabel('Discovery URL').fill(sim.url)
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await page.getByTestId('me').waitFor({ timeout: 20_000 })
-}
 
 const panel = (page: Page) => page.getByTestId('chat-panel')
 /** each message as `direction text status` */
@@ -43,13 +34,10 @@ beforeAll(async () => {
       core: await testCore({ demo: demoPoolOf(sim) }),
       beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']),
     })
-    await signIn(clients[name].page, name)
+    await signInAs(clients[name].page, name, sim.url)
   }
 }, 90_000)
-afterAll(async () => {
-  await Promise.all(Object.values(clients).map((c) => c.close()))
-  await sim?.close()
-})
+closeAfterAll(clients, () => sim)
 
 describe('chats in Chromium', () => {
   it('a chat from a contact: invitation with its unread count, accepted; typing shown; replies both ways', async () => {

@@ -4,24 +4,15 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, startPool, type Client } from './harness'
+import { launchClient, screenshot, startPool, type Client, closeAfterAll, signInAs } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
 const historyDirs: Record<string, string> = {}
-
-async function signIn(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Sign-in address').fill(`${name}@contoso.test`)
-  await page.getByLabel('Password', { exact: true }).fill(`${name}-pass`)
-  if (!(await page.getByLabel('Discovery URL').isVisible())) await page.getByText('Advanced').click()
-  await page.getByLabel('Discovery URL').fill(sim.url)
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await page.getByTestId('me').waitFor({ timeout: 20_000 })
-}
 
 async function launch(name: string): Promise<Client> {
   const client = await launchClient({
@@ -86,13 +77,10 @@ beforeAll(async () => {
   sim = await startPool()
   for (const name of ['alice', 'bob']) {
     historyDirs[name] = await mkdtemp(join(tmpdir(), `parley-${name}-data-`))
-    await signIn((await launch(name)).page, name)
+    await signInAs((await launch(name)).page, name, sim.url)
   }
 }, 90_000)
-afterAll(async () => {
-  await Promise.all(Object.values(clients).map((c) => c.close()))
-  await sim?.close()
-})
+closeAfterAll(clients, () => sim)
 
 describe('everyday calls in Chromium', () => {
   it('keyboard shortcuts: hang up a ringing call, accept, mute, camera, hang up; the list is in Settings', async () => {
@@ -255,7 +243,7 @@ describe('everyday calls in Chromium', () => {
     // Bob's app restarts
     await clients.bob!.close()
     const again = await launch('bob')
-    await signIn(again.page, 'bob')
+    await signInAs(again.page, 'bob', sim.url)
     const history = again.page.getByTestId('call-history')
     await expect.poll(() => history.locator('li').count(), { timeout: 10_000 }).toBe(2)
     const rows = await history.locator('li').allTextContents()

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { afterAll, expect } from 'vitest'
 import type { Core } from '../../main/core/core'
 import { startBrowserHost, type BrowserHost } from '../../main/transport/browser-host'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator/index'
@@ -122,4 +122,27 @@ export async function tabTo(page: Page, name: string): Promise<void> {
  */
 export function startPool(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ media: 'sfb2015', ...options })
+}
+
+/**
+ * Signs a demo user in through the form (`<name>@contoso.test`, password `<name>-pass`), through the pool at
+ * `discoveryUrl` when the core has none of its own, and waits for the signed-in header.
+ */
+export async function signInAs(page: Page, name: string, discoveryUrl?: string): Promise<void> {
+  await page.getByLabel('Sign-in address').fill(`${name}@contoso.test`)
+  await page.getByLabel('Password', { exact: true }).fill(`${name}-pass`)
+  if (discoveryUrl) {
+    if (!(await page.getByLabel('Discovery URL').isVisible())) await page.getByText('Advanced').click()
+    await page.getByLabel('Discovery URL').fill(discoveryUrl)
+  }
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.getByTestId('me').waitFor({ timeout: 20_000 })
+}
+
+/** After the file's tests: every client's window closed, then the pool. */
+export function closeAfterAll(clients: Record<string, Client>, pool: () => { close(): Promise<void> } | undefined): void {
+  afterAll(async () => {
+    await Promise.all(Object.values(clients).map((c) => c.close()))
+    await pool()?.close()
+  })
 }

@@ -3,23 +3,16 @@
 // joins, and each sees and hears the other; the call view is titled with the subject.
 import { randomUUID } from 'node:crypto'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import { UcwaClient } from '../../main/ucwa/client'
 import { createMeeting } from '../../main/ucwa/meetings'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, type Client } from './harness'
+import { launchClient, screenshot, type Client, closeAfterAll, signInAs } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
-
-async function signIn(page: Page, sip: string, password: string): Promise<void> {
-  await page.getByLabel('Sign-in address').fill(sip)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 15_000 }).not.toBe(null)
-}
 
 const stat = async (page: Page, name: string) => Number(await page.getByTestId('call-quality').getAttribute(`data-${name}`))
 const state = (page: Page) => page.getByTestId('call-state').textContent()
@@ -30,10 +23,7 @@ beforeAll(async () => {
     clients[name] = await launchClient({ core: await testCore({ discoveryUrl: sim.url }), beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']) })
   }
 }, 60_000)
-afterAll(async () => {
-  await Promise.all(Object.values(clients).map((c) => c.close()))
-  await sim?.close()
-})
+closeAfterAll(clients, () => sim)
 
 describe('inviting into a meeting in Chromium', () => {
   it('Alice adds Carol from the meeting; Carol rings with the subject, joins, and both see and hear each other', async () => {
@@ -44,8 +34,8 @@ describe('inviting into a meeting in Chromium', () => {
     const meeting = await createMeeting(organizer.http, organizer.app!, { subject: 'Quarterly review' })
     await organizer.signOut()
 
-    await signIn(alice, 'alice@contoso.test', 'alice-pass')
-    await signIn(carol, 'carol@contoso.test', 'carol-pass')
+    await signInAs(alice, 'alice')
+    await signInAs(carol, 'carol')
     await alice.getByLabel('Meeting link').fill(meeting.joinUrl)
     await alice.getByRole('button', { name: 'Join', exact: true }).click()
     // alone in it, the meeting reads as a call connected (call-view.ts); its audio and video are up

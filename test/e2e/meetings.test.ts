@@ -2,20 +2,13 @@
 // the link, Bob joins by pasting it, a guest is rejected and told, a guest waits in the lobby and is admitted, all three
 // see and hear each other, and Alice mutes the guest, who sees it, as Bob does in his roster.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { launchClient, screenshot, type Client } from './harness'
+import { launchClient, screenshot, type Client, closeAfterAll, signInAs } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
-
-async function signIn(page: Page, sip: string, password: string): Promise<void> {
-  await page.getByLabel('Sign-in address').fill(sip)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 15_000 }).not.toBe(null)
-}
 
 const stat = async (page: Page, name: string) => Number(await page.getByTestId('call-quality').getAttribute(`data-${name}`))
 const state = (page: Page) => page.getByTestId('call-state').textContent()
@@ -33,16 +26,13 @@ beforeAll(async () => {
     })
   }
 }, 60_000)
-afterAll(async () => {
-  await Promise.all(Object.values(clients).map((c) => c.close()))
-  await sim?.close()
-})
+closeAfterAll(clients, () => sim)
 
 describe('online meetings in Chromium', () => {
   it('Meet now, join by link, a guest rejected then one admitted from the lobby; all see and hear each other; the leader mutes the guest', async () => {
     const [alice, bob, guest] = [clients.alice!.page, clients.bob!.page, clients.guest!.page]
-    await signIn(alice, 'alice@contoso.test', 'alice-pass')
-    await signIn(bob, 'bob@contoso.test', 'bob-pass')
+    await signInAs(alice, 'alice')
+    await signInAs(bob, 'bob')
 
     // Meet now: in the meeting with audio and video at once, its link to share
     await alice.getByRole('button', { name: 'Meet now' }).click()
