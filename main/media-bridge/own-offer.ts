@@ -1,7 +1,7 @@
 // Parley's own offer through the bridge: from the renderer's WebRTC offer, the SfB-dialect offer to the pool and the answer back to the renderer.
 import { parse, type SessionDescription } from 'sdp-transform'
 import { bridgeCodecOf, type BridgeCodec } from './codecs'
-import type { SfbLegSection, WebrtcLegSection, WrittenSdp } from './leg'
+import type { Direction, SfbLegSection, WebrtcLegSection, WrittenSdp } from './leg'
 import { newSdesKey, type SdesKey } from './sdes'
 import { writeSfbSdp } from './sfb-write'
 import type { BridgeLocal, BridgeDescriptions, PayloadMapping } from './translate'
@@ -105,6 +105,8 @@ export interface TakenKind {
   kind: Kind
   payloadTypes: Partial<Record<BridgeCodec, number>>
   ssrc: number
+  /** the renderer's offered direction on that line (RFC 3264 5.1); the SfB part offers the same */
+  direction?: Direction
 }
 
 /** A pool leg's own side for the SfB part: its ICE credentials and candidates, and the SSRCs the bridge sends from. */
@@ -116,7 +118,7 @@ export type SfbLocal = BridgeLocal['sfb'][Kind]
  * with the maps the relay rewrites payload types and SSRCs with.
  */
 export function writeOwnSfbOffer(taken: TakenKind[], local: Partial<Record<Kind, SfbLocal>>): { sdp: string; sections: SfbLegSection[] } & Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'> {
-  const sections: SfbLegSection[] = taken.map((t) => ({ kind: t.kind, codecs: Object.keys(t.payloadTypes) as BridgeCodec[], ssrcs: local[t.kind]!.ssrcs, ice: local[t.kind]!.ice, candidates: local[t.kind]!.candidates, rtcpMux: true, key: newSdesKey(1) }))
+  const sections: SfbLegSection[] = taken.map((t) => ({ kind: t.kind, codecs: Object.keys(t.payloadTypes) as BridgeCodec[], ssrcs: local[t.kind]!.ssrcs, ice: local[t.kind]!.ice, candidates: local[t.kind]!.candidates, rtcpMux: true, key: newSdesKey(1), direction: t.direction }))
   const written = writeSfbSdp({ sections })
   return {
     sdp: written.sdp,

@@ -4,6 +4,7 @@ import { RTCPeerConnection, RTCRtpCodecParameters, type RtcpPacket, type RtpPack
 import { bridgeCodecOf, codecs, type BridgeCodec } from './codecs'
 import { BridgeFault } from './fault'
 import type { IceCandidate } from './ice'
+import type { Direction } from './leg'
 import type { BridgeLocal } from './translate'
 
 type Kind = 'audio' | 'video'
@@ -80,7 +81,7 @@ export class RendererLeg {
    * with werift's own answer. The first line of each kind this leg carries is sendrecv, any other inactive. Returns
    * the answer and, per kind it accepted, each bridge codec's payload type in it and the SSRC this leg sends from.
    */
-  async answerOffer(offer: string): Promise<{ sdp: string; taken: { kind: Kind; payloadTypes: Partial<Record<BridgeCodec, number>>; ssrc: number }[] }> {
+  async answerOffer(offer: string): Promise<{ sdp: string; taken: { kind: Kind; payloadTypes: Partial<Record<BridgeCodec, number>>; ssrc: number; direction: Direction }[] }> {
     // werift makes the tracks while it applies the offer: wire each kind's first transceiver as it is added
     const added = this.pc.onTransceiverAdded.subscribe((t) => {
       const kind = t.kind as Kind
@@ -110,7 +111,9 @@ export class RendererLeg {
         const codec = bridgeCodecOf(String(r.codec), Number(r.rate ?? 0), r.encoding === undefined ? undefined : Number(r.encoding))
         if (codec) payloadTypes[codec] ??= r.payload
       }
-      return [{ kind, payloadTypes, ssrc: t.sender.ssrc }]
+      // what the renderer offered on this line (an audio call receives video only): Parley's SfB part offers the same
+      const direction = (offered.find((x) => String(x.mid) === t.mid)?.direction ?? 'sendrecv') as Direction
+      return [{ kind, payloadTypes, ssrc: t.sender.ssrc, direction }]
     })
     return { sdp, taken }
   }

@@ -1,7 +1,7 @@
 // Parley's own offer through the bridge: the renderer's WebRTC offer becomes the SfB part, and the renderer gets an answer it can take.
 import { parse } from 'sdp-transform'
 import { describe, expect, it } from 'vitest'
-import { bridgeOwnOffer } from '../../../main/media-bridge/own-offer'
+import { bridgeOwnOffer, writeOwnSfbOffer } from '../../../main/media-bridge/own-offer'
 import { planBridge, type BridgePlan } from '../../../main/media-bridge/plan'
 import { readSfbSdp } from '../../../main/media-bridge/sfb-read'
 import { local } from './samples'
@@ -72,5 +72,20 @@ describe('Parley’s own offer through the bridge', () => {
   it('gives no offer when the renderer offered no audio the bridge can carry', () => {
     const opusOnly = rendererOffer.replace('m=audio 9 UDP/TLS/RTP/SAVPF 111 9 0 8 13 110 126', 'm=audio 9 UDP/TLS/RTP/SAVPF 111 13 110 126')
     expect(bridgeOwnOffer(opusOnly, local)).toBeNull()
+  })
+})
+
+describe('the SfB part of Parley’s own offer as BridgeCall writes it (writeOwnSfbOffer)', () => {
+  const sfbLocal = (kind: 'audio' | 'video') => ({ ...local.sfb[kind] })
+  it('offers each line in the direction the renderer offered it: an audio call receives video, it does not send it', () => {
+    const taken = [
+      { kind: 'audio' as const, payloadTypes: { PCMU: 0 }, ssrc: 5001, direction: 'sendrecv' as const },
+      { kind: 'video' as const, payloadTypes: { H264: 106 }, ssrc: 5002, direction: 'recvonly' as const },
+    ]
+    const sfb = readSfbSdp(writeOwnSfbOffer(taken, { audio: sfbLocal('audio'), video: sfbLocal('video') }).sdp)
+    expect(sfb.sections.map((s) => [s.kind, s.direction])).toEqual([
+      ['audio', 'sendrecv'],
+      ['video', 'recvonly'],
+    ])
   })
 })
