@@ -26,6 +26,7 @@ import { UcwaError } from './errors'
 import { Operations, type OperationKind, type OperationLimits } from './operations'
 import type { MediaKind } from './roster'
 import { onSessionLoss } from './session-loss'
+import { sipUri } from './sip-uri'
 
 export type { CallSnapshot } from '../../preload/contract'
 export type { Participant, Person } from './roster'
@@ -93,7 +94,7 @@ export class CallEngine {
    * with a chat instead (addAudioVideo_ref.md, same body), so the call joins it. Throws UcwaError when the pool refuses.
    */
   async start(to: string, subject = '', addAudioVideo?: string): Promise<CallSnapshot> {
-    const uri = to.startsWith('sip:') ? to : `sip:${to}`
+    const uri = sipUri(to)
     const { client, media, book } = this.#ctx
     const call = book.add({ invitation: outgoingInvitation(), remote: { name: to.replace(/^sip:/, ''), uri }, subject, state: 'preparing' })
     try {

@@ -14,6 +14,7 @@ import { describe } from './log'
 import { Messaging, type MessagingOptions } from './messaging'
 import { link, prop, type Resource } from './resource'
 import { onSessionLoss } from './session-loss'
+import { sipUri } from './sip-uri'
 
 
 export interface ChatEngineOptions {
@@ -68,7 +69,7 @@ export class ChatEngine {
 
   /** startMessaging_ref.md with `text` as its first message. Throws the pool's UcwaError (the chat shows it ended). */
   async start(to: string, text: string): Promise<ChatSnapshot> {
-    const uri = to.startsWith('sip:') ? to : `sip:${to}`
+    const uri = sipUri(to)
     const chat = this.#add(new Conversation(this.client.http), 'outgoing', { name: uri.slice(4), uri }, (o) => new Messaging(this.#host(), o))
     await chat.messaging.start(uri, text)
     this.#index(chat)

@@ -15,6 +15,7 @@ import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
 import { joinUrlFor, meetingAddressFromUrl } from './meeting-url'
 import { createMeeting } from './meetings'
 import { link, prop } from './resource'
+import { sipUri } from './sip-uri'
 
 const notFound = () => new UcwaError({ status: 0, code: 'NotFound', message: 'That meeting is no longer open here.' })
 
@@ -100,7 +101,7 @@ export class OnlineMeetings {
     if (entry.callId && this.calls.get(entry.callId)?.state === 'conference') return this.calls.addParticipant(entry.callId, to)
     const add = link(await this.client.http.get(conversationHref), 'addParticipant')
     if (!add) throw new UcwaError({ status: 0, code: 'Forbidden', message: 'You cannot invite people into this meeting.' })
-    await this.client.http.post(add, { to: to.startsWith('sip:') ? to : `sip:${to}`, operationId: randomUUID().replace(/-/g, '') })
+    await this.client.http.post(add, { to: sipUri(to), operationId: randomUUID().replace(/-/g, '') })
   }
 
   #ringing(invitationId: string) {

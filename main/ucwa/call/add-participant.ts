@@ -5,6 +5,7 @@ import { shortId } from './book'
 import type { Call } from './call'
 import type { CallContext } from './context'
 import { follow } from './links'
+import { sipUri } from '../sip-uri'
 
 /**
  * Invites `to` (sip: or bare address) into the call; `name` is shown "calling…" (the address when absent) until they
@@ -18,7 +19,7 @@ export async function addParticipant(ctx: CallContext, call: Call, to: string, n
     ctx.book.go(call, 'escalating')
   }
   const operationId = shortId()
-  const uri = to.startsWith('sip:') ? to : `sip:${to}`
+  const uri = sipUri(to)
   call.invitees.add({ uri, name: name || uri.replace(/^sip:/, ''), operationId })
   ctx.book.changed(call)
   try {
