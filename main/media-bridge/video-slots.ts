@@ -19,6 +19,7 @@ export class VideoSlots {
     if (this.count <= 1) return 0
     const known = this.#slotOf.get(id)
     if (known !== undefined) return known
+    if (this.#slotOf.size >= this.count) return null // every slot taken: an extra source's packets cost no search
     const used = new Set(this.#slotOf.values())
     for (let slot = 0; slot < this.count; slot++) {
       if (used.has(slot)) continue
