@@ -51,7 +51,7 @@ export function planBridge(session: SfbSession): BridgePlan | MediaRefusal {
 }
 
 function videoMessage(s: SfbMediaSection, refusal: MediaRefusal): string {
-  if (refusal.declineReason === 'CodecMismatch' && s.codecs.some((c) => c.name.toLowerCase() === 'x-rtvc1')) return 'The other side sends video only as RTVideo, which Parley cannot show.'
+  if (refusal.declineReason === 'CodecMismatch' && s.codecs.some((c) => c.name.toLowerCase() === 'x-rtvc1')) return "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send."
   return `Video cannot be shown: ${refusal.message}`
 }
 

@@ -183,7 +183,7 @@ it('video only as RTVideo (x-rtvc1): the call connects with audio only, both way
     endpoint.sendTone(440)
     await page().getByRole('button', { name: 'Accept with video' }).click()
     await expect.poll(() => page().getByTestId('call-state').textContent(), { timeout: MEDIA_MS }).toMatch(/^Connected/)
-    await expect.poll(() => page().getByTestId('call-notice').textContent(), { timeout: EVENTS_MS }).toBe('The other side sends video only as RTVideo, which Parley cannot show. The call goes on with audio only.')
+    await expect.poll(() => page().getByTestId('call-notice').textContent(), { timeout: EVENTS_MS }).toBe("Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only.")
 
     // the far side: the final answer takes the ICE-19 part, carries audio and rejects the RTVideo line (port 0)
     await expect.poll(() => answerIn(bob.negotiation(), 'mediaAnswer'), { timeout: EVENTS_MS }).toBeTruthy()

@@ -281,7 +281,7 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
       // the renderer was offered audio only
       expect(alice.renderer.seen[0]!.sdp).not.toMatch(/^m=video/m)
       await expect.poll(async () => (await alice.calls())[0]?.state).toBe('connected')
-      expect((await alice.calls())[0]).toMatchObject({ notice: 'The other side sends video only as RTVideo, which Parley cannot show. The call goes on with audio only.' })
+      expect((await alice.calls())[0]).toMatchObject({ notice: "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only." })
     })
 
     it('no address of the other side answers while it rings: declined with MediaConnectivityFailure before anyone answers, the caller told why', async () => {

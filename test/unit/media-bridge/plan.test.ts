@@ -59,7 +59,7 @@ describe('planning the bridge', () => {
     const p = plan(onlyCodecs(offer(), 'video', [121])) as BridgePlan
     expect(p.video).toBeNull()
     expect(p.audio.codecs).toHaveLength(5)
-    expect(p.notices).toEqual([{ kind: 'videoDropped', message: 'The other side sends video only as RTVideo, which Parley cannot show. The call goes on with audio only.' }])
+    expect(p.notices).toEqual([{ kind: 'videoDropped', message: "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only." }])
   })
 
   it('drops video with no codec at all (only FEC) with a notice naming why', () => {
