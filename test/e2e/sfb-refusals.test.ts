@@ -140,6 +140,16 @@ it('only IPv6 candidates (a=x-candidate-ipv6): declined IPv6NotSupported before 
   }
 }, 60_000)
 
+it('no candidate at all in the ICE-19 part: declined MediaConnectivityFailure before ringing, the page says there is no address to send media to', async () => {
+  const endpoint = new SfbEndpoint()
+  try {
+    const noCandidates = (sdp: string) => sdp.replace(/^a=(candidate|x-candidate-ipv6):.*\r\n/gm, '')
+    await refusedBeforeRinging(await offerOf(endpoint, noCandidates, (fallback) => !fallback), 'The other side gave no address Parley can send media to.', 'MediaConnectivityFailure')
+  } finally {
+    await endpoint.close()
+  }
+}, 60_000)
+
 it('no address of the SfB client answers while it rings: the ringing stops by itself before anyone answers, declined MediaConnectivityFailure; the page says no network path was found', async () => {
   const endpoint = new SfbEndpoint()
   const before = await recent().count()
