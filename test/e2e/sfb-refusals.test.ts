@@ -9,6 +9,7 @@ import { demoPoolOf } from '../../main/demo'
 import { UcwaClient } from '../../main/ucwa/client'
 import type { UcwaEvent } from '../../main/ucwa/events'
 import { link, type Resource } from '../../main/ucwa/resource'
+import type { CallSnapshot } from '../../preload/contract'
 import type { Simulator } from '../simulator/index'
 import { declinedFor } from '../simulator/pool/reasons'
 import { SfbEndpoint } from '../simulator/sfb/endpoint'
@@ -30,10 +31,15 @@ beforeAll(async () => {
   sim = await startPool()
   clients.alice = await launchClient({ core: await testCore({ demo: demoPoolOf(sim) }), beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']) })
   await signInAs(clients.alice.page, 'alice', sim.url)
+  clients.alice.core.events.subscribe((name, payload) => name === 'calls.changed' && void callStates.push((payload as CallSnapshot).state))
 }, 60_000)
+
+/** every state Alice's calls went through, as the core told the page (calls.changed), since the test began */
+const callStates: CallSnapshot['state'][] = []
 
 // the page notes every time an incoming call shows, so "never rang" is asserted, not sampled
 beforeEach(async () => {
+  callStates.length = 0
   await clients.alice!.page.evaluate(() => {
     const w = window as unknown as { rang: number; ringWatch?: MutationObserver }
     w.rang = 0
@@ -97,6 +103,9 @@ async function refusedBeforeRinging(offer: { contentType: string; body: string }
     // the pool's reason for a decline with exactly this CallDeclineReason (another reason reads differently)
     expect(bob.completed()).toMatchObject({ status: 'Failure', reason: declinedFor(declineReason) })
     expect(await rang()).toBe(0)
+    // the core reported the call (it ended) without its ever ringing
+    expect(callStates.at(-1)).toBe('ended')
+    expect(callStates).not.toContain('ringing')
   } finally {
     await bob.signOut()
   }
@@ -166,6 +175,8 @@ it('no address of the SfB client answers while it rings: the ringing stops by it
     expect(await recent().first().textContent()).toContain("The call could not be taken: no network path to the other side's media was found (its addresses did not answer).")
     // it rang once, and nobody answered it: the decline went out on its own
     expect(await rang()).toBe(1)
+    expect(callStates).toContain('ringing')
+    expect(callStates.at(-1)).toBe('ended')
   } finally {
     await bob.signOut()
     await endpoint.close()
