@@ -27,15 +27,15 @@ const ICE_GIVES_UP_MS = 40_000
 /** a call through the bridge on a loaded machine: ICE, DTLS, the first decoded frames */
 const MEDIA_MS = 40_000
 
+/** every state Alice's calls went through, as the core told the page (calls.changed), since the test began */
+const callStates: CallSnapshot['state'][] = []
+
 beforeAll(async () => {
   sim = await startPool()
   clients.alice = await launchClient({ core: await testCore({ demo: demoPoolOf(sim) }), beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']) })
   await signInAs(clients.alice.page, 'alice', sim.url)
   clients.alice.core.events.subscribe((name, payload) => name === 'calls.changed' && void callStates.push((payload as CallSnapshot).state))
 }, 60_000)
-
-/** every state Alice's calls went through, as the core told the page (calls.changed), since the test began */
-const callStates: CallSnapshot['state'][] = []
 
 // the page notes every time an incoming call shows, so "never rang" is asserted, not sampled
 beforeEach(async () => {
