@@ -12,6 +12,12 @@ type Stored = v.InferOutput<typeof Stored>
 export const MAX_ENTRIES = 200
 export const MAX_CONVERSATIONS = 50
 
+/** `kept` with `list` added or updated (by id): newest activity first, at most MAX_CONVERSATIONS. */
+export function withConversations(kept: PastConversation[], list: PastConversation[]): PastConversation[] {
+  const ids = new Set(list.map((c) => c.id))
+  return [...list, ...kept.filter((x) => !ids.has(x.id))].sort((a, b) => b.lastActivity - a.lastActivity).slice(0, MAX_CONVERSATIONS)
+}
+
 export class CallHistoryStore {
   #account: string | null = null
   #data: Stored = { entries: [], seenAt: 0, conversations: [] }
@@ -53,8 +59,14 @@ export class CallHistoryStore {
   }
 
   /** Adds or updates a conversation (by id) and saves. */
-  async addConversation(c: PastConversation): Promise<void> {
-    this.#data.conversations = [c, ...this.#data.conversations.filter((x) => x.id !== c.id)].sort((a, b) => b.lastActivity - a.lastActivity).slice(0, MAX_CONVERSATIONS)
+  addConversation(c: PastConversation): Promise<void> {
+    return this.addConversations([c])
+  }
+
+  /** Adds or updates conversations (by id) and saves them in one write; none: no write. */
+  async addConversations(list: PastConversation[]): Promise<void> {
+    if (!list.length) return
+    this.#data.conversations = withConversations(this.#data.conversations, list)
     await this.#save()
   }
 

@@ -1,12 +1,11 @@
 // The main-process core: everything but the Electron glue. Runs under Electron and under plain Node alike.
 import type { AppInfo, Availability, SessionInfo } from '../../preload/contract'
 import type { UpdateStatus } from '../desktop/updater'
-import { UcwaError } from '../ucwa/errors'
 import type { TokenStore } from '../credentials/token-store'
 import { CallEngine } from '../ucwa/calls'
 import { ChatEngine } from '../ucwa/chats'
+import { appHandlers } from './app-handlers'
 import { chatHandlers } from './chat-handlers'
-import { ConversationRecorder } from './conversation-record'
 import { OnlineMeetings } from '../ucwa/online-meetings'
 import { meetingRequests } from './meeting-requests'
 import { endCallsWithoutMedia } from '../ucwa/call/media-lost'
@@ -22,10 +21,9 @@ import { BridgingAgent } from '../media-bridge/bridging-agent'
 import { MediaWorker } from '../media-bridge/media-worker-host'
 import { PresenceWatch } from '../ucwa/presence'
 import { Photos } from './photos'
-import { CallHistoryStore } from './call-history'
-import { HistoryRecorder } from './history-entry'
+import { syncHistory } from './history-sync'
 import { SessionMemory } from './session-memory'
-import { checkConfirmation, checkOnlyRemoved, serverToConfirm, trustedFor, withTrusted } from './server-trust'
+import { checkConfirmation, serverToConfirm, trustedFor, withTrusted } from './server-trust'
 import { placeSignInError } from './sign-in-failure'
 import { SettingsStore } from './settings-store'
 
@@ -107,7 +105,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const presence = new PresenceWatch(client, (uri, availability) => events.emit('people.presence', { uri, availability }), (m) => log(m))
 
   let availability: Availability = 'Online'
-  const desktopOnly = (what: string) => new UcwaError({ status: 0, code: 'NotAvailable', message: `${what} is part of the installed app, not the browser mode.` })
 
   /** the address of the last sign-in the person asked for: whose server a DomainMismatch asks them to confirm */
   let attempted = ''
@@ -130,73 +127,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     availability = 'Online'
     events.emit('presence.changed', { availability })
   })
-  // call history: the signed-in account's, from the data folder; each ended call is added as it ends
-  const history = new CallHistoryStore(options.historyDir ?? null)
-  const recorder = new HistoryRecorder()
-  const historyOwner = () => (client.state === 'signed-in' || client.state === 'reconnecting' ? (client.me?.uri ?? null) : null)
-  let historyOpen: Promise<void> = Promise.resolve()
-  client.on('state', () => {
-    // each switch waits for the one before, so a quick sign-out and in reads the right account's file
-    historyOpen = historyOpen.then(async () => {
-      const owner = historyOwner()
-      if (owner === null && client.state === 'reconnecting') return
-      const before = JSON.stringify(history.current)
-      const pastBefore = JSON.stringify(history.conversations)
-      await history.open(owner).catch((e) => log('could not read the call history', e))
-      if (JSON.stringify(history.current) !== before) events.emit('history.changed', history.current)
-      if (JSON.stringify(history.conversations) !== pastBefore) events.emit('chats.past', history.conversations)
-    })
-  })
-  calls.onChange((s) => {
-    const entry = recorder.observe(s, Date.now())
-    if (entry) {
-      historyOpen = historyOpen.then(() =>
-        history.add(entry).then(
-          (h) => events.emit('history.changed', h),
-          (e) => log('could not save the call history', e),
-        ),
-      )
-    }
-  })
-  // the last conversations, kept with the call history (issue #21)
-  const conversations = new ConversationRecorder()
-  chats.onChange((s) => {
-    const past = conversations.observe(s)
-    if (!past) return
-    historyOpen = historyOpen.then(() =>
-      history.addConversation(past).then(
-        () => events.emit('chats.past', history.conversations),
-        (e) => log('could not save the conversation history', e),
-      ),
-    )
-  })
+  // call history and the last conversations (issue #21): the signed-in account's, from the data folder
+  const history = syncHistory({ client, calls, chats, events, dir: options.historyDir ?? null, log })
   client.on('saved', (s) => void memory.setSession(s).catch((e) => log('could not save the session', e)))
   calls.onChange((s) => events.emit('calls.changed', s))
 
   const dispatch = createDispatcher(
     {
-      'app.getInfo': async () => {
-        await options.tokenStore.ready // the keychain's status, known within the probe's bound
-        return {
-        name: 'Parley',
-        version: options.version,
-        host: options.host,
-        keychain:
-          options.tokenStore.kind === 'keychain'
-            ? { available: true }
-            : { available: false, reason: options.tokenStore.unavailableReason ?? 'No system keychain' },
-        demo: options.demo ?? null,
-        discoveryUrl: options.discoveryUrl ?? null,
-        logFile: options.desktop?.logFile ?? null,
-        }
-      },
-      'settings.get': () => settings.current,
-      'settings.update': async (patch) => {
-        if (patch.trustedServers) checkOnlyRemoved(settings.current.trustedServers, patch.trustedServers)
-        const next = await settings.update(patch)
-        events.emit('settings.changed', next)
-        return next
-      },
+      ...appHandlers(options, settings, events),
       'session.get': sessionInfo,
       'session.signIn': async (input) => {
         if (input.trustServer) {
@@ -224,18 +162,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         events.emit('presence.changed', { availability })
         return null
       },
-      'update.check': () => {
-        if (!options.desktop?.updates) throw desktopOnly('Updating')
-        return options.desktop.updates.check()
-      },
-      'update.restart': () => {
-        if (!options.desktop?.updates) throw desktopOnly('Updating')
-        return { restarted: options.desktop.updates.restart() }
-      },
-      'diagnostics.export': async () => {
-        if (!options.desktop?.exportDiagnostics) throw desktopOnly('Exporting diagnostics')
-        return { path: await options.desktop.exportDiagnostics() }
-      },
       'people.search': async ({ query }) => {
         const found = await client.search(query)
         photos.remember(found)
@@ -260,17 +186,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'calls.change': async ({ callId, change }) => (await calls.change(callId, change), null),
       'calls.switchTo': async ({ callId }) => (await calls.switchTo(callId), null),
       'calls.setMuted': async ({ callId, audio, video }) => (await calls.setMuted(callId, { audio, video }), null),
-      'history.get': async () => (await historyOpen, history.current),
+      'history.get': async () => (await history.settled(), history.store.current),
       'history.markSeen': async () => {
-        await historyOpen
-        const h = await history.markSeen(Date.now())
+        await history.settled()
+        const h = await history.store.markSeen(Date.now())
         events.emit('history.changed', h)
         return h
       },
       'media.started': async () => (await endCallsWithoutMedia(calls, (m) => log(m)), null),
       'media.respond': ({ requestId, sdp, error }) => (renderer.respond(requestId, { sdp, error }), null),
       ...chatHandlers(chats),
-      'chats.recent': async () => (await historyOpen, history.conversations),
+      'chats.recent': async () => (await history.settled(), history.conversations()),
       ...meetingRequests({ client, meetings, discoveryFor: (uri) => options.discoveryUrl ?? demoDiscoveryFor(options.demo, uri) }),
     },
     (method, e) => log(`request ${method} failed`, e),
@@ -292,6 +218,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     availability: () => availability,
     async close() {
       clearInterval(clock)
+      await history.close() // the chats still going are kept (issue #21)
       for (const c of calls.list()) await calls.hangUp(c.id).catch(() => {})
       await client.shutdown()
       await media.stop()

@@ -1,10 +1,10 @@
 // The session's chats (issue #21): a messaging modality hosted in a Conversation — one of its own (startMessaging, a
 // messagingInvitation) or a call's (addMessaging_ref.md) — found by id and by conversation href, with unread counts.
 // A chat outlives its call: hanging up ends audio/video, not the conversation's messaging (SendAnIM.md).
-import { randomUUID } from 'node:crypto'
 import type { CallSnapshot, ChatMessage, ChatSnapshot, Person } from '../../preload/contract'
 import { conferenceChatToJoin } from './conference-chat'
 import { chatSnapshot, incomingCount, type Chat } from './chat'
+import { ChatRegistry } from './chat-registry'
 import type { CallEngine } from './calls'
 import { Conversation } from './call/conversation'
 import type { UcwaClient } from './client'
@@ -16,7 +16,6 @@ import { link, prop, type Resource } from './resource'
 import { onSessionLoss } from './session-loss'
 import { sipUri } from './sip-uri'
 
-
 export interface ChatEngineOptions {
   now?: () => number
   /** the protocol log: transitions and dropped events, never a message's text */
@@ -25,12 +24,8 @@ export interface ChatEngineOptions {
 
 type Calls = Pick<CallEngine, 'conversationOf' | 'conversations' | 'callIn' | 'get' | 'start' | 'onChange'>
 
-const notFound = () => new UcwaError({ status: 0, code: 'NotFound', message: 'That conversation is no longer here.' })
-
 export class ChatEngine {
-  readonly #chats = new Map<string, Chat>()
-  /** conversation href → its latest chat (an ended one may be followed by a new addMessaging) */
-  readonly #byConversation = new Map<string, Chat>()
+  readonly #chats: ChatRegistry
   readonly #listeners = new Set<(s: ChatSnapshot) => void>()
   readonly #log: (message: string) => void
   readonly #now: () => number
@@ -42,6 +37,7 @@ export class ChatEngine {
   ) {
     this.#log = options.log ?? (() => {})
     this.#now = options.now ?? Date.now
+    this.#chats = new ChatRegistry(() => calls.conversations, this.#now)
     client.eventResources.read(Messaging.reads)
     client.on('events', (list) => this.#onEvents(list))
     // a call starting or ending in a chat's conversation, or making it a conference, changes the chat's snapshot
@@ -72,14 +68,14 @@ export class ChatEngine {
     const uri = sipUri(to)
     const chat = this.#add(new Conversation(this.client.http), 'outgoing', { name: uri.slice(4), uri }, (o) => new Messaging(this.#host(), o))
     await chat.messaging.start(uri, text)
-    this.#index(chat)
+    this.#chats.index(chat)
     return this.#snapshot(chat)
   }
 
   /** addMessaging_ref.md to a live call's conversation; its chat if it has one going (then `text` is sent in it). */
   async addToCall(callId: string, text?: string): Promise<ChatSnapshot> {
     const conversation = this.calls.conversationOf(callId)
-    const going = conversation.href ? this.#byConversation.get(conversation.href) : undefined
+    const going = this.#chats.inConversation(conversation.href)
     if (going && going.messaging.machine.state !== 'ended') {
       if (text !== undefined) await going.messaging.send(text)
       return this.#snapshot(going)
@@ -87,43 +83,43 @@ export class ChatEngine {
     if (!conversation.href) throw new UcwaError({ status: 0, code: 'Conflict', message: 'The call is not set up yet: chat once it connects.' })
     const remote = this.calls.get(callId)?.remote ?? { name: '', uri: '' }
     const chat = this.#add(conversation, 'outgoing', remote, (o) => new Messaging(this.#host(), o))
-    this.#byConversation.set(conversation.href, chat)
+    this.#chats.place(conversation.href, chat)
     await chat.messaging.add(conversation.href, text)
     return this.#snapshot(chat)
   }
 
   async accept(id: string): Promise<void> {
-    await this.#need(id).messaging.accept()
+    await this.#chats.need(id).messaging.accept()
   }
 
   async decline(id: string): Promise<void> {
-    await this.#need(id).messaging.decline()
+    await this.#chats.need(id).messaging.decline()
   }
 
   /** sendMessage_ref.md; the message's status follows its events (a failure carries the pool's code/subcode). */
   async send(id: string, text: string): Promise<ChatMessage> {
-    return this.#need(id).messaging.send(text)
+    return this.#chats.need(id).messaging.send(text)
   }
 
   async retry(id: string, messageId: string): Promise<void> {
-    await this.#need(id).messaging.retry(messageId)
+    await this.#chats.need(id).messaging.retry(messageId)
   }
 
   /** setIsTyping_ref.md, throttled by the modality (TYPING_REFRESH_MS); not connected: nothing to tell. */
   async typing(id: string): Promise<void> {
-    await this.#need(id).messaging.typing()
+    await this.#chats.need(id).messaging.typing()
   }
 
   /** The person saw the chat: no unread messages left in it. */
   markRead(id: string): void {
-    const chat = this.#need(id)
+    const chat = this.#chats.need(id)
     chat.seen = incomingCount(chat.messaging.snapshot().messages)
     this.#changed(chat)
   }
 
   /** stopMessaging_ref.md: the person closed the chat; it stays in the list, ended. */
   async close(id: string): Promise<void> {
-    const chat = this.#need(id)
+    const chat = this.#chats.need(id)
     if (chat.messaging.machine.state === 'ended') return
     await chat.messaging.stop()
   }
@@ -133,7 +129,7 @@ export class ChatEngine {
    * that, else a call of its own (startAudioVideo_ref.md); either way the chat goes on beside the call and after it.
    */
   async call(id: string): Promise<CallSnapshot> {
-    const chat = this.#need(id)
+    const chat = this.#chats.need(id)
     const live = this.#callOf(chat)
     if (live) throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'AlreadyExists', message: 'This conversation is already in a call.' })
     const call = await this.calls.start(chat.remote.uri, '', await this.#addAudioVideo(chat))
@@ -152,12 +148,8 @@ export class ChatEngine {
 
   /** Signed out: the chats were this person's; the next one to sign in starts with none. */
   clear(): void {
-    for (const chat of this.#chats.values()) {
-      chat.messaging.lost(undefined)
-      this.calls.conversations.release(chat.conversation)
-    }
+    for (const chat of this.#chats.values()) chat.messaging.lost(undefined)
     this.#chats.clear()
-    this.#byConversation.clear()
   }
 
   async #onEvents(events: UcwaEvent[]): Promise<void> {
@@ -175,7 +167,7 @@ export class ChatEngine {
       if (!e.embedded) return this.#log(`chat event ${e.type} ${e.link.rel} dropped: its resource could not be read (${e.link.href})`)
       return this.#invited(e.embedded)
     }
-    const conference = conferenceChatToJoin(e, this.calls, (href) => this.#byConversation.has(href))
+    const conference = conferenceChatToJoin(e, this.calls, (href) => !!this.#chats.inConversation(href))
     // not awaited: addMessaging's completion comes on the event channel this handler is part of
     if (conference) return void this.addToCall(conference).catch((error: unknown) => this.#log(`chat: the conference's IM could not be joined: ${describe(error)}`))
     if (!Messaging.rels.has(e.link.rel)) return
@@ -184,11 +176,11 @@ export class ChatEngine {
     const candidates =
       e.link.rel === 'messagingInvitation'
         ? [...this.#chats.values()].filter((c) => c.messaging.machine.state !== 'ended')
-        : [this.#byConversation.get(e.sender.href), this.#byConversation.get(e.link.href)]
+        : [this.#chats.inConversation(e.sender.href), this.#chats.inConversation(e.link.href)]
     for (const chat of candidates) {
       if (!chat?.messaging.owns(e)) continue
       await chat.messaging.onEvent(e)
-      this.#index(chat)
+      this.#chats.index(chat)
       return
     }
   }
@@ -200,22 +192,15 @@ export class ChatEngine {
     const from = inv.embedded.from?.[0]
     const made: { chat?: Chat } = {} // the modality reports changes while it is being made: none is shown before it is listed
     const messaging = await Messaging.invited(this.#host(), inv, this.#options(() => made.chat))
-    const chat = (made.chat = this.#register(conversation, 'incoming', { name: prop(from, 'name') ?? '', uri: prop(from, 'uri') ?? '' }, messaging))
-    this.#index(chat)
+    const chat = (made.chat = this.#chats.register(conversation, 'incoming', { name: prop(from, 'name') ?? '', uri: prop(from, 'uri') ?? '' }, messaging))
+    this.#chats.index(chat)
     this.#changed(chat)
   }
 
   #add(conversation: Conversation, direction: Chat['direction'], remote: Person, make: (o: MessagingOptions) => Messaging): Chat {
     const made: { chat?: Chat } = {}
     const messaging = make(this.#options(() => made.chat))
-    return (made.chat = this.#register(conversation, direction, remote, messaging))
-  }
-
-  #register(conversation: Conversation, direction: Chat['direction'], remote: Person, messaging: Messaging): Chat {
-    const chat: Chat = { id: randomUUID(), conversation, messaging, direction, remote, startedAt: this.#now(), seen: 0 }
-    conversation.messaging = messaging
-    this.#chats.set(chat.id, chat)
-    return chat
+    return (made.chat = this.#chats.register(conversation, direction, remote, messaging))
   }
 
   #options(chat: () => Chat | undefined): MessagingOptions {
@@ -233,23 +218,6 @@ export class ChatEngine {
 
   #host() {
     return { http: this.client.http, communicationLink: (rel: string) => this.client.communicationLink(rel) }
-  }
-
-  #index(chat: Chat): void {
-    const href = chat.messaging.conversationHref
-    if (!href || this.#byConversation.get(href) === chat) return
-    this.#byConversation.set(href, chat)
-    // one Conversation per href (call/conversations.ts): a call added to this chat finds this one
-    const shared = this.calls.conversations.adopt(chat.conversation, href)
-    if (shared === chat.conversation) return
-    shared.messaging = chat.messaging
-    chat.conversation = shared
-  }
-
-  #need(id: string): Chat {
-    const chat = this.#chats.get(id)
-    if (!chat) throw notFound()
-    return chat
   }
 
   /** the live call in the chat's conversation, or the one started from it (an ending call is still listed while it ends) */

@@ -1,71 +1,18 @@
 // The media engine: the one owner of every RTCPeerConnection. Main asks it for offers and answers
 // (UCWA has no trickle ICE, so candidates are gathered before SDP leaves); every SDP step of a call runs
 // through that call's queue, so an escalation, a renegotiation and a device change never interleave.
-import { reactive, shallowRef, type ShallowRef } from 'vue'
+import { reactive, shallowRef } from 'vue'
 import type { EventPayload } from '../../../preload/contract'
 import { api } from '../api/current'
 import { CallClosed, CallQueues } from './call-queues'
 import { reacquireCamera, releaseCamera } from './camera'
+import { conferenceCarries } from './carry'
+import { SpareConnection } from './connections'
+import { applyAnswer, makeAnswer, makeOffer, makeProvisionalAnswer, makeReanswer, makeReoffer, type NegotiationHost } from './negotiation'
 import { ProvisionalAnswers, ProvisionalSuperseded } from './provisional'
-import { assertAudioAndVideo, capVideoBitrate } from './sdp'
-import { newestSource } from './tiles'
+import { heardOn, refreshRemote, type CallMedia, type Heard } from './remote-streams'
 
-export interface CallMedia {
-  /** the P2P connection, then the conference one; the call is carried by `conference ?? p2p` */
-  p2p?: RTCPeerConnection
-  conference?: RTCPeerConnection
-  /** the conference connection once it receives audio: the person hears it from then on, while P2P still lingers */
-  heard?: RTCPeerConnection
-  /** remote video tiles (one per receiving section with a track) */
-  remoteVideos: ShallowRef<MediaStream[]>
-  remoteAudio: ShallowRef<MediaStream[]>
-}
-
-/** receive slots offered beyond main audio/video when escalating: room for 5 in a conference */
-export const EXTRA_SLOTS = 3
-const GATHER_LIMIT_MS = 3000
-/** a spare connection is replaced this often, so its candidates follow network changes */
-const SPARE_REFRESH_MS = 5 * 60_000
-const PC_CONFIG: RTCConfiguration = { iceServers: [], bundlePolicy: 'max-bundle' }
-/** how long the P2P connection may outlive a conference that carries no audio yet */
-const CARRY_LIMIT_MS = 2000
-/** the P2P connection stays this long after the conference's first audio (the person hears P2P until then) */
-const CARRY_MARGIN_MS = 250
-
-async function audioPackets(pc: RTCPeerConnection): Promise<number> {
-  let n = 0
-  ;(await pc.getStats()).forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
-    if (s.type === 'inbound-rtp' && s.kind === 'audio') n += s.packetsReceived ?? 0
-  })
-  return n
-}
-
-/** one stream per remote track, kept: a refresh that keeps a track keeps its element playing */
-const streams = new WeakMap<MediaStreamTrack, MediaStream>()
-/** each remote stream's receiver: its packets say whose media it carries now */
-const receivers = new WeakMap<MediaStream, RTCRtpReceiver>()
-/** each receiver's newest contributing source and when it was heard, kept once its packets stop */
-const lastHeard = new WeakMap<RTCRtpReceiver, { source: number; timestamp: number }>()
-function streamOf(track: MediaStreamTrack): MediaStream {
-  let s = streams.get(track)
-  if (!s) streams.set(track, (s = new MediaStream([track])))
-  return s
-}
-
-function gathered(pc: RTCPeerConnection): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve()
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      pc.removeEventListener('icegatheringstatechange', check)
-      resolve()
-    }
-    const check = () => pc.iceGatheringState === 'complete' && done()
-    // a bounded wait: what was gathered by then goes out (host candidates come first)
-    const timer = setTimeout(done, GATHER_LIMIT_MS)
-    pc.addEventListener('icegatheringstatechange', check)
-  })
-}
+export type { CallMedia } from './remote-streams'
 
 /** an answer for a call that ended meanwhile has nothing to apply to */
 function ignoreClosed(e: unknown): void {
@@ -83,15 +30,26 @@ export class MediaEngine {
   devices = { cameraId: '', microphoneId: '' }
   #unsubscribe: Array<() => void> = []
   /** the next call's connection, its candidates gathered ahead (UCWA has no trickle: gathering is on the clock) */
-  #spare: { pc: RTCPeerConnection; timer: ReturnType<typeof setTimeout> } | null = null
+  readonly #spare = new SpareConnection()
+  /** what the SDP steps (negotiation.ts) use of this engine */
+  readonly #host: NegotiationHost = {
+    local: this.local,
+    state: this.state,
+    calls: this.calls,
+    wantVideo: () => this.#wantVideo,
+    ensureLocal: () => this.#ensureLocal(),
+    newPc: (callId, which) => this.#newPc(callId, which),
+    refresh: (callId) => this.#refreshRemote(callId),
+    camera: () => this.#constraint(this.devices.cameraId),
+  }
 
   attach(): void {
     // a reload or a crash lost whatever connections this page had: main ends the calls they carried (no ghost call)
     void api().invoke('media.started').catch(() => {})
-    this.#warm()
+    this.#spare.warm()
     this.#unsubscribe.push(
       api().on('media.request', (r) => void this.#answerRequest(r)),
-      api().on('media.answer', (a) => void this.#queue(a.callId, () => this.#applyAnswer(a)).catch(ignoreClosed)),
+      api().on('media.answer', (a) => void this.#queue(a.callId, () => applyAnswer(this.#host, a)).catch(ignoreClosed)),
       api().on('media.close', (c) => this.close(c.callId, c.what)),
     )
   }
@@ -144,27 +102,10 @@ export class MediaEngine {
     return m
   }
 
-  /**
-   * The conference's media source id on a remote stream's latest packets (its CSRC): whose picture or voice it is.
-   * Kept after its packets stop (a camera turned off, someone who left): the browser forgets a contributing source
-   * 10 s after its last packet, and the slot is still theirs until packets of someone else arrive.
-   */
-  sourceOf(stream: MediaStream): number | undefined {
-    return this.#lastHeard(stream)?.source
-  }
-
-  /** When the newest packet naming a source reached a remote stream (ms, RTCRtpContributingSource.timestamp), or 0. */
-  heardAt(stream: MediaStream): number {
-    return this.#lastHeard(stream)?.timestamp ?? 0
-  }
-
-  #lastHeard(stream: MediaStream): { source: number; timestamp: number } | undefined {
-    const receiver = receivers.get(stream)
-    if (!receiver) return undefined
-    const list = receiver.getContributingSources()
-    const source = newestSource(list)
-    if (source !== undefined) lastHeard.set(receiver, { source, timestamp: Math.max(...list.map((s) => s.timestamp)) })
-    return lastHeard.get(receiver)
+  /** Whose media a remote stream carries now (the conference's source id, its CSRC) and when it was last heard:
+   *  one reading of its contributing sources (remote-streams.ts). */
+  heard(stream: MediaStream): Heard | undefined {
+    return heardOn(stream)
   }
 
   /** the connection carrying the call: the P2P one until main says the conference took over */
@@ -206,21 +147,9 @@ export class MediaEngine {
     }
   }
 
-  /**
-   * Make before break, to the packet: the P2P connection goes once the conference one receives audio (or
-   * after a bounded wait), so the person hears no gap while the call moves.
-   */
+  /** Make before break (carry.ts): the P2P connection goes once the conference one carries the call. */
   async #closeWhenCarried(callId: string, p2p: RTCPeerConnection, conference: RTCPeerConnection): Promise<void> {
-    const end = performance.now() + CARRY_LIMIT_MS
-    while (performance.now() < end && conference.connectionState !== 'closed' && p2p.connectionState !== 'closed') {
-      if ((await audioPackets(conference)) > 0) {
-        // we hear the conference at once; the far end's leg may need a moment more, and it hears us over P2P till we close
-        this.#hearConference(callId, conference)
-        await new Promise((r) => setTimeout(r, CARRY_MARGIN_MS))
-        break
-      }
-      await new Promise((r) => setTimeout(r, 20))
-    }
+    await conferenceCarries(p2p, conference, () => this.#hearConference(callId, conference))
     const m = this.calls.get(callId)
     p2p.close()
     if (m?.p2p !== p2p) return // the call ended or moved on meanwhile
@@ -282,10 +211,11 @@ export class MediaEngine {
     if (r.purpose === 'call' && r.kind === 'answer' && !r.provisional) this.#provisional.supersede(r.callId)
     try {
       const sdp = r.provisional
-        ? await this.#provisional.make(r.callId, (check) => this.#queue(r.callId, () => this.#provisionalAnswer(r.callId, r.offer ?? '', check)))
+        ? await this.#provisional.make(r.callId, (check) => this.#queue(r.callId, () => makeProvisionalAnswer(this.#host, r.callId, r.offer ?? '', check)))
         : await this.#queue(r.callId, () => {
-            if (r.purpose === 'renegotiate') return r.kind === 'offer' ? this.#reoffer(r.callId, r.change ?? 'hold') : this.#reanswer(r.callId, r.offer ?? '')
-            return r.kind === 'offer' ? this.#offer(r.callId, r.purpose) : this.#answer(r.callId, r.offer ?? '', r.purpose)
+            const host = this.#host
+            if (r.purpose === 'renegotiate') return r.kind === 'offer' ? makeReoffer(host, r.callId, r.change ?? 'hold') : makeReanswer(host, r.callId, r.offer ?? '')
+            return r.kind === 'offer' ? makeOffer(host, r.callId, r.purpose) : makeAnswer(host, r.callId, r.offer ?? '', r.purpose)
           })
       await api().invoke('media.respond', { requestId: r.requestId, sdp })
     } catch (e) {
@@ -294,32 +224,10 @@ export class MediaEngine {
     }
   }
 
-  /** A connection that gathers its candidates now (iceCandidatePoolSize), to be taken by the next offer or answer. */
-  #warm(): void {
-    if (this.#spare) return
-    const pc = new RTCPeerConnection({ ...PC_CONFIG, iceCandidatePoolSize: 1 })
-    const timer = setTimeout(() => {
-      if (this.#spare?.pc !== pc) return
-      this.#spare = null
-      pc.close()
-      this.#warm()
-    }, SPARE_REFRESH_MS)
-    this.#spare = { pc, timer }
-  }
-
-  #take(): RTCPeerConnection {
-    const spare = this.#spare
-    if (!spare) return new RTCPeerConnection(PC_CONFIG)
-    clearTimeout(spare.timer)
-    this.#spare = null
-    setTimeout(() => this.#warm(), 1000) // the next one after this call's set-up, not during it
-    return spare.pc
-  }
-
   #newPc(callId: string, which: 'p2p' | 'conference'): RTCPeerConnection {
     const m = this.media(callId)
     m[which]?.close()
-    const pc = this.#take()
+    const pc = this.#spare.take()
     pc.addEventListener('track', (e) => {
       // a conference slot nobody feeds yet stays muted: it gets a tile when media arrives
       e.track.addEventListener('unmute', () => this.#refreshRemote(callId))
@@ -330,147 +238,9 @@ export class MediaEngine {
     return pc
   }
 
-  /** Puts the local tracks on the connection's first audio and video sections once the camera is ready. */
-  async #attach(pc: RTCPeerConnection, stream: MediaStream): Promise<void> {
-    const used = new Set<string>()
-    for (const t of pc.getTransceivers()) {
-      const kind = t.receiver.track.kind
-      if (used.has(kind) || (t.direction !== 'sendrecv' && t.direction !== 'sendonly')) continue
-      used.add(kind)
-      const track = kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0]
-      if (!track) continue
-      await t.sender.replaceTrack(track)
-      t.sender.setStreams(stream)
-    }
-  }
-
-  // The camera and microphone start while the connection gathers its candidates: neither waits for
-  // the other, and the tracks go onto the senders with replaceTrack (no new offer needed).
-  async #offer(callId: string, purpose: 'call' | 'escalation' | 'conference'): Promise<string> {
-    const local = this.#ensureLocal()
-    const pc = this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
-    const sending = this.local.value ? this.local.value.getVideoTracks().length > 0 : this.#wantVideo
-    pc.addTransceiver('audio', { direction: 'sendrecv' })
-    // always a video section, even with the camera off: the far end may send video, and escalation needs both
-    pc.addTransceiver('video', { direction: sending ? 'sendrecv' : 'recvonly' })
-    if (purpose === 'escalation') {
-      for (let i = 0; i < EXTRA_SLOTS; i++) {
-        pc.addTransceiver('audio', { direction: 'recvonly' })
-        pc.addTransceiver('video', { direction: 'recvonly' })
-      }
-    }
-    await pc.setLocalDescription(await pc.createOffer())
-    const [stream] = await Promise.all([local, gathered(pc)])
-    await this.#attach(pc, stream)
-    const sdp = pc.localDescription!.sdp
-    return purpose === 'escalation' ? assertAudioAndVideo(sdp) : sdp
-  }
-
-  /**
-   * While the call rings: ICE and DTLS connect on an answer that sends and receives nothing (every section
-   * inactive), so no camera or microphone opens before the person accepts and Accept needs no handshake.
-   */
-  async #provisionalAnswer(callId: string, offer: string, check: () => void): Promise<string> {
-    check()
-    const pc = this.#newPc(callId, 'p2p')
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer })
-    check() // accepted meanwhile: the final answer takes the connection from here
-    for (const t of pc.getTransceivers()) t.direction = 'inactive'
-    const answer = await pc.createAnswer()
-    check()
-    await pc.setLocalDescription({ type: 'pranswer', sdp: answer.sdp })
-    check()
-    await gathered(pc)
-    return pc.localDescription!.sdp
-  }
-
-  async #answer(callId: string, offer: string, purpose: 'call' | 'escalation' | 'conference'): Promise<string> {
-    const local = this.#ensureLocal()
-    const early = purpose === 'call' ? this.calls.get(callId)?.p2p : undefined
-    // the final answer goes on the connection the provisional one opened (or took the offer on, when Accept overtook it)
-    const opened = early?.signalingState === 'have-local-pranswer' || early?.signalingState === 'have-remote-offer'
-    const pc = opened ? early : this.#newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
-    if (pc !== early) await pc.setRemoteDescription({ type: 'offer', sdp: offer })
-    const used = new Set<string>()
-    for (const t of pc.getTransceivers()) {
-      const kind = t.receiver.track.kind
-      const main = !used.has(kind)
-      used.add(kind)
-      t.direction = main && (kind === 'audio' || this.#wantVideo) ? 'sendrecv' : 'recvonly'
-    }
-    await pc.setLocalDescription(await pc.createAnswer())
-    const [stream] = await Promise.all([local, gathered(pc)])
-    await this.#attach(pc, stream)
-    return capVideoBitrate(pc.localDescription!.sdp, 2500)
-  }
-
-  /** A mid-call offer on the P2P connection: hold (nothing either way), resume, or the camera in or out. */
-  async #reoffer(callId: string, change: 'hold' | 'resume' | 'video-off' | 'video-on'): Promise<string> {
-    const pc = this.calls.get(callId)?.p2p
-    if (!pc) throw new Error('There is no two-person connection to change.')
-    const [audio, video] = [pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio'), pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')]
-    if (change === 'hold') for (const t of pc.getTransceivers()) t.direction = 'inactive'
-    if (change === 'resume') {
-      if (audio) audio.direction = 'sendrecv'
-      // the camera may have been turned off (released) or on while this call was held (call waiting)
-      if (video) video.direction = video.sender.track && this.state.cameraOn ? 'sendrecv' : 'recvonly'
-      if (video?.direction === 'sendrecv' && video.sender.track?.readyState !== 'live') await reacquireCamera(this, this.#constraint(this.devices.cameraId), pc)
-    }
-    if (change === 'video-off' && video) {
-      video.direction = 'recvonly'
-      this.state.cameraOn = false
-      await releaseCamera(this)
-    }
-    if (change === 'video-on' && video) {
-      video.direction = 'sendrecv'
-      await reacquireCamera(this, this.#constraint(this.devices.cameraId), pc)
-      this.state.cameraOn = true
-    }
-    await pc.setLocalDescription(await pc.createOffer())
-    await gathered(pc)
-    return pc.localDescription!.sdp
-  }
-
-  /** The other side's mid-call offer: answered on the same connection (their hold makes ours inactive). */
-  async #reanswer(callId: string, offer: string): Promise<string> {
-    const pc = this.calls.get(callId)?.p2p
-    if (!pc) throw new Error('There is no two-person connection to change.')
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer })
-    await pc.setLocalDescription(await pc.createAnswer())
-    this.#refreshRemote(callId) // their camera or hold changed what we receive: the tile follows at once
-    return pc.localDescription!.sdp
-  }
-
-  async #applyAnswer(a: EventPayload<'media.answer'>): Promise<void> {
-    const m = this.calls.get(a.callId)
-    const pc = a.purpose === 'escalation' ? m?.conference : m?.p2p
-    if (!pc || pc.signalingState === 'closed') return
-    if (a.provisional && pc.signalingState !== 'have-local-offer') return
-    if (!a.provisional && pc.signalingState === 'stable') return // the final answer was applied already
-    await pc.setRemoteDescription({ type: a.provisional ? 'pranswer' : 'answer', sdp: a.sdp })
-    if (a.purpose === 'renegotiate') this.#refreshRemote(a.callId)
-  }
-
   #refreshRemote(callId: string): void {
     const m = this.calls.get(callId)
-    if (!m) return
-    const pc = m.p2p ?? m.conference
-    const received = (from: RTCPeerConnection | undefined, kind: 'audio' | 'video') =>
-      (from?.getTransceivers() ?? [])
-        .filter((t) => t.currentDirection !== 'sendonly' && t.currentDirection !== 'inactive' && t.receiver.track?.kind === kind)
-        .map((t) => {
-          receivers.set(streamOf(t.receiver.track), t.receiver)
-          return t.receiver.track
-        })
-    // a connection with one picture (P2P) always shows it (Chromium leaves it muted after a pranswer even once frames
-    // flow); a conference connection has a section per slot (also when it was joined by answering an invitation), and a
-    // slot nobody feeds is muted and gets no tile
-    const all = received(pc, 'video')
-    const videos = all.length === 1 ? all : all.filter((t) => !t.muted)
-    // a conference connection replaced since (rejoined) has not carried audio yet
-    const audios = received(m.heard && m.heard === m.conference ? m.heard : pc, 'audio')
-    m.remoteVideos.value = videos.map(streamOf)
-    m.remoteAudio.value = audios.map(streamOf)
+    if (m) refreshRemote(m)
   }
 }
 

@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia'
 import { watch } from 'vue'
 import type { CallSnapshot } from '../../../preload/contract'
-import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
 import { media } from '../media/engine'
 import { isIncomingWindow } from '../window-role'
 import { useAppStore } from './app'
+import { run } from './run'
 
 const live = (c: CallSnapshot) => c.state !== 'ended'
 
@@ -13,15 +13,6 @@ interface CallsState {
   calls: Record<string, CallSnapshot>
   recent: CallSnapshot[]
   error: string | null
-}
-
-async function run(store: CallsState, fn: () => Promise<unknown>): Promise<void> {
-  store.error = null
-  try {
-    await fn()
-  } catch (e) {
-    store.error = e instanceof ApiError ? e.message : 'That did not work.'
-  }
 }
 
 function apply(store: CallsState, c: CallSnapshot): void {
@@ -83,14 +74,15 @@ export const useCallsStore = defineStore('calls', {
     },
     /** `start`: how the call is made (chats.call from a chat); calls.start by default */
     async call(to: string, video: boolean, start = () => api().invoke('calls.start', { to })) {
-      this.error = null
-      try {
-        prepare(video)
-        const started = await start()
-        if (!this.calls[started.id]) apply(this, started) // events may already have moved it on
-      } catch (e) {
-        this.error = e instanceof ApiError ? e.message : 'The call could not start.'
-      }
+      await run(
+        this,
+        async () => {
+          prepare(video)
+          const started = await start()
+          if (!this.calls[started.id]) apply(this, started) // events may already have moved it on
+        },
+        'The call could not start.',
+      )
     },
     /** Answers; a call I am in goes on hold first (main holds it at the pool) and this one comes to the front. */
     async accept(id: string, video: boolean) {

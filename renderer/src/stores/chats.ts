@@ -3,10 +3,10 @@
 import { defineStore } from 'pinia'
 import { messageAlert, newIncoming, quietFor } from '../../../preload/chat-alerts'
 import type { ChatSnapshot, PastConversation } from '../../../preload/contract'
-import { ApiError } from '../../../preload/errors'
 import { api } from '../api/current'
 import { useAppStore } from './app'
 import { useCallsStore } from './calls'
+import { run } from './run'
 import { useSessionStore } from './session'
 
 /** the recent conversations listed on the home view */
@@ -108,18 +108,18 @@ export const useChatsStore = defineStore('chats', {
     },
     async read() {
       const c = this.open
-      if (c?.unread) await this.run(() => api().invoke('chats.markRead', { chatId: c.id }))
+      if (c?.unread) await run(this, () => api().invoke('chats.markRead', { chatId: c.id }))
     },
     async send(text: string) {
       const draft = this.draft
       if (draft) {
-        const started = await this.run(() => api().invoke('chats.start', { to: draft.uri, text }))
+        const started = await run(this, () => api().invoke('chats.start', { to: draft.uri, text }))
         if (!started) return
         this.apply(started, false)
         return this.show(started.id)
       }
       const c = this.open
-      if (c) await this.run(() => api().invoke('chats.send', { chatId: c.id, text }))
+      if (c) await run(this, () => api().invoke('chats.send', { chatId: c.id, text }))
     },
     async typing() {
       const c = this.open
@@ -129,22 +129,22 @@ export const useChatsStore = defineStore('chats', {
     },
     async retry(messageId: string) {
       const c = this.open
-      if (c) await this.run(() => api().invoke('chats.retry', { chatId: c.id, messageId }))
+      if (c) await run(this, () => api().invoke('chats.retry', { chatId: c.id, messageId }))
     },
     async accept(id: string) {
       this.show(id)
-      await this.run(() => api().invoke('chats.accept', { chatId: id }))
+      await run(this, () => api().invoke('chats.accept', { chatId: id }))
     },
     async decline(id: string) {
-      await this.run(() => api().invoke('chats.decline', { chatId: id }))
+      await run(this, () => api().invoke('chats.decline', { chatId: id }))
     },
     /** stopMessaging: the chat ends, it stays listed */
     async end(id: string) {
-      await this.run(() => api().invoke('chats.close', { chatId: id }))
+      await run(this, () => api().invoke('chats.close', { chatId: id }))
     },
     /** the chat of a call (addMessaging when it has none) */
     async forCall(callId: string) {
-      const c = await this.run(() => api().invoke('chats.addToCall', { callId }))
+      const c = await run(this, () => api().invoke('chats.addToCall', { callId }))
       if (!c) return
       this.apply(c, false)
       this.show(c.id)
@@ -153,15 +153,6 @@ export const useChatsStore = defineStore('chats', {
     async call(id: string, video: boolean) {
       const c = this.chats[id]
       if (c) await useCallsStore().call(c.remote.uri, video, () => api().invoke('chats.call', { chatId: id }))
-    },
-    async run<T>(fn: () => Promise<T>): Promise<T | undefined> {
-      this.error = null
-      try {
-        return await fn()
-      } catch (e) {
-        this.error = e instanceof ApiError ? e.message : 'That did not work.'
-        return undefined
-      }
     },
   },
 })
