@@ -123,6 +123,11 @@ export const CallSnapshot = v.object({
   /** I put the call on hold / the other side did */
   held: v.optional(v.boolean()),
   remoteHeld: v.optional(v.boolean()),
+  /**
+   * no video either way in this two-person call, whatever the camera does: the far side's video could not be taken
+   * (main/media-bridge/plan.ts, e.g. RTVideo only; the notice says why). The camera is not offered; absent: video possible.
+   */
+  videoUnavailable: v.optional(v.boolean()),
   /** my camera is part of the call (P2P: renegotiated) */
   sendingVideo: v.optional(v.boolean()),
   /** I muted my microphone / turned my camera off (a conference's server knows it too) */

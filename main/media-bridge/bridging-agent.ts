@@ -1,7 +1,7 @@
 // The call engine's MediaAgent in front of the renderer's: an SfB-dialect far side goes through the media bridge, so the
 // renderer keeps speaking plain WebRTC and never learns which dialect the pool spoke (issue #20).
 import { randomUUID } from 'node:crypto'
-import type { CallChange, MediaAgent } from '../ucwa/call/media-agent'
+import type { CallChange, MediaAgent, MediaNotice } from '../ucwa/call/media-agent'
 import { UcwaError } from '../ucwa/errors'
 import { parseMediaBody, readDataUrl, toDataUrl, writeMultipartAlternative } from './body'
 import { chooseOfferPart } from './choose-part'
@@ -31,7 +31,7 @@ export class BridgingAgent implements MediaAgent {
   readonly #early = new Map<string, Promise<WorkerAnswer>>()
   readonly #processed = new Map<string, string>()
   readonly #listeners: MediaFailureListener[] = []
-  readonly #noticeListeners: ((callId: string, message: string) => void)[] = []
+  readonly #noticeListeners: ((callId: string, notice: MediaNotice) => void)[] = []
   /** each conference call's remote video sources as the roster last named them (MSIs) */
   readonly #videoSources = new Map<string, number[]>()
   #worker: MediaWorker | null = null
@@ -52,7 +52,7 @@ export class BridgingAgent implements MediaAgent {
   }
 
   /** Registers the engine's listener for what a call goes on without (video that cannot be bridged: audio only). */
-  onNotice(listener: (callId: string, message: string) => void): void {
+  onNotice(listener: (callId: string, notice: MediaNotice) => void): void {
     this.#noticeListeners.push(listener)
   }
 
@@ -141,7 +141,7 @@ export class BridgingAgent implements MediaAgent {
     }
     this.#bridged.set(key, { answered: true })
     this.#askSources(callId)
-    for (const n of answer.notices) for (const l of this.#noticeListeners) l(callId, n.message)
+    for (const n of answer.notices) for (const l of this.#noticeListeners) l(callId, n)
     // both legs come up once the pool has our answer: a failure then ends the call through onFailure
     bridge.rendererAnswered(key, rendererAnswer).catch((e: unknown) => this.#failed(callId, key, e))
     return answer.sfbAnswer

@@ -4,6 +4,7 @@ import { isIPv6Candidate, type IceCandidate } from './ice'
 import { MediaRefusal, refuse } from './refusal'
 import type { SdesKey } from './sdes'
 import type { SfbCodec, SfbMediaSection, SfbSession } from './sfb-read'
+import type { MediaNotice } from '../ucwa/call/media-agent'
 
 /** One section the bridge will carry: the offer's bridgeable codecs in its order, the key to receive with, the usable candidates. */
 export interface PlannedSection {
@@ -18,10 +19,8 @@ export interface PlannedSection {
   ice: { ufrag: string; pwd: string }
 }
 
-export interface MediaNotice {
-  kind: 'videoDropped'
-  message: string
-}
+// what the call engine is told a call goes on without (call/media-agent.ts onNotice)
+export type { MediaNotice } from '../ucwa/call/media-agent'
 
 export interface BridgePlan {
   audio: PlannedSection

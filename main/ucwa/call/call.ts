@@ -40,6 +40,8 @@ export interface Call {
   held: boolean
   remoteHeld: boolean
   sendingVideo: boolean
+  /** the two-person call carries no video either way: the media side dropped the far side's video (call/media-failure.ts mediaNotice) */
+  videoUnavailable?: boolean
   /** an online meeting's audio/video (call/meeting-call.ts): its media is the conference connection from the start */
   meeting?: boolean
   /** our renegotiation waiting for its answer */
@@ -71,6 +73,8 @@ export function snapshot(c: Call): CallSnapshot {
     held: c.held,
     remoteHeld: c.remoteHeld,
     sendingVideo: c.sendingVideo,
+    // the conference that may take the call over is another connection: the refusal was the two-person one's
+    ...(c.videoUnavailable && !c.conversation.conferenced && { videoUnavailable: true }),
     audioMuted: roster.muted.audio,
     videoMuted: roster.muted.video,
   }

@@ -46,7 +46,7 @@ export class CallEvents {
       ...[...Roster.rels].map((rel): [string, Handler] => [rel, modality]),
     ])
     ctx.media.onFailure?.((callId, error) => void mediaFailed(ctx, callId, error))
-    ctx.media.onNotice?.((callId, message) => mediaNotice(ctx, callId, message))
+    ctx.media.onNotice?.((callId, notice) => mediaNotice(ctx, callId, notice))
   }
 
   /** One page of events, in order: one that fails is logged and does not stop the others. */

@@ -2,6 +2,11 @@
 import type { UcwaError } from '../errors'
 export type MediaPurpose = 'call' | 'escalation' | 'conference'
 export type CallChange = 'hold' | 'resume' | 'video-off' | 'video-on'
+/** What a call goes on without: videoDropped = the far side's video cannot be taken, the call carries audio only (message: why, for the person). */
+export interface MediaNotice {
+  kind: 'videoDropped'
+  message: string
+}
 
 export interface MediaAgent {
   createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string>
@@ -24,5 +29,5 @@ export interface MediaAgent {
   /** a conference call's remote video sources, the roster's videoSourceIds (participantVideo_ref.md), each time the roster changes */
   videoSources?(callId: string, msis: number[]): void
   /** what a call goes on without (e.g. video the far side sends only as RTVideo): shown as the call's notice */
-  onNotice?(listener: (callId: string, message: string) => void): void
+  onNotice?(listener: (callId: string, notice: MediaNotice) => void): void
 }

@@ -4,6 +4,7 @@ import type { UcwaError } from '../errors'
 import { describe } from '../log'
 import type { Call } from './call'
 import type { CallContext } from './context'
+import type { MediaNotice } from './media-agent'
 import { ending, leave } from './ending'
 
 /** sessionContext, and processedOfferId when the answer took one part of a multipart offer (acceptWithAnswer_ref.md). */
@@ -21,11 +22,12 @@ export async function refuseInvitation(ctx: CallContext, call: Call, refusal: Uc
   ctx.book.end(call, refusal)
 }
 
-/** The media side's notice for a call (audio only, and why): shown with the call. */
-export function mediaNotice(ctx: CallContext, callId: string, message: string): void {
+/** The media side's notice for a call (audio only, and why): shown with the call; videoDropped also marks the call as one without video. */
+export function mediaNotice(ctx: CallContext, callId: string, notice: MediaNotice): void {
   const call = ctx.book.get(callId)
   if (!call || call.machine.state === 'ended') return
-  call.notice = message
+  call.notice = notice.message
+  if (notice.kind === 'videoDropped') call.videoUnavailable = true
   ctx.book.changed(call)
 }
 

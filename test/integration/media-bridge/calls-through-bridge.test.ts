@@ -281,7 +281,8 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
       // the renderer was offered audio only
       expect(alice.renderer.seen[0]!.sdp).not.toMatch(/^m=video/m)
       await expect.poll(async () => (await alice.calls())[0]?.state).toBe('connected')
-      expect((await alice.calls())[0]).toMatchObject({ notice: "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only." })
+      // told as a fact too (the view offers no camera and claims no far camera state), not only in words
+      expect((await alice.calls())[0]).toMatchObject({ notice: "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only.", videoUnavailable: true })
     })
 
     it('no address of the other side answers while it rings: declined with MediaConnectivityFailure before anyone answers, the caller told why', async () => {

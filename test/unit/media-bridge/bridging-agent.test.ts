@@ -103,11 +103,11 @@ describe('BridgingAgent: offers from the pool', () => {
 
   it('what the bridge drops (video it cannot carry) is told once per answer, as the call’s notice', async () => {
     const { agent } = setup()
-    const notices: [string, string][] = []
-    agent.onNotice((id, m) => notices.push([id, m]))
+    const notices: [string, string, string][] = []
+    agent.onNotice((id, n) => notices.push([id, n.kind, n.message]))
     await agent.createAnswer('c1', sfbMultipart(), 'call')
     await agent.createAnswer('c2', rendererOffer, 'call')
-    expect(notices).toEqual([['c1', 'AUDIO ONLY']])
+    expect(notices).toEqual([['c1', 'videoDropped', 'AUDIO ONLY']])
   })
 
   it('while an SfB offer rings the bridge answers it and starts its checks, the renderer is not asked; Accept takes that answer over', async () => {
