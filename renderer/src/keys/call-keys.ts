@@ -7,8 +7,9 @@ import { shortcutFor, type KeyLike, type ShortcutAction } from './shortcuts'
 
 export const isMac = () => /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
 
-/** In a two-person call the camera is renegotiated out of the call; in a conference it is stopped (the server is told). */
+/** In a two-person call the camera is renegotiated out of the call; in a conference it is stopped (the server is told); a call without video: nothing. */
 export function toggleCamera(call: CallSnapshot): void {
+  if (call.videoUnavailable) return // no video either way in this call: the camera is not offered
   if (call.state === 'connected' && !call.conference) void useCallsStore().change(call.id, media.state.cameraOn ? 'video-off' : 'video-on')
   else void media.setCamera(!media.state.cameraOn)
 }

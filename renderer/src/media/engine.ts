@@ -11,6 +11,7 @@ import { SpareConnection } from './connections'
 import { applyAnswer, makeAnswer, makeOffer, makeProvisionalAnswer, makeReanswer, makeReoffer, type NegotiationHost } from './negotiation'
 import { ProvisionalAnswers, ProvisionalSuperseded } from './provisional'
 import { heardOn, refreshRemote, type CallMedia, type Heard } from './remote-streams'
+import { mediaKinds } from './sdp'
 
 export type { CallMedia } from './remote-streams'
 
@@ -205,6 +206,8 @@ export class MediaEngine {
   }
 
   async #answerRequest(r: EventPayload<'media.request'>): Promise<void> {
+    // an offer without video (the far side's RTVideo the bridge refused) is answered audio only: the camera never opens
+    if (r.purpose === 'call' && r.kind === 'answer' && !r.provisional && !mediaKinds(r.offer ?? '').includes('video')) this.prepare({ video: false, microphoneOn: this.state.microphoneOn })
     // camera and microphone start now, not after whatever this call's queue still holds
     if (r.purpose !== 'renegotiate' && !r.provisional) void this.#ensureLocal().catch(() => {})
     // Accept: a provisional answer still being made for this call stops, so the final one is not queued behind it
