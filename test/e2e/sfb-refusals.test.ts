@@ -193,9 +193,27 @@ function withRtvc1Video(sdp: string): string {
   return `${sdp}${video}a=rtpmap:121 x-rtvc1/90000\r\n`
 }
 
+/** Every camera and microphone track the page opens from now on (getUserMedia wrapped), as `kind readyState`. */
+async function watchOpenedTracks(): Promise<() => Promise<string[]>> {
+  await page().evaluate(() => {
+    const w = window as unknown as { opened: MediaStreamTrack[] }
+    w.opened = []
+    const devices = navigator.mediaDevices
+    const open = devices.getUserMedia.bind(devices)
+    devices.getUserMedia = async (c) => {
+      const stream = await open(c)
+      w.opened.push(...stream.getTracks())
+      return stream
+    }
+  })
+  return () => page().evaluate(() => (window as unknown as { opened: MediaStreamTrack[] }).opened.map((t) => `${t.kind} ${t.readyState}`))
+}
+
 it('video only as RTVideo (x-rtvc1): the call connects with audio only, both ways, the page tells the person why, and the caller’s answer rejects the video line', async () => {
   const endpoint = new SfbEndpoint()
-  const bob = await bobCalls(await offerOf(endpoint, withRtvc1Video))
+  const offer = await offerOf(endpoint, withRtvc1Video)
+  const opened = await watchOpenedTracks()
+  const bob = await bobCalls(offer)
   try {
     await page().getByTestId('incoming-call').waitFor({ timeout: EVENTS_MS })
     // the caller's client runs ICE on the answer it got while it rang (its audio line; the video line was refused)
@@ -217,13 +235,47 @@ it('video only as RTVideo (x-rtvc1): the call connects with audio only, both way
     await expect.poll(() => stat('audio-level'), { timeout: MEDIA_MS }).toBeGreaterThan(0.01)
     await expect.poll(() => endpoint.received.length, { timeout: MEDIA_MS }).toBeGreaterThan(50)
     expect(await stat('frames')).toBe(0)
+
+    // accepted with video, yet no camera is held for a call that cannot carry it: the microphone is live, no camera track is
+    expect(await opened()).toContain('audio live')
+    expect((await opened()).filter((t) => t === 'video live')).toEqual([])
+    expect(await page().getByLabel('Your camera', { exact: true }).count()).toBe(0)
+    // the camera is not offered (disabled, with the reason), and nothing pretends it is on
+    const camera = page().getByRole('button', { name: 'Camera on' })
+    expect(await camera.isDisabled()).toBe(true)
+    expect(await camera.getAttribute('aria-description')).toBe('Video is not possible in this call: it goes on with audio only.')
+    expect(await page().getByRole('button', { name: 'Camera off' }).count()).toBe(0)
+    // Bob's camera is on at his end: his tile makes no "camera off" claim
+    const caption = await page().getByTestId('remote-tile').locator('figcaption').textContent()
+    expect(caption).toMatch(/^Bob Brennan · video unavailable/)
+    expect(caption).not.toContain('camera off')
+
+    // hold and resume still work: Bob's client answers each re-offer as SfB does, the rejected video line staying rejected
+    const calls = sim.control.world.calls
+    const bobApp = sim.control.world.apps.get(sim.control.applications('bob@contoso.test').at(-1)!.id)!
+    const pending = () => [...calls.renegotiations.values()].find((r) => r.state === 'Pending')
+    const ice19 = parseMediaBody(offer.body, offer.contentType).parts.find((p) => !p.fallback)!.sdp.replace(/^m=video \d+ /m, 'm=video 0 ')
+    await page().getByRole('button', { name: 'Hold' }).click()
+    await expect.poll(() => pending(), { timeout: EVENTS_MS }).toBeTruthy()
+    calls.answerRenegotiation(bobApp, pending()!, ice19.replace(/^(m=audio .*\r\n)/m, '$1a=inactive\r\n'))
+    await expect.poll(() => page().getByTestId('call-state').textContent(), { timeout: EVENTS_MS }).toMatch(/^On hold/)
+    await page().getByRole('button', { name: 'Resume' }).click()
+    await expect.poll(() => pending(), { timeout: EVENTS_MS }).toBeTruthy()
+    calls.answerRenegotiation(bobApp, pending()!, ice19)
+    await expect.poll(() => page().getByTestId('call-state').textContent(), { timeout: EVENTS_MS }).toMatch(/^Connected/)
+    // audio goes on after the resume; still no camera
+    const heard = endpoint.received.length
+    await expect.poll(() => endpoint.received.length, { timeout: MEDIA_MS }).toBeGreaterThan(heard + 50)
+    expect((await opened()).filter((t) => t === 'video live')).toEqual([])
+    expect(await page().getByRole('button', { name: 'Camera on' }).isDisabled()).toBe(true)
+
     await page().getByRole('button', { name: 'Hang up' }).click()
     await expect.poll(() => page().getByTestId('call-state').count(), { timeout: EVENTS_MS }).toBe(0)
   } finally {
     await bob.signOut()
     await endpoint.close()
   }
-}, 120_000)
+}, 150_000)
 
 it('a multipart offer (ICE-6 part, ICE-19 part): the page rings, the call connects through the bridge with decoded video and audio both ways, and the caller’s answer names the ICE-19 part', async () => {
   const endpoint = new SfbEndpoint({ video: true })
