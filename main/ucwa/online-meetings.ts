@@ -13,6 +13,7 @@ import { joinOnlineMeeting, MeetingJoin } from './meeting-join'
 import { MeetingPeople, type MeetingAction } from './meeting-people'
 import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
 import { joinUrlFor, meetingAddressFromUrl } from './meeting-url'
+import { readParticipants } from './participants-read'
 import { createMeeting } from './meetings'
 import { link, prop } from './resource'
 import { sipUri } from './sip-uri'
@@ -206,10 +207,12 @@ export class OnlineMeetings {
     const conversationHref = entry.join?.conversationHref
     if (!conversationHref || entry.left) return
     try {
-      const participants = link(await this.client.http.get(conversationHref), 'participants')
-      if (participants) entry.people.fill(await this.client.http.get(participants))
+      // one read of who is in it, for the meeting's people and the call's roster both
+      const read = await readParticipants(this.client.http, conversationHref)
+      entry.people.fill(read.participants)
       await this.calls.joinMeeting({
         conversationHref,
+        read,
         onlineMeetingUri: entry.onlineMeetingUri,
         subject: entry.subject,
         added: (callId) => {
