@@ -83,10 +83,6 @@ export class MeetingInvitations {
     this.#byHref.delete(inv.href)
     this.changed(inv)
   }
-
-  list(): IncomingMeetingInvitation[] {
-    return [...this.#byHref.values()]
-  }
 }
 
 export function invitationSnapshot(i: IncomingMeetingInvitation): MeetingInvitationSnapshot {

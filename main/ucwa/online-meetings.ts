@@ -60,10 +60,6 @@ export class OnlineMeetings {
     return () => this.#invitationListeners.delete(listener)
   }
 
-  invitations(): MeetingInvitationSnapshot[] {
-    return this.#invitations.list().map(invitationSnapshot)
-  }
-
   /**
    * Accepts a ringing invitation (its accept link, onlineMeetingInvitation_ref.md): the meeting is joined through it, as a
    * join by link is, audio and video once in. NotFound when it no longer rings; the pool's refusal as its UcwaError.
