@@ -3,6 +3,7 @@
 // The join itself is MeetingJoin's state machine (meeting-join.ts), fed by the event channel.
 import { randomUUID } from 'node:crypto'
 import type { MeetingInvitationSnapshot, MeetingSnapshot } from '../../preload/contract'
+import { Invitees } from './call/invitees'
 import type { CallEngine } from './calls'
 import type { UcwaClient } from './client'
 import { UcwaError } from './errors'
@@ -14,16 +15,17 @@ import { MeetingPeople, type MeetingAction } from './meeting-people'
 import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
 import { joinUrlFor, meetingAddressFromUrl } from './meeting-url'
 import { readParticipants } from './participants-read'
+import { MeetingInvites } from './meeting-invites'
 import { createMeeting } from './meetings'
 import { link, prop } from './resource'
-import { sipUri } from './sip-uri'
 
 const notFound = () => new UcwaError({ status: 0, code: 'NotFound', message: 'That meeting is no longer open here.' })
 
 export class OnlineMeetings {
   /** the event rels whose resource this reads (EventResources fetches them for link-only pools) */
-  static readonly reads: readonly string[] = [...MeetingJoin.reads, ...MeetingPeople.reads]
+  static readonly reads: readonly string[] = [...MeetingJoin.reads, ...MeetingPeople.reads, 'participantInvitation']
   readonly #entries = new Map<string, Entry>()
+  readonly #invites: MeetingInvites
   readonly #listeners = new Set<(m: MeetingSnapshot) => void>()
   readonly #invitationListeners = new Set<(i: MeetingInvitationSnapshot) => void>()
   readonly #invitations = new MeetingInvitations((i) => this.#invitationListeners.forEach((l) => l(invitationSnapshot(i))))
@@ -33,6 +35,7 @@ export class OnlineMeetings {
     private readonly calls: CallEngine,
     private readonly log: (message: string) => void = () => {},
   ) {
+    this.#invites = new MeetingInvites(client.http, (id) => this.#entries.get(id), (m) => this.#changed(m as Entry))
     client.eventResources.read(OnlineMeetings.reads)
     client.on('events', (list) => this.#onEvents(list))
     // the session's end ends its meetings here (the pool drops the application's conversations with it)
@@ -88,17 +91,16 @@ export class OnlineMeetings {
 
   /**
    * Invites `to` (a SIP address) into a meeting I am in: addParticipant on its conversation (addParticipant_ref.md), through
-   * the meeting's call when its audio and video is up (the call shows them "calling…" and why an invitation failed).
-   * Conflict before I am let in; the pool's refusal as its UcwaError.
+   * the meeting's call when its audio and video is up (the call shows them "calling…" and why an invitation failed), else
+   * registered here (meeting-invites.ts: the snapshot's invited and notice). Conflict before I am let in; the pool's
+   * refusal as its UcwaError.
    */
   async invite(id: string, to: string): Promise<void> {
     const entry = this.#need(id)
     const conversationHref = entry.join?.conversationHref
     if (entry.join?.state !== 'in' || !conversationHref) throw new UcwaError({ status: 0, code: 'Conflict', message: 'Invite people once you are in the meeting.' })
     if (entry.callId && this.calls.get(entry.callId)?.state === 'conference') return this.calls.addParticipant(entry.callId, to)
-    const add = link(await this.client.http.get(conversationHref), 'addParticipant')
-    if (!add) throw new UcwaError({ status: 0, code: 'Forbidden', message: 'You cannot invite people into this meeting.' })
-    await this.client.http.post(add, { to: sipUri(to), operationId: randomUUID().replace(/-/g, '') })
+    await this.#invites.invite(entry, conversationHref, to)
   }
 
   #ringing(invitationId: string) {
@@ -184,7 +186,7 @@ export class OnlineMeetings {
   }
 
   #newEntry(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean }): Entry {
-    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), audience: { locked: false }, left: false }
+    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), invitees: new Invitees(), audience: { locked: false }, left: false }
     this.#entries.set(entry.id, entry)
     return entry
   }
@@ -227,6 +229,8 @@ export class OnlineMeetings {
     const touched = new Set<Entry>()
     for (const e of list) {
       try {
+        const invited = this.#invites.onEvent(e, this.#entries.values())
+        if (invited) touched.add(invited as Entry)
         if (e.link.rel === 'onlineMeetingInvitation') {
           if (this.#invitations.apply(e)) continue
           const entry = this.#byInvitation(e)

@@ -94,4 +94,31 @@ describe.each(['json', 'xml'] as const)('inviting into a meeting (%s)', (format)
     // answered: it rings no more, and a second answer is refused clearly
     await expect(carol.meetings.acceptInvitation(carol.rang.at(-1)!.id)).rejects.toMatchObject({ code: 'NotFound' })
   }, 60_000)
+
+  it('invited while the meeting has no audio and video: shown invited, and each failure reaches Alice in words', async () => {
+    sim = await startSimulator({ events: format === 'xml' ? 'link-only' : 'embedded' })
+    const alice = await member('alice', format)
+    const created = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Quarterly review' })
+    // the pool refuses the meeting's audio and video: Alice is in the meeting without a call
+    sim.control.fault({ kind: 'fail', resource: 'addAudioVideo', method: 'POST', status: 500, code: 'ServiceFailure' })
+    const m = await alice.meetings.join(created.joinUrl)
+    await expect.poll(() => alice.meeting(m.id)?.endReason?.code, { timeout: 15_000 }).toBe('ServiceFailure')
+    expect(alice.meeting(m.id)).toMatchObject({ state: 'in' })
+    expect(alice.meeting(m.id)?.callId).toBeUndefined()
+    const carol = await member('carol', format)
+
+    await alice.meetings.invite(m.id, 'carol@contoso.test')
+    expect(alice.meeting(m.id)?.invited).toEqual([{ name: 'carol@contoso.test', uri: 'sip:carol@contoso.test' }])
+    await expect.poll(() => ringing(carol), { timeout: 10_000 }).toBeTruthy()
+    await carol.meetings.declineInvitation(ringing(carol)!.id)
+    await expect.poll(() => alice.meeting(m.id)?.notice, { timeout: 10_000 }).toBe('carol@contoso.test declined the invitation.')
+    expect(alice.meeting(m.id)?.invited).toBeUndefined()
+
+    // Dave is not signed in: the pool fails the invitation (participantInvitation completed, Unreachable)
+    await alice.meetings.invite(m.id, 'dave@contoso.test')
+    expect(alice.meeting(m.id)?.notice).toBeUndefined() // a new invitation: the last one's notice is over
+    await expect.poll(() => alice.meeting(m.id)?.notice, { timeout: 10_000 }).toBe('dave@contoso.test could not be reached.')
+    expect(alice.meeting(m.id)).toMatchObject({ state: 'in' })
+    expect(alice.meeting(m.id)?.invited).toBeUndefined()
+  }, 60_000)
 })
