@@ -70,4 +70,18 @@ describe('an invitation into a meeting in the page', () => {
     expect(page.find('#call-title').exists()).toBe(false)
     expect(alice.meeting()?.members).toEqual([])
   }, 60_000)
+
+  it('in a meeting without audio and video, Alice invites Dave, who is not signed in: the page says so in words', async () => {
+    t.sim = await startSimulator()
+    // the pool fails the meeting's audio and video (its audioVideo read, before any offer): Alice stays in without a call
+    t.sim.control.fault({ kind: 'fail', resource: 'audioVideo', method: 'GET', status: 500, code: 'ServiceFailure' })
+    const page = await signedIn('alice@contoso.test', 'alice-pass')
+    await page.findAll('button').find((b) => b.text() === 'Meet now')!.trigger('click')
+    await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-status]').exists() && page.get('[data-testid=meeting-status]').text()), { timeout: 15_000 }).toBe('You are in the meeting without audio and video.')
+    await page.get('#meeting-invitee').setValue('dave@contoso.test')
+    await page.get('[data-testid=meeting-invite]').trigger('submit')
+    await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-notice]').exists() && page.get('[data-testid=meeting-notice]').text()), { timeout: 10_000 }).toBe('dave@contoso.test could not be reached.')
+    expect(page.find('[data-testid=meeting-invitee]').exists()).toBe(false)
+    expect((page.get('#meeting-invitee').element as HTMLInputElement).value).toBe('')
+  }, 60_000)
 })
