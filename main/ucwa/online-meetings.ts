@@ -91,15 +91,16 @@ export class OnlineMeetings {
 
   /**
    * Invites `to` (a SIP address) into a meeting I am in: addParticipant on its conversation (addParticipant_ref.md), through
-   * the meeting's call when its audio and video is up (the call shows them "calling…" and why an invitation failed), else
-   * registered here (meeting-invites.ts: the snapshot's invited and notice). Conflict before I am let in; the pool's
-   * refusal as its UcwaError.
+   * the meeting's call while it has one (the call shows them "calling…" and why an invitation failed), else registered
+   * here (meeting-invites.ts: the snapshot's invited and notice). Conflict before I am let in, and while the call still
+   * connects; the pool's refusal as its UcwaError.
    */
   async invite(id: string, to: string): Promise<void> {
     const entry = this.#need(id)
     const conversationHref = entry.join?.conversationHref
     if (entry.join?.state !== 'in' || !conversationHref) throw new UcwaError({ status: 0, code: 'Conflict', message: 'Invite people once you are in the meeting.' })
-    if (entry.callId && this.calls.get(entry.callId)?.state === 'conference') return this.calls.addParticipant(entry.callId, to)
+    // a live call follows its own invitations (Conflict while it connects): one owner for each, never two notices
+    if (entry.callId && this.calls.get(entry.callId)) return this.calls.addParticipant(entry.callId, to)
     await this.#invites.invite(entry, conversationHref, to)
   }
 

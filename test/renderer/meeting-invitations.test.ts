@@ -18,7 +18,7 @@ import { WeriftMedia } from '../support/werift-media'
 
 const t = appUnderTest()
 
-/** Alice, a main-process client, let into a meeting with a subject (her own media is not what this test watches) */
+/** Alice, a main-process client, let into a meeting with a subject */
 async function aliceInMeeting() {
   const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
   const media = new WeriftMedia('alice')
@@ -28,8 +28,11 @@ async function aliceInMeeting() {
   await client.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: t.sim!.url })
   t.cleanup.push(() => client.signOut(), () => media.closeAll())
   const created = await createMeeting(client.http, client.app!, { subject: 'Quarterly review' })
+  // her own media is not what this test watches: the pool fails it, so she invites through the meeting (no call)
+  t.sim!.control.fault({ kind: 'fail', resource: 'audioVideo', method: 'GET', status: 500, code: 'ServiceFailure' })
   const { id } = await meetings.join(created.joinUrl)
-  await expect.poll(() => seen.get(id)?.state, { timeout: 15_000 }).toBe('in')
+  await expect.poll(() => seen.get(id)?.endReason?.code, { timeout: 15_000 }).toBe('ServiceFailure')
+  expect(seen.get(id)).toMatchObject({ state: 'in' })
   return { meetings, id, meeting: () => seen.get(id) }
 }
 
