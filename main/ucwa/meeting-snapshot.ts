@@ -3,6 +3,7 @@
 import type { MeetingSnapshot } from '../../preload/contract'
 import type { Invitees } from './call/invitees'
 import type { UcwaError } from './errors'
+import type { Audience } from './meeting-audience'
 import type { MeetingJoin } from './meeting-join'
 import type { MeetingPeople } from './meeting-people'
 
@@ -25,7 +26,7 @@ export interface MeetingEntry {
   /** why its call ended when the pool ended it */
   callEnded?: MeetingSnapshot['endReason']
   /** the conversation's audienceMute (AudienceMuteLock_ref.md) and its enable/disable links, as last seen */
-  audience: { locked: boolean; enable?: string; disable?: string }
+  audience: Audience
   left: boolean
   error?: UcwaError
 }

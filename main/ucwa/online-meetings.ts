@@ -1,5 +1,6 @@
 // The online meetings of a session, from the person's side: Meet now (myOnlineMeetings), join by link, a guest's join,
-// the lobby and leading (meeting-people.ts), and each meeting's audio and video once it lets us in (the call engine).
+// the lobby and leading (meeting-people.ts, meeting-audience.ts), invitations sent while no call can follow them
+// (meeting-invites.ts), and each meeting's audio and video once it lets us in (the call engine).
 // The join itself is MeetingJoin's state machine (meeting-join.ts), fed by the event channel.
 import { randomUUID } from 'node:crypto'
 import type { MeetingInvitationSnapshot, MeetingSnapshot } from '../../preload/contract'
@@ -10,14 +11,15 @@ import { UcwaError } from './errors'
 import type { UcwaEvent } from './events'
 import { describe } from './log'
 import { invitationSnapshot, MeetingInvitations } from './meeting-invitations'
-import { joinOnlineMeeting, MeetingJoin } from './meeting-join'
+import { allowUnmute, audienceOf, muteEveryone } from './meeting-audience'
+import { cancelJoin, joinOnlineMeeting, MeetingJoin } from './meeting-join'
 import { MeetingPeople, type MeetingAction } from './meeting-people'
 import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
 import { joinUrlFor, meetingAddressFromUrl } from './meeting-url'
 import { readParticipants } from './participants-read'
 import { MeetingInvites } from './meeting-invites'
 import { createMeeting } from './meetings'
-import { link, prop } from './resource'
+import { prop } from './resource'
 
 const notFound = () => new UcwaError({ status: 0, code: 'NotFound', message: 'That meeting is no longer open here.' })
 
@@ -136,23 +138,15 @@ export class OnlineMeetings {
     await this.client.http.post(entry.people.linkFor(uri, action))
   }
 
-  /**
-   * Mutes every attendee: the conversation's enableAudienceMuteLock where the pool offers it (enableAudienceMuteLock_ref.md:
-   * attendees muted and unable to unmute), else each attendee's muteAudio (muteAudio_ref.md) — leaders keep talking.
-   */
-  async muteEveryone(id: string): Promise<void> {
+  /** Mutes every attendee (meeting-audience.ts: the audience mute lock where offered, else each one's muteAudio). */
+  muteEveryone(id: string): Promise<void> {
     const entry = this.#need(id)
-    if (entry.audience.enable) return void (await this.client.http.post(entry.audience.enable))
-    const links = entry.people.muteLinksOfAttendees()
-    if (entry.people.myRole !== 'leader') throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'NotALeader', message: 'Only a leader of this meeting can mute everyone.' })
-    await Promise.all(links.map((href) => this.client.http.post(href)))
+    return muteEveryone(this.client.http, entry.audience, entry.people)
   }
 
-  /** disableAudienceMuteLock (disableAudienceMuteLock_ref.md): attendees may unmute themselves again. Conflict when not locked. */
-  async allowUnmute(id: string): Promise<void> {
-    const entry = this.#need(id)
-    if (!entry.audience.disable) throw new UcwaError({ status: 0, code: 'Conflict', message: 'The audience is not muted by a lock you can lift.' })
-    await this.client.http.post(entry.audience.disable)
+  /** Lifts the audience mute lock (meeting-audience.ts); Conflict when there is none I can lift. */
+  allowUnmute(id: string): Promise<void> {
+    return allowUnmute(this.client.http, this.#need(id).audience)
   }
 
   /** Leaving: the meeting's audio and video end (stopAudioVideo through the call engine) and it goes from the list. */
@@ -162,15 +156,9 @@ export class OnlineMeetings {
     const join = entry.join
     entry.left = true // what the pool says of it from now on is the answer to our leaving
     // still waiting (in the lobby, or not answered yet): the join is cancelled, so no leader admits an empty chair
-    if (join && (join.state === 'joining' || join.state === 'lobby')) await this.#cancelJoin(join.invitationHref).catch((e: unknown) => this.log(`meeting ${id}: the join could not be cancelled: ${describe(e)}`))
+    if (join && (join.state === 'joining' || join.state === 'lobby')) await cancelJoin(this.client.http, join.invitationHref).catch((e: unknown) => this.log(`meeting ${id}: the join could not be cancelled: ${describe(e)}`))
     else if (entry.callId && this.calls.get(entry.callId)) await this.calls.hangUp(entry.callId).catch((e: unknown) => this.log(`meeting ${id}: hang-up: ${describe(e)}`))
     this.#end(entry)
-  }
-
-  /** onlineMeetingInvitation_ref.md's cancel, as the invitation offers it now */
-  async #cancelJoin(invitationHref: string): Promise<void> {
-    const cancel = link(await this.client.http.get(invitationHref), 'cancel')
-    if (cancel) await this.client.http.post(cancel)
   }
 
   async #join(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean; anonymousDisplayName?: string }): Promise<MeetingSnapshot> {
@@ -247,7 +235,7 @@ export class OnlineMeetings {
           const conv = entry.join.conversationHref
           if (conv && e.sender.href === conv && entry.people.onEvent(e)) touched.add(entry)
           if (conv && e.link.rel === 'conversation' && e.link.href === conv && e.embedded) {
-            entry.audience = { locked: prop(e.embedded, 'audienceMute') === 'Enabled', enable: link(e.embedded, 'enableAudienceMuteLock'), disable: link(e.embedded, 'disableAudienceMuteLock') }
+            entry.audience = audienceOf(e.embedded)
             touched.add(entry)
           }
           if (entry.join.state !== before) touched.add(entry)
