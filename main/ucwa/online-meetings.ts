@@ -18,6 +18,7 @@ import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
 import { joinUrlFor, meetingAddressFromUrl } from './meeting-url'
 import { readParticipants } from './participants-read'
 import { MeetingInvites } from './meeting-invites'
+import type { OperationLimits } from './operations'
 import { createMeeting } from './meetings'
 import { prop } from './resource'
 
@@ -36,8 +37,10 @@ export class OnlineMeetings {
     private readonly client: UcwaClient,
     private readonly calls: CallEngine,
     private readonly log: (message: string) => void = () => {},
+    /** the deadline of an invitation sent outside a call (operations.ts addParticipantMs) */
+    inviteLimits: Partial<OperationLimits> = {},
   ) {
-    this.#invites = new MeetingInvites(client.http, (id) => this.#entries.get(id), (m) => this.#changed(m as Entry))
+    this.#invites = new MeetingInvites(client.http, (id) => this.#entries.get(id), (m) => this.#changed(m as Entry), inviteLimits)
     client.eventResources.read(OnlineMeetings.reads)
     client.on('events', (list) => this.#onEvents(list))
     // the session's end ends its meetings here (the pool drops the application's conversations with it)

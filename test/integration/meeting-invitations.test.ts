@@ -20,13 +20,13 @@ afterEach(async () => {
   await sim?.close()
 })
 
-async function member(name: string, format: Format) {
+async function member(name: string, format: Format, o: { inviteMs?: number } = {}) {
   const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), format, channel: { backoff: { baseMs: 5, capMs: 50 } } })
   const media = new WeriftMedia(name)
   const engine = new CallEngine(client, media)
   await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url })
   cleanup.push(() => client.signOut(), () => media.closeAll())
-  const meetings = new OnlineMeetings(client, engine)
+  const meetings = new OnlineMeetings(client, engine, undefined, o.inviteMs === undefined ? {} : { addParticipantMs: o.inviteMs })
   const seen = new Map<string, MeetingSnapshot>()
   const rang: MeetingInvitationSnapshot[] = []
   meetings.onChange((m) => void seen.set(m.id, m))
@@ -132,6 +132,21 @@ describe.each(['json', 'xml'] as const)('inviting into a meeting (%s)', (format)
     expect(alice.engine.get(alice.meeting(m.id)!.callId!)?.state).not.toBe('conference')
     await expect(alice.meetings.invite(m.id, 'carol@contoso.test')).rejects.toMatchObject({ code: 'Conflict', message: 'Add people once the call is connected.' })
     expect(sim.control.requests().filter((r) => r.resource === 'addParticipant')).toEqual([])
+    expect(alice.meeting(m.id)?.invited).toBeUndefined()
+  }, 60_000)
+
+  it('an invitation outside a call unanswered past its deadline is not left pending: Alice reads that they did not join in time', async () => {
+    sim = await startSimulator()
+    const alice = await member('alice', format, { inviteMs: 1500 })
+    const created = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Quarterly review' })
+    sim.control.fault({ kind: 'fail', resource: 'audioVideo', method: 'GET', status: 500, code: 'ServiceFailure' })
+    const m = await alice.meetings.join(created.joinUrl)
+    await expect.poll(() => alice.meeting(m.id)?.endReason?.code, { timeout: 15_000 }).toBe('ServiceFailure')
+    const carol = await member('carol', format)
+    await alice.meetings.invite(m.id, 'carol@contoso.test')
+    await expect.poll(() => ringing(carol), { timeout: 10_000 }).toBeTruthy() // she rings and does not answer
+    expect(alice.meeting(m.id)?.invited?.map((p) => p.uri)).toEqual(['sip:carol@contoso.test'])
+    await expect.poll(() => alice.meeting(m.id)?.notice, { timeout: 10_000 }).toBe('carol@contoso.test did not join in time.')
     expect(alice.meeting(m.id)?.invited).toBeUndefined()
   }, 60_000)
 })
