@@ -292,6 +292,10 @@ export const MeetingSnapshot = v.object({
   canMuteEveryone: v.boolean(),
   /** the audience mute lock is on (AudienceMuteLock_ref.md): attendees cannot unmute themselves */
   audienceMuted: v.boolean(),
+  /** people I invited while the meeting had no call to show them, until they join or the invitation fails */
+  invited: v.optional(v.array(Person)),
+  /** an invitation that failed, in words: who and why ("… could not be reached.") */
+  notice: v.optional(v.string()),
   endReason: v.optional(ErrorInfo),
 })
 export type MeetingSnapshot = v.InferOutput<typeof MeetingSnapshot>

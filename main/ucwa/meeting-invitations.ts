@@ -28,7 +28,7 @@ export interface IncomingMeetingInvitation {
 }
 
 /** Whether an onlineMeetingInvitation resource rings here (Incoming) rather than being one of my own joins. */
-export function isIncoming(r: Resource | undefined): boolean {
+function isIncoming(r: Resource | undefined): boolean {
   return prop(r, 'direction') === 'Incoming'
 }
 
@@ -82,10 +82,6 @@ export class MeetingInvitations {
     inv.machine.go(to)
     this.#byHref.delete(inv.href)
     this.changed(inv)
-  }
-
-  list(): IncomingMeetingInvitation[] {
-    return [...this.#byHref.values()]
   }
 }
 

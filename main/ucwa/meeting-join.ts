@@ -46,6 +46,12 @@ export async function joinOnlineMeeting(http: UcwaHttp, app: Resource, request: 
   return invitation
 }
 
+/** onlineMeetingInvitation_ref.md's cancel, as the invitation offers it now (none: nothing to cancel any more). */
+export async function cancelJoin(http: Pick<UcwaHttp, 'get' | 'post'>, invitationHref: string): Promise<void> {
+  const cancel = link(await http.get(invitationHref), 'cancel')
+  if (cancel) await http.post(cancel)
+}
+
 /** One join followed through its events: the invitation by its href, the conversation it names, our participant. */
 export class MeetingJoin {
   /** the event rels whose resource apply() reads: a host registers them (EventResources.read) so link-only pools work too */

@@ -1,6 +1,7 @@
 // Who is in an online meeting and who waits, as one member sees them (participant_ref.md: role, inLobby, anonymous;
 // admit_ref.md, reject_ref.md, promote_ref.md, demote_ref.md, eject_ref.md; participantAudio_ref.md's muteAudio), and
 // the links the pool offers this member on each: a leader gets them, an attendee does not (hrefs followed, never built).
+// Not Roster (roster.ts): that is a call's media roster, born and ended with the call; this is the meeting's, from the lobby on.
 import type { MeetingMember, MeetingRole, Person } from '../../preload/contract'
 import { UcwaError } from './errors'
 import type { UcwaEvent } from './events'
@@ -55,9 +56,9 @@ export class MeetingPeople {
     return false
   }
 
-  /** the participants collection (participants_ref.md), read once the meeting let us in */
-  fill(collection: Resource): void {
-    for (const p of collection.embedded.participant ?? []) if (!yes(prop(p, 'local')) && p.href !== this.localHref) this.#person(p)
+  /** the participants collection's members (participants-read.ts), read once the meeting let us in */
+  fill(participants: readonly Resource[]): void {
+    for (const p of participants) if (!yes(prop(p, 'local')) && p.href !== this.localHref) this.#person(p)
   }
 
   /** who waits in the lobby (a leader sees them: lobby_ref.md) */

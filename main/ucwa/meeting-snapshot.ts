@@ -1,7 +1,9 @@
 // One meeting as OnlineMeetings keeps it, and the snapshot the page shows of it (preload/contract.ts MeetingSnapshot):
 // the join's state, who waits and who is in, and what ended it in the person's words (the pool's code and subcode kept).
 import type { MeetingSnapshot } from '../../preload/contract'
+import type { Invitees } from './call/invitees'
 import type { UcwaError } from './errors'
+import type { Audience } from './meeting-audience'
 import type { MeetingJoin } from './meeting-join'
 import type { MeetingPeople } from './meeting-people'
 
@@ -14,13 +16,17 @@ export interface MeetingEntry {
   readonly guest: boolean
   join?: MeetingJoin
   readonly people: MeetingPeople
+  /** people I invited while no call of the meeting could show them (meeting-invites.ts) */
+  readonly invitees: Invitees
+  /** what the person reads of the last invitation that failed */
+  inviteNotice?: string
   callId?: string
   /** the person is hanging up its call */
   leaving?: boolean
   /** why its call ended when the pool ended it */
   callEnded?: MeetingSnapshot['endReason']
   /** the conversation's audienceMute (AudienceMuteLock_ref.md) and its enable/disable links, as last seen */
-  audience: { locked: boolean; enable?: string; disable?: string }
+  audience: Audience
   left: boolean
   error?: UcwaError
 }
@@ -47,6 +53,8 @@ export function snapshotOf(e: MeetingEntry): MeetingSnapshot {
     members: e.people.members(),
     canMuteEveryone: e.people.myRole === 'leader' && state === 'in' && !e.audience.locked,
     audienceMuted: e.audience.locked,
+    ...(e.invitees.list().length > 0 && { invited: e.invitees.list() }),
+    ...(e.inviteNotice && { notice: e.inviteNotice }),
     ...(endReason && { endReason: { code: endReason.code, ...(endReason.subcode && { subcode: endReason.subcode }), message: endReason.message } }),
   }
 }

@@ -1,28 +1,34 @@
 // The online meetings of a session, from the person's side: Meet now (myOnlineMeetings), join by link, a guest's join,
-// the lobby and leading (meeting-people.ts), and each meeting's audio and video once it lets us in (the call engine).
+// the lobby and leading (meeting-people.ts, meeting-audience.ts), invitations sent while no call can follow them
+// (meeting-invites.ts), and each meeting's audio and video once it lets us in (the call engine).
 // The join itself is MeetingJoin's state machine (meeting-join.ts), fed by the event channel.
 import { randomUUID } from 'node:crypto'
 import type { MeetingInvitationSnapshot, MeetingSnapshot } from '../../preload/contract'
+import { Invitees } from './call/invitees'
 import type { CallEngine } from './calls'
 import type { UcwaClient } from './client'
 import { UcwaError } from './errors'
 import type { UcwaEvent } from './events'
 import { describe } from './log'
 import { invitationSnapshot, MeetingInvitations } from './meeting-invitations'
-import { joinOnlineMeeting, MeetingJoin } from './meeting-join'
+import { allowUnmute, audienceOf, muteEveryone } from './meeting-audience'
+import { cancelJoin, joinOnlineMeeting, MeetingJoin } from './meeting-join'
 import { MeetingPeople, type MeetingAction } from './meeting-people'
 import { snapshotOf, type MeetingEntry as Entry } from './meeting-snapshot'
 import { joinUrlFor, meetingAddressFromUrl } from './meeting-url'
+import { readParticipants } from './participants-read'
+import { MeetingInvites } from './meeting-invites'
+import type { OperationLimits } from './operations'
 import { createMeeting } from './meetings'
-import { link, prop } from './resource'
-import { sipUri } from './sip-uri'
+import { prop } from './resource'
 
 const notFound = () => new UcwaError({ status: 0, code: 'NotFound', message: 'That meeting is no longer open here.' })
 
 export class OnlineMeetings {
   /** the event rels whose resource this reads (EventResources fetches them for link-only pools) */
-  static readonly reads: readonly string[] = [...MeetingJoin.reads, ...MeetingPeople.reads]
+  static readonly reads: readonly string[] = [...MeetingJoin.reads, ...MeetingPeople.reads, 'participantInvitation']
   readonly #entries = new Map<string, Entry>()
+  readonly #invites: MeetingInvites
   readonly #listeners = new Set<(m: MeetingSnapshot) => void>()
   readonly #invitationListeners = new Set<(i: MeetingInvitationSnapshot) => void>()
   readonly #invitations = new MeetingInvitations((i) => this.#invitationListeners.forEach((l) => l(invitationSnapshot(i))))
@@ -31,7 +37,10 @@ export class OnlineMeetings {
     private readonly client: UcwaClient,
     private readonly calls: CallEngine,
     private readonly log: (message: string) => void = () => {},
+    /** the deadline of an invitation sent outside a call (operations.ts addParticipantMs) */
+    inviteLimits: Partial<OperationLimits> = {},
   ) {
+    this.#invites = new MeetingInvites(client.http, (id) => this.#entries.get(id), (m) => this.#changed(m as Entry), inviteLimits)
     client.eventResources.read(OnlineMeetings.reads)
     client.on('events', (list) => this.#onEvents(list))
     // the session's end ends its meetings here (the pool drops the application's conversations with it)
@@ -57,10 +66,6 @@ export class OnlineMeetings {
   onInvitation(listener: (i: MeetingInvitationSnapshot) => void): () => void {
     this.#invitationListeners.add(listener)
     return () => this.#invitationListeners.delete(listener)
-  }
-
-  invitations(): MeetingInvitationSnapshot[] {
-    return this.#invitations.list().map(invitationSnapshot)
   }
 
   /**
@@ -91,17 +96,17 @@ export class OnlineMeetings {
 
   /**
    * Invites `to` (a SIP address) into a meeting I am in: addParticipant on its conversation (addParticipant_ref.md), through
-   * the meeting's call when its audio and video is up (the call shows them "calling…" and why an invitation failed).
-   * Conflict before I am let in; the pool's refusal as its UcwaError.
+   * the meeting's call while it has one (the call shows them "calling…" and why an invitation failed), else registered
+   * here (meeting-invites.ts: the snapshot's invited and notice). Conflict before I am let in, and while the call still
+   * connects; the pool's refusal as its UcwaError.
    */
   async invite(id: string, to: string): Promise<void> {
     const entry = this.#need(id)
     const conversationHref = entry.join?.conversationHref
     if (entry.join?.state !== 'in' || !conversationHref) throw new UcwaError({ status: 0, code: 'Conflict', message: 'Invite people once you are in the meeting.' })
-    if (entry.callId && this.calls.get(entry.callId)?.state === 'conference') return this.calls.addParticipant(entry.callId, to)
-    const add = link(await this.client.http.get(conversationHref), 'addParticipant')
-    if (!add) throw new UcwaError({ status: 0, code: 'Forbidden', message: 'You cannot invite people into this meeting.' })
-    await this.client.http.post(add, { to: sipUri(to), operationId: randomUUID().replace(/-/g, '') })
+    // a live call follows its own invitations (Conflict while it connects): one owner for each, never two notices
+    if (entry.callId && this.calls.get(entry.callId)) return this.calls.addParticipant(entry.callId, to)
+    await this.#invites.invite(entry, conversationHref, to)
   }
 
   #ringing(invitationId: string) {
@@ -136,23 +141,15 @@ export class OnlineMeetings {
     await this.client.http.post(entry.people.linkFor(uri, action))
   }
 
-  /**
-   * Mutes every attendee: the conversation's enableAudienceMuteLock where the pool offers it (enableAudienceMuteLock_ref.md:
-   * attendees muted and unable to unmute), else each attendee's muteAudio (muteAudio_ref.md) — leaders keep talking.
-   */
-  async muteEveryone(id: string): Promise<void> {
+  /** Mutes every attendee (meeting-audience.ts: the audience mute lock where offered, else each one's muteAudio). */
+  muteEveryone(id: string): Promise<void> {
     const entry = this.#need(id)
-    if (entry.audience.enable) return void (await this.client.http.post(entry.audience.enable))
-    const links = entry.people.muteLinksOfAttendees()
-    if (entry.people.myRole !== 'leader') throw new UcwaError({ status: 0, code: 'Conflict', subcode: 'NotALeader', message: 'Only a leader of this meeting can mute everyone.' })
-    await Promise.all(links.map((href) => this.client.http.post(href)))
+    return muteEveryone(this.client.http, entry.audience, entry.people)
   }
 
-  /** disableAudienceMuteLock (disableAudienceMuteLock_ref.md): attendees may unmute themselves again. Conflict when not locked. */
-  async allowUnmute(id: string): Promise<void> {
-    const entry = this.#need(id)
-    if (!entry.audience.disable) throw new UcwaError({ status: 0, code: 'Conflict', message: 'The audience is not muted by a lock you can lift.' })
-    await this.client.http.post(entry.audience.disable)
+  /** Lifts the audience mute lock (meeting-audience.ts); Conflict when there is none I can lift. */
+  allowUnmute(id: string): Promise<void> {
+    return allowUnmute(this.client.http, this.#need(id).audience)
   }
 
   /** Leaving: the meeting's audio and video end (stopAudioVideo through the call engine) and it goes from the list. */
@@ -162,15 +159,9 @@ export class OnlineMeetings {
     const join = entry.join
     entry.left = true // what the pool says of it from now on is the answer to our leaving
     // still waiting (in the lobby, or not answered yet): the join is cancelled, so no leader admits an empty chair
-    if (join && (join.state === 'joining' || join.state === 'lobby')) await this.#cancelJoin(join.invitationHref).catch((e: unknown) => this.log(`meeting ${id}: the join could not be cancelled: ${describe(e)}`))
+    if (join && (join.state === 'joining' || join.state === 'lobby')) await cancelJoin(this.client.http, join.invitationHref).catch((e: unknown) => this.log(`meeting ${id}: the join could not be cancelled: ${describe(e)}`))
     else if (entry.callId && this.calls.get(entry.callId)) await this.calls.hangUp(entry.callId).catch((e: unknown) => this.log(`meeting ${id}: hang-up: ${describe(e)}`))
     this.#end(entry)
-  }
-
-  /** onlineMeetingInvitation_ref.md's cancel, as the invitation offers it now */
-  async #cancelJoin(invitationHref: string): Promise<void> {
-    const cancel = link(await this.client.http.get(invitationHref), 'cancel')
-    if (cancel) await this.client.http.post(cancel)
   }
 
   async #join(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean; anonymousDisplayName?: string }): Promise<MeetingSnapshot> {
@@ -187,7 +178,7 @@ export class OnlineMeetings {
   }
 
   #newEntry(onlineMeetingUri: string, o: { subject?: string; joinUrl?: string; guest?: boolean }): Entry {
-    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), audience: { locked: false }, left: false }
+    const entry: Entry = { id: randomUUID(), operationId: randomUUID().replace(/-/g, ''), onlineMeetingUri, subject: o.subject ?? '', joinUrl: o.joinUrl, guest: !!o.guest, people: new MeetingPeople(), invitees: new Invitees(), audience: { locked: false }, left: false }
     this.#entries.set(entry.id, entry)
     return entry
   }
@@ -206,10 +197,12 @@ export class OnlineMeetings {
     const conversationHref = entry.join?.conversationHref
     if (!conversationHref || entry.left) return
     try {
-      const participants = link(await this.client.http.get(conversationHref), 'participants')
-      if (participants) entry.people.fill(await this.client.http.get(participants))
+      // one read of who is in it, for the meeting's people and the call's roster both
+      const read = await readParticipants(this.client.http, conversationHref)
+      entry.people.fill(read.participants)
       await this.calls.joinMeeting({
         conversationHref,
+        read,
         onlineMeetingUri: entry.onlineMeetingUri,
         subject: entry.subject,
         added: (callId) => {
@@ -228,6 +221,8 @@ export class OnlineMeetings {
     const touched = new Set<Entry>()
     for (const e of list) {
       try {
+        const invited = this.#invites.onEvent(e, this.#entries.values())
+        if (invited) touched.add(invited as Entry)
         if (e.link.rel === 'onlineMeetingInvitation') {
           if (this.#invitations.apply(e)) continue
           const entry = this.#byInvitation(e)
@@ -243,7 +238,7 @@ export class OnlineMeetings {
           const conv = entry.join.conversationHref
           if (conv && e.sender.href === conv && entry.people.onEvent(e)) touched.add(entry)
           if (conv && e.link.rel === 'conversation' && e.link.href === conv && e.embedded) {
-            entry.audience = { locked: prop(e.embedded, 'audienceMute') === 'Enabled', enable: link(e.embedded, 'enableAudienceMuteLock'), disable: link(e.embedded, 'disableAudienceMuteLock') }
+            entry.audience = audienceOf(e.embedded)
             touched.add(entry)
           }
           if (entry.join.state !== before) touched.add(entry)

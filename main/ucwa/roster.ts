@@ -85,9 +85,9 @@ export class Roster {
     this.changed()
   }
 
-  /** The participants collection (after joining a conference whose members were announced before the call existed). */
-  fill(collection: Resource): void {
-    for (const p of collection.embedded.participant ?? []) this.#person(p)
+  /** The participants collection's members (participants-read.ts: a conference whose members came before the call). */
+  fill(participants: readonly Resource[]): void {
+    for (const p of participants) this.#person(p)
     this.changed()
   }
 

@@ -20,13 +20,13 @@ afterEach(async () => {
   await sim?.close()
 })
 
-async function member(name: string, format: Format) {
+async function member(name: string, format: Format, o: { inviteMs?: number } = {}) {
   const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), format, channel: { backoff: { baseMs: 5, capMs: 50 } } })
   const media = new WeriftMedia(name)
   const engine = new CallEngine(client, media)
   await client.signIn({ sipAddress: `${name}@contoso.test`, password: `${name}-pass`, remember: false, discoveryUrl: sim.url })
   cleanup.push(() => client.signOut(), () => media.closeAll())
-  const meetings = new OnlineMeetings(client, engine)
+  const meetings = new OnlineMeetings(client, engine, undefined, o.inviteMs === undefined ? {} : { addParticipantMs: o.inviteMs })
   const seen = new Map<string, MeetingSnapshot>()
   const rang: MeetingInvitationSnapshot[] = []
   meetings.onChange((m) => void seen.set(m.id, m))
@@ -93,5 +93,60 @@ describe.each(['json', 'xml'] as const)('inviting into a meeting (%s)', (format)
     expect(carol.meetings.list()).toEqual([])
     // answered: it rings no more, and a second answer is refused clearly
     await expect(carol.meetings.acceptInvitation(carol.rang.at(-1)!.id)).rejects.toMatchObject({ code: 'NotFound' })
+  }, 60_000)
+
+  it('invited while the meeting has no audio and video: shown invited, and each failure reaches Alice in words', async () => {
+    sim = await startSimulator({ events: format === 'xml' ? 'link-only' : 'embedded' })
+    const alice = await member('alice', format)
+    const created = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Quarterly review' })
+    // the pool refuses the meeting's audio and video: Alice is in the meeting without a call
+    sim.control.fault({ kind: 'fail', resource: 'addAudioVideo', method: 'POST', status: 500, code: 'ServiceFailure' })
+    const m = await alice.meetings.join(created.joinUrl)
+    await expect.poll(() => alice.meeting(m.id)?.endReason?.code, { timeout: 15_000 }).toBe('ServiceFailure')
+    expect(alice.meeting(m.id)).toMatchObject({ state: 'in' })
+    expect(alice.meeting(m.id)?.callId).toBeUndefined()
+    const carol = await member('carol', format)
+
+    await alice.meetings.invite(m.id, 'carol@contoso.test')
+    expect(alice.meeting(m.id)?.invited).toEqual([{ name: 'carol@contoso.test', uri: 'sip:carol@contoso.test' }])
+    await expect.poll(() => ringing(carol), { timeout: 10_000 }).toBeTruthy()
+    await carol.meetings.declineInvitation(ringing(carol)!.id)
+    await expect.poll(() => alice.meeting(m.id)?.notice, { timeout: 10_000 }).toBe('carol@contoso.test declined the invitation.')
+    expect(alice.meeting(m.id)?.invited).toBeUndefined()
+
+    // Dave is not signed in: the pool fails the invitation (participantInvitation completed, Unreachable)
+    await alice.meetings.invite(m.id, 'dave@contoso.test')
+    expect(alice.meeting(m.id)?.notice).toBeUndefined() // a new invitation: the last one's notice is over
+    await expect.poll(() => alice.meeting(m.id)?.notice, { timeout: 10_000 }).toBe('dave@contoso.test could not be reached.')
+    expect(alice.meeting(m.id)).toMatchObject({ state: 'in' })
+    expect(alice.meeting(m.id)?.invited).toBeUndefined()
+  }, 60_000)
+
+  it('while the meeting’s call still connects, an invitation is refused clearly and nothing is sent', async () => {
+    sim = await startSimulator()
+    const alice = await member('alice', format)
+    const created = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Quarterly review' })
+    sim.control.fault({ kind: 'delay', resource: 'addAudioVideo', method: 'POST', ms: 3000 })
+    const m = await alice.meetings.join(created.joinUrl)
+    await expect.poll(() => alice.meeting(m.id)?.callId, { timeout: 15_000 }).toBeTruthy()
+    expect(alice.engine.get(alice.meeting(m.id)!.callId!)?.state).not.toBe('conference')
+    await expect(alice.meetings.invite(m.id, 'carol@contoso.test')).rejects.toMatchObject({ code: 'Conflict', message: 'Add people once the call is connected.' })
+    expect(sim.control.requests().filter((r) => r.resource === 'addParticipant')).toEqual([])
+    expect(alice.meeting(m.id)?.invited).toBeUndefined()
+  }, 60_000)
+
+  it('an invitation outside a call unanswered past its deadline is not left pending: Alice reads that they did not join in time', async () => {
+    sim = await startSimulator()
+    const alice = await member('alice', format, { inviteMs: 1500 })
+    const created = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Quarterly review' })
+    sim.control.fault({ kind: 'fail', resource: 'audioVideo', method: 'GET', status: 500, code: 'ServiceFailure' })
+    const m = await alice.meetings.join(created.joinUrl)
+    await expect.poll(() => alice.meeting(m.id)?.endReason?.code, { timeout: 15_000 }).toBe('ServiceFailure')
+    const carol = await member('carol', format)
+    await alice.meetings.invite(m.id, 'carol@contoso.test')
+    await expect.poll(() => ringing(carol), { timeout: 10_000 }).toBeTruthy() // she rings and does not answer
+    expect(alice.meeting(m.id)?.invited?.map((p) => p.uri)).toEqual(['sip:carol@contoso.test'])
+    await expect.poll(() => alice.meeting(m.id)?.notice, { timeout: 10_000 }).toBe('carol@contoso.test did not join in time.')
+    expect(alice.meeting(m.id)?.invited).toBeUndefined()
   }, 60_000)
 })

@@ -18,7 +18,7 @@ import { WeriftMedia } from '../support/werift-media'
 
 const t = appUnderTest()
 
-/** Alice, a main-process client, let into a meeting with a subject (her own media is not what this test watches) */
+/** Alice, a main-process client, let into a meeting with a subject */
 async function aliceInMeeting() {
   const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
   const media = new WeriftMedia('alice')
@@ -28,8 +28,11 @@ async function aliceInMeeting() {
   await client.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: t.sim!.url })
   t.cleanup.push(() => client.signOut(), () => media.closeAll())
   const created = await createMeeting(client.http, client.app!, { subject: 'Quarterly review' })
+  // her own media is not what this test watches: the pool fails it, so she invites through the meeting (no call)
+  t.sim!.control.fault({ kind: 'fail', resource: 'audioVideo', method: 'GET', status: 500, code: 'ServiceFailure' })
   const { id } = await meetings.join(created.joinUrl)
-  await expect.poll(() => seen.get(id)?.state, { timeout: 15_000 }).toBe('in')
+  await expect.poll(() => seen.get(id)?.endReason?.code, { timeout: 15_000 }).toBe('ServiceFailure')
+  expect(seen.get(id)).toMatchObject({ state: 'in' })
   return { meetings, id, meeting: () => seen.get(id) }
 }
 
@@ -69,5 +72,19 @@ describe('an invitation into a meeting in the page', () => {
     expect(page.find('[data-testid=meeting-start]').exists()).toBe(true)
     expect(page.find('#call-title').exists()).toBe(false)
     expect(alice.meeting()?.members).toEqual([])
+  }, 60_000)
+
+  it('in a meeting without audio and video, Alice invites Dave, who is not signed in: the page says so in words', async () => {
+    t.sim = await startSimulator()
+    // the pool fails the meeting's audio and video (its audioVideo read, before any offer): Alice stays in without a call
+    t.sim.control.fault({ kind: 'fail', resource: 'audioVideo', method: 'GET', status: 500, code: 'ServiceFailure' })
+    const page = await signedIn('alice@contoso.test', 'alice-pass')
+    await page.findAll('button').find((b) => b.text() === 'Meet now')!.trigger('click')
+    await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-status]').exists() && page.get('[data-testid=meeting-status]').text()), { timeout: 15_000 }).toBe('You are in the meeting without audio and video.')
+    await page.get('#meeting-invitee').setValue('dave@contoso.test')
+    await page.get('[data-testid=meeting-invite]').trigger('submit')
+    await expect.poll(async () => (await flushPromises(), page.find('[data-testid=meeting-notice]').exists() && page.get('[data-testid=meeting-notice]').text()), { timeout: 10_000 }).toBe('dave@contoso.test could not be reached.')
+    expect(page.find('[data-testid=meeting-invitee]').exists()).toBe(false)
+    expect((page.get('#meeting-invitee').element as HTMLInputElement).value).toBe('')
   }, 60_000)
 })

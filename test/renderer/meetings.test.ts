@@ -76,7 +76,7 @@ describe('meetings in the page', () => {
   it('a guest joins from the sign-in page with a name, waits in the lobby, and is told when a leader rejects them', async () => {
     t.sim = await startSimulator()
     const alice = await other({ name: 'alice' })
-    const m = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Quarterly review', accessLevel: 'SameEnterprise' })
+    const m = await createMeeting(alice.client.http, alice.client.app!, { subject: 'Quarterly review' })
     await alice.meetings.join(m.joinUrl)
     await expect.poll(() => alice.last()?.state, { timeout: 10_000 }).toBe('in')
 
@@ -146,7 +146,7 @@ describe('meetings in the page', () => {
   it('an admitted guest is named as a guest with no presence of their own; hanging up signs the guest session out again', async () => {
     t.sim = await startSimulator()
     const alice = await other({ name: 'alice' })
-    const m = await createMeeting(alice.client.http, alice.client.app!, { accessLevel: 'SameEnterprise' })
+    const m = await createMeeting(alice.client.http, alice.client.app!)
     await alice.meetings.join(m.joinUrl)
     await expect.poll(() => alice.last()?.state, { timeout: 10_000 }).toBe('in')
     t.core = await testCore({ discoveryUrl: t.sim.url, ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })

@@ -12,6 +12,7 @@ import { incomingInvitation } from './invitation'
 import { inviteeFailure } from './invitees'
 import { learnInvitation } from './learn'
 import { learnLinks } from './links'
+import { readParticipants } from '../participants-read'
 import { answerQuery, mediaFailed, mediaNotice, refuseInvitation } from './media-failure'
 import { onRenegotiation } from './renegotiation'
 import { decodeData, sendsVideo } from './sdp'
@@ -101,11 +102,10 @@ export class CallEvents {
    * has more than the two of us (conversation_ref.md participantCount). A failed read only leaves the names out.
    */
   async #readMembers(call: Call, conversation: string | undefined): Promise<void> {
+    if (!conversation) return
     try {
-      const res = conversation ? await this.ctx.client.http.get(conversation) : undefined
-      const participants = link(res, 'participants')
-      if (!participants || Number(prop(res, 'participantCount') ?? 0) <= 2 || call.machine.state !== 'ringing') return
-      call.conversation.roster.fill(await this.ctx.client.http.get(participants))
+      const read = await readParticipants(this.ctx.client.http, conversation, (res) => Number(prop(res, 'participantCount') ?? 0) > 2 && call.machine.state === 'ringing')
+      if (read.participants.length) call.conversation.roster.fill(read.participants)
     } catch (error) {
       this.ctx.log(`call ${call.id}: who is in the conference could not be read: ${describe(error)}`)
     }
@@ -196,13 +196,9 @@ export class CallEvents {
     const roster = call.conversation.roster
     roster.localHref = link(res, 'localParticipant') ?? roster.localHref
     // members announced before this call existed (an invited member): read them; a failed read leaves them to the events
-    const participants = link(res, 'participants')
-    if (participants) {
-      void this.ctx.client.http
-        .get(participants)
-        .then((c) => roster.fill(c))
-        .catch((error: unknown) => this.ctx.log(`call ${call.id}: the participants could not be read: ${describe(error)}`))
-    }
+    void readParticipants(this.ctx.client.http, res)
+      .then((read) => roster.fill(read.participants))
+      .catch((error: unknown) => this.ctx.log(`call ${call.id}: the participants could not be read: ${describe(error)}`))
     if (call.machine.state === 'connected') this.ctx.book.go(call, 'conference')
     else this.ctx.book.changed(call)
   }

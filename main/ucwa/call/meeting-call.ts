@@ -1,20 +1,21 @@
 // Audio and video in an online meeting we were let into (addAudioVideo_ref.md): a call of the engine's book whose
 // conversation is the meeting's, whose media is the conference connection (the escalation's: one offer with receive
-// slots, answered by the conference's audioVideoNegotiation), and whose roster is the meeting's.
+// slots, answered by the conference's audioVideoNegotiation), and whose roster starts from the meeting's one read.
 import type { CallSnapshot } from '../../../preload/contract'
 import { UcwaError } from '../errors'
-import { describe } from '../log'
-import { link } from '../resource'
-import { snapshot, type Call } from './call'
+import type { ParticipantsRead } from '../participants-read'
+import { snapshot } from './call'
 import type { CallContext } from './context'
 import { outgoingInvitation } from './invitation'
 import { learnInvitation } from './learn'
-import { follow } from './links'
+import { follow, learnLinks } from './links'
 import { encodeData } from './sdp'
 
 export interface MeetingMediaRequest {
   /** the meeting's conversation (onlineMeetingInvitation's conversation link) */
   conversationHref: string
+  /** the conversation and its members as the meeting read them once it let us in (participants-read.ts) */
+  read: ParticipantsRead
   /** the conference URI: who the call is with */
   onlineMeetingUri: string
   /** the meeting's subject ('' for Meet now): the call's title */
@@ -24,8 +25,8 @@ export interface MeetingMediaRequest {
 }
 
 /**
- * Joins the meeting's audio and video: a call in the book (state preparing → calling → conference), the roster read
- * from the conversation's participants, our conference offer POSTed to the conversation's audioVideo addAudioVideo
+ * Joins the meeting's audio and video: a call in the book (state preparing → calling → conference), its roster the
+ * members the meeting read (no second read), our conference offer POSTed to the conversation's audioVideo addAudioVideo
  * with operationId and sessionContext. The answer, the completion and the roster's events then go through the
  * engine's handlers like any outgoing call's. Throws the pool's UcwaError (409 when not admitted yet).
  */
@@ -39,7 +40,10 @@ export async function joinMeetingMedia(ctx: CallContext, r: MeetingMediaRequest)
   })
   r.added?.(call.id)
   try {
-    void fillRoster(ctx, call, r.conversationHref)
+    const roster = call.conversation.roster
+    roster.localHref = r.read.localHref ?? roster.localHref
+    roster.fill(r.read.participants)
+    learnLinks(call, r.read.conversation) // its audioVideo link: the conversation is not read again
     const audioVideo = await follow(http, call, r.conversationHref, 'audioVideo')
     book.index(call, 'audioVideo', audioVideo)
     const add = await follow(http, call, audioVideo, 'addAudioVideo')
@@ -54,17 +58,4 @@ export async function joinMeetingMedia(ctx: CallContext, r: MeetingMediaRequest)
     throw e
   }
   return snapshot(call)
-}
-
-/** The members admitted before the call existed (their events came while we joined): the participants collection. */
-async function fillRoster(ctx: CallContext, call: Call, conversationHref: string): Promise<void> {
-  try {
-    const conv = await ctx.client.http.get(conversationHref)
-    const roster = call.conversation.roster
-    roster.localHref = link(conv, 'localParticipant') ?? roster.localHref
-    const participants = link(conv, 'participants')
-    if (participants) roster.fill(await ctx.client.http.get(participants))
-  } catch (e) {
-    ctx.log(`call ${call.id}: the meeting's participants could not be read: ${describe(e)}`)
-  }
 }

@@ -130,6 +130,10 @@ export const useMeetingsStore = defineStore('meetings', {
     async allowUnmute(meetingId: string) {
       await this.run(() => api().invoke('meetings.allowUnmute', { meetingId }), 'That did not work.')
     },
+    /** invites someone into a meeting I am in without its call (the call view's Add people does it with one) */
+    async invite(meetingId: string, to: string) {
+      return this.run(() => api().invoke('meetings.invite', { meetingId, to }), 'The invitation could not be sent.')
+    },
     async leave(meetingId: string) {
       await this.run(() => api().invoke('meetings.leave', { meetingId }), 'That did not work.')
     },
