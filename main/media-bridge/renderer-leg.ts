@@ -175,10 +175,10 @@ export class RendererLeg {
   sendRtp(kind: Kind, packet: RtpPacket, slot = 0): void {
     const t = slot === 0 ? this.#transceivers.get(kind) : kind === 'video' ? this.#videoSlots[slot - 1] : undefined
     if (!t) return
-    const codec = t.codecs.find((c) => c.payloadType === packet.header.payloadType)
+    const codec = codecOf(t, packet.header.payloadType)
     if (!codec) return
     t.sender.codec = codec
-    void t.sender.sendRtp(packet).catch(() => undefined)
+    void t.sender.sendRtp(packet).catch(ignore)
   }
 
   /** RFC 4585 6.3.1 PLI to the renderer's sender of `kind`: it then sends a key frame. */
@@ -209,6 +209,15 @@ export class RendererLeg {
     })
   }
 }
+
+/** The transceiver's codec with `payloadType`: a loop, not find(), as it runs for every packet. */
+function codecOf(t: RTCRtpTransceiver, payloadType: number): RTCRtpCodecParameters | undefined {
+  for (let i = 0; i < t.codecs.length; i++) if (t.codecs[i]!.payloadType === payloadType) return t.codecs[i]
+  return undefined
+}
+
+/** A failed send is a lost packet, as on any network: nothing to do per packet. */
+const ignore = (): undefined => undefined
 
 function gathered(pc: RTCPeerConnection): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve()
