@@ -88,15 +88,16 @@ export class Relay {
    */
   toPool(kind: Kind, packet: RtpPacket): Buffer | null {
     const route = this.#routes[kind]
+    if (!route) return null
     const { header } = packet
-    const pt = route && header.payloadType < 128 ? route.toSfb[header.payloadType]! : -1
+    const pt = header.payloadType < 128 ? route.toSfb[header.payloadType]! : -1
     if (pt < 0) return null
     let payload = packet.payload
-    if (route!.h264Sfb[pt]) {
-      if (route!.frameStart) payload = addPacsi(payload, { last: header.marker }) ?? payload
-      route!.frameStart = header.marker
+    if (route.h264Sfb[pt]) {
+      if (route.frameStart) payload = addPacsi(payload, { last: header.marker }) ?? payload
+      route.frameStart = header.marker
     }
-    return writeRtp(header, pt, route!.sfbSsrc, payload)
+    return writeRtp(header, pt, route.sfbSsrc, payload)
   }
 
   /** An RTCP PLI (RFC 4585 6.3.1) from the bridge's pool SSRC for the pool's media SSRC: what a picture-loss request toward the pool is. */
