@@ -1,62 +1,41 @@
-// Parley's own offer through the bridge: from the renderer's WebRTC offer, the SfB-dialect offer to the pool and the answer back to the renderer.
-import { parse, type SessionDescription } from 'sdp-transform'
+// Parley's own offer through the bridge: what of the renderer's WebRTC offer the bridge takes, and the SfB-dialect offer to the pool.
+import { parse, write, type SessionDescription } from 'sdp-transform'
 import { bridgeCodecOf, type BridgeCodec } from './codecs'
-import type { Direction, SfbLegSection, WebrtcLegSection, WrittenSdp } from './leg'
-import { newSdesKey, type SdesKey } from './sdes'
+import type { Direction, SfbLegSection } from './leg'
+import { newSdesKey } from './sdes'
 import { writeSfbSdp } from './sfb-write'
-import type { BridgeLocal, BridgeDescriptions, PayloadMapping } from './translate'
-import { writeWebrtcSdp } from './webrtc-write'
+import type { BridgeLocal, BridgeDescriptions } from './translate'
 
 type Kind = 'audio' | 'video'
 type Media = SessionDescription['media'][number]
 
-export interface OwnOffer {
-  /** the SfB-dialect part of Parley's multipart offer (audio, then video when the renderer offered H.264) */
-  sfbOffer: WrittenSdp
-  /** the bridge's answer to the renderer, every m= line kept (RFC 3264 6); those it cannot carry rejected */
-  webrtcAnswer: WrittenSdp
-  payloadMap: PayloadMapping[]
-  ssrcMap: { kind: Kind; sfb: { first: number; last: number }; webrtc: number }[]
-  /** the key the bridge sends with per kind, offered in a=crypto (RFC 4568) */
-  keys: { kind: Kind; send: SdesKey }[]
-}
-
 /**
- * Reads the renderer's WebRTC offer (JSEP) and writes the bridge's two descriptions: the SfB offer to the
- * pool (SfB payload types, fresh keys, a=rtcp-mux offered beside component 2) and the WebRTC answer to the
- * renderer (its payload types and mids, setup passive: the renderer is the DTLS client, RFC 5763 5).
- * The first audio and the first video line that carry something bridgeable are taken; video needs H.264
- * packetization-mode 1 in constrained baseline (profile-level-id 42e0xx; else baseline 4200xx), what X-H264UC carries.
- * Returns null when the renderer offered no bridgeable audio.
+ * The renderer's WebRTC offer with, on each video line, one H.264 payload type: the one X-H264UC can carry
+ * (packetization-mode 1; constrained baseline, profile-level-id 42e0xx / 42c0xx, before baseline 4200xx), every other
+ * H.264 type and the RTX types repairing them left out. werift's answer (RendererLeg.answerOffer) takes the first
+ * H.264 of the offer whatever its fmtp, and Chromium lists packetization-mode 0 and the High profile among them; an
+ * answer may carry a subset of the offered types (RFC 3264 6.1), so the renderer still takes it. A line with no such
+ * H.264 is left as it is, and an offer with nothing to leave out is returned unchanged.
  */
-export function bridgeOwnOffer(rendererOffer: string, local: BridgeLocal): OwnOffer | null {
+export function withBridgeableH264(rendererOffer: string): string {
   const offer = parse(rendererOffer)
-  const taken = new Map<number, { kind: Kind; pts: Partial<Record<BridgeCodec, number>> }>()
-  for (const kind of ['audio', 'video'] as const) {
-    const index = offer.media.findIndex((m, i) => m.type === kind && Number(m.port) !== 0 && !taken.has(i) && hasMedia(bridgeable(m)))
-    if (index >= 0) taken.set(index, { kind, pts: bridgeable(offer.media[index]!) })
+  let changed = false
+  for (const m of offer.media) {
+    const best = m.type === 'video' ? bridgeable(m).H264 : undefined
+    if (best === undefined) continue
+    const dropped = new Set(m.rtp.filter((r) => r.payload !== best && bridgeCodecOf(String(r.codec), Number(r.rate ?? 0)) === 'H264').map((r) => r.payload))
+    for (const f of m.fmtp) {
+      const apt = /(?:^|;)\s*apt=(\d+)/.exec(f.config)
+      if (apt && dropped.has(Number(apt[1]))) dropped.add(f.payload)
+    }
+    if (dropped.size === 0) continue
+    changed = true
+    m.payloads = String(m.payloads ?? '').split(' ').filter((pt) => !dropped.has(Number(pt))).join(' ')
+    m.rtp = m.rtp.filter((r) => !dropped.has(r.payload))
+    m.fmtp = m.fmtp.filter((f) => !dropped.has(f.payload))
+    if (m.rtcpFb) m.rtcpFb = m.rtcpFb.filter((f) => !dropped.has(Number(f.payload)))
   }
-  if (![...taken.values()].some((t) => t.kind === 'audio')) return null
-  const keys: OwnOffer['keys'] = []
-  const sfbSections: SfbLegSection[] = [...taken.values()].map(({ kind, pts }) => {
-    const send = newSdesKey(1)
-    keys.push({ kind, send })
-    const own = local.sfb[kind]
-    return { kind, codecs: Object.keys(pts) as BridgeCodec[], ssrcs: own.ssrcs, ice: own.ice, candidates: own.candidates, rtcpMux: true, key: send }
-  })
-  const webrtcSections: WebrtcLegSection[] = offer.media.map((m, i) => {
-    const t = taken.get(i)
-    const kind: Kind = m.type === 'video' ? 'video' : 'audio'
-    const ssrc = local.webrtc.ssrcs[kind]
-    const section = { kind, mid: String(m.mid ?? i), ssrcs: { first: ssrc, last: ssrc }, ice: local.webrtc.ice, candidates: local.webrtc.candidates, rtcpMux: true, msid: { stream: local.webrtc.stream, track: `${local.webrtc.stream}-${kind}` }, cname: local.webrtc.stream }
-    if (!t) return { ...section, codecs: [], rejected: { type: String(m.type), protocol: String(m.protocol), formats: String(m.payloads ?? '') || '0' } }
-    return { ...section, codecs: Object.keys(t.pts) as BridgeCodec[], payloadTypes: t.pts, direction: answerDirection(m.direction) }
-  })
-  const sfbOffer = writeSfbSdp({ sections: sfbSections })
-  const webrtcAnswer = writeWebrtcSdp({ sections: webrtcSections, fingerprint: local.webrtc.fingerprint, setup: 'passive' })
-  const payloadMap = [...taken.entries()].flatMap(([index, { kind, pts }], n) => (Object.keys(pts) as BridgeCodec[]).map((codec) => ({ kind, codec, sfb: sfbOffer.payloadTypes[n]![codec]!, webrtc: webrtcAnswer.payloadTypes[index]![codec]! })))
-  const ssrcMap = [...taken.values()].map(({ kind }) => ({ kind, sfb: local.sfb[kind].ssrcs, webrtc: local.webrtc.ssrcs[kind] }))
-  return { sfbOffer, webrtcAnswer, payloadMap, ssrcMap, keys }
+  return changed ? write(offer) : rendererOffer
 }
 
 /** Whether the renderer's WebRTC offer has an audio line the bridge can carry (G.722, PCMU or PCMA): else no SfB part is made. */
@@ -93,11 +72,6 @@ function h264Rank(fmtp: string): number {
   if (p['packetization-mode'] !== '1') return 0
   const id = (p['profile-level-id'] ?? '').toLowerCase()
   return /^42(e0|c0)[0-9a-f]{2}$/.test(id) ? 2 : /^4200[0-9a-f]{2}$/.test(id) ? 1 : 0
-}
-
-/** RFC 3264 6.1: the answer's direction mirrors the offer's. */
-function answerDirection(d: Media['direction']): WebrtcLegSection['direction'] {
-  return d === 'sendonly' ? 'recvonly' : d === 'recvonly' ? 'sendonly' : d === 'inactive' ? 'inactive' : 'sendrecv'
 }
 
 /** A kind the renderer leg accepted (RendererLeg.answerOffer): each bridge codec's payload type there and the SSRC it sends from. */

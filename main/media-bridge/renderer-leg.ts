@@ -5,6 +5,7 @@ import { bridgeCodecOf, codecs, type BridgeCodec } from './codecs'
 import { BridgeFault } from './fault'
 import type { IceCandidate } from './ice'
 import type { Direction } from './leg'
+import { withBridgeableH264 } from './own-offer'
 import type { BridgeLocal } from './translate'
 
 type Kind = 'audio' | 'video'
@@ -78,7 +79,8 @@ export class RendererLeg {
 
   /**
    * Parley's own offer (the other direction): answers the renderer's WebRTC offer as a JSEP answerer (RFC 8829 5.3)
-   * with werift's own answer. The first line of each kind this leg carries is sendrecv, any other inactive. Returns
+   * with werift's own answer, offered only the H.264 X-H264UC carries (own-offer.ts withBridgeableH264). The first line
+   * of each kind this leg carries is sendrecv, any other inactive. Returns
    * the answer and, per kind it accepted, each bridge codec's payload type in it and the SSRC this leg sends from.
    */
   async answerOffer(offer: string): Promise<{ sdp: string; taken: { kind: Kind; payloadTypes: Partial<Record<BridgeCodec, number>>; ssrc: number; direction: Direction }[] }> {
@@ -87,7 +89,7 @@ export class RendererLeg {
       const kind = t.kind as Kind
       if (this.sections.some((s) => s.kind === kind) && !this.#transceivers.has(kind)) this.#wire(kind, t)
     })
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: withBridgeableH264(offer) })
     added.unSubscribe()
     const offered = parse(offer).media
     for (const t of this.pc.getTransceivers()) {
@@ -120,7 +122,7 @@ export class RendererLeg {
 
   /** A re-offer from the renderer (hold, camera) answered on the same connection (RFC 8829 5.3); returns the answer. */
   async reanswer(offer: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer })
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: withBridgeableH264(offer) })
     await this.pc.setLocalDescription(await this.pc.createAnswer())
     return this.pc.localDescription!.sdp
   }
@@ -175,10 +177,10 @@ export class RendererLeg {
   sendRtp(kind: Kind, packet: RtpPacket, slot = 0): void {
     const t = slot === 0 ? this.#transceivers.get(kind) : kind === 'video' ? this.#videoSlots[slot - 1] : undefined
     if (!t) return
-    const codec = t.codecs.find((c) => c.payloadType === packet.header.payloadType)
+    const codec = codecOf(t, packet.header.payloadType)
     if (!codec) return
     t.sender.codec = codec
-    void t.sender.sendRtp(packet).catch(() => undefined)
+    void t.sender.sendRtp(packet).catch(ignore)
   }
 
   /** RFC 4585 6.3.1 PLI to the renderer's sender of `kind`: it then sends a key frame. */
@@ -209,6 +211,15 @@ export class RendererLeg {
     })
   }
 }
+
+/** The transceiver's codec with `payloadType`: a loop, not find(), as it runs for every packet. */
+function codecOf(t: RTCRtpTransceiver, payloadType: number): RTCRtpCodecParameters | undefined {
+  for (let i = 0; i < t.codecs.length; i++) if (t.codecs[i]!.payloadType === payloadType) return t.codecs[i]
+  return undefined
+}
+
+/** A failed send is a lost packet, as on any network: nothing to do per packet. */
+const ignore = (): undefined => undefined
 
 function gathered(pc: RTCPeerConnection): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve()

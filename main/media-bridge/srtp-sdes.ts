@@ -1,6 +1,7 @@
 // SRTP and SRTCP keyed by SDES (RFC 4568) for the pool leg: werift's AES-CM/HMAC-SHA1-80 contexts, with the MKI SfB may add.
-import { ProtectionProfileAes128CmHmacSha1_80, RtpPacket, SrtcpSession, SrtpSession } from 'werift'
+import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession } from 'werift'
 import { BridgeFault } from './fault'
+import { readRtp } from './rtp-bytes'
 import type { SdesKey } from './sdes'
 
 /** RFC 3711 4.2: the HMAC-SHA1 tag of AES_CM_128_HMAC_SHA1_80 is 80 bits. */
@@ -28,9 +29,9 @@ export class SdesSrtp {
     this.#receiveMki = mkiBytes(receive)
   }
 
-  /** A plain RTP packet (RFC 3550 5.1) → its SRTP form. */
+  /** A plain RTP packet (RFC 3550 5.1, at least 12 bytes) → its SRTP form. */
   protectRtp(rtp: Buffer): Buffer {
-    const packet = RtpPacket.deSerialize(rtp)
+    const packet = readRtp(rtp)
     return this.#withMki(this.#srtp.encrypt(packet.payload, packet.header))
   }
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { parse } from 'sdp-transform'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bridgeOwnOffer } from '../../main/media-bridge/own-offer'
+import { BridgeCall } from '../../main/media-bridge/bridge-call'
 import { planBridge, type BridgePlan } from '../../main/media-bridge/plan'
 import { readSfbSdp } from '../../main/media-bridge/sfb-read'
 import { bridgeDescriptions } from '../../main/media-bridge/translate'
@@ -71,7 +71,7 @@ describe('the WebRTC dialect in Chromium', () => {
     }
   })
 
-  it('answers Chromium’s own offer: Chromium takes the answer, and the SfB part of the offer is one the bridge itself would take', async () => {
+  it('answers Chromium’s own offer as calls do (BridgeCall.offer): Chromium takes the answer, its H.264 in mode 1 constrained baseline, and the SfB part is one the bridge itself would take', async () => {
     const offer = await page.evaluate(async () => {
       const pc = new RTCPeerConnection()
       pc.addTransceiver('audio')
@@ -82,23 +82,28 @@ describe('the WebRTC dialect in Chromium', () => {
       await pc.setLocalDescription(o)
       return o.sdp!
     })
-    const own = bridgeOwnOffer(offer, local)
-    expect(own).not.toBeNull()
-    const error = await page.evaluate(async (answer) => {
-      const pc = (window as unknown as { pc: RTCPeerConnection }).pc
-      try {
-        await pc.setRemoteDescription({ type: 'answer', sdp: answer })
-        return pc.getTransceivers().map((t) => `${t.mid} ${t.currentDirection}`).join(', ')
-      } catch (e) {
-        return `refused: ${String(e)}`
-      } finally {
-        pc.close()
-      }
-    }, own!.webrtcAnswer.sdp)
-    expect(error).toBe('0 sendrecv, 1 sendrecv')
-    const h264 = own!.payloadMap.find((m) => m.codec === 'H264')!
-    expect(parse(offer).media[1]!.fmtp.find((f) => f.payload === h264.webrtc)?.config).toMatch(/packetization-mode=1.*profile-level-id=42e01f|profile-level-id=42e01f.*packetization-mode=1/)
-    const sfb = planBridge(readSfbSdp(own!.sfbOffer.sdp)) as BridgePlan
-    expect([sfb.audio.codecs.map((c) => c.name), sfb.video?.codecs.map((c) => c.name)]).toEqual([['G722', 'PCMU', 'PCMA', 'CN', 'telephone-event'], ['X-H264UC']])
+    const call = new BridgeCall()
+    try {
+      const own = await call.offer(offer)
+      const error = await page.evaluate(async (answer) => {
+        const pc = (window as unknown as { pc: RTCPeerConnection }).pc
+        try {
+          await pc.setRemoteDescription({ type: 'answer', sdp: answer })
+          return pc.getTransceivers().map((t) => `${t.mid} ${t.currentDirection}`).join(', ')
+        } catch (e) {
+          return `refused: ${String(e)}`
+        } finally {
+          pc.close()
+        }
+      }, own.webrtcAnswer)
+      expect(error).toBe('0 sendrecv, 1 sendrecv')
+      const h264 = parse(own.webrtcAnswer).media[1]!.rtp.map((r) => r.payload)
+      expect(h264).toHaveLength(1)
+      expect(parse(offer).media[1]!.fmtp.find((f) => f.payload === h264[0])?.config).toMatch(/packetization-mode=1.*profile-level-id=42e01f|profile-level-id=42e01f.*packetization-mode=1/)
+      const sfb = planBridge(readSfbSdp(own.sfbOffer)) as BridgePlan
+      expect([sfb.audio.codecs.map((c) => c.name), sfb.video?.codecs.map((c) => c.name)]).toEqual([['G722', 'PCMU', 'PCMA'], ['X-H264UC']])
+    } finally {
+      await call.close()
+    }
   })
 })

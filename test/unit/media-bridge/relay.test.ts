@@ -62,6 +62,56 @@ describe('Relay', () => {
   })
 })
 
+describe('Relay: its per-kind tables and per-source numbering', () => {
+  it('two sources on one leg (a conference\'s video) keep their own numbering: a PACSI-only packet of one shifts only its own sequence numbers', () => {
+    const relay = new Relay(maps)
+    const [a, b] = [0x1111, 0x2222]
+    const seqOf = (p: RtpPacket) => relay.toRenderer('video', p.serialize())?.header.sequenceNumber ?? null
+    expect([seqOf(packet(122, 500, [nal(5), 1], a)), seqOf(packet(122, 7000, [nal(5), 1], b))]).toEqual([500, 7000])
+    expect(seqOf(packet(122, 501, [nal(30), 0, 0, 0], a))).toBeNull()
+    expect(seqOf(packet(122, 7001, [nal(1), 2], b))).toBe(7001)
+    expect(seqOf(packet(122, 502, [nal(1), 2], a))).toBe(501)
+    // both go out with the WebRTC payload type and the bridge's WebRTC video SSRC
+    const out = relay.toRenderer('video', packet(122, 7002, [nal(1), 3], b).serialize())!
+    expect(out.header).toMatchObject({ payloadType: 107, ssrc: 222, sequenceNumber: 7002 })
+  })
+
+  it('a payload type maps only within its kind: 96 is telephone-event on audio, nothing on video; 107 is H.264 toward the pool only on video', () => {
+    const relay = new Relay(maps)
+    expect(relay.toRenderer('audio', packet(96, 1, [1]).serialize())?.header.payloadType).toBe(101)
+    expect(relay.toRenderer('video', packet(96, 1, [nal(5)]).serialize())).toBeNull()
+    expect(relay.toRenderer('audio', packet(122, 1, [nal(5)]).serialize())).toBeNull()
+    expect(relay.toPool('audio', packet(107, 1, [nal(5)]))).toBeNull()
+    expect(relay.toPool('video', packet(101, 1, [1]))).toBeNull()
+    // telephone-event toward the pool is not H.264: no PACSI is put in front of it
+    expect([...RtpPacket.deSerialize(relay.toPool('audio', packet(101, 1, [nal(5), 9]))!).payload]).toEqual([nal(5), 9])
+  })
+
+  it('a kind the maps give no SSRC for is not carried (the pool answered without video)', () => {
+    const relay = new Relay({ payloadMap: maps.payloadMap, ssrcMap: maps.ssrcMap.filter((s) => s.kind === 'audio') })
+    expect(relay.toRenderer('video', packet(122, 1, [nal(5)]).serialize())).toBeNull()
+    expect(relay.toPool('video', packet(107, 1, [nal(5)]))).toBeNull()
+    expect(relay.toRenderer('audio', packet(0, 1, [1]).serialize())?.header.ssrc).toBe(111)
+  })
+
+  it('changes neither what it is given: the pool\'s bytes (read again after it for the PLI\'s media SSRC) nor the renderer\'s packet (werift\'s track keeps its header)', () => {
+    const relay = new Relay(maps)
+    const plain = packet(122, 100, [nal(5), 1, 2], 0xabcdef).serialize()
+    const copy = Buffer.from(plain)
+    const out = relay.toRenderer('video', plain)!
+    expect(plain).toEqual(copy)
+    expect(out.header).toMatchObject({ payloadType: 107, ssrc: 222 })
+    const fromRenderer = packet(107, 9, [nal(1), 4], 0x1234)
+    fromRenderer.header.marker = true
+    const first = relay.toPool('video', fromRenderer)!
+    expect(fromRenderer.header).toMatchObject({ payloadType: 107, ssrc: 0x1234, sequenceNumber: 9 })
+    expect([...fromRenderer.payload]).toEqual([nal(1), 4])
+    // written again (the next frame starts there too), the same bytes: nothing of the first write stuck to the packet
+    expect(relay.toPool('video', fromRenderer)).toEqual(first)
+    expect(RtpPacket.deSerialize(first).header).toMatchObject({ payloadType: 122, ssrc: 6000, sequenceNumber: 9, marker: true })
+  })
+})
+
 describe('stripPacsi', () => {
   it('drops a PACSI single NAL packet, removes PACSI from a STAP-A, leaves other payloads alone', () => {
     expect(stripPacsi(Buffer.from([nal(30), 1, 2]))).toBeNull()

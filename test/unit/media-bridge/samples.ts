@@ -60,3 +60,20 @@ export function editLines(sdp: string, edit: (line: string) => string | string[]
     })
     .join('\r\n')
 }
+
+/** A renderer's (Chromium-style) offer for Parley's own offer through the bridge: Opus first, G722/PCMU/PCMA, telephone-event at 126; VP8, H264 in three profiles/modes; a third, data line. */
+export const rendererOffer = [
+  'v=0', 'o=- 4611 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0 1 2', 'a=msid-semantic: WMS',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111 9 0 8 13 110 126', 'c=IN IP4 0.0.0.0', 'a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+  'a=fingerprint:sha-256 00:11', 'a=setup:actpass', 'a=mid:0', 'a=sendrecv', 'a=rtcp-mux',
+  'a=rtpmap:111 opus/48000/2', 'a=rtpmap:9 G722/8000', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:13 CN/8000',
+  'a=rtpmap:110 telephone-event/48000', 'a=rtpmap:126 telephone-event/8000',
+  'm=video 9 UDP/TLS/RTP/SAVPF 96 104 102 112 106', 'c=IN IP4 0.0.0.0', 'a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+  'a=fingerprint:sha-256 00:11', 'a=setup:actpass', 'a=mid:1', 'a=recvonly', 'a=rtcp-mux',
+  'a=rtpmap:96 VP8/90000', 'a=rtpmap:104 H264/90000', 'a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f',
+  'a=rtpmap:102 H264/90000', 'a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=640032',
+  'a=rtpmap:106 H264/90000', 'a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+  'a=rtpmap:112 H264/90000', 'a=fmtp:112 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f',
+  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0', 'a=mid:2', 'a=sctp-port:5000',
+  '',
+].join('\r\n')
