@@ -1,27 +1,28 @@
 // One bridged call: the pool leg per media section, the renderer leg, and the relay between them.
 import { randomUUID } from 'node:crypto'
-import type { RtcpPacket } from 'werift'
 import { parseMediaBody } from './body'
 import { chooseOfferPart, type ChosenPart } from './choose-part'
-import { mediaCodecs, type BridgeCodec } from './codecs'
-import type { SfbLegSection } from './leg'
+import { codecs, mediaCodecs, type BridgeCodec } from './codecs'
+import type { Direction, SfbLegSection } from './leg'
 import type { SdesKey } from './sdes'
 import { readSfbSdp } from './sfb-read'
-import { answerDirections, directionsOf, withDirections } from './renegotiate'
+import { answerDirections, directionsOf } from './renegotiate'
 import { BridgeFault } from './fault'
 import { writeOwnSfbOffer, type SfbLocal } from './own-offer'
 import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
 import { PoolLeg, type PoolLegEvents } from './pool-leg'
 import { answerBesideLegs, gatherLegs, type SpareLeg } from './spare-legs'
 import { MediaRefusal, refuse } from './refusal'
-import { hasPli, Relay } from './relay'
+import { Relay } from './relay'
+import { afterIce } from './ice-reoffer'
+import { PacketPath, type RelayTimings } from './packet-path'
 import { RendererLeg, type RendererLegEvents } from './renderer-leg'
 import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
 import { VideoSlots } from './video-slots'
+import { writeSfbSdp } from './sfb-write'
 import { VideoSourceRequests } from './vsr'
 
 type Kind = 'audio' | 'video'
-const maxTimings = 100_000
 /** further video sections offered to the renderer for a conference's sources: as many as renderer/src/media/engine.ts EXTRA_SLOTS */
 const conferenceSlots = 3
 
@@ -36,11 +37,7 @@ export interface BridgeAnswer {
   notices: MediaNotice[]
 }
 
-/** Per-packet relay time (receive on one leg → hand to the other, ns) for the bench, when `measure` is on; the first 100 000 of each. */
-export interface RelayTimings {
-  toRenderer: number[]
-  toPool: number[]
-}
+export type { RelayTimings } from './packet-path'
 
 /**
  * The bridge for one call (Electron-free; runs in the media worker). `answer` takes the pool's offer (a
@@ -51,24 +48,34 @@ export interface RelayTimings {
  * only this call: every leg is closed and `ended` fires once with the reason.
  */
 export class BridgeCall {
-  readonly timings: RelayTimings = { toRenderer: [], toPool: [] }
   /** per kind: the leg, the peer's planned section (known once the pool offered or answered), the key we send with when we offered */
-  readonly #pool = new Map<Kind, { leg: PoolLeg; section?: PlannedSection; send?: SdesKey; lastSsrc: number }>()
+  readonly #pool = new Map<Kind, { leg: PoolLeg; section?: PlannedSection; send?: SdesKey }>()
   #offered: Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'> | null = null
   /** the SfB sections last written (answer or offer): renegotiations write them again with new directions */
   #sfbSections: SfbLegSection[] = []
   #poolStarted: Promise<void> | null = null
   #renderer: RendererLeg | null = null
-  #relay: Relay | null = null
+  readonly #path: PacketPath
   #descriptions: BridgeDescriptions | null = null
   /** a conference's video: the roster's sources asked of the unit by VSR once the video leg is up */
   readonly #sources = new VideoSourceRequests()
-  /** which renderer video section shows which pool SSRC (a conference's sources on the renderer's extra slots) */
-  #slots = new VideoSlots(1)
   #ended = false
   #onEnded: ((fault: BridgeFault | null) => void)[] = []
 
-  constructor(readonly options: { host?: string; measure?: boolean } = {}) {}
+  constructor(readonly options: { host?: string; measure?: boolean } = {}) {
+    const sinks = {
+      toRenderer: (kind: Kind, packet: Parameters<RendererLeg['sendRtp']>[1], slot: number) => this.#renderer?.sendRtp(kind, packet, slot),
+      toPool: (kind: Kind, packet: Buffer) => this.#pool.get(kind)?.leg.sendRtp(packet),
+      rtcpToPool: (kind: Kind, rtcp: Buffer) => this.#pool.get(kind)?.leg.sendRtcp(rtcp),
+      keyFrameFromRenderer: () => this.#renderer?.requestKeyFrame('video'),
+    }
+    this.#path = new PacketPath(sinks, options.measure)
+  }
+
+  /** Per-packet relay times (the bench's, when `measure` is on). */
+  get timings(): RelayTimings {
+    return this.#path.timings
+  }
 
   get host(): string {
     return this.options.host ?? '127.0.0.1'
@@ -101,7 +108,7 @@ export class BridgeCall {
       const leg = new PoolLeg(this.host, this.#poolEvents(kind))
       const own = await leg.open({ mux: section.section.rtcpMux, controlling: false })
       sfb[kind] = { ...own, ssrcs: newSsrcs(kind) }
-      this.#pool.set(kind, { leg, section, lastSsrc: 0 })
+      this.#pool.set(kind, { leg, section })
     }
     // video the plan dropped still needs local values for its rejected m= line (audio is always planned)
     sfb.video ??= { ice: sfb.audio.ice, candidates: [], ssrcs: { first: 1, last: 1 } }
@@ -112,11 +119,11 @@ export class BridgeCall {
     for (let i = 0; video && i < slots; i++) sections.push({ ...video, slot: true })
     this.#renderer = new RendererLeg(this.host, sections, this.#rendererEvents())
     const webrtc = await this.#renderer.prepare(randomUUID())
-    this.#slots = new VideoSlots(1 + slots)
+    this.#path.slots = new VideoSlots(1 + slots)
     const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
     this.#descriptions = descriptions
     this.#sfbSections = descriptions.sfbSections
-    this.#relay = new Relay(descriptions)
+    this.#path.relay = new Relay(descriptions)
     return { sfbAnswer: descriptions.sfbAnswer.sdp, processedOfferId: chosen.processedOfferId, webrtcOffer: descriptions.webrtcOffer.sdp, descriptions, notices: plan.notices }
   }
 
@@ -134,7 +141,7 @@ export class BridgeCall {
   /** A conference's remote video sources (MSIs, participantVideo_ref.md videoSourceId): each is asked for by VSR ([MS-RTP], vsr.ts). */
   requestVideo(msis: number[]): void {
     this.#sources.want(msis)
-    this.#slots.retain(msis) // a member who left frees their section for the next one
+    this.#path.slots.retain(msis) // a member who left frees their section for the next one
   }
 
   #attachSources(): void {
@@ -154,7 +161,7 @@ export class BridgeCall {
     this.#poolStarted ??= Promise.all(
       [...this.#pool].map(([kind, p]) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, keys.find((k) => k.kind === kind)!)),
     ).then(
-      () => undefined,
+      () => void this.#iceCompleted(false),
       (e: unknown) => Promise.reject(this.#failed(e)),
     )
     return this.#poolStarted
@@ -183,11 +190,11 @@ export class BridgeCall {
     // the pool legs do not depend on the renderer's offer: gathered meanwhile (or gathered before the call: spare-legs.ts)
     const gathering = spare ? Promise.resolve(spare) : gatherLegs(this.host)
     const { answer, legs } = await answerBesideLegs(this.#renderer.answerOffer(rendererOffer), gathering, (a) => a.taken.filter(carries).map((t) => t.kind))
-    this.#slots = new VideoSlots(this.#renderer.videoSlots)
+    this.#path.slots = new VideoSlots(this.#renderer.videoSlots)
     const carried = answer.taken.filter(carries)
     for (const [kind, s] of Object.entries(legs) as [Kind, SpareLeg][]) {
       s.bind(this.#poolEvents(kind))
-      this.#pool.set(kind, { leg: s.leg, lastSsrc: 0 })
+      this.#pool.set(kind, { leg: s.leg })
     }
     if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
     const locals: Partial<Record<Kind, SfbLocal>> = Object.fromEntries(carried.map((t) => [t.kind, { ...legs[t.kind]!.local, ssrcs: newSsrcs(t.kind) }]))
@@ -200,10 +207,10 @@ export class BridgeCall {
 
   /**
    * The pool's SfB-dialect answer to offer(): the sections it took are carried (a video line it rejected or that
-   * cannot be bridged is dropped), both legs come up. Rejects with MediaRefusal (the call's media is then closed)
+   * cannot be bridged is dropped), both legs come up; resolves with the re-offer after ICE (#iceCompleted). Rejects with MediaRefusal (the call's media is then closed)
    * or the first BridgeFault (the call ended).
    */
-  async poolAnswered(sdp: string): Promise<void> {
+  async poolAnswered(sdp: string): Promise<{ sfbReoffer: string | null }> {
     if (!this.#offered || !this.#renderer) throw new Error('offer() first')
     const plan = planBridge(readSfbSdp(sdp))
     if (plan instanceof MediaRefusal) {
@@ -219,7 +226,7 @@ export class BridgeCall {
       }
     }
     const answered = (kind: Kind, codec: BridgeCodec) => this.#pool.get(kind)?.section?.codecs.some((c) => c.bridge === codec) ?? false
-    this.#relay = new Relay({ payloadMap: this.#offered.payloadMap.filter((m) => answered(m.kind, m.codec)), ssrcMap: this.#offered.ssrcMap.filter((m) => this.#pool.has(m.kind)) })
+    this.#path.relay = new Relay({ payloadMap: this.#offered.payloadMap.filter((m) => answered(m.kind, m.codec)), ssrcMap: this.#offered.ssrcMap.filter((m) => this.#pool.has(m.kind)) })
     try {
       await Promise.all([
         this.#renderer.connected(),
@@ -229,20 +236,45 @@ export class BridgeCall {
       throw this.#failed(e)
     }
     this.#attachSources()
+    return { sfbReoffer: this.#iceCompleted(true) }
+  }
+
+  /**
+   * ICE selected a pair for every component: the SfB description names it from now on (afterIce, ice-reoffer.ts), and
+   * as the controlling side the bridge re-offers it with a=remote-candidates ([MS-ICE2], RFC 5245 9.1.2.2): that
+   * re-offer's SDP, or null (controlled, or a pair missing). A line the pool's answer rejected is re-offered with port 0.
+   */
+  #iceCompleted(controlling: boolean): string | null {
+    const pairs = new Map([...this.#pool].map(([kind, p]) => [kind, p.leg.selectedPairs()]))
+    if (this.#ended || [...pairs.values()].some((p) => p.length === 0)) return null
+    this.#sfbSections = this.#sfbSections.map((s) => (pairs.has(s.kind) ? afterIce(s, pairs.get(s.kind)!, controlling) : rejectedLine(s)))
+    return controlling ? writeSfbSdp({ sections: this.#sfbSections }).sdp : null
   }
 
   /** Our change (hold, camera): the renderer's re-offer answered on the renderer leg, and the SfB re-offer with its directions. */
   async reoffer(webrtcReoffer: string): Promise<{ sfbReoffer: string; webrtcReanswer: string }> {
     if (!this.#renderer) throw new Error('offer() or answer() first')
     const webrtcReanswer = await this.#renderer.reanswer(webrtcReoffer)
-    return { sfbReoffer: withDirections(this.#sfbSections, directionsOf(webrtcReoffer)), webrtcReanswer }
+    return { sfbReoffer: this.#withDirections(directionsOf(webrtcReoffer)), webrtcReanswer }
   }
 
-  /** The far side's change: the SfB re-answer (its directions mirrored, RFC 3264 6.1) and the same change offered to the renderer. */
-  async answerReoffer(sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
+  /**
+   * The far side's change: the SfB re-answer (its directions mirrored, RFC 3264 6.1) and the same change offered to the
+   * renderer; `webrtcReoffer` is null when no direction changes (the SfB re-offer after ICE, [MS-ICE2]): the bridge
+   * answers it alone and the renderer sees no new negotiation.
+   */
+  async answerReoffer(sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string | null }> {
     if (!this.#renderer) throw new Error('offer() or answer() first')
     const mine = answerDirections(sfbReoffer, [...this.#pool.values()].flatMap((p) => (p.section ? [p.section] : [])))
-    return { sfbReanswer: withDirections(this.#sfbSections, mine), webrtcReoffer: await this.#renderer.reoffer(mine) }
+    const unchanged = this.#sfbSections.every((s) => s.rejected || (mine[s.kind] ?? 'sendrecv') === (s.direction ?? 'sendrecv'))
+    const sfbReanswer = this.#withDirections(mine)
+    return { sfbReanswer, webrtcReoffer: unchanged ? null : await this.#renderer.reoffer(mine) }
+  }
+
+  /** The SfB sections from now on carry `directions` (RFC 3264 8.4: same lines, addresses, ICE credentials and keys); their SDP. */
+  #withDirections(directions: Partial<Record<Kind, Direction>>): string {
+    this.#sfbSections = this.#sfbSections.map((s) => (s.rejected ? s : { ...s, direction: directions[s.kind] ?? 'sendrecv' }))
+    return writeSfbSdp({ sections: this.#sfbSections }).sdp
   }
 
   /** The renderer's answer to answerReoffer's WebRTC re-offer. */
@@ -260,48 +292,15 @@ export class BridgeCall {
   }
 
   #poolEvents(kind: Kind): PoolLegEvents {
-    return { rtp: (p) => this.#fromPool(kind, p), rtcp: (p) => this.#rtcpFromPool(kind, p), fault: (f) => this.#fail(f) }
+    return { rtp: (p) => this.#path.fromPool(kind, p), rtcp: (p) => this.#path.rtcpFromPool(kind, p), fault: (f) => this.#fail(f) }
   }
 
   #rendererEvents(): RendererLegEvents {
-    return { rtp: (kind, p) => this.#fromRenderer(kind, p), rtcp: (kind, p) => this.#rtcpFromRenderer(kind, p), fault: (f) => this.#fail(f) }
+    return { rtp: (kind, p) => this.#path.fromRenderer(kind, p), rtcp: (kind, p) => this.#path.rtcpFromRenderer(kind, p), fault: (f) => this.#fail(f) }
   }
 
   async close(): Promise<void> {
     await this.#end(null)
-  }
-
-  #fromPool(kind: Kind, plain: Buffer): void {
-    const start = this.options.measure ? process.hrtime.bigint() : 0n
-    // a unit's source is named by its MSI, the first CSRC ([MS-RTP]); anyone else's by its SSRC
-    const slot = kind === 'video' ? this.#slots.slotOf((plain[0]! & 0x0f) > 0 && plain.length >= 16 ? plain.readUInt32BE(12) : plain.readUInt32BE(8)) : 0
-    if (slot === null) return
-    const packet = this.#relay?.toRenderer(kind, plain)
-    const p = this.#pool.get(kind)
-    if (p) p.lastSsrc = plain.readUInt32BE(8)
-    if (!packet) return
-    this.#renderer?.sendRtp(kind, packet, slot)
-    if (this.options.measure && this.timings.toRenderer.length < maxTimings) this.timings.toRenderer.push(Number(process.hrtime.bigint() - start))
-  }
-
-  #fromRenderer(kind: Kind, packet: Parameters<Relay['toPool']>[1]): void {
-    const start = this.options.measure ? process.hrtime.bigint() : 0n
-    const out = this.#relay?.toPool(kind, packet)
-    if (!out) return
-    this.#pool.get(kind)?.leg.sendRtp(out)
-    if (this.options.measure && this.timings.toPool.length < maxTimings) this.timings.toPool.push(Number(process.hrtime.bigint() - start))
-  }
-
-  /** The pool's picture-loss request → a PLI to the renderer, which sends a key frame. */
-  #rtcpFromPool(kind: Kind, rtcp: Buffer): void {
-    if (kind === 'video' && hasPli(rtcp)) this.#renderer?.requestKeyFrame('video')
-  }
-
-  /** The renderer's PLI → a PLI toward the pool's video sender. */
-  #rtcpFromRenderer(kind: Kind, rtcp: RtcpPacket): void {
-    const p = this.#pool.get(kind)
-    if (kind !== 'video' || !p || !this.#relay || !hasPli(rtcp.serialize())) return
-    p.leg.sendRtcp(this.#relay.pliToPool(kind, p.lastSsrc))
   }
 
   #fail(fault: BridgeFault): void {
@@ -337,4 +336,10 @@ function carries(t: { payloadTypes: Partial<Record<BridgeCodec, number>> }): boo
 function newSsrcs(kind: Kind): { first: number; last: number } {
   const ssrc = 0x10000 + Math.floor(Math.random() * 0x7fff0000)
   return kind === 'audio' ? { first: ssrc, last: ssrc } : { first: ssrc, last: ssrc + 99 }
+}
+
+/** A section the pool's answer rejected, as a re-offer writes it: port 0, its media type, profile and payload types (RFC 3264 8.2). */
+function rejectedLine(s: SfbLegSection): SfbLegSection {
+  if (s.rejected) return s
+  return { ...s, rejected: { type: s.kind, protocol: s.profile ?? 'RTP/SAVP', formats: s.codecs.map((c) => s.payloadTypes?.[c] ?? codecs[c].sfbPayloadType).join(' ') } }
 }

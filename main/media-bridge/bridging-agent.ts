@@ -32,6 +32,7 @@ export class BridgingAgent implements MediaAgent {
   readonly #processed = new Map<string, string>()
   readonly #listeners: MediaFailureListener[] = []
   readonly #noticeListeners: ((callId: string, message: string) => void)[] = []
+  readonly #reofferListeners: ((callId: string, sdp: string) => void)[] = []
   /** each conference call's remote video sources as the roster last named them (MSIs) */
   readonly #videoSources = new Map<string, number[]>()
   #worker: MediaWorker | null = null
@@ -54,6 +55,11 @@ export class BridgingAgent implements MediaAgent {
   /** Registers the engine's listener for what a call goes on without (video that cannot be bridged: audio only). */
   onNotice(listener: (callId: string, message: string) => void): void {
     this.#noticeListeners.push(listener)
+  }
+
+  /** Registers the engine's listener for the bridge's own re-offer: the SfB one after ICE, with a=remote-candidates ([MS-ICE2]). */
+  onReoffer(listener: (callId: string, sdp: string) => void): void {
+    this.#reofferListeners.push(listener)
   }
 
   /** The Content-ID of the offer part the call's answer took (acceptWithAnswer_ref.md processedOfferId); undefined for a plain offer. */
@@ -191,6 +197,7 @@ export class BridgingAgent implements MediaAgent {
     this.renderer.applyAnswer(callId, b.webrtcAnswer, o)
     this.#bridge()
       .poolAnswered(key, sdp)
+      .then((r) => r.sfbReoffer !== null && this.#bridged.has(key) && this.#reofferListeners.forEach((l) => l(callId, r.sfbReoffer!)))
       .catch((e: unknown) => this.#failed(callId, key, e))
   }
 
@@ -210,7 +217,8 @@ export class BridgingAgent implements MediaAgent {
     if (!this.#bridged.has(key)) return this.renderer.answerReoffer(callId, offer)
     const bridge = this.#bridge()
     const r = await bridge.answerReoffer(key, offer)
-    await bridge.rendererReanswered(key, await this.renderer.answerReoffer(callId, r.webrtcReoffer))
+    // no direction changed (the far side's re-offer after ICE, [MS-ICE2]): the bridge answers alone, the renderer is not renegotiated
+    if (r.webrtcReoffer !== null) await bridge.rendererReanswered(key, await this.renderer.answerReoffer(callId, r.webrtcReoffer))
     return r.sfbReanswer
   }
 

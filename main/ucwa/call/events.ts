@@ -14,6 +14,7 @@ import { learnInvitation } from './learn'
 import { learnLinks } from './links'
 import { answerQuery, mediaFailed, mediaNotice, refuseInvitation } from './media-failure'
 import { onRenegotiation } from './renegotiation'
+import { sendMediaReoffer } from './media-reoffer'
 import { decodeData, sendsVideo } from './sdp'
 
 /** calls ringing at once, at most: beyond it an invitation is declined before any media is made for it */
@@ -47,6 +48,7 @@ export class CallEvents {
     ])
     ctx.media.onFailure?.((callId, error) => void mediaFailed(ctx, callId, error))
     ctx.media.onNotice?.((callId, message) => mediaNotice(ctx, callId, message))
+    ctx.media.onReoffer?.((callId, sdp) => sendMediaReoffer(ctx, callId, sdp))
   }
 
   /** One page of events, in order: one that fails is logged and does not stop the others. */

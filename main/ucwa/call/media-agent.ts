@@ -23,6 +23,11 @@ export interface MediaAgent {
   onFailure?(listener: (callId: string, error: UcwaError) => void): void
   /** a conference call's remote video sources, the roster's videoSourceIds (participantVideo_ref.md), each time the roster changes */
   videoSources?(callId: string, msis: number[]): void
+  /**
+   * the media side's own re-offer on a P2P call, not the renderer's (the bridge's after ICE, with a=remote-candidates,
+   * [MS-ICE2]): sent as an audioVideoRenegotiation (call/media-reoffer.ts); its answer changes nothing for the media side
+   */
+  onReoffer?(listener: (callId: string, sdp: string) => void): void
   /** what a call goes on without (e.g. video the far side sends only as RTVideo): shown as the call's notice */
   onNotice?(listener: (callId: string, message: string) => void): void
 }
