@@ -36,7 +36,10 @@ async function post(ctx: CallContext, call: Call, sdp: string): Promise<void> {
     const session = await follow(http, call, call.audioVideoHref, 'audioVideoSession')
     const r = await http.post(await follow(http, call, session, 'renegotiations'), sdp, { type: 'sdp', query: { operationId } })
     if (r && call.renegotiation?.operationId === operationId) call.renegotiation.href = r.href
-    if (call.renegotiation?.operationId === operationId) ctx.ops.begin(operationId, 'change', call.id)
+    // no answer in time: only logged (the media flows; the person is not told of a change they did not make), and kept
+    // pending as any renegotiation is, since the pool keeps it until answered
+    const late = setTimeout(() => call.renegotiation?.operationId === operationId && ctx.log(`call ${call.id}: no answer yet to the re-offer after ICE`), ctx.ops.limits.changeMs)
+    late.unref?.()
   } catch (e) {
     ctx.log(`call ${call.id}: the re-offer after ICE did not reach the pool: ${describe(e)}`)
     if (call.renegotiation?.operationId === operationId) call.renegotiation = undefined
