@@ -26,10 +26,10 @@ class ReofferingMedia extends WeriftMedia {
   }
 }
 
-async function alice() {
+async function alice(logs: string[] = []) {
   const client = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
   const media = new ReofferingMedia('alice')
-  const engine = new CallEngine(client, media)
+  const engine = new CallEngine(client, media, { limits: { changeMs: 1_000 }, log: (m) => logs.push(m) })
   const seen: CallSnapshot[] = []
   engine.onChange((s) => seen.push(s))
   await client.signIn({ sipAddress: 'alice@contoso.test', password: 'alice-pass', remember: false, discoveryUrl: sim.url })
@@ -80,5 +80,21 @@ describe('the media side\'s own re-offer', () => {
     // and a change after it goes through as before
     await a.engine.change(call.id, 'resume')
     await expect.poll(() => a.engine.get(call.id)?.held).toBe(false)
+  })
+
+  it('left unanswered past the change deadline: logged only, no notice for a change the person never made', { timeout: 30_000 }, async () => {
+    sim = await startSimulator()
+    const logs: string[] = []
+    const a = await alice(logs)
+    const bob = await engineUser(sim, 'bob', cleanup)
+    bob.media.answerReoffer = () => new Promise(() => {}) // Bob's side never answers
+    const call = await a.engine.start('bob@contoso.test')
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    await bob.engine.accept(ringing(bob)!.id)
+    await expect.poll(() => a.engine.get(call.id)?.state).toBe('connected')
+    a.media.reofferNow(call.id, AFTER_ICE)
+    await expect.poll(() => logs.filter((l) => l.endsWith('no answer yet to the re-offer after ICE')), { timeout: 10_000 }).toHaveLength(1)
+    expect(a.engine.get(call.id)).toMatchObject({ state: 'connected', held: false })
+    expect(a.engine.get(call.id)?.notice).toBeUndefined()
   })
 })
