@@ -76,7 +76,8 @@ describe('the re-offer after ICE (sfb2015)', { timeout: 90_000 }, () => {
     })
   }
 
-  it('an SfB client offered (Parley controlled): Parley answers its re-offer through the bridge with no ICE restart or re-keying, the renderer is not asked, and audio flows on both ways', async () => {
+  for (const mux of [false, true]) {
+  it(`an SfB client offered (Parley controlled), ${mux ? 'a=rtcp-mux offered (SfB 2016)' : 'RTCP on component 2'}: Parley answers its re-offer through the bridge with no ICE restart or re-keying, the renderer is not asked, and audio flows on both ways`, async () => {
     sim = await startSimulator({ port: 0, media: 'sfb2015' })
     const alice = await parley('alice')
     const bob = new UcwaClient({ tokenStore: new MemoryTokenStore(), endpointId: randomUUID(), channel: { backoff: { baseMs: 5, capMs: 50 } } })
@@ -84,6 +85,7 @@ describe('the re-offer after ICE (sfb2015)', { timeout: 90_000 }, () => {
     await bob.signIn({ sipAddress: 'bob@contoso.test', password: 'bob-pass', remember: false, discoveryUrl: sim.url })
     // the endpoint's re-offer goes out as Bob's audioVideoRenegotiation once the call is connected (renegotiations_ref.md)
     const endpoint = new SfbEndpoint({
+      rtcpMux: mux,
       reoffer: async (sdp) => {
         const bobApp = appOf('bob@contoso.test')
         await until(() => sim.control.world.calls.connectedPeer([...bobApp.conversations.values()].at(-1)!) !== null, 'the call connected', 20_000)
@@ -108,12 +110,17 @@ describe('the re-offer after ICE (sfb2015)', { timeout: 90_000 }, () => {
 
     await expect.poll(() => endpoint.reoffers.length, { timeout: 30_000 }).toBe(1)
     const { sdp: reoffer, answer: reanswer } = endpoint.reoffers[0]!
-    expect(readSfbSdp(reoffer).sections[0]!.remoteCandidates).toHaveLength(2)
+    // both components named, the same address twice when muxed ([MS-SDPEXT] 3.1.5.38)
+    const rc = readSfbSdp(reoffer).sections[0]!.remoteCandidates
+    expect(rc.map((c) => c.component)).toEqual([1, 2])
+    expect(rc[0]!.port === rc[1]!.port).toBe(mux)
+    expect(readSfbSdp(answer).sections[0]!.rtcpMux).toBe(mux)
     expect(reanswer).not.toBeNull()
     // Parley's re-answer: the same ICE credentials and key as its answer, and only the candidate of the selected pair per component
     expect(iceAndKey(reanswer!)).toEqual(iceAndKey(answer))
     const named = readSfbSdp(reoffer).sections[0]!.remoteCandidates
-    expect(readSfbSdp(reanswer!).sections[0]!.candidates.map((c) => [c.component, c.address, c.port])).toEqual(named.map((n) => [n.component, n.address, n.port]))
+    // muxed, component 2 is named with component 1's address and has no candidate of its own
+    expect(readSfbSdp(reanswer!).sections[0]!.candidates.map((c) => [c.component, c.address, c.port])).toEqual(named.filter((n) => !mux || n.component === 1).map((n) => [n.component, n.address, n.port]))
     expect(readSfbSdp(reanswer!).sections[0]!.remoteCandidates).toEqual([])
 
     // media goes on both ways after the re-offer; the renderer saw only the call's offer, no renegotiation
@@ -123,4 +130,5 @@ describe('the re-offer after ICE (sfb2015)', { timeout: 90_000 }, () => {
     expect(alice.renderer.seen.map((s) => s.kind)).toEqual(['offer'])
     expect((await alice.calls())[0]).toMatchObject({ state: 'connected', held: false, remoteHeld: false })
   })
+  }
 })

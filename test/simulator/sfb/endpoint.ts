@@ -58,6 +58,8 @@ export class SfbEndpoint {
       host?: string
       video?: boolean
       mki?: number
+      /** offer a=rtcp-mux beside component 2, as SfB 2016 clients do ([MS-SDPEXT] 3.1.5.38); RTCP is muxed when the answer takes it */
+      rtcpMux?: boolean
       /** how its re-offer after ICE goes out (the test's UCWA client: renegotiations_ref.md) and the answer that came back, null if dismissed; none: not sent */
       reoffer?: (sdp: string) => Promise<string | null>
     } = {},
@@ -95,7 +97,7 @@ export class SfbEndpoint {
     const written: SfbLegSection[] = []
     for (const s of this.#sections) {
       s.local = await s.leg.open({ mux: false, controlling: true })
-      written.push({ kind: s.kind, codecs: s.kind === 'audio' ? ['G722', 'PCMU'] : ['H264'], ssrcs: s.ssrcs, ice: s.local.ice, candidates: s.local.candidates, rtcpMux: false, key: s.key })
+      written.push({ kind: s.kind, codecs: s.kind === 'audio' ? ['G722', 'PCMU'] : ['H264'], ssrcs: s.ssrcs, ice: s.local.ice, candidates: s.local.candidates, rtcpMux: this.options.rtcpMux ?? false, key: s.key })
     }
     this.#written = written
     const ice19 = writeSfbSdp({ sections: written }).sdp
