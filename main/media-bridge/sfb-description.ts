@@ -11,6 +11,8 @@ type Kind = 'audio' | 'video'
 export class SfbDescription {
   /** the sections last written; a renegotiation writes them again, changed */
   sections: SfbLegSection[] = []
+  /** o= session version of the last description written here (the first answer or offer was 0): RFC 3264 8 increments it per offer */
+  #version = 0
 
   /**
    * ICE selected `pairs` (per carried kind): every later description names them (afterIce, ice-reoffer.ts), a section
@@ -19,7 +21,7 @@ export class SfbDescription {
    */
   afterIce(pairs: Map<Kind, SelectedPair[]>, controlling: boolean): string {
     this.sections = this.sections.map((s) => (pairs.has(s.kind) ? afterIce(s, pairs.get(s.kind)!, controlling) : rejectedLine(s)))
-    return writeSfbSdp({ sections: this.sections }).sdp
+    return this.#write()
   }
 
   /** Whether `directions` change any live section's direction (none written is sendrecv). */
@@ -30,7 +32,11 @@ export class SfbDescription {
   /** The sections from now on carry `directions` (RFC 3264 8.4: same lines, addresses, ICE credentials and keys); their SDP. */
   withDirections(directions: Partial<Record<Kind, Direction>>): string {
     this.sections = this.sections.map((s) => (s.rejected ? s : { ...s, direction: directions[s.kind] ?? 'sendrecv' }))
-    return writeSfbSdp({ sections: this.sections }).sdp
+    return this.#write()
+  }
+
+  #write(): string {
+    return writeSfbSdp({ sections: this.sections }, { sessionId: 0, sessionVersion: ++this.#version }).sdp
   }
 }
 
