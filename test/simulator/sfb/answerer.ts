@@ -102,7 +102,8 @@ export class SfbAnswerer {
     const kinds = ['audio', 'video'] as const
     const selected = Object.fromEntries(kinds.flatMap((k) => (this.#legOf.has(k) ? [[k, this.#legOf.get(k)!.selectedPairs()]] : [])))
     if (read.some((s) => s.remoteCandidates.length > 0)) {
-      const remoteCandidates = Object.fromEntries(kinds.flatMap((k) => { const s = read.find((x) => x.kind === k && x.port !== 0); return s && this.#legOf.has(k) ? [[k, s.remoteCandidates]] : [] }))
+      const live = (k: 'audio' | 'video') => read.find((x) => x.kind === k && x.port !== 0)
+      const remoteCandidates = Object.fromEntries(kinds.filter((k) => this.#legOf.has(k) && live(k)).map((k) => [k, live(k)!.remoteCandidates]))
       const accepted = Object.entries(remoteCandidates).every(([k, rc]) => namesSelectedPairs(rc, selected[k] ?? []))
       this.reoffers.push({ remoteCandidates, selected, accepted })
       if (!accepted) return { dismissReason: 'UnsupportedMedia' }
