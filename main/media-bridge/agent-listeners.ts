@@ -10,7 +10,7 @@ export type MediaFailureListener = (callId: string, error: UcwaError) => void
 export class AgentListeners {
   readonly failure: MediaFailureListener[] = []
   readonly notice: ((callId: string, message: string) => void)[] = []
-  readonly reoffer: ((callId: string, sdp: string) => void)[] = []
+  readonly reoffer: ((callId: string, reoffer: () => Promise<string>) => void)[] = []
 
   /**
    * Tells the failure listeners `e` as a UcwaError: while the call rang, a BridgeFault IceFailed is the decline reason

@@ -205,6 +205,11 @@ export class BridgeCall {
     return controlling ? sdp : null
   }
 
+  /** The SfB re-offer as it stands now (the pairs ICE selected, the directions last agreed): the re-offer after ICE, written when it goes out. */
+  currentOffer(): string {
+    return this.#sfb.offer()
+  }
+
   /** Our change (hold, camera): the renderer's re-offer answered on the renderer leg, and the SfB re-offer with its directions. */
   async reoffer(webrtcReoffer: string): Promise<{ sfbReoffer: string; webrtcReanswer: string }> {
     if (!this.#renderer) throw new Error('offer() or answer() first')

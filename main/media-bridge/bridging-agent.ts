@@ -70,7 +70,7 @@ export class BridgingAgent implements MediaAgent {
   }
 
   /** Registers the engine's listener for the bridge's own re-offer: the SfB one after ICE, with a=remote-candidates ([MS-ICE2]). */
-  onReoffer(listener: (callId: string, sdp: string) => void): void {
+  onReoffer(listener: (callId: string, reoffer: () => Promise<string>) => void): void {
     this.#listeners.reoffer.push(listener)
   }
 

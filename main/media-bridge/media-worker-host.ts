@@ -107,6 +107,11 @@ export class MediaWorker {
     return (await this.#ask({ op: 'answerReoffer', call, sdp: sfbReoffer })) as { sfbReanswer: string; webrtcReoffer: string | null }
   }
 
+  /** The call's SfB re-offer as it stands now (bridge-call.ts currentOffer): the re-offer after ICE, written when the engine sends it. */
+  async currentOffer(call: string): Promise<string> {
+    return (await this.#ask({ op: 'currentOffer', call })) as string
+  }
+
   async rendererReanswered(call: string, sdp: string): Promise<void> {
     await this.#ask({ op: 'rendererReanswered', call, sdp })
   }

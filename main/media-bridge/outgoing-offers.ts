@@ -83,7 +83,9 @@ export function applyOwnAnswer(ctx: OwnOfferContext, callId: string, sdp: string
   b.answered = true
   ctx.renderer.applyAnswer(callId, b.webrtcAnswer, o)
   // a two-person call's only: UCWA renegotiates a P2P audioVideoSession (renegotiations_ref.md), a conference's media has no such link
-  const told = (sfbReoffer: string | null) => o.purpose === 'call' && sfbReoffer !== null && ctx.bridged.has(key) && ctx.listeners.reoffer.forEach((l) => l(callId, sfbReoffer))
+  // written when it goes out, not now: a hold made meanwhile must not be undone by it
+  const current = () => ctx.bridge().currentOffer(key)
+  const told = (sfbReoffer: string | null) => o.purpose === 'call' && sfbReoffer !== null && ctx.bridged.has(key) && ctx.listeners.reoffer.forEach((l) => l(callId, current))
   ctx
     .bridge()
     .poolAnswered(key, sdp)

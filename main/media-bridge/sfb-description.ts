@@ -35,6 +35,11 @@ export class SfbDescription {
     return this.#write()
   }
 
+  /** The description as it stands (directions and pairs as last written), as a new version: an offer made now. */
+  offer(): string {
+    return this.#write()
+  }
+
   #write(): string {
     return writeSfbSdp({ sections: this.sections }, { sessionId: 0, sessionVersion: ++this.#version }).sdp
   }

@@ -17,11 +17,11 @@ closeAfterEach(cleanup, () => sim)
 
 /** A renderer stand-in whose media side re-offers on its own when the test says so. */
 class ReofferingMedia extends WeriftMedia {
-  reofferNow: (callId: string, sdp: string) => void = () => {
+  reofferNow: (callId: string, reoffer: () => Promise<string>) => void = () => {
     throw new Error('the engine did not register onReoffer')
   }
 
-  onReoffer(listener: (callId: string, sdp: string) => void): void {
+  onReoffer(listener: (callId: string, reoffer: () => Promise<string>) => void): void {
     this.reofferNow = listener
   }
 }
@@ -47,7 +47,7 @@ describe('the media side\'s own re-offer', () => {
     const bob = await engineUser(sim, 'bob', cleanup)
     const call = await a.engine.start('bob@contoso.test')
     await expect.poll(() => ringing(bob)).toBeTruthy()
-    a.media.reofferNow(call.id, AFTER_ICE)
+    a.media.reofferNow(call.id, async () => AFTER_ICE)
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(renegotiations()).toEqual([]) // not while it rings: the pool has no session to renegotiate yet
     await bob.engine.accept(ringing(bob)!.id)
@@ -70,7 +70,7 @@ describe('the media side\'s own re-offer', () => {
     await bob.engine.accept(ringing(bob)!.id)
     await expect.poll(() => a.engine.get(call.id)?.state).toBe('connected')
     await a.engine.change(call.id, 'hold')
-    a.media.reofferNow(call.id, AFTER_ICE)
+    a.media.reofferNow(call.id, async () => AFTER_ICE)
     await expect.poll(() => renegotiations().map((r) => [r.state, r.offer === AFTER_ICE]), { timeout: 10_000 }).toEqual([
       ['Answered', false],
       ['Answered', true],
@@ -92,7 +92,7 @@ describe('the media side\'s own re-offer', () => {
     await expect.poll(() => ringing(bob)).toBeTruthy()
     await bob.engine.accept(ringing(bob)!.id)
     await expect.poll(() => a.engine.get(call.id)?.state).toBe('connected')
-    a.media.reofferNow(call.id, AFTER_ICE)
+    a.media.reofferNow(call.id, async () => AFTER_ICE)
     await expect.poll(() => logs.filter((l) => l.endsWith('no answer yet to the re-offer after ICE')), { timeout: 10_000 }).toHaveLength(1)
     expect(a.engine.get(call.id)).toMatchObject({ state: 'connected', held: false })
     expect(a.engine.get(call.id)?.notice).toBeUndefined()

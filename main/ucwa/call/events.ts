@@ -48,7 +48,7 @@ export class CallEvents {
     ])
     ctx.media.onFailure?.((callId, error) => void mediaFailed(ctx, callId, error))
     ctx.media.onNotice?.((callId, message) => mediaNotice(ctx, callId, message))
-    ctx.media.onReoffer?.((callId, sdp) => sendMediaReoffer(ctx, callId, sdp))
+    ctx.media.onReoffer?.((callId, reoffer) => sendMediaReoffer(ctx, callId, reoffer))
   }
 
   /** One page of events, in order: one that fails is logged and does not stop the others. */

@@ -25,9 +25,10 @@ export interface MediaAgent {
   videoSources?(callId: string, msis: number[]): void
   /**
    * the media side's own re-offer on a P2P call, not the renderer's (the bridge's after ICE, with a=remote-candidates,
-   * [MS-ICE2]): sent as an audioVideoRenegotiation (call/media-reoffer.ts); its answer changes nothing for the media side
+   * [MS-ICE2]): `reoffer` writes its SDP when it is sent as an audioVideoRenegotiation (call/media-reoffer.ts), so it
+   * carries the call's state then; its answer changes nothing for the media side
    */
-  onReoffer?(listener: (callId: string, sdp: string) => void): void
+  onReoffer?(listener: (callId: string, reoffer: () => Promise<string>) => void): void
   /** what a call goes on without (e.g. video the far side sends only as RTVideo): shown as the call's notice */
   onNotice?(listener: (callId: string, message: string) => void): void
 }

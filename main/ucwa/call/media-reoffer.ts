@@ -11,30 +11,31 @@ import { follow } from './links'
 const gone: readonly CallState[] = ['ending', 'ended', 'conference']
 
 /**
- * Sends `sdp` (application/sdp) as an audioVideoRenegotiation of `callId`'s audioVideoSession when the call is connected
- * and has no renegotiation pending (the pool takes one at a time: 409 AlreadyExists), waiting for that through the
+ * Sends the SDP `reoffer` writes (application/sdp; written then, so a hold made meanwhile is in it) as an
+ * audioVideoRenegotiation of `callId`'s audioVideoSession when the call is connected and has no renegotiation pending (the pool takes one at a time: 409 AlreadyExists), waiting for that through the
  * book's changes. Its completion is taken by renegotiation.ts (`change: 'candidates'`): nothing reaches the renderer.
  * Errors are logged, never thrown: the call's media already flows, the re-offer only confirms its pair.
  */
-export function sendMediaReoffer(ctx: CallContext, callId: string, sdp: string): void {
+export function sendMediaReoffer(ctx: CallContext, callId: string, reoffer: () => Promise<string>): void {
   const tryNow = (): boolean => {
     const call = ctx.book.get(callId)
     if (!call || gone.includes(call.machine.state)) return true
     if (call.machine.state !== 'connected' || call.renegotiation) return false
-    void post(ctx, call, sdp)
+    void post(ctx, call, reoffer)
     return true
   }
   if (tryNow()) return
   const off = ctx.book.onChange((s) => s.id === callId && tryNow() && off())
 }
 
-async function post(ctx: CallContext, call: Call, sdp: string): Promise<void> {
+async function post(ctx: CallContext, call: Call, reoffer: () => Promise<string>): Promise<void> {
   const operationId = shortId()
   call.renegotiation = { operationId, change: 'candidates' }
   try {
     const http = ctx.client.http
     const session = await follow(http, call, call.audioVideoHref, 'audioVideoSession')
-    const r = await http.post(await follow(http, call, session, 'renegotiations'), sdp, { type: 'sdp', query: { operationId } })
+    const href = await follow(http, call, session, 'renegotiations')
+    const r = await http.post(href, await reoffer(), { type: 'sdp', query: { operationId } })
     if (r && call.renegotiation?.operationId === operationId) call.renegotiation.href = r.href
     // no answer in time: only logged (the media flows; the person is not told of a change they did not make), and kept
     // pending as any renegotiation is, since the pool keeps it until answered

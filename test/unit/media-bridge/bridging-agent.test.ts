@@ -53,6 +53,7 @@ function worker() {
     reoffer: (call: string, sdp: string) => next(`reoffer:${call}:${sdp}`, { sfbReoffer: 'SFB-REOFFER', webrtcReanswer: 'BRIDGE-REANSWER' }),
     answerReoffer: (call: string, sdp: string) => next(`answerReoffer:${call}:${sdp}`, { sfbReanswer: 'SFB-REANSWER', webrtcReoffer: sdp === 'SFB-AFTER-ICE' ? null : 'BRIDGE-REOFFER' }),
     rendererReanswered: (call: string, sdp: string) => next(`rendererReanswered:${call}:${sdp === rendererAnswer ? 'answer' : sdp}`, undefined),
+    currentOffer: (call: string) => next(`currentOffer:${call}`, `CURRENT:${afterIce.get(call)}`),
     close: (call: string) => next(`close:${call}`, undefined),
     warm: () => next('warm', [40000, 40001, 40002, 40003]),
     alive: true,
@@ -241,19 +242,22 @@ describe('BridgingAgent: Parley’s own offers', () => {
 describe('BridgingAgent: the re-offer after ICE ([MS-ICE2])', () => {
   it('our own call: once the bridge brought the legs up it hands its re-offer to the engine (onReoffer), the renderer not asked; an escalation\'s is not handed on', async () => {
     const { agent, r, wk, failures } = setup()
-    const told: [string, string][] = []
-    agent.onReoffer((id, sdp) => told.push([id, sdp]))
+    const told: [string, () => Promise<string>][] = []
+    agent.onReoffer((id, reoffer) => told.push([id, reoffer]))
     wk.afterIce.set('c1/p2p', 'SFB-AFTER-ICE')
     wk.afterIce.set('c1/conference', 'SFB-CONFERENCE-AFTER-ICE')
     await agent.createOffer('c1', 'call')
     agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
-    await expect.poll(() => told).toEqual([['c1', 'SFB-AFTER-ICE']])
+    await expect.poll(() => told.map(([id]) => id)).toEqual(['c1'])
+    // the SDP is the bridge call's as it stands when the engine sends it
+    expect(await told[0]![1]()).toBe('CURRENT:SFB-AFTER-ICE')
+    expect(wk.asked.at(-1)).toBe('currentOffer:c1/p2p')
     expect(r.got).toEqual(['apply:call:BRIDGE-WEBRTC-ANSWER'])
     await agent.createOffer('c1', 'escalation')
     agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'escalation' })
     await expect.poll(() => wk.asked.at(-1)).toBe('poolAnswered:c1/conference:v=0\r\nSFB\r\n')
     await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(told).toEqual([['c1', 'SFB-AFTER-ICE']])
+    expect(told).toHaveLength(1)
     expect(failures).toEqual([])
   })
 

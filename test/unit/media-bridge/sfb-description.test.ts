@@ -40,4 +40,15 @@ describe('SfbDescription', () => {
     expect(d.changes({ audio: 'sendonly' })).toBe(false)
     expect(d.changes({})).toBe(true)
   })
+
+  it('offer(): the description as it stands, a hold written before ICE completed still in it after', () => {
+    const d = new SfbDescription()
+    d.sections = [audio]
+    d.withDirections({ audio: 'inactive' })
+    d.afterIce(new Map([['audio', [pair(1, 50200), pair(2, 50201)]]]), true)
+    const sdp = d.offer()
+    expect(sdp).toContain('a=inactive\r\n')
+    expect(sdp).toContain('a=remote-candidates:1 203.0.113.9 6001 2 203.0.113.9 6002\r\n')
+    expect(sdp).toMatch(/^o=- 0 3 /m)
+  })
 })
