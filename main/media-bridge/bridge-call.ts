@@ -59,13 +59,7 @@ export class BridgeCall {
   )
 
   constructor(readonly options: { host?: string; measure?: boolean } = {}) {
-    const sinks = {
-      toRenderer: (kind: Kind, packet: Parameters<RendererLeg['sendRtp']>[1], slot: number) => this.#renderer?.sendRtp(kind, packet, slot),
-      toPool: (kind: Kind, packet: Buffer) => this.#pool.get(kind)?.leg.sendRtp(packet),
-      rtcpToPool: (kind: Kind, rtcp: Buffer) => this.#pool.get(kind)?.leg.sendRtcp(rtcp),
-      keyFrameFromRenderer: () => this.#renderer?.requestKeyFrame('video'),
-    }
-    this.#path = new PacketPath(sinks, options.measure)
+    this.#path = new PacketPath({ renderer: () => this.#renderer, pool: this.#pool }, options.measure)
   }
 
   /** Per-packet relay times (the bench's, when `measure` is on). */
@@ -194,9 +188,8 @@ export class BridgeCall {
   }
 
   /**
-   * ICE selected a pair for every component: the SfB description names it from now on (afterIce, ice-reoffer.ts), and
-   * as the controlling side the bridge re-offers it with a=remote-candidates ([MS-ICE2], RFC 5245 9.1.2.2): that
-   * re-offer's SDP, or null (controlled, or a pair missing). A line the pool's answer rejected is re-offered with port 0.
+   * ICE selected a pair for every component: the SfB description names it from now on (sfb-description.ts); as the
+   * controlling side, the re-offer with a=remote-candidates ([MS-ICE2], RFC 5245 9.1.2.2), else (or a pair missing) null.
    */
   #iceCompleted(controlling: boolean): string | null {
     const pairs = this.#pool.selectedPairs()

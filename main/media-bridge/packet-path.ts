@@ -1,7 +1,9 @@
 // One bridged call's packet path: pool → renderer and renderer → pool through the relay, a conference's video slots,
 // picture-loss requests both ways, and the bench's per-packet timings.
 import type { RtcpPacket, RtpPacket } from 'werift'
+import type { PoolLegs } from './pool-legs'
 import { hasPli, type Relay } from './relay'
+import type { RendererLeg } from './renderer-leg'
 import { VideoSlots } from './video-slots'
 
 type Kind = 'audio' | 'video'
@@ -13,13 +15,10 @@ export interface RelayTimings {
   toPool: number[]
 }
 
-/** Where the path hands packets: the renderer leg (a video packet on its slot's section) and the pool leg of a kind. */
-export interface PacketSinks {
-  toRenderer(kind: Kind, packet: RtpPacket, slot: number): void
-  toPool(kind: Kind, packet: Buffer): void
-  rtcpToPool(kind: Kind, rtcp: Buffer): void
-  /** a PLI to the renderer's video sender, which then sends a key frame */
-  keyFrameFromRenderer(): void
+/** Where the path hands packets: the renderer leg once there is one (a video packet on its slot's section), the pool leg of a kind. */
+export interface PacketLegs {
+  renderer(): RendererLeg | null
+  pool: PoolLegs
 }
 
 /** The packet work of a BridgeCall; `relay` is set once the call's descriptions are known (nothing passes before). */
@@ -32,7 +31,7 @@ export class PacketPath {
   readonly #lastSsrc = new Map<Kind, number>()
 
   constructor(
-    private readonly sinks: PacketSinks,
+    private readonly legs: PacketLegs,
     private readonly measure = false,
   ) {}
 
@@ -44,7 +43,7 @@ export class PacketPath {
     const packet = this.relay?.toRenderer(kind, plain)
     this.#lastSsrc.set(kind, plain.readUInt32BE(8))
     if (!packet) return
-    this.sinks.toRenderer(kind, packet, slot)
+    this.legs.renderer()?.sendRtp(kind, packet, slot)
     if (this.measure && this.timings.toRenderer.length < maxTimings) this.timings.toRenderer.push(Number(process.hrtime.bigint() - start))
   }
 
@@ -52,18 +51,18 @@ export class PacketPath {
     const start = this.measure ? process.hrtime.bigint() : 0n
     const out = this.relay?.toPool(kind, packet)
     if (!out) return
-    this.sinks.toPool(kind, out)
+    this.legs.pool.get(kind)?.leg.sendRtp(out)
     if (this.measure && this.timings.toPool.length < maxTimings) this.timings.toPool.push(Number(process.hrtime.bigint() - start))
   }
 
   /** The pool's picture-loss request → a PLI to the renderer, which sends a key frame. */
   rtcpFromPool(kind: Kind, rtcp: Buffer): void {
-    if (kind === 'video' && hasPli(rtcp)) this.sinks.keyFrameFromRenderer()
+    if (kind === 'video' && hasPli(rtcp)) this.legs.renderer()?.requestKeyFrame('video')
   }
 
   /** The renderer's PLI → a PLI toward the pool's video sender. */
   rtcpFromRenderer(kind: Kind, rtcp: RtcpPacket): void {
     if (kind !== 'video' || !this.relay || !hasPli(rtcp.serialize())) return
-    this.sinks.rtcpToPool(kind, this.relay.pliToPool(kind, this.#lastSsrc.get(kind) ?? 0))
+    this.legs.pool.get(kind)?.leg.sendRtcp(this.relay.pliToPool(kind, this.#lastSsrc.get(kind) ?? 0))
   }
 }
