@@ -131,7 +131,8 @@ export class SfbEndpoint {
   /** The re-offer after ICE: each section's selected local candidate as its default and a=remote-candidates naming the peer's, per component (RFC 5245 9.1.2.2). */
   reofferAfterIce(): string {
     const sections = this.#written.map((w) => afterIce(w, this.#section(w.kind)!.leg.selectedPairs(), true))
-    return writeSfbSdp({ sections }).sdp
+    // a re-offer is a new version of the session (RFC 3264 8)
+    return writeSfbSdp({ sections }, { sessionId: 0, sessionVersion: 1 }).sdp
   }
 
   /** Sends a tone at `hz` as PCMU, 20 ms (160 samples) per packet, until close(). */

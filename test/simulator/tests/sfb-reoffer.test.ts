@@ -49,6 +49,7 @@ describe('the re-offer after ICE (sfb2015)', () => {
     // the endpoint names the echo client's candidates (component 1 and 2: no mux) and keeps its credentials and key
     expect(audio.remoteCandidates).toEqual(answered.candidates.map((c) => ({ component: c.component, address: c.address, port: c.port })))
     expect(audio.remoteCandidates.map((c) => c.component)).toEqual([1, 2])
+    expect(sdp).toMatch(/^o=- 0 1 /m)
     expect([audio.iceUfrag, audio.icePwd, audio.keys[0]!.keySalt]).toEqual([offered.iceUfrag, offered.icePwd, offered.keys[0]!.keySalt])
     // its own side of each pair is the default and the only candidate left (RFC 5245 9.1.2.2)
     expect(audio.candidates.map((c) => [c.component, c.port])).toEqual(peer.reoffers[0]!.selected.audio!.map((p) => [p.component, p.remote.port]))
