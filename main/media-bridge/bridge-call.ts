@@ -1,29 +1,25 @@
 // One bridged call: the pool leg per media section, the renderer leg, and the relay between them.
-import { randomUUID } from 'node:crypto'
-import type { RtcpPacket } from 'werift'
 import { parseMediaBody } from './body'
 import { chooseOfferPart, type ChosenPart } from './choose-part'
-import { mediaCodecs, type BridgeCodec } from './codecs'
-import type { SfbLegSection } from './leg'
-import type { SdesKey } from './sdes'
 import { readSfbSdp } from './sfb-read'
-import { answerDirections, directionsOf, withDirections } from './renegotiate'
+import { answerDirections, directionsOf } from './renegotiate'
 import { BridgeFault } from './fault'
-import { writeOwnSfbOffer, type SfbLocal } from './own-offer'
-import { planBridge, type BridgePlan, type MediaNotice, type PlannedSection } from './plan'
-import { PoolLeg, type PoolLegEvents } from './pool-leg'
-import { answerBesideLegs, gatherLegs, type SpareLeg } from './spare-legs'
-import { MediaRefusal, refuse } from './refusal'
-import { hasPli, Relay } from './relay'
-import { RendererLeg, type RendererLegEvents } from './renderer-leg'
-import { bridgeDescriptions, type BridgeDescriptions, type BridgeLocal } from './translate'
+import { CallEnding } from './call-ending'
+import type { BridgeCodec } from './codecs'
+import { planBridge, type BridgePlan, type MediaNotice } from './plan'
+import { openAnswerLegs, openOwnOfferLegs, type LegEvents } from './open-legs'
+import { PoolLegs } from './pool-legs'
+import type { RendererLeg } from './renderer-leg'
+import type { SpareLeg } from './spare-legs'
+import { MediaRefusal } from './refusal'
+import { Relay } from './relay'
+import { SfbDescription } from './sfb-description'
+import { PacketPath, type RelayTimings } from './packet-path'
+import type { BridgeDescriptions } from './translate'
 import { VideoSlots } from './video-slots'
 import { VideoSourceRequests } from './vsr'
 
 type Kind = 'audio' | 'video'
-const maxTimings = 100_000
-/** further video sections offered to the renderer for a conference's sources: as many as renderer/src/media/engine.ts EXTRA_SLOTS */
-const conferenceSlots = 3
 
 /** What answering an SfB offer through the bridge gives: the SfB answer for the pool, the WebRTC offer for the renderer. */
 export interface BridgeAnswer {
@@ -36,11 +32,7 @@ export interface BridgeAnswer {
   notices: MediaNotice[]
 }
 
-/** Per-packet relay time (receive on one leg → hand to the other, ns) for the bench, when `measure` is on; the first 100 000 of each. */
-export interface RelayTimings {
-  toRenderer: number[]
-  toPool: number[]
-}
+export type { RelayTimings } from './packet-path'
 
 /**
  * The bridge for one call (Electron-free; runs in the media worker). `answer` takes the pool's offer (a
@@ -51,24 +43,29 @@ export interface RelayTimings {
  * only this call: every leg is closed and `ended` fires once with the reason.
  */
 export class BridgeCall {
-  readonly timings: RelayTimings = { toRenderer: [], toPool: [] }
-  /** per kind: the leg, the peer's planned section (known once the pool offered or answered), the key we send with when we offered */
-  readonly #pool = new Map<Kind, { leg: PoolLeg; section?: PlannedSection; send?: SdesKey; lastSsrc: number }>()
+  readonly #pool = new PoolLegs()
   #offered: Pick<BridgeDescriptions, 'payloadMap' | 'ssrcMap'> | null = null
-  /** the SfB sections last written (answer or offer): renegotiations write them again with new directions */
-  #sfbSections: SfbLegSection[] = []
+  /** the SfB description last written (answer or offer): renegotiations and ICE's completion write it again */
+  readonly #sfb = new SfbDescription()
   #poolStarted: Promise<void> | null = null
   #renderer: RendererLeg | null = null
-  #relay: Relay | null = null
+  readonly #path: PacketPath
   #descriptions: BridgeDescriptions | null = null
   /** a conference's video: the roster's sources asked of the unit by VSR once the video leg is up */
   readonly #sources = new VideoSourceRequests()
-  /** which renderer video section shows which pool SSRC (a conference's sources on the renderer's extra slots) */
-  #slots = new VideoSlots(1)
-  #ended = false
-  #onEnded: ((fault: BridgeFault | null) => void)[] = []
+  readonly #ending = new CallEnding(
+    () => Promise.all([this.#pool.close(), this.#renderer?.close()]).then(() => undefined),
+    () => this.#sources.close(),
+  )
 
-  constructor(readonly options: { host?: string; measure?: boolean } = {}) {}
+  constructor(readonly options: { host?: string; measure?: boolean } = {}) {
+    this.#path = new PacketPath({ renderer: () => this.#renderer, pool: this.#pool }, options.measure)
+  }
+
+  /** Per-packet relay times (the bench's, when `measure` is on). */
+  get timings(): RelayTimings {
+    return this.#path.timings
+  }
 
   get host(): string {
     return this.options.host ?? '127.0.0.1'
@@ -76,7 +73,7 @@ export class BridgeCall {
 
   /** Calls `listener` once when the call's media ends: with the fault, or null on close(). */
   ended(listener: (fault: BridgeFault | null) => void): void {
-    this.#onEnded.push(listener)
+    this.#ending.listen(listener)
   }
 
   /** The pool's offer (Content-Type and body) → the bridge's answers; MediaRefusal when it cannot be bridged, BridgeFault when a leg cannot open (the call is then ended). */
@@ -85,38 +82,20 @@ export class BridgeCall {
     const plan = planBridge(chosen.session)
     if (plan instanceof MediaRefusal) throw plan
     try {
-      return this.#unlessClosed(await this.#open(chosen, plan))
+      return this.#ending.unlessEnded(await this.#open(chosen, plan))
     } catch (e) {
-      const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge could not open the call: ${String(e)}`)
-      await this.#end(fault)
-      throw fault
+      throw await this.#ending.failed(e, 'The media bridge could not open the call')
     }
   }
 
   async #open(chosen: ChosenPart, plan: BridgePlan): Promise<BridgeAnswer> {
-    const planned = [plan.audio, plan.video].filter((p): p is PlannedSection => p !== null)
-    const sfb = {} as BridgeLocal['sfb']
-    for (const section of planned) {
-      const kind = section.section.kind as Kind
-      const leg = new PoolLeg(this.host, this.#poolEvents(kind))
-      const own = await leg.open({ mux: section.section.rtcpMux, controlling: false })
-      sfb[kind] = { ...own, ssrcs: newSsrcs(kind) }
-      this.#pool.set(kind, { leg, section, lastSsrc: 0 })
-    }
-    // video the plan dropped still needs local values for its rejected m= line (audio is always planned)
-    sfb.video ??= { ice: sfb.audio.ice, candidates: [], ssrcs: { first: 1, last: 1 } }
-    const sections: { kind: Kind; codecs: BridgeCodec[]; slot?: boolean }[] = planned.map((p) => ({ kind: p.section.kind as Kind, codecs: [...new Set(p.codecs.map((c) => c.bridge!))] }))
-    // an AVMCU gives us our MSIs ([MS-SDPEXT] 3.1.5.32): a conference, whose further sources get sections of their own
-    const slots = plan.video && /^a=x-source-streamid:/m.test(chosen.part.sdp) ? conferenceSlots : 0
-    const video = sections.find((s) => s.kind === 'video')
-    for (let i = 0; video && i < slots; i++) sections.push({ ...video, slot: true })
-    this.#renderer = new RendererLeg(this.host, sections, this.#rendererEvents())
-    const webrtc = await this.#renderer.prepare(randomUUID())
-    this.#slots = new VideoSlots(1 + slots)
-    const descriptions = bridgeDescriptions(chosen.session, plan, { sfb, webrtc })
+    const opened = await openAnswerLegs(this.host, chosen, plan, this.#pool, this.#legEvents())
+    const descriptions = opened.descriptions
+    this.#renderer = opened.renderer
+    this.#path.slots = new VideoSlots(opened.videoSlots)
     this.#descriptions = descriptions
-    this.#sfbSections = descriptions.sfbSections
-    this.#relay = new Relay(descriptions)
+    this.#sfb.sections = descriptions.sfbSections
+    this.#path.relay = new Relay(descriptions)
     return { sfbAnswer: descriptions.sfbAnswer.sdp, processedOfferId: chosen.processedOfferId, webrtcOffer: descriptions.webrtcOffer.sdp, descriptions, notices: plan.notices }
   }
 
@@ -134,13 +113,13 @@ export class BridgeCall {
   /** A conference's remote video sources (MSIs, participantVideo_ref.md videoSourceId): each is asked for by VSR ([MS-RTP], vsr.ts). */
   requestVideo(msis: number[]): void {
     this.#sources.want(msis)
-    this.#slots.retain(msis) // a member who left frees their section for the next one
+    this.#path.slots.retain(msis) // a member who left frees their section for the next one
   }
 
   #attachSources(): void {
     const video = this.#pool.get('video')
     const ssrcs = (this.#offered ?? this.#descriptions)?.ssrcMap.find((s) => s.kind === 'video')
-    if (video && ssrcs && !this.#ended) this.#sources.attach((rtcp) => video.leg.sendRtcp(rtcp), ssrcs.sfb.first)
+    if (video && ssrcs && !this.#ending.ended) this.#sources.attach((rtcp) => video.leg.sendRtcp(rtcp), ssrcs.sfb.first)
   }
 
   /**
@@ -151,10 +130,8 @@ export class BridgeCall {
   startPool(): Promise<void> {
     const keys = this.#descriptions?.keys
     if (!keys) return Promise.reject(new Error('answer() first'))
-    this.#poolStarted ??= Promise.all(
-      [...this.#pool].map(([kind, p]) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, keys.find((k) => k.kind === kind)!)),
-    ).then(
-      () => undefined,
+    this.#poolStarted ??= this.#pool.start((kind) => keys.find((k) => k.kind === kind)!).then(
+      () => void this.#iceCompleted(false),
       (e: unknown) => Promise.reject(this.#failed(e)),
     )
     return this.#poolStarted
@@ -168,81 +145,82 @@ export class BridgeCall {
    */
   async offer(rendererOffer: string, spare: Record<Kind, SpareLeg> | null = null): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
     try {
-      return this.#unlessClosed(await this.#offer(rendererOffer, spare))
+      return this.#ending.unlessEnded(await this.#offer(rendererOffer, spare))
     } catch (e) {
       if (e instanceof MediaRefusal) {
-        await this.#end(null)
+        await this.#ending.end(null)
         throw e
       }
-      throw await this.#failed(e, true)
+      throw await this.#ending.failed(e)
     }
   }
 
   async #offer(rendererOffer: string, spare: Record<Kind, SpareLeg> | null): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
-    this.#renderer = new RendererLeg(this.host, [{ kind: 'audio', codecs: ['G722', 'PCMU', 'PCMA'] }, { kind: 'video', codecs: ['H264'] }], this.#rendererEvents())
-    // the pool legs do not depend on the renderer's offer: gathered meanwhile (or gathered before the call: spare-legs.ts)
-    const gathering = spare ? Promise.resolve(spare) : gatherLegs(this.host)
-    const { answer, legs } = await answerBesideLegs(this.#renderer.answerOffer(rendererOffer), gathering, (a) => a.taken.filter(carries).map((t) => t.kind))
-    this.#slots = new VideoSlots(this.#renderer.videoSlots)
-    const carried = answer.taken.filter(carries)
-    for (const [kind, s] of Object.entries(legs) as [Kind, SpareLeg][]) {
-      s.bind(this.#poolEvents(kind))
-      this.#pool.set(kind, { leg: s.leg, lastSsrc: 0 })
-    }
-    if (!carried.some((t) => t.kind === 'audio')) throw refuse.noAudio()
-    const locals: Partial<Record<Kind, SfbLocal>> = Object.fromEntries(carried.map((t) => [t.kind, { ...legs[t.kind]!.local, ssrcs: newSsrcs(t.kind) }]))
-    const own = writeOwnSfbOffer(carried, locals)
-    for (const s of own.sections) this.#pool.get(s.kind)!.send = s.key
-    this.#sfbSections = own.sections
-    this.#offered = own
-    return { sfbOffer: own.sdp, webrtcAnswer: answer.sdp }
+    const opened = await openOwnOfferLegs(this.host, rendererOffer, spare, this.#pool, this.#legEvents(), (r) => (this.#renderer = r))
+    this.#path.slots = new VideoSlots(opened.videoSlots)
+    this.#sfb.sections = opened.own.sections
+    this.#offered = opened.own
+    return { sfbOffer: opened.own.sdp, webrtcAnswer: opened.webrtcAnswer }
   }
 
   /**
    * The pool's SfB-dialect answer to offer(): the sections it took are carried (a video line it rejected or that
-   * cannot be bridged is dropped), both legs come up. Rejects with MediaRefusal (the call's media is then closed)
+   * cannot be bridged is dropped), both legs come up; resolves with the re-offer after ICE (#iceCompleted). Rejects with MediaRefusal (the call's media is then closed)
    * or the first BridgeFault (the call ended).
    */
-  async poolAnswered(sdp: string): Promise<void> {
+  async poolAnswered(sdp: string): Promise<{ sfbReoffer: string | null }> {
     if (!this.#offered || !this.#renderer) throw new Error('offer() first')
     const plan = planBridge(readSfbSdp(sdp))
     if (plan instanceof MediaRefusal) {
-      await this.#end(null)
+      await this.#ending.end(null)
       throw plan
     }
-    for (const [kind, p] of [...this.#pool]) {
-      const planned = kind === 'audio' ? plan.audio : plan.video
-      if (planned) p.section = planned
-      else {
-        this.#pool.delete(kind)
-        await p.leg.close()
-      }
-    }
+    await this.#pool.keep(plan)
     const answered = (kind: Kind, codec: BridgeCodec) => this.#pool.get(kind)?.section?.codecs.some((c) => c.bridge === codec) ?? false
-    this.#relay = new Relay({ payloadMap: this.#offered.payloadMap.filter((m) => answered(m.kind, m.codec)), ssrcMap: this.#offered.ssrcMap.filter((m) => this.#pool.has(m.kind)) })
+    this.#path.relay = new Relay({ payloadMap: this.#offered.payloadMap.filter((m) => answered(m.kind, m.codec)), ssrcMap: this.#offered.ssrcMap.filter((m) => this.#pool.has(m.kind)) })
     try {
-      await Promise.all([
-        this.#renderer.connected(),
-        ...[...this.#pool.values()].map((p) => p.leg.start({ ice: p.section!.ice, candidates: p.section!.candidates, rtcpMux: p.section!.section.rtcpMux }, { send: p.send!, receive: p.section!.key })),
-      ])
+      await Promise.all([this.#renderer.connected(), this.#pool.start((_, p) => ({ send: p.send!, receive: p.section!.key }))])
     } catch (e) {
       throw this.#failed(e)
     }
     this.#attachSources()
+    return { sfbReoffer: this.#iceCompleted(true) }
+  }
+
+  /**
+   * ICE selected a pair for every component: the SfB description names it from now on (sfb-description.ts); as the
+   * controlling side, the re-offer with a=remote-candidates ([MS-ICE2], RFC 5245 9.1.2.2), else (or a pair missing) null.
+   */
+  #iceCompleted(controlling: boolean): string | null {
+    const pairs = this.#pool.selectedPairs()
+    if (this.#ending.ended || !pairs) return null
+    const sdp = this.#sfb.afterIce(pairs, controlling)
+    return controlling ? sdp : null
+  }
+
+  /** The SfB re-offer as it stands now (the pairs ICE selected, the directions last agreed): the re-offer after ICE, written when it goes out. */
+  currentOffer(): string {
+    return this.#sfb.offer()
   }
 
   /** Our change (hold, camera): the renderer's re-offer answered on the renderer leg, and the SfB re-offer with its directions. */
   async reoffer(webrtcReoffer: string): Promise<{ sfbReoffer: string; webrtcReanswer: string }> {
     if (!this.#renderer) throw new Error('offer() or answer() first')
     const webrtcReanswer = await this.#renderer.reanswer(webrtcReoffer)
-    return { sfbReoffer: withDirections(this.#sfbSections, directionsOf(webrtcReoffer)), webrtcReanswer }
+    return { sfbReoffer: this.#sfb.withDirections(directionsOf(webrtcReoffer)), webrtcReanswer }
   }
 
-  /** The far side's change: the SfB re-answer (its directions mirrored, RFC 3264 6.1) and the same change offered to the renderer. */
-  async answerReoffer(sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
+  /**
+   * The far side's change: the SfB re-answer (its directions mirrored, RFC 3264 6.1) and the same change offered to the
+   * renderer; `webrtcReoffer` is null when no direction changes (the SfB re-offer after ICE, [MS-ICE2]): the bridge
+   * answers it alone and the renderer sees no new negotiation.
+   */
+  async answerReoffer(sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string | null }> {
     if (!this.#renderer) throw new Error('offer() or answer() first')
-    const mine = answerDirections(sfbReoffer, [...this.#pool.values()].flatMap((p) => (p.section ? [p.section] : [])))
-    return { sfbReanswer: withDirections(this.#sfbSections, mine), webrtcReoffer: await this.#renderer.reoffer(mine) }
+    const mine = answerDirections(sfbReoffer, this.#pool.sections())
+    const changes = this.#sfb.changes(mine)
+    const sfbReanswer = this.#sfb.withDirections(mine)
+    return { sfbReanswer, webrtcReoffer: changes ? await this.#renderer.reoffer(mine) : null }
   }
 
   /** The renderer's answer to answerReoffer's WebRTC re-offer. */
@@ -250,91 +228,21 @@ export class BridgeCall {
     await this.#renderer?.setAnswer(sdp)
   }
 
-  /** Ends the call with `e` as a BridgeFault (RelayCrashed when it was not one) and returns that fault. */
-  #failed(e: unknown, wait: true): Promise<BridgeFault>
-  #failed(e: unknown): BridgeFault
-  #failed(e: unknown, wait = false): BridgeFault | Promise<BridgeFault> {
+  /** Ends the call with `e` as a BridgeFault (RelayCrashed when it was not one) and returns that fault at once. */
+  #failed(e: unknown): BridgeFault {
     const fault = e instanceof BridgeFault ? e : new BridgeFault('RelayCrashed', `The media bridge failed: ${String(e)}`)
-    const ending = this.#end(fault)
-    return wait ? ending.then(() => fault) : fault
+    void this.#ending.end(fault)
+    return fault
   }
 
-  #poolEvents(kind: Kind): PoolLegEvents {
-    return { rtp: (p) => this.#fromPool(kind, p), rtcp: (p) => this.#rtcpFromPool(kind, p), fault: (f) => this.#fail(f) }
-  }
-
-  #rendererEvents(): RendererLegEvents {
-    return { rtp: (kind, p) => this.#fromRenderer(kind, p), rtcp: (kind, p) => this.#rtcpFromRenderer(kind, p), fault: (f) => this.#fail(f) }
+  #legEvents(): LegEvents {
+    return {
+      pool: (kind) => ({ rtp: (p) => this.#path.fromPool(kind, p), rtcp: (p) => this.#path.rtcpFromPool(kind, p), fault: (f) => void this.#ending.end(f) }),
+      renderer: { rtp: (kind, p) => this.#path.fromRenderer(kind, p), rtcp: (kind, p) => this.#path.rtcpFromRenderer(kind, p), fault: (f) => void this.#ending.end(f) },
+    }
   }
 
   async close(): Promise<void> {
-    await this.#end(null)
+    await this.#ending.end(null)
   }
-
-  #fromPool(kind: Kind, plain: Buffer): void {
-    const start = this.options.measure ? process.hrtime.bigint() : 0n
-    // a unit's source is named by its MSI, the first CSRC ([MS-RTP]); anyone else's by its SSRC
-    const slot = kind === 'video' ? this.#slots.slotOf((plain[0]! & 0x0f) > 0 && plain.length >= 16 ? plain.readUInt32BE(12) : plain.readUInt32BE(8)) : 0
-    if (slot === null) return
-    const packet = this.#relay?.toRenderer(kind, plain)
-    const p = this.#pool.get(kind)
-    if (p) p.lastSsrc = plain.readUInt32BE(8)
-    if (!packet) return
-    this.#renderer?.sendRtp(kind, packet, slot)
-    if (this.options.measure && this.timings.toRenderer.length < maxTimings) this.timings.toRenderer.push(Number(process.hrtime.bigint() - start))
-  }
-
-  #fromRenderer(kind: Kind, packet: Parameters<Relay['toPool']>[1]): void {
-    const start = this.options.measure ? process.hrtime.bigint() : 0n
-    const out = this.#relay?.toPool(kind, packet)
-    if (!out) return
-    this.#pool.get(kind)?.leg.sendRtp(out)
-    if (this.options.measure && this.timings.toPool.length < maxTimings) this.timings.toPool.push(Number(process.hrtime.bigint() - start))
-  }
-
-  /** The pool's picture-loss request → a PLI to the renderer, which sends a key frame. */
-  #rtcpFromPool(kind: Kind, rtcp: Buffer): void {
-    if (kind === 'video' && hasPli(rtcp)) this.#renderer?.requestKeyFrame('video')
-  }
-
-  /** The renderer's PLI → a PLI toward the pool's video sender. */
-  #rtcpFromRenderer(kind: Kind, rtcp: RtcpPacket): void {
-    const p = this.#pool.get(kind)
-    if (kind !== 'video' || !p || !this.#relay || !hasPli(rtcp.serialize())) return
-    p.leg.sendRtcp(this.#relay.pliToPool(kind, p.lastSsrc))
-  }
-
-  #fail(fault: BridgeFault): void {
-    void this.#end(fault)
-  }
-
-  async #end(fault: BridgeFault | null): Promise<void> {
-    if (this.#ended) return
-    this.#ended = true
-    this.#sources.close()
-    for (const l of this.#onEnded) l(fault)
-    await this.#closeLegs()
-  }
-
-  async #closeLegs(): Promise<void> {
-    await Promise.all([...[...this.#pool.values()].map((p) => p.leg.close()), this.#renderer?.close()])
-  }
-
-  /** close() came while the legs were being opened: what opened after it is closed too, and the caller told. */
-  #unlessClosed<T>(result: T): T {
-    if (!this.#ended) return result
-    void this.#closeLegs()
-    throw new BridgeFault('RelayCrashed', 'The call\'s media was closed while it was being set up.')
-  }
-}
-
-/** A kind the renderer leg took that carries a codec the bridge relays. */
-function carries(t: { payloadTypes: Partial<Record<BridgeCodec, number>> }): boolean {
-  return mediaCodecs.some((c) => t.payloadTypes[c] !== undefined)
-}
-
-/** The SSRCs the bridge sends from toward the pool: audio one, video a range of 100 ([MS-SDPEXT] 3.1.5.31 x-ssrc-range). */
-function newSsrcs(kind: Kind): { first: number; last: number } {
-  const ssrc = 0x10000 + Math.floor(Math.random() * 0x7fff0000)
-  return kind === 'audio' ? { first: ssrc, last: ssrc } : { first: ssrc, last: ssrc + 99 }
 }

@@ -1,20 +1,15 @@
 // The call engine's MediaAgent in front of the renderer's: an SfB-dialect far side goes through the media bridge, so the
 // renderer keeps speaking plain WebRTC and never learns which dialect the pool spoke (issue #20).
-import { randomUUID } from 'node:crypto'
 import type { CallChange, MediaAgent, MediaNotice } from '../ucwa/call/media-agent'
 import { UcwaError } from '../ucwa/errors'
-import { parseMediaBody, readDataUrl, toDataUrl, writeMultipartAlternative } from './body'
-import { chooseOfferPart } from './choose-part'
+import { AgentListeners, type MediaFailureListener } from './agent-listeners'
+import { ConferenceSources } from './conference-sources'
+import { IncomingOffers } from './incoming-offer'
 import type { MediaWorker, WorkerAnswer } from './media-worker-host'
-import { offersBridgeableAudio } from './own-offer'
+import { WorkerSlot } from './worker-slot'
+import { applyOwnAnswer, createOwnOffer, keyOf, type BridgedState, type OwnOfferContext } from './outgoing-offers'
 import { planBridge } from './plan'
-import { BridgeFault } from './fault'
-import { MediaRefusal, refuse } from './refusal'
-
-type Slot = 'p2p' | 'conference'
-
-/** A failure that ends a call: a MediaRefusal (the answer cannot be bridged) or a BridgeFault (the media stopped). */
-export type MediaFailureListener = (callId: string, error: UcwaError) => void
+import { MediaRefusal } from './refusal'
 
 /**
  * Wraps `renderer` (main/core/media-bridge.ts over the contract, or a test's werift agent). Offers from the pool:
@@ -26,15 +21,20 @@ export type MediaFailureListener = (callId: string, error: UcwaError) => void
  */
 export class BridgingAgent implements MediaAgent {
   /** `${callId}/${slot}` → the bridge call's state: the renderer's answer held until the pool answers our offer */
-  readonly #bridged = new Map<string, { webrtcAnswer?: string; answered?: boolean; webrtcReanswer?: string; ringing?: boolean }>()
+  readonly #bridged = new Map<string, BridgedState>()
   /** the bridge's answers made while calls rang, by key: Accept takes them over */
   readonly #early = new Map<string, Promise<WorkerAnswer>>()
   readonly #processed = new Map<string, string>()
-  readonly #listeners: MediaFailureListener[] = []
-  readonly #noticeListeners: ((callId: string, notice: MediaNotice) => void)[] = []
-  /** each conference call's remote video sources as the roster last named them (MSIs) */
-  readonly #videoSources = new Map<string, number[]>()
-  #worker: MediaWorker | null = null
+  readonly #listeners = new AgentListeners()
+  /** each incoming offer read once, for refusal(), the provisional answer and the answer */
+  readonly #offers = new IncomingOffers()
+  readonly #sources = new ConferenceSources((callId, msis) => {
+    // a call that was invited into a conference has no P2P leg: its only bridge call is its conference media
+    const key = [keyOf(callId, 'conference'), keyOf(callId, 'p2p')].find((k) => this.#bridged.has(k))
+    if (key) void this.#worker.running?.videoSources(key, msis).catch(() => undefined)
+  })
+  readonly #worker: WorkerSlot
+  readonly #context: OwnOfferContext
 
   /**
    * `unitDialect`: what the pool's conference unit speaks. 'sfb2015' (a real AVMCU: SDES, ICE 19, no DTLS) sends every
@@ -44,16 +44,34 @@ export class BridgingAgent implements MediaAgent {
   constructor(
     private readonly renderer: MediaAgent,
     private readonly options: { worker: () => MediaWorker; log?: (message: string) => void; unitDialect?: 'sfb2015' | 'p2p' },
-  ) {}
+  ) {
+    this.#worker = new WorkerSlot(options.worker, options.log)
+    this.#context = {
+      renderer,
+      bridge: () => this.#bridge(),
+      warm: () => this.warm(),
+      bridged: this.#bridged,
+      failed: (callId, key, e) => this.#failed(callId, key, e),
+      sources: this.#sources,
+      listeners: this.#listeners,
+      log: options.log,
+      unitDialect: options.unitDialect,
+    }
+  }
 
   /** Registers the engine's listener for failures mid-call (call/media-failure.ts ends the call with the error). */
   onFailure(listener: MediaFailureListener): void {
-    this.#listeners.push(listener)
+    this.#listeners.failure.push(listener)
   }
 
   /** Registers the engine's listener for what a call goes on without (video that cannot be bridged: audio only). */
   onNotice(listener: (callId: string, notice: MediaNotice) => void): void {
-    this.#noticeListeners.push(listener)
+    this.#listeners.notice.push(listener)
+  }
+
+  /** Registers the engine's listener for the bridge's own re-offer: the SfB one after ICE, with a=remote-candidates ([MS-ICE2]). */
+  onReoffer(listener: (callId: string, reoffer: () => Promise<string>) => void): void {
+    this.#listeners.reoffer.push(listener)
   }
 
   /** The Content-ID of the offer part the call's answer took (acceptWithAnswer_ref.md processedOfferId); undefined for a plain offer. */
@@ -63,10 +81,9 @@ export class BridgingAgent implements MediaAgent {
 
   /** Why an incoming offer cannot be taken at all (CallDeclineReason_ref.md), checked before the call rings; null when it can. */
   refusal(offer: string): MediaRefusal | null {
-    if (isPlainWebrtc(offer)) return null
     try {
-      const chosen = chooseOfferPart(parseMediaBody(...bodyOf(offer)).parts)
-      if (chosen.dialect === 'webrtc') return null
+      const { chosen } = this.#offers.read(offer)
+      if (!chosen || chosen.dialect === 'webrtc') return null
       const plan = planBridge(chosen.session)
       return plan instanceof MediaRefusal ? plan : null
     } catch (e) {
@@ -74,45 +91,9 @@ export class BridgingAgent implements MediaAgent {
     }
   }
 
-  /**
-   * A call: a `data:multipart/alternative;…` URL (the renderer's WebRTC part, the bridge's SfB ICE-19 part), or the
-   * renderer's SDP alone when it offered no audio the bridge carries. An escalation: application/sdp in the dialect
-   * the two-party call took (escalateAudioVideo_ref.md takes one SDP). Throws what the renderer or the worker throw.
-   */
-  async createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string> {
-    // the worker and its spare pool legs get ready while the renderer makes its offer, not after it
-    if (purpose === 'call') this.warm()
-    const webrtc = await this.renderer.createOffer(callId, purpose)
-    // the conference unit speaks what the two-party call's far side spoke (the same pool), unless we know it speaks SfB
-    if (purpose === 'escalation' && !this.#bridged.has(keyOf(callId, 'p2p')) && this.options.unitDialect !== 'sfb2015') return webrtc
-    if (!offersBridgeableAudio(webrtc)) {
-      this.options.log?.(`call ${callId}: only the WebRTC offer goes out: it has no audio the bridge can carry`)
-      return webrtc
-    }
-    const key = keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
-    let own: { sfbOffer: string; webrtcAnswer: string }
-    try {
-      own = await this.#bridge().offer(key, webrtc, (fault) => this.#failed(callId, key, fault))
-    } catch (e) {
-      if (purpose === 'escalation') throw e
-      // the call still goes out: another Parley takes the WebRTC part, an SfB endpoint declines it with its reason
-      this.options.log?.(`call ${callId}: only the WebRTC offer goes out: ${e instanceof Error ? e.message : String(e)}`)
-      return webrtc
-    }
-    this.#bridged.set(key, { webrtcAnswer: own.webrtcAnswer })
-    if (purpose === 'escalation') {
-      this.#askSources(callId)
-      return own.sfbOffer
-    }
-    const id = randomUUID()
-    const body = writeMultipartAlternative(
-      [
-        { contentId: `<webrtc.${id}@parley.invalid>`, fallback: false, sdp: webrtc },
-        { contentId: `<ice19.${id}@parley.invalid>`, fallback: false, sdp: own.sfbOffer },
-      ],
-      `parley-${id}`,
-    )
-    return toDataUrl(body.contentType, body.body)
+  /** Parley's own offer: outgoing-offers.ts (the two-part call offer, or an escalation's in the dialect the call took). */
+  createOffer(callId: string, purpose: 'call' | 'escalation'): Promise<string> {
+    return createOwnOffer(this.#context, callId, purpose)
   }
 
   /**
@@ -121,9 +102,8 @@ export class BridgingAgent implements MediaAgent {
    * MediaRefusal (InvalidMediaOffer, CodecMismatch, …) for an offer that cannot be taken, or the renderer's error.
    */
   async createAnswer(callId: string, offer: string, purpose: 'call' | 'conference'): Promise<string> {
-    if (isPlainWebrtc(offer)) return this.renderer.createAnswer(callId, offer, purpose)
-    const [body, contentType] = bodyOf(offer)
-    const chosen = chooseOfferPart(parseMediaBody(body, contentType).parts)
+    const { chosen, body, contentType } = this.#offers.read(offer)
+    if (!chosen) return this.renderer.createAnswer(callId, offer, purpose)
     if (chosen.processedOfferId) this.#processed.set(callId, chosen.processedOfferId)
     if (chosen.dialect === 'webrtc') return this.renderer.createAnswer(callId, chosen.part.sdp, purpose)
     const key = keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
@@ -140,8 +120,8 @@ export class BridgingAgent implements MediaAgent {
       throw e
     }
     this.#bridged.set(key, { answered: true })
-    this.#askSources(callId)
-    for (const n of answer.notices) for (const l of this.#noticeListeners) l(callId, n)
+    this.#sources.again(callId)
+    for (const n of answer.notices) for (const l of this.#listeners.notice) l(callId, n)
     // both legs come up once the pool has our answer: a failure then ends the call through onFailure
     bridge.rendererAnswered(key, rendererAnswer).catch((e: unknown) => this.#failed(callId, key, e))
     return answer.sfbAnswer
@@ -153,8 +133,7 @@ export class BridgingAgent implements MediaAgent {
    * reached is declined with MediaConnectivityFailure before anyone answers; the renderer answers only on Accept.
    */
   async createProvisionalAnswer(callId: string, offer: string): Promise<string> {
-    const [body, contentType] = isPlainWebrtc(offer) ? [offer, 'application/sdp'] : bodyOf(offer)
-    const chosen = isPlainWebrtc(offer) ? null : chooseOfferPart(parseMediaBody(body, contentType).parts)
+    const { chosen, body, contentType } = this.#offers.read(offer)
     if (chosen?.processedOfferId) this.#processed.set(callId, chosen.processedOfferId)
     if (chosen && chosen.dialect !== 'webrtc') {
       const key = keyOf(callId, 'p2p')
@@ -176,22 +155,9 @@ export class BridgingAgent implements MediaAgent {
     return this.#bridge().answer(key, offer, (fault) => this.#failed(callId, key, fault))
   }
 
+  /** The pool's answer to Parley's own offer: outgoing-offers.ts (and the bridge's re-offer after ICE it leads to). */
   applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void {
-    const key = keyOf(callId, o.purpose === 'call' ? 'p2p' : 'conference')
-    const b = this.#bridged.get(key)
-    if (!b?.webrtcAnswer) return this.renderer.applyAnswer(callId, sdp, o)
-    if (isPlainWebrtc(sdp)) {
-      // the far side took the WebRTC part (another Parley): no bridge
-      this.#bridged.delete(key)
-      void this.#bridge().close(key).catch(() => undefined)
-      return this.renderer.applyAnswer(callId, sdp, o)
-    }
-    if (o.provisional || b.answered) return // the bridge takes the final answer, once
-    b.answered = true
-    this.renderer.applyAnswer(callId, b.webrtcAnswer, o)
-    this.#bridge()
-      .poolAnswered(key, sdp)
-      .catch((e: unknown) => this.#failed(callId, key, e))
+    applyOwnAnswer(this.#context, callId, sdp, o)
   }
 
   /** Hold or camera on a bridged call: the renderer's re-offer is answered by the bridge; the pool gets the SfB re-offer (same keys and addresses, new directions). */
@@ -210,7 +176,8 @@ export class BridgingAgent implements MediaAgent {
     if (!this.#bridged.has(key)) return this.renderer.answerReoffer(callId, offer)
     const bridge = this.#bridge()
     const r = await bridge.answerReoffer(key, offer)
-    await bridge.rendererReanswered(key, await this.renderer.answerReoffer(callId, r.webrtcReoffer))
+    // no direction changed (the far side's re-offer after ICE, [MS-ICE2]): the bridge answers alone, the renderer is not renegotiated
+    if (r.webrtcReoffer !== null) await bridge.rendererReanswered(key, await this.renderer.answerReoffer(callId, r.webrtcReoffer))
     return r.sfbReanswer
   }
 
@@ -228,27 +195,16 @@ export class BridgingAgent implements MediaAgent {
    * again for new ones when they change. Kept until the conference's bridge call exists.
    */
   videoSources(callId: string, msis: number[]): void {
-    const before = this.#videoSources.get(callId)
-    if (before && before.length === msis.length && before.every((m, i) => m === msis[i])) return
-    this.#videoSources.set(callId, msis)
-    this.#askSources(callId)
-  }
-
-  #askSources(callId: string): void {
-    // a call that was invited into a conference has no P2P leg: its only bridge call is its conference media
-    const key = [keyOf(callId, 'conference'), keyOf(callId, 'p2p')].find((k) => this.#bridged.has(k))
-    const msis = this.#videoSources.get(callId)
-    if (!msis || !key || !this.#worker?.alive) return
-    void this.#worker.videoSources(key, msis).catch(() => undefined)
+    this.#sources.set(callId, msis)
   }
 
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
     for (const slot of ['p2p', 'conference'] as const) {
       const key = keyOf(callId, slot)
-      if ((what === slot || what === 'all') && this.#bridged.delete(key)) void this.#worker?.close(key).catch(() => undefined)
+      if ((what === slot || what === 'all') && this.#bridged.delete(key)) void this.#worker.running?.close(key).catch(() => undefined)
     }
     if (what === 'all') this.#processed.delete(callId)
-    if (what !== 'p2p') this.#videoSources.delete(callId)
+    if (what !== 'p2p') this.#sources.delete(callId)
     if (what !== 'conference') this.#early.delete(keyOf(callId, 'p2p'))
     this.renderer.close(callId, what)
   }
@@ -259,52 +215,24 @@ export class BridgingAgent implements MediaAgent {
    * call's offer is made. Never throws: a worker that cannot warm is logged, and the call opens its own legs.
    */
   warm(): void {
-    const failed = (e: unknown) => this.options.log?.(`media bridge: could not prepare for the next call: ${e instanceof Error ? e.message : String(e)}`)
-    // a worker that cannot even start (no worker threads where the core runs) must not fail the call that warms it
-    try {
-      this.#bridge().warm().catch(failed)
-    } catch (e) {
-      failed(e)
-    }
+    this.#worker.warm()
   }
 
   /** Stops the media worker (the app quits). */
   async stop(): Promise<void> {
-    await this.#worker?.stop()
-    this.#worker = null
+    await this.#worker.stop()
   }
 
   #bridge(): MediaWorker {
-    // a worker that died took only its calls with it: the next call gets a new one
-    if (!this.#worker?.alive) this.#worker = this.options.worker()
-    return this.#worker
+    return this.#worker.get()
   }
 
   #failed(callId: string, key: string, e: unknown): void {
     const entry = this.#bridged.get(key)
     if (!entry || !this.#bridged.delete(key)) return // already closed or reported: nothing left to end
     this.#early.delete(key)
-    // no address of the far side answered while the call rang: declined for that reason (CallDeclineReason_ref.md)
-    const unreachable = entry.ringing && e instanceof BridgeFault && e.reason === 'IceFailed'
-    const error = unreachable ? refuse.unreachable() : e instanceof UcwaError ? e : new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: `The call's media failed: ${String(e)}` })
+    const error = this.#listeners.failed(callId, e, entry.ringing === true)
     this.options.log?.(`call ${callId}: media bridge: ${error.message}`)
-    for (const l of this.#listeners) l(callId, error)
   }
-}
-
-function keyOf(callId: string, slot: Slot): string {
-  return `${callId}/${slot}`
-}
-
-/** The engine hands a multipart offer over as its `data:` URL (call/sdp.ts), a plain one as its SDP. */
-function bodyOf(offer: string): [body: string, contentType: string] {
-  if (!offer.startsWith('data:')) return [offer, 'application/sdp']
-  const { body, contentType } = readDataUrl(offer)
-  return [body, contentType]
-}
-
-/** A single SDP with a DTLS fingerprint (RFC 8122): WebRTC's dialect, passed on untouched. */
-function isPlainWebrtc(sdp: string): boolean {
-  return !sdp.startsWith('data:') && /^a=fingerprint:/m.test(sdp)
 }
 

@@ -92,9 +92,9 @@ export class MediaWorker {
     return (await this.#ask({ op: 'offer', call, sdp: rendererOffer })) as { sfbOffer: string; webrtcAnswer: string }
   }
 
-  /** The pool's SfB-dialect answer to offer(): resolves once both legs carry media; MediaRefusal or BridgeFault otherwise. */
-  async poolAnswered(call: string, sdp: string): Promise<void> {
-    await this.#ask({ op: 'poolAnswered', call, sdp })
+  /** The pool's SfB-dialect answer to offer(): resolves once both legs carry media, with the re-offer after ICE (bridge-call.ts); MediaRefusal or BridgeFault otherwise. */
+  async poolAnswered(call: string, sdp: string): Promise<{ sfbReoffer: string | null }> {
+    return (await this.#ask({ op: 'poolAnswered', call, sdp })) as { sfbReoffer: string | null }
   }
 
   /** Our change on a bridged call: the renderer's WebRTC re-offer → the SfB re-offer, and the renderer's answer (held until the pool answers). */
@@ -102,9 +102,14 @@ export class MediaWorker {
     return (await this.#ask({ op: 'reoffer', call, sdp: webrtcReoffer })) as { sfbReoffer: string; webrtcReanswer: string }
   }
 
-  /** The far side's change: the SfB re-offer → the SfB re-answer, and a WebRTC re-offer for the renderer (its answer to rendererReanswered). */
-  async answerReoffer(call: string, sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string }> {
-    return (await this.#ask({ op: 'answerReoffer', call, sdp: sfbReoffer })) as { sfbReanswer: string; webrtcReoffer: string }
+  /** The far side's change: the SfB re-offer → the SfB re-answer, and a WebRTC re-offer for the renderer (its answer to rendererReanswered), null when no direction changed. */
+  async answerReoffer(call: string, sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string | null }> {
+    return (await this.#ask({ op: 'answerReoffer', call, sdp: sfbReoffer })) as { sfbReanswer: string; webrtcReoffer: string | null }
+  }
+
+  /** The call's SfB re-offer as it stands now (bridge-call.ts currentOffer): the re-offer after ICE, written when the engine sends it. */
+  async currentOffer(call: string): Promise<string> {
+    return (await this.#ask({ op: 'currentOffer', call })) as string
   }
 
   async rendererReanswered(call: string, sdp: string): Promise<void> {

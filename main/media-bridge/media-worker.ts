@@ -40,6 +40,8 @@ async function handle(r: WorkerRequest): Promise<unknown> {
       return await callOf(r.call).answerReoffer(r.sdp)
     case 'rendererReanswered':
       return await callOf(r.call).rendererReanswered(r.sdp)
+    case 'currentOffer':
+      return callOf(r.call).currentOffer()
     case 'startPool':
       return await callOf(r.call).startPool()
     case 'videoSources':

@@ -19,6 +19,13 @@ export interface PoolLegRemote {
   rtcpMux: boolean
 }
 
+/** The candidate pair ICE selected for one component: this side's address and the peer's. */
+export interface SelectedPair {
+  component: number
+  local: { address: string; port: number }
+  remote: { address: string; port: number }
+}
+
 export interface PoolLegEvents {
   /** a decrypted RTP packet (RFC 3550 5.1 bytes) */
   rtp(packet: Buffer): void
@@ -112,6 +119,18 @@ export class PoolLeg {
     if (this.#closed || (state !== 'failed' && state !== 'closed')) return
     this.#closed = true
     this.events.fault(new BridgeFault('IceFailed', 'The network path to the other side\'s media was lost (it stopped answering connectivity checks).'))
+  }
+
+  /**
+   * The pair ICE selected per component (RFC 5245 9.1.2.2: what the re-offer after ICE names), component 1 first;
+   * [] until start() resolved, or when a component has none nominated.
+   */
+  selectedPairs(): SelectedPair[] {
+    const pairs = this.#agents.map((agent, i) => {
+      const n = agent.nominated
+      return n && { component: i + 1, local: { address: n.localCandidate.host, port: n.localCandidate.port }, remote: { address: n.remoteCandidate.host, port: n.remoteCandidate.port } }
+    })
+    return pairs.every(Boolean) ? (pairs as SelectedPair[]) : []
   }
 
   /** Protects and sends one RTP packet on component 1. */

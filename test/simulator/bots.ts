@@ -26,6 +26,11 @@ export class Bot {
     readonly kind: BotKind,
   ) {}
 
+  /** The SfB client's side of a call in `conversationId` (sfb2015 pool), for tests: what its answerer got (SfbAnswerer.reoffers). */
+  sfbPeer(conversationId: string): SfbAnswerer | undefined {
+    return this.#sfbPeers.get(conversationId)
+  }
+
   start(): void {
     const { app } = this.world.createApplication(this.user, this.user.pool, { userAgent: 'ParleySimulatorBot/1.0', endpointId: `bot-${this.user.key}`, culture: 'en-US' })
     app.available = true
@@ -77,7 +82,11 @@ export class Bot {
       const r = this.world.calls.renegotiations.get(id)
       const view = r?.views.find((v) => v.app === app && v.direction === 'Incoming')
       const answerer = view && this.#sfbPeers.get(view.conversation.id)
-      if (r && answerer) this.world.calls.answerRenegotiation(app, r, answerer.reanswer(r.offer))
+      if (!r || !answerer) return
+      const reanswer = answerer.reanswer(r.offer)
+      // a re-offer naming the wrong pair is dismissed with its reason (dismiss_ref.md), as routes/communication.ts records it
+      if ('dismissReason' in reanswer) r.dismissReason = reanswer.dismissReason
+      this.world.calls.answerRenegotiation(app, r, 'sdp' in reanswer ? reanswer.sdp : null)
       return
     }
     if (rel === 'conversation' && type === 'deleted') {
@@ -93,7 +102,7 @@ export class Bot {
    * the media; an offer it cannot take is declined with the reason an SfB client gives (CallDeclineReason_ref.md).
    */
   async #answerSfb(app: Application, inv: Invitation): Promise<void> {
-    const answerer = new SfbAnswerer()
+    const answerer = new SfbAnswerer(undefined, this.world.sfbRtcpMux)
     this.#sfbPeers.set(inv.conversation.id, answerer)
     try {
       const { sdp, processedOfferId } = await answerer.answer({ contentType: inv.mediaOfferType ?? 'application/sdp', body: inv.mediaOffer })

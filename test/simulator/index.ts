@@ -2,6 +2,7 @@
 import { createServer, type AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { Bot } from './bots'
+import type { SfbAnswerer } from './sfb/answerer'
 import { realClock, type Clock } from './clock'
 import { MediaUnit } from './conference/unit'
 import { Faults, type FaultInput, type FaultRule, type SeedSubcode } from './faults'
@@ -92,6 +93,8 @@ export interface SimulatorControl {
   discoveryAsked(): string[]
   /** from now on, the pool's endpoints speak this media dialect (new calls; a call under way keeps its own) */
   setMedia(media: MediaDialect): void
+  /** an sfb2015 pool's simulated SfB client (a bot) in the conversation `conversationId` of `sip`: its answerer, to read what it got */
+  sfbPeer(sip: string, conversationId: string): SfbAnswerer | undefined
   /** from the next event package on, this pool (default: every pool) sends events embedded or link-only */
   setEvents(mode: EventsMode, poolId?: string): void
   /** the pool fails to deliver the next `times` instant messages sent to this user (message_ref.md: status Failed,
@@ -187,6 +190,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const control: SimulatorControl = {
     world,
+    sfbPeer: (sip, conversationId) => bots.find((b) => b.app?.user.sip === sip.replace(/^sip:/i, '').toLowerCase())?.sfbPeer(conversationId),
     faults,
     clock,
     fault: (rule) => faults.add({ times: 1, ...rule } as FaultRule),

@@ -44,8 +44,8 @@ export interface Call {
   videoUnavailable?: boolean
   /** an online meeting's audio/video (call/meeting-call.ts): its media is the conference connection from the start */
   meeting?: boolean
-  /** our renegotiation waiting for its answer */
-  renegotiation?: { href?: string; operationId: string; change: CallChange }
+  /** our renegotiation waiting for its answer: a person's change, or 'candidates', the media side's re-offer after ICE (media-reoffer.ts) */
+  renegotiation?: { href?: string; operationId: string; change: CallChange | 'candidates' }
   /** resolves when the call ends: nothing waits on media for a call that is over */
   readonly ended: Promise<null>
   readonly markEnded: () => void

@@ -15,6 +15,7 @@ import { learnLinks } from './links'
 import { readParticipants } from '../participants-read'
 import { answerQuery, mediaFailed, mediaNotice, refuseInvitation } from './media-failure'
 import { onRenegotiation } from './renegotiation'
+import { sendMediaReoffer } from './media-reoffer'
 import { decodeData, sendsVideo } from './sdp'
 
 /** calls ringing at once, at most: beyond it an invitation is declined before any media is made for it */
@@ -48,6 +49,7 @@ export class CallEvents {
     ])
     ctx.media.onFailure?.((callId, error) => void mediaFailed(ctx, callId, error))
     ctx.media.onNotice?.((callId, notice) => mediaNotice(ctx, callId, notice))
+    ctx.media.onReoffer?.((callId, reoffer) => sendMediaReoffer(ctx, callId, reoffer))
   }
 
   /** One page of events, in order: one that fails is logged and does not stop the others. */

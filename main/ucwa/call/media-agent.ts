@@ -28,6 +28,12 @@ export interface MediaAgent {
   onFailure?(listener: (callId: string, error: UcwaError) => void): void
   /** a conference call's remote video sources, the roster's videoSourceIds (participantVideo_ref.md), each time the roster changes */
   videoSources?(callId: string, msis: number[]): void
+  /**
+   * the media side's own re-offer on a P2P call, not the renderer's (the bridge's after ICE, with a=remote-candidates,
+   * [MS-ICE2]): `reoffer` writes its SDP when it is sent as an audioVideoRenegotiation (call/media-reoffer.ts), so it
+   * carries the call's state then; its answer changes nothing for the media side
+   */
+  onReoffer?(listener: (callId: string, reoffer: () => Promise<string>) => void): void
   /** what a call goes on without (e.g. video the far side sends only as RTVideo): shown as the call's notice */
   onNotice?(listener: (callId: string, notice: MediaNotice) => void): void
 }

@@ -37,6 +37,11 @@ function ours(ctx: CallContext, call: Call, e: UcwaEvent, r: Resource): void {
   ctx.ops.settle(call.renegotiation.operationId)
   call.renegotiation = undefined
   const answer = decodeData(link(r, 'mediaAnswer'))
+  if (change === 'candidates') {
+    // the bridge's re-offer after ICE: its answer confirms the pair in use, nothing to apply; a refusal leaves the media as it flows
+    if (e.status !== 'Success') ctx.log(`call ${call.id}: the pool did not take the re-offer after ICE: ${reasonError(e.reason).message}`)
+    return ctx.book.changed(call)
+  }
   if (call.notice === timedOut.change) call.notice = undefined
   if (e.status === 'Success' && answer) {
     ctx.media.applyReanswer(call.id, answer)

@@ -61,6 +61,8 @@ export class World {
     this.mediaUnit.dialect = media
   }
 
+  /** whether the sfb2015 pool's SfB clients (bots) take a=rtcp-mux when offered; false: RTCP on component 2 (tests set it) */
+  sfbRtcpMux = true
   #sweeper: { cancel(): void } | null = null
   /** set by the chaos run: every package of events sent, by self link */
   onPackage: ((self: string, count: number) => void) | null = null

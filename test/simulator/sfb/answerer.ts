@@ -4,12 +4,24 @@ import { parseMediaBody } from '../../../main/media-bridge/body'
 import { chooseOfferPart } from '../../../main/media-bridge/choose-part'
 import type { SfbLegSection } from '../../../main/media-bridge/leg'
 import { planBridge, type PlannedSection } from '../../../main/media-bridge/plan'
-import { PoolLeg } from '../../../main/media-bridge/pool-leg'
+import { afterIce, namesSelectedPairs } from '../../../main/media-bridge/ice-reoffer'
+import { PoolLeg, type SelectedPair } from '../../../main/media-bridge/pool-leg'
+import { readSfbSdp } from '../../../main/media-bridge/sfb-read'
 import { MediaRefusal } from '../../../main/media-bridge/refusal'
 import { newSdesKey } from '../../../main/media-bridge/sdes'
 import { writeSfbSdp } from '../../../main/media-bridge/sfb-write'
 import { directionsOf, mirror, withDirections } from '../../../main/media-bridge/renegotiate'
 import type { MediaOfferBody } from './dialect'
+
+/** A re-offer the answerer got: per kind, the a=remote-candidates it read and the pair its own ICE selected; whether it took it. */
+export interface ReofferReceived {
+  remoteCandidates: Partial<Record<'audio' | 'video', { component: number; address: string; port: number }[]>>
+  selected: Partial<Record<'audio' | 'video', SelectedPair[]>>
+  accepted: boolean
+}
+
+/** What the answerer says to a re-offer: the SDP answer, or the ReNegotiationDeclineReason it dismisses with. */
+export type Reanswer = { sdp: string } | { dismissReason: 'UnsupportedMedia' }
 
 /** An SfB answer: its SDP (application/sdp) and the Content-ID of the part it answers (null for a plain offer). */
 export interface SfbAnswer {
@@ -26,12 +38,19 @@ export interface SfbAnswer {
  */
 export class SfbAnswerer {
   readonly #legs: PoolLeg[] = []
+  readonly #legOf = new Map<'audio' | 'video', PoolLeg>()
+  /** every re-offer with a=remote-candidates (the offerer's after ICE), in order */
+  readonly reoffers: ReofferReceived[] = []
   /** RTP packets echoed so far, per kind */
   readonly echoed = { audio: 0, video: 0 }
   /** the sections of the answer written: a re-answer writes them again with the re-offer's directions mirrored */
   #sections: SfbLegSection[] = []
 
-  constructor(readonly host = '127.0.0.1') {}
+  /** `takesMux` false: RTCP stays on component 2 even when the offer muxes, as an SfB 2015 client without mux answers (../shared/sfb-media.md) */
+  constructor(
+    readonly host = '127.0.0.1',
+    readonly takesMux = true,
+  ) {}
 
   async answer(offer: MediaOfferBody): Promise<SfbAnswer> {
     const chosen = chooseOfferPart(parseMediaBody(offer.body, offer.contentType).parts, { as: 'sfb' })
@@ -58,10 +77,12 @@ export class SfbAnswerer {
         fault: () => {},
       })
       this.#legs.push(leg)
-      const local = await leg.open({ mux: p.section.rtcpMux, controlling: false })
+      this.#legOf.set(kind, leg)
+      const mux = p.section.rtcpMux && this.takesMux
+      const local = await leg.open({ mux, controlling: false })
       const send = newSdesKey(p.key.tag, p.key.suite)
-      sections.push({ kind, codecs: codecsOf(p), payloadTypes: payloadTypesOf(p), ssrcs, ice: local.ice, candidates: local.candidates, rtcpMux: p.section.rtcpMux, key: send })
-      starts.push(() => leg.start({ ice: p.ice, candidates: p.candidates, rtcpMux: p.section.rtcpMux }, { send, receive: p.key }))
+      sections.push({ kind, codecs: codecsOf(p), payloadTypes: payloadTypesOf(p), ssrcs, ice: local.ice, candidates: local.candidates, rtcpMux: mux, key: send })
+      starts.push(() => leg.start({ ice: p.ice, candidates: p.candidates, rtcpMux: mux }, { send, receive: p.key }))
     }
     // the controlled agent answers checks once it has the offerer's credentials; the offerer starts checking on our answer
     for (const start of starts) void start().catch(() => {})
@@ -69,10 +90,27 @@ export class SfbAnswerer {
     return { sdp: writeSfbSdp({ sections }).sdp, processedOfferId: chosen.processedOfferId }
   }
 
-  /** A re-offer (hold, resume, camera): the same keys and addresses, each direction mirrored (RFC 3264 6.1), as an SfB client answers. */
-  reanswer(offer: string): string {
+  /**
+   * A re-offer: the same keys and addresses, each direction mirrored (RFC 3264 6.1), as an SfB client answers. The
+   * offerer's re-offer after ICE names in a=remote-candidates, per component, this side's candidate of the pair ICE
+   * selected (RFC 5245 9.2.2.3, [MS-ICE2]); naming any other is a media negotiation problem: dismissed UnsupportedMedia
+   * (ReNegotiationDeclineReason_ref.md), where a real client would drop the call. Once ICE completed, the answer gives
+   * the selected candidate alone as its default (RFC 5245 9.2.2.2).
+   */
+  reanswer(offer: string): Reanswer {
+    const read = readSfbSdp(offer).sections
+    const kinds = ['audio', 'video'] as const
+    const selected = Object.fromEntries(kinds.flatMap((k) => (this.#legOf.has(k) ? [[k, this.#legOf.get(k)!.selectedPairs()]] : [])))
+    if (read.some((s) => s.remoteCandidates.length > 0)) {
+      const live = (k: 'audio' | 'video') => read.find((x) => x.kind === k && x.port !== 0)
+      const remoteCandidates = Object.fromEntries(kinds.filter((k) => this.#legOf.has(k) && live(k)).map((k) => [k, live(k)!.remoteCandidates]))
+      const accepted = Object.entries(remoteCandidates).every(([k, rc]) => namesSelectedPairs(rc, selected[k] ?? []))
+      this.reoffers.push({ remoteCandidates, selected, accepted })
+      if (!accepted) return { dismissReason: 'UnsupportedMedia' }
+    }
+    this.#sections = this.#sections.map((s) => afterIce(s, selected[s.kind] ?? [], false))
     const mirrored = Object.fromEntries(Object.entries(directionsOf(offer)).map(([kind, d]) => [kind, mirror(d)]))
-    return withDirections(this.#sections, mirrored)
+    return { sdp: withDirections(this.#sections, mirrored) }
   }
 
   async close(): Promise<void> {

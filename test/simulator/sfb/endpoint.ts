@@ -4,6 +4,7 @@ import { RtpHeader, RtpPacket } from 'werift'
 import { writeMultipartAlternative } from '../../../main/media-bridge/body'
 import type { BridgeFault } from '../../../main/media-bridge/fault'
 import type { SfbLegSection } from '../../../main/media-bridge/leg'
+import { afterIce } from '../../../main/media-bridge/ice-reoffer'
 import { PoolLeg, type PoolLegLocal } from '../../../main/media-bridge/pool-leg'
 import { hasPli } from '../../../main/media-bridge/relay'
 import { newSdesKey, type SdesKey } from '../../../main/media-bridge/sdes'
@@ -44,12 +45,24 @@ export class SfbEndpoint {
   readonly ssrc = 0x5fb00000 + Math.floor(Math.random() * 0xffff)
   /** PLIs the endpoint got from the bridge (each is reflected back as its own request) */
   plisReceived = 0
+  /** the re-offer it sent after ICE (with a=remote-candidates) and the answer it got, null when dismissed */
+  readonly reoffers: { sdp: string; answer: string | null }[] = []
   readonly #sections: Section[] = []
+  /** the sections of its offer: the re-offer after ICE writes them again with the selected pairs */
+  #written: SfbLegSection[] = []
   #timer: NodeJS.Timeout | null = null
 
   constructor(
     /** `mki`: the offer's keys carry an MKI of that many bytes (RFC 4568 6.1), as some SfB clients write them */
-    readonly options: { host?: string; video?: boolean; mki?: number } = {},
+    readonly options: {
+      host?: string
+      video?: boolean
+      mki?: number
+      /** offer a=rtcp-mux beside component 2, as SfB 2016 clients do ([MS-SDPEXT] 3.1.5.38); RTCP is muxed when the answer takes it */
+      rtcpMux?: boolean
+      /** how its re-offer after ICE goes out (the test's UCWA client: renegotiations_ref.md) and the answer that came back, null if dismissed; none: not sent */
+      reoffer?: (sdp: string) => Promise<string | null>
+    } = {},
   ) {
     const host = options.host ?? '127.0.0.1'
     const reflector = new VideoReflector(this.ssrc + 0x100, (p) => this.#section('video')?.leg.sendRtp(p))
@@ -84,8 +97,9 @@ export class SfbEndpoint {
     const written: SfbLegSection[] = []
     for (const s of this.#sections) {
       s.local = await s.leg.open({ mux: false, controlling: true })
-      written.push({ kind: s.kind, codecs: s.kind === 'audio' ? ['G722', 'PCMU'] : ['H264'], ssrcs: s.ssrcs, ice: s.local.ice, candidates: s.local.candidates, rtcpMux: false, key: s.key })
+      written.push({ kind: s.kind, codecs: s.kind === 'audio' ? ['G722', 'PCMU'] : ['H264'], ssrcs: s.ssrcs, ice: s.local.ice, candidates: s.local.candidates, rtcpMux: this.options.rtcpMux ?? false, key: s.key })
     }
+    this.#written = written
     const ice19 = writeSfbSdp({ sections: written }).sdp
     return writeMultipartAlternative(
       [
@@ -106,6 +120,19 @@ export class SfbEndpoint {
         await own.leg.start({ ice: { ufrag: s.iceUfrag, pwd: s.icePwd }, candidates: s.candidates, rtcpMux: s.rtcpMux }, { send: wrongKeys.send ?? own.key, receive: wrongKeys.receive ?? s.keys[0] })
       }),
     )
+    const send = this.options.reoffer
+    if (send) {
+      // a real SfB client, the controlling agent, re-offers once ICE completed ([MS-ICE2]; ../shared/sfb-media.md)
+      const sdp = this.reofferAfterIce()
+      void send(sdp).then((answer) => this.reoffers.push({ sdp, answer }), () => this.reoffers.push({ sdp, answer: null }))
+    }
+  }
+
+  /** The re-offer after ICE: each section's selected local candidate as its default and a=remote-candidates naming the peer's, per component (RFC 5245 9.1.2.2). */
+  reofferAfterIce(): string {
+    const sections = this.#written.map((w) => afterIce(w, this.#section(w.kind)!.leg.selectedPairs(), true))
+    // a re-offer is a new version of the session (RFC 3264 8)
+    return writeSfbSdp({ sections }, { sessionId: 0, sessionVersion: 1 }).sdp
   }
 
   /** Sends a tone at `hz` as PCMU, 20 ms (160 samples) per packet, until close(). */

@@ -36,6 +36,8 @@ function renderer() {
 function worker() {
   const asked: string[] = []
   const ended = new Map<string, (f: BridgeFault) => void>()
+  /** the re-offer after ICE poolAnswered resolves with, per bridge call (none: null) */
+  const afterIce = new Map<string, string>()
   let fail: Error | null = null
   const next = async <T>(what: string, v: T): Promise<T> => {
     asked.push(what)
@@ -47,16 +49,17 @@ function worker() {
     rendererAnswered: (call: string, sdp: string) => next(`rendererAnswered:${call}:${sdp === rendererAnswer}`, undefined),
     startPool: (call: string) => next(`startPool:${call}`, undefined),
     offer: (call: string, _sdp: string, onEnded: (f: BridgeFault) => void) => (ended.set(call, onEnded), next(`offer:${call}`, { sfbOffer: 'v=0\r\nSFB-OFFER\r\n', webrtcAnswer: 'BRIDGE-WEBRTC-ANSWER' })),
-    poolAnswered: (call: string, sdp: string) => next(`poolAnswered:${call}:${sdp}`, undefined),
+    poolAnswered: (call: string, sdp: string) => next(`poolAnswered:${call}:${sdp}`, { sfbReoffer: afterIce.get(call) ?? null }),
     reoffer: (call: string, sdp: string) => next(`reoffer:${call}:${sdp}`, { sfbReoffer: 'SFB-REOFFER', webrtcReanswer: 'BRIDGE-REANSWER' }),
-    answerReoffer: (call: string, sdp: string) => next(`answerReoffer:${call}:${sdp}`, { sfbReanswer: 'SFB-REANSWER', webrtcReoffer: 'BRIDGE-REOFFER' }),
+    answerReoffer: (call: string, sdp: string) => next(`answerReoffer:${call}:${sdp}`, { sfbReanswer: 'SFB-REANSWER', webrtcReoffer: sdp === 'SFB-AFTER-ICE' ? null : 'BRIDGE-REOFFER' }),
     rendererReanswered: (call: string, sdp: string) => next(`rendererReanswered:${call}:${sdp === rendererAnswer ? 'answer' : sdp}`, undefined),
+    currentOffer: (call: string) => next(`currentOffer:${call}`, `CURRENT:${afterIce.get(call)}`),
     close: (call: string) => next(`close:${call}`, undefined),
     warm: () => next('warm', [40000, 40001, 40002, 40003]),
     alive: true,
     stop: async () => undefined,
   }
-  return { w: w as unknown as MediaWorker, asked, ended, failNext: (e: Error) => (fail = e) }
+  return { w: w as unknown as MediaWorker, asked, ended, afterIce, failNext: (e: Error) => (fail = e) }
 }
 
 function setup() {
@@ -233,6 +236,37 @@ describe('BridgingAgent: Parley’s own offers', () => {
     agent.applyAnswer('c2', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
     expect(await agent.createOffer('c2', 'escalation')).toBe('v=0\r\nSFB-OFFER\r\n')
     expect(wk.asked.at(-1)).toBe('offer:c2/conference')
+  })
+})
+
+describe('BridgingAgent: the re-offer after ICE ([MS-ICE2])', () => {
+  it('our own call: once the bridge brought the legs up it hands its re-offer to the engine (onReoffer), the renderer not asked; an escalation\'s is not handed on', async () => {
+    const { agent, r, wk, failures } = setup()
+    const told: [string, () => Promise<string>][] = []
+    agent.onReoffer((id, reoffer) => told.push([id, reoffer]))
+    wk.afterIce.set('c1/p2p', 'SFB-AFTER-ICE')
+    wk.afterIce.set('c1/conference', 'SFB-CONFERENCE-AFTER-ICE')
+    await agent.createOffer('c1', 'call')
+    agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'call' })
+    await expect.poll(() => told.map(([id]) => id)).toEqual(['c1'])
+    // the SDP is the bridge call's as it stands when the engine sends it
+    expect(await told[0]![1]()).toBe('CURRENT:SFB-AFTER-ICE')
+    expect(wk.asked.at(-1)).toBe('currentOffer:c1/p2p')
+    expect(r.got).toEqual(['apply:call:BRIDGE-WEBRTC-ANSWER'])
+    await agent.createOffer('c1', 'escalation')
+    agent.applyAnswer('c1', 'v=0\r\nSFB\r\n', { provisional: false, purpose: 'escalation' })
+    await expect.poll(() => wk.asked.at(-1)).toBe('poolAnswered:c1/conference:v=0\r\nSFB\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(told).toHaveLength(1)
+    expect(failures).toEqual([])
+  })
+
+  it('the far side\'s re-offer that changes no direction: the bridge answers it alone, the renderer is not renegotiated', async () => {
+    const { agent, r, wk } = setup()
+    await agent.createAnswer('c1', sfbMultipart(), 'call')
+    expect(await agent.answerReoffer('c1', 'SFB-AFTER-ICE')).toBe('SFB-REANSWER')
+    expect(r.got.slice(1)).toEqual([])
+    expect(wk.asked.slice(2)).toEqual(['answerReoffer:c1/p2p:SFB-AFTER-ICE'])
   })
 })
 

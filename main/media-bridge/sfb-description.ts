@@ -1,0 +1,52 @@
+// The bridge's own SfB description of a call, as last written (its answer or its offer), and how it changes mid-call:
+// new directions (hold, camera; RFC 3264 8.4) and the selected pairs once ICE completed ([MS-ICE2], RFC 5245 9.1.2.2).
+import { codecs } from './codecs'
+import { afterIce } from './ice-reoffer'
+import type { Direction, SfbLegSection } from './leg'
+import type { SelectedPair } from './pool-leg'
+import { writeSfbSdp } from './sfb-write'
+
+type Kind = 'audio' | 'video'
+
+export class SfbDescription {
+  /** the sections last written; a renegotiation writes them again, changed */
+  sections: SfbLegSection[] = []
+  /** o= session version of the last description written here (the first answer or offer was 0): RFC 3264 8 increments it per offer */
+  #version = 0
+
+  /**
+   * ICE selected `pairs` (per carried kind): every later description names them (afterIce, ice-reoffer.ts), a section
+   * with no carried kind (the pool's answer rejected it) with port 0 (RFC 3264 8.2). Returns the SDP: as the controlling
+   * side, the re-offer with a=remote-candidates.
+   */
+  afterIce(pairs: Map<Kind, SelectedPair[]>, controlling: boolean): string {
+    this.sections = this.sections.map((s) => (pairs.has(s.kind) ? afterIce(s, pairs.get(s.kind)!, controlling) : rejectedLine(s)))
+    return this.#write()
+  }
+
+  /** Whether `directions` change any live section's direction (none written is sendrecv). */
+  changes(directions: Partial<Record<Kind, Direction>>): boolean {
+    return this.sections.some((s) => !s.rejected && (directions[s.kind] ?? 'sendrecv') !== (s.direction ?? 'sendrecv'))
+  }
+
+  /** The sections from now on carry `directions` (RFC 3264 8.4: same lines, addresses, ICE credentials and keys); their SDP. */
+  withDirections(directions: Partial<Record<Kind, Direction>>): string {
+    this.sections = this.sections.map((s) => (s.rejected ? s : { ...s, direction: directions[s.kind] ?? 'sendrecv' }))
+    return this.#write()
+  }
+
+  /** The description as it stands (directions and pairs as last written), as a new version: an offer made now. */
+  offer(): string {
+    return this.#write()
+  }
+
+  #write(): string {
+    return writeSfbSdp({ sections: this.sections }, { sessionId: 0, sessionVersion: ++this.#version }).sdp
+  }
+}
+
+/** A section the pool's answer rejected, as a re-offer writes it: port 0, its media type, profile and payload types (RFC 3264 8.2). */
+function rejectedLine(s: SfbLegSection): SfbLegSection {
+  if (s.rejected) return s
+  return { ...s, rejected: { type: s.kind, protocol: s.profile ?? 'RTP/SAVP', formats: s.codecs.map((c) => s.payloadTypes?.[c] ?? codecs[c].sfbPayloadType).join(' ') } }
+}
