@@ -47,7 +47,7 @@ const loadOf = (loads: number[]) => `load average ${round(Math.min(...loads), 1)
 export async function bridgeSetupBench(): Promise<Row[]> {
   const sim = await startSimulator() // webrtc; each call's dialect is set just before it (a call keeps the one it started in)
   // as the app and browser mode run: the media worker started, and spare pool legs gathered, at sign-in
-  const clients = await threeClients(sim, { warmMediaBridge: true })
+  const clients = await threeClients(sim, { warmMediaBridge: true, conferenceUnitDialect: 'sfb2015' })
   const [alice, bob, carol] = clients.map((c) => c.page) as [Page, Page, Page]
   await bob.evaluate(autoAnswer)
   const cores = { callerCore: [] as Marks, calleeCore: [] as Marks }

@@ -200,10 +200,10 @@ async function moves(alice: Page, bob: Page, carol: Page, canary: Canary, unit: 
 }
 
 /** Alice, Bob and Carol, each a browser-mode client (Chromium + a core in this process), signed in to the simulator. */
-export async function threeClients(sim: Simulator, options: { warmMediaBridge?: boolean } = {}): Promise<Client[]> {
+export async function threeClients(sim: Simulator, options: { warmMediaBridge?: boolean; conferenceUnitDialect?: 'sfb2015' } = {}): Promise<Client[]> {
   const clients: Client[] = []
   for (let i = 0; i < 3; i++) {
-    const core = await testCore({ demo: { discoveryUrl: sim.url, users: [] }, warmMediaBridge: options.warmMediaBridge })
+    const core = await testCore({ demo: { discoveryUrl: sim.url, users: [] }, warmMediaBridge: options.warmMediaBridge, conferenceUnitDialect: options.conferenceUnitDialect })
     const beforeLoad = async (c: Client['context']) => {
       await c.route(`**${audioClockUrl}`, (r) => r.fulfill({ contentType: 'text/javascript', body: audioClock }))
       await c.addInitScript({ content: trackConnections })
