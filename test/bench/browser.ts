@@ -20,8 +20,9 @@ const quiet = () => new Promise((r) => setTimeout(r, 750))
 
 async function waitForState(page: Page, re: RegExp): Promise<void> {
   const end = Date.now() + 20_000
-  while (!re.test((await page.getByTestId('call-state').textContent({ timeout: 20_000 }).catch(() => '')) ?? '')) {
-    if (Date.now() > end) throw new Error(`call state never matched ${re}`)
+  let state: string | null
+  while (!re.test((state = await page.getByTestId('call-state').textContent({ timeout: 20_000 }).catch(() => null)) ?? '')) {
+    if (Date.now() > end) throw new Error(`call state never matched ${re} (last: ${state ?? 'no call view'})`)
     await new Promise((r) => setTimeout(r, 20))
   }
 }
@@ -179,7 +180,7 @@ async function setUpSamples(alice: Page, bob: Page, cores: { callerCore: Marks; 
 }
 
 /** MOVES escalations; a move that never reaches the conference is counted as aborted and its calls hung up. */
-async function moves(alice: Page, bob: Page, carol: Page, canary: Canary, unit: MediaUnit, load: string): Promise<Moves> {
+export async function moves(alice: Page, bob: Page, carol: Page, canary: Canary, unit: MediaUnit, load: string): Promise<Moves> {
   const done: Move[] = []
   let aborted = 0
   for (let i = 0; i < MOVES; i++) {
@@ -194,7 +195,7 @@ async function moves(alice: Page, bob: Page, carol: Page, canary: Canary, unit: 
     }
     const m = done.at(-1)!
     // each move's gap beside what stalled meanwhile: the machine (canary), the unit, the pool's process
-    console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES}: gap ${round(m.longestGap)} ms (still P2P ${round(m.stillGap)} ms; stalls: machine ${round(m.machineStall)}, unit ${round(m.unitStall)}, pool ${round(m.poolStallMs)} ms)`)
+    console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES}: gap ${round(m.longestGap)} ms (still P2P ${round(m.stillGap)} ms, settled conference ${round(m.settledGap)} ms; stalls: machine ${round(m.machineStall)}, unit ${round(m.unitStall)}, pool ${round(m.poolStallMs)} ms)`)
   }
   return { done, aborted }
 }
