@@ -188,7 +188,9 @@ export async function tryMove(caller: Page, bob: Page, carol: Page, canary: Cana
   try {
     m = await escalateOnce(caller, bob, carol, canary, unit)
   } catch (e) {
-    console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES} aborted: ${(e as Error).message}`)
+    // the call's notice says why (e.g. the unit's refusal of the offer: "the server requires encryption keys (SDES)…")
+    const notice = await caller.getByTestId('call-notice').textContent({ timeout: 1000 }).catch(() => null)
+    console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES} aborted: ${(e as Error).message}${notice ? `; the caller's notice: ${notice}` : ''}`)
     for (const p of [caller, bob, carol]) await p.getByRole('button', { name: 'Hang up' }).click({ timeout: 5000 }).catch(() => {})
     await quiet()
     return null
