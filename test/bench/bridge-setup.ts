@@ -51,9 +51,9 @@ export async function bridgeSetupBench(): Promise<Row[]> {
   const sim = await startSimulator({ users: [...defaultUsers(), { sip: 'frank@contoso.test', name: 'Frank Fischer', password: 'frank-pass' }] })
   // as the app and browser mode run against an SfB pool: the media worker started, and spare pool legs gathered, at
   // sign-in, and escalations offered through the bridge (the conference unit speaks SfB: main/index.ts)
-  const clients = await threeClients(sim, { warmMediaBridge: true, conferenceUnitDialect: 'sfb2015' })
+  const clients = await threeClients(sim, { warmMediaBridge: true, conferenceUnitDialect: 'sfb2015', steadyVoice: true })
   const [alice, bob, carol] = clients.map((c) => c.page) as [Page, Page, Page]
-  const frank = await benchClient(sim, { warmMediaBridge: true })
+  const frank = await benchClient(sim, { warmMediaBridge: true, steadyVoice: true })
   await signIn(frank.page, 'frank@contoso.test', 'frank-pass', sim.url)
   await bob.evaluate(autoAnswer)
   const cores = { callerCore: [] as Marks, calleeCore: [] as Marks }

@@ -7,7 +7,7 @@ import type { MediaUnit } from '../simulator/conference/unit'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
 import { realtimeThreads, startCanary, type Canary } from './canary'
-import { audioClock, audioClockUrl, framesOf, heardGaps, trackConnections, type Marks } from './page-probes'
+import { audioClock, audioClockUrl, framesOf, heardGaps, steadyVoice, trackConnections, type Marks } from './page-probes'
 import type { Row } from './report'
 import { setUpSteps } from './browser-rows'
 import { moveRows, setUpRows, type Move, type Moves, type SetUpSamples } from './browser-rows'
@@ -212,7 +212,10 @@ async function moves(alice: Page, bob: Page, carol: Page, canary: Canary, unit: 
 }
 
 /** Alice, Bob and Carol, each a browser-mode client (Chromium + a core in this process), signed in to the simulator. */
-export async function threeClients(sim: Simulator, options: { warmMediaBridge?: boolean; conferenceUnitDialect?: 'sfb2015' } = {}): Promise<Client[]> {
+/** `steadyVoice`: the microphone carries a steady tone (page-probes.ts), so no codec's silence suppression looks like a gap */
+type ClientOptions = { warmMediaBridge?: boolean; conferenceUnitDialect?: 'sfb2015'; steadyVoice?: boolean }
+
+export async function threeClients(sim: Simulator, options: ClientOptions = {}): Promise<Client[]> {
   const clients: Client[] = []
   for (let i = 0; i < 3; i++) clients.push(await benchClient(sim, options))
   const [alice, bob, carol] = clients.map((c) => c.page) as [Page, Page, Page]
@@ -224,10 +227,11 @@ export async function threeClients(sim: Simulator, options: { warmMediaBridge?: 
 }
 
 /** One browser-mode client with the bench's probes (page-probes.ts), not signed in yet. */
-export async function benchClient(sim: Simulator, options: { warmMediaBridge?: boolean; conferenceUnitDialect?: 'sfb2015' } = {}): Promise<Client> {
+export async function benchClient(sim: Simulator, options: ClientOptions = {}): Promise<Client> {
   const core = await testCore({ demo: { discoveryUrl: sim.url, users: [] }, warmMediaBridge: options.warmMediaBridge, conferenceUnitDialect: options.conferenceUnitDialect })
   const beforeLoad = async (c: Client['context']) => {
     await c.route(`**${audioClockUrl}`, (r) => r.fulfill({ contentType: 'text/javascript', body: audioClock }))
+    if (options.steadyVoice) await c.addInitScript({ content: steadyVoice }) // before trackConnections: its getUserMedia marks wrap this one
     await c.addInitScript({ content: trackConnections })
   }
   return launchClient({ core, beforeLoad })
