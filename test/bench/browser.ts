@@ -7,7 +7,7 @@ import type { MediaUnit } from '../simulator/conference/unit'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
 import { realtimeThreads, startCanary, type Canary } from './canary'
-import { audioClock, audioClockUrl, framesOf, heardGaps, trackConnections, type Marks } from './page-probes'
+import { audioClock, audioClockUrl, framesOf, heardGaps, steadyVoice, trackConnections, type Marks } from './page-probes'
 import type { Row } from './report'
 import { setUpSteps } from './browser-rows'
 import { moveRows, setUpRows, type Move, type Moves, type SetUpSamples } from './browser-rows'
@@ -20,8 +20,9 @@ const quiet = () => new Promise((r) => setTimeout(r, 750))
 
 async function waitForState(page: Page, re: RegExp): Promise<void> {
   const end = Date.now() + 20_000
-  while (!re.test((await page.getByTestId('call-state').textContent({ timeout: 20_000 }).catch(() => '')) ?? '')) {
-    if (Date.now() > end) throw new Error(`call state never matched ${re}`)
+  let state: string | null
+  while (!re.test((state = await page.getByTestId('call-state').textContent({ timeout: 20_000 }).catch(() => null)) ?? '')) {
+    if (Date.now() > end) throw new Error(`call state never matched ${re} (last: ${state ?? 'no call view'})`)
     await new Promise((r) => setTimeout(r, 20))
   }
 }
@@ -159,7 +160,7 @@ export async function escalateOnce(alice: Page, bob: Page, carol: Page, canary: 
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20)
 const ACCEPT_AFTER_MS = Number(process.env.BENCH_ACCEPT_AFTER_MS ?? 0)
-const MOVES = Number(process.env.BENCH_MOVES ?? 5)
+export const MOVES = Number(process.env.BENCH_MOVES ?? 5)
 
 /** CALLS calls through Parley, each beside the direct baselines (one-way and two-way) taken just before it. */
 async function setUpSamples(alice: Page, bob: Page, cores: { callerCore: Marks; calleeCore: Marks }, load: string): Promise<SetUpSamples> {
@@ -178,44 +179,62 @@ async function setUpSamples(alice: Page, bob: Page, cores: { callerCore: Marks; 
   return out
 }
 
-/** MOVES escalations; a move that never reaches the conference is counted as aborted and its calls hung up. */
-async function moves(alice: Page, bob: Page, carol: Page, canary: Canary, unit: MediaUnit, load: string): Promise<Moves> {
-  const done: Move[] = []
-  let aborted = 0
-  for (let i = 0; i < MOVES; i++) {
-    try {
-      done.push(await escalateOnce(alice, bob, carol, canary, unit))
-    } catch (e) {
-      aborted++
-      console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES} aborted: ${(e as Error).message}`)
-      for (const p of [alice, bob, carol]) await p.getByRole('button', { name: 'Hang up' }).click({ timeout: 5000 }).catch(() => {})
-      await quiet()
-      continue
-    }
-    const m = done.at(-1)!
-    // each move's gap beside what stalled meanwhile: the machine (canary), the unit, the pool's process
-    console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES}: gap ${round(m.longestGap)} ms (still P2P ${round(m.stillGap)} ms; stalls: machine ${round(m.machineStall)}, unit ${round(m.unitStall)}, pool ${round(m.poolStallMs)} ms)`)
+/**
+ * One escalation (escalateOnce), logged as move `i` of MOVES with what stalled meanwhile; null when it never reached
+ * Conference (an aborted move, #24: logged with the state the call was left in, and its calls hung up).
+ */
+export async function tryMove(caller: Page, bob: Page, carol: Page, canary: Canary, unit: MediaUnit, load: string, i: number): Promise<Move | null> {
+  let m: Move
+  try {
+    m = await escalateOnce(caller, bob, carol, canary, unit)
+  } catch (e) {
+    // the call's notice says why (e.g. the unit's refusal of the offer: "the server requires encryption keys (SDES)…")
+    const notice = await caller.getByTestId('call-notice').textContent({ timeout: 1000 }).catch(() => null)
+    console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES} aborted: ${(e as Error).message}${notice ? `; the caller's notice: ${notice}` : ''}`)
+    for (const p of [caller, bob, carol]) await p.getByRole('button', { name: 'Hang up' }).click({ timeout: 5000 }).catch(() => {})
+    await quiet()
+    return null
   }
-  return { done, aborted }
+  // each move's gap beside what stalled meanwhile: the machine (canary), the unit, the pool's process
+  console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES}: gap ${round(m.longestGap)} ms (still P2P ${round(m.stillGap)} ms, settled conference ${round(m.settledGap)} ms; stalls: machine ${round(m.machineStall)}, unit ${round(m.unitStall)}, pool ${round(m.poolStallMs)} ms)`)
+  return m
+}
+
+/** MOVES escalations; a move that never reaches the conference is counted as aborted. */
+async function moves(alice: Page, bob: Page, carol: Page, canary: Canary, unit: MediaUnit, load: string): Promise<Moves> {
+  const out: Moves = { done: [], aborted: 0 }
+  for (let i = 0; i < MOVES; i++) {
+    const m = await tryMove(alice, bob, carol, canary, unit, load, i)
+    if (m) out.done.push(m)
+    else out.aborted++
+  }
+  return out
 }
 
 /** Alice, Bob and Carol, each a browser-mode client (Chromium + a core in this process), signed in to the simulator. */
-export async function threeClients(sim: Simulator, options: { warmMediaBridge?: boolean } = {}): Promise<Client[]> {
+/** `steadyVoice`: the microphone carries a steady tone (page-probes.ts), so no codec's silence suppression looks like a gap */
+type ClientOptions = { warmMediaBridge?: boolean; conferenceUnitDialect?: 'sfb2015'; steadyVoice?: boolean }
+
+export async function threeClients(sim: Simulator, options: ClientOptions = {}): Promise<Client[]> {
   const clients: Client[] = []
-  for (let i = 0; i < 3; i++) {
-    const core = await testCore({ demo: { discoveryUrl: sim.url, users: [] }, warmMediaBridge: options.warmMediaBridge })
-    const beforeLoad = async (c: Client['context']) => {
-      await c.route(`**${audioClockUrl}`, (r) => r.fulfill({ contentType: 'text/javascript', body: audioClock }))
-      await c.addInitScript({ content: trackConnections })
-    }
-    clients.push(await launchClient({ core, beforeLoad }))
-  }
+  for (let i = 0; i < 3; i++) clients.push(await benchClient(sim, options))
   const [alice, bob, carol] = clients.map((c) => c.page) as [Page, Page, Page]
   await signIn(alice, 'alice@contoso.test', 'alice-pass', sim.url)
   await signIn(bob, 'bob@contoso.test', 'bob-pass', sim.url)
   await signIn(carol, 'carol@contoso.test', 'carol-pass', sim.url)
   await alice.getByRole('button', { name: 'Video call Bob Brennan' }).waitFor()
   return clients
+}
+
+/** One browser-mode client with the bench's probes (page-probes.ts), not signed in yet. */
+export async function benchClient(sim: Simulator, options: ClientOptions = {}): Promise<Client> {
+  const core = await testCore({ demo: { discoveryUrl: sim.url, users: [] }, warmMediaBridge: options.warmMediaBridge, conferenceUnitDialect: options.conferenceUnitDialect })
+  const beforeLoad = async (c: Client['context']) => {
+    await c.route(`**${audioClockUrl}`, (r) => r.fulfill({ contentType: 'text/javascript', body: audioClock }))
+    if (options.steadyVoice) await c.addInitScript({ content: steadyVoice }) // before trackConnections: its getUserMedia marks wrap this one
+    await c.addInitScript({ content: trackConnections })
+  }
+  return launchClient({ core, beforeLoad })
 }
 
 /**

@@ -94,3 +94,33 @@ export const heardGaps = `new Promise((resolve) => {
 })`
 
 export const framesOf = `async (pc) => { let f = 0; (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') f += s.framesDecoded || 0 }); return f }`
+
+/**
+ * The microphone with a steady 440 Hz tone mixed in (WebAudio), for the escalation rows: Chromium's fake microphone is
+ * silent between beeps, and a G.711 line with CN (the bridge's, toward an SfB unit) then sends only a comfort-noise
+ * packet every 100 ms (RFC 3389 DTX), which the audio clock would take for gaps; Opus (webrtc) never pauses. With a
+ * voice that never pauses, a gap is media that did not arrive. Stopping the track stops the microphone's too.
+ */
+export const steadyVoice = `
+  const gumReal = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
+  navigator.mediaDevices.getUserMedia = async (c) => {
+    const s = await gumReal(c)
+    const mic = s.getAudioTracks()
+    if (!mic.length) return s
+    const ctx = new AudioContext()
+    await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 500))])
+    if (ctx.state !== 'running') { ctx.close(); return s }
+    const dest = ctx.createMediaStreamDestination()
+    ctx.createMediaStreamSource(new MediaStream(mic)).connect(dest)
+    const tone = ctx.createOscillator()
+    tone.frequency.value = 440
+    const gain = ctx.createGain()
+    gain.gain.value = 0.2
+    tone.connect(gain).connect(dest)
+    tone.start()
+    const track = dest.stream.getAudioTracks()[0]
+    const stop = track.stop.bind(track)
+    track.stop = () => { stop(); mic.forEach((t) => t.stop()); ctx.close() }
+    return new MediaStream([track, ...s.getVideoTracks()])
+  }
+`
