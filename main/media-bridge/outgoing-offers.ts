@@ -4,6 +4,7 @@ import type { MediaAgent } from '../ucwa/call/media-agent'
 import type { AgentListeners } from './agent-listeners'
 import type { ConferenceSources } from './conference-sources'
 import type { MediaWorker } from './media-worker-host'
+import { followPoolAnswer } from './answer-order'
 import { offersBridgeableAudio } from './own-offer'
 import { ownOfferUrl } from './own-offer-body'
 
@@ -81,7 +82,7 @@ export function applyOwnAnswer(ctx: OwnOfferContext, callId: string, sdp: string
   }
   if (o.provisional || b.answered) return // the bridge takes the final answer, once
   b.answered = true
-  ctx.renderer.applyAnswer(callId, b.webrtcAnswer, o)
+  ctx.renderer.applyAnswer(callId, followPoolAnswer(b.webrtcAnswer, sdp), o)
   // a two-person call's only: UCWA renegotiates a P2P audioVideoSession (renegotiations_ref.md), a conference's media has no such link
   // written when it goes out, not now: a hold made meanwhile must not be undone by it
   const current = () => ctx.bridge().currentOffer(key)

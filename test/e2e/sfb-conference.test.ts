@@ -12,6 +12,11 @@ let sim: Simulator
 const clients: Record<string, Client> = {}
 
 const stat = async (page: Page, name: string) => Number(await page.getByTestId('call-quality').getAttribute(`data-${name}`))
+/** every RTCPeerConnection the page makes, on window.__pcs (an init script: a string, run before the app) */
+const recordPeerConnections = `window.__pcs = []; const Real = window.RTCPeerConnection; window.RTCPeerConnection = function (c) { const pc = new Real(c); window.__pcs.push(pc); return pc }; window.RTCPeerConnection.prototype = Real.prototype`
+/** the audio codec each connected connection of the page sends with (outbound-rtp → codec mimeType) */
+const sentAudioCodecs = (page: Page) =>
+  page.evaluate(`(async () => { const out = []; for (const pc of window.__pcs) { if (pc.connectionState !== 'connected') continue; const r = await pc.getStats(); r.forEach((s) => { if (s.type === 'outbound-rtp' && s.kind === 'audio' && s.codecId) out.push(r.get(s.codecId)?.mimeType) }) } return out.sort().join(' ') })()`) as Promise<string>
 const state = (page: Page) => page.getByTestId('call-state').textContent()
 /** the call is a conference (one still of two, Carol ringing, reads "Connected" since the call-kinds merge, #22: CallView's label) */
 const conference = (page: Page) => page.getByTestId('call-view').getAttribute('data-state')
@@ -19,7 +24,10 @@ const conference = (page: Page) => page.getByTestId('call-view').getAttribute('d
 beforeAll(async () => {
   sim = await startSimulator({ media: 'sfb2015' })
   for (const name of ['alice', 'bob', 'carol']) {
-    clients[name] = await launchClient({ core: await testCore({ demo: demoPoolOf(sim), conferenceUnitDialect: 'sfb2015' }), beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']) })
+    clients[name] = await launchClient({ core: await testCore({ demo: demoPoolOf(sim), conferenceUnitDialect: 'sfb2015' }), beforeLoad: async (context) => {
+      await context.grantPermissions(['camera', 'microphone'])
+      await context.addInitScript(recordPeerConnections)
+    } })
     const page = clients[name]!.page
     await page.getByLabel('Sign-in address').fill(`${name}@contoso.test`)
     await page.getByLabel('Password', { exact: true }).fill(`${name}-pass`)
@@ -59,6 +67,8 @@ it('Alice calls Bob (both Parley) and adds Carol: the move keeps Bob’s picture
   // every page decodes two remote pictures (one inbound-rtp video per other member) and hears audio
   for (const p of [alice, bob, carol]) await expect.poll(() => stat(p, 'video-tracks'), { timeout: 40_000 }).toBeGreaterThanOrEqual(2)
   for (const p of [alice, bob, carol]) await expect.poll(() => stat(p, 'audio-level'), { timeout: 30_000 }).toBeGreaterThan(0.01)
+  // the unit answered PCMU first (the codec it mixes): each member's Chromium sends what the unit's answer put first (RFC 3264 6.1), not its own first choice (G.722)
+  for (const p of [alice, bob, carol]) await expect.poll(() => sentAudioCodecs(p), { timeout: 15_000 }).toBe('audio/PCMU')
   sampling = false
   await sampler
   // no window of 4 samples (~1 s) in which Bob's frame count stood still while the call moved
