@@ -190,7 +190,9 @@ export async function tryMove(caller: Page, bob: Page, carol: Page, canary: Cana
   } catch (e) {
     // the call's notice says why (e.g. the unit's refusal of the offer: "the server requires encryption keys (SDES)…")
     const notice = await caller.getByTestId('call-notice').textContent({ timeout: 1000 }).catch(() => null)
-    console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES} aborted: ${(e as Error).message}${notice ? `; the caller's notice: ${notice}` : ''}`)
+    // what each side was left showing: the callee Carol's card or call, the caller's call view (who is in it)
+    const shown = async (p: Page) => (await p.getByTestId('call-view').getAttribute('data-state', { timeout: 1000 }).catch(() => 'no call view')) + (await p.getByTestId('incoming-call').isVisible().catch(() => false) ? ', an incoming call showing' : '')
+    console.error(`[bench] escalation (${load}) ${i + 1}/${MOVES} aborted: ${(e as Error).message}${notice ? `; the caller's notice: ${notice}` : ''}; caller: ${await shown(caller)}; Bob: ${await shown(bob)}; Carol: ${await shown(carol)}`)
     for (const p of [caller, bob, carol]) await p.getByRole('button', { name: 'Hang up' }).click({ timeout: 5000 }).catch(() => {})
     await quiet()
     return null

@@ -17,5 +17,7 @@ export function testCore(
     ucwa: options.ucwa,
     conferenceUnitDialect: options.conferenceUnitDialect,
     warmMediaBridge: options.warmMediaBridge,
+    // PARLEY_TEST_LOG=1: each core's log on stderr (the call engine's transitions, dropped events, the bridge's faults), to read a failure
+    log: process.env.PARLEY_TEST_LOG ? (m, e) => console.error(`[core ${new Date().toISOString().slice(11, 23)}] ${m}`, e ?? '') : undefined,
   })
 }
