@@ -3,20 +3,18 @@
 import { mkdtemp, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CallHistoryStore } from '../../main/core/call-history'
 import { createCore, type Core } from '../../main/core/core'
 import { MemoryTokenStore } from '../../main/credentials/token-store'
 import type { ChatSnapshot, RequestInput, RequestName, RequestOutput } from '../../preload/contract'
 import { startSimulator, type Simulator } from '../simulator/index'
 import { chatUser } from '../support/chat-user'
+import { closeAfterEach } from '../support/close-after-each'
 
 let sim: Simulator
 const cleanup: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {})
-  await sim?.close()
-})
+closeAfterEach(cleanup, () => sim)
 
 const poll = { timeout: 15_000 }
 const N = 6

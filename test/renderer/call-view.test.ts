@@ -3,7 +3,6 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Core } from '../../main/core/core'
-import type { CallSnapshot } from '../../preload/contract'
 import { createApi } from '../../renderer/src/api/client'
 import { setApi } from '../../renderer/src/api/current'
 import { media } from '../../renderer/src/media/engine'
@@ -11,6 +10,7 @@ import { refreshRemote } from '../../renderer/src/media/remote-streams'
 import { useSessionStore } from '../../renderer/src/stores/session'
 import CallView from '../../renderer/src/views/CallView.vue'
 import { testCore } from '../support/core'
+import { callSnapshot } from '../support/call-snapshot'
 import { inProcessBridge } from '../support/in-process-bridge'
 
 let core: Core | undefined
@@ -20,18 +20,7 @@ afterEach(async () => {
   await core?.close()
 })
 
-const call = (over: Partial<CallSnapshot> = {}): CallSnapshot => ({
-  id: 'c1',
-  state: 'connected',
-  direction: 'outgoing',
-  remote: { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' },
-  subject: '',
-  participants: [],
-  conference: false,
-  startedAt: Date.now(),
-  connectedAt: Date.now(),
-  ...over,
-})
+const call = callSnapshot
 
 describe('call view', () => {
   it('says Connected, On hold, who put it on hold, and Reconnecting while the pool cannot reach us', async () => {

@@ -2,8 +2,7 @@
 // so the engine stops making it and the final answer takes the connection at once instead of queueing behind it.
 // happy-dom has no WebRTC: the connection is a stand-in that records which descriptions were set on it.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { ParleyApi } from '../../preload/api-types'
-import { setApi } from '../../renderer/src/api/current'
+import { mainSide } from '../support/main-side'
 
 const OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:96 VP8/90000\r\n'
 
@@ -50,14 +49,9 @@ const camera = { getAudioTracks: () => [track('audio')], getVideoTracks: () => [
 
 /** main's side of the contract as the engine sees it: its requests sent by the test, its responses recorded */
 function contract() {
-  const listeners = new Map<string, (payload: unknown) => void>()
-  const responses: Array<{ requestId: string; sdp?: string; error?: string }> = []
-  setApi({
-    on: (event: string, listener: (payload: unknown) => void) => (listeners.set(event, listener), () => listeners.delete(event)),
-    invoke: async (method: string, input: unknown) => void (method === 'media.respond' && responses.push(input as (typeof responses)[0])),
-  } as unknown as ParleyApi)
-  const request = (r: { requestId: string; provisional?: boolean }) => listeners.get('media.request')!({ callId: 'c1', kind: 'answer', purpose: 'call', offer: OFFER, ...r })
-  return { request, responses }
+  const main = mainSide()
+  const request = (r: { requestId: string; provisional?: boolean }) => main.send('media.request', { callId: 'c1', kind: 'answer', purpose: 'call', offer: OFFER, ...r })
+  return { request, responses: main.responses }
 }
 
 async function engine() {

@@ -5,7 +5,6 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Core } from '../../main/core/core'
-import type { ParleyApi } from '../../preload/api-types'
 import type { CallSnapshot } from '../../preload/contract'
 import { createApi } from '../../renderer/src/api/client'
 import { setApi } from '../../renderer/src/api/current'
@@ -13,7 +12,9 @@ import { toggleCamera } from '../../renderer/src/keys/call-keys'
 import { media } from '../../renderer/src/media/engine'
 import CallView from '../../renderer/src/views/CallView.vue'
 import { testCore } from '../support/core'
+import { callSnapshot } from '../support/call-snapshot'
 import { inProcessBridge } from '../support/in-process-bridge'
+import { mainSide } from '../support/main-side'
 
 const AUDIO = 'm=audio 9 UDP/TLS/RTP/SAVPF 9\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:9 G722/8000\r\n'
 const VIDEO = 'm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:96 H264/90000\r\n'
@@ -62,12 +63,7 @@ class StandInConnection {
 
 /** A fresh engine answering one call's offer the way main asks (media.request); returns what getUserMedia was asked for. */
 async function answer(offer: string) {
-  const listeners = new Map<string, (payload: unknown) => void>()
-  const responses: Array<{ requestId: string; sdp?: string; error?: string }> = []
-  setApi({
-    on: (event: string, listener: (payload: unknown) => void) => (listeners.set(event, listener), () => listeners.delete(event)),
-    invoke: async (method: string, input: unknown) => void (method === 'media.respond' && responses.push(input as (typeof responses)[0])),
-  } as unknown as ParleyApi)
+  const { send, responses } = mainSide()
   const asked: MediaStreamConstraints[] = []
   const track = (kind: string) => ({ kind, enabled: true, readyState: 'live', stop() {} })
   vi.stubGlobal('RTCPeerConnection', StandInConnection)
@@ -84,7 +80,7 @@ async function answer(offer: string) {
   const engine = new MediaEngine()
   engine.attach()
   engine.prepare({ video: true }) // the person pressed Accept with video
-  listeners.get('media.request')!({ requestId: 'r1', callId: 'c1', kind: 'answer', purpose: 'call', offer })
+  send('media.request', { requestId: 'r1', callId: 'c1', kind: 'answer', purpose: 'call', offer })
   await vi.waitFor(() => expect(responses).toHaveLength(1))
   expect(responses[0]!.sdp).toMatch(/^m=audio/m)
   return { asked, engine }
@@ -110,19 +106,7 @@ describe('a call without video', () => {
     const bridge = inProcessBridge(core)
     setApi(createApi({ ...bridge, invoke: (method, input) => (invoked.push(method), bridge.invoke(method, input)) }))
     setActivePinia(createPinia())
-    const call = (over: Partial<CallSnapshot>): CallSnapshot => ({
-      id: 'c1',
-      state: 'connected',
-      direction: 'incoming',
-      remote: { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' },
-      subject: '',
-      participants: [],
-      conference: false,
-      startedAt: Date.now(),
-      connectedAt: Date.now(),
-      video: true,
-      ...over,
-    })
+    const call = (over: Partial<CallSnapshot>): CallSnapshot => callSnapshot({ direction: 'incoming', video: true, ...over })
     media.state.cameraOn = true // as Accept with video left it, before the answer
     const view = mount(CallView, { props: { call: call({}) } })
     const cameraButton = () => view.findAll('.controls button').find((b) => b.text().startsWith('Camera'))!
