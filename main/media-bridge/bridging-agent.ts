@@ -8,7 +8,7 @@ import { IncomingOffers } from './incoming-offer'
 import type { MediaWorker, WorkerAnswer } from './media-worker-host'
 import { WorkerSlot } from './worker-slot'
 import { applyOwnAnswer, createOwnOffer, keyOf, type BridgedState, type OwnOfferContext } from './outgoing-offers'
-import { planBridge } from './plan'
+import { planBridge, type BridgePlan } from './plan'
 import { MediaRefusal } from './refusal'
 
 /**
@@ -81,11 +81,21 @@ export class BridgingAgent implements MediaAgent {
 
   /** Why an incoming offer cannot be taken at all (CallDeclineReason_ref.md), checked before the call rings; null when it can. */
   refusal(offer: string): MediaRefusal | null {
+    const plan = this.#plan(offer)
+    return plan instanceof MediaRefusal ? plan : null
+  }
+
+  /** What an incoming offer that can be taken goes without (its video only as RTVideo, ...), told while it rings. */
+  notices(offer: string): MediaNotice[] {
+    const plan = this.#plan(offer)
+    return plan && !(plan instanceof MediaRefusal) ? plan.notices : []
+  }
+
+  /** The bridge's plan for an incoming SfB-dialect offer (plan.ts); null for a WebRTC offer or part, or one that could not be read but not for a reason. */
+  #plan(offer: string): BridgePlan | MediaRefusal | null {
     try {
       const { chosen } = this.#offers.read(offer)
-      if (!chosen || chosen.dialect === 'webrtc') return null
-      const plan = planBridge(chosen.session)
-      return plan instanceof MediaRefusal ? plan : null
+      return !chosen || chosen.dialect === 'webrtc' ? null : planBridge(chosen.session)
     } catch (e) {
       return e instanceof MediaRefusal ? e : null
     }

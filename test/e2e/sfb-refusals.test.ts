@@ -209,7 +209,7 @@ async function watchOpenedTracks(): Promise<() => Promise<string[]>> {
   return () => page().evaluate(() => (window as unknown as { opened: MediaStreamTrack[] }).opened.map((t) => `${t.kind} ${t.readyState}`))
 }
 
-it('video only as RTVideo (x-rtvc1): the call connects with audio only, both ways, the page tells the person why, and the caller’s answer rejects the video line', async () => {
+it('video only as RTVideo (x-rtvc1): it rings as an audio call saying why, connects with audio only, both ways, and the caller’s answer rejects the video line', async () => {
   const endpoint = new SfbEndpoint()
   const offer = await offerOf(endpoint, withRtvc1Video)
   const opened = await watchOpenedTracks()
@@ -220,9 +220,14 @@ it('video only as RTVideo (x-rtvc1): the call connects with audio only, both way
     await expect.poll(() => answerIn(bob.negotiation(), 'mediaProvisionalAnswer'), { timeout: EVENTS_MS }).toBeTruthy()
     await endpoint.answered(answerIn(bob.negotiation(), 'mediaProvisionalAnswer')!)
     endpoint.sendTone(440)
-    await page().getByRole('button', { name: 'Accept with video' }).click()
+    // the card says so before anyone answers: an audio call, the reason, and no way to accept with video
+    const why = "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only."
+    expect(await page().getByTestId('incoming-kind').textContent()).toBe('Audio call · video not possible')
+    expect(await page().getByTestId('incoming-notice').textContent()).toBe(why)
+    expect(await page().getByRole('button', { name: 'Accept with video' }).count()).toBe(0)
+    await page().getByRole('button', { name: 'Accept', exact: true }).click()
     await expect.poll(() => page().getByTestId('call-state').textContent(), { timeout: MEDIA_MS }).toMatch(/^Connected/)
-    await expect.poll(() => page().getByTestId('call-notice').textContent(), { timeout: EVENTS_MS }).toBe("Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only.")
+    await expect.poll(() => page().getByTestId('call-notice').textContent(), { timeout: EVENTS_MS }).toBe(why)
 
     // the far side: the final answer takes the ICE-19 part, carries audio and rejects the RTVideo line (port 0)
     await expect.poll(() => answerIn(bob.negotiation(), 'mediaAnswer'), { timeout: EVENTS_MS }).toBeTruthy()
@@ -236,7 +241,7 @@ it('video only as RTVideo (x-rtvc1): the call connects with audio only, both way
     await expect.poll(() => endpoint.received.length, { timeout: MEDIA_MS }).toBeGreaterThan(50)
     expect(await stat('frames')).toBe(0)
 
-    // accepted with video, yet no camera is held for a call that cannot carry it: the microphone is live, no camera track is
+    // no camera is held for a call that cannot carry it: the microphone is live, no camera track is
     expect(await opened()).toContain('audio live')
     expect((await opened()).filter((t) => t === 'video live')).toEqual([])
     expect(await page().getByLabel('Your camera', { exact: true }).count()).toBe(0)

@@ -11,6 +11,7 @@ import { setApi } from '../../renderer/src/api/current'
 import { toggleCamera } from '../../renderer/src/keys/call-keys'
 import { media } from '../../renderer/src/media/engine'
 import CallView from '../../renderer/src/views/CallView.vue'
+import IncomingCall from '../../renderer/src/views/IncomingCall.vue'
 import { testCore } from '../support/core'
 import { callSnapshot } from '../support/call-snapshot'
 import { inProcessBridge } from '../support/in-process-bridge'
@@ -26,6 +27,7 @@ const AUDIO_VIDEO = HEAD + AUDIO + VIDEO
 let core: Core | undefined
 afterEach(async () => {
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
   await core?.close()
   core = undefined
 })
@@ -137,5 +139,32 @@ describe('a call without video', () => {
     await flushPromises()
     expect(invoked).toContain('calls.change')
     view.unmount()
+  })
+
+  it('the ringing card: an offer whose video cannot be taken rings as an audio call with the reason, and Accept answers without the camera', async () => {
+    core = await testCore()
+    const accepted: unknown[] = []
+    const bridge = inProcessBridge(core)
+    setApi(createApi({ ...bridge, invoke: (method, input) => (method === 'calls.accept' && accepted.push(input), bridge.invoke(method, input)) }))
+    const prepared = vi.spyOn(media, 'prepare')
+    setActivePinia(createPinia())
+    const why = "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only."
+    const ringing = (over: Partial<CallSnapshot>): CallSnapshot => callSnapshot({ state: 'ringing', direction: 'incoming', video: true, connectedAt: undefined, ...over })
+    const card = mount(IncomingCall, { props: { call: ringing({}) } })
+    const buttons = () => card.findAll('button').map((b) => b.text())
+    // the control: a video call offers both ways to accept
+    expect(card.get('[data-testid=incoming-kind]').text()).toBe('Video call')
+    expect(buttons()).toEqual(['Accept with video', 'Accept audio only', 'Decline'])
+
+    await card.setProps({ call: ringing({ videoUnavailable: true, notice: why }) })
+    expect(card.get('[data-testid=incoming-kind]').text()).toBe('Audio call · video not possible')
+    expect(card.get('[data-testid=incoming-notice]').text()).toBe(why)
+    expect(buttons()).toEqual(['Accept', 'Decline'])
+    await card.findAll('button')[0]!.trigger('click')
+    await flushPromises()
+    expect(accepted).toEqual([{ callId: 'c1' }])
+    expect(prepared).toHaveBeenCalledWith(expect.objectContaining({ video: false }))
+    expect(prepared).not.toHaveBeenCalledWith(expect.objectContaining({ video: true }))
+    card.unmount()
   })
 })

@@ -94,6 +94,8 @@ export class CallEvents {
     const refusal = this.ctx.media.refusal?.(incoming.offer)
     const call = this.ctx.book.add({ invitation: incoming, remote, subject: prop(inv, 'subject') ?? '', state: refusal ? 'ending' : 'ringing', video: sendsVideo(incoming.offer) }, (c) => learnInvitation(this.ctx, c, inv))
     if (refusal) return refuseInvitation(this.ctx, call, refusal)
+    // a call that can carry only audio says so while it rings, so the person is not offered video it cannot have
+    for (const notice of this.ctx.media.notices?.(incoming.offer) ?? []) mediaNotice(this.ctx, call.id, notice)
     if (incoming.sendProvisionalAnswer && this.ctx.media.createProvisionalAnswer) call.early = this.#sendEarly(call, incoming.sendProvisionalAnswer, incoming.offer)
     void this.#readMembers(call, link(inv, 'conversation'))
   }

@@ -24,6 +24,8 @@ export interface MediaAgent {
   processedOfferId?(callId: string): string | undefined
   /** why an incoming offer cannot be taken at all, before it rings: the invitation is declined with `declineReason` (decline_ref.md) */
   refusal?(offer: string): (UcwaError & { declineReason: string }) | null
+  /** what an incoming offer that can be taken goes without, known before it rings (video only as RTVideo): shown on the ringing card */
+  notices?(offer: string): MediaNotice[]
   /** media that stopped or cannot flow mid-call: the engine ends the call with the error (call/media-failure.ts) */
   onFailure?(listener: (callId: string, error: UcwaError) => void): void
   /** a conference call's remote video sources, the roster's videoSourceIds (participantVideo_ref.md), each time the roster changes */

@@ -272,6 +272,9 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
       const rtvc1 = (sdp: string) => sdp.replace('a=rtpmap:122 X-H264UC/90000', 'a=rtpmap:122 x-rtvc1/90000').replace(/^a=fmtp:122 .*\r\n/m, '')
       const bob = await sfbCall('bob', 'alice@contoso.test', await offerOf(endpoint, rtvc1))
       await ringsAt(alice)
+      const why = "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only."
+      // known while it rings, so the card offers no video the call cannot have
+      expect((await alice.calls())[0]).toMatchObject({ state: 'ringing', videoUnavailable: true, notice: why })
       const callId = (await alice.calls())[0]!.id
       await ok(alice.core.dispatch('calls.accept', { callId }))
       await expect.poll(() => bob.invitation().negotiation?.answer, { timeout: 20_000 }).toBeTruthy()
@@ -282,7 +285,7 @@ describe('calls through the media bridge (simulator in sfb2015)', { timeout: 60_
       expect(alice.renderer.seen[0]!.sdp).not.toMatch(/^m=video/m)
       await expect.poll(async () => (await alice.calls())[0]?.state).toBe('connected')
       // told as a fact too (the view offers no camera and claims no far camera state), not only in words
-      expect((await alice.calls())[0]).toMatchObject({ notice: "Neither of you can see the other: the other side's video uses an older Microsoft format (RTVideo) that Parley cannot show or send. The call goes on with audio only.", videoUnavailable: true })
+      expect((await alice.calls())[0]).toMatchObject({ notice: why, videoUnavailable: true })
     })
 
     it('no address of the other side answers while it rings: declined with MediaConnectivityFailure before anyone answers, the caller told why', async () => {
