@@ -89,9 +89,8 @@ export class BridgeCall {
   }
 
   async #open(chosen: ChosenPart, plan: BridgePlan): Promise<BridgeAnswer> {
-    const opened = await openAnswerLegs(this.host, chosen, plan, this.#pool, this.#legEvents())
+    const opened = await openAnswerLegs(this.host, chosen, plan, this.#pool, this.#legEvents(), (r) => (this.#renderer = r))
     const descriptions = opened.descriptions
-    this.#renderer = opened.renderer
     this.#path.slots = new VideoSlots(opened.videoSlots)
     this.#descriptions = descriptions
     this.#sfb.sections = descriptions.sfbSections

@@ -25,9 +25,10 @@ export interface LegEvents {
 /**
  * Toward the pool's offer (`chosen`, planned as `plan`): a pool leg per planned section (controlled ICE, RFC 5245 5.2),
  * a renderer leg with its WebRTC offer (a conference's further video sections: [MS-SDPEXT] 3.1.5.32 x-source-streamid),
- * and the descriptions of both. Returns the renderer leg, its video slots and the descriptions; throws what a leg throws.
+ * and the descriptions of both. `onRenderer` gets the renderer leg at once (so a failure after it closes it). Returns its
+ * video slots and the descriptions; throws what a leg throws.
  */
-export async function openAnswerLegs(host: string, chosen: ChosenPart, plan: BridgePlan, pool: PoolLegs, events: LegEvents): Promise<{ renderer: RendererLeg; videoSlots: number; descriptions: BridgeDescriptions }> {
+export async function openAnswerLegs(host: string, chosen: ChosenPart, plan: BridgePlan, pool: PoolLegs, events: LegEvents, onRenderer: (r: RendererLeg) => void): Promise<{ videoSlots: number; descriptions: BridgeDescriptions }> {
   const planned = [plan.audio, plan.video].filter((p): p is PlannedSection => p !== null)
   const sfb = {} as BridgeLocal['sfb']
   for (const section of planned) {
@@ -45,8 +46,9 @@ export async function openAnswerLegs(host: string, chosen: ChosenPart, plan: Bri
   const video = sections.find((s) => s.kind === 'video')
   for (let i = 0; video && i < slots; i++) sections.push({ ...video, slot: true })
   const renderer = new RendererLeg(host, sections, events.renderer)
+  onRenderer(renderer)
   const webrtc = await renderer.prepare(randomUUID())
-  return { renderer, videoSlots: 1 + slots, descriptions: bridgeDescriptions(chosen.session, plan, { sfb, webrtc }) }
+  return { videoSlots: 1 + slots, descriptions: bridgeDescriptions(chosen.session, plan, { sfb, webrtc }) }
 }
 
 /**

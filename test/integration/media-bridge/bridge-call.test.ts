@@ -1,8 +1,9 @@
 // The bridge on loopback between a werift WebRTC peer (standing in for the renderer) and a simulated SfB endpoint.
 import { RtpHeader, RtpPacket } from 'werift'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BridgeCall } from '../../../main/media-bridge/bridge-call'
 import { BridgeFault } from '../../../main/media-bridge/fault'
+import { RendererLeg } from '../../../main/media-bridge/renderer-leg'
 import { newSdesKey } from '../../../main/media-bridge/sdes'
 import { SfbEndpoint } from '../../simulator/sfb/endpoint'
 import { mulawRms } from '../../simulator/sfb/g711'
@@ -118,6 +119,23 @@ describe('media bridge: closed while it opens', () => {
     const answering = call.answer(offer)
     await call.close()
     await expect(answering).rejects.toMatchObject({ reason: 'RelayCrashed', message: "The call's media was closed while it was being set up." })
+    await until(() => udpSockets() === before, 'every socket the bridge opened to be closed', 5000)
+  })
+
+  it('the renderer leg failing while answer() prepares it (after it gathered): answer rejects with RelayCrashed and its socket is closed too', async () => {
+    const endpoint = new SfbEndpoint()
+    const offer = await endpoint.offer()
+    cleanup.push(() => endpoint.close())
+    await new Promise((r) => setTimeout(r, 200)) // sockets from earlier tests finish closing
+    const before = udpSockets()
+    const prepare = RendererLeg.prototype.prepare
+    const spy = vi.spyOn(RendererLeg.prototype, 'prepare').mockImplementation(async function (this: RendererLeg, stream: string) {
+      await prepare.call(this, stream)
+      throw new Error('prepare failed after gathering')
+    })
+    cleanup.push(async () => spy.mockRestore())
+    const call = new BridgeCall()
+    await expect(call.answer(offer)).rejects.toMatchObject({ reason: 'RelayCrashed' })
     await until(() => udpSockets() === before, 'every socket the bridge opened to be closed', 5000)
   })
 })
