@@ -11,17 +11,18 @@ type Kind = 'audio' | 'video'
 export class SfbDescription {
   /** the sections last written; a renegotiation writes them again, changed */
   sections: SfbLegSection[] = []
-  /** o= session version of the last description written here (the first answer or offer was 0): RFC 3264 8 increments it per offer */
+  /** o= session version of the last description sent from here (the first answer or offer was 0): RFC 3264 8 increments it per description sent */
   #version = 0
 
   /**
    * ICE selected `pairs` (per carried kind): every later description names them (afterIce, ice-reoffer.ts), a section
-   * with no carried kind (the pool's answer rejected it) with port 0 (RFC 3264 8.2). Returns the SDP: as the controlling
-   * side, the re-offer with a=remote-candidates.
+   * with no carried kind (the pool's answer rejected it) with port 0 (RFC 3264 8.2). Returns the SDP as the next
+   * description would be (as the controlling side, the re-offer with a=remote-candidates) without counting it: only
+   * offer() sends it.
    */
   afterIce(pairs: Map<Kind, SelectedPair[]>, controlling: boolean): string {
     this.sections = this.sections.map((s) => (pairs.has(s.kind) ? afterIce(s, pairs.get(s.kind)!, controlling) : rejectedLine(s)))
-    return this.#write()
+    return this.#write(false)
   }
 
   /** Whether `directions` change any live section's direction (none written is sendrecv). */
@@ -40,8 +41,11 @@ export class SfbDescription {
     return this.#write()
   }
 
-  #write(): string {
-    return writeSfbSdp({ sections: this.sections }, { sessionId: 0, sessionVersion: ++this.#version }).sdp
+  /** `sent`: the description goes to the pool, so it takes the next version (RFC 3264 8: one more per description sent) */
+  #write(sent = true): string {
+    const version = this.#version + 1
+    if (sent) this.#version = version
+    return writeSfbSdp({ sections: this.sections }, { sessionId: 0, sessionVersion: version }).sdp
   }
 }
 
