@@ -17,6 +17,7 @@ import { learnInvitation } from './call/learn'
 import { answerQuery } from './call/media-failure'
 import { joinMeetingMedia, type MeetingMediaRequest } from './call/meeting-call'
 import { follow } from './call/links'
+import { afterMediaReoffer } from './call/media-reoffer'
 import type { CallChange, MediaAgent } from './call/media-agent'
 import { timedOut } from './call/notices'
 import { encodeData, sendsVideo } from './call/sdp'
@@ -196,6 +197,7 @@ export class CallEngine {
   async change(id: string, what: CallChange): Promise<void> {
     const call = this.#book.need(id)
     const http = this.#ctx.client.http
+    await afterMediaReoffer(this.#ctx, call)
     if (call.machine.state !== 'connected' || call.conversation.conferenced) {
       throw new UcwaError({ status: 0, code: 'Conflict', message: 'Hold and camera changes go through the call once it is a connected two-person call.' })
     }

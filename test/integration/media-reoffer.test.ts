@@ -97,4 +97,29 @@ describe('the media side\'s own re-offer', () => {
     expect(a.engine.get(call.id)).toMatchObject({ state: 'connected', held: false })
     expect(a.engine.get(call.id)?.notice).toBeUndefined()
   })
+
+  it('hold pressed while the re-offer is still unanswered: the hold waits for its answer (no "another change" error for a change the person never made), then goes through', { timeout: 30_000 }, async () => {
+    sim = await startSimulator()
+    const a = await alice()
+    const bob = await engineUser(sim, 'bob', cleanup)
+    let release = () => {}
+    const answer = bob.media.answerReoffer.bind(bob.media)
+    bob.media.answerReoffer = (id, offer) => (offer === AFTER_ICE ? new Promise<void>((r) => (release = r)).then(() => answer(id, offer)) : answer(id, offer))
+    const call = await a.engine.start('bob@contoso.test')
+    await expect.poll(() => ringing(bob)).toBeTruthy()
+    await bob.engine.accept(ringing(bob)!.id)
+    await expect.poll(() => a.engine.get(call.id)?.state).toBe('connected')
+    a.media.reofferNow(call.id, async () => AFTER_ICE)
+    await expect.poll(() => renegotiations().length, { timeout: 10_000 }).toBe(1)
+    const holding = a.engine.change(call.id, 'hold')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    release()
+    await holding
+    await expect.poll(() => a.engine.get(call.id)?.held, { timeout: 10_000 }).toBe(true)
+    expect(renegotiations().map((r) => [r.state, r.offer === AFTER_ICE])).toEqual([
+      ['Answered', true],
+      ['Answered', false],
+    ])
+    expect(a.engine.get(call.id)?.notice).toBeUndefined()
+  })
 })

@@ -1,11 +1,13 @@
 // The media side's own re-offer on a two-person call (the bridge's after ICE, [MS-ICE2]): an audioVideoRenegotiation
 // (renegotiations_ref.md) sent once the call is connected and no other change is under way, never lost meanwhile.
 import type { CallState } from '../../../preload/contract'
+import { UcwaError } from '../errors'
 import { describe } from '../log'
 import { shortId } from './book'
 import type { Call } from './call'
 import type { CallContext } from './context'
 import { follow } from './links'
+import { timedOut } from './notices'
 
 /** States in which the re-offer can no longer go: the call ended, or a conference carries it (no P2P session left). */
 const gone: readonly CallState[] = ['ending', 'ended', 'conference']
@@ -46,4 +48,23 @@ async function post(ctx: CallContext, call: Call, reoffer: () => Promise<string>
     if (call.renegotiation?.operationId === operationId) call.renegotiation = undefined
     ctx.book.changed(call)
   }
+}
+
+/**
+ * Resolves once `call` has no re-offer of the media side's own pending, so the person's change (hold, camera) made
+ * meanwhile goes out after it rather than failing for a change they never made. Rejects with a Timeout past changeMs.
+ */
+export function afterMediaReoffer(ctx: CallContext, call: Call): Promise<void> {
+  const pending = () => call.renegotiation?.change === 'candidates' && !gone.includes(call.machine.state)
+  if (!pending()) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const done = (error?: UcwaError) => {
+      off()
+      clearTimeout(timer)
+      if (error) reject(error)
+      else resolve()
+    }
+    const off = ctx.book.onChange((s) => s.id === call.id && !pending() && done())
+    const timer = setTimeout(() => done(new UcwaError({ status: 0, code: 'Timeout', subcode: 'OperationTimedOut', message: timedOut.change })), ctx.ops.limits.changeMs)
+  })
 }
