@@ -206,7 +206,12 @@ export class BridgeCall {
   async reoffer(webrtcReoffer: string): Promise<{ sfbReoffer: string; webrtcReanswer: string }> {
     if (!this.#renderer) throw new Error('offer() or answer() first')
     const webrtcReanswer = await this.#renderer.reanswer(webrtcReoffer)
-    return { sfbReoffer: this.#sfb.withDirections(directionsOf(webrtcReoffer)), webrtcReanswer }
+    return { sfbReoffer: this.#sfb.propose(directionsOf(webrtcReoffer)), webrtcReanswer }
+  }
+
+  /** The pool's answer to reoffer(): taken (its directions hold from now on), or declined or failed (the last agreed stay). */
+  reofferSettled(accepted: boolean): void {
+    this.#sfb.settle(accepted)
   }
 
   /**

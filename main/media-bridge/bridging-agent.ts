@@ -193,10 +193,24 @@ export class BridgingAgent implements MediaAgent {
 
   /** The pool's answer to our re-offer: on a bridged call the renderer gets the bridge's answer to its own re-offer. */
   applyReanswer(callId: string, sdp: string): void {
-    const b = this.#bridged.get(keyOf(callId, 'p2p'))
-    const held = b?.webrtcReanswer
-    if (b) b.webrtcReanswer = undefined
-    this.renderer.applyReanswer(callId, held ?? sdp)
+    this.renderer.applyReanswer(callId, this.#settled(callId, true) ?? sdp)
+  }
+
+  /** Our re-offer was declined or never reached the pool: the bridge keeps the directions last agreed. */
+  reofferFailed(callId: string): void {
+    this.#settled(callId, false)
+    this.renderer.reofferFailed?.(callId)
+  }
+
+  /** Tells a bridged call's worker how our re-offer ended; the renderer's answer it held, if any. */
+  #settled(callId: string, accepted: boolean): string | undefined {
+    const key = keyOf(callId, 'p2p')
+    const b = this.#bridged.get(key)
+    if (!b) return undefined
+    void this.#bridge().reofferSettled(key, accepted).catch(() => undefined)
+    const held = b.webrtcReanswer
+    b.webrtcReanswer = undefined
+    return held
   }
 
   /**

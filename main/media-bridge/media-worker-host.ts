@@ -102,6 +102,11 @@ export class MediaWorker {
     return (await this.#ask({ op: 'reoffer', call, sdp: webrtcReoffer })) as { sfbReoffer: string; webrtcReanswer: string }
   }
 
+  /** The pool's answer to reoffer(): `accepted`, its directions hold; declined or failed, the last agreed stay (bridge-call.ts). */
+  async reofferSettled(call: string, accepted: boolean): Promise<void> {
+    await this.#ask({ op: 'reofferSettled', call, accepted })
+  }
+
   /** The far side's change: the SfB re-offer → the SfB re-answer, and a WebRTC re-offer for the renderer (its answer to rendererReanswered), null when no direction changed. */
   async answerReoffer(call: string, sfbReoffer: string): Promise<{ sfbReanswer: string; webrtcReoffer: string | null }> {
     return (await this.#ask({ op: 'answerReoffer', call, sdp: sfbReoffer })) as { sfbReanswer: string; webrtcReoffer: string | null }

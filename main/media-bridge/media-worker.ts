@@ -40,6 +40,10 @@ async function handle(r: WorkerRequest): Promise<unknown> {
       return await callOf(r.call).answerReoffer(r.sdp)
     case 'rendererReanswered':
       return await callOf(r.call).rendererReanswered(r.sdp)
+    case 'reofferSettled':
+      // the pool's answer may come after the call's media ended: nothing to settle then
+      calls.get(r.call)?.reofferSettled(r.accepted)
+      return null
     case 'currentOffer':
       return callOf(r.call).currentOffer()
     case 'startPool':

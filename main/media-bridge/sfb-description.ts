@@ -13,6 +13,8 @@ export class SfbDescription {
   sections: SfbLegSection[] = []
   /** o= session version of the last description sent from here (the first answer or offer was 0): RFC 3264 8 increments it per description sent */
   #version = 0
+  /** the directions of our re-offer the pool has not answered yet */
+  #proposed: Partial<Record<Kind, Direction>> | null = null
 
   /**
    * ICE selected `pairs` (per carried kind): every later description names them (afterIce, ice-reoffer.ts), a section
@@ -30,10 +32,28 @@ export class SfbDescription {
     return this.sections.some((s) => !s.rejected && (directions[s.kind] ?? 'sendrecv') !== (s.direction ?? 'sendrecv'))
   }
 
-  /** The sections from now on carry `directions` (RFC 3264 8.4: same lines, addresses, ICE credentials and keys); their SDP. */
+  /** The sections from now on carry `directions` (RFC 3264 8.4: same lines, addresses, ICE credentials and keys); their SDP: a re-answer. */
   withDirections(directions: Partial<Record<Kind, Direction>>): string {
-    this.sections = this.sections.map((s) => (s.rejected ? s : { ...s, direction: directions[s.kind] ?? 'sendrecv' }))
+    this.sections = directed(this.sections, directions)
     return this.#write()
+  }
+
+  /** Our re-offer with `directions`: its SDP, the sections unchanged until settle(true) (the pool may decline it, RFC 3264 8). */
+  propose(directions: Partial<Record<Kind, Direction>>): string {
+    this.#proposed = directions
+    const agreed = this.sections
+    this.sections = directed(agreed, directions)
+    try {
+      return this.#write()
+    } finally {
+      this.sections = agreed
+    }
+  }
+
+  /** The pool took our re-offer (its directions hold from now on) or declined it (the ones last agreed stay). */
+  settle(accepted: boolean): void {
+    if (accepted && this.#proposed) this.sections = directed(this.sections, this.#proposed)
+    this.#proposed = null
   }
 
   /** The description as it stands (directions and pairs as last written), as a new version: an offer made now. */
@@ -47,6 +67,11 @@ export class SfbDescription {
     if (sent) this.#version = version
     return writeSfbSdp({ sections: this.sections }, { sessionId: 0, sessionVersion: version }).sdp
   }
+}
+
+/** `sections` with `directions` (none is sendrecv); a rejected line stays rejected. */
+function directed(sections: SfbLegSection[], directions: Partial<Record<Kind, Direction>>): SfbLegSection[] {
+  return sections.map((s) => (s.rejected ? s : { ...s, direction: directions[s.kind] ?? 'sendrecv' }))
 }
 
 /** A section the pool's answer rejected, as a re-offer writes it: port 0, its media type, profile and payload types (RFC 3264 8.2). */

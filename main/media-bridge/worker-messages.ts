@@ -8,6 +8,7 @@ export type WorkerRequest =
   | { id: number; op: 'poolAnswered'; call: string; sdp: string }
   | { id: number; op: 'reoffer' | 'answerReoffer' | 'rendererReanswered'; call: string; sdp: string }
   | { id: number; op: 'timings' | 'startPool' | 'currentOffer'; call: string }
+  | { id: number; op: 'reofferSettled'; call: string; accepted: boolean }
   | { id: number; op: 'videoSources'; call: string; msis: number[] }
   | { id: number; op: 'warm' }
   | { id: number; op: 'close'; call: string }

@@ -212,6 +212,7 @@ export class CallEngine {
       if (call.renegotiation) this.#ctx.ops.begin(call.renegotiation.operationId, 'change', call.id)
     } catch (e) {
       call.renegotiation = undefined
+      this.#ctx.media.reofferFailed?.(call.id)
       throw e
     }
   }

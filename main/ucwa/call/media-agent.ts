@@ -18,6 +18,8 @@ export interface MediaAgent {
   reoffer(callId: string, change: CallChange): Promise<string>
   answerReoffer(callId: string, offer: string): Promise<string>
   applyReanswer(callId: string, sdp: string): void
+  /** our re-offer (hold, camera) was declined or never reached the pool: the media side keeps what was last agreed */
+  reofferFailed?(callId: string): void
   /** drop a connection: the P2P one once the conference carries the call, the conference one if the move failed, or all */
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void
   /** the Content-ID of the multipart offer's part the call's answer took: processedOfferId (acceptWithAnswer_ref.md, sendProvisionalAnswer_ref.md) */

@@ -47,7 +47,10 @@ function ours(ctx: CallContext, call: Call, e: UcwaEvent, r: Resource): void {
     ctx.media.applyReanswer(call.id, answer)
     if (change === 'hold' || change === 'resume') call.held = change === 'hold'
     else call.sendingVideo = change === 'video-on'
-  } else if (e.reason?.subcode === 'Declined') call.notice = `${call.remote.name} could not take that change. The call goes on as it was.`
+    return ctx.book.changed(call)
+  }
+  ctx.media.reofferFailed?.(call.id)
+  if (e.reason?.subcode === 'Declined') call.notice = `${call.remote.name} could not take that change. The call goes on as it was.`
   else call.notice = reasonError(e.reason).message
   ctx.book.changed(call)
 }

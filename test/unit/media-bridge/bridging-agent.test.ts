@@ -54,6 +54,7 @@ function worker() {
     answerReoffer: (call: string, sdp: string) => next(`answerReoffer:${call}:${sdp}`, { sfbReanswer: 'SFB-REANSWER', webrtcReoffer: sdp === 'SFB-AFTER-ICE' ? null : 'BRIDGE-REOFFER' }),
     rendererReanswered: (call: string, sdp: string) => next(`rendererReanswered:${call}:${sdp === rendererAnswer ? 'answer' : sdp}`, undefined),
     currentOffer: (call: string) => next(`currentOffer:${call}`, `CURRENT:${afterIce.get(call)}`),
+    reofferSettled: (call: string, accepted: boolean) => next(`reofferSettled:${call}:${accepted}`, undefined),
     close: (call: string) => next(`close:${call}`, undefined),
     warm: () => next('warm', [40000, 40001, 40002, 40003]),
     alive: true,
@@ -277,7 +278,16 @@ describe('BridgingAgent: bridged calls', () => {
     expect(await agent.reoffer('c1', 'hold')).toBe('SFB-REOFFER')
     agent.applyReanswer('c1', 'SFB-REANSWER-FROM-POOL')
     expect(r.got.slice(1)).toEqual(['reoffer:hold', 'reanswer:BRIDGE-REANSWER'])
-    expect(wk.asked.slice(2)).toEqual(['reoffer:c1/p2p:RENDERER-REOFFER'])
+    expect(wk.asked.slice(2)).toEqual(['reoffer:c1/p2p:RENDERER-REOFFER', 'reofferSettled:c1/p2p:true'])
+  })
+
+  it('our hold declined by the pool: the bridge is told to keep the directions last agreed, and the renderer never gets the bridge’s held answer', async () => {
+    const { agent, r, wk } = setup()
+    await agent.createAnswer('c1', sfbMultipart(), 'call')
+    await agent.reoffer('c1', 'hold')
+    agent.reofferFailed('c1')
+    expect(wk.asked.slice(2)).toEqual(['reoffer:c1/p2p:RENDERER-REOFFER', 'reofferSettled:c1/p2p:false'])
+    expect(r.got.slice(1)).toEqual(['reoffer:hold'])
   })
 
   it('the far side’s hold on a bridged call: the renderer answers the bridge’s re-offer, the pool gets the SfB re-answer; an unbridged call’s go to the renderer as they are', async () => {

@@ -53,4 +53,15 @@ describe('SfbDescription', () => {
     expect(sdp).toContain('a=remote-candidates:1 203.0.113.9 6001 2 203.0.113.9 6002\r\n')
     expect(sdp).toMatch(/^o=- 0 2 /m) // the second description sent: the after-ICE one written in between was not
   })
+
+  it('propose(): our re-offer\'s directions hold only once the pool takes it (settle(true)); declined, the next offer carries the ones last agreed', () => {
+    const d = new SfbDescription()
+    d.sections = [audio]
+    expect(d.propose({ audio: 'inactive' })).toContain('a=inactive\r\n')
+    d.settle(false)
+    expect(d.offer()).not.toContain('a=inactive')
+    d.propose({ audio: 'inactive' })
+    d.settle(true)
+    expect(d.offer()).toContain('a=inactive\r\n')
+  })
 })
