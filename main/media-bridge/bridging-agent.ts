@@ -7,7 +7,7 @@ import { ConferenceSources } from './conference-sources'
 import { IncomingOffers } from './incoming-offer'
 import type { MediaWorker, WorkerAnswer } from './media-worker-host'
 import { WorkerSlot } from './worker-slot'
-import { applyOwnAnswer, createOwnOffer, keyOf, type BridgedState, type OwnOfferContext } from './outgoing-offers'
+import { applyOwnAnswer, closedMeanwhile, createOwnOffer, keyOf, type BridgedState, type OwnOfferContext } from './outgoing-offers'
 import { planBridge, type BridgePlan } from './plan'
 import { MediaRefusal } from './refusal'
 
@@ -121,11 +121,14 @@ export class BridgingAgent implements MediaAgent {
     // the bridge answered already while the call rang (createProvisionalAnswer): the final answer is the same
     const answer = (await this.#early.get(key)?.catch(() => null)) ?? (await this.#open(callId, key, { contentType, body }))
     this.#early.delete(key)
+    const entry = this.#bridged.get(key)
     let rendererAnswer: string
     try {
       rendererAnswer = await this.renderer.createAnswer(callId, answer.webrtcOffer, purpose)
+      // closed meanwhile (the call ended): its worker call is closed, nothing of it kept
+      if (!entry || this.#bridged.get(key) !== entry) throw closedMeanwhile()
     } catch (e) {
-      this.#bridged.delete(key)
+      if (this.#bridged.get(key) === entry) this.#bridged.delete(key)
       void bridge.close(key).catch(() => undefined)
       throw e
     }

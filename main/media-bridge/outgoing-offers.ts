@@ -5,6 +5,7 @@ import type { AgentListeners } from './agent-listeners'
 import type { ConferenceSources } from './conference-sources'
 import type { MediaWorker } from './media-worker-host'
 import { followPoolAnswer } from './answer-order'
+import { BridgeFault } from './fault'
 import { offersBridgeableAudio } from './own-offer'
 import { ownOfferUrl } from './own-offer-body'
 
@@ -51,19 +52,35 @@ export async function createOwnOffer(ctx: OwnOfferContext, callId: string, purpo
     return webrtc
   }
   const key = keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
+  // kept while the worker makes the offer, so a close meanwhile (the call ended) reaches the worker's call
+  const pending: BridgedState = {}
+  ctx.bridged.set(key, pending)
+  let offering = true
   let own: { sfbOffer: string; webrtcAnswer: string }
   try {
-    own = await ctx.bridge().offer(key, webrtc, (fault) => ctx.failed(callId, key, fault))
+    own = await ctx.bridge().offer(key, webrtc, (fault) => !offering && ctx.failed(callId, key, fault))
   } catch (e) {
+    if (ctx.bridged.get(key) === pending) ctx.bridged.delete(key)
     if (purpose === 'escalation') throw e
     // the call still goes out: another Parley takes the WebRTC part, an SfB endpoint declines it with its reason
     ctx.log?.(`call ${callId}: only the WebRTC offer goes out: ${e instanceof Error ? e.message : String(e)}`)
     return webrtc
+  } finally {
+    offering = false
   }
-  ctx.bridged.set(key, { webrtcAnswer: own.webrtcAnswer })
+  if (ctx.bridged.get(key) !== pending) {
+    void ctx.bridge().close(key).catch(() => undefined)
+    throw closedMeanwhile()
+  }
+  pending.webrtcAnswer = own.webrtcAnswer
   if (purpose === 'call') return ownOfferUrl(webrtc, own.sfbOffer)
   ctx.sources.again(callId)
   return own.sfbOffer
+}
+
+/** What a bridge call set up for a call that was closed meanwhile gives: its media is closed too. */
+export function closedMeanwhile(): BridgeFault {
+  return new BridgeFault('RelayCrashed', "The call's media was closed while it was being set up.")
 }
 
 /**
