@@ -65,6 +65,7 @@ export class MediaWorker {
 
   /** Answers the pool's offer for `call`; `onEnded` hears the call's fault (once). */
   async answer(call: string, offer: { contentType: string; body: string }, onEnded: (fault: BridgeFault) => void, measure = false): Promise<WorkerAnswer> {
+    await this.#replacing(call)
     this.#ended.set(call, onEnded)
     return (await this.#ask({ op: 'answer', call, offer, measure })) as WorkerAnswer
   }
@@ -88,6 +89,7 @@ export class MediaWorker {
 
   /** Parley's own offer for `call`: the renderer's WebRTC offer → the SfB-dialect offer part and the renderer's answer (held until the pool answers). */
   async offer(call: string, rendererOffer: string, onEnded: (fault: BridgeFault) => void): Promise<{ sfbOffer: string; webrtcAnswer: string }> {
+    await this.#replacing(call)
     this.#ended.set(call, onEnded)
     return (await this.#ask({ op: 'offer', call, sdp: rendererOffer })) as { sfbOffer: string; webrtcAnswer: string }
   }
@@ -148,6 +150,11 @@ export class MediaWorker {
       this.#pending.set(id, { resolve, reject })
       this.thread.postMessage({ ...request, id })
     })
+  }
+
+  /** A call still open under `call` is closed before a new one takes the key (its onEnded is not told: it was replaced). */
+  async #replacing(call: string): Promise<void> {
+    if (this.#ended.has(call)) await this.close(call).catch(() => undefined)
   }
 
   #end(call: string, fault: BridgeFault): void {

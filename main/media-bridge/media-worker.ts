@@ -61,6 +61,8 @@ async function handle(r: WorkerRequest): Promise<unknown> {
 }
 
 function newCall(id: string, measure = false): BridgeCall {
+  // a call asked for again under the same key replaces the old one: closed, or its legs would stay open unreachable
+  void calls.get(id)?.close()
   const call = new BridgeCall({ measure })
   calls.set(id, call)
   call.ended((fault) => {

@@ -49,6 +49,19 @@ describe('media bridge in a worker thread', () => {
     expect(endpoint.received.length).toBe(before)
   })
 
+  it('a second call under the same key closes the first: the first call\'s media stops reaching its renderer', async () => {
+    const { worker, endpoint, renderer } = await callThroughWorker()
+    endpoint.sendTone(440)
+    await until(() => renderer.received.length >= 10, 'media to flow')
+    const second = new SfbEndpoint()
+    cleanup.push(() => second.close())
+    await worker.answer('call-1', await second.offer(), () => undefined)
+    await new Promise((r) => setTimeout(r, 200))
+    const before = renderer.received.length
+    await new Promise((r) => setTimeout(r, 400))
+    expect(renderer.received.length).toBe(before)
+  })
+
   it('warmed, Parley’s own offer takes pool legs gathered before the call (their ports in the SfB part), the next call a new set, and the call carries audio both ways', async () => {
     const [caller, callee] = [new MediaWorker(), new MediaWorker()]
     const [alice, bob] = [rendererPeer(), rendererPeer()]
