@@ -2,7 +2,7 @@
 import { parseMediaBody } from './body'
 import { chooseOfferPart, type ChosenPart } from './choose-part'
 import { readSfbSdp } from './sfb-read'
-import { answerDirections, directionsOf } from './renegotiate'
+import { answerDirections, directionsOf, rejectedKinds } from './renegotiate'
 import { BridgeFault } from './fault'
 import { CallEnding } from './call-ending'
 import type { BridgeCodec } from './codecs'
@@ -223,7 +223,7 @@ export class BridgeCall {
     if (!this.#renderer) throw new Error('offer() or answer() first')
     const mine = answerDirections(sfbReoffer, this.#pool.sections())
     const changes = this.#sfb.changes(mine)
-    const sfbReanswer = this.#sfb.withDirections(mine)
+    const sfbReanswer = this.#sfb.withDirections(mine, rejectedKinds(sfbReoffer))
     return { sfbReanswer, webrtcReoffer: changes ? await this.#renderer.reoffer(mine) : null }
   }
 

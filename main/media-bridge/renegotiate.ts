@@ -44,5 +44,13 @@ export function answerDirections(sfbReoffer: string, carried: PlannedSection[]):
     const keyKept = s.keys.some((k) => k.keySalt.equals(p.key.keySalt))
     if (!keyKept || s.iceUfrag !== p.ice.ufrag || s.icePwd !== p.ice.pwd) throw refuse.sessionChanged()
   }
-  return Object.fromEntries(Object.entries(directionsOf(sfbReoffer)).map(([kind, d]) => [kind, mirror(d)]))
+  // a kind the re-offer rejects (port 0) stops: inactive toward the renderer, its SfB line rejected (rejectedKinds)
+  const stopped = rejectedKinds(sfbReoffer).map((kind) => [kind, 'inactive'])
+  return Object.fromEntries([...Object.entries(directionsOf(sfbReoffer)).map(([kind, d]) => [kind, mirror(d)]), ...stopped])
+}
+
+/** The kinds whose every m= line is rejected (port 0): an answer must reject them too (RFC 3264 8.2). */
+export function rejectedKinds(sdp: string): Kind[] {
+  const media = parse(sdp).media
+  return (['audio', 'video'] as const).filter((kind) => media.some((m) => m.type === kind) && media.every((m) => m.type !== kind || Number(m.port) === 0))
 }

@@ -32,9 +32,12 @@ export class SfbDescription {
     return this.sections.some((s) => !s.rejected && (directions[s.kind] ?? 'sendrecv') !== (s.direction ?? 'sendrecv'))
   }
 
-  /** The sections from now on carry `directions` (RFC 3264 8.4: same lines, addresses, ICE credentials and keys); their SDP: a re-answer. */
-  withDirections(directions: Partial<Record<Kind, Direction>>): string {
-    this.sections = directed(this.sections, directions)
+  /**
+   * The sections from now on carry `directions` (RFC 3264 8.4: same lines, addresses, ICE credentials and keys), those
+   * of a `rejected` kind port 0 (RFC 3264 8.2: the re-offer rejected them); their SDP: a re-answer.
+   */
+  withDirections(directions: Partial<Record<Kind, Direction>>, rejected: Kind[] = []): string {
+    this.sections = directed(this.sections, directions).map((s) => (rejected.includes(s.kind) ? rejectedLine(s) : s))
     return this.#write()
   }
 

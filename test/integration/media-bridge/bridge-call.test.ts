@@ -1,6 +1,7 @@
 // The bridge on loopback between a werift WebRTC peer (standing in for the renderer) and a simulated SfB endpoint.
 import { RtpHeader, RtpPacket } from 'werift'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { parseMediaBody } from '../../../main/media-bridge/body'
 import { BridgeCall } from '../../../main/media-bridge/bridge-call'
 import { BridgeFault } from '../../../main/media-bridge/fault'
 import { RendererLeg } from '../../../main/media-bridge/renderer-leg'
@@ -21,10 +22,11 @@ async function bridged(wrong: Parameters<SfbEndpoint['answered']>[1] = {}, video
   cleanup.push(() => endpoint.close(), () => call.close(), () => renderer.close())
   const faults: (BridgeFault | null)[] = []
   call.ended((f) => faults.push(f))
-  const answer = await call.answer(await endpoint.offer())
+  const offer = await endpoint.offer()
+  const answer = await call.answer(offer)
   const up = call.rendererAnswered(await renderer.answer(answer.webrtcOffer))
   await Promise.all([up, endpoint.answered(answer.sfbAnswer, wrong)])
-  return { endpoint, call, renderer, answer, faults }
+  return { endpoint, call, renderer, answer, faults, offer }
 }
 
 describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', () => {
@@ -90,6 +92,15 @@ describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', ()
     await t.receiver.sendRtcpPLI(inbound)
     await until(() => endpoint.plisReceived >= 1 && renderer.plis >= 1, 'the PLI to go round')
   }, 30_000)
+
+  it('the far side\'s re-offer rejects the video line (port 0): the re-answer rejects it too (RFC 3264 8.2) and the renderer is offered video inactive', async () => {
+    const { call, offer } = await bridged({}, true)
+    const part = parseMediaBody(offer.body, offer.contentType).parts.at(-1)!.sdp
+    const r = await call.answerReoffer(part.replace(/^m=video \d+/m, 'm=video 0'))
+    expect(r.sfbReanswer).toMatch(/^m=video 0 /m)
+    expect(r.sfbReanswer).toMatch(/^m=audio [1-9]\d* /m)
+    expect(r.webrtcReoffer).toMatch(/^m=video [\s\S]*?a=inactive\r$/m)
+  })
 
   it('the renderer gone mid-call (its connection closed, consent expired) ends the call with RendererConnectionFailed, and the pool leg stops sending', async () => {
     const { endpoint, renderer, faults } = await bridged()
