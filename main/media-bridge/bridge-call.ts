@@ -129,10 +129,11 @@ export class BridgeCall {
   startPool(): Promise<void> {
     const keys = this.#descriptions?.keys
     if (!keys) return Promise.reject(new Error('answer() first'))
-    this.#poolStarted ??= this.#pool.start((kind) => keys.find((k) => k.kind === kind)!).then(
-      () => void this.#iceCompleted(false),
-      (e: unknown) => Promise.reject(this.#failed(e)),
-    )
+    // catch after then: a throw while writing the description after ICE ends the call with a reason too
+    this.#poolStarted ??= this.#pool
+      .start((kind) => keys.find((k) => k.kind === kind)!)
+      .then(() => void this.#iceCompleted(false))
+      .catch((e: unknown) => Promise.reject(this.#failed(e)))
     return this.#poolStarted
   }
 

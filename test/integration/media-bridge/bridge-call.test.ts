@@ -6,6 +6,7 @@ import { BridgeCall } from '../../../main/media-bridge/bridge-call'
 import { BridgeFault } from '../../../main/media-bridge/fault'
 import { RendererLeg } from '../../../main/media-bridge/renderer-leg'
 import { newSdesKey } from '../../../main/media-bridge/sdes'
+import { SfbDescription } from '../../../main/media-bridge/sfb-description'
 import { SfbEndpoint } from '../../simulator/sfb/endpoint'
 import { mulawRms } from '../../simulator/sfb/g711'
 import { rendererPeer, until } from './renderer-peer'
@@ -100,6 +101,22 @@ describe('media bridge: SfB endpoint ↔ bridge ↔ WebRTC peer on loopback', ()
     expect(r.sfbReanswer).toMatch(/^m=video 0 /m)
     expect(r.sfbReanswer).toMatch(/^m=audio [1-9]\d* /m)
     expect(r.webrtcReoffer).toMatch(/^m=video [\s\S]*?a=inactive\r$/m)
+  })
+
+  it('a throw while writing the description after the pool\'s ICE completed (startPool, while ringing): the call ends with RelayCrashed and startPool rejects with it', async () => {
+    const endpoint = new SfbEndpoint()
+    const call = new BridgeCall()
+    cleanup.push(() => endpoint.close(), () => call.close())
+    const faults: (BridgeFault | null)[] = []
+    call.ended((f) => faults.push(f))
+    const answer = await call.answer(await endpoint.offer())
+    const spy = vi.spyOn(SfbDescription.prototype, 'afterIce').mockImplementation(() => {
+      throw new Error('cannot write')
+    })
+    cleanup.push(async () => spy.mockRestore())
+    const [started] = await Promise.allSettled([call.startPool(), endpoint.answered(answer.sfbAnswer)])
+    expect(started).toMatchObject({ status: 'rejected', reason: { name: 'BridgeFault', reason: 'RelayCrashed' } })
+    expect(faults).toEqual([expect.objectContaining({ reason: 'RelayCrashed' })])
   })
 
   it('the renderer gone mid-call (its connection closed, consent expired) ends the call with RendererConnectionFailed, and the pool leg stops sending', async () => {
