@@ -58,11 +58,6 @@ export class CallHistoryStore {
     return this.#data.conversations
   }
 
-  /** Adds or updates a conversation (by id) and saves. */
-  addConversation(c: PastConversation): Promise<void> {
-    return this.addConversations([c])
-  }
-
   /** Adds or updates conversations (by id) and saves them in one write; none: no write. */
   async addConversations(list: PastConversation[]): Promise<void> {
     if (!list.length) return

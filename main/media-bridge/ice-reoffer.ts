@@ -18,16 +18,6 @@ export function afterIce(section: SfbLegSection, pairs: SelectedPair[], controll
   return { ...section, candidates, remoteCandidates: controlling ? components(pairs, 'remote') : undefined }
 }
 
-/**
- * Whether a re-offer's a=remote-candidates names, per component, this (controlled) side's candidate of the pair it
- * selected (RFC 5245 9.2.2.3), both components when muxed as afterIce writes them; nothing else. An empty line: false.
- */
-export function namesSelectedPairs(remoteCandidates: Endpoint[], pairs: SelectedPair[]): boolean {
-  const expected = components(pairs, 'local')
-  if (expected.length === 0 || remoteCandidates.length !== expected.length) return false
-  return expected.every((e) => remoteCandidates.some((r) => r.component === e.component && same(e, r)))
-}
-
 /** One side of each pair per component; a muxed section's single pair stands for component 2 too. */
 function components(pairs: SelectedPair[], side: 'local' | 'remote'): Endpoint[] {
   const out = pairs.map((p) => ({ component: p.component, ...p[side] }))

@@ -1,10 +1,9 @@
 // Hold, resume and camera changes on a bridged call: the directions of a re-offer, carried from one dialect to the other.
 import { parse } from 'sdp-transform'
-import type { Direction, SfbLegSection } from './leg'
+import type { Direction } from './leg'
 import type { PlannedSection } from './plan'
 import { refuse } from './refusal'
 import { readSfbSdp } from './sfb-read'
-import { writeSfbSdp } from './sfb-write'
 
 type Kind = 'audio' | 'video'
 
@@ -21,14 +20,6 @@ export function directionsOf(sdp: string): Partial<Record<Kind, Direction>> {
 /** RFC 3264 6.1: what an answerer that would send and receive answers to an offer's direction. */
 export function mirror(d: Direction): Direction {
   return d === 'sendonly' ? 'recvonly' : d === 'recvonly' ? 'sendonly' : d
-}
-
-/**
- * The bridge's SfB description written again with `directions` (RFC 3264 8.4: a re-offer keeps every m= line, its
- * addresses, ICE credentials and keys; only the direction changes). A rejected line stays rejected.
- */
-export function withDirections(sections: SfbLegSection[], directions: Partial<Record<Kind, Direction>>): string {
-  return writeSfbSdp({ sections: sections.map((s) => (s.rejected ? s : { ...s, direction: directions[s.kind] ?? 'sendrecv' })) }).sdp
 }
 
 /**

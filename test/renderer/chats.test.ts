@@ -153,7 +153,7 @@ describe('chats in the window', () => {
     const saved = new CallHistoryStore(dir)
     await saved.open('sip:alice@contoso.test')
     const at = new Date(2026, 10, 20, 9, 30).getTime()
-    await saved.addConversation({ id: 'old', remote: { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' }, conference: false, startedAt: at, lastActivity: at, messages: 3 })
+    await saved.addConversations([{ id: 'old', remote: { name: 'Bob Brennan', uri: 'sip:bob@contoso.test' }, conference: false, startedAt: at, lastActivity: at, messages: 3 }])
     t.core = await testCore({ historyDir: dir })
     const app = await mountApp(t.core)
     expect(app.find('[data-testid=chats-earlier]').exists()).toBe(false) // nobody signed in: nobody's conversations

@@ -1,6 +1,7 @@
 // The SfB description after ICE (RFC 5245 9.1.2.2, [MS-SDPEXT] 3.1.5.38): the selected pair as the default, a=remote-candidates.
 import { describe, expect, it } from 'vitest'
-import { afterIce, namesSelectedPairs } from '../../../main/media-bridge/ice-reoffer'
+import { afterIce } from '../../../main/media-bridge/ice-reoffer'
+import { namesSelectedPairs } from '../../simulator/sfb/reanswer'
 import type { SfbLegSection } from '../../../main/media-bridge/leg'
 import { newSdesKey } from '../../../main/media-bridge/sdes'
 import { writeSfbSdp } from '../../../main/media-bridge/sfb-write'
