@@ -116,7 +116,9 @@ export class BridgingAgent implements MediaAgent {
     if (!chosen) return this.renderer.createAnswer(callId, offer, purpose)
     if (chosen.processedOfferId) this.#processed.set(callId, chosen.processedOfferId)
     if (chosen.dialect === 'webrtc') return this.renderer.createAnswer(callId, chosen.part.sdp, purpose)
-    const key = keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
+    // an answer made while it rang is the call's answer, also when the call became known as a conference since
+    // (RFC 3261 13.2.1: the final answer repeats the provisional one)
+    const key = this.#early.has(keyOf(callId, 'p2p')) ? keyOf(callId, 'p2p') : keyOf(callId, purpose === 'call' ? 'p2p' : 'conference')
     const bridge = this.#bridge()
     // the bridge answered already while the call rang (createProvisionalAnswer): the final answer is the same
     const answer = (await this.#early.get(key)?.catch(() => null)) ?? (await this.#open(callId, key, { contentType, body }))

@@ -255,6 +255,8 @@ export class Conferencing {
   async #offerInvitation(session: Session, app: Application, c: Conversation, from: User, opts: { replaces?: Conversation }): Promise<{ invitation: Invitation; joined: Promise<void> }> {
     const offer = await session.conference.offerTo(app.id, session.sourcesFor(app))
     let settle!: { resolve(): void; reject(e: Error): void }
+    /** the provisional answer the unit took, and its connectivity */
+    let early: { sdp: string; connected: Promise<void> } | undefined
     const joined = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
     joined.catch(() => {})
     const timer = this.world.clock.setTimeout(() => {
@@ -279,10 +281,21 @@ export class Conferencing {
       handlers: {
         accept: (sdp, sessionContext) => {
           if (invitation.state !== 'Connecting') throw new SimError(410, undefined, 'The invitation is no longer ringing.', 'Gone')
+          // RFC 3261 13.2.1: an answer sent in a reliable provisional response is the answer; the final one may not change it
+          if (early && early.sdp !== sdp) throw new SimError(400, 'InvalidRequestBody', 'The answer differs from the provisional answer sent for this invitation.', 'BadRequest')
           timer.cancel()
           invitation.state = 'Alerting'
           invitation.sessionContext = sessionContext
-          offer.complete(sdp).then((r) => r.connected).then(settle.resolve, settle.reject)
+          ;(early?.connected ?? offer.complete(sdp).then((r) => r.connected)).then(settle.resolve, settle.reject)
+        },
+        provisional: (sdp) => {
+          if (invitation.state !== 'Connecting') throw new SimError(410, undefined, 'The invitation is no longer ringing.', 'Gone')
+          // the SfB unit (its offer keyed by SDES), an [MS-SDPEXT] user agent, runs its connectivity checks on the first
+          // provisional answer (3.1.5.13); the WebRTC unit (DTLS) takes only the final one, which may add the camera
+          if (early || /^a=fingerprint:/m.test(offer.offer)) return
+          const connected = offer.complete(sdp).then((r) => r.connected)
+          connected.catch(() => {})
+          early = { sdp, connected }
         },
         decline: () => {
           if (invitation.state !== 'Connecting') throw new SimError(410, undefined, 'The invitation is no longer ringing.', 'Gone')

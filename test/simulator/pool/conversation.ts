@@ -19,6 +19,8 @@ export interface Negotiation {
 /** What the answer operations do for an invitation that is not a plain P2P call (conference joins). */
 export interface InvitationHandlers {
   accept(sdp: string, sessionContext: string): void
+  /** sendProvisionalAnswer: the unit's early connectivity checks on the answer ([MS-SDPEXT] 3.1.5.13), or nothing */
+  provisional(sdp: string): void
   decline(reason: string): void
 }
 

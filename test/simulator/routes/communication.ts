@@ -125,9 +125,9 @@ export function registerCommunication(server: FastifyInstance, ctx: Ctx): void {
     return sendRes(req, reply, negotiationRes(app, i))
   })
 
-  // conference invitations carry their own handlers; a provisional answer to the unit changes nothing
+  // conference invitations carry their own handlers (the unit's early checks on a provisional answer, its join on the final one)
   for (const [name, run] of [
-    ['sendProvisionalAnswer', (app: Application, i: Invitation, sdp: string, sc: string, part?: string) => (i.handlers ? undefined : ctx.world.calls.provisionalAnswer(app, i, sdp, sc, part))],
+    ['sendProvisionalAnswer', (app: Application, i: Invitation, sdp: string, sc: string, part?: string) => (i.handlers ? i.handlers.provisional(sdp) : ctx.world.calls.provisionalAnswer(app, i, sdp, sc, part))],
     ['acceptWithAnswer', (app: Application, i: Invitation, sdp: string, sc: string, part?: string) => (i.handlers ? i.handlers.accept(sdp, sc) : ctx.world.calls.accept(app, i, sdp, sc, part))],
   ] as const) {
     server.post(`${inv}/${name}`, cfg(name), (req, reply) => {

@@ -57,6 +57,15 @@ describe('BridgingAgent: offers from the pool', () => {
     expect(r.got.at(-1)).toBe(`early-to:${rendererOffer}`)
   })
 
+  it('an invitation known as a conference only after its provisional answer: Accept still takes that answer over (one bridge call, the same SfB answer, RFC 3261 13.2.1)', async () => {
+    const { agent, r, wk } = setup()
+    expect(await agent.createProvisionalAnswer('c1', sfbMultipart())).toBe('SFB-ANSWER')
+    // the conversation's Conferenced update came between the provisional answer and Accept: the engine asks for a conference answer
+    expect(await agent.createAnswer('c1', sfbMultipart(), 'conference')).toBe('SFB-ANSWER')
+    expect(r.got).toEqual(['answer-to:BRIDGE-WEBRTC-OFFER'])
+    expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`, 'startPool:c1/p2p', 'rendererAnswered:c1/p2p:true'])
+  })
+
   it('no address of the far side answers while it rings: reported as a MediaConnectivityFailure refusal (the call is declined); after Accept, as the fault', async () => {
     const { agent, wk, failures } = setup()
     await agent.createProvisionalAnswer('c1', sfbMultipart())
