@@ -1,7 +1,7 @@
 // The meeting client as people use it: real renderer in Chromium (fake camera and microphone), real core,
 // the simulator as the pool. Two and three clients, each its own browser and core.
 import type { Page } from 'playwright-core'
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
@@ -44,7 +44,8 @@ beforeAll(async () => {
   sim = await startPool({ events: 'link-only' })
   for (const name of ['alice', 'bob', 'carol']) {
     clients[name] = await launchClient({
-      core: await testCore({ demo: demoPoolOf(sim) }),
+      // the pool's unit speaks sfb2015, as the app configures itself for its demo pool (main/browser.ts): escalations go through the bridge
+      core: await testCore({ demo: demoPoolOf(sim), conferenceUnitDialect: 'sfb2015' }),
       // record Web Notifications (browser mode's incoming-call alert) as the page makes them
       beforeLoad: async (context) => {
         // granting replaces the origin's permissions: camera and microphone stay granted with it
@@ -187,11 +188,6 @@ describe('meeting client in Chromium', () => {
 
   it('escalation: Alice adds Carol; all three are in the conference, each decoding the two others', async () => {
     const [alice, bob, carol] = [clients.alice!.page, clients.bob!.page, clients.carol!.page]
-    // this test's conference on webrtc, the rest of the file on the suite's sfb2015: escalation through the media bridge
-    // is not done yet (issue #20, engineer A2): a Parley-to-Parley call's escalation offer is plain WebRTC, which the
-    // sfb2015 conference unit refuses (conference/sfb-admission.ts), so Carol is never invited. Drop once it goes through.
-    sim.control.setMedia('webrtc')
-    onTestFinished(() => sim.control.setMedia('sfb2015'))
     await alice.getByRole('button', { name: 'Add people' }).click()
     await alice.getByRole('button', { name: 'Add Carol Castillo' }).click()
     await expect.poll(() => carol.getByTestId('incoming-call').textContent(), { timeout: 15_000 }).toContain('Alice Ahlberg is calling')

@@ -2,7 +2,7 @@
 // simulator: a chat from a contact, typing and unread counts, chat → video call → chat after the hang-up, a declined
 // chat, a message the pool fails to deliver (and Retry), hostile HTML shown inert, and a chat inside a conference call.
 import type { Page } from 'playwright-core'
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import { link } from '../../main/ucwa/resource'
 import type { Simulator } from '../simulator/index'
@@ -31,7 +31,8 @@ beforeAll(async () => {
   sim = await startPool({ events: 'link-only' })
   for (const name of ['alice', 'bob', 'carol']) {
     clients[name] = await launchClient({
-      core: await testCore({ demo: demoPoolOf(sim) }),
+      // the pool's unit speaks sfb2015, as the app configures itself for its demo pool (main/browser.ts): escalations go through the bridge
+      core: await testCore({ demo: demoPoolOf(sim), conferenceUnitDialect: 'sfb2015' }),
       beforeLoad: (context) => context.grantPermissions(['camera', 'microphone']),
     })
     await signInAs(clients[name].page, name, sim.url)
@@ -129,11 +130,6 @@ describe('chats in Chromium', () => {
 
   it('a chat one member starts inside a conference call reaches everyone in it without a click', async () => {
     const [alice, bob, carol] = [clients.alice!.page, clients.bob!.page, clients.carol!.page]
-    // this test's conference on webrtc, the rest of the file on the suite's sfb2015: escalation through the media bridge
-    // is not done yet (issue #20, engineer A2): a Parley-to-Parley call's escalation offer is plain WebRTC, which the
-    // sfb2015 conference unit refuses (conference/sfb-admission.ts), so Carol is never invited. Drop once it goes through.
-    sim.control.setMedia('webrtc')
-    onTestFinished(() => sim.control.setMedia('sfb2015'))
     await alice.getByRole('button', { name: 'Audio call Bob Brennan' }).click()
     await expect.poll(() => bob.getByTestId('incoming-call').count(), poll).toBe(1)
     await bob.getByRole('button', { name: 'Accept audio only' }).click()
