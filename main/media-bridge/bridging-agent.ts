@@ -8,8 +8,7 @@ import { IncomingOffers } from './incoming-offer'
 import type { MediaWorker, WorkerAnswer } from './media-worker-host'
 import { WorkerSlot } from './worker-slot'
 import { applyOwnAnswer, closedMeanwhile, createOwnOffer, keyOf, type BridgedState, type OwnOfferContext } from './outgoing-offers'
-import { planBridge, type BridgePlan } from './plan'
-import { MediaRefusal } from './refusal'
+import type { MediaRefusal } from './refusal'
 
 /**
  * Wraps `renderer` (main/core/media-bridge.ts over the contract, or a test's werift agent). Offers from the pool:
@@ -81,24 +80,12 @@ export class BridgingAgent implements MediaAgent {
 
   /** Why an incoming offer cannot be taken at all (CallDeclineReason_ref.md), checked before the call rings; null when it can. */
   refusal(offer: string): MediaRefusal | null {
-    const plan = this.#plan(offer)
-    return plan instanceof MediaRefusal ? plan : null
+    return this.#offers.refusal(offer)
   }
 
   /** What an incoming offer that can be taken goes without (its video only as RTVideo, ...), told while it rings. */
   notices(offer: string): MediaNotice[] {
-    const plan = this.#plan(offer)
-    return plan && !(plan instanceof MediaRefusal) ? plan.notices : []
-  }
-
-  /** The bridge's plan for an incoming SfB-dialect offer (plan.ts); null for a WebRTC offer or part, or one that could not be read but not for a reason. */
-  #plan(offer: string): BridgePlan | MediaRefusal | null {
-    try {
-      const { chosen } = this.#offers.read(offer)
-      return !chosen || chosen.dialect === 'webrtc' ? null : planBridge(chosen.session)
-    } catch (e) {
-      return e instanceof MediaRefusal ? e : null
-    }
+    return this.#offers.notices(offer)
   }
 
   /** Parley's own offer: outgoing-offers.ts (the two-part call offer, or an escalation's in the dialect the call took). */

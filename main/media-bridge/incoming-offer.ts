@@ -1,7 +1,10 @@
 // An offer from the pool as the engine hands it to the media agent (SDP, or a multipart body's `data:` URL), read once:
 // refusal(), the provisional answer and the answer of the same call all take the same reading.
+import type { MediaNotice } from '../ucwa/call/media-agent'
 import { parseMediaBody, readDataUrl } from './body'
 import { chooseOfferPart, type ChosenPart } from './choose-part'
+import { planBridge, type BridgePlan } from './plan'
+import { MediaRefusal } from './refusal'
 
 /** An offer read: its body and Content-Type (what the worker is given), and the part Parley takes; `chosen` null for plain WebRTC SDP. */
 export interface IncomingOffer {
@@ -31,6 +34,28 @@ export class IncomingOffers {
     }
     if ('error' in r) throw r.error
     return r.offer
+  }
+
+  /** Why an incoming offer cannot be taken at all (CallDeclineReason_ref.md), checked before the call rings; null when it can. */
+  refusal(offer: string): MediaRefusal | null {
+    const plan = this.#plan(offer)
+    return plan instanceof MediaRefusal ? plan : null
+  }
+
+  /** What an incoming offer that can be taken goes without (its video only as RTVideo, ...), told while it rings. */
+  notices(offer: string): MediaNotice[] {
+    const plan = this.#plan(offer)
+    return plan && !(plan instanceof MediaRefusal) ? plan.notices : []
+  }
+
+  /** The bridge's plan for an SfB-dialect offer (plan.ts); null for a WebRTC offer or part, or one unreadable for no stated reason. */
+  #plan(offer: string): BridgePlan | MediaRefusal | null {
+    try {
+      const { chosen } = this.read(offer)
+      return !chosen || chosen.dialect === 'webrtc' ? null : planBridge(chosen.session)
+    } catch (e) {
+      return e instanceof MediaRefusal ? e : null
+    }
   }
 }
 
