@@ -424,6 +424,8 @@ export const contract = {
     'media.request': MediaRequest,
     'media.answer': v.object({ callId: v.string(), sdp: v.string(), provisional: v.boolean(), purpose: v.picklist(['call', 'escalation', 'renegotiate']) }),
     'media.close': v.object({ callId: v.string(), what: v.picklist(['p2p', 'conference', 'all']) }),
+    /** our re-offer (hold, camera) was declined or never reached the pool: the call's P2P connection takes it back */
+    'media.rollback': v.object({ callId: v.string() }),
     'update.status': UpdateStatus,
     /** a sip:/parley: link asked for a call: the renderer asks the person first */
     'deeplink.call': v.object({ to: v.string() }),

@@ -40,6 +40,11 @@ export class ContractMediaAgent implements MediaAgent {
     this.events.emit('media.answer', { callId, sdp, provisional: false, purpose: 'renegotiate' })
   }
 
+  /** the renderer takes its re-offer back (rollback) and with it the camera and hold it changed for it */
+  reofferFailed(callId: string): void {
+    this.events.emit('media.rollback', { callId })
+  }
+
   close(callId: string, what: 'p2p' | 'conference' | 'all'): void {
     this.events.emit('media.close', { callId, what })
   }

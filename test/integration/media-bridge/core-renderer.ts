@@ -16,6 +16,8 @@ export interface CoreRenderer {
   seen: { callId: string; kind: 'offer' | 'answer' | 'reoffer' | 'reanswer'; sdp: string }[]
   /** the offers this renderer made */
   made: { callId: string; sdp: string }[]
+  /** the calls whose re-offer the core told this renderer to take back (media.rollback), in order */
+  rolledBack: string[]
   close(): Promise<void>
 }
 
@@ -25,6 +27,7 @@ export function coreRenderer(core: Core, options: { video?: boolean } = {}): Cor
     conferences: new Map(),
     seen: [],
     made: [],
+    rolledBack: [],
     close: () => Promise.all([...r.peers.values(), ...r.conferences.values()].map((p) => p.close())).then(() => undefined),
   }
   const peerOf = (callId: string, purpose = 'call') => {
@@ -63,6 +66,7 @@ export function coreRenderer(core: Core, options: { video?: boolean } = {}): Cor
       r.seen.push({ callId: p.callId, kind: p.purpose === 'renegotiate' ? 'reanswer' : 'answer', sdp: p.sdp })
       void (p.purpose === 'escalation' ? r.conferences : r.peers).get(p.callId)?.accept(p.sdp)
     }
+    if (name === 'media.rollback') r.rolledBack.push((payload as EventPayload<'media.rollback'>).callId)
     if (name === 'media.close') {
       const p = payload as EventPayload<'media.close'>
       for (const [what, map] of [['p2p', r.peers], ['conference', r.conferences]] as const) {

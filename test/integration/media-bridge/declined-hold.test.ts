@@ -46,6 +46,7 @@ describe('a declined hold on a bridged call', () => {
     world.calls.answerRenegotiation(bobApp, pending()!, null)
     await expect.poll(async () => (await calls())[0]?.notice, { timeout: 20_000 }).toMatch(/could not take that change/)
     expect((await calls())[0]?.held).toBe(false)
+    expect(renderer.rolledBack).toEqual([callId]) // the renderer is told to take its hold offer back (and unhold its connection)
 
     // Bob re-offers what was agreed (sendrecv): nothing changes, so the renderer is not asked and the re-answer is sendrecv
     const seen = renderer.seen.length
