@@ -8,7 +8,7 @@ import { CallClosed, CallQueues } from './call-queues'
 import { reacquireCamera, releaseCamera } from './camera'
 import { conferenceCarries } from './carry'
 import { SpareConnection } from './connections'
-import { applyAnswer, makeAnswer, makeOffer, makeProvisionalAnswer, makeReanswer, makeReoffer, type NegotiationHost } from './negotiation'
+import { applyAnswer, makeAnswer, makeOffer, makeProvisionalAnswer, makeReanswer, makeReoffer, rollBack, type NegotiationHost } from './negotiation'
 import { ProvisionalAnswers, ProvisionalSuperseded } from './provisional'
 import { heardOn, refreshRemote, type CallMedia, type Heard } from './remote-streams'
 import { mediaKinds } from './sdp'
@@ -52,6 +52,7 @@ export class MediaEngine {
       api().on('media.request', (r) => void this.#answerRequest(r)),
       api().on('media.answer', (a) => void this.#queue(a.callId, () => applyAnswer(this.#host, a)).catch(ignoreClosed)),
       api().on('media.close', (c) => this.close(c.callId, c.what)),
+      api().on('media.rollback', (r) => void this.#queue(r.callId, () => rollBack(this.#host, r.callId)).catch((e: unknown) => e instanceof CallClosed || (this.state.error = (e as Error).message))),
     )
   }
 

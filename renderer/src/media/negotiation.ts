@@ -112,6 +112,7 @@ export async function makeAnswer(host: NegotiationHost, callId: string, offer: s
 export async function makeReoffer(host: NegotiationHost, callId: string, change: 'hold' | 'resume' | 'video-off' | 'video-on'): Promise<string> {
   const pc = host.calls.get(callId)?.p2p
   if (!pc) throw new Error('There is no two-person connection to change.')
+  remember(host, pc)
   const [audio, video] = [pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio'), pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')]
   if (change === 'hold') for (const t of pc.getTransceivers()) t.direction = 'inactive'
   if (change === 'resume') {
@@ -133,6 +134,36 @@ export async function makeReoffer(host: NegotiationHost, callId: string, change:
   await pc.setLocalDescription(await pc.createOffer())
   await gathered(pc)
   return pc.localDescription!.sdp
+}
+
+/** what was before the connection's latest re-offer changed it locally: rollBack puts it back */
+interface BeforeReoffer {
+  directions: RTCRtpTransceiverDirection[]
+  cameraOn: boolean
+  cameraLive: boolean
+}
+const beforeReoffer = new WeakMap<RTCPeerConnection, BeforeReoffer>()
+const cameraLive = (host: NegotiationHost) => !!host.local.value?.getVideoTracks().some((t) => t.readyState === 'live')
+
+function remember(host: NegotiationHost, pc: RTCPeerConnection): void {
+  beforeReoffer.set(pc, { directions: pc.getTransceivers().map((t) => t.direction), cameraOn: host.state.cameraOn, cameraLive: cameraLive(host) })
+}
+
+/**
+ * Our re-offer was declined or never reached the pool: the connection takes it back (WebRTC 1.0 4.4.1.5, JSEP 5.7) and the
+ * directions and camera go back to what they were, so hold and the camera show what the call still is. No pending offer: nothing.
+ */
+export async function rollBack(host: NegotiationHost, callId: string): Promise<void> {
+  const pc = host.calls.get(callId)?.p2p
+  const was = pc && beforeReoffer.get(pc)
+  if (!pc || !was || pc.signalingState !== 'have-local-offer') return
+  beforeReoffer.delete(pc)
+  await pc.setLocalDescription({ type: 'rollback' })
+  // the directions the app set are not part of what a rollback undoes: they are put back by hand
+  pc.getTransceivers().forEach((t, i) => (t.direction = was.directions[i] ?? t.direction))
+  if (was.cameraLive && !cameraLive(host)) await reacquireCamera(host, host.camera())
+  if (!was.cameraLive && cameraLive(host)) await releaseCamera(host)
+  host.state.cameraOn = was.cameraOn
 }
 
 /** The other side's mid-call offer: answered on the same connection (their hold makes ours inactive). */
