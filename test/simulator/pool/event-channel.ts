@@ -84,14 +84,38 @@ export class EventChannel {
     return this.link(this.#firstUnacked)
   }
 
+  /** events waiting for a P-GET to carry them */
+  get held(): number {
+    return this.#pending.length
+  }
+
   get parked(): boolean {
     return this.#waiter !== null
   }
 
   enqueue(sender: { rel: string; href: string }, event: UcwaEvent, priority: Priority = 'high'): void {
-    this.#pending.push({ sender, event, priority, at: this.clock.now() })
+    let at = this.clock.now()
+    const superseded = this.#superseded(sender, event, priority)
+    if (superseded >= 0) {
+      // EventsInUCWA.md, Aggregation: held events are combined to show the latest state; the first one's wait stands
+      at = this.#pending[superseded]!.at
+      this.#pending.splice(superseded, 1)
+    }
+    this.#pending.push({ sender, event, priority, at })
     this.stats.queued++
     this.#schedule()
+  }
+
+  /** The held update this one replaces: the last held event about the same resource, if it is an update of the same priority (medium or low) from the same sender; -1 if none. */
+  #superseded(sender: { href: string }, event: UcwaEvent, priority: Priority): number {
+    if (event.type !== 'updated' || (priority !== 'medium' && priority !== 'low')) return -1
+    for (let i = this.#pending.length - 1; i >= 0; i--) {
+      const q = this.#pending[i]!
+      if (q.event.link.href !== event.link.href) continue
+      const same = q.event.type === 'updated' && q.priority === priority && q.sender.href === sender.href && q.event.in?.href === event.in?.href
+      return same ? i : -1
+    }
+    return -1
   }
 
   /** The pool dropped transient state: parameters are forgotten and the next response carries `resume`. */

@@ -5,6 +5,8 @@ import { dataUrl, sdp, signIn, withSimulator } from './helpers'
 let sim: Simulator
 afterEach(() => sim?.close())
 
+const settle = () => new Promise((r) => setTimeout(r, 30))
+
 describe('me and people', () => {
   it('makeMeAvailable once; reportMyActivity and presence need it first', async () => {
     sim = await withSimulator()
@@ -114,6 +116,32 @@ describe('me and people', () => {
     const again = (await alice.post(subs, { duration: 10, uris: ['sip:bob@contoso.test'] })).json._links.self.href
     expect((await alice.delete(again)).status).toBe(204)
     expect((await alice.get(again)).status).toBe(404)
+  })
+
+  it('a contact changing presence 200 times within the aggregation window: the pool holds one event for it, and the watcher hears the latest state once (issue #24)', async () => {
+    const clock = new ManualClock()
+    sim = await withSimulator({ clock })
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    const channelOf = (s: typeof alice) => sim.control.world.apps.get(s.appHref.split('/').at(-1)!)!.channel
+    expect((await alice.post(alice.app._embedded.people._links.presenceSubscriptions.href, { duration: 30, uris: ['sip:bob@contoso.test'] })).status).toBe(201)
+    const bobKey = (await alice.get(`${alice.app._embedded.people._links.search.href}?query=bob`)).json._embedded.contact[0]._links.contactPresence.href.split('/').at(-2)
+    const bobs = (e: { rel: string; type: string; href: string }) => e.rel === 'contactPresence' && e.type === 'updated' && e.href.includes(bobKey)
+    clock.advance(5_000)
+    await alice.waitFor(bobs)
+    await alice.waitFor((e) => e.rel === 'presenceSubscription' && e.type === 'added')
+    const bobHeld = channelOf(bob).held
+    const choices = ['Busy', 'Away', 'DoNotDisturb', 'Online']
+    for (let i = 0; i < 200; i++) expect((await bob.post(`${bob.appHref}/me/presence`, { availability: choices[i % 4] })).status).toBe(204)
+    // EventsInUCWA.md: "multiple presence change events for a single contact will be merged into one event showing just the latest state"
+    expect(channelOf(alice).held).toBe(1)
+    expect(channelOf(bob).held).toBe(bobHeld + 1) // Bob's own presence, one update however often he changed it
+    const seen = alice.events.length
+    const next = alice.poll()
+    await settle()
+    clock.advance(5_000)
+    expect((await next).status).toBe(200)
+    expect(alice.events.slice(seen).filter(bobs).map((e) => e.embedded.availability)).toEqual(['Online'])
   })
 
   it('photos: mine and a contact’s, as PNG in the size asked; someone else’s "me" photo is not mine to read', async () => {
