@@ -39,6 +39,8 @@ interface Waiter {
   resolve(body: EventsBody): void
   reject(e: SimError): void
   timer: Timer | null
+  /** when `timer` runs */
+  timerAt?: number
 }
 
 export interface PGetRequest {
@@ -199,9 +201,12 @@ export class EventChannel {
     const now = this.clock.now()
     const due = this.#dueAt()
     if (due <= now) return this.#release()
+    const at = Math.min(due, this.lastPGetAt + this.params.timeout * 1000)
+    // a held update replaced keeps its deadline: re-arming would leave Node an empty timer list per call until it ran out
+    if (w.timer && w.timerAt === at) return
     w.timer?.cancel()
-    const timeoutAt = this.lastPGetAt + this.params.timeout * 1000
-    w.timer = this.clock.setTimeout(() => this.#release(), Math.min(due, timeoutAt) - now)
+    w.timerAt = at
+    w.timer = this.clock.setTimeout(() => this.#release(), at - now)
   }
 
   #release(): void {

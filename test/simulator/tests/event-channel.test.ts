@@ -1,6 +1,7 @@
 // The event channel as EventChannelDetails.md and EventsInUCWA.md describe it, over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock, type Simulator } from '../index'
+import { EventChannel } from '../pool/event-channel'
 import { flatten, http, signIn, withSimulator } from './helpers'
 
 let sim: Simulator
@@ -137,6 +138,22 @@ describe('event channel', () => {
     expect(r.xml.events['@_xmlns']).toBe('http://schemas.microsoft.com/rtc/2012/03/ucwa')
     expect(r.xml.events.link[0]['@_rel']).toBe('next')
     expect(r.xml.events.sender[0]).toMatchObject({ '@_rel': 'me', updated: { '@_rel': 'me' } })
+  })
+
+  it('a parked P-GET arms one release timer for updates that replace each other, not one per update (issue #24)', async () => {
+    const clock = new ManualClock()
+    let armed = 0
+    const counting = { now: () => clock.now(), setTimeout: (fn: () => void, ms: number) => (armed++, clock.setTimeout(fn, ms)) }
+    const channel = new EventChannel(counting, '/apps/a/events')
+    const parked = channel.pget({ ack: 1, onAbort: () => {} })
+    const sender = { rel: 'people', href: '/apps/a/people' }
+    for (const availability of ['Busy', 'Away', 'Online', 'DoNotDisturb', 'Busy', 'Away'])
+      channel.enqueue(sender, { type: 'updated', link: { rel: 'contactPresence', href: '/apps/a/people/bob/presence' }, embedded: { rel: 'contactPresence', href: '/apps/a/people/bob/presence', props: { availability } } }, 'medium')
+    // the timeout's, then the first update's 5 s: Node keeps a cleared unref'd timer's list until it would have run
+    expect(armed).toBe(2)
+    clock.advance(5_000)
+    const body = await parked
+    expect(body.senders.flatMap((b) => b.events.map((e) => e.embedded?.props?.availability))).toEqual(['Away'])
   })
 
   it('delivers many events once each and in order, across many P-GETs', async () => {
