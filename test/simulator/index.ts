@@ -74,7 +74,7 @@ export interface SimulatorControl {
   seedError(resource: string, subcode: SeedSubcode, o?: { method?: string; times?: number }): void
   /** the application is gone and the pool will not make a new one (410 CannotRedirect, as for a pool with no backup) */
   loseApplication(sip: string): number
-  /** every request the pools answered since start (resource name, method, status) */
+  /** every request the pools answered since start (resource name, method, status), the last 20,000 of them */
   requests(): readonly RequestRecord[]
   expireApplication(idOrSip: string): number
   /** the channel is re-created: transient state dropped, next response carries `resume` */
@@ -87,7 +87,7 @@ export interface SimulatorControl {
   setDiscovery(name: 'internal' | 'external', mode: DiscoveryMode): void
   /** answer a resource with a 3xx or a slow oversized body instead (see RawAnswerInput); the stream's record */
   rawAnswer(input: RawAnswerInput): StreamRecord
-  /** every Authorization header and password grant the pools received, in order: where each secret went */
+  /** every Authorization header and password grant the pools received, in order (the last 20,000): where each secret went */
   secretsSeen(): SecretSeen[]
   /** the discovery names asked so far (tls mode), in order, e.g. ["lyncdiscoverinternal.contoso.test"] */
   discoveryAsked(): string[]

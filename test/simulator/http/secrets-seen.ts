@@ -13,15 +13,24 @@ export interface SecretSeen {
   passwordOf?: string
 }
 
+/** the most records a log of what the pools received keeps (the oldest go): a long run's memory stays bounded */
+export const MAX_RECORDS = 20_000
+
+/** Appends to a bounded log, dropping the oldest beyond MAX_RECORDS. */
+export function keepRecord<T>(log: T[], item: T): void {
+  log.push(item)
+  if (log.length > MAX_RECORDS) log.splice(0, log.length - MAX_RECORDS)
+}
+
 /** Records, on `seen`, each request's Authorization (before any challenge or fault answers it) and each password grant. */
 export function recordSecrets(server: FastifyInstance, pool: Pool, seen: SecretSeen[]): void {
   const resource = (config: unknown) => (config as Partial<RouteConfig>).resource ?? ''
   server.addHook('onRequest', async (req) => {
-    if (req.headers.authorization) seen.push({ pool: pool.id, resource: resource(req.routeOptions.config), authorization: req.headers.authorization })
+    if (req.headers.authorization) keepRecord(seen, { pool: pool.id, resource: resource(req.routeOptions.config), authorization: req.headers.authorization })
   })
   server.addHook('preHandler', async (req) => {
     if (typeof req.body !== 'string' || !String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return
     const form = new URLSearchParams(req.body)
-    if (form.has('password')) seen.push({ pool: pool.id, resource: resource(req.routeOptions.config), passwordOf: form.get('username') ?? '' })
+    if (form.has('password')) keepRecord(seen, { pool: pool.id, resource: resource(req.routeOptions.config), passwordOf: form.get('username') ?? '' })
   })
 }

@@ -4,7 +4,7 @@ import type { Application } from '../pool/application'
 import type { Grant } from '../pool/tokens'
 import type { World } from '../pool/world'
 import type { RawAnswers } from './raw-answers'
-import { recordSecrets, type SecretSeen } from './secrets-seen'
+import { keepRecord, recordSecrets, type SecretSeen } from './secrets-seen'
 import { malformed, seedErrors, type Faults, type MalformRule } from '../faults'
 import { codeForStatus, errors, SimError } from './errors'
 import { parseInput, type Input, type InputKind } from './input'
@@ -73,7 +73,6 @@ declare module 'fastify' {
 
 /** the autodiscovery resources: a user whose UCWA resources refuse tokens still gets these (Tokens.refuseUser) */
 const discoveryResources = new Set(['root', 'user', 'redirect', 'oauthtoken', 'xframe'])
-const MAX_RECORDS = 20_000
 
 export function wantsXml(req: FastifyRequest): boolean {
   const accept = String(req.headers.accept ?? '').toLowerCase()
@@ -190,8 +189,7 @@ export function createPoolServer(ctx: Ctx, register: (app: FastifyInstance, ctx:
     // recorded before the answer goes out: a test that has the answer finds it counted
     if (ctx.requests) {
       const config = req.routeOptions.config as Partial<RouteConfig>
-      ctx.requests.push({ pool: ctx.pool.id, resource: config.resource ?? '', method: req.method, status: reply.statusCode })
-      if (ctx.requests.length > MAX_RECORDS) ctx.requests.splice(0, ctx.requests.length - MAX_RECORDS)
+      keepRecord(ctx.requests, { pool: ctx.pool.id, resource: config.resource ?? '', method: req.method, status: reply.statusCode })
     }
     if (!req.malform || reply.statusCode !== 200 || typeof payload !== 'string') return payload
     const bad = malformed(req.malform, payload, String(reply.getHeader('content-type') ?? ''))
