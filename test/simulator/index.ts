@@ -58,6 +58,8 @@ export interface SimulatorOptions {
   domain?: string
   /** tls mode: a pool's host name other than <pool id>.<domain> (e.g. { pool2: "pool2.fabrikam.test" }) */
   poolHosts?: Record<string, string>
+  /** false: keep no record of requests and secrets (control.requests() and secretsSeen() stay empty), so a memory bench measures the clients */
+  records?: boolean
 }
 
 export interface SimulatorControl {
@@ -160,7 +162,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   for (const [i, id] of poolIds.entries()) {
     const pool: Pool = { id, origin: '', port: 0, events: options.events ?? 'embedded' }
-    const server = createPoolServer({ world, faults, raw, secrets, pool, pools: () => pools, options: shared, tls: options.tls, requests }, routes)
+    const records = options.records === false ? {} : { secrets, requests }
+    const server = createPoolServer({ world, faults, raw, ...records, pool, pools: () => pools, options: shared, tls: options.tls }, routes)
     await server.listen({ port: i === 0 ? (options.port ?? 0) : 0, host: options.host ?? '127.0.0.1' })
     const address = server.server.address() as AddressInfo
     pool.origin = options.tls ? `https://${options.poolHosts?.[id] ?? `${id}.${domain}`}:${address.port}` : `http://${address.address}:${address.port}`

@@ -2,6 +2,8 @@
 import Fastify from 'fastify'
 import { expect, it } from 'vitest'
 import { MAX_RECORDS, recordSecrets, type SecretSeen } from '../http/secrets-seen'
+import { startSimulator } from '../index'
+import { http, token } from './helpers'
 
 it('the record of Authorization headers keeps the last MAX_RECORDS, the newest last (issue #24)', async () => {
   const server = Fastify()
@@ -13,4 +15,19 @@ it('the record of Authorization headers keeps the last MAX_RECORDS, the newest l
   expect(seen).toHaveLength(MAX_RECORDS)
   expect(seen[0]!.authorization).toBe('Bearer old-3')
   expect(seen.slice(-3).map((s) => s.authorization)).toEqual(['Bearer new-1', 'Bearer new-2', 'Bearer new-3'])
+})
+
+it('a simulator started with records: false keeps no record of requests or secrets (the soak measures the clients)', async () => {
+  for (const records of [true, false]) {
+    const sim = await startSimulator({ records })
+    try {
+      const user = sim.users.find((u) => u.sip === 'alice@contoso.test')!
+      const tok = await token(sim.pools[0]!.origin, user.sip, user.password)
+      expect((await http(`${sim.pools[0]!.origin}/ucwa/oauth/v1/applications`, { method: 'POST', token: tok, type: 'application/json', body: JSON.stringify({ UserAgent: 'T/1', EndpointId: 'e', Culture: 'en-US' }) })).status).toBe(201)
+      expect(sim.control.requests().length > 0, `records: ${records}`).toBe(records)
+      expect(sim.control.secretsSeen().length > 0, `records: ${records}`).toBe(records)
+    } finally {
+      await sim.close()
+    }
+  }
 })
