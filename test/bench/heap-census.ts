@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 /** objects per "type:name" (V8 heap snapshot node type and constructor or closure name): count and self bytes */
 export type Census = Map<string, { count: number; bytes: number }>
 
-interface Snapshot {
+export interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }
   nodes: number[]
   strings: string[]
@@ -27,7 +27,11 @@ async function heapSnapshot<T extends Snapshot>(page: Page): Promise<T> {
 
 /** A full heap snapshot of the page (after a GC), counted per node type and name. */
 export async function heapCensus(page: Page): Promise<Census> {
-  const snap = await heapSnapshot<Snapshot>(page)
+  return countSnapshot(await heapSnapshot<Snapshot>(page))
+}
+
+/** A heap snapshot (V8's JSON, from a page or node:v8 writeHeapSnapshot) counted per node type and name. */
+export function countSnapshot(snap: Snapshot): Census {
   const fields = snap.snapshot.meta.node_fields
   const [types] = snap.snapshot.meta.node_types
   const width = fields.length
