@@ -104,7 +104,8 @@ export class EventChannel {
       this.#pending.splice(superseded, 1)
     }
     this.#pending.push({ sender, event, priority, at })
-    this.stats.queued++
+    // a merged update replaces the one it supersedes: the client is owed one event, as the chaos run counts them
+    if (superseded < 0) this.stats.queued++
     this.#schedule()
   }
 
