@@ -286,7 +286,14 @@ export class Conferencing {
           timer.cancel()
           invitation.state = 'Alerting'
           invitation.sessionContext = sessionContext
-          ;(early?.connected ?? offer.complete(sdp).then((r) => r.connected)).then(settle.resolve, settle.reject)
+          // media that never connects ends the accepted invitation with a reason, as a pool does, instead of leaving it answering
+          ;(early?.connected ?? offer.complete(sdp).then((r) => r.connected)).then(settle.resolve, (e: Error) => {
+            if (invitation.state === 'Alerting') {
+              invitation.state = 'Failed'
+              app.emitResource(app.communicationSender(), 'completed', invitationRes(app, invitation), { status: 'Failure', reason: reasons.conferenceMediaFailed })
+            }
+            settle.reject(e)
+          })
         },
         provisional: (sdp) => {
           if (invitation.state !== 'Connecting') throw new SimError(410, undefined, 'The invitation is no longer ringing.', 'Gone')

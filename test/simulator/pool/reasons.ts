@@ -15,6 +15,7 @@ export const reasons = {
   remoteHungUp: { code: 'Informational', subcode: 'CallTerminated', message: 'The other person ended the call.' },
   localHungUp: { code: 'Informational', subcode: 'CallTerminated', message: 'You ended the call.' },
   remoteGone: { code: 'RemoteFailure', subcode: 'CallTerminated', message: 'The other person was disconnected.' },
+  conferenceMediaFailed: { code: 'RemoteFailure', subcode: 'MediaFailure', message: 'The conference could not connect to your media.' },
   escalationFailed: { code: 'ServiceFailure', subcode: 'EscalationFailed', message: 'The call could not be moved to a conference.' },
   ended: { code: 'Informational', subcode: 'Ended', message: 'The conference has finished.' },
   left: { code: 'Informational', subcode: 'CallTerminated', message: 'You left the conference.' },

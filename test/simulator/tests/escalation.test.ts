@@ -26,65 +26,74 @@ async function p2pCall(alice: Session, bob: Session) {
   return call
 }
 
+/**
+ * Alice calls Bob, adds Carol; both move into the conference (steps 1-4) and Carol is invited (step 5): returns the
+ * sessions, peers and Carol's invitation, for the tests that go on from there.
+ */
+async function toCarolsInvitation() {
+  sim = await withSimulator()
+  const alice = await signIn(sim, 'alice@contoso.test')
+  const bob = await signIn(sim, 'bob@contoso.test')
+  const carol = await signIn(sim, 'carol@contoso.test')
+  const { a, b, aliceConv } = await p2pCall(alice, bob)
+  a.startSending()
+  b.startSending()
+  await expect.poll(() => b.count('alice-p2p', 'audio'), { timeout: 5000 }).toBeGreaterThan(5)
+
+  // 1. addParticipant on the P2P conversation: the conversation starts conferencing and offers escalateAudioVideo
+  let mark = alice.events.length
+  const added = await alice.post(`${aliceConv}/addParticipant`, { to: 'sip:carol@contoso.test', operationId: 'add-carol' })
+  expect(added.status).toBe(201)
+  expect(added.json).toMatchObject({ rel: 'participantInvitation', state: 'Connecting', to: 'sip:carol@contoso.test' })
+  const offered = await alice.waitFor((e) => e.rel === 'audioVideo' && !!e.embedded?._links.escalateAudioVideo, { after: mark })
+  const escalateHref = offered.embedded._links.escalateAudioVideo.href
+
+  // 2. the client POSTs its new offer (audio + video) there
+  const a2 = peer('alice')
+  mark = alice.events.length
+  const bobMark = bob.events.length
+  const esc = await alice.post(`${escalateHref}?operationId=esc-1&sessionContext=esc-ctx`, await a2.offer(), { type: 'application/sdp' })
+  expect(esc.status).toBe(201)
+  expect(esc.json).toMatchObject({ rel: 'audioVideoInvitation', direction: 'Outgoing', operationId: 'esc-1', sessionContext: 'esc-ctx' })
+  // the embedded from is a participant (escalateAudioVideo_ref.md's response), the local one
+  expect(esc.json._embedded.from).toMatchObject({ rel: 'participant', local: true, uri: 'sip:alice@contoso.test' })
+  const escInvHref = esc.json._links.self.href
+
+  // 3. the conference's answer arrives as audioVideoNegotiation events sent by that invitation
+  const provisional = await alice.waitFor((e) => e.rel === 'audioVideoNegotiation' && e.senderHref === escInvHref, { after: mark })
+  expect(provisional.embedded._links.mediaProvisionalAnswer.href).toMatch(/^data:application\/sdp;base64,/)
+  const final = await alice.waitFor((e) => e.rel === 'audioVideoNegotiation' && e.senderHref === escInvHref && !!e.embedded._links.mediaAnswer, { after: mark })
+  expect(final.embedded).toMatchObject({ sessionContext: 'esc-ctx', remoteEndpoint: expect.stringContaining('opaque=app:conf:focus:id:') })
+  expect(final.embedded._links.audioVideoInvitation.href).toBe(escInvHref)
+  await a2.accept(fromDataUrl(final.embedded._links.mediaAnswer.href))
+
+  // 4. Bob is moved: an incoming invitation that replaces his P2P audioVideo, answered with his own answer
+  const moved = (await bob.waitFor((e) => isInv(e) && e.type === 'started', { after: bobMark })).embedded
+  expect(moved.direction).toBe('Incoming')
+  expect(moved._links.replacesAudioVideo.href).toMatch(/\/audioVideo$/)
+  const b2 = peer('bob')
+  // make before break: the P2P media is still flowing while the move is under way
+  const beforeMove = a.count('bob-p2p', 'audio')
+  await bob.post(`${moved._links.acceptWithAnswer.href}?sessionContext=moved`, await b2.answer(fromDataUrl(moved._links.mediaOffer.href)), { type: 'application/sdp' })
+  const done = await alice.waitFor((e) => isInv(e) && e.type === 'completed' && e.href === escInvHref, { after: mark })
+  expect(done.status).toBe('Success')
+  await alice.waitFor((e) => e.rel === 'conversation' && e.embedded?.state === 'Conferenced', { after: mark })
+  await bob.waitFor((e) => isInv(e) && e.type === 'completed' && e.status === 'Success', { after: bobMark })
+  expect(a.count('bob-p2p', 'audio')).toBeGreaterThan(beforeMove)
+  await a.close()
+  await b.close() // the clients now close their P2P connections
+  a2.startSending()
+  b2.startSending()
+
+  // 5. Carol, named in addParticipant, is invited once the media moved; she answers the unit's offer
+  const carolInv = (await carol.waitFor((e) => isInv(e) && e.type === 'started')).embedded
+  expect(carolInv._embedded.from.uri).toBe('sip:alice@contoso.test')
+  return { alice, bob, carol, a2, b2, moved, carolInv, aliceConv }
+}
+
 describe('escalation to a conference', () => {
   it('addParticipant → escalateAudioVideo → both moved → third user joins → media between all three → everyone leaves', async () => {
-    sim = await withSimulator()
-    const alice = await signIn(sim, 'alice@contoso.test')
-    const bob = await signIn(sim, 'bob@contoso.test')
-    const carol = await signIn(sim, 'carol@contoso.test')
-    const { a, b, aliceConv } = await p2pCall(alice, bob)
-    a.startSending()
-    b.startSending()
-    await expect.poll(() => b.count('alice-p2p', 'audio'), { timeout: 5000 }).toBeGreaterThan(5)
-
-    // 1. addParticipant on the P2P conversation: the conversation starts conferencing and offers escalateAudioVideo
-    let mark = alice.events.length
-    const added = await alice.post(`${aliceConv}/addParticipant`, { to: 'sip:carol@contoso.test', operationId: 'add-carol' })
-    expect(added.status).toBe(201)
-    expect(added.json).toMatchObject({ rel: 'participantInvitation', state: 'Connecting', to: 'sip:carol@contoso.test' })
-    const offered = await alice.waitFor((e) => e.rel === 'audioVideo' && !!e.embedded?._links.escalateAudioVideo, { after: mark })
-    const escalateHref = offered.embedded._links.escalateAudioVideo.href
-
-    // 2. the client POSTs its new offer (audio + video) there
-    const a2 = peer('alice')
-    mark = alice.events.length
-    const bobMark = bob.events.length
-    const esc = await alice.post(`${escalateHref}?operationId=esc-1&sessionContext=esc-ctx`, await a2.offer(), { type: 'application/sdp' })
-    expect(esc.status).toBe(201)
-    expect(esc.json).toMatchObject({ rel: 'audioVideoInvitation', direction: 'Outgoing', operationId: 'esc-1', sessionContext: 'esc-ctx' })
-    // the embedded from is a participant (escalateAudioVideo_ref.md's response), the local one
-    expect(esc.json._embedded.from).toMatchObject({ rel: 'participant', local: true, uri: 'sip:alice@contoso.test' })
-    const escInvHref = esc.json._links.self.href
-
-    // 3. the conference's answer arrives as audioVideoNegotiation events sent by that invitation
-    const provisional = await alice.waitFor((e) => e.rel === 'audioVideoNegotiation' && e.senderHref === escInvHref, { after: mark })
-    expect(provisional.embedded._links.mediaProvisionalAnswer.href).toMatch(/^data:application\/sdp;base64,/)
-    const final = await alice.waitFor((e) => e.rel === 'audioVideoNegotiation' && e.senderHref === escInvHref && !!e.embedded._links.mediaAnswer, { after: mark })
-    expect(final.embedded).toMatchObject({ sessionContext: 'esc-ctx', remoteEndpoint: expect.stringContaining('opaque=app:conf:focus:id:') })
-    expect(final.embedded._links.audioVideoInvitation.href).toBe(escInvHref)
-    await a2.accept(fromDataUrl(final.embedded._links.mediaAnswer.href))
-
-    // 4. Bob is moved: an incoming invitation that replaces his P2P audioVideo, answered with his own answer
-    const moved = (await bob.waitFor((e) => isInv(e) && e.type === 'started', { after: bobMark })).embedded
-    expect(moved.direction).toBe('Incoming')
-    expect(moved._links.replacesAudioVideo.href).toMatch(/\/audioVideo$/)
-    const b2 = peer('bob')
-    // make before break: the P2P media is still flowing while the move is under way
-    const beforeMove = a.count('bob-p2p', 'audio')
-    await bob.post(`${moved._links.acceptWithAnswer.href}?sessionContext=moved`, await b2.answer(fromDataUrl(moved._links.mediaOffer.href)), { type: 'application/sdp' })
-    const done = await alice.waitFor((e) => isInv(e) && e.type === 'completed' && e.href === escInvHref, { after: mark })
-    expect(done.status).toBe('Success')
-    await alice.waitFor((e) => e.rel === 'conversation' && e.embedded?.state === 'Conferenced', { after: mark })
-    await bob.waitFor((e) => isInv(e) && e.type === 'completed' && e.status === 'Success', { after: bobMark })
-    expect(a.count('bob-p2p', 'audio')).toBeGreaterThan(beforeMove)
-    await a.close()
-    await b.close() // the clients now close their P2P connections
-    a2.startSending()
-    b2.startSending()
-
-    // 5. Carol, named in addParticipant, is invited once the media moved; she answers the unit's offer
-    const carolInv = (await carol.waitFor((e) => isInv(e) && e.type === 'started')).embedded
-    expect(carolInv._embedded.from.uri).toBe('sip:alice@contoso.test')
+    const { alice, bob, carol, a2, b2, moved, carolInv, aliceConv } = await toCarolsInvitation()
     const c3 = peer('carol')
     await carol.post(`${carolInv._links.acceptWithAnswer.href}?sessionContext=c`, await c3.answer(fromDataUrl(carolInv._links.mediaOffer.href)), { type: 'application/sdp' })
     await carol.waitFor((e) => isInv(e) && e.type === 'completed' && e.status === 'Success')
@@ -119,6 +128,18 @@ describe('escalation to a conference', () => {
     const ended = await alice.waitFor((e) => e.rel === 'audioVideo' && e.embedded?.state === 'Disconnected')
     expect(ended.reason).toMatchObject({ subcode: 'Ended' })
     expect(sim.control.world.conferencing.conferences).toBe(0)
+  }, 40_000)
+
+  it('an invited member whose media never connects after Accept: its invitation completes with Failure MediaFailure, the inviter’s participantInvitation fails', async () => {
+    const { alice, carol, carolInv } = await toCarolsInvitation()
+    const c3 = peer('carol')
+    const answer = await c3.answer(fromDataUrl(carolInv._links.mediaOffer.href))
+    await c3.close() // the answer names addresses that no longer answer: the unit's checks fail
+    await carol.post(`${carolInv._links.acceptWithAnswer.href}?sessionContext=c`, answer, { type: 'application/sdp' })
+    const done = await carol.waitFor((e) => isInv(e) && e.type === 'completed')
+    expect(done).toMatchObject({ status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'MediaFailure' } })
+    const piDone = await alice.waitFor((e) => e.rel === 'participantInvitation' && e.type === 'completed')
+    expect(piDone.status).toBe('Failure')
   }, 40_000)
 
   it('escalating a conference is 409 AlreadyExists; bad input is 400 or 415', async () => {
