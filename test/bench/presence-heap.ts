@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeHeapSnapshot } from 'node:v8'
+import type { Core } from '../../main/core/core'
 import { startSimulator } from '../simulator/index'
-import { testCore } from '../support/core'
+import { signedInCores } from './signed-in-cores'
 import { collect } from './growth'
 import { censusGrowth, countSnapshot, objectBytes, type Census, type Snapshot } from './heap-census'
 
@@ -16,15 +17,7 @@ const census = (file: string): Census => countSnapshot(JSON.parse(readFileSync(f
 const heapAfterGc = () => (collect(), process.memoryUsage().heapUsed)
 
 const sim = await startSimulator({ records: process.argv.includes('--records') })
-const fast = { channel: { backoff: { baseMs: 5, capMs: 50 } } }
-const [alice, bob] = await Promise.all([testCore({ ucwa: fast }), testCore({ ucwa: fast })])
-for (const [core, sip] of [
-  [alice, 'alice@contoso.test'],
-  [bob, 'bob@contoso.test'],
-] as const) {
-  const r = await core.dispatch('session.signIn', { sipAddress: sip, password: `${sip.split('@')[0]}-pass`, remember: false, discoveryUrl: sim.url })
-  if (!r.ok) throw new Error(`${sip} could not sign in`)
-}
+const [alice, bob] = (await signedInCores(sim, ['alice', 'bob'])) as [Core, Core]
 await alice.dispatch('people.contacts', undefined) // Alice's core watches Bob's presence
 const choices = ['Busy', 'Online', 'DoNotDisturb', 'Away'] as const
 const heaps: Array<[number, number]> = []

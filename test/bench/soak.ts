@@ -2,8 +2,9 @@
 // presence changes, and event-channel reconnections; memory sampled after every tenth of the run.
 // Default sizes run in a few minutes; `npm run bench -- soak --full` (or BENCH_FULL=1) runs 100 calls, 1,000 of the others.
 import type { Page } from 'playwright-core'
+import type { Core } from '../../main/core/core'
 import { startSimulator } from '../simulator/index'
-import { testCore } from '../support/core'
+import { signedInCores } from './signed-in-cores'
 import { autoAnswer, escalateOnce, threeClients, timedCall } from './browser'
 import { startCanary } from './canary'
 import { growthRow, pageHeap, processMemory, type Sample } from './growth'
@@ -101,15 +102,7 @@ async function callSoak(): Promise<Row[]> {
 async function coreSoak(): Promise<Row[]> {
   // the pool's records of requests and secrets (20,000 kept for tests) would grow here with every request the cores make
   const sim = await startSimulator({ records: false })
-  const fast = { channel: { backoff: { baseMs: 5, capMs: 50 } } }
-  const [alice, bob] = await Promise.all([testCore({ ucwa: fast }), testCore({ ucwa: fast })])
-  for (const [core, sip] of [
-    [alice, 'alice@contoso.test'],
-    [bob, 'bob@contoso.test'],
-  ] as const) {
-    const r = await core.dispatch('session.signIn', { sipAddress: sip, password: `${sip.split('@')[0]}-pass`, remember: false, discoveryUrl: sim.url })
-    if (!r.ok) throw new Error(`${sip} could not sign in`)
-  }
+  const [alice, bob] = (await signedInCores(sim, ['alice', 'bob'])) as [Core, Core]
   await alice.dispatch('people.contacts', undefined) // Alice's core subscribes to her contacts' presence, Bob's included
   const heap: Sample[] = []
   const rss: Sample[] = []
