@@ -9,6 +9,9 @@ export type Availability = 'Online' | 'Busy' | 'DoNotDisturb' | 'BeRightBack' | 
 
 export const APPS_ROOT = '/ucwa/oauth/v1/applications'
 
+/** ended invitations of each kind an application keeps readable (tests read the last calls'); a pool keeps no day's worth (issue #24) */
+export const ENDED_INVITATIONS_KEPT = 16
+
 export class Application {
   readonly channel: EventChannel
   readonly conversations = new Map<string, Conversation>()
@@ -40,6 +43,24 @@ export class Application {
     this.lastActivityAt = clock.now()
     this.lastRequestAt = clock.now()
     this.channel = new EventChannel(clock, this.href('/events'))
+  }
+
+  /** Keeps `inv` readable (GET, answer operations) and forgets the oldest ended ones past ENDED_INVITATIONS_KEPT. */
+  addInvitation(inv: Invitation): void {
+    this.invitations.set(inv.id, inv)
+    this.#forgetEnded(this.invitations)
+  }
+
+  /** Keeps `pi` readable and forgets the oldest ended participant invitations past ENDED_INVITATIONS_KEPT. */
+  addParticipantInvitation(pi: ParticipantInvitation): void {
+    this.participantInvitations.set(pi.id, pi)
+    this.#forgetEnded(this.participantInvitations)
+  }
+
+  /** ended: no longer ringing, and its conversation gone from this application (a live call's invitation stays) */
+  #forgetEnded(map: Map<string, Invitation | ParticipantInvitation>): void {
+    const ended = [...map.values()].filter((i) => i.state !== 'Connecting' && i.state !== 'Alerting' && this.conversations.get(i.conversation.id) !== i.conversation)
+    for (const i of ended.slice(0, Math.max(0, ended.length - ENDED_INVITATIONS_KEPT))) map.delete(i.id)
   }
 
   href(path = ''): string {

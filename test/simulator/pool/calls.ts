@@ -316,7 +316,7 @@ export class Calls {
     }
     conversation.invitation = invitation
     conversation.audioVideo = { state: 'Connecting' }
-    app.invitations.set(invitation.id, invitation)
+    app.addInvitation(invitation)
     return { app, conversation, invitation }
   }
 
@@ -398,7 +398,7 @@ export class Calls {
     app.emit(comm, { type: 'deleted', link: { rel: 'conversation', href: app.href(`/communication/conversations/${c.id}`) } })
     app.conversations.delete(c.id)
     this.#byConversation.delete(c)
-    // the invitation stays readable (its final state) until the application goes
+    // the invitation stays readable (its final state) among the application's last ended ones (Application.addInvitation)
   }
 }
 

@@ -98,7 +98,7 @@ export class Conferencing {
     const pi: ParticipantInvitation = { id: this.world.ids.id(), operationId, to: `sip:${to.replace(/^sip:/i, '')}`, state: 'Connecting', from: app.user, conversation: c }
     const session = this.#sessionOf(app)
     if (!session && !this.calls.connectedPeer(c)) throw new SimError(409, undefined, 'Participants can be added to a connected call only.', 'Conflict')
-    app.participantInvitations.set(pi.id, pi)
+    app.addParticipantInvitation(pi)
     app.emitResource(app.communicationSender(), 'started', participantInvitationRes(app, pi))
     if (!user) {
       this.#finishParticipantInvitation(app, pi, 'Failed', reasons.notFound)
@@ -314,7 +314,7 @@ export class Conferencing {
         },
       },
     }
-    app.invitations.set(invitation.id, invitation)
+    app.addInvitation(invitation)
     app.emitResource(app.communicationSender(), 'started', invitationRes(app, invitation))
     return { invitation, joined }
   }

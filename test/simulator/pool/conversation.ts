@@ -60,7 +60,7 @@ export function newConversation(
 /** A new outgoing invitation (Connecting) from `app`'s user in `c` to `to`, carrying `offer`; kept in app.invitations. */
 export function outgoingInvitation(id: string, app: Application, c: Conversation, to: string, offer: string, operationId?: string, sessionContext?: string): Invitation {
   const inv: Invitation = { id, direction: 'Outgoing', state: 'Connecting', operationId, sessionContext, to, subject: c.subject, threadId: c.threadId, importance: c.importance, mediaOffer: offer, from: app.user, conversation: c }
-  app.invitations.set(inv.id, inv)
+  app.addInvitation(inv)
   return inv
 }
 

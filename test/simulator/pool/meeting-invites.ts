@@ -53,7 +53,7 @@ export class MeetingInvites {
     const user = this.world.directory.find(to)
     if (user && [...found.room.members.values()].some((m) => m.app.user === user && !m.inLobby)) throw errors.conflict('AlreadyExists', 'That person is already in the meeting.')
     const pi: ParticipantInvitation = { id: this.world.ids.id(), operationId, to: `sip:${to.replace(/^sip:/i, '')}`, state: 'Connecting', from: app.user, conversation: c }
-    app.participantInvitations.set(pi.id, pi)
+    app.addParticipantInvitation(pi)
     app.emitResource(app.communicationSender(), 'started', participantInvitationRes(app, pi))
     if (!user) return (finish(app, pi, 'Failed', reasons.notFound), pi)
     const targets = this.world.appsOf(user).filter((a) => a.available)

@@ -1,6 +1,7 @@
 // P2P audio/video signalling between two signed-in users, every ending, in JSON and XML.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock, type Simulator } from '../index'
+import { ENDED_INVITATIONS_KEPT } from '../pool/application'
 import { dataUrl, fromDataUrl, sdp, signIn, withSimulator, type Ev, type Session } from './helpers'
 
 let sim: Simulator
@@ -219,5 +220,24 @@ describe('audioVideoRenegotiation (hold, resume, camera)', () => {
     expect((await bob.post(second._links.dismiss.href, { reason: 'Conflict' })).status).toBe(204)
     const dismissed = await alice.waitFor((e) => e.rel === 'audioVideoRenegotiation' && e.type === 'completed' && e.href === again.json._links.self.href)
     expect(dismissed).toMatchObject({ status: 'Failure', reason: { subcode: 'Declined' } })
+  })
+
+  it('an application keeps only its last ended invitations: 40 declined calls leave each side ENDED_INVITATIONS_KEPT (and the newest), the last still readable (issue #24)', async () => {
+    sim = await withSimulator()
+    const alice = await signIn(sim, 'alice@contoso.test')
+    const bob = await signIn(sim, 'bob@contoso.test')
+    let last = ''
+    for (let i = 0; i < 40; i++) {
+      const [a, b] = [alice.events.length, bob.events.length]
+      last = (await call(alice, 'bob@contoso.test')).json._links.self.href
+      const inv = (await bob.waitFor((e) => invitation(e) && e.type === 'started', { after: b })).embedded
+      expect((await bob.post(inv._links.decline.href, { reason: 'Global' })).status).toBe(204)
+      await alice.waitFor((e) => e.rel === 'conversation' && e.type === 'deleted', { after: a })
+    }
+    // the newest ended one is counted past the bound until the next invitation comes (the pool forgets on adding)
+    const kept = (sip: string) => sim.control.world.apps.get(sim.control.applications(sip)[0]!.id)!.invitations.size
+    expect(kept('alice@contoso.test')).toBe(ENDED_INVITATIONS_KEPT + 1)
+    expect(kept('bob@contoso.test')).toBe(ENDED_INVITATIONS_KEPT + 1)
+    expect((await alice.get(last)).json).toMatchObject({ state: 'Declined' })
   })
 })
