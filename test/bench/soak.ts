@@ -22,7 +22,8 @@ const every = (n: number) => Math.max(1, Math.round(n / 10))
 const forgetProbes = `window.__pcs = window.__pcs.filter((pc) => pc.connectionState !== 'closed'); window.__marks.splice(0); window.__heard.splice(0)`
 
 async function callSoak(): Promise<Row[]> {
-  const sim = await startSimulator()
+  // no records of requests for tests: about 2 KiB a call of them (call-heap.ts --records), nothing the calls read
+  const sim = await startSimulator({ records: false })
   const clients = await threeClients(sim)
   const [alice, bob, carol] = clients.map((c) => c.page) as [Page, Page, Page]
   await bob.evaluate(autoAnswer)
