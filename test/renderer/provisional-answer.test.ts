@@ -50,7 +50,7 @@ const camera = { getAudioTracks: () => [track('audio')], getVideoTracks: () => [
 /** main's side of the contract as the engine sees it: its requests sent by the test, its responses recorded */
 function contract() {
   const main = mainSide()
-  const request = (r: { requestId: string; provisional?: boolean }) => main.send('media.request', { callId: 'c1', kind: 'answer', purpose: 'call', offer: OFFER, ...r })
+  const request = (r: { requestId: string; provisional?: boolean; purpose?: 'call' | 'conference' }) => main.send('media.request', { callId: 'c1', kind: 'answer', purpose: 'call', offer: OFFER, ...r })
   return { request, responses: main.responses }
 }
 
@@ -115,5 +115,20 @@ describe('the provisional answer and Accept', () => {
     expect(answered).toHaveLength(1)
     expect(answered[0]!.locals).toEqual(['pranswer', 'answer'])
     expect(media.state.error).toBeNull()
+  })
+
+  it('an invitation known as a conference by Accept: the final answer still goes on the connection of the provisional one, no second connection to the same offer', async () => {
+    const main = contract()
+    await engine()
+    main.request({ requestId: 'provisional', provisional: true })
+    await vi.waitFor(() => expect(main.responses).toHaveLength(1))
+    // the conversation's Conferenced update came while it rang: main asks for a conference answer
+    main.request({ requestId: 'final', purpose: 'conference' })
+    await vi.waitFor(() => expect(main.responses).toHaveLength(2))
+    expect(main.responses[1]?.sdp).toContain('m=video')
+    const answered = StandInConnection.made.filter((pc) => pc.remotes > 0)
+    expect(answered).toHaveLength(1)
+    expect(answered[0]!.locals).toEqual(['pranswer', 'answer'])
+    expect(StandInConnection.made.filter((pc) => pc.signalingState !== 'closed')).toHaveLength(1)
   })
 })

@@ -90,8 +90,10 @@ export async function makeProvisionalAnswer(host: NegotiationHost, callId: strin
 /** The answer (SDP text, video capped at 2.5 Mb/s) to `offer`, sending on the first audio and video sections only. */
 export async function makeAnswer(host: NegotiationHost, callId: string, offer: string, purpose: Purpose): Promise<string> {
   const local = host.ensureLocal()
-  const early = purpose === 'call' ? host.calls.get(callId)?.p2p : undefined
-  // the final answer goes on the connection the provisional one opened (or took the offer on, when Accept overtook it)
+  // the final answer goes on the connection the provisional one opened (or took the offer on, when Accept overtook it),
+  // also for an invitation known as a conference by then: a second connection would answer the same offer, with the
+  // same credentials, beside it. A P2P call moving into a conference has its connection stable: that one is not taken.
+  const early = purpose !== 'escalation' ? host.calls.get(callId)?.p2p : undefined
   const opened = early?.signalingState === 'have-local-pranswer' || early?.signalingState === 'have-remote-offer'
   const pc = opened ? early : host.newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
   if (pc !== early) await pc.setRemoteDescription({ type: 'offer', sdp: offer })
