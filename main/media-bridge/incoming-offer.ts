@@ -11,6 +11,8 @@ export interface IncomingOffer {
   body: string
   contentType: string
   chosen: ChosenPart | null
+  /** the bridge's plan for the chosen SfB part, once asked (refusal and notices before it rings) */
+  plan?: BridgePlan | MediaRefusal
 }
 
 /** Offers kept read: a call's offer is asked about three times within its first seconds, never after its answer. */
@@ -48,11 +50,12 @@ export class IncomingOffers {
     return plan && !(plan instanceof MediaRefusal) ? plan.notices : []
   }
 
-  /** The bridge's plan for an SfB-dialect offer (plan.ts); null for a WebRTC offer or part, or one unreadable for no stated reason. */
+  /** The bridge's plan for an SfB-dialect offer (plan.ts), made once per reading; null for a WebRTC offer or part, or one unreadable for no stated reason. */
   #plan(offer: string): BridgePlan | MediaRefusal | null {
     try {
-      const { chosen } = this.read(offer)
-      return !chosen || chosen.dialect === 'webrtc' ? null : planBridge(chosen.session)
+      const read = this.read(offer)
+      if (!read.chosen || read.chosen.dialect === 'webrtc') return null
+      return (read.plan ??= planBridge(read.chosen.session))
     } catch (e) {
       return e instanceof MediaRefusal ? e : null
     }

@@ -93,7 +93,7 @@ export async function makeAnswer(host: NegotiationHost, callId: string, offer: s
   // the final answer goes on the connection the provisional one opened (or took the offer on, when Accept overtook it),
   // also for an invitation known as a conference by then: a second connection would answer the same offer, with the
   // same credentials, beside it. A P2P call moving into a conference has its connection stable: that one is not taken.
-  const early = purpose !== 'escalation' ? host.calls.get(callId)?.p2p : undefined
+  const early = host.calls.get(callId)?.p2p
   const opened = early?.signalingState === 'have-local-pranswer' || early?.signalingState === 'have-remote-offer'
   const pc = opened ? early : host.newPc(callId, purpose === 'call' ? 'p2p' : 'conference')
   if (pc !== early) await pc.setRemoteDescription({ type: 'offer', sdp: offer })
