@@ -8,6 +8,9 @@ import type { MediaNotice } from './plan'
 import type { PayloadMapping } from './translate'
 import type { WorkerEvent, WorkerReply, WorkerRequest } from './worker-messages'
 
+/** a worker request unanswered this long is logged (ICE's own limit is 10 s, the renderer's 15 s) */
+const slowMs = 5000
+
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never
 
 export interface WorkerAnswer {
@@ -31,6 +34,8 @@ export class MediaWorker {
   readonly #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
   readonly #ended = new Map<string, (fault: BridgeFault) => void>()
   #next = 0
+  /** told of a request the worker has not answered after `slowMs` (a hang shows in the log, not only as a stuck call) */
+  log?: (message: string) => void
   #stopping = false
   #dead = false
 
@@ -146,10 +151,12 @@ export class MediaWorker {
   #ask(request: Distribute<WorkerRequest>): Promise<unknown> {
     const id = ++this.#next
     if (!this.alive) return Promise.reject(new BridgeFault('RelayCrashed', 'The media bridge has stopped.'))
+    const call = 'call' in request ? ` for ${request.call}` : ''
+    const slow = this.log && setTimeout(() => this.log?.(`media bridge: ${request.op}${call} unanswered after ${slowMs / 1000} s`), slowMs)
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject })
       this.thread.postMessage({ ...request, id })
-    })
+    }).finally(() => clearTimeout(slow || undefined))
   }
 
   /** A call still open under `call` is closed before a new one takes the key (its onEnded is not told: it was replaced). */

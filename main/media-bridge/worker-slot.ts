@@ -11,7 +11,10 @@ export class WorkerSlot {
 
   /** The running worker; a new one when there is none or it died (a worker that died took only its calls with it). Throws what starting it throws. */
   get(): MediaWorker {
-    if (!this.#worker?.alive) this.#worker = this.start()
+    if (!this.#worker?.alive) {
+      this.#worker = this.start()
+      this.#worker.log = this.log
+    }
     return this.#worker
   }
 

@@ -1,11 +1,11 @@
 // The meeting client as people use it: real renderer in Chromium (fake camera and microphone), real core,
 // the simulator as the pool. Two and three clients, each its own browser and core.
 import type { Page } from 'playwright-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { demoPoolOf } from '../../main/demo'
 import type { Simulator } from '../simulator/index'
 import { testCore } from '../support/core'
-import { focused, launchClient, screenshot, startPool, type Client, closeAfterAll } from './harness'
+import { focused, launchClient, screenshot, startPool, type Client, closeAfterAll, endCalls } from './harness'
 
 let sim: Simulator
 const clients: Record<string, Client> = {}
@@ -76,6 +76,10 @@ beforeAll(async () => {
   }
 }, 60_000)
 closeAfterAll(clients, () => sim)
+// a failed test leaves no call in the way of the tests after it (a passing one may leave its call to the next: the escalation takes the P2P call)
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') await endCalls(Object.values(clients).map((c) => c.page))
+}, 30_000)
 
 describe('meeting client in Chromium', () => {
   it('sign-in: clear messages for a wrong password and a missing one, then the home view', async () => {

@@ -68,6 +68,11 @@ export async function launchClient(options: { core?: Core; beforeLoad?: (context
   const context = await launchChromium('parley-chromium-', { viewport: { width: 1100, height: 760 } })
   await options.beforeLoad?.(context)
   const page = context.pages()[0] ?? (await context.newPage())
+  // PARLEY_TEST_LOG=1: the page's errors and warnings beside the cores' logs, to read a failure
+  if (process.env.PARLEY_TEST_LOG) {
+    page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && console.error(`[page ${new Date().toISOString().slice(11, 23)}] ${m.type()}: ${m.text()}`))
+    page.on('pageerror', (e) => console.error(`[page ${new Date().toISOString().slice(11, 23)}] uncaught: ${e.message}`))
+  }
   await page.goto(host.url)
   return {
     page,
@@ -140,6 +145,20 @@ export async function signInAs(page: Page, name: string, discoveryUrl?: string):
 }
 
 /** After the file's tests: every client's window closed, then the pool. */
+/**
+ * After a test: every call still up on these pages is hung up (or declined) until none shows, so one test's failure
+ * is reported once, not again by each test after it that finds a call in the way.
+ */
+export async function endCalls(pages: Page[]): Promise<void> {
+  const up = async (page: Page) => (await page.getByTestId('call-view').count()) + (await page.getByTestId('incoming-call').count())
+  for (const page of pages) {
+    for (let i = 0; i < 8 && (await up(page)) > 0; i++) {
+      await page.getByRole('button', { name: /^(Hang up|Decline)$/ }).first().click({ timeout: 2000 }).catch(() => undefined)
+      await page.waitForTimeout(500)
+    }
+  }
+}
+
 export function closeAfterAll(clients: Record<string, Client>, pool: () => { close(): Promise<void> } | undefined): void {
   afterAll(async () => {
     await Promise.all(Object.values(clients).map((c) => c.close()))

@@ -1,6 +1,7 @@
 // Escalation of a P2P call to a conference and conference membership (escalateAudioVideo_ref.md,
 // audioVideoNegotiation_ref.md, addParticipant_ref.md): signalling here, media in the conference unit
 // (conference/mcu.ts, run apart from the pool through conference/unit.ts).
+import { trace } from '../trace'
 import type { MediaSources } from '../conference/forwarding'
 import { MediaNegotiationError, type ConferenceMedia } from '../conference/mcu'
 import { UnitRefusal } from '../conference/sfb-admission'
@@ -208,8 +209,10 @@ export class Conferencing {
       // make before break: the P2P peer is invited to the same conference; the P2P call ends once both are in
       const moved = await this.#offerInvitation(session, peer.app, peer.conversation, app.user, { replaces: peer.conversation })
       peerInvitation = moved.invitation
-      await Promise.race([Promise.all([joined.connected, moved.joined]), cancelled])
+      trace(`${app.user.uri}: escalation: answered, ${peer.app.user.uri} invited (${peerInvitation.id})`)
+      await Promise.race([Promise.all([joined.connected.then(() => trace(`${app.user.uri}: escalation: own media connected`)), moved.joined]), cancelled])
       inv.onCancel = undefined
+      trace(`${app.user.uri}: escalation complete`)
 
       this.calls.retire(call)
       for (const [memberApp, mc, minv] of [
@@ -227,6 +230,7 @@ export class Conferencing {
       for (const { user, pi } of c.pendingInvitees ?? []) void this.#invite(session, app, user, pi)
       c.pendingInvitees = []
     } catch (e) {
+      trace(`${app.user.uri}: escalation failed: ${(e as Error).message}`)
       await session.conference.close()
       inv.onCancel = undefined
       // what the unit refuses in the sfb2015 dialect comes back as its own reason (MediaEncryptionRequired, …)
@@ -284,10 +288,12 @@ export class Conferencing {
           // RFC 3261 13.2.1: an answer sent in a reliable provisional response is the answer; the final one may not change it
           if (early && early.sdp !== sdp) throw new SimError(400, 'InvalidRequestBody', 'The answer differs from the provisional answer sent for this invitation.', 'BadRequest')
           timer.cancel()
+          trace(`${app.user.uri}: conference invitation ${invitation.id} accepted (${early ? 'after a provisional answer' : 'answer only'})`)
           invitation.state = 'Alerting'
           invitation.sessionContext = sessionContext
           // media that never connects ends the accepted invitation with a reason, as a pool does, instead of leaving it answering
           ;(early?.connected ?? offer.complete(sdp).then((r) => r.connected)).then(settle.resolve, (e: Error) => {
+            trace(`${app.user.uri}: conference invitation ${invitation.id}: media failed: ${e.message}`)
             if (invitation.state === 'Alerting') {
               invitation.state = 'Failed'
               app.emitResource(app.communicationSender(), 'completed', invitationRes(app, invitation), { status: 'Failure', reason: reasons.conferenceMediaFailed })
@@ -300,8 +306,9 @@ export class Conferencing {
           // the SfB unit (its offer keyed by SDES), an [MS-SDPEXT] user agent, runs its connectivity checks on the first
           // provisional answer (3.1.5.13); the WebRTC unit (DTLS) takes only the final one, which may add the camera
           if (early || /^a=fingerprint:/m.test(offer.offer)) return
+          trace(`${app.user.uri}: conference invitation ${invitation.id}: provisional answer taken, checks start`)
           const connected = offer.complete(sdp).then((r) => r.connected)
-          connected.catch(() => {})
+          connected.then(() => trace(`${app.user.uri}: conference invitation ${invitation.id}: media connected`), (e: Error) => trace(`${app.user.uri}: conference invitation ${invitation.id}: early media failed: ${e.message}`))
           early = { sdp, connected }
         },
         decline: () => {
