@@ -130,9 +130,9 @@ export class BridgingAgent implements MediaAgent {
   }
 
   /**
-   * While the call rings. A WebRTC part: the renderer's early answer. An SfB offer: the bridge's answer, and its
-   * pool legs start their connectivity checks now (sendProvisionalAnswer_ref.md), so a far side that cannot be
-   * reached is declined with MediaConnectivityFailure before anyone answers; the renderer answers only on Accept.
+   * While the call rings. A WebRTC part: the renderer's early answer. An SfB offer: the bridge's answer; its pool
+   * legs check connectivity once the pool has it (provisionalAnswerSent), so a far side that cannot be reached is
+   * declined with MediaConnectivityFailure before anyone answers; the renderer answers only on Accept.
    */
   async createProvisionalAnswer(callId: string, offer: string): Promise<string> {
     const { chosen, body, contentType } = this.#offers.read(offer)
@@ -141,14 +141,23 @@ export class BridgingAgent implements MediaAgent {
       const key = keyOf(callId, 'p2p')
       const early = this.#open(callId, key, { contentType, body })
       this.#early.set(key, early)
-      const answer = await early
-      this.#bridge()
-        .startPool(key)
-        .catch((e: unknown) => this.#failed(callId, key, e))
-      return answer.sfbAnswer
+      return (await early).sfbAnswer
     }
     if (!this.renderer.createProvisionalAnswer) throw new UcwaError({ status: 0, code: 'LocalFailure', subcode: 'MediaFailure', message: 'No early answer from this window: the call connects when it is accepted.' })
     return this.renderer.createProvisionalAnswer(callId, chosen ? chosen.part.sdp : offer)
+  }
+
+  /**
+   * The pool has the bridge's provisional answer: the far side starts its checks ([MS-SDPEXT] 3.1.5.13), and so do the
+   * pool legs, their 10 s counted from now. Not before: an answer left unsent (the person accepted first) reaches the
+   * far side only with Accept, which may come later than the checks would wait (rendererAnswered starts them then).
+   */
+  provisionalAnswerSent(callId: string): void {
+    const key = keyOf(callId, 'p2p')
+    if (!this.#bridged.has(key)) return // closed meanwhile
+    this.#bridge()
+      .startPool(key)
+      .catch((e: unknown) => this.#failed(callId, key, e))
   }
 
   /** A bridge call answering the pool's offer; its faults end the call (onFailure) from now on. */

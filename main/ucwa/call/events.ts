@@ -131,6 +131,7 @@ export class CallEvents {
       const sdp = await Promise.race([this.ctx.media.createProvisionalAnswer!(call.id, offer), call.ended])
       if (sdp === null || call.machine.state !== 'ringing') return
       await this.ctx.client.http.post(href, sdp, { type: 'sdp', query: answerQuery(this.ctx, call) })
+      this.ctx.media.provisionalAnswerSent?.(call.id)
     } catch (error) {
       // the final answer still connects the call, only later
       this.ctx.log(`call ${call.id}: the provisional answer failed: ${describe(error)}`)

@@ -13,6 +13,8 @@ export interface MediaAgent {
   createAnswer(callId: string, offer: string, purpose: 'call' | 'conference'): Promise<string>
   /** an early answer while the call rings: connectivity without camera or microphone, so Accept connects at once */
   createProvisionalAnswer?(callId: string, offer: string): Promise<string>
+  /** the pool took our provisional answer (sendProvisionalAnswer_ref.md): the far side checks connectivity from now, so may we; not called when it went unsent (accepted first) */
+  provisionalAnswerSent?(callId: string): void
   applyAnswer(callId: string, sdp: string, o: { provisional: boolean; purpose: 'call' | 'escalation' }): void
   /** a mid-call change (hold, resume, camera off or on) on the P2P connection: a new offer, then its answer */
   reoffer(callId: string, change: CallChange): Promise<string>

@@ -21,7 +21,8 @@ export interface CoreRenderer {
   close(): Promise<void>
 }
 
-export function coreRenderer(core: Core, options: { video?: boolean } = {}): CoreRenderer {
+/** `answerDelayMs`: a page on a busy machine, each answer to a call's or conference's offer coming this much later */
+export function coreRenderer(core: Core, options: { video?: boolean; answerDelayMs?: number } = {}): CoreRenderer {
   const r: CoreRenderer = {
     peers: new Map(),
     conferences: new Map(),
@@ -48,6 +49,7 @@ export function coreRenderer(core: Core, options: { video?: boolean } = {}): Cor
         }
         if (p.kind === 'answer') {
           r.seen.push({ callId: p.callId, kind: 'offer', sdp: p.offer ?? '' })
+          if (options.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs))
           return peerOf(p.callId, p.purpose).answer(p.offer ?? '')
         }
         // an escalation offers further receiving sections, as the renderer's engine does (EXTRA_SLOTS)

@@ -27,9 +27,9 @@ interface Parley {
   changes: CallSnapshot[]
 }
 
-async function parley(name: string, conferenceUnitDialect?: 'sfb2015'): Promise<Parley> {
+async function parley(name: string, conferenceUnitDialect?: 'sfb2015', page: { answerDelayMs?: number } = {}): Promise<Parley> {
   const core = await createCore({ host: 'browser', version: '1.2.3', tokenStore: new MemoryTokenStore(), settingsFile: null, clockIntervalMs: 60_000, conferenceUnitDialect, log: (m) => process.env.BRIDGE_LOG && console.log(name, m), ucwa: { channel: { backoff: { baseMs: 5, capMs: 50 } } } })
-  const renderer = coreRenderer(core, { video: true })
+  const renderer = coreRenderer(core, { video: true, ...page })
   const changes: CallSnapshot[] = []
   core.events.subscribe((n, payload) => n === 'calls.changed' && changes.push(payload as CallSnapshot))
   cleanup.push(() => core.close(), () => renderer.close())
@@ -48,8 +48,24 @@ const heard = (peer: RendererPeer | undefined, hz: number) => {
 const videoFrom = (peer: RendererPeer | undefined, msi: number | undefined) => (peer?.video ?? []).filter((v) => msi !== undefined && v.csrc[0] === msi).length
 const videoSourceOf = async (p: Parley, uri: string) => (await p.calls())[0]?.participants.find((x) => x.uri === uri)?.videoSource
 
-/** Carol (Parley) rings with the conference's invitation and accepts; resolves with her call id once she is in. */
-async function carolJoins(carol: Parley, o: { answerAfterMs?: number } = {}): Promise<string> {
+/**
+ * Carol (Parley) rings with the conference's invitation and accepts (`atOnce`: as soon as it rings, before her core's
+ * provisional answer is ready); resolves with her call id once she is in.
+ */
+async function carolJoins(carol: Parley, o: { answerAfterMs?: number; atOnce?: boolean } = {}): Promise<string> {
+  if (o.atOnce) {
+    const id = await new Promise<string>((resolve) => {
+      const off = carol.core.events.subscribe((name, payload) => {
+        const c = payload as CallSnapshot
+        if (name !== 'calls.changed' || c.state !== 'ringing') return
+        off()
+        setTimeout(() => resolve(c.id)) // as a click would: after the event reached the window
+      })
+    })
+    await ok(carol.core.dispatch('calls.accept', { callId: id }))
+    await expect.poll(() => state(carol), { timeout: 30_000 }).toBe('conference')
+    return id
+  }
   await expect.poll(() => state(carol), { timeout: 30_000 }).toBe('ringing')
   const id = (await carol.calls())[0]!.id
   if (o.answerAfterMs) {
@@ -131,11 +147,18 @@ describe('escalation through the media bridge (simulator in sfb2015)', { timeout
     expect(fromAlice.filter((h) => (h.payload[0]! & 0x1f) === 24 && (h.payload[3]! & 0x1f) === 30).length).toBe(fromAlice.filter((h) => h.marker).length)
   })
 
-  it('Parley calls Parley (the WebRTC part, no bridge) and adds a third Parley, who answers after 12 s: the escalation offer goes through the bridge in the SfB dialect, everyone hears and sees the others', async () => {
+  // Carol answers after the bridge's checks would have given up (10 s): the unit ran them on her provisional answer
+  // ([MS-SDPEXT] 3.1.5.13), so her invitation still rings, and Accept joins on that same answer. Or she accepts at once
+  // on a busy machine, her page's answer 12 s late: no provisional answer went out, so the unit checks only once Accept
+  // brings the answer, and her bridge's checks start then too (they used to start with the unsent answer and give up first).
+  it.each([
+    { carol: 'answers after 12 s', joins: { answerAfterMs: 12_000 }, page: {}, provisional: 1 },
+    { carol: 'accepts at once, her page answering 12 s later', joins: { atOnce: true }, page: { answerDelayMs: 12_000 }, provisional: 0 },
+  ])('Parley calls Parley (the WebRTC part, no bridge) and adds a third Parley, who $carol: the escalation offer goes through the bridge in the SfB dialect, everyone hears and sees the others', async ({ joins, page, provisional }) => {
     sim = await startSimulator({ port: 0, media: 'sfb2015' })
     const alice = await parley('alice', 'sfb2015')
     const bob = await parley('bob', 'sfb2015')
-    const carol = await parley('carol', 'sfb2015')
+    const carol = await parley('carol', 'sfb2015', page)
     const call = (await ok(alice.core.dispatch('calls.start', { to: 'bob@contoso.test' }))) as CallSnapshot
     await expect.poll(() => state(bob), { timeout: 30_000 }).toBe('ringing')
     const bobCall = (await bob.calls())[0]!.id
@@ -144,12 +167,12 @@ describe('escalation through the media bridge (simulator in sfb2015)', { timeout
     // the two-party call took the WebRTC part: Bob's renderer got Alice's renderer's own offer
     expect(bob.renderer.seen.find((s) => s.kind === 'offer')!.sdp).toBe(alice.renderer.made[0]!.sdp)
 
+    const carolJoined = carolJoins(carol, joins) // from before she is invited: she may accept the moment it rings
     await ok(alice.core.dispatch('calls.addParticipant', { callId: call.id, to: 'carol@contoso.test' }))
     await expect.poll(() => state(alice), { timeout: 30_000 }).toBe('conference')
     await expect.poll(() => state(bob), { timeout: 30_000 }).toBe('conference')
-    // Carol answers after the bridge's checks would have given up (10 s): the unit ran them on her provisional answer
-    // ([MS-SDPEXT] 3.1.5.13), so her invitation still rings, and Accept joins on that same answer
-    const carolCall = await carolJoins(carol, { answerAfterMs: 12_000 })
+    const carolCall = await carolJoined
+    expect(sim.control.requests().filter((q) => q.resource === 'sendProvisionalAnswer').length).toBe(provisional)
 
     const peers = { alice: alice.renderer.conferences.get(call.id)!, bob: bob.renderer.conferences.get(bobCall)!, carol: carol.renderer.peers.get(carolCall)! }
     const tones = { alice: 400, bob: 1000, carol: 700 }

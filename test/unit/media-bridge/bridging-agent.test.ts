@@ -45,10 +45,13 @@ describe('BridgingAgent: offers from the pool', () => {
     expect(notices).toEqual([['c1', 'videoDropped', 'AUDIO ONLY']])
   })
 
-  it('while an SfB offer rings the bridge answers it and starts its checks, the renderer is not asked; Accept takes that answer over', async () => {
+  it('while an SfB offer rings the bridge answers it and starts its checks once the pool has that answer, the renderer is not asked; Accept takes that answer over', async () => {
     const { agent, r, wk } = setup()
     expect(await agent.createProvisionalAnswer('c1', sfbMultipart())).toBe('SFB-ANSWER')
     expect(r.got).toEqual([])
+    // the far side checks only once it has the answer: so do the pool legs (their time runs from then)
+    expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`])
+    agent.provisionalAnswerSent('c1')
     expect(await agent.createAnswer('c1', sfbMultipart(), 'call')).toBe('SFB-ANSWER')
     expect(r.got).toEqual(['answer-to:BRIDGE-WEBRTC-OFFER'])
     expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`, 'startPool:c1/p2p', 'rendererAnswered:c1/p2p:true'])
@@ -57,9 +60,23 @@ describe('BridgingAgent: offers from the pool', () => {
     expect(r.got.at(-1)).toBe(`early-to:${rendererOffer}`)
   })
 
+  it('a provisional answer left unsent (the person accepted first): no checks until Accept sends the answer, so the far side, which checks only then, is not given up on before it starts', async () => {
+    const { agent, wk } = setup()
+    await agent.createProvisionalAnswer('c1', sfbMultipart())
+    expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`])
+    expect(await agent.createAnswer('c1', sfbMultipart(), 'call')).toBe('SFB-ANSWER')
+    expect(wk.asked).toEqual([`answer:c1/p2p:${multipartSample().contentType}`, 'rendererAnswered:c1/p2p:true'])
+    // a call closed before its answer went out starts nothing
+    await agent.createProvisionalAnswer('c2', sfbMultipart())
+    agent.close('c2', 'all')
+    agent.provisionalAnswerSent('c2')
+    expect(wk.asked.filter((a) => a.startsWith('startPool'))).toEqual([])
+  })
+
   it('an invitation known as a conference only after its provisional answer: Accept still takes that answer over (one bridge call, the same SfB answer, RFC 3261 13.2.1)', async () => {
     const { agent, r, wk } = setup()
     expect(await agent.createProvisionalAnswer('c1', sfbMultipart())).toBe('SFB-ANSWER')
+    agent.provisionalAnswerSent('c1')
     // the conversation's Conferenced update came between the provisional answer and Accept: the engine asks for a conference answer
     expect(await agent.createAnswer('c1', sfbMultipart(), 'conference')).toBe('SFB-ANSWER')
     expect(r.got).toEqual(['answer-to:BRIDGE-WEBRTC-OFFER'])
@@ -69,6 +86,7 @@ describe('BridgingAgent: offers from the pool', () => {
   it('no address of the far side answers while it rings: reported as a MediaConnectivityFailure refusal (the call is declined); after Accept, as the fault', async () => {
     const { agent, wk, failures } = setup()
     await agent.createProvisionalAnswer('c1', sfbMultipart())
+    agent.provisionalAnswerSent('c1')
     const ice = new BridgeFault('IceFailed', 'no path')
     wk.ended.get('c1/p2p')!(ice)
     expect(failures[0]![1]).toBeInstanceOf(MediaRefusal)
