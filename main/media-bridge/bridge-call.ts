@@ -18,6 +18,7 @@ import { PacketPath, type RelayTimings } from './packet-path'
 import type { BridgeDescriptions } from './translate'
 import { VideoSlots } from './video-slots'
 import { VideoSourceRequests } from './vsr'
+import { timed } from './timed'
 
 type Kind = 'audio' | 'video'
 
@@ -58,7 +59,8 @@ export class BridgeCall {
     () => this.#sources.close(),
   )
 
-  constructor(readonly options: { host?: string; measure?: boolean } = {}) {
+  /** `log`: the call's milestones (each leg's ICE done or failed, in ms from its start), for the core's log */
+  constructor(readonly options: { host?: string; measure?: boolean; log?: (message: string) => void } = {}) {
     this.#path = new PacketPath({ renderer: () => this.#renderer, pool: this.#pool }, options.measure)
   }
 
@@ -102,7 +104,7 @@ export class BridgeCall {
   async rendererAnswered(sdp: string): Promise<void> {
     if (!this.#renderer || !this.#descriptions) throw new Error('answer() first')
     try {
-      await Promise.all([this.#renderer.answered(sdp), this.startPool()])
+      await Promise.all([timed(this.options.log, 'renderer connection', this.#renderer.answered(sdp)), this.startPool()])
     } catch (e) {
       throw this.#failed(e)
     }
@@ -130,8 +132,7 @@ export class BridgeCall {
     const keys = this.#descriptions?.keys
     if (!keys) return Promise.reject(new Error('answer() first'))
     // catch after then: a throw while writing the description after ICE ends the call with a reason too
-    this.#poolStarted ??= this.#pool
-      .start((kind) => keys.find((k) => k.kind === kind)!)
+    this.#poolStarted ??= timed(this.options.log, 'pool checks', this.#pool.start((kind) => keys.find((k) => k.kind === kind)!))
       .then(() => void this.#iceCompleted(false))
       .catch((e: unknown) => Promise.reject(this.#failed(e)))
     return this.#poolStarted
@@ -179,7 +180,7 @@ export class BridgeCall {
     const answered = (kind: Kind, codec: BridgeCodec) => this.#pool.get(kind)?.section?.codecs.some((c) => c.bridge === codec) ?? false
     this.#path.relay = new Relay({ payloadMap: this.#offered.payloadMap.filter((m) => answered(m.kind, m.codec)), ssrcMap: this.#offered.ssrcMap.filter((m) => this.#pool.has(m.kind)) })
     try {
-      await Promise.all([this.#renderer.connected(), this.#pool.start((_, p) => ({ send: p.send!, receive: p.section!.key }))])
+      await Promise.all([timed(this.options.log, 'renderer connection', this.#renderer.connected()), timed(this.options.log, 'pool checks', this.#pool.start((_, p) => ({ send: p.send!, receive: p.section!.key })))])
     } catch (e) {
       throw this.#failed(e)
     }

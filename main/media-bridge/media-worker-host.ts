@@ -34,7 +34,7 @@ export class MediaWorker {
   readonly #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
   readonly #ended = new Map<string, (fault: BridgeFault) => void>()
   #next = 0
-  /** told of a request the worker has not answered after `slowMs` (a hang shows in the log, not only as a stuck call) */
+  /** told of each call's milestones (ICE done, with how long it took) and of a request unanswered after `slowMs` (a hang shows in the log, not only as a stuck call) */
   log?: (message: string) => void
   #stopping = false
   #dead = false
@@ -43,6 +43,7 @@ export class MediaWorker {
     this.thread = script ? new Worker(script) : new Worker(fileURLToPath(new URL('./media-worker.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] })
     this.thread.on('message', (m: WorkerReply | WorkerEvent) => {
       if ('ended' in m) return this.#end(m.ended, new BridgeFault(m.reason, m.message))
+      if ('log' in m) return this.log?.(`call ${m.call}: media bridge: ${m.log}`)
       const p = this.#pending.get(m.id)
       this.#pending.delete(m.id)
       if (!p) return

@@ -63,7 +63,7 @@ async function handle(r: WorkerRequest): Promise<unknown> {
 function newCall(id: string, measure = false): BridgeCall {
   // a call asked for again under the same key replaces the old one: closed, or its legs would stay open unreachable
   void calls.get(id)?.close()
-  const call = new BridgeCall({ measure })
+  const call = new BridgeCall({ measure, log: (log) => port!.postMessage({ log, call: id } satisfies WorkerEvent) })
   calls.set(id, call)
   call.ended((fault) => {
     if (calls.get(id) === call) calls.delete(id)

@@ -16,5 +16,5 @@ export type WorkerRequest =
 /** A request's outcome: `error` is a UcwaError's shape (MediaRefusal, BridgeFault) so the host can rebuild it. */
 export type WorkerReply = { id: number; result?: unknown; error?: { name: string; code: string; subcode?: string; message: string; reason?: BridgeFaultReason; declineReason?: string } }
 
-/** A call's media ended on its own (a fault), never asked for by the host. */
-export type WorkerEvent = { ended: string; reason: BridgeFaultReason; message: string }
+/** A call's media ended on its own (a fault), never asked for by the host; or a call's milestone for the core's log. */
+export type WorkerEvent = { ended: string; reason: BridgeFaultReason; message: string } | { log: string; call: string }

@@ -1,5 +1,6 @@
 // The conference unit in the sfb2015 dialect: per member, SfB-dialect legs (the bridge's PoolLeg: ICE-19 per
 // component, SDES-SRTP), joined by the audio mixer (sfb-mixer.ts) and the video router (sfb-video.ts).
+import { trace } from '../trace'
 import { parseMediaBody } from '../../../main/media-bridge/body'
 import type { BridgeCodec } from '../../../main/media-bridge/codecs'
 import type { SfbLegSection } from '../../../main/media-bridge/leg'
@@ -105,6 +106,7 @@ export class SfbConference implements ConferenceMedia {
           throw refusalOf(e)
         }
         const taken = sections.filter((s, i) => (s.kind === 'audio' ? plan.audio : plan.video)?.index === i)
+        trace(`unit ${this.id}: ${id} answered (${taken.map((t) => t.kind).join(', ')}): checks start`)
         await this.#drop(sections.filter((s) => !taken.includes(s))) // video the member answered with port 0
         const started = Promise.all(
           taken.map((s) => {
@@ -160,9 +162,12 @@ export class SfbConference implements ConferenceMedia {
   }
 
   async #admit(id: string, sources: MediaSources, sections: Section[], started: Promise<unknown>): Promise<void> {
+    const t0 = performance.now()
     try {
       await started
+      trace(`unit ${this.id}: ${id}'s checks done in ${Math.round(performance.now() - t0)} ms`)
     } catch (e) {
+      trace(`unit ${this.id}: ${id}'s checks failed after ${Math.round(performance.now() - t0)} ms: ${(e as Error).message}`)
       await this.#drop(sections)
       throw new MediaNegotiationError((e as Error).message)
     }
