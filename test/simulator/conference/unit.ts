@@ -53,9 +53,21 @@ export class MediaUnit {
   #seq = 0
   readonly #waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
   readonly #connecting = new Map<number, { resolve(): void; reject(e: Error): void }>()
+  /**
+   * Settlements that came before the reply naming their key was taken up: a child's IPC hands every message of one
+   * read to its listeners before any promise continuation runs, so a member whose checks finish at once (a loaded
+   * host reading late) has its Settled delivered before the `complete` reply's continuation waits on it.
+   */
+  readonly #settledFirst = new Map<number, UnitError | null>()
 
-  /** `script`: the app's bundled runner, run on a thread; without it, the source runs as a process of its own */
-  constructor(private readonly script?: string) {}
+  /**
+   * `script`: the app's bundled runner, run on a thread; without it, the source runs as a process of its own.
+   * `port`: where the unit runs instead (tests drive the message order with it).
+   */
+  constructor(
+    private readonly script?: string,
+    private readonly port?: () => UnitPort,
+  ) {}
 
   /** the dialect joins are judged in: in 'sfb2015' what an AVMCU refuses fails before the unit sees it (sfb-admission.ts) */
   dialect: MediaDialect = 'webrtc'
@@ -124,14 +136,16 @@ export class MediaUnit {
   }
 
   #connected(key: number): Promise<void> {
-    const p = new Promise<void>((resolve, reject) => this.#connecting.set(key, { resolve, reject }))
+    const first = this.#settledFirst.get(key)
+    this.#settledFirst.delete(key)
+    const p = first === undefined ? new Promise<void>((resolve, reject) => this.#connecting.set(key, { resolve, reject })) : first ? Promise.reject(rebuild(first)) : Promise.resolve()
     p.catch(() => {}) // the pool may stop waiting (a cancelled escalation)
     return p
   }
 
   #running(): UnitPort {
     if (this.#port) return this.#port
-    const port = this.script ? unitThread(this.script) : unitProcess()
+    const port = this.port?.() ?? (this.script ? unitThread(this.script) : unitProcess())
     port.onMessage((message) => {
       const m = message as Reply | Settled
       if ('seq' in m) {
@@ -143,8 +157,9 @@ export class MediaUnit {
       } else {
         const waiting = this.#connecting.get(m.connected)
         this.#connecting.delete(m.connected)
-        if (m.error) waiting?.reject(rebuild(m.error))
-        else waiting?.resolve()
+        if (!waiting) this.#settledFirst.set(m.connected, m.error ?? null)
+        else if (m.error) waiting.reject(rebuild(m.error))
+        else waiting.resolve()
       }
     })
     port.onStop((why) => {
@@ -154,6 +169,7 @@ export class MediaUnit {
         for (const { reject } of m.values()) reject(e)
         m.clear()
       }
+      this.#settledFirst.clear()
     })
     this.#port = port
     return port

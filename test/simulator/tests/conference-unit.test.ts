@@ -4,7 +4,8 @@ import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MediaNegotiationError } from '../conference/mcu'
 import { TestPeer } from '../conference/test-peer'
-import { MediaUnit } from '../conference/unit'
+import { MediaUnit, type Request } from '../conference/unit'
+import type { UnitPort } from '../conference/unit-port'
 
 /** what `npm run build` makes for the app (test/run.sh builds before the tests) */
 const BUILT = resolve(import.meta.dirname, '../../../out/main/conference-unit.js')
@@ -49,5 +50,31 @@ describe('conference unit, run apart from the pool', () => {
     const again = await unit.open('c2').offerTo('alice', msi(1))
     expect(again.offer).toMatch(/^m=audio .*\r?\n(.*\r?\n)*m=video /m)
     await again.cancel()
+  })
+
+  it('a member whose checks end as the unit replies (both messages in one read of the pipe, as a loaded pool reads them) is still told: joined, or failed with the unit’s reason', async () => {
+    // the unit's side: each reply to `complete` comes in the same tick as the settlement of the key it names
+    const port = (outcome: { error?: { name: string; message: string } }): UnitPort => {
+      let listener: (m: unknown) => void = () => undefined
+      return {
+        post: (m) => {
+          const r = m as Request
+          const reply = r.op === 'offer' ? { offer: 'v=0\r\n', handle: 1 } : r.op === 'complete' ? { connected: 7 } : undefined
+          process.nextTick(() => {
+            listener({ seq: r.seq, ok: true, value: reply })
+            if (r.op === 'complete') listener({ connected: 7, ...outcome })
+          })
+        },
+        onMessage: (f) => void (listener = f),
+        onStop: () => undefined,
+        hold: () => undefined,
+        stop: async () => undefined,
+      }
+    }
+    const settles = (p: Promise<void>) => Promise.race([p.then(() => 'joined', (e: Error) => `${e.constructor.name}: ${e.message}`), new Promise((r) => setTimeout(() => r('never told'), 2000))])
+    const joins = await new MediaUnit(undefined, () => port({})).open('c1').offerTo('carol', msi(1))
+    expect(await settles((await joins.complete('v=0\r\n')).connected)).toBe('joined')
+    const fails = await new MediaUnit(undefined, () => port({ error: { name: 'MediaNegotiationError', message: 'ICE failed' } })).open('c1').offerTo('carol', msi(1))
+    expect(await settles((await fails.complete('v=0\r\n')).connected)).toBe('MediaNegotiationError: ICE failed')
   })
 })
