@@ -292,7 +292,8 @@ export class Conferencing {
           invitation.state = 'Alerting'
           invitation.sessionContext = sessionContext
           // media that never connects ends the accepted invitation with a reason, as a pool does, instead of leaving it answering
-          ;(early?.connected ?? offer.complete(sdp).then((r) => r.connected)).then(settle.resolve, (e: Error) => {
+          const connected = () => (trace(`${app.user.uri}: conference invitation ${invitation.id}: media connected`), settle.resolve())
+          ;(early?.connected ?? offer.complete(sdp).then((r) => r.connected)).then(connected, (e: Error) => {
             trace(`${app.user.uri}: conference invitation ${invitation.id}: media failed: ${e.message}`)
             if (invitation.state === 'Alerting') {
               invitation.state = 'Failed'
