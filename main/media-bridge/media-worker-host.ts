@@ -153,11 +153,11 @@ export class MediaWorker {
     const id = ++this.#next
     if (!this.alive) return Promise.reject(new BridgeFault('RelayCrashed', 'The media bridge has stopped.'))
     const call = 'call' in request ? ` for ${request.call}` : ''
-    const slow = this.log && setTimeout(() => this.log?.(`media bridge: ${request.op}${call} unanswered after ${slowMs / 1000} s`), slowMs)
+    const slow = this.log ? setTimeout(() => this.log?.(`media bridge: ${request.op}${call} unanswered after ${slowMs / 1000} s`), slowMs) : undefined
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject })
       this.thread.postMessage({ ...request, id })
-    }).finally(() => clearTimeout(slow || undefined))
+    }).finally(() => clearTimeout(slow))
   }
 
   /** A call still open under `call` is closed before a new one takes the key (its onEnded is not told: it was replaced). */

@@ -53,27 +53,32 @@ const videoSourceOf = async (p: Parley, uri: string) => (await p.calls())[0]?.pa
  * provisional answer is ready); resolves with her call id once she is in.
  */
 async function carolJoins(carol: Parley, o: { answerAfterMs?: number; atOnce?: boolean } = {}): Promise<string> {
-  if (o.atOnce) {
-    const id = await new Promise<string>((resolve) => {
-      const off = carol.core.events.subscribe((name, payload) => {
-        const c = payload as CallSnapshot
-        if (name !== 'calls.changed' || c.state !== 'ringing') return
-        off()
-        setTimeout(() => resolve(c.id)) // as a click would: after the event reached the window
-      })
-    })
-    await ok(carol.core.dispatch('calls.accept', { callId: id }))
-    await expect.poll(() => state(carol), { timeout: 30_000 }).toBe('conference')
-    return id
-  }
-  await expect.poll(() => state(carol), { timeout: 30_000 }).toBe('ringing')
-  const id = (await carol.calls())[0]!.id
-  if (o.answerAfterMs) {
-    await new Promise((r) => setTimeout(r, o.answerAfterMs))
-    expect(await state(carol)).toBe('ringing')
-  }
+  const id = o.atOnce ? await rings(carol) : await ringsThenWaits(carol, o.answerAfterMs ?? 0)
   await ok(carol.core.dispatch('calls.accept', { callId: id }))
   await expect.poll(() => state(carol), { timeout: 30_000 }).toBe('conference')
+  return id
+}
+
+/** The call id the moment `p`'s call rings, handed on as a click would be: after the event reached the window. */
+function rings(p: Parley): Promise<string> {
+  return new Promise((resolve) => {
+    const off = p.core.events.subscribe((name, payload) => {
+      const c = payload as CallSnapshot
+      if (name !== 'calls.changed' || c.state !== 'ringing') return
+      off()
+      setTimeout(() => resolve(c.id))
+    })
+  })
+}
+
+/** The ringing call's id once `p` sees it ring and `ms` more passed with it still ringing. */
+async function ringsThenWaits(p: Parley, ms: number): Promise<string> {
+  await expect.poll(() => state(p), { timeout: 30_000 }).toBe('ringing')
+  const id = (await p.calls())[0]!.id
+  if (ms) {
+    await new Promise((r) => setTimeout(r, ms))
+    expect(await state(p)).toBe('ringing')
+  }
   return id
 }
 
