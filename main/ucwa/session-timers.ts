@@ -18,7 +18,9 @@ export interface SessionTimerDeps {
 }
 
 export class SessionTimers {
-  #timers: Array<ReturnType<typeof setTimeout>> = []
+  // one slot each: a day of activity reports re-arms the same slot, it never collects the fired ones
+  #activity: ReturnType<typeof setTimeout> | null = null
+  #watch: ReturnType<typeof setInterval> | null = null
   #renewal: ReturnType<typeof setTimeout> | null = null
   #lastUserActivity = 0
 
@@ -33,22 +35,26 @@ export class SessionTimers {
   startKeepAlive(expiresAt: number | null, remember: boolean): void {
     this.clear()
     const every = this.deps.activityIntervalMs ?? 3 * 60_000
+    const arm = () => {
+      this.#activity = setTimeout(tick, every)
+      this.#activity.unref?.()
+    }
     const tick = () => {
+      this.#activity = null
       if (!this.deps.signedIn()) return
       // Away after inactivity is the pool's to decide: report only when the person was active lately
       if (this.deps.now() - this.#lastUserActivity < 5 * 60_000) void this.deps.reportActivity().catch(() => {})
-      this.#timers.push(setTimeout(tick, every))
+      arm()
     }
-    this.#timers.push(setTimeout(tick, every))
+    arm()
     // a timer that fires far too late means the machine slept: the channel reconnects at once
     let last = Date.now()
-    const watch = setInterval(() => {
+    this.#watch = setInterval(() => {
       const gap = Date.now() - last
       last = Date.now()
       if (gap > 20_000) this.deps.woke()
     }, 5_000)
-    this.#timers.push(watch as unknown as ReturnType<typeof setTimeout>)
-    for (const t of this.#timers) t.unref?.()
+    this.#watch.unref?.()
     this.scheduleRenewal(expiresAt, remember)
   }
 
@@ -67,9 +73,7 @@ export class SessionTimers {
   }
 
   clear(): void {
-    for (const t of this.#timers) clearTimeout(t) // clearTimeout clears intervals too
-    this.#timers = []
-    if (this.#renewal) clearTimeout(this.#renewal)
-    this.#renewal = null
+    for (const t of [this.#activity, this.#watch, this.#renewal]) if (t) clearTimeout(t) // clearTimeout clears intervals too
+    this.#activity = this.#watch = this.#renewal = null
   }
 }
