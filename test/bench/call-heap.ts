@@ -11,7 +11,8 @@ import { startSimulator } from '../simulator/index'
 import { testCore } from '../support/core'
 import { coreRenderer, type CoreRenderer } from '../integration/media-bridge/core-renderer'
 import { collect } from './growth'
-import { censusGrowth, countSnapshot, objectBytes, rootPaths, type Census, type FullSnapshot, type Snapshot } from './heap-census'
+import { censusGrowth, countSnapshot, objectBytes, type Census, type FullSnapshot, type Snapshot } from './heap-census'
+import { rootPaths } from './heap-owners'
 
 const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 40)
 const dir = mkdtempSync(join(tmpdir(), 'parley-call-heap-'))

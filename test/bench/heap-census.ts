@@ -1,5 +1,6 @@
 // What a page's JS heap holds, counted by constructor: a heap snapshot through CDP, summed per node name, so two
 // censuses taken N operations apart say which kind of object a leak keeps (`BENCH_HEAP_CENSUS=1` in the soak).
+import { createWriteStream, readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 
 /** objects per "type:name" (V8 heap snapshot node type and constructor or closure name): count and self bytes */
@@ -24,6 +25,24 @@ async function heapSnapshot<T extends Snapshot>(page: Page): Promise<T> {
   }
   return JSON.parse(chunks.join('')) as T
 }
+
+/** The page's heap (after a GC) as V8's heap snapshot JSON in `file`: read after a run, so no census is held during it. */
+export async function writePageSnapshot(page: Page, file: string): Promise<string> {
+  const cdp = await page.context().newCDPSession(page)
+  const out = createWriteStream(file)
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => void out.write(e.chunk))
+  try {
+    await cdp.send('HeapProfiler.collectGarbage')
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+  } finally {
+    await cdp.detach()
+    await new Promise((r) => out.end(r))
+  }
+  return file
+}
+
+/** A heap snapshot file (writePageSnapshot, node:v8 writeHeapSnapshot) read whole. */
+export const readSnapshot = (file: string): FullSnapshot => JSON.parse(readFileSync(file, 'utf8')) as FullSnapshot
 
 /** A full heap snapshot of the page (after a GC), counted per node type and name. */
 export async function heapCensus(page: Page): Promise<Census> {
@@ -130,42 +149,4 @@ export async function retainerChains(page: Page, name: string, depth = 10): Prom
     chains.push(chain.join(' '))
   }
   return chains
-}
-
-/** Debugging aid: for each live object named `name`, its shortest chain of strong references from the snapshot's root (what keeps it alive). */
-export function rootPaths(snap: FullSnapshot, name: string): string[] {
-  const nf = snap.snapshot.meta.node_fields
-  const ef = snap.snapshot.meta.edge_fields
-  const [nodeTypes] = snap.snapshot.meta.node_types
-  const [edgeTypes] = snap.snapshot.meta.edge_types
-  const [nw, ew] = [nf.length, ef.length]
-  const [nName, nEdges, nType] = ['name', 'edge_count', 'type'].map((f) => nf.indexOf(f)) as [number, number, number]
-  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f)) as [number, number, number]
-  const firstEdge = new Int32Array(snap.nodes.length / nw + 1)
-  for (let n = 0, e = 0; n < snap.nodes.length; n += nw) {
-    firstEdge[n / nw] = e
-    e += snap.nodes[n + nEdges]! * ew
-  }
-  const parent = new Map<number, [number, string]>([[0, [-1, '']]])
-  const queue = [0]
-  for (let q = 0; q < queue.length; q++) {
-    const n = queue[q]!
-    for (let k = 0, e = firstEdge[n / nw]!; k < snap.nodes[n + nEdges]!; k++, e += ew) {
-      const type = edgeTypes[snap.edges[e + eType]!]!
-      const to = snap.edges[e + eTo]!
-      if (type === 'weak' || type === 'shortcut' || parent.has(to)) continue
-      parent.set(to, [n, `${type}:${type === 'element' || type === 'hidden' ? `[${snap.edges[e + eName]}]` : snap.strings[snap.edges[e + eName]!]!}`])
-      queue.push(to)
-    }
-  }
-  const label = (n: number) => `${nodeTypes[snap.nodes[n + nType]!]}:${snap.strings[snap.nodes[n + nName]!]!.slice(0, 60)}`
-  const paths: string[] = []
-  for (let n = 0; n < snap.nodes.length; n += nw) {
-    if (snap.strings[snap.nodes[n + nName]!] !== name) continue
-    const chain = [label(n)]
-    for (let at = n; parent.get(at)?.[0] !== undefined && parent.get(at)![0] >= 0; at = parent.get(at)![0]) chain.push(`<-${parent.get(at)![1]}- ${label(parent.get(at)![0])}`)
-    if (!parent.has(n)) chain.push('(unreachable)')
-    paths.push(chain.join(' '))
-  }
-  return paths
 }

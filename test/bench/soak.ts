@@ -8,14 +8,14 @@ import { signedInCores } from './signed-in-cores'
 import { autoAnswer, escalateOnce, threeClients, timedCall } from './browser'
 import { startCanary } from './canary'
 import { growthRow, pageHeap, processMemory, type Sample } from './growth'
-import { censusGrowth, heapCensus, objectBytes, watchedCounts, type Census } from './heap-census'
+import { soakCensus } from './soak-census'
 import type { Marks } from './page-probes'
 import type { Row } from './report'
 
 const full = process.argv.includes('--full') || process.env.BENCH_FULL === '1'
 const SIZES = full ? { calls: 100, presence: 1000, reconnects: 1000 } : { calls: Number(process.env.BENCH_SOAK_CALLS ?? 20), presence: 200, reconnects: 200 }
-/** BENCH_HEAP_CENSUS=1: which kinds of object each page gained per call over the last two thirds of the run (JIT code settles in the first) */
-const census = process.env.BENCH_HEAP_CENSUS === '1'
+/** BENCH_HEAP_CENSUS=1 (always with --full): what each page and this process gained per call over the last two thirds of the run (JIT code settles in the first) */
+const census = full || process.env.BENCH_HEAP_CENSUS === '1'
 const every = (n: number) => Math.max(1, Math.round(n / 10))
 
 /** The bench's own probes keep every connection and mark (page-probes.ts): dropped before sampling, so the heap is the app's. */
@@ -34,10 +34,10 @@ async function callSoak(): Promise<Row[]> {
   const heaps: Record<'alice' | 'bob' | 'process', Sample[]> = { alice: [], bob: [], process: [] }
   const rss: Sample[] = []
   const aborted: string[] = []
-  const censuses: Array<{ ops: number; alice: Census; bob: Census }> = []
+  const censuses = census ? soakCensus() : undefined
   const sample = async (ops: number) => {
     for (const p of [alice, bob, carol]) await p.evaluate(forgetProbes)
-    if (census && ((censuses.length === 0 && ops >= SIZES.calls / 3) || ops === SIZES.calls)) censuses.push({ ops, alice: await heapCensus(alice), bob: await heapCensus(bob) })
+    if (censuses && ((censuses.points === 0 && ops >= SIZES.calls / 3) || ops === SIZES.calls)) await censuses.take(ops, alice, bob)
     heaps.alice.push({ ops, bytes: await pageHeap(alice) })
     heaps.bob.push({ ops, bytes: await pageHeap(bob) })
     const m = processMemory()
@@ -70,31 +70,17 @@ async function callSoak(): Promise<Row[]> {
     }
   }
   canary.close()
-  if (censuses.length === 2) {
-    const [a, b] = censuses as [(typeof censuses)[0], (typeof censuses)[0]]
-    for (const who of ['alice', 'bob'] as const) console.error(`[bench] soak: ${who}'s heap, calls ${a.ops} → ${b.ops}, growth by kind:\n${censusGrowth(a[who], b[who], b.ops - a.ops).join('\n')}\n  counted: ${watchedCounts(a[who], b[who])}`)
-  }
   await Promise.all(clients.map((c) => c.close()))
   await sim.close()
   const suite = `soak: ${SIZES.calls} calls (an escalation every tenth)`
-  const censusRows: Row[] =
-    censuses.length === 2
-      ? (['alice', 'bob'] as const).map((who) => {
-          const [a, b] = censuses as [(typeof censuses)[0], (typeof censuses)[0]]
-          return {
-            suite,
-            metric: `${who === 'alice' ? 'caller' : 'callee'}’s JS objects without compiled code (heap snapshots at calls ${a.ops} and ${b.ops}; each call adds a call-history entry, ≤ 200 kept by design); ${watchedCounts(a[who], b[who])}`,
-            value: Math.round(((objectBytes(b[who]) - objectBytes(a[who])) / (b.ops - a.ops) / 1024) * 100) / 100,
-            unit: 'KiB/op',
-          }
-        })
-      : []
   return [
     { suite, metric: `escalations aborted (never reached Conference) of ${Math.floor(SIZES.calls / 10)}${aborted.length ? `: at calls ${aborted.join('; ')}` : ''}`, value: aborted.length, unit: '', target: '0', met: aborted.length === 0 },
     growthRow(suite, 'caller’s renderer JS heap (CDP Runtime.getHeapUsage)', heaps.alice, 10),
     growthRow(suite, 'callee’s renderer JS heap', heaps.bob, 10),
-    ...censusRows,
+    ...(censuses?.report(suite) ?? []),
     growthRow(suite, 'the bench process’s JS heap (the pool and the three cores)', heaps.process, 10),
+    // V8 still compiles this process's code (the pool's, three cores', Playwright's) through the first half of a 100-call run
+    growthRow(suite, '  the same over the run’s second half', heaps.process.slice(heaps.process.length / 2 - 1), 10),
     growthRow(suite, 'the bench process’s RSS (the pool and the three cores; noisy: freed heap is kept)', rss, null),
   ]
 }
@@ -147,6 +133,10 @@ async function coreSoak(): Promise<Row[]> {
 }
 
 export async function soakBench(): Promise<Row[]> {
+  // tsx turns Node's source maps on; the app runs without them. With them, Node parses a module's map the first time a
+  // stack trace (Playwright takes one per call it makes) passes through it: ~3.5 KiB per call the soak would count.
+  // BENCH_SOURCE_MAPS=1 keeps them, for reading a failure's stack.
+  if (process.env.BENCH_SOURCE_MAPS !== '1') process.setSourceMapsEnabled(false)
   const only = process.env.BENCH_SOAK // 'core' or 'calls': one half, while chasing a leak
   return [...(only === 'calls' ? [] : await coreSoak()), ...(only === 'core' ? [] : await callSoak())]
 }
