@@ -6,7 +6,7 @@ export interface SessionTimerDeps {
   activityIntervalMs?: number
   /** renew the token this long before it expires, ms (default 5 min) */
   renewBeforeMs?: number
-  /** the session is live: timers that fire otherwise do nothing */
+  /** the session is live: an activity tick otherwise reports nothing (and the next one still comes) */
   signedIn(): boolean
   /** tell the pool the person is active (reportMyActivity) */
   reportActivity(): Promise<void>
@@ -40,11 +40,11 @@ export class SessionTimers {
       this.#activity.unref?.()
     }
     const tick = () => {
-      this.#activity = null
+      arm() // first: a report that clears or restarts the timers synchronously is not undone by it
+      // reconnecting: no report, but the next tick comes (the reports go on once the channel is back, until clear())
       if (!this.deps.signedIn()) return
       // Away after inactivity is the pool's to decide: report only when the person was active lately
       if (this.deps.now() - this.#lastUserActivity < 5 * 60_000) void this.deps.reportActivity().catch(() => {})
-      arm()
     }
     arm()
     // a timer that fires far too late means the machine slept: the channel reconnects at once
