@@ -1,7 +1,7 @@
 // The soak's two-party calls (soak.ts callSoak) without Chromium, with a census of what the process's heap gained (issue #24):
 // `node --import tsx test/bench/call-heap.ts [N=40] [--records] [--retainers=Name]`. Two cores with werift renderer stand-ins call each other N
 // times against the simulator (webrtc dialect); the simulator keeps no request records unless --records.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeHeapSnapshot } from 'node:v8'
@@ -11,13 +11,13 @@ import { startSimulator } from '../simulator/index'
 import { testCore } from '../support/core'
 import { coreRenderer, type CoreRenderer } from '../integration/media-bridge/core-renderer'
 import { collect } from './growth'
-import { censusGrowth, countSnapshot, objectBytes, type Census, type FullSnapshot, type Snapshot } from './heap-census'
-import { rootPaths } from './heap-owners'
+import { censusGrowth, countSnapshot, objectBytes, readSnapshot, type Census } from './heap-census'
+import { distinctRootPaths } from './heap-owners'
 
 const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 40)
 const dir = mkdtempSync(join(tmpdir(), 'parley-call-heap-'))
 // both snapshots written first and read after the run: a census held in between would be in the second one
-const census = (file: string): Census => countSnapshot(JSON.parse(readFileSync(file, 'utf8')) as Snapshot)
+const census = (file: string): Census => countSnapshot(readSnapshot(file))
 const heapAfterGc = () => (collect(), process.memoryUsage().heapUsed)
 
 const sim = await startSimulator({ port: 0, records: process.argv.includes('--records') })
@@ -78,10 +78,8 @@ console.log(censusGrowth(before, after, n / 2, 25).join('\n'))
 // --retainers=Name: what keeps the objects of that constructor in the last snapshot: their distinct paths from the root
 const retained = process.argv.find((a) => a.startsWith('--retainers='))?.slice('--retainers='.length)
 if (retained) {
-  const chains = rootPaths(JSON.parse(readFileSync(snapshots.at(-1)!, 'utf8')) as FullSnapshot, retained)
-  const distinct = new Map<string, number>()
-  for (const c of chains) distinct.set(c.replace(/@\d+/g, ''), (distinct.get(c.replace(/@\d+/g, '')) ?? 0) + 1)
-  console.log(`${chains.length} ${retained}; distinct chains:\n${[...distinct].map(([c, k]) => `${k}× ${c}`).join('\n')}`)
+  const paths = distinctRootPaths(readSnapshot(snapshots.at(-1)!), retained)
+  console.log(`${retained}, distinct paths from the root:\n${paths.join('\n')}`)
 }
 await Promise.all([...renderers.values()].map((r) => r.close()))
 await Promise.all([alice.close(), bob.close()])

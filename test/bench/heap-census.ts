@@ -1,6 +1,7 @@
 // What a page's JS heap holds, counted by constructor: a heap snapshot through CDP, summed per node name, so two
 // censuses taken N operations apart say which kind of object a leak keeps (`BENCH_HEAP_CENSUS=1` in the soak).
 import { createWriteStream, readFileSync } from 'node:fs'
+import { finished } from 'node:stream/promises'
 import type { Page } from 'playwright-core'
 
 /** objects per "type:name" (V8 heap snapshot node type and constructor or closure name): count and self bytes */
@@ -12,31 +13,33 @@ export interface Snapshot {
   strings: string[]
 }
 
-/** The page's heap (after a GC) as V8's heap snapshot JSON, taken through CDP's HeapProfiler. */
-async function heapSnapshot<T extends Snapshot>(page: Page): Promise<T> {
+/** The page's heap (after a GC) as V8's heap snapshot JSON, taken through CDP's HeapProfiler, handed over in chunks. */
+async function takePageSnapshot(page: Page, chunk: (text: string) => void): Promise<void> {
   const cdp = await page.context().newCDPSession(page)
-  const chunks: string[] = []
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => void chunks.push(e.chunk))
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunk(e.chunk))
   try {
     await cdp.send('HeapProfiler.collectGarbage')
     await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
   } finally {
-    await cdp.detach()
+    await cdp.detach().catch(() => {}) // a crashed page has no session left to detach
   }
+}
+
+/** The page's heap snapshot JSON, parsed. */
+async function heapSnapshot<T extends Snapshot>(page: Page): Promise<T> {
+  const chunks: string[] = []
+  await takePageSnapshot(page, (c) => void chunks.push(c))
   return JSON.parse(chunks.join('')) as T
 }
 
-/** The page's heap (after a GC) as V8's heap snapshot JSON in `file`: read after a run, so no census is held during it. */
+/** The page's heap (after a GC) as V8's heap snapshot JSON in `file`, read after a run so no census is held during it; rejects when writing fails. */
 export async function writePageSnapshot(page: Page, file: string): Promise<string> {
-  const cdp = await page.context().newCDPSession(page)
   const out = createWriteStream(file)
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => void out.write(e.chunk))
   try {
-    await cdp.send('HeapProfiler.collectGarbage')
-    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+    await takePageSnapshot(page, (c) => void out.write(c))
   } finally {
-    await cdp.detach()
-    await new Promise((r) => out.end(r))
+    out.end()
+    await finished(out)
   }
   return file
 }

@@ -59,47 +59,69 @@ function shortestParents(snap: FullSnapshot): Map<number, [number, string]> {
 }
 
 /**
- * Debugging aid: what grew from `before` to `after` (two snapshots of one process; V8 keeps an object's snapshot id for
- * its life), by owner. The objects only `after` has count up, those only `before` had count down, each under its owner:
- * the last `depth` steps of the shortest strong path to its first object that lives in both. A bounded collection's
- * turnover cancels out; what is left is what its owner keeps more of. KiB per `ops` operations done in between.
+ * Debugging aid: what grew from `before` to `after`, by owner. Both must be snapshots of one process by node:v8 (V8 keeps
+ * an object's snapshot id for its life there; a CDP session's ids end with the session). The objects only `after` has
+ * count up and those only `before` had count down, each for its owner: the first object on its shortest strong path from
+ * the root that lives in both, named by its last `depth` steps in `after`. A bounded collection's turnover cancels out;
+ * what is left is what its owner keeps more of. Rows: KiB and objects per `ops` operations done in between, most first.
  */
 export function growthByOwner(before: FullSnapshot, after: FullSnapshot, ops: number, depth = 4, top = 20): string[] {
-  const ids = (s: FullSnapshot) => {
+  const fields = (s: FullSnapshot) => {
     const f = s.snapshot.meta.node_fields
-    const [w, at] = [f.length, f.indexOf('id')]
-    const set = new Set<number>()
-    for (let n = 0; n < s.nodes.length; n += w) set.add(s.nodes[n + at]!)
-    return set
+    return { w: f.length, id: f.indexOf('id'), size: f.indexOf('self_size'), name: f.indexOf('name'), type: f.indexOf('type') }
   }
-  const owners = new Map<string, { bytes: number; count: number }>()
-  const tally = (snap: FullSnapshot, other: Set<number>, sign: 1 | -1) => {
-    const nf = snap.snapshot.meta.node_fields
-    const [nodeTypes] = snap.snapshot.meta.node_types
-    const nw = nf.length
-    const [nName, nType, nId, nSize] = ['name', 'type', 'id', 'self_size'].map((f) => nf.indexOf(f)) as [number, number, number, number]
-    const label = (n: number) => `${nodeTypes[snap.nodes[n + nType]!]}:${snap.strings[snap.nodes[n + nName]!]!.slice(0, 40)}`
+  const idsOf = (s: FullSnapshot) => {
+    const { w, id } = fields(s)
+    const ids = new Map<number, number>() // snapshot id → node offset
+    for (let n = 0; n < s.nodes.length; n += w) ids.set(s.nodes[n + id]!, n)
+    return ids
+  }
+  const [inBefore, inAfter] = [idsOf(before), idsOf(after)]
+  const net = new Map<number, { bytes: number; count: number }>() // owner's id → what it gained
+  const tally = (snap: FullSnapshot, survivors: Map<number, number>, sign: 1 | -1) => {
+    const { w, id, size } = fields(snap)
     const parent = shortestParents(snap)
-    for (let n = 0; n < snap.nodes.length; n += nw) {
-      if (other.has(snap.nodes[n + nId]!) || !parent.has(n)) continue
+    const ownerOf = new Map<number, number>() // node offset → its owner's id (a growing chain is climbed once)
+    for (let n = 0; n < snap.nodes.length; n += w) {
+      if (survivors.has(snap.nodes[n + id]!) || !parent.has(n)) continue
+      const path: number[] = []
       let at = n
-      while (parent.get(at)![0] >= 0 && !other.has(snap.nodes[at + nId]!)) at = parent.get(at)![0]
-      const steps: string[] = []
-      for (let d = 0; d < depth && parent.get(at)![0] >= 0; d++, at = parent.get(at)![0]) steps.push(label(at), `.${parent.get(at)![1]}`)
-      const key = steps.reverse().join(' ')
-      const o = owners.get(key) ?? { bytes: 0, count: 0 }
-      o.bytes += sign * snap.nodes[n + nSize]!
+      while (!survivors.has(snap.nodes[at + id]!) && !ownerOf.has(at) && parent.get(at)![0] >= 0) {
+        path.push(at)
+        at = parent.get(at)![0]
+      }
+      const owner = ownerOf.get(at) ?? snap.nodes[at + id]!
+      for (const p of path) ownerOf.set(p, owner)
+      const o = net.get(owner) ?? { bytes: 0, count: 0 }
+      o.bytes += sign * snap.nodes[n + size]!
       o.count += sign
-      owners.set(key, o)
+      net.set(owner, o)
     }
   }
-  tally(after, ids(before), 1)
-  tally(before, ids(after), -1)
-  return [...owners]
+  tally(after, inBefore, 1)
+  tally(before, inAfter, -1)
+  const { type, name } = fields(after)
+  const [nodeTypes] = after.snapshot.meta.node_types
+  const label = (n: number) => `${nodeTypes[after.nodes[n + type]!]}:${after.strings[after.nodes[n + name]!]!.slice(0, 40)}`
+  const parent = shortestParents(after)
+  const path = (owner: number) => {
+    const steps: string[] = []
+    let at = inAfter.get(owner)
+    for (let d = 0; d < depth && at !== undefined && (parent.get(at)?.[0] ?? -1) >= 0; d++, at = parent.get(at)![0]) steps.push(label(at), `.${parent.get(at)![1]}`)
+    return steps.reverse().join(' ') || `(root or unreachable) @${owner}`
+  }
+  return [...net]
     .filter(([, o]) => o.bytes > 0)
     .sort((a, b) => b[1].bytes - a[1].bytes)
     .slice(0, top)
-    .map(([k, o]) => `${(o.bytes / ops / 1024).toFixed(2).padStart(8)} KiB/op ${(o.count / ops).toFixed(1).padStart(7)} objects/op under  ${k}`)
+    .map(([owner, o]) => `${(o.bytes / ops / 1024).toFixed(2).padStart(8)} KiB/op ${(o.count / ops).toFixed(1).padStart(7)} objects/op under  ${path(owner)}`)
+}
+
+/** Debugging aid: rootPaths of the objects named `name`, each distinct path once with how many objects take it, most first. */
+export function distinctRootPaths(snap: FullSnapshot, name: string): string[] {
+  const distinct = new Map<string, number>()
+  for (const p of rootPaths(snap, name)) distinct.set(p, (distinct.get(p) ?? 0) + 1)
+  return [...distinct].sort((a, b) => b[1] - a[1]).map(([p, k]) => `${k}× ${p}`)
 }
 
 /**

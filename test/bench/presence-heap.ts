@@ -1,6 +1,6 @@
 // The soak's presence part (soak.ts coreSoak) alone, with a census of what the process's heap gained (issue #24):
 // `node --import tsx test/bench/presence-heap.ts [N=600] [--records]`. The simulator keeps no request records unless --records.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeHeapSnapshot } from 'node:v8'
@@ -8,12 +8,12 @@ import type { Core } from '../../main/core/core'
 import { startSimulator } from '../simulator/index'
 import { signedInCores } from './signed-in-cores'
 import { collect } from './growth'
-import { censusGrowth, countSnapshot, objectBytes, type Census, type Snapshot } from './heap-census'
+import { censusGrowth, countSnapshot, objectBytes, readSnapshot, type Census } from './heap-census'
 
 const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 600)
 const dir = mkdtempSync(join(tmpdir(), 'parley-presence-heap-'))
 // both snapshots written first and read after the run: a census held in between would be in the second one
-const census = (file: string): Census => countSnapshot(JSON.parse(readFileSync(file, 'utf8')) as Snapshot)
+const census = (file: string): Census => countSnapshot(readSnapshot(file))
 const heapAfterGc = () => (collect(), process.memoryUsage().heapUsed)
 
 const sim = await startSimulator({ records: process.argv.includes('--records') })

@@ -4,12 +4,13 @@
 // BENCH_HEAP_KEEP=1 keeps the snapshot files.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { writeHeapSnapshot } from 'node:v8'
 import type { Page } from 'playwright-core'
 import { censusGrowth, countSnapshot, objectBytes, readSnapshot, watchedCounts, writePageSnapshot, type Census } from './heap-census'
-import { growthByOwner, ownedBytes, rootPaths } from './heap-owners'
+import { distinctRootPaths, growthByOwner, ownedBytes } from './heap-owners'
 import type { Row } from './report'
 import { round } from './stats'
 
@@ -26,7 +27,7 @@ export interface SoakCensus {
   take(ops: number, alice: Page, bob: Page): Promise<void>
   /** how many points were taken */
   readonly points: number
-  /** the rows for the two points (none unless both were taken), with what grew logged on stderr; the files are removed */
+  /** the rows for the two points (none unless both were taken, or when reading them fails: logged, files kept), with what grew logged on stderr; the files are removed */
   report(suite: string): Row[]
 }
 
@@ -39,31 +40,40 @@ export function soakCensus(): SoakCensus {
     },
     async take(ops, alice, bob) {
       const file = (who: string) => join(dir, `${who}-${ops}.heapsnapshot`)
-      const process = writeHeapSnapshot(file('process'))
-      points.push({ ops, process, alice: await writePageSnapshot(alice, file('alice')), bob: await writePageSnapshot(bob, file('bob')) })
+      const own = writeHeapSnapshot(file('process'))
+      points.push({ ops, process: own, alice: await writePageSnapshot(alice, file('alice')), bob: await writePageSnapshot(bob, file('bob')) })
     },
     report(suite) {
+      let keep = process.env.BENCH_HEAP_KEEP === '1'
       try {
         return points.length === 2 ? rows(suite, points[0]!, points[1]!) : []
+      } catch (e) {
+        // the run's other rows still count; the snapshots stay for a look
+        console.error(`[bench] soak: the heap census failed: ${(e as Error).stack ?? String(e)}`)
+        keep = true
+        return []
       } finally {
-        if (process.env.BENCH_HEAP_KEEP === '1') console.error(`[bench] soak: heap snapshots kept in ${dir}`)
+        if (keep) console.error(`[bench] soak: heap snapshots kept in ${dir}`)
         else rmSync(dir, { recursive: true, force: true })
       }
     },
   }
 }
 
-/** the classes of Parley's main process (main/), less names the simulator also declares: the cores' objects in a census */
+/** the classes of Parley's main process (main/), less names the simulator or Playwright (in this process too) also declare */
 export function parleyClasses(): Set<string> {
+  const declaredIn = (text: string) => [...text.matchAll(/^\s*(?:export )?(?:abstract )?class (\w+)|(\w+) = class\b/gm)].map((m) => (m[1] ?? m[2])!)
   const declared = (dir: string) =>
     new Set(
       (readdirSync(dir, { recursive: true }) as string[])
         .filter((f) => f.endsWith('.ts'))
-        .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/^\s*(?:export )?(?:abstract )?class (\w+)/gm)].map((m) => m[1]!)),
+        .flatMap((f) => declaredIn(readFileSync(join(dir, f), 'utf8'))),
     )
   const root = fileURLToPath(new URL('../..', import.meta.url))
-  const simulator = declared(join(root, 'test/simulator'))
-  return new Set([...declared(join(root, 'main'))].filter((c) => !simulator.has(c)))
+  // the bundle holds Playwright's client and server classes (not an export: found beside its package.json)
+  const playwright = join(dirname(createRequire(import.meta.url).resolve('playwright-core/package.json')), 'lib/coreBundle.js')
+  const others = new Set([...declared(join(root, 'test/simulator')), ...declaredIn(readFileSync(playwright, 'utf8'))])
+  return new Set([...declared(join(root, 'main'))].filter((c) => !others.has(c)))
 }
 
 const perOp = (before: Census, after: Census, ops: number) => round((objectBytes(after) - objectBytes(before)) / ops / 1024, 2)
@@ -96,12 +106,9 @@ function processRows(suite: string, a: Point, b: Point): Row[] {
   console.error(`[bench] soak: this process's heap, calls ${a.ops} → ${b.ops}, growth by kind:\n${censusGrowth(cb, ca, ops).join('\n')}`)
   console.error(`[bench] soak: this process's heap, calls ${a.ops} → ${b.ops}, growth by owner:\n${growthByOwner(before, after, ops).join('\n')}`)
   const retainers = process.env.BENCH_HEAP_RETAINERS
-  if (retainers) {
-    const distinct = new Map<string, number>()
-    for (const c of rootPaths(after, retainers)) distinct.set(c.replace(/@\d+/g, ''), (distinct.get(c.replace(/@\d+/g, '')) ?? 0) + 1)
-    console.error(`[bench] soak: what keeps this process's ${retainers} objects, distinct paths:\n${[...distinct].map(([c, k]) => `${k}× ${c}`).join('\n')}`)
-  }
-  // the cores' objects, and of them the call histories (bounded by design), so the rest's growth stands alone
+  if (retainers) console.error(`[bench] soak: what keeps this process's ${retainers} objects, distinct paths:\n${distinctRootPaths(after, retainers).join('\n')}`)
+  // the cores' objects, and of them what the call histories alone hold (bounded by design), so the rest's growth stands
+  // alone (history objects something else also references stay in the rest)
   const classes = parleyClasses()
   const histories = new Set(['CallHistoryStore'])
   const owned = (snap: typeof before) => ({ all: ownedBytes(snap, classes), history: ownedBytes(snap, histories) })

@@ -14,7 +14,7 @@ import type { Row } from './report'
 
 const full = process.argv.includes('--full') || process.env.BENCH_FULL === '1'
 const SIZES = full ? { calls: 100, presence: 1000, reconnects: 1000 } : { calls: Number(process.env.BENCH_SOAK_CALLS ?? 20), presence: 200, reconnects: 200 }
-/** BENCH_HEAP_CENSUS=1 (always with --full): what each page and this process gained per call over the last two thirds of the run (JIT code settles in the first) */
+/** BENCH_HEAP_CENSUS=1 (always with --full): what each page and this process gained per call from the first sample at or past a third of the run to its end (JIT code settles before) */
 const census = full || process.env.BENCH_HEAP_CENSUS === '1'
 const every = (n: number) => Math.max(1, Math.round(n / 10))
 
@@ -80,7 +80,7 @@ async function callSoak(): Promise<Row[]> {
     ...(censuses?.report(suite) ?? []),
     growthRow(suite, 'the bench process’s JS heap (the pool and the three cores)', heaps.process, 10),
     // V8 still compiles this process's code (the pool's, three cores', Playwright's) through the first half of a 100-call run
-    growthRow(suite, '  the same over the run’s second half', heaps.process.slice(heaps.process.length / 2 - 1), 10),
+    growthRow(suite, '  the same over the run’s second half', heaps.process.filter((s) => s.ops >= SIZES.calls / 2 - every(SIZES.calls)), 10),
     growthRow(suite, 'the bench process’s RSS (the pool and the three cores; noisy: freed heap is kept)', rss, null),
   ]
 }
@@ -136,7 +136,12 @@ export async function soakBench(): Promise<Row[]> {
   // tsx turns Node's source maps on; the app runs without them. With them, Node parses a module's map the first time a
   // stack trace (Playwright takes one per call it makes) passes through it: ~3.5 KiB per call the soak would count.
   // BENCH_SOURCE_MAPS=1 keeps them, for reading a failure's stack.
+  const sourceMaps = process.sourceMapsEnabled
   if (process.env.BENCH_SOURCE_MAPS !== '1') process.setSourceMapsEnabled(false)
   const only = process.env.BENCH_SOAK // 'core' or 'calls': one half, while chasing a leak
-  return [...(only === 'calls' ? [] : await coreSoak()), ...(only === 'core' ? [] : await callSoak())]
+  try {
+    return [...(only === 'calls' ? [] : await coreSoak()), ...(only === 'core' ? [] : await callSoak())]
+  } finally {
+    process.setSourceMapsEnabled(sourceMaps) // for the suites after it
+  }
 }

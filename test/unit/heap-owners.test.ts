@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { FullSnapshot } from '../bench/heap-census'
 import { growthByOwner, ownedBytes } from '../bench/heap-owners'
+import { parleyClasses } from '../bench/soak-census'
 
 type Node = { name: string; id: number; size: number; edges: Array<[string, number]> }
 
@@ -40,6 +41,12 @@ describe('growthByOwner', () => {
     expect(rows[0]).toMatch(/^ +0\.10 KiB\/op +1\.0 objects\/op under .*\.log object:Array$/)
   })
 
+  it('counts an entry that lives in both snapshots as nothing, wherever it moved', () => {
+    const before = snapshot([root([['kept', 1]]), { name: 'Map', id: 2, size: 50, edges: [['a', 2], ['b', 3]] }, entry(10), entry(11)])
+    const after = snapshot([root([['kept', 1]]), { name: 'Map', id: 2, size: 50, edges: [['c', 2], ['d', 3]] }, entry(11), entry(10)])
+    expect(growthByOwner(before, after, 1)).toEqual([])
+  })
+
   it('names the owner that lives in both snapshots when the new objects hang from new objects', () => {
     const before = snapshot([root([['registry', 1]]), { name: 'Registry', id: 2, size: 50, edges: [] }])
     const after = snapshot([root([['registry', 1]]), { name: 'Registry', id: 2, size: 50, edges: [['call', 2]] }, { name: 'Call', id: 30, size: 200, edges: [['sdp', 3]] }, entry(31, 824)])
@@ -59,5 +66,14 @@ describe('ownedBytes', () => {
     expect(ownedBytes(snap, new Set(['CallEngine']))).toBe(340)
     expect(ownedBytes(snap, new Set(['Pool']))).toBe(70)
     expect(ownedBytes(snap, new Set(['Nothing']))).toBe(0)
+  })
+})
+
+describe('parleyClasses', () => {
+  it('names the main process’s classes, not those the simulator or Playwright in the same process also declare', () => {
+    const classes = parleyClasses()
+    for (const c of ['CallEngine', 'UcwaClient', 'BridgingAgent', 'CallHistoryStore', 'SessionTimers']) expect(classes).toContain(c)
+    expect(classes).not.toContain('Messaging') // the simulator's too
+    expect(classes).not.toContain('Route') // Playwright's too (main/media-bridge/relay.ts declares one)
   })
 })
